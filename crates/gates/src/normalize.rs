@@ -1,0 +1,1456 @@
+//! Shell-aware normalisation of Bash commands.
+//!
+//! A gate pattern such as `git reset --hard` should catch `FOO=1 sudo /usr/bin/git 'reset'
+//! "--hard"` and `bash -c "git reset --hard"`, and should not fire on `echo "git reset --hard"`
+//! or on a commit message. [`normalize`] turns a command string into the list of *simple
+//! commands* it would execute, each as plain words:
+//!
+//! - compound commands are split (`;`, `&&`, `||`, `|`, `&`, newlines, subshells, `{ …; }`,
+//!   `if`/`while`/`for`/`case` bodies), and the bodies of `$(…)`, `` `…` ``, `<(…)` and `>(…)`
+//!   are commands of their own;
+//! - `bash|sh|zsh|… -c STRING`, `eval ARGS`, `su -c STRING`, `env -S STRING`, `watch STRING`,
+//!   `ssh HOST COMMAND…`, `find … -exec COMMAND ;`, `xargs COMMAND` and here-documents or
+//!   here-strings fed to a shell are unwrapped and normalised in turn;
+//! - inline interpreter code (`python -c`, `node -e`, `perl -e`, `ruby -e`, `php -r`, …, and
+//!   here-documents fed to an interpreter) is scanned for string literals, and each literal (and
+//!   each list of adjacent literals, as in `["git", "reset", "--hard"]`) is normalised as a
+//!   command;
+//! - wrappers are stripped (`sudo`, `doas`, `env`, `command`, `builtin`, `nohup`, `time`,
+//!   `timeout`, `nice`, `ionice`, `stdbuf`, `setsid`, `exec`, `xargs`, `flock`, … with their
+//!   options), as are `VAR=value` prefixes;
+//! - quotes and escapes are removed, and a command path becomes its basename
+//!   (`/usr/bin/git` → `git`).
+//!
+//! Unwrapping is depth-limited ([`NormalizeOptions::max_depth`]); past the limit
+//! [`Normalized::depth_exceeded`] is set and the engine answers ask.
+//!
+//! Each simple command keeps which of its words are *data*: a word that holds white space after
+//! quote removal (a quoted sentence, a commit message) cannot be a command name, an option or a
+//! path a gate cares about, so the precise matching mode sees it as the placeholder
+//! [`DATA_PLACEHOLDER`]. The normaliser also lists the paths a command writes or deletes
+//! (redirections, `tee`, `cp`/`mv`/`install`/`ln` destinations, `rm`, `touch`, `truncate`,
+//! `sed -i`, `dd of=`, `curl -o`, `git rm`, …) so that file gates see shell writes too.
+//!
+//! ```
+//! use metalayer_gates::{normalize, NormalizeOptions};
+//!
+//! let n = normalize(r#"cd repo && FOO=1 sudo /usr/bin/git 'reset' "--hard""#, &NormalizeOptions::default());
+//! let texts: Vec<String> = n.commands().iter().map(|c| c.text()).collect();
+//! assert_eq!(texts, ["cd repo", "git reset --hard"]);
+//!
+//! let n = normalize(r#"git commit -m "never git reset --hard" && echo x >> .env"#, &NormalizeOptions::default());
+//! assert_eq!(n.commands()[0].precise_text(), "git commit -m <data>");
+//! assert_eq!(n.writes(), [".env"]);
+//! ```
+
+use crate::lex::{self, Lexed, Redirect, Token, Word};
+
+/// What [`SimpleCommand::precise_text`] shows in place of a data word.
+pub const DATA_PLACEHOLDER: &str = "<data>";
+
+/// The last word of a shell or interpreter command whose program comes from a pipe or a file
+/// (`curl … | bash`, `python3 < x.py`): the gate cannot see what it runs.
+pub const STDIN_PROGRAM: &str = "<stdin>";
+
+/// Options of [`normalize`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NormalizeOptions {
+    /// How many levels of unwrapping (`bash -c`, substitutions, `eval`, inline code) are
+    /// followed before the command is reported as too deep to verify. Default 8.
+    pub max_depth: usize,
+    /// At most this many simple commands are produced; the rest of a pathological input is
+    /// reported through [`Normalized::truncated`]. Default 4,096.
+    pub max_commands: usize,
+}
+
+impl Default for NormalizeOptions {
+    fn default() -> Self {
+        Self {
+            max_depth: 8,
+            max_commands: 4096,
+        }
+    }
+}
+
+impl NormalizeOptions {
+    /// Sets [`NormalizeOptions::max_depth`].
+    #[must_use]
+    pub fn max_depth(mut self, depth: usize) -> Self {
+        self.max_depth = depth;
+        self
+    }
+}
+
+/// Where a simple command came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Origin {
+    /// Shell syntax (the command itself, a `-c` string, a substitution, a here-document fed to
+    /// a shell, …).
+    Shell,
+    /// A string literal in code given to an interpreter (`python -c`, `node -e`, …).
+    InlineCode,
+}
+
+/// One simple command: the words a shell would execute, after normalisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimpleCommand {
+    words: Vec<String>,
+    data: Vec<bool>,
+    origin: Origin,
+    depth: usize,
+}
+
+impl SimpleCommand {
+    /// The words; the first is the command name.
+    #[must_use]
+    pub fn words(&self) -> &[String] {
+        &self.words
+    }
+
+    /// The command name, if any.
+    #[must_use]
+    pub fn name(&self) -> Option<&str> {
+        self.words.first().map(String::as_str)
+    }
+
+    /// Whether word `i` is data (it held white space after quote removal).
+    #[must_use]
+    pub fn is_data(&self, i: usize) -> bool {
+        self.data.get(i).copied().unwrap_or(false)
+    }
+
+    /// Where the command came from.
+    #[must_use]
+    pub fn origin(&self) -> Origin {
+        self.origin
+    }
+
+    /// How many levels of unwrapping it took to reach this command (0 = top level).
+    #[must_use]
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// The words joined by single spaces: what the `anywhere` match mode searches.
+    #[must_use]
+    pub fn text(&self) -> String {
+        self.words.join(" ")
+    }
+
+    /// The words joined by single spaces with data words replaced by [`DATA_PLACEHOLDER`]: what
+    /// the precise `command` match mode matches, anchored at its start.
+    #[must_use]
+    pub fn precise_text(&self) -> String {
+        let mut out = String::new();
+        for (i, w) in self.words.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            if self.is_data(i) {
+                out.push_str(DATA_PLACEHOLDER);
+            } else {
+                out.push_str(w);
+            }
+        }
+        out
+    }
+}
+
+/// The result of [`normalize`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Normalized {
+    commands: Vec<SimpleCommand>,
+    writes: Vec<String>,
+    depth_exceeded: bool,
+    truncated: bool,
+}
+
+impl Normalized {
+    /// Every simple command, in the order a reader meets them.
+    #[must_use]
+    pub fn commands(&self) -> &[SimpleCommand] {
+        &self.commands
+    }
+
+    /// Paths the command writes, truncates, moves onto or deletes.
+    #[must_use]
+    pub fn writes(&self) -> &[String] {
+        &self.writes
+    }
+
+    /// Unwrapping went deeper than [`NormalizeOptions::max_depth`]: what lies below was not
+    /// examined.
+    #[must_use]
+    pub fn depth_exceeded(&self) -> bool {
+        self.depth_exceeded
+    }
+
+    /// More than [`NormalizeOptions::max_commands`] simple commands: the rest was not examined.
+    #[must_use]
+    pub fn truncated(&self) -> bool {
+        self.truncated
+    }
+}
+
+/// Normalises a Bash command string into the simple commands it executes.
+#[must_use]
+pub fn normalize(command: &str, options: &NormalizeOptions) -> Normalized {
+    let mut n = Normalizer {
+        options,
+        out: Normalized::default(),
+    };
+    n.script(command, 0, Origin::Shell);
+    n.out
+}
+
+/// A simple command as parsed, before interpretation.
+#[derive(Default)]
+struct Raw {
+    words: Vec<Word>,
+    /// `(kind, target)`.
+    redirects: Vec<(Redirect, Word)>,
+    /// Standard input comes from a pipe.
+    piped: bool,
+}
+
+impl Raw {
+    /// Standard input is a pipe or a file: a shell or interpreter without a script operand
+    /// runs a program the gate cannot see.
+    fn stdin_unseen(&self) -> bool {
+        self.piped || self.redirects.iter().any(|(k, _)| *k == Redirect::Read)
+    }
+}
+
+struct Normalizer<'o> {
+    options: &'o NormalizeOptions,
+    out: Normalized,
+}
+
+const SHELLS: &[&str] = &[
+    "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "yash", "busybox", "rbash",
+];
+const WRITE_SINKS: &[&str] = &["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"];
+
+impl Normalizer<'_> {
+    fn room(&self) -> bool {
+        if self.out.commands.len() >= self.options.max_commands {
+            return false;
+        }
+        true
+    }
+
+    /// Normalises a piece of shell script at `depth`.
+    fn script(&mut self, src: &str, depth: usize, origin: Origin) {
+        if depth > self.options.max_depth {
+            self.out.depth_exceeded = true;
+            return;
+        }
+        let lexed = lex::lex(src);
+        self.tokens(&lexed, depth, origin);
+    }
+
+    fn tokens(&mut self, lexed: &Lexed, depth: usize, origin: Origin) {
+        let mut raw = Raw::default();
+        let mut paren_depth = 0usize;
+        let mut tokens = lexed.tokens.iter().peekable();
+        while let Some(token) = tokens.next() {
+            match token {
+                Token::Word(w) => raw.words.push(w.clone()),
+                Token::Redirect(kind) => {
+                    let target = match tokens.peek() {
+                        Some(Token::Word(_)) => match tokens.next() {
+                            Some(Token::Word(w)) => w.clone(),
+                            _ => Word::default(),
+                        },
+                        _ => Word::default(),
+                    };
+                    raw.redirects.push((*kind, target));
+                }
+                Token::Separator => {
+                    self.finish(&mut raw, lexed, depth, origin);
+                }
+                Token::Pipe => {
+                    self.finish(&mut raw, lexed, depth, origin);
+                    raw.piped = true;
+                }
+                Token::Open => {
+                    if raw.words.is_empty() {
+                        paren_depth += 1;
+                    } else if matches!(tokens.peek(), Some(Token::Close)) {
+                        // `name() { …; }`: a function definition; its body follows.
+                        tokens.next();
+                        raw.words.clear();
+                    } else {
+                        self.finish(&mut raw, lexed, depth, origin);
+                    }
+                }
+                Token::Close => {
+                    if paren_depth > 0 {
+                        paren_depth -= 1;
+                        self.finish(&mut raw, lexed, depth, origin);
+                    } else {
+                        // A `case` pattern such as `start|stop)`: not a command. Its
+                        // alternatives were split at `|`, so the last one is all that is left.
+                        self.substitutions_of(&raw, depth, origin);
+                        raw = Raw::default();
+                    }
+                }
+            }
+        }
+        self.finish(&mut raw, lexed, depth, origin);
+    }
+
+    /// Normalises the command substitutions found in a raw command's words and redirections.
+    fn substitutions_of(&mut self, raw: &Raw, depth: usize, origin: Origin) {
+        let subs = raw
+            .words
+            .iter()
+            .chain(raw.redirects.iter().map(|(_, w)| w))
+            .flat_map(|w| w.substitutions.iter());
+        for sub in subs {
+            self.script(sub, depth + 1, origin);
+        }
+    }
+
+    fn finish(&mut self, raw: &mut Raw, lexed: &Lexed, depth: usize, origin: Origin) {
+        let raw = std::mem::take(raw);
+        if raw.words.is_empty() && raw.redirects.is_empty() {
+            return;
+        }
+        self.substitutions_of(&raw, depth, origin);
+        for (kind, target) in &raw.redirects {
+            match kind {
+                Redirect::Write => self.write_target(&target.text),
+                Redirect::Dup => {
+                    let t = target.text.as_str();
+                    if !t.is_empty() && t != "-" && !t.bytes().all(|b| b.is_ascii_digit()) {
+                        self.write_target(t);
+                    }
+                }
+                Redirect::HereDoc(i) => {
+                    if let Some(doc) = lexed.heredocs.get(*i) {
+                        for sub in &doc.substitutions {
+                            self.script(sub, depth + 1, origin);
+                        }
+                    }
+                }
+                Redirect::Read | Redirect::HereString => {}
+            }
+        }
+        self.interpret(&raw, lexed, depth, origin);
+    }
+
+    fn write_target(&mut self, target: &str) {
+        if !target.is_empty() && !WRITE_SINKS.contains(&target) {
+            self.out.writes.push(target.to_owned());
+        }
+    }
+
+    /// What is fed to the command's standard input, if the gate can see it.
+    fn stdin_text<'l>(raw: &'l Raw, lexed: &'l Lexed) -> Option<&'l str> {
+        raw.redirects
+            .iter()
+            .rev()
+            .find_map(|(kind, target)| match kind {
+                Redirect::HereDoc(i) => lexed.heredocs.get(*i).map(|d| d.body.as_str()),
+                Redirect::HereString => Some(target.text.as_str()),
+                _ => None,
+            })
+    }
+
+    fn interpret(&mut self, raw: &Raw, lexed: &Lexed, depth: usize, origin: Origin) {
+        let mut words: Vec<Word> = raw.words.clone();
+        // Reserved words that only introduce or close a compound command.
+        strip_reserved(&mut words);
+        if let Some(first) = words.first()
+            && !first.quoted
+            && matches!(first.text.as_str(), "for" | "select" | "case")
+        {
+            // `for x in a b c`, `case $x in`: a header, nothing runs (substitutions in it
+            // were normalised already).
+            return;
+        }
+        let mut i = 0;
+        // Unwrap wrappers and assignments until the real command name.
+        let mut guard = 0;
+        loop {
+            guard += 1;
+            if guard > 64 {
+                break;
+            }
+            while words.get(i).is_some_and(|w| w.assignment) {
+                i += 1;
+            }
+            let Some(name) = words.get(i).map(|w| basename(&w.text).to_owned()) else {
+                return;
+            };
+            match wrapper_skip(&name, &words, i) {
+                Some(Unwrap::Skip(next)) => i = next,
+                Some(Unwrap::Script(text)) => {
+                    self.script(&text, depth + 1, origin);
+                    return;
+                }
+                Some(Unwrap::Argv(next)) => {
+                    // The rest is a command's argv with no shell re-parsing (env -S splits it
+                    // into words first).
+                    let split: Vec<Word> = match words.get(next) {
+                        Some(w) => split_words(&w.text),
+                        None => Vec::new(),
+                    };
+                    let tail: Vec<Word> = words.get(next + 1..).unwrap_or_default().to_vec();
+                    words = split.into_iter().chain(tail).collect();
+                    i = 0;
+                }
+                None => break,
+            }
+        }
+        let argv: &[Word] = words.get(i..).unwrap_or_default();
+        let Some(first) = argv.first() else {
+            return;
+        };
+        let name = basename(&first.text).to_owned();
+
+        if SHELLS.contains(&name.as_str()) {
+            if self.shell(&name, argv, raw, lexed, depth, origin) {
+                return;
+            }
+        } else if name == "eval" {
+            let text = argv
+                .get(1..)
+                .unwrap_or_default()
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            self.push(&words, i, depth, origin);
+            self.script(&text, depth + 1, origin);
+            return;
+        } else if let Some(code_flags) = interpreter_code_flags(&name) {
+            if let Some(code) = inline_code(argv, code_flags) {
+                self.push(&words, i, depth, origin);
+                self.inline_code(&code, depth + 1);
+            } else if script_operand(argv).is_none() {
+                if let Some(code) = Self::stdin_text(raw, lexed) {
+                    let code = code.to_owned();
+                    self.push(&words, i, depth, origin);
+                    self.inline_code(&code, depth + 1);
+                } else if raw.stdin_unseen() {
+                    self.push_stdin_program(argv, depth, origin);
+                } else {
+                    self.push(&words, i, depth, origin);
+                }
+            } else {
+                self.push(&words, i, depth, origin);
+            }
+            self.writes_of(&name, argv);
+            return;
+        } else if name == "find" {
+            self.find_exec(&words, i, depth, origin);
+            return;
+        }
+        self.writes_of(&name, argv);
+        self.push(&words, i, depth, origin);
+    }
+
+    /// A shell: unwrap `-c STRING`, or a here-document or here-string it reads. Returns whether
+    /// it was unwrapped (and so needs no entry of its own).
+    fn shell(
+        &mut self,
+        name: &str,
+        argv: &[Word],
+        raw: &Raw,
+        lexed: &Lexed,
+        depth: usize,
+        origin: Origin,
+    ) -> bool {
+        let mut j = 1;
+        // `busybox sh -c …`.
+        if name == "busybox" {
+            match argv.get(1).map(|w| basename(&w.text)) {
+                Some(n) if SHELLS.contains(&n) && n != "busybox" => j = 2,
+                _ => return false,
+            }
+        }
+        let mut command_string = false;
+        while let Some(w) = argv.get(j) {
+            let t = w.text.as_str();
+            if t == "--" || t == "-" {
+                j += 1;
+                break;
+            }
+            if let Some(long) = t.strip_prefix("--") {
+                if long == "command" {
+                    command_string = true;
+                }
+                j += 1;
+                continue;
+            }
+            if let Some(flags) = t.strip_prefix('-').or_else(|| t.strip_prefix('+')) {
+                if flags.is_empty() {
+                    break;
+                }
+                if flags.contains('c') {
+                    command_string = true;
+                }
+                // `-o option` and `-O option` take an argument.
+                j += if flags.ends_with('o') || flags.ends_with('O') {
+                    2
+                } else {
+                    1
+                };
+                continue;
+            }
+            break;
+        }
+        if command_string {
+            if let Some(w) = argv.get(j) {
+                let text = w.text.clone();
+                self.script(&text, depth + 1, origin);
+            }
+            return true;
+        }
+        if argv.get(j).is_none() {
+            // No script file: the shell runs what comes on standard input.
+            if let Some(body) = Self::stdin_text(raw, lexed) {
+                let body = body.to_owned();
+                self.script(&body, depth + 1, origin);
+                return true;
+            }
+            if raw.stdin_unseen() {
+                self.push_stdin_program(argv, depth, origin);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// `find … -exec CMD … ;`: the find itself plus each executed command.
+    fn find_exec(&mut self, words: &[Word], start: usize, depth: usize, origin: Origin) {
+        let argv = words.get(start..).unwrap_or_default();
+        let mut k = 0;
+        let mut find_words: Vec<Word> = Vec::new();
+        while let Some(w) = argv.get(k) {
+            if matches!(w.text.as_str(), "-exec" | "-execdir" | "-ok" | "-okdir") {
+                let mut end = k + 1;
+                while argv
+                    .get(end)
+                    .is_some_and(|w| w.text != ";" && w.text != "+")
+                {
+                    end += 1;
+                }
+                let inner: Vec<Word> = argv.get(k + 1..end).unwrap_or_default().to_vec();
+                if depth < self.options.max_depth {
+                    let name = inner.first().map(|w| basename(&w.text).to_owned());
+                    if let Some(name) = name {
+                        self.writes_of(&name, &inner);
+                    }
+                    self.push(&inner, 0, depth + 1, origin);
+                } else {
+                    self.out.depth_exceeded = true;
+                }
+                find_words.push(w.clone());
+                k = end + 1;
+                continue;
+            }
+            if w.text == "-delete" || w.text == "-fprint" {
+                // Recorded through the find command's own words.
+            }
+            find_words.push(w.clone());
+            k += 1;
+        }
+        self.push(&find_words, 0, depth, origin);
+    }
+
+    /// Code given to an interpreter: every string literal (and every run of adjacent literals)
+    /// is normalised as a shell command.
+    fn inline_code(&mut self, code: &str, depth: usize) {
+        if depth > self.options.max_depth {
+            self.out.depth_exceeded = true;
+            return;
+        }
+        for candidate in code_literals(code) {
+            self.script(&candidate, depth, Origin::InlineCode);
+        }
+    }
+
+    /// Records the paths that the command `name` with `argv` writes or deletes.
+    fn writes_of(&mut self, name: &str, argv: &[Word]) {
+        let args: Vec<&str> = argv
+            .get(1..)
+            .unwrap_or_default()
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect();
+        let ops_list = operands(&args, options_with_argument(name));
+        match name {
+            "tee" | "rm" | "unlink" | "shred" | "touch" | "rmdir" | "truncate" => {
+                for p in ops_list {
+                    self.write_target(p);
+                }
+            }
+            "cp" | "mv" | "install" | "ln" | "rsync" | "scp" => {
+                if let Some(dir) = option_value(&args, &["-t", "--target-directory"]) {
+                    self.write_target(dir);
+                } else if ops_list.len() >= 2
+                    && let Some(last) = ops_list.last()
+                {
+                    self.write_target(last);
+                }
+            }
+            "chmod" | "chown" | "chgrp" => {
+                for p in ops_list.iter().skip(1) {
+                    self.write_target(p);
+                }
+            }
+            "sed" | "perl" => {
+                let in_place = args.iter().any(|a| {
+                    *a == "--in-place" || a.starts_with("--in-place=") || is_short_flag(a, 'i')
+                });
+                if in_place {
+                    let has_script_option =
+                        option_value(&args, &["-e", "--expression", "-f", "--file"]).is_some();
+                    let skip = usize::from(!has_script_option);
+                    for p in ops_list.iter().skip(skip) {
+                        self.write_target(p);
+                    }
+                }
+            }
+            "dd" => {
+                for a in &args {
+                    if let Some(p) = a.strip_prefix("of=") {
+                        self.write_target(p);
+                    }
+                }
+            }
+            "curl" => {
+                if let Some(p) = option_value(&args, &["-o", "--output"]) {
+                    self.write_target(p);
+                }
+            }
+            "wget" => {
+                if let Some(p) = option_value(&args, &["-O", "--output-document"]) {
+                    self.write_target(p);
+                }
+            }
+            "git" => {
+                // `git rm PATH…`, `git mv SRC DST`: after the global options.
+                let sub = git_subcommand(&args);
+                if let Some((sub, rest)) = sub {
+                    let ops = operands(rest, &[]);
+                    match sub {
+                        "rm" => ops.iter().for_each(|p| self.write_target(p)),
+                        "mv" => {
+                            if let Some(last) = ops.last() {
+                                self.write_target(last);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A shell or interpreter whose program comes from a pipe or a file: its words and the
+    /// marker [`STDIN_PROGRAM`], so a policy can decide what such a command gets.
+    fn push_stdin_program(&mut self, argv: &[Word], depth: usize, origin: Origin) {
+        let mut words = argv.to_vec();
+        words.push(Word {
+            text: STDIN_PROGRAM.to_owned(),
+            ..Word::default()
+        });
+        self.push(&words, 0, depth, origin);
+    }
+
+    fn push(&mut self, words: &[Word], start: usize, depth: usize, origin: Origin) {
+        let argv = words.get(start..).unwrap_or_default();
+        if argv.is_empty() {
+            return;
+        }
+        if !self.room() {
+            self.out.truncated = true;
+            return;
+        }
+        let mut out_words = Vec::with_capacity(argv.len());
+        let mut data = Vec::with_capacity(argv.len());
+        for (k, w) in argv.iter().enumerate() {
+            let text = if k == 0 {
+                basename(&w.text).to_owned()
+            } else {
+                w.text.clone()
+            };
+            // Text with white space cannot be a command name, option or plain path: it is
+            // data. A word holding an expansion is not, since what it runs is unknown.
+            data.push(!w.dynamic && text.chars().any(char::is_whitespace));
+            out_words.push(text);
+        }
+        self.out.commands.push(SimpleCommand {
+            words: out_words,
+            data,
+            origin,
+            depth,
+        });
+    }
+}
+
+/// Drops reserved words that open or close compound commands.
+fn strip_reserved(words: &mut Vec<Word>) {
+    let mut k = 0;
+    while let Some(w) = words.get(k) {
+        let reserved = !w.quoted
+            && matches!(
+                w.text.as_str(),
+                "if" | "then"
+                    | "elif"
+                    | "else"
+                    | "fi"
+                    | "do"
+                    | "done"
+                    | "while"
+                    | "until"
+                    | "!"
+                    | "{"
+                    | "}"
+                    | "esac"
+                    | "coproc"
+                    | "function"
+            );
+        if !reserved {
+            break;
+        }
+        k += 1;
+        if w.text == "function" {
+            // `function name { …`: the name is not a command.
+            k += 1;
+        }
+    }
+    if k > 0 {
+        words.drain(..k.min(words.len()));
+    }
+    // A trailing `}` or `fi`/`done` on the same segment (`{ a; }` lexes `}` as its own segment,
+    // but `then b fi` does not occur), and `]]` closes a test.
+}
+
+/// How a wrapper continues.
+enum Unwrap {
+    /// The real command starts at this word index.
+    Skip(usize),
+    /// The command is the shell script in this text (e.g. `su -c STRING`, `watch STRING`).
+    Script(String),
+    /// `env -S STRING`: the word at this index is split into the new argv.
+    Argv(usize),
+}
+
+/// If `name` (the word at `i`) is a wrapper, where the wrapped command starts.
+fn wrapper_skip(name: &str, words: &[Word], i: usize) -> Option<Unwrap> {
+    let text = |k: usize| words.get(k).map(|w| w.text.as_str());
+    // Skips options; `with_arg` lists options that take a separate argument. Returns the index
+    // of the first operand.
+    let skip_options = |mut k: usize, with_arg: &[&str], stop_at_operand: bool| -> usize {
+        while let Some(t) = text(k) {
+            if t == "--" {
+                return k + 1;
+            }
+            if t.starts_with('-') && t.len() > 1 {
+                k += if with_arg.contains(&t) { 2 } else { 1 };
+                continue;
+            }
+            if stop_at_operand {
+                break;
+            }
+            k += 1;
+        }
+        k
+    };
+    match name {
+        "sudo" => Some(Unwrap::Skip(skip_options(
+            i + 1,
+            &[
+                "-u",
+                "-g",
+                "-C",
+                "-D",
+                "-h",
+                "-p",
+                "-r",
+                "-t",
+                "-U",
+                "-T",
+                "-R",
+                "--user",
+                "--group",
+                "--host",
+                "--prompt",
+                "--role",
+                "--type",
+                "--other-user",
+                "--chdir",
+                "--chroot",
+                "--close-from",
+                "--command-timeout",
+            ],
+            true,
+        ))),
+        "doas" => Some(Unwrap::Skip(skip_options(i + 1, &["-u", "-C"], true))),
+        "command" => {
+            let lookup = words
+                .get(i + 1..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|w| w.text.starts_with('-'))
+                .any(|w| w.text.contains('v') || w.text.contains('V'));
+            if lookup {
+                None
+            } else {
+                Some(Unwrap::Skip(skip_options(i + 1, &[], true)))
+            }
+        }
+        "builtin" | "nohup" | "setsid" | "unbuffer" | "chronic" | "caffeinate" | "catchsegv" => {
+            Some(Unwrap::Skip(skip_options(i + 1, &[], true)))
+        }
+        "time" => Some(Unwrap::Skip(skip_options(
+            i + 1,
+            &["-f", "-o", "--format", "--output"],
+            true,
+        ))),
+        "nice" => Some(Unwrap::Skip(skip_options(
+            i + 1,
+            &["-n", "--adjustment"],
+            true,
+        ))),
+        "ionice" => Some(Unwrap::Skip(skip_options(
+            i + 1,
+            &["-c", "-n", "-p", "-P", "-u", "--class", "--classdata"],
+            true,
+        ))),
+        "stdbuf" => Some(Unwrap::Skip(skip_options(
+            i + 1,
+            &["-i", "-o", "-e", "--input", "--output", "--error"],
+            true,
+        ))),
+        "chrt" | "taskset" => {
+            // `taskset MASK cmd`, `chrt PRIO cmd`: one operand before the command.
+            let k = skip_options(i + 1, &["-p"], true);
+            Some(Unwrap::Skip(k + 1))
+        }
+        "timeout" => {
+            let k = skip_options(i + 1, &["-s", "-k", "--signal", "--kill-after"], true);
+            Some(Unwrap::Skip(k + 1))
+        }
+        "exec" => Some(Unwrap::Skip(skip_options(i + 1, &["-a"], true))),
+        "xargs" => Some(Unwrap::Skip(skip_options(
+            i + 1,
+            &[
+                "-I",
+                "-n",
+                "-P",
+                "-L",
+                "-d",
+                "-E",
+                "-s",
+                "-a",
+                "--max-args",
+                "--max-procs",
+                "--max-lines",
+                "--delimiter",
+                "--eof",
+                "--max-chars",
+                "--arg-file",
+                "--replace",
+            ],
+            true,
+        ))),
+        "env" => {
+            let mut k = i + 1;
+            while let Some(t) = text(k) {
+                if t == "-S" || t == "--split-string" {
+                    return Some(Unwrap::Argv(k + 1));
+                }
+                if let Some(rest) = t.strip_prefix("--split-string=") {
+                    let _ = rest;
+                    return Some(Unwrap::Argv(k));
+                }
+                if t == "--" {
+                    k += 1;
+                    break;
+                }
+                if matches!(t, "-u" | "-C" | "--unset" | "--chdir") {
+                    k += 2;
+                    continue;
+                }
+                if t.starts_with('-') && t.len() > 1 {
+                    k += 1;
+                    continue;
+                }
+                break;
+            }
+            Some(Unwrap::Skip(k))
+        }
+        "su" => {
+            let mut k = i + 1;
+            while let Some(t) = text(k) {
+                if t == "-c" || t == "--command" {
+                    return text(k + 1).map(|s| Unwrap::Script(s.to_owned()));
+                }
+                if let Some(cmd) = t.strip_prefix("--command=") {
+                    return Some(Unwrap::Script(cmd.to_owned()));
+                }
+                k += 1;
+            }
+            None
+        }
+        "watch" => {
+            let k = skip_options(i + 1, &["-n", "-d", "--interval", "--differences"], true);
+            let rest: Vec<&str> = words
+                .get(k..)
+                .unwrap_or_default()
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect();
+            if rest.is_empty() {
+                None
+            } else {
+                Some(Unwrap::Script(rest.join(" ")))
+            }
+        }
+        "flock" => {
+            // `flock [opts] FILE -c CMD` or `flock [opts] FILE CMD…`.
+            let mut k = i + 1;
+            while let Some(t) = text(k) {
+                if t == "-c" || t == "--command" {
+                    return text(k + 1).map(|s| Unwrap::Script(s.to_owned()));
+                }
+                if t.starts_with('-') {
+                    k += if matches!(t, "-w" | "-E" | "--timeout" | "--conflict-exit-code") {
+                        2
+                    } else {
+                        1
+                    };
+                    continue;
+                }
+                break;
+            }
+            if let Some(t) = text(k + 1) {
+                if t == "-c" || t == "--command" {
+                    return text(k + 2).map(|s| Unwrap::Script(s.to_owned()));
+                }
+                return Some(Unwrap::Skip(k + 1));
+            }
+            None
+        }
+        "ssh" => {
+            let k = skip_options(
+                i + 1,
+                &[
+                    "-p", "-i", "-l", "-o", "-F", "-J", "-L", "-R", "-D", "-b", "-c", "-e", "-m",
+                    "-O", "-Q", "-S", "-W", "-w", "-E", "-B", "-I",
+                ],
+                true,
+            );
+            // words[k] is the host; the rest is a command line run by the remote shell.
+            let rest: Vec<&str> = words
+                .get(k + 1..)
+                .unwrap_or_default()
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect();
+            if rest.is_empty() {
+                None
+            } else {
+                Some(Unwrap::Script(rest.join(" ")))
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Interpreters and the flags that take inline code.
+fn interpreter_code_flags(name: &str) -> Option<&'static [&'static str]> {
+    let base = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    match base {
+        "python" | "pypy" => Some(&["-c"]),
+        "node" | "nodejs" | "bun" => Some(&["-e", "--eval", "-p", "--print"]),
+        "deno" => Some(&["eval"]),
+        "perl" => Some(&["-e", "-E"]),
+        "ruby" | "lua" | "luajit" | "osascript" => Some(&["-e"]),
+        "php" => Some(&["-r"]),
+        "Rscript" => Some(&["-e"]),
+        _ => None,
+    }
+}
+
+/// The inline code of an interpreter call, if any.
+fn inline_code(argv: &[Word], flags: &[&str]) -> Option<String> {
+    let mut k = 1;
+    while let Some(w) = argv.get(k) {
+        let t = w.text.as_str();
+        if flags.contains(&t) {
+            return argv.get(k + 1).map(|w| w.text.clone());
+        }
+        // Combined short flags ending in the code flag: `python3 -Bc CODE`, `perl -ne CODE`.
+        if t.len() > 2
+            && t.starts_with('-')
+            && !t.starts_with("--")
+            && let Some(last) = t.chars().last()
+            && flags.iter().any(|f| f.len() == 2 && f.ends_with(last))
+        {
+            return argv.get(k + 1).map(|w| w.text.clone());
+        }
+        // `perl -e'code'`, `ruby -e'code'`: flag and code in one word.
+        for f in flags {
+            if f.len() == 2
+                && let Some(code) = t.strip_prefix(f)
+                && !code.is_empty()
+                && !code.starts_with('-')
+            {
+                return Some(code.to_owned());
+            }
+        }
+        if !t.starts_with('-') && !flags.contains(&t) {
+            return None;
+        }
+        k += 1;
+    }
+    None
+}
+
+/// The script file operand of an interpreter call, if any (first non-option word).
+fn script_operand(argv: &[Word]) -> Option<&str> {
+    argv.get(1..)
+        .unwrap_or_default()
+        .iter()
+        .map(|w| w.text.as_str())
+        .find(|t| !t.starts_with('-'))
+}
+
+/// String literals in code, and runs of adjacent literals joined by spaces.
+fn code_literals(code: &str) -> Vec<String> {
+    let bytes = code.as_bytes();
+    let mut out = Vec::new();
+    let mut run: Vec<String> = Vec::new();
+    let mut i = 0;
+    // Whether only separators (`,`, white space) stand between the last literal and here.
+    let mut adjacent = false;
+    while let Some(&c) = bytes.get(i) {
+        match c {
+            b'\'' | b'"' | b'`' => {
+                // Python triple quotes are read as three literals; harmless.
+                let quote = c;
+                let mut j = i + 1;
+                let mut lit = Vec::new();
+                while let Some(&q) = bytes.get(j) {
+                    if q == b'\\' {
+                        if let Some(&n) = bytes.get(j + 1) {
+                            lit.push(match n {
+                                b'n' => b'\n',
+                                b't' => b'\t',
+                                other => other,
+                            });
+                        }
+                        j += 2;
+                        continue;
+                    }
+                    if q == quote {
+                        break;
+                    }
+                    lit.push(q);
+                    j += 1;
+                }
+                let lit = String::from_utf8_lossy(&lit).into_owned();
+                if !adjacent {
+                    flush_run(&mut run, &mut out);
+                }
+                if !lit.trim().is_empty() {
+                    run.push(lit);
+                }
+                adjacent = true;
+                i = j + 1;
+            }
+            b',' | b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+            _ => {
+                adjacent = false;
+                i += 1;
+            }
+        }
+    }
+    flush_run(&mut run, &mut out);
+    out
+}
+
+fn flush_run(run: &mut Vec<String>, out: &mut Vec<String>) {
+    if run.len() > 1 {
+        // Each element as given, and the list as one argv (`["git", "reset", "--hard"]`).
+        let joined = run
+            .iter()
+            .map(|s| shell_quote(s))
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.append(run);
+        out.push(joined);
+    } else {
+        out.append(run);
+    }
+}
+
+/// Quotes a word for re-parsing as one shell word.
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./=:@%+,~".contains(&b))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// Splits a string into words like the shell would (for `env -S`).
+fn split_words(s: &str) -> Vec<Word> {
+    lex::lex(s)
+        .tokens
+        .into_iter()
+        .filter_map(|t| match t {
+            Token::Word(w) => Some(w),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The last path component of a command word (`/usr/bin/git` → `git`). Words with expansions
+/// are left alone.
+fn basename(word: &str) -> &str {
+    if word.contains('$') || word.contains('`') {
+        return word;
+    }
+    match word.rsplit_once('/') {
+        Some((_, base)) if !base.is_empty() => base,
+        _ => word,
+    }
+}
+
+/// Options of common file commands that take a separate argument.
+fn options_with_argument(name: &str) -> &'static [&'static str] {
+    match name {
+        "cp" | "mv" | "install" | "ln" => &[
+            "-t",
+            "-S",
+            "--suffix",
+            "-m",
+            "-o",
+            "-g",
+            "--target-directory",
+        ],
+        "truncate" => &["-s", "--size", "-r", "--reference"],
+        "touch" => &["-d", "-r", "-t", "--date", "--reference"],
+        "sed" => &["-e", "-f", "--expression", "--file", "-l"],
+        "perl" => &["-e", "-E", "-I", "-M"],
+        "tee" | "rm" | "unlink" | "rmdir" => &[],
+        "shred" => &["-n", "-s", "--iterations", "--size"],
+        "chmod" | "chown" | "chgrp" => &["--reference"],
+        "rsync" => &["-e", "--rsh", "--exclude", "--include", "--filter"],
+        "scp" => &["-P", "-i", "-o", "-F", "-J", "-l", "-c", "-S"],
+        _ => &[],
+    }
+}
+
+/// The operands (non-option words) of an argument list.
+fn operands<'a>(args: &[&'a str], with_arg: &[&str]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    let mut only_operands = false;
+    while let Some(&a) = args.get(k) {
+        k += 1;
+        if only_operands {
+            out.push(a);
+            continue;
+        }
+        if a == "--" {
+            only_operands = true;
+            continue;
+        }
+        if a.starts_with('-') && a.len() > 1 {
+            if with_arg.contains(&a) {
+                k += 1;
+            }
+            continue;
+        }
+        out.push(a);
+    }
+    out
+}
+
+/// The value of an option given as `-o VALUE`, `-oVALUE` (short) or `--opt=VALUE` / `--opt VALUE`.
+fn option_value<'a>(args: &[&'a str], names: &[&str]) -> Option<&'a str> {
+    let mut k = 0;
+    while let Some(&a) = args.get(k) {
+        for n in names {
+            if a == *n {
+                return args.get(k + 1).copied();
+            }
+            if n.starts_with("--") {
+                if let Some(v) = a.strip_prefix(n).and_then(|r| r.strip_prefix('=')) {
+                    return Some(v);
+                }
+            } else if let Some(v) = a.strip_prefix(n)
+                && !v.is_empty()
+                && !a.starts_with("--")
+            {
+                return Some(v);
+            }
+        }
+        k += 1;
+    }
+    None
+}
+
+/// `-i`, `-ni`, `-i.bak` (sed) style: a short flag cluster containing `flag`.
+fn is_short_flag(arg: &str, flag: char) -> bool {
+    arg.strip_prefix('-').is_some_and(|f| {
+        !f.starts_with('-')
+            && f.starts_with(|c: char| c.is_ascii_alphabetic())
+            && f.split('.')
+                .next()
+                .is_some_and(|cluster| cluster.contains(flag))
+    })
+}
+
+/// Skips git's global options; returns the subcommand and its arguments.
+fn git_subcommand<'a, 'b>(args: &'b [&'a str]) -> Option<(&'a str, &'b [&'a str])> {
+    let mut k = 0;
+    while let Some(&a) = args.get(k) {
+        if matches!(
+            a,
+            "-C" | "-c"
+                | "--git-dir"
+                | "--work-tree"
+                | "--namespace"
+                | "--exec-path"
+                | "--config-env"
+        ) {
+            k += 2;
+            continue;
+        }
+        if a.starts_with('-') {
+            k += 1;
+            continue;
+        }
+        return Some((a, args.get(k + 1..).unwrap_or_default()));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(cmd: &str) -> Vec<String> {
+        normalize(cmd, &NormalizeOptions::default())
+            .commands()
+            .iter()
+            .map(SimpleCommand::text)
+            .collect()
+    }
+
+    fn precise(cmd: &str) -> Vec<String> {
+        normalize(cmd, &NormalizeOptions::default())
+            .commands()
+            .iter()
+            .map(SimpleCommand::precise_text)
+            .collect()
+    }
+
+    fn writes(cmd: &str) -> Vec<String> {
+        normalize(cmd, &NormalizeOptions::default())
+            .writes()
+            .to_vec()
+    }
+
+    #[test]
+    fn compound_commands_are_split() {
+        assert_eq!(
+            texts("cd repo && git  push   --force  origin main"),
+            ["cd repo", "git push --force origin main"]
+        );
+        assert_eq!(texts("ls && (rm -r -f /)"), ["ls", "rm -r -f /"]);
+        assert_eq!(
+            texts("a; b || c | d & e\nf"),
+            ["a", "b", "c", "d", "e", "f"]
+        );
+        assert_eq!(texts("{ a; b; }"), ["a", "b"]);
+        assert_eq!(texts("if true; then rm -rf /; fi"), ["true", "rm -rf /"]);
+        assert_eq!(texts("for f in a b; do rm $f; done"), ["rm $f"]);
+        assert_eq!(texts("while x; do y; done"), ["x", "y"]);
+        assert_eq!(
+            texts("case $x in a|b) rm -rf /;; *) ok;; esac"),
+            ["rm -rf /", "ok"]
+        );
+        assert_eq!(
+            texts("f() { git reset --hard; }; f"),
+            ["git reset --hard", "f"]
+        );
+    }
+
+    #[test]
+    fn substitutions_are_commands() {
+        assert_eq!(
+            texts("echo $(git reset --hard)"),
+            ["git reset --hard", "echo $(git reset --hard)"]
+        );
+        assert_eq!(texts("X=`rm -rf /` true"), ["rm -rf /", "true"]);
+        assert_eq!(
+            texts("diff <(git show) >(tee x)"),
+            ["git show", "tee x", "diff <(git show) >(tee x)"]
+        );
+    }
+
+    #[test]
+    fn wrappers_and_assignments_are_stripped() {
+        assert_eq!(
+            texts("sudo git push --force origin main"),
+            ["git push --force origin main"]
+        );
+        assert_eq!(
+            texts("sudo -u root -E /usr/bin/git reset --hard"),
+            ["git reset --hard"]
+        );
+        assert_eq!(
+            texts("FOO=1 BAR=2 git reset --hard origin/main"),
+            ["git reset --hard origin/main"]
+        );
+        assert_eq!(
+            texts("env -i FOO=1 nice -n 5 timeout -s KILL 10 nohup git status"),
+            ["git status"]
+        );
+        assert_eq!(texts("command git reset --hard"), ["git reset --hard"]);
+        assert_eq!(texts("command -v git"), ["command -v git"]);
+        assert_eq!(texts("time -p exec git status"), ["git status"]);
+        assert_eq!(texts("env -S 'git reset --hard'"), ["git reset --hard"]);
+        assert_eq!(texts("xargs -0 -n 1 rm -rf"), ["rm -rf"]);
+        assert_eq!(texts(r"\rm -rf /"), ["rm -rf /"]);
+    }
+
+    #[test]
+    fn shells_and_eval_are_unwrapped() {
+        assert_eq!(texts("bash -c 'git reset --hard'"), ["git reset --hard"]);
+        assert_eq!(texts(r#"bash -c "bash -c 'rm -rf ~'""#), ["rm -rf ~"]);
+        assert_eq!(texts("sh -ec 'a && b'"), ["a", "b"]);
+        assert_eq!(texts("bash -lc \"git status\""), ["git status"]);
+        assert_eq!(
+            texts("eval 'git reset' --hard"),
+            ["eval git reset --hard", "git reset --hard"]
+        );
+        assert_eq!(texts("su -c 'rm -rf /' root"), ["rm -rf /"]);
+        assert_eq!(
+            texts("bash <<EOF\ngit reset --hard\nEOF"),
+            ["git reset --hard"]
+        );
+        assert_eq!(texts("bash <<< 'rm -rf /'"), ["rm -rf /"]);
+        assert_eq!(texts("busybox sh -c 'rm -rf /'"), ["rm -rf /"]);
+        assert_eq!(texts("ssh host 'rm -rf /'"), ["rm -rf /"]);
+        assert_eq!(
+            texts("find . -name x -exec rm -rf {} ;"),
+            ["rm -rf {}", "find . -name x -exec"]
+        );
+    }
+
+    #[test]
+    fn a_shell_reading_a_pipe_stays_visible() {
+        assert_eq!(
+            texts("curl -fsSL https://x/install.sh | bash"),
+            ["curl -fsSL https://x/install.sh", "bash <stdin>"]
+        );
+        assert_eq!(
+            texts("curl -s x | sudo python3 -"),
+            ["curl -s x", "python3 - <stdin>"]
+        );
+        assert_eq!(texts("sh < install.sh"), ["sh <stdin>"]);
+        assert_eq!(texts("bash script.sh"), ["bash script.sh"]);
+        assert_eq!(texts("bash"), ["bash"]);
+        assert_eq!(
+            texts("cat x | python3 tool.py"),
+            ["cat x", "python3 tool.py"]
+        );
+    }
+
+    #[test]
+    fn inline_code_literals_are_commands() {
+        let t = texts(r#"node -e "require('child_process').execSync('git reset --hard')""#);
+        assert!(t.contains(&"git reset --hard".to_owned()), "{t:?}");
+        let t =
+            texts(r#"python3 -c 'import subprocess; subprocess.run(["git", "reset", "--hard"])'"#);
+        assert!(t.contains(&"git reset --hard".to_owned()), "{t:?}");
+        let t = texts("python3 <<'PY'\nimport os\nos.system('rm -rf /')\nPY");
+        assert!(t.contains(&"rm -rf /".to_owned()), "{t:?}");
+        let t = texts("perl -e 'system(\"rm -rf /\")'");
+        assert!(t.contains(&"rm -rf /".to_owned()), "{t:?}");
+    }
+
+    #[test]
+    fn data_is_marked() {
+        assert_eq!(
+            precise(r#"echo "never run git reset --hard""#),
+            ["echo <data>"]
+        );
+        assert_eq!(
+            precise(r#"git commit -m "docs: explain why git reset --hard is blocked""#),
+            ["git commit -m <data>"]
+        );
+        assert_eq!(
+            precise(r#"grep -rn "rm -rf /" docs/"#),
+            ["grep -rn <data> docs/"]
+        );
+        assert_eq!(
+            precise("cat > README.md <<'EOF'\nrun git reset --hard\nEOF"),
+            ["cat"]
+        );
+        assert_eq!(precise(r#"git 'reset' "--hard""#), ["git reset --hard"]);
+    }
+
+    #[test]
+    fn writes_are_listed() {
+        assert_eq!(writes("echo API_KEY=abc >> .env"), [".env"]);
+        assert_eq!(writes("echo x > /dev/null 2>&1"), Vec::<String>::new());
+        assert_eq!(writes("cat a | tee -a out.txt"), ["out.txt"]);
+        assert_eq!(writes("cp .env.example .env"), [".env"]);
+        assert_eq!(writes("mv -f a b/c"), ["b/c"]);
+        assert_eq!(writes("rm .control/policy.yaml"), [".control/policy.yaml"]);
+        assert_eq!(
+            writes("sed -i 's/a/b/' .claude/settings.json"),
+            [".claude/settings.json"]
+        );
+        assert_eq!(writes("dd if=/dev/zero of=disk.img"), ["disk.img"]);
+        assert_eq!(writes("curl -o .env https://x"), [".env"]);
+        assert_eq!(writes("git -C x rm -r .githooks"), [".githooks"]);
+        assert_eq!(writes("cat .env.example"), Vec::<String>::new());
+        assert_eq!(writes("cmd &> log.txt"), ["log.txt"]);
+    }
+
+    #[test]
+    fn depth_is_limited() {
+        let mut cmd = "git reset --hard".to_owned();
+        for _ in 0..12 {
+            cmd = format!("bash -c {}", shell_quote(&cmd));
+        }
+        let n = normalize(&cmd, &NormalizeOptions::default());
+        assert!(n.depth_exceeded());
+        let n = normalize(&cmd, &NormalizeOptions::default().max_depth(20));
+        assert!(!n.depth_exceeded());
+        assert_eq!(
+            n.commands().last().map(SimpleCommand::text).as_deref(),
+            Some("git reset --hard")
+        );
+    }
+
+    #[test]
+    fn dynamic_command_names_are_kept_verbatim() {
+        assert_eq!(texts("$CMD --hard"), ["$CMD --hard"]);
+        assert_eq!(
+            texts("$(echo git) reset --hard"),
+            ["echo git", "$(echo git) reset --hard"]
+        );
+        assert_eq!(texts("bash -c \"$X\""), ["$X"]);
+    }
+}

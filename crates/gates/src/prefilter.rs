@@ -1,0 +1,241 @@
+//! The literal prefilter: which patterns are worth running on an input.
+//!
+//! For every pattern, the literal extractor of `regex-syntax` finds a finite set of literals
+//! such that every match of the pattern starts (or ends) with one of them. One Aho-Corasick
+//! automaton over all those literals then tells, in a single pass over the input, which
+//! patterns could possibly match; the others cannot, so they are neither compiled nor run.
+//! Patterns without such a set (`.*x`, `\w+`, …) are always candidates. This keeps the work per
+//! decision proportional to the gates that are relevant to the input, not to the size of the
+//! policy.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
+use regex_syntax::hir::{Class, Hir, HirKind};
+
+/// The literals of one pattern, or `None` when the pattern has no usable literal set.
+pub(crate) fn required_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    [ExtractKind::Prefix, ExtractKind::Suffix]
+        .into_iter()
+        .filter_map(|kind| usable(extract(hir, kind)))
+        .max_by_key(|lits| lits.iter().map(Vec::len).min().unwrap_or(0))
+}
+
+fn extract(hir: &Hir, kind: ExtractKind) -> Seq {
+    let mut extractor = Extractor::new();
+    extractor
+        .kind(kind.clone())
+        .limit_class(16)
+        .limit_repeat(8)
+        .limit_literal_len(64)
+        .limit_total(128);
+    let mut seq = extractor.extract(hir);
+    // Shrinking literals keeps them necessary (a prefix of a required prefix is required too)
+    // and makes the automaton smaller.
+    match kind {
+        ExtractKind::Prefix => seq.optimize_for_prefix_by_preference(),
+        _ => seq.optimize_for_suffix_by_preference(),
+    }
+    seq
+}
+
+fn usable(seq: Seq) -> Option<Vec<Vec<u8>>> {
+    let lits = seq.literals()?;
+    if lits.is_empty() || lits.iter().any(|l| l.as_bytes().is_empty()) {
+        return None;
+    }
+    Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
+}
+
+/// A rough size of the automaton a pattern compiles into, to refuse patterns whose counted
+/// repetitions would make the compiler allocate without bound.
+pub(crate) fn size_estimate(hir: &Hir) -> usize {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => 1,
+        HirKind::Literal(lit) => lit.0.len().max(1),
+        HirKind::Class(Class::Unicode(c)) => 1 + c.ranges().len().min(256),
+        HirKind::Class(Class::Bytes(c)) => 1 + c.ranges().len().min(256),
+        HirKind::Repetition(rep) => {
+            let sub = size_estimate(&rep.sub);
+            let min = usize::try_from(rep.min).unwrap_or(usize::MAX);
+            let copies = match rep.max {
+                Some(max) => usize::try_from(max).unwrap_or(usize::MAX),
+                None => min.saturating_add(1),
+            };
+            sub.saturating_mul(copies.max(1))
+        }
+        HirKind::Capture(cap) => size_estimate(&cap.sub),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => subs
+            .iter()
+            .map(size_estimate)
+            .fold(1usize, usize::saturating_add),
+    }
+}
+
+/// Literal → patterns index over one channel's patterns.
+#[derive(Debug, Clone)]
+pub(crate) struct Prefilter {
+    automaton: Option<AhoCorasick>,
+    /// For each literal of the automaton, the patterns that require it.
+    owners: Vec<Vec<u32>>,
+    /// Patterns that are candidates for every input.
+    always: Vec<u32>,
+}
+
+impl Prefilter {
+    /// Builds the prefilter from each pattern's literal set (`None`: always a candidate).
+    pub(crate) fn new(
+        literal_sets: &[Option<Vec<Vec<u8>>>],
+    ) -> Result<Self, aho_corasick::BuildError> {
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut owners: Vec<Vec<u32>> = Vec::new();
+        let mut index: std::collections::HashMap<Vec<u8>, usize> = std::collections::HashMap::new();
+        let mut always = Vec::new();
+        for (pattern, set) in literal_sets.iter().enumerate() {
+            let pattern = u32::try_from(pattern).unwrap_or(u32::MAX);
+            match set {
+                None => always.push(pattern),
+                Some(lits) => {
+                    for lit in lits {
+                        let slot = *index.entry(lit.clone()).or_insert_with(|| {
+                            literals.push(lit.clone());
+                            owners.push(Vec::new());
+                            literals.len() - 1
+                        });
+                        if let Some(list) = owners.get_mut(slot)
+                            && list.last() != Some(&pattern)
+                        {
+                            list.push(pattern);
+                        }
+                    }
+                }
+            }
+        }
+        let automaton = if literals.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .build(&literals)?,
+            )
+        };
+        Ok(Self {
+            automaton,
+            owners,
+            always,
+        })
+    }
+
+    /// Marks in `candidates` (a bit set over the channel's patterns) every pattern whose
+    /// literals occur in `haystack`.
+    pub(crate) fn mark(&self, haystack: &str, candidates: &mut BitSet) {
+        let Some(ac) = &self.automaton else { return };
+        for m in ac.find_overlapping_iter(haystack) {
+            if let Some(list) = self.owners.get(m.pattern().as_usize()) {
+                for &p in list {
+                    candidates.insert(p);
+                }
+            }
+        }
+    }
+
+    /// Patterns that are candidates for every input.
+    pub(crate) fn always(&self) -> &[u32] {
+        &self.always
+    }
+}
+
+/// A small fixed-size bit set.
+#[derive(Debug, Clone)]
+pub(crate) struct BitSet {
+    words: Vec<u64>,
+}
+
+impl BitSet {
+    pub(crate) fn new(len: usize) -> Self {
+        Self {
+            words: vec![0; len.div_ceil(64)],
+        }
+    }
+
+    pub(crate) fn insert(&mut self, i: u32) {
+        let i = i as usize;
+        if let Some(w) = self.words.get_mut(i / 64) {
+            *w |= 1 << (i % 64);
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.words.iter().all(|w| *w == 0)
+    }
+
+    /// The members in increasing order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.words.iter().enumerate().flat_map(|(wi, &w)| {
+            let base = u32::try_from(wi * 64).unwrap_or(u32::MAX);
+            let mut bits = w;
+            std::iter::from_fn(move || {
+                if bits == 0 {
+                    return None;
+                }
+                let tz = bits.trailing_zeros();
+                bits &= bits - 1;
+                Some(base + tz)
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hir(p: &str) -> Hir {
+        regex_syntax::parse(p).unwrap()
+    }
+
+    #[test]
+    fn literals_are_required_prefixes_or_suffixes() {
+        let lits = required_literals(&hir("git push.*--force.*(main|master)")).unwrap();
+        assert!(
+            lits.iter()
+                .all(|l| b"git push".starts_with(l) || l.starts_with(b"git")),
+            "{lits:?}"
+        );
+        let lits = required_literals(&hir(r"\s+\.env$")).unwrap();
+        assert!(lits.iter().any(|l| l.ends_with(b".env")), "{lits:?}");
+        assert!(required_literals(&hir(r"\w+")).is_none());
+        assert!(required_literals(&hir(r"a?")).is_none());
+    }
+
+    #[test]
+    fn size_estimate_grows_with_counted_repetition() {
+        assert!(size_estimate(&hir("abc")) < 10);
+        assert!(size_estimate(&hir("(?:a{1000}){1000}")) >= 1_000_000);
+    }
+
+    #[test]
+    fn prefilter_marks_patterns_whose_literals_occur() {
+        let sets = vec![
+            Some(vec![b"git".to_vec()]),
+            Some(vec![b"rm".to_vec()]),
+            None,
+        ];
+        let pf = Prefilter::new(&sets).unwrap();
+        let mut c = BitSet::new(3);
+        pf.mark("sudo git status", &mut c);
+        assert_eq!(c.iter().collect::<Vec<_>>(), [0]);
+        assert_eq!(pf.always(), [2]);
+    }
+
+    #[test]
+    fn bitset_iterates_in_order() {
+        let mut b = BitSet::new(200);
+        for i in [199, 3, 64, 0] {
+            b.insert(i);
+        }
+        assert_eq!(b.iter().collect::<Vec<_>>(), [0, 3, 64, 199]);
+        assert!(!b.is_empty());
+        assert!(BitSet::new(5).is_empty());
+    }
+}

@@ -1,0 +1,823 @@
+//! The compiled gate set and its verdicts.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use regex_automata::meta::{self, Regex};
+use regex_automata::{Anchored, Input, MatchKind, PatternSet};
+
+use crate::call::ToolCall;
+use crate::decision::Decision;
+use crate::error::{BuildError, PatternKind};
+use crate::normalize::{NormalizeOptions, Normalized, normalize};
+use crate::prefilter::{BitSet, Prefilter, required_literals, size_estimate};
+use crate::rule::{FILE_WRITE_TOOLS, Field, GateId, MatchMode, Rule, SHELL_TOOL, Tools};
+
+/// Builds a [`GateSet`].
+///
+/// ```
+/// use metalayer_gates::{Decision, GateSetBuilder, Rule, ToolCall};
+///
+/// let gates = GateSetBuilder::new()
+///     .rule(Rule::new("G2", Decision::Deny, "git reset --hard").with_message("No destructive git reset"))
+///     .build()?;
+/// let verdict = gates.decide(&ToolCall::bash("git 'reset' \"--hard\""));
+/// assert_eq!(verdict.decision(), Decision::Deny);
+/// assert_eq!(verdict.decider().map(|m| m.id.as_str()), Some("G2"));
+/// # Ok::<(), metalayer_gates::BuildError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct GateSetBuilder {
+    rules: Vec<Rule>,
+    max_rules: usize,
+    pattern_size_limit: usize,
+    nfa_size_limit: usize,
+    cache_capacity: usize,
+    normalize: NormalizeOptions,
+}
+
+impl Default for GateSetBuilder {
+    fn default() -> Self {
+        Self {
+            rules: Vec::new(),
+            max_rules: 100_000,
+            pattern_size_limit: 500_000,
+            nfa_size_limit: 64 * (1 << 20),
+            cache_capacity: 256,
+            normalize: NormalizeOptions::default(),
+        }
+    }
+}
+
+impl GateSetBuilder {
+    /// An empty builder with the default limits.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a rule.
+    #[must_use]
+    pub fn rule(mut self, rule: Rule) -> Self {
+        self.rules.push(rule);
+        self
+    }
+
+    /// Adds rules.
+    #[must_use]
+    pub fn rules(mut self, rules: impl IntoIterator<Item = Rule>) -> Self {
+        self.rules.extend(rules);
+        self
+    }
+
+    /// The most rules a set may hold (default 100,000).
+    #[must_use]
+    pub fn max_rules(mut self, limit: usize) -> Self {
+        self.max_rules = limit;
+        self
+    }
+
+    /// The largest estimated automaton size of one pattern (default 500,000), which refuses
+    /// patterns such as `(?:a{1000}){1000}` before anything is allocated for them.
+    #[must_use]
+    pub fn pattern_size_limit(mut self, limit: usize) -> Self {
+        self.pattern_size_limit = limit;
+        self
+    }
+
+    /// The heap limit, in bytes, of one compiled group of candidate patterns (default 64 MiB).
+    #[must_use]
+    pub fn nfa_size_limit(mut self, bytes: usize) -> Self {
+        self.nfa_size_limit = bytes;
+        self
+    }
+
+    /// How many compiled groups of candidate patterns are cached (default 256).
+    #[must_use]
+    pub fn cache_capacity(mut self, entries: usize) -> Self {
+        self.cache_capacity = entries.max(1);
+        self
+    }
+
+    /// Options of the shell normaliser.
+    #[must_use]
+    pub fn normalize_options(mut self, options: NormalizeOptions) -> Self {
+        self.normalize = options;
+        self
+    }
+
+    /// Checks every pattern, extracts the literals of the prefilter and builds the set.
+    ///
+    /// Patterns are parsed and size-checked here, so every syntax error and over-large pattern
+    /// is reported now; their automata are compiled on first use, for the group of patterns
+    /// the prefilter selects, and cached.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError`] for an invalid or over-large pattern, a duplicate or empty id, or more
+    /// rules than [`GateSetBuilder::max_rules`].
+    pub fn build(&self) -> Result<GateSet, BuildError> {
+        if self.rules.len() > self.max_rules {
+            return Err(BuildError::TooManyRules {
+                count: self.rules.len(),
+                limit: self.max_rules,
+            });
+        }
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        for rule in &self.rules {
+            if rule.id().as_str().is_empty() {
+                return Err(BuildError::EmptyId);
+            }
+            if !seen.insert(rule.id().as_str()) {
+                return Err(BuildError::DuplicateId {
+                    id: rule.id().clone(),
+                });
+            }
+        }
+
+        // Group rules into channels by what they read and how.
+        let mut keys: Vec<(Field, bool)> = Vec::new();
+        let mut members: Vec<Vec<u32>> = Vec::new();
+        let mut literal_sets: Vec<Vec<Option<Vec<Vec<u8>>>>> = Vec::new();
+        for (index, rule) in self.rules.iter().enumerate() {
+            let hir = self.parse(rule, rule.pattern(), PatternKind::Pattern)?;
+            if let Some(unless) = rule.unless() {
+                self.parse(rule, unless, PatternKind::Unless)?;
+            }
+            let key = (rule.field().clone(), rule.mode() == MatchMode::Command);
+            let slot = match keys.iter().position(|k| *k == key) {
+                Some(slot) => slot,
+                None => {
+                    keys.push(key);
+                    members.push(Vec::new());
+                    literal_sets.push(Vec::new());
+                    keys.len() - 1
+                }
+            };
+            let index = u32::try_from(index).map_err(|_| BuildError::TooManyRules {
+                count: self.rules.len(),
+                limit: u32::MAX as usize,
+            })?;
+            if let (Some(m), Some(l)) = (members.get_mut(slot), literal_sets.get_mut(slot)) {
+                m.push(index);
+                l.push(required_literals(&hir));
+            }
+        }
+        let mut channels = Vec::with_capacity(keys.len());
+        for ((key, rules), literals) in keys.into_iter().zip(members).zip(literal_sets) {
+            let prefilter = Prefilter::new(&literals).map_err(|e| BuildError::Prefilter {
+                message: e.to_string(),
+                source: Box::new(e),
+            })?;
+            let tools = channel_tools(&self.rules, &rules);
+            channels.push(Channel {
+                field: key.0,
+                anchored: key.1,
+                rules,
+                prefilter,
+                tools,
+                cache: Mutex::new(HashMap::new()),
+            });
+        }
+        let unless = self.rules.iter().map(|_| OnceLock::new()).collect();
+        Ok(GateSet(Arc::new(Inner {
+            rules: self.rules.clone(),
+            channels,
+            unless,
+            normalize: self.normalize.clone(),
+            nfa_size_limit: self.nfa_size_limit,
+            cache_capacity: self.cache_capacity,
+        })))
+    }
+
+    fn parse(
+        &self,
+        rule: &Rule,
+        pattern: &str,
+        kind: PatternKind,
+    ) -> Result<regex_syntax::hir::Hir, BuildError> {
+        let hir = regex_syntax::ParserBuilder::new()
+            .nest_limit(128)
+            .build()
+            .parse(pattern)
+            .map_err(|e| BuildError::InvalidPattern {
+                id: rule.id().clone(),
+                kind,
+                pattern: pattern.to_owned(),
+                message: first_line_of_error(&e),
+                source: Box::new(e),
+            })?;
+        let estimate = size_estimate(&hir);
+        if estimate > self.pattern_size_limit {
+            return Err(BuildError::PatternTooLarge {
+                id: rule.id().clone(),
+                kind,
+                estimate,
+                limit: self.pattern_size_limit,
+            });
+        }
+        Ok(hir)
+    }
+}
+
+/// The last line of regex-syntax's multi-line error text, which says what is wrong.
+fn first_line_of_error(e: &regex_syntax::Error) -> String {
+    let text = e.to_string();
+    text.lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with("error:"))
+        .map_or_else(
+            || text.clone(),
+            |l| l.trim_start().trim_start_matches("error: ").to_owned(),
+        )
+}
+
+/// The tools any rule of a channel applies to; `None` when some rule applies to every tool.
+fn channel_tools(rules: &[Rule], members: &[u32]) -> Option<BTreeSet<String>> {
+    let mut tools = BTreeSet::new();
+    for &m in members {
+        let rule = rules.get(m as usize)?;
+        match rule.tools() {
+            Tools::Any => return None,
+            Tools::Only(list) => tools.extend(list.iter().cloned()),
+            Tools::Default => match rule.field() {
+                Field::Command => {
+                    tools.insert(SHELL_TOOL.to_owned());
+                }
+                Field::FilePath => {
+                    tools.insert(SHELL_TOOL.to_owned());
+                    tools.extend(FILE_WRITE_TOOLS.iter().map(|t| (*t).to_owned()));
+                }
+                Field::Content => tools.extend(FILE_WRITE_TOOLS.iter().map(|t| (*t).to_owned())),
+                Field::Key(_) => return None,
+            },
+        }
+    }
+    Some(tools)
+}
+
+/// An immutable, compiled set of gates. Cheap to clone; `Send + Sync`.
+#[derive(Debug, Clone)]
+pub struct GateSet(Arc<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    rules: Vec<Rule>,
+    channels: Vec<Channel>,
+    unless: Vec<OnceLock<Option<Regex>>>,
+    normalize: NormalizeOptions,
+    nfa_size_limit: usize,
+    cache_capacity: usize,
+}
+
+/// The rules that read one field in one mode, with their prefilter.
+#[derive(Debug)]
+struct Channel {
+    field: Field,
+    anchored: bool,
+    /// Global rule indices; a channel-local pattern index points into this.
+    rules: Vec<u32>,
+    prefilter: Prefilter,
+    /// Tools some rule of the channel applies to (`None`: any tool).
+    tools: Option<BTreeSet<String>>,
+    /// Compiled groups of candidate patterns, keyed by channel-local indices.
+    cache: Mutex<HashMap<Box<[u32]>, Arc<Regex>>>,
+}
+
+/// One gate that matched a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GateMatch {
+    /// The gate.
+    pub id: GateId,
+    /// Its decision.
+    pub decision: Decision,
+    /// Its message (the policy's `rule:` text).
+    pub message: Arc<str>,
+    /// The field it read.
+    pub field: Field,
+    /// The text it matched: the raw command, a normalised simple command, or a path.
+    pub subject: String,
+}
+
+/// Why a command could not be fully examined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Unverified {
+    /// Nesting (`bash -c`, substitutions, `eval`, inline code) went deeper than the limit.
+    DepthExceeded,
+    /// The command held more simple commands than the normaliser examines.
+    Truncated,
+}
+
+impl Unverified {
+    /// A sentence for a person.
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            Unverified::DepthExceeded => {
+                "the command nests shells, substitutions or inline code deeper than the gate examines"
+            }
+            Unverified::Truncated => {
+                "the command holds more simple commands than the gate examines"
+            }
+        }
+    }
+}
+
+/// The answer for one tool call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    decision: Decision,
+    matches: Vec<GateMatch>,
+    unverified: Option<Unverified>,
+    failure: Option<String>,
+    normalized: Option<Normalized>,
+}
+
+impl Verdict {
+    /// The decision: deny if any matching gate denies, else ask if any asks (or the command
+    /// could not be examined fully), else allow.
+    #[must_use]
+    pub fn decision(&self) -> Decision {
+        self.decision
+    }
+
+    /// Every gate that matched, deciding ones first, then by id. Independent of rule order.
+    #[must_use]
+    pub fn matches(&self) -> &[GateMatch] {
+        &self.matches
+    }
+
+    /// The gate that decided: the first match of the highest decision (lowest id among
+    /// equals). `None` when nothing matched.
+    #[must_use]
+    pub fn decider(&self) -> Option<&GateMatch> {
+        self.matches.first().filter(|m| m.decision == self.decision)
+    }
+
+    /// Set when the command could not be examined fully; the decision is then at least ask.
+    #[must_use]
+    pub fn unverified(&self) -> Option<Unverified> {
+        self.unverified
+    }
+
+    /// Set when the engine itself failed (a group of patterns would not compile within the
+    /// limits); the decision is then deny.
+    #[must_use]
+    pub fn failure(&self) -> Option<&str> {
+        self.failure.as_deref()
+    }
+
+    /// The normalised shell command, when the call's command was normalised.
+    #[must_use]
+    pub fn normalized(&self) -> Option<&Normalized> {
+        self.normalized.as_ref()
+    }
+}
+
+/// Subjects computed lazily for one decision.
+struct Subjects<'c> {
+    call: &'c ToolCall,
+    options: &'c NormalizeOptions,
+    normalized: Option<Vec<Normalized>>,
+}
+
+impl Subjects<'_> {
+    fn normalized(&mut self) -> &[Normalized] {
+        let call = self.call;
+        let options = self.options;
+        self.normalized.get_or_insert_with(|| {
+            call.values("command")
+                .map(|c| normalize(c, options))
+                .collect()
+        })
+    }
+
+    fn for_channel(&mut self, field: &Field, anchored: bool) -> Vec<String> {
+        let call = self.call;
+        match field {
+            Field::Command => {
+                let raw: Vec<String> = call.values("command").map(str::to_owned).collect();
+                let normalized = self.normalized();
+                let mut out = Vec::new();
+                if anchored {
+                    for n in normalized {
+                        out.extend(n.commands().iter().map(|c| c.precise_text()));
+                    }
+                } else {
+                    out.extend(raw);
+                    for n in normalized {
+                        out.extend(n.commands().iter().map(|c| c.text()));
+                    }
+                }
+                out
+            }
+            Field::FilePath => {
+                let mut out: Vec<String> = field
+                    .keys()
+                    .into_iter()
+                    .flat_map(|k| call.values(k))
+                    .map(|p| p.replace('\\', "/"))
+                    .collect();
+                if call.values("command").next().is_some() {
+                    for n in self.normalized() {
+                        out.extend(n.writes().iter().map(|p| p.replace('\\', "/")));
+                    }
+                }
+                out
+            }
+            _ => field
+                .keys()
+                .into_iter()
+                .flat_map(|k| call.values(k))
+                .map(str::to_owned)
+                .collect(),
+        }
+    }
+}
+
+impl GateSet {
+    /// The rules, in the order they were added.
+    #[must_use]
+    pub fn rules(&self) -> &[Rule] {
+        &self.0.rules
+    }
+
+    /// How many rules the set holds.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.0.rules.len()
+    }
+
+    /// Whether the set holds no rule.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.rules.is_empty()
+    }
+
+    /// Decides a tool call.
+    ///
+    /// For each group of rules reading the same field in the same mode, the literal prefilter
+    /// picks the rules that could match any of the call's subjects, and one multi-pattern
+    /// automaton over just those rules (compiled once and cached) reports every rule that
+    /// matches each subject, overlapping matches included.
+    #[must_use]
+    pub fn decide(&self, call: &ToolCall) -> Verdict {
+        let inner = &*self.0;
+        let tool = call.tool();
+        let mut subjects = Subjects {
+            call,
+            options: &inner.normalize,
+            normalized: None,
+        };
+        // (rule index, subject) of every hit, first subject per rule.
+        let mut hits: Vec<(u32, String)> = Vec::new();
+        let mut failure = None;
+        for channel in &inner.channels {
+            if let Some(tools) = &channel.tools
+                && !tools.contains(tool)
+            {
+                continue;
+            }
+            let texts = subjects.for_channel(&channel.field, channel.anchored);
+            if texts.is_empty() {
+                continue;
+            }
+            if let Err(e) = self.run_channel(channel, tool, &texts, &mut hits) {
+                failure = Some(e);
+            }
+        }
+
+        let mut matches: Vec<GateMatch> = hits
+            .into_iter()
+            .filter_map(|(r, subject)| {
+                let rule = inner.rules.get(r as usize)?;
+                Some(GateMatch {
+                    id: rule.id().clone(),
+                    decision: rule.decision(),
+                    message: rule.message_arc(),
+                    field: rule.field().clone(),
+                    subject,
+                })
+            })
+            .collect();
+        matches.sort_by(|a, b| b.decision.cmp(&a.decision).then_with(|| a.id.cmp(&b.id)));
+        matches.dedup_by(|a, b| a.id == b.id);
+
+        let normalized = subjects
+            .normalized
+            .and_then(|mut list| if list.len() == 1 { list.pop() } else { None });
+        let unverified = normalized.as_ref().and_then(|n| {
+            if n.depth_exceeded() {
+                Some(Unverified::DepthExceeded)
+            } else if n.truncated() {
+                Some(Unverified::Truncated)
+            } else {
+                None
+            }
+        });
+        let mut decision = matches.first().map_or(Decision::Allow, |m| m.decision);
+        if unverified.is_some() {
+            decision = decision.max(Decision::Ask);
+        }
+        if failure.is_some() {
+            decision = Decision::Deny;
+        }
+        Verdict {
+            decision,
+            matches,
+            unverified,
+            failure,
+            normalized,
+        }
+    }
+
+    fn run_channel(
+        &self,
+        channel: &Channel,
+        tool: &str,
+        texts: &[String],
+        hits: &mut Vec<(u32, String)>,
+    ) -> Result<(), String> {
+        let inner = &*self.0;
+        let mut candidates = BitSet::new(channel.rules.len());
+        for text in texts {
+            channel.prefilter.mark(text, &mut candidates);
+        }
+        for &p in channel.prefilter.always() {
+            candidates.insert(p);
+        }
+        if candidates.is_empty() {
+            return Ok(());
+        }
+        let subset: Vec<u32> = candidates
+            .iter()
+            .filter(|&p| {
+                channel
+                    .rules
+                    .get(p as usize)
+                    .and_then(|&r| inner.rules.get(r as usize))
+                    .is_some_and(|rule| rule.applies_to(tool))
+            })
+            .collect();
+        if subset.is_empty() {
+            return Ok(());
+        }
+        let regex = self.compiled(channel, &subset)?;
+        let mut set = PatternSet::new(regex.pattern_len());
+        for text in texts {
+            set.clear();
+            let input = Input::new(text.as_str()).anchored(if channel.anchored {
+                Anchored::Yes
+            } else {
+                Anchored::No
+            });
+            regex.which_overlapping_matches(&input, &mut set);
+            for pid in set.iter() {
+                let Some(&local) = subset.get(pid.as_usize()) else {
+                    continue;
+                };
+                let Some(&rule_index) = channel.rules.get(local as usize) else {
+                    continue;
+                };
+                if hits.iter().any(|(r, _)| *r == rule_index) {
+                    continue;
+                }
+                if self.excepted(rule_index, text)? {
+                    continue;
+                }
+                hits.push((rule_index, text.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the rule's `unless` pattern matches `text`.
+    fn excepted(&self, rule_index: u32, text: &str) -> Result<bool, String> {
+        let inner = &*self.0;
+        let Some(rule) = inner.rules.get(rule_index as usize) else {
+            return Ok(false);
+        };
+        let Some(pattern) = rule.unless() else {
+            return Ok(false);
+        };
+        let Some(slot) = inner.unless.get(rule_index as usize) else {
+            return Ok(false);
+        };
+        let regex = slot.get_or_init(|| {
+            Regex::builder()
+                .configure(Regex::config().nfa_size_limit(Some(inner.nfa_size_limit)))
+                .build(pattern)
+                .ok()
+        });
+        match regex {
+            Some(r) => Ok(r.is_match(text)),
+            None => Err(format!(
+                "the unless pattern of gate `{}` could not be compiled within the size limit",
+                rule.id()
+            )),
+        }
+    }
+
+    /// The compiled automaton of a group of candidate patterns (channel-local indices).
+    fn compiled(&self, channel: &Channel, subset: &[u32]) -> Result<Arc<Regex>, String> {
+        let inner = &*self.0;
+        let mut cache = channel
+            .cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(regex) = cache.get(subset) {
+            return Ok(Arc::clone(regex));
+        }
+        let patterns: Vec<&str> = subset
+            .iter()
+            .filter_map(|&p| channel.rules.get(p as usize))
+            .filter_map(|&r| inner.rules.get(r as usize))
+            .map(Rule::pattern)
+            .collect();
+        let config = Regex::config()
+            .match_kind(MatchKind::All)
+            .nfa_size_limit(Some(inner.nfa_size_limit))
+            .onepass_size_limit(Some(inner.nfa_size_limit))
+            .dfa_size_limit(Some(inner.nfa_size_limit));
+        let regex = meta::Builder::new()
+            .configure(config)
+            .build_many(&patterns)
+            .map_err(|e| {
+                format!(
+                    "{} candidate gate pattern(s) could not be compiled together: {e}",
+                    patterns.len()
+                )
+            })?;
+        let regex = Arc::new(regex);
+        if cache.len() >= inner.cache_capacity {
+            cache.clear();
+        }
+        cache.insert(subset.into(), Arc::clone(&regex));
+        Ok(regex)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seed() -> GateSet {
+        GateSetBuilder::new()
+            .rule(Rule::new(
+                "G1",
+                Decision::Deny,
+                "git push.*--force.*(main|master)",
+            ))
+            .rule(Rule::new("G2", Decision::Deny, "git reset --hard"))
+            .rule(Rule::new("G3", Decision::Deny, r"rm -rf\s+(~/|/Users/|/)"))
+            .rule(Rule::new(
+                "G4",
+                Decision::Deny,
+                r"(\.env|credentials|secrets)",
+            ))
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn seed_patterns_see_through_quoting_and_spacing() {
+        let g = seed();
+        for cmd in [
+            "git reset  --hard",
+            "git \"reset\" --hard",
+            "rm   -rf /",
+            "sudo git push --force origin main",
+        ] {
+            assert_eq!(
+                g.decide(&ToolCall::bash(cmd)).decision(),
+                Decision::Deny,
+                "{cmd}"
+            );
+        }
+        for cmd in ["git status", "git push origin feature/x"] {
+            assert_eq!(
+                g.decide(&ToolCall::bash(cmd)).decision(),
+                Decision::Allow,
+                "{cmd}"
+            );
+        }
+    }
+
+    #[test]
+    fn seed_gates_ignore_other_tools() {
+        let g = seed();
+        let call = ToolCall::new("Write")
+            .with("file_path", ".env")
+            .with("command", "git reset --hard");
+        assert_eq!(g.decide(&call).decision(), Decision::Allow);
+    }
+
+    #[test]
+    fn deny_beats_ask_whatever_the_order() {
+        let a = Rule::new("A", Decision::Ask, "git");
+        let d = Rule::new("D", Decision::Deny, "reset");
+        for rules in [vec![a.clone(), d.clone()], vec![d, a]] {
+            let g = GateSetBuilder::new().rules(rules).build().unwrap();
+            let v = g.decide(&ToolCall::bash("git reset"));
+            assert_eq!(v.decision(), Decision::Deny);
+            assert_eq!(v.decider().unwrap().id.as_str(), "D");
+            assert_eq!(v.matches().len(), 2);
+        }
+    }
+
+    #[test]
+    fn unless_excepts_a_match() {
+        let g = GateSetBuilder::new()
+            .rule(
+                Rule::new("env", Decision::Deny, r"(^|/)\.env(\.[^/]*)?$")
+                    .with_field(Field::FilePath)
+                    .with_unless(r"\.(example|sample|template)$"),
+            )
+            .build()
+            .unwrap();
+        let write = |p: &str| {
+            g.decide(&ToolCall::new("Write").with("file_path", p))
+                .decision()
+        };
+        assert_eq!(write("/repo/.env"), Decision::Deny);
+        assert_eq!(write("config/.env.production"), Decision::Deny);
+        assert_eq!(write("/repo/.env.example"), Decision::Allow);
+        assert_eq!(write("src/env.rs"), Decision::Allow);
+        let bash = |c: &str| g.decide(&ToolCall::bash(c)).decision();
+        assert_eq!(bash("echo A=1 >> .env"), Decision::Deny);
+        assert_eq!(bash("cat .env.example"), Decision::Allow);
+    }
+
+    #[test]
+    fn precise_mode_ignores_data() {
+        let g = GateSetBuilder::new()
+            .rule(
+                Rule::new("G2", Decision::Deny, r"git\s+reset\s+--hard")
+                    .with_mode(MatchMode::Command),
+            )
+            .build()
+            .unwrap();
+        let d = |c: &str| g.decide(&ToolCall::bash(c)).decision();
+        assert_eq!(d("git reset --hard"), Decision::Deny);
+        assert_eq!(d("bash -c 'git reset --hard'"), Decision::Deny);
+        assert_eq!(d(r#"echo "never run git reset --hard""#), Decision::Allow);
+        assert_eq!(
+            d(r#"git commit -m "explain git reset --hard""#),
+            Decision::Allow
+        );
+    }
+
+    #[test]
+    fn too_deep_asks() {
+        let g = seed();
+        let mut cmd = "ls".to_owned();
+        for _ in 0..12 {
+            cmd = format!("bash -c \"$(echo {cmd})\"");
+        }
+        let v = g.decide(&ToolCall::bash(cmd));
+        assert_eq!(v.unverified(), Some(Unverified::DepthExceeded));
+        assert_eq!(v.decision(), Decision::Ask);
+    }
+
+    #[test]
+    fn build_errors_name_the_gate() {
+        let err = GateSetBuilder::new()
+            .rule(Rule::new("G9", Decision::Deny, "rm -rf\\s+(~/"))
+            .build()
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("gate `G9`: pattern `rm -rf\\s+(~/` does not compile"),
+            "{err}"
+        );
+        let err = GateSetBuilder::new()
+            .rule(Rule::new("big", Decision::Deny, "(?:a{1000}){1000}"))
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, BuildError::PatternTooLarge { .. }), "{err}");
+        let err = GateSetBuilder::new()
+            .rule(Rule::new("x", Decision::Deny, "a"))
+            .rule(Rule::new("x", Decision::Deny, "b"))
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, BuildError::DuplicateId { .. }));
+        let err = GateSetBuilder::new()
+            .max_rules(1)
+            .rule(Rule::new("x", Decision::Deny, "a"))
+            .rule(Rule::new("y", Decision::Deny, "b"))
+            .build()
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            BuildError::TooManyRules { count: 2, limit: 1 }
+        ));
+    }
+
+    #[test]
+    fn gate_set_is_send_sync_and_cheap_to_clone() {
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        assert_send_sync::<GateSet>();
+    }
+}
