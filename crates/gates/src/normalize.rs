@@ -474,6 +474,7 @@ impl Normalizer<'_> {
             }
         }
         let mut command_string = false;
+        let mut reads_stdin = false;
         while let Some(w) = argv.get(j) {
             let t = w.text.as_str();
             if t == "--" || t == "-" {
@@ -494,6 +495,9 @@ impl Normalizer<'_> {
                 if flags.contains('c') {
                     command_string = true;
                 }
+                if flags.contains('s') {
+                    reads_stdin = true;
+                }
                 // `-o option` and `-O option` take an argument.
                 j += if flags.ends_with('o') || flags.ends_with('O') {
                     2
@@ -511,8 +515,8 @@ impl Normalizer<'_> {
             }
             return true;
         }
-        if argv.get(j).is_none() {
-            // No script file: the shell runs what comes on standard input.
+        if reads_stdin || argv.get(j).is_none() {
+            // No script file (or `-s`): the shell runs what comes on standard input.
             if let Some(body) = Self::stdin_text(raw, lexed) {
                 let body = body.to_owned();
                 self.script(&body, depth + 1, origin);
@@ -526,41 +530,34 @@ impl Normalizer<'_> {
         false
     }
 
-    /// `find … -exec CMD … ;`: the find itself plus each executed command.
+    /// `find … -exec CMD … ;`: the find itself (all its words) plus each executed command.
     fn find_exec(&mut self, words: &[Word], start: usize, depth: usize, origin: Origin) {
         let argv = words.get(start..).unwrap_or_default();
         let mut k = 0;
-        let mut find_words: Vec<Word> = Vec::new();
         while let Some(w) = argv.get(k) {
-            if matches!(w.text.as_str(), "-exec" | "-execdir" | "-ok" | "-okdir") {
-                let mut end = k + 1;
-                while argv
-                    .get(end)
-                    .is_some_and(|w| w.text != ";" && w.text != "+")
-                {
-                    end += 1;
-                }
-                let inner: Vec<Word> = argv.get(k + 1..end).unwrap_or_default().to_vec();
-                if depth < self.options.max_depth {
-                    let name = inner.first().map(|w| basename(&w.text).to_owned());
-                    if let Some(name) = name {
-                        self.writes_of(&name, &inner);
-                    }
-                    self.push(&inner, 0, depth + 1, origin);
-                } else {
-                    self.out.depth_exceeded = true;
-                }
-                find_words.push(w.clone());
-                k = end + 1;
+            k += 1;
+            if !matches!(w.text.as_str(), "-exec" | "-execdir" | "-ok" | "-okdir") {
                 continue;
             }
-            if w.text == "-delete" || w.text == "-fprint" {
-                // Recorded through the find command's own words.
+            let mut end = k;
+            while argv
+                .get(end)
+                .is_some_and(|w| w.text != ";" && w.text != "+")
+            {
+                end += 1;
             }
-            find_words.push(w.clone());
-            k += 1;
+            let inner: Vec<Word> = argv.get(k..end).unwrap_or_default().to_vec();
+            if depth < self.options.max_depth {
+                if let Some(name) = inner.first().map(|w| basename(&w.text).to_owned()) {
+                    self.writes_of(&name, &inner);
+                }
+                self.push(&inner, 0, depth + 1, origin);
+            } else {
+                self.out.depth_exceeded = true;
+            }
+            k = end + 1;
         }
-        self.push(&find_words, 0, depth, origin);
+        self.push(argv, 0, depth, origin);
     }
 
     /// Code given to an interpreter: every string literal (and every run of adjacent literals)
@@ -1352,7 +1349,7 @@ mod tests {
         assert_eq!(texts("ssh host 'rm -rf /'"), ["rm -rf /"]);
         assert_eq!(
             texts("find . -name x -exec rm -rf {} ;"),
-            ["rm -rf {}", "find . -name x -exec"]
+            ["rm -rf {}", "find . -name x -exec rm -rf {}"]
         );
     }
 
