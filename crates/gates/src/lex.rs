@@ -90,7 +90,10 @@ pub(crate) fn lex(src: &str) -> Lexed {
     let mut lexer = Lexer {
         src: src.as_bytes(),
         pos: 0,
-        out: Lexed::default(),
+        out: Lexed {
+            tokens: Vec::with_capacity(src.len() / 4 + 4),
+            heredocs: Vec::new(),
+        },
         pending: Vec::new(),
         heredoc_op: None,
     };
@@ -295,7 +298,8 @@ impl Lexer<'_> {
 
     fn word(&mut self) {
         let mut word = Word::default();
-        let mut buf: Vec<u8> = Vec::new();
+        // Most words are short: one allocation instead of a series of reallocations.
+        let mut buf: Vec<u8> = Vec::with_capacity(32);
         let start = self.pos;
         while let Some(b) = self.peek() {
             if is_meta(b) {

@@ -35,7 +35,7 @@
 //! use metalayer_gates::{normalize, NormalizeOptions};
 //!
 //! let n = normalize(r#"cd repo && FOO=1 sudo /usr/bin/git 'reset' "--hard""#, &NormalizeOptions::default());
-//! let texts: Vec<String> = n.commands().iter().map(|c| c.text()).collect();
+//! let texts: Vec<&str> = n.commands().iter().map(|c| c.text()).collect();
 //! assert_eq!(texts, ["cd repo", "git reset --hard"]);
 //!
 //! let n = normalize(r#"git commit -m "never git reset --hard" && echo x >> .env"#, &NormalizeOptions::default());
@@ -43,7 +43,7 @@
 //! assert_eq!(n.writes(), [".env"]);
 //! ```
 
-use crate::lex::{self, Lexed, Redirect, Token, Word};
+use crate::lex::{self, HereDoc, Lexed, Redirect, Token, Word};
 
 /// What [`SimpleCommand::precise_text`] shows in place of a data word.
 pub const DATA_PLACEHOLDER: &str = "<data>";
@@ -100,6 +100,9 @@ pub struct SimpleCommand {
     data: Vec<bool>,
     origin: Origin,
     depth: usize,
+    text: String,
+    /// Only when some word is data; otherwise the same as `text`.
+    precise: Option<String>,
 }
 
 impl SimpleCommand {
@@ -135,26 +138,15 @@ impl SimpleCommand {
 
     /// The words joined by single spaces: what the `anywhere` match mode searches.
     #[must_use]
-    pub fn text(&self) -> String {
-        self.words.join(" ")
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
     /// The words joined by single spaces with data words replaced by [`DATA_PLACEHOLDER`]: what
     /// the precise `command` match mode matches, anchored at its start.
     #[must_use]
-    pub fn precise_text(&self) -> String {
-        let mut out = String::new();
-        for (i, w) in self.words.iter().enumerate() {
-            if i > 0 {
-                out.push(' ');
-            }
-            if self.is_data(i) {
-                out.push_str(DATA_PLACEHOLDER);
-            } else {
-                out.push_str(w);
-            }
-        }
-        out
+    pub fn precise_text(&self) -> &str {
+        self.precise.as_deref().unwrap_or(&self.text)
     }
 }
 
@@ -247,26 +239,29 @@ impl Normalizer<'_> {
             self.out.depth_exceeded = true;
             return;
         }
-        let lexed = lex::lex(src);
-        self.tokens(&lexed, depth, origin);
+        let Lexed { tokens, heredocs } = lex::lex(src);
+        self.tokens(tokens, &heredocs, depth, origin);
     }
 
-    fn tokens(&mut self, lexed: &Lexed, depth: usize, origin: Origin) {
-        let mut raw = Raw::default();
+    fn tokens(&mut self, tokens: Vec<Token>, lexed: &[HereDoc], depth: usize, origin: Origin) {
+        let mut raw = Raw {
+            words: Vec::with_capacity(tokens.len()),
+            ..Raw::default()
+        };
         let mut paren_depth = 0usize;
-        let mut tokens = lexed.tokens.iter().peekable();
+        let mut tokens = tokens.into_iter().peekable();
         while let Some(token) = tokens.next() {
             match token {
-                Token::Word(w) => raw.words.push(w.clone()),
+                Token::Word(w) => raw.words.push(w),
                 Token::Redirect(kind) => {
                     let target = match tokens.peek() {
                         Some(Token::Word(_)) => match tokens.next() {
-                            Some(Token::Word(w)) => w.clone(),
+                            Some(Token::Word(w)) => w,
                             _ => Word::default(),
                         },
                         _ => Word::default(),
                     };
-                    raw.redirects.push((*kind, target));
+                    raw.redirects.push((kind, target));
                 }
                 Token::Separator => {
                     self.finish(&mut raw, lexed, depth, origin);
@@ -314,8 +309,12 @@ impl Normalizer<'_> {
         }
     }
 
-    fn finish(&mut self, raw: &mut Raw, lexed: &Lexed, depth: usize, origin: Origin) {
-        let raw = std::mem::take(raw);
+    fn finish(&mut self, raw: &mut Raw, lexed: &[HereDoc], depth: usize, origin: Origin) {
+        let raw = Raw {
+            words: std::mem::replace(&mut raw.words, Vec::with_capacity(8)),
+            redirects: std::mem::take(&mut raw.redirects),
+            piped: std::mem::take(&mut raw.piped),
+        };
         if raw.words.is_empty() && raw.redirects.is_empty() {
             return;
         }
@@ -330,7 +329,7 @@ impl Normalizer<'_> {
                     }
                 }
                 Redirect::HereDoc(i) => {
-                    if let Some(doc) = lexed.heredocs.get(*i) {
+                    if let Some(doc) = lexed.get(*i) {
                         for sub in &doc.substitutions {
                             self.script(sub, depth + 1, origin);
                         }
@@ -339,7 +338,7 @@ impl Normalizer<'_> {
                 Redirect::Read | Redirect::HereString => {}
             }
         }
-        self.interpret(&raw, lexed, depth, origin);
+        self.interpret(raw, lexed, depth, origin);
     }
 
     fn write_target(&mut self, target: &str) {
@@ -349,19 +348,20 @@ impl Normalizer<'_> {
     }
 
     /// What is fed to the command's standard input, if the gate can see it.
-    fn stdin_text<'l>(raw: &'l Raw, lexed: &'l Lexed) -> Option<&'l str> {
+    fn stdin_text<'l>(raw: &'l Raw, lexed: &'l [HereDoc]) -> Option<&'l str> {
         raw.redirects
             .iter()
             .rev()
             .find_map(|(kind, target)| match kind {
-                Redirect::HereDoc(i) => lexed.heredocs.get(*i).map(|d| d.body.as_str()),
+                Redirect::HereDoc(i) => lexed.get(*i).map(|d| d.body.as_str()),
                 Redirect::HereString => Some(target.text.as_str()),
                 _ => None,
             })
     }
 
-    fn interpret(&mut self, raw: &Raw, lexed: &Lexed, depth: usize, origin: Origin) {
-        let mut words: Vec<Word> = raw.words.clone();
+    fn interpret(&mut self, mut raw: Raw, lexed: &[HereDoc], depth: usize, origin: Origin) {
+        let mut words: Vec<Word> = std::mem::take(&mut raw.words);
+        let raw = &raw;
         // Reserved words that only introduce or close a compound command.
         strip_reserved(&mut words);
         if let Some(first) = words.first()
@@ -383,10 +383,11 @@ impl Normalizer<'_> {
             while words.get(i).is_some_and(|w| w.assignment) {
                 i += 1;
             }
-            let Some(name) = words.get(i).map(|w| basename(&w.text).to_owned()) else {
+            let Some(word) = words.get(i) else {
                 return;
             };
-            match wrapper_skip(&name, &words, i) {
+            let unwrap = wrapper_skip(basename(&word.text), &words, i);
+            match unwrap {
                 Some(Unwrap::Skip(next)) => i = next,
                 Some(Unwrap::Script(text)) => {
                     self.script(&text, depth + 1, origin);
@@ -406,52 +407,59 @@ impl Normalizer<'_> {
                 None => break,
             }
         }
-        let argv: &[Word] = words.get(i..).unwrap_or_default();
-        let Some(first) = argv.first() else {
+        if i > 0 {
+            words.drain(..i.min(words.len()));
+        }
+        let Some(first) = words.first() else {
             return;
         };
-        let name = basename(&first.text).to_owned();
+        let name = basename(&first.text);
 
-        if SHELLS.contains(&name.as_str()) {
-            if self.shell(&name, argv, raw, lexed, depth, origin) {
+        if SHELLS.contains(&name) {
+            let name = name.to_owned();
+            if self.shell(&name, &words, raw, lexed, depth, origin) {
                 return;
             }
         } else if name == "eval" {
-            let text = argv
+            let text = words
                 .get(1..)
                 .unwrap_or_default()
                 .iter()
                 .map(|w| w.text.as_str())
                 .collect::<Vec<_>>()
                 .join(" ");
-            self.push(&words, i, depth, origin);
+            self.push(words, depth, origin);
             self.script(&text, depth + 1, origin);
             return;
-        } else if let Some(code_flags) = interpreter_code_flags(&name) {
-            if let Some(code) = inline_code(argv, code_flags) {
-                self.push(&words, i, depth, origin);
+        } else if let Some(code_flags) = interpreter_code_flags(name) {
+            let name = name.to_owned();
+            self.writes_of(&name, &words);
+            if let Some(code) = inline_code(&words, code_flags) {
+                self.push(words, depth, origin);
                 self.inline_code(&code, depth + 1);
-            } else if script_operand(argv).is_none() {
+            } else if script_operand(&words).is_none() {
                 if let Some(code) = Self::stdin_text(raw, lexed) {
                     let code = code.to_owned();
-                    self.push(&words, i, depth, origin);
+                    self.push(words, depth, origin);
                     self.inline_code(&code, depth + 1);
                 } else if raw.stdin_unseen() {
-                    self.push_stdin_program(argv, depth, origin);
+                    self.push_stdin_program(words, depth, origin);
                 } else {
-                    self.push(&words, i, depth, origin);
+                    self.push(words, depth, origin);
                 }
             } else {
-                self.push(&words, i, depth, origin);
+                self.push(words, depth, origin);
             }
-            self.writes_of(&name, argv);
             return;
         } else if name == "find" {
-            self.find_exec(&words, i, depth, origin);
+            self.find_exec(words, depth, origin);
             return;
         }
-        self.writes_of(&name, argv);
-        self.push(&words, i, depth, origin);
+        if is_writer(name) {
+            let name = name.to_owned();
+            self.writes_of(&name, &words);
+        }
+        self.push(words, depth, origin);
     }
 
     /// A shell: unwrap `-c STRING`, or a here-document or here-string it reads. Returns whether
@@ -461,7 +469,7 @@ impl Normalizer<'_> {
         name: &str,
         argv: &[Word],
         raw: &Raw,
-        lexed: &Lexed,
+        lexed: &[HereDoc],
         depth: usize,
         origin: Origin,
     ) -> bool {
@@ -523,7 +531,7 @@ impl Normalizer<'_> {
                 return true;
             }
             if raw.stdin_unseen() {
-                self.push_stdin_program(argv, depth, origin);
+                self.push_stdin_program(argv.to_vec(), depth, origin);
                 return true;
             }
         }
@@ -531,8 +539,8 @@ impl Normalizer<'_> {
     }
 
     /// `find … -exec CMD … ;`: the find itself (all its words) plus each executed command.
-    fn find_exec(&mut self, words: &[Word], start: usize, depth: usize, origin: Origin) {
-        let argv = words.get(start..).unwrap_or_default();
+    fn find_exec(&mut self, words: Vec<Word>, depth: usize, origin: Origin) {
+        let argv = &words;
         let mut k = 0;
         while let Some(w) = argv.get(k) {
             k += 1;
@@ -551,13 +559,13 @@ impl Normalizer<'_> {
                 if let Some(name) = inner.first().map(|w| basename(&w.text).to_owned()) {
                     self.writes_of(&name, &inner);
                 }
-                self.push(&inner, 0, depth + 1, origin);
+                self.push(inner, depth + 1, origin);
             } else {
                 self.out.depth_exceeded = true;
             }
             k = end + 1;
         }
-        self.push(argv, 0, depth, origin);
+        self.push(words, depth, origin);
     }
 
     /// Code given to an interpreter: every string literal (and every run of adjacent literals)
@@ -653,17 +661,15 @@ impl Normalizer<'_> {
 
     /// A shell or interpreter whose program comes from a pipe or a file: its words and the
     /// marker [`STDIN_PROGRAM`], so a policy can decide what such a command gets.
-    fn push_stdin_program(&mut self, argv: &[Word], depth: usize, origin: Origin) {
-        let mut words = argv.to_vec();
+    fn push_stdin_program(&mut self, mut words: Vec<Word>, depth: usize, origin: Origin) {
         words.push(Word {
             text: STDIN_PROGRAM.to_owned(),
             ..Word::default()
         });
-        self.push(&words, 0, depth, origin);
+        self.push(words, depth, origin);
     }
 
-    fn push(&mut self, words: &[Word], start: usize, depth: usize, origin: Origin) {
-        let argv = words.get(start..).unwrap_or_default();
+    fn push(&mut self, argv: Vec<Word>, depth: usize, origin: Origin) {
         if argv.is_empty() {
             return;
         }
@@ -673,22 +679,41 @@ impl Normalizer<'_> {
         }
         let mut out_words = Vec::with_capacity(argv.len());
         let mut data = Vec::with_capacity(argv.len());
-        for (k, w) in argv.iter().enumerate() {
-            let text = if k == 0 {
-                basename(&w.text).to_owned()
-            } else {
-                w.text.clone()
-            };
+        for (k, w) in argv.into_iter().enumerate() {
+            let mut text = w.text;
+            if k == 0 {
+                let base = basename(&text);
+                if base.len() != text.len() {
+                    text = base.to_owned();
+                }
+            }
             // Text with white space cannot be a command name, option or plain path: it is
             // data. A word holding an expansion is not, since what it runs is unknown.
             data.push(!w.dynamic && text.chars().any(char::is_whitespace));
             out_words.push(text);
         }
+        let text = out_words.join(" ");
+        let precise = data.contains(&true).then(|| {
+            let mut out = String::with_capacity(text.len());
+            for (i, w) in out_words.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push_str(if data.get(i).copied().unwrap_or(false) {
+                    DATA_PLACEHOLDER
+                } else {
+                    w
+                });
+            }
+            out
+        });
         self.out.commands.push(SimpleCommand {
             words: out_words,
             data,
             origin,
             depth,
+            text,
+            precise,
         });
     }
 }
@@ -962,6 +987,35 @@ fn wrapper_skip(name: &str, words: &[Word], i: usize) -> Option<Unwrap> {
         }
         _ => None,
     }
+}
+
+/// Commands whose writes [`Normalizer::writes_of`] knows.
+fn is_writer(name: &str) -> bool {
+    matches!(
+        name,
+        "tee"
+            | "rm"
+            | "unlink"
+            | "shred"
+            | "touch"
+            | "rmdir"
+            | "truncate"
+            | "cp"
+            | "mv"
+            | "install"
+            | "ln"
+            | "rsync"
+            | "scp"
+            | "chmod"
+            | "chown"
+            | "chgrp"
+            | "sed"
+            | "perl"
+            | "dd"
+            | "curl"
+            | "wget"
+            | "git"
+    )
 }
 
 /// Interpreters and the flags that take inline code.
@@ -1247,7 +1301,7 @@ mod tests {
         normalize(cmd, &NormalizeOptions::default())
             .commands()
             .iter()
-            .map(SimpleCommand::text)
+            .map(|c| c.text().to_owned())
             .collect()
     }
 
@@ -1255,7 +1309,7 @@ mod tests {
         normalize(cmd, &NormalizeOptions::default())
             .commands()
             .iter()
-            .map(SimpleCommand::precise_text)
+            .map(|c| c.precise_text().to_owned())
             .collect()
     }
 

@@ -376,64 +376,42 @@ impl Verdict {
     }
 }
 
-/// Subjects computed lazily for one decision.
-struct Subjects<'c> {
-    call: &'c ToolCall,
-    options: &'c NormalizeOptions,
-    normalized: Option<Vec<Normalized>>,
-}
-
-impl Subjects<'_> {
-    fn normalized(&mut self) -> &[Normalized] {
-        let call = self.call;
-        let options = self.options;
-        self.normalized.get_or_insert_with(|| {
-            call.values("command")
-                .map(|c| normalize(c, options))
-                .collect()
-        })
-    }
-
-    fn for_channel(&mut self, field: &Field, anchored: bool) -> Vec<String> {
-        let call = self.call;
-        match field {
-            Field::Command => {
-                let raw: Vec<String> = call.values("command").map(str::to_owned).collect();
-                let normalized = self.normalized();
-                let mut out = Vec::new();
-                if anchored {
-                    for n in normalized {
-                        out.extend(n.commands().iter().map(|c| c.precise_text()));
-                    }
-                } else {
-                    out.extend(raw);
-                    for n in normalized {
-                        out.extend(n.commands().iter().map(|c| c.text()));
-                    }
-                }
-                out
+/// The texts a channel reads from a call.
+fn subjects<'a>(
+    call: &'a ToolCall,
+    normalized: &'a [Normalized],
+    field: &'a Field,
+    anchored: bool,
+) -> Vec<&'a str> {
+    match field {
+        Field::Command => {
+            let mut out: Vec<&str> = Vec::new();
+            if !anchored {
+                out.extend(call.values("command"));
             }
-            Field::FilePath => {
-                let mut out: Vec<String> = field
-                    .keys()
-                    .into_iter()
-                    .flat_map(|k| call.values(k))
-                    .map(|p| p.replace('\\', "/"))
-                    .collect();
-                if call.values("command").next().is_some() {
-                    for n in self.normalized() {
-                        out.extend(n.writes().iter().map(|p| p.replace('\\', "/")));
-                    }
+            for n in normalized {
+                for c in n.commands() {
+                    out.push(if anchored { c.precise_text() } else { c.text() });
                 }
-                out
             }
-            _ => field
+            out
+        }
+        Field::FilePath => {
+            let mut out: Vec<&str> = field
                 .keys()
                 .into_iter()
                 .flat_map(|k| call.values(k))
-                .map(str::to_owned)
-                .collect(),
+                .collect();
+            for n in normalized {
+                out.extend(n.writes().iter().map(String::as_str));
+            }
+            out
         }
+        _ => field
+            .keys()
+            .into_iter()
+            .flat_map(|k| call.values(k))
+            .collect(),
     }
 }
 
@@ -466,24 +444,29 @@ impl GateSet {
     pub fn decide(&self, call: &ToolCall) -> Verdict {
         let inner = &*self.0;
         let tool = call.tool();
-        let mut subjects = Subjects {
-            call,
-            options: &inner.normalize,
-            normalized: None,
+        let applies = |channel: &Channel| channel.tools.as_ref().is_none_or(|t| t.contains(tool));
+        // Normalise the shell command once, when a channel that applies reads it.
+        let needs_shell = inner
+            .channels
+            .iter()
+            .any(|c| applies(c) && matches!(c.field, Field::Command | Field::FilePath))
+            && call.values("command").next().is_some();
+        let normalized: Vec<Normalized> = if needs_shell {
+            call.values("command")
+                .map(|c| normalize(c, &inner.normalize))
+                .collect()
+        } else {
+            Vec::new()
         };
         // (rule index, subject) of every hit, first subject per rule.
         let mut hits: Vec<(u32, String)> = Vec::new();
         let mut failure = None;
-        for channel in &inner.channels {
-            if let Some(tools) = &channel.tools
-                && !tools.contains(tool)
-            {
-                continue;
-            }
-            let texts = subjects.for_channel(&channel.field, channel.anchored);
+        for channel in inner.channels.iter().filter(|c| applies(c)) {
+            let mut texts = subjects(call, &normalized, &channel.field, channel.anchored);
             if texts.is_empty() {
                 continue;
             }
+            texts.dedup();
             if let Err(e) = self.run_channel(channel, tool, &texts, &mut hits) {
                 failure = Some(e);
             }
@@ -505,9 +488,12 @@ impl GateSet {
         matches.sort_by(|a, b| b.decision.cmp(&a.decision).then_with(|| a.id.cmp(&b.id)));
         matches.dedup_by(|a, b| a.id == b.id);
 
-        let normalized = subjects
-            .normalized
-            .and_then(|mut list| if list.len() == 1 { list.pop() } else { None });
+        let mut normalized = normalized;
+        let normalized = if normalized.len() == 1 {
+            normalized.pop()
+        } else {
+            None
+        };
         let unverified = normalized.as_ref().and_then(|n| {
             if n.depth_exceeded() {
                 Some(Unverified::DepthExceeded)
@@ -537,7 +523,7 @@ impl GateSet {
         &self,
         channel: &Channel,
         tool: &str,
-        texts: &[String],
+        texts: &[&str],
         hits: &mut Vec<(u32, String)>,
     ) -> Result<(), String> {
         let inner = &*self.0;
@@ -568,7 +554,7 @@ impl GateSet {
         let mut set = PatternSet::new(regex.pattern_len());
         for text in texts {
             set.clear();
-            let input = Input::new(text.as_str()).anchored(if channel.anchored {
+            let input = Input::new(*text).anchored(if channel.anchored {
                 Anchored::Yes
             } else {
                 Anchored::No
@@ -587,7 +573,7 @@ impl GateSet {
                 if self.excepted(rule_index, text)? {
                     continue;
                 }
-                hits.push((rule_index, text.clone()));
+                hits.push((rule_index, (*text).to_owned()));
             }
         }
         Ok(())

@@ -74,7 +74,7 @@ proptest! {
         let cmd = words.join(" ");
         let a = normalize(&cmd, &NormalizeOptions::default());
         let b = normalize(&format!("bash -c '{cmd}'"), &NormalizeOptions::default());
-        let texts = |n: &metalayer_gates::Normalized| n.commands().iter().map(|c| c.text()).collect::<Vec<_>>();
+        let texts = |n: &metalayer_gates::Normalized| n.commands().iter().map(|c| c.text().to_owned()).collect::<Vec<_>>();
         prop_assert_eq!(texts(&a), texts(&b));
     }
 }

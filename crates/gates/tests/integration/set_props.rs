@@ -18,10 +18,10 @@ fn subjects(call: &ToolCall, rule: &Rule) -> Vec<String> {
             for c in &commands {
                 let n = normalize(c, &options);
                 if rule.mode() == MatchMode::Command {
-                    out.extend(n.commands().iter().map(|s| s.precise_text()));
+                    out.extend(n.commands().iter().map(|s| s.precise_text().to_owned()));
                 } else {
                     out.push((*c).to_owned());
-                    out.extend(n.commands().iter().map(|s| s.text()));
+                    out.extend(n.commands().iter().map(|s| s.text().to_owned()));
                 }
             }
             out
