@@ -1490,7 +1490,7 @@ mod tests {
         let n = normalize(&cmd, &NormalizeOptions::default().max_depth(20));
         assert!(!n.depth_exceeded());
         assert_eq!(
-            n.commands().last().map(SimpleCommand::text).as_deref(),
+            n.commands().last().map(SimpleCommand::text),
             Some("git reset --hard")
         );
     }
