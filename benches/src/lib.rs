@@ -226,3 +226,26 @@ pub fn write_claude_transcript(
     }
     Ok(written)
 }
+
+/// A valid `.control/policy.yaml` with `n` hard gates, in the block style the seed guide writes
+/// (`id`, `rule`, `pattern`, one key per line), plus the seed's setpoint S13.
+///
+/// The patterns are those of [`synthetic_gate_patterns`], so a policy made here compiles to
+/// the same gate set the gate benchmarks use. About 110 bytes per gate.
+#[must_use]
+pub fn policy_yaml_with_gates(n: usize) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(200 + n * 110);
+    s.push_str("version: \"1.0\"\nprofile: governed\nsetpoints:\n");
+    s.push_str("  - id: S13\n    name: \"bridge_freshness_seconds\"\n    target: 120\n    alert_above: 3600\n    measurement: \"seconds since last conversation bridge run\"\n    severity: informational\n");
+    s.push_str("gates:\n  hard:\n");
+    for (id, pattern) in synthetic_gate_patterns(n) {
+        // Single quotes: the pattern's backslashes stay as they are.
+        let _ = write!(
+            s,
+            "    - id: {id}\n      rule: \"Synthetic gate {id}\"\n      pattern: '{}'\n",
+            pattern.replace('\'', "''")
+        );
+    }
+    s
+}

@@ -13,11 +13,75 @@ use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// The literals of one pattern, or `None` when the pattern has no usable literal set.
+///
+/// Candidates are the prefix and suffix sets of regex-syntax's extractor and the *required
+/// factors* of the pattern (a literal that every match contains somewhere, such as `reset` in
+/// `^git(?:\s+-\S+)*\s+reset\b`); the set whose shortest literal is longest wins, since
+/// longer literals occur in fewer inputs.
 pub(crate) fn required_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     [ExtractKind::Prefix, ExtractKind::Suffix]
         .into_iter()
         .filter_map(|kind| usable(extract(hir, kind)))
+        .chain(required_factor(hir))
         .max_by_key(|lits| lits.iter().map(Vec::len).min().unwrap_or(0))
+}
+
+/// The most literals a factor set may hold before it stops being worth it.
+const MAX_FACTOR_LITERALS: usize = 64;
+
+/// A set of literals one of which occurs in every match of `hir`, found structurally: a
+/// literal is its own factor, a concatenation needs any one of its parts' factors (the best is
+/// kept), an alternation needs the union of all its branches' factors, and a repetition of at
+/// least once needs its body's.
+fn required_factor(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let score = |set: &Vec<Vec<u8>>| set.iter().map(Vec::len).min().unwrap_or(0);
+    match hir.kind() {
+        HirKind::Literal(lit) if !lit.0.is_empty() => Some(vec![lit.0.to_vec()]),
+        HirKind::Capture(cap) => required_factor(&cap.sub),
+        HirKind::Repetition(rep) if rep.min >= 1 => required_factor(&rep.sub),
+        HirKind::Concat(subs) => {
+            // Adjacent literals form one longer literal.
+            let mut best: Option<Vec<Vec<u8>>> = None;
+            let mut run: Vec<u8> = Vec::new();
+            let consider = |set: Vec<Vec<u8>>, best: &mut Option<Vec<Vec<u8>>>| {
+                if best.as_ref().is_none_or(|b| score(&set) >= score(b)) {
+                    *best = Some(set);
+                }
+            };
+            for sub in subs {
+                if let HirKind::Literal(lit) = sub.kind() {
+                    run.extend_from_slice(&lit.0);
+                    continue;
+                }
+                if !run.is_empty() {
+                    consider(vec![std::mem::take(&mut run)], &mut best);
+                }
+                if let Some(set) = required_factor(sub) {
+                    consider(set, &mut best);
+                }
+            }
+            if !run.is_empty() {
+                consider(vec![run], &mut best);
+            }
+            best
+        }
+        HirKind::Alternation(subs) => {
+            let mut union: Vec<Vec<u8>> = Vec::new();
+            for sub in subs {
+                let set = required_factor(sub)?;
+                for lit in set {
+                    if !union.contains(&lit) {
+                        union.push(lit);
+                    }
+                }
+                if union.len() > MAX_FACTOR_LITERALS {
+                    return None;
+                }
+            }
+            (!union.is_empty()).then_some(union)
+        }
+        _ => None,
+    }
 }
 
 fn extract(hir: &Hir, kind: ExtractKind) -> Seq {
@@ -205,6 +269,16 @@ mod tests {
         let lits = required_literals(&hir(r"\s+\.env$")).unwrap();
         assert!(lits.iter().any(|l| l.ends_with(b".env")), "{lits:?}");
         assert!(required_literals(&hir(r"\w+")).is_none());
+        // An inner factor beats a short prefix.
+        let lits = required_literals(&hir(r"^git(?:\s+-[Cc]\s+\S+|\s+-\S+)*\s+reset\b.*\s--hard"))
+            .unwrap();
+        assert_eq!(lits, [b"--hard".to_vec()]);
+        let lits = required_literals(&hir(r"^git\s+(?:push|commit)\s+--no-verify")).unwrap();
+        assert_eq!(lits, [b"--no-verify".to_vec()]);
+        let lits = required_literals(&hir(r"x(?:alpha|beta)y")).unwrap();
+        assert_eq!(lits, [b"xalphay".to_vec(), b"xbetay".to_vec()]);
+        let lits = required_factor(&hir(r"\s(?:alpha|beta)\s")).unwrap();
+        assert_eq!(lits, [b"alpha".to_vec(), b"beta".to_vec()]);
         assert!(required_literals(&hir(r"a?")).is_none());
     }
 

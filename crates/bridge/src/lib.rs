@@ -1,0 +1,91 @@
+//! Capture an AI coding agent's session (a Claude Code transcript, JSONL) into a markdown
+//! note, incrementally and with secrets redacted.
+//!
+//! The Stop hook fires after every turn. Each run of [`Capture::run`] reads only the bytes
+//! added to the transcript since the last run, merges them into the saved [`Session`] model,
+//! and rewrites `session-YYYY-MM-DD-<id8>.md` and the index `Conversations.md` atomically.
+//!
+//! ```
+//! use metalayer_bridge::{Capture, CaptureOptions, SessionId, Timestamp};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let transcript = dir.path().join("6151b6fd.jsonl");
+//! std::fs::write(&transcript, concat!(
+//!     r#"{"type":"user","sessionId":"6151b6fd","gitBranch":"main","cwd":"/p","timestamp":"2026-08-24T18:20:02Z","#,
+//!     r#""message":{"role":"user","content":"deploy with key AKIAIOSFODNN7EXAMPLE"}}"#, "\n",
+//!     r#"{"type":"assistant","timestamp":"2026-08-24T18:25:00Z","message":{"id":"msg_1","#,
+//!     r#""content":[{"type":"text","text":"Deployed."}],"usage":{"input_tokens":3,"output_tokens":5}}}"#, "\n",
+//! ))?;
+//! let options = CaptureOptions::new(
+//!     &transcript,
+//!     SessionId::new("6151b6fd"),
+//!     dir.path().join("docs/conversations"),
+//!     dir.path().join(".git/metalayer"),
+//! )
+//! .with_now(Timestamp::from_unix_seconds(0));
+//! let report = Capture::run(&options)?;
+//! assert!(report.session_file.ends_with("session-2026-08-24-6151b6fd.md"));
+//! let note = std::fs::read_to_string(&report.session_file)?;
+//! assert!(note.contains("deploy with key [REDACTED:aws-access-key]"));
+//! assert!(!note.contains("AKIAIOSFODNN7EXAMPLE"));
+//! assert!(std::fs::read_to_string(&report.index_file)?.contains("session-2026-08-24-6151b6fd.md"));
+//!
+//! // Nothing new: nothing is rewritten.
+//! assert!(!Capture::run(&options)?.updated);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Parts
+//!
+//! - [`TranscriptReader`] / [`read_transcript`]: streaming and tolerant. `user`,
+//!   `assistant`, `system` and `summary` records are read; unknown record types and lines
+//!   that are not JSON are skipped and counted ([`ReadStats`]); a last line without its
+//!   newline is left for the next run. Lines are parsed in place into borrowed structs, so
+//!   memory stays bounded by one line whatever the transcript's size.
+//! - [`Session`]: the model (branch, cwd, version, model, timestamps, prompts, thread, tool
+//!   calls with outcomes, files touched, commits, pull requests, token usage counted once
+//!   per assistant message id, turns). Bounded: long texts become [`Excerpt`]s cut at white
+//!   space and the thread keeps the most recent [`MAX_THREAD`] items. Serialisable, which is
+//!   how a capture resumes.
+//! - [`Redactor`]: keyword-prefiltered secret rules, applied to every string before it is
+//!   rendered; extra rules with [`Redactor::with_extra`].
+//! - [`render_session`], [`file_name`], [`render_index`], [`IndexEntry`], [`merge`]: the
+//!   markdown, escaped so that transcript text cannot inject HTML, break a table or a code
+//!   fence.
+//! - [`Capture`]: the whole job, with the bookkeeping in `state_dir` (saved model and offset,
+//!   an index sidecar, lock files) and only the session files and the index in
+//!   `output_dir`. The index is updated under a lock file (created with `create_new`,
+//!   retried, broken when stale), so parallel captures never lose an entry. A missing,
+//!   unreadable or garbage transcript returns an error and changes nothing.
+#![deny(missing_docs)]
+
+mod atomic;
+mod capture;
+mod error;
+mod excerpt;
+mod index;
+mod lock;
+mod markdown;
+mod reader;
+mod record;
+mod redact;
+mod render;
+mod session;
+mod timestamp;
+mod tool;
+mod vcs;
+
+pub use capture::{Capture, CaptureOptions, CaptureReport};
+pub use error::{CaptureError, ReadError, RedactError};
+pub use excerpt::Excerpt;
+pub use index::{INDEX_FILE, IndexEntry, TOPIC_CHARS, merge, render_index};
+pub use reader::{DEFAULT_MAX_LINE, ReadStats, TranscriptReader, read_transcript, transcript_len};
+pub use redact::Redactor;
+pub use render::{SHOWN_OUTPUT_CHARS, TITLE_CHARS, file_name, render_session};
+pub use session::{
+    LineKind, MAX_LIST, MAX_PROMPTS, MAX_THREAD, OUTPUT_CHARS, Session, SessionId, TEXT_CHARS,
+    ThreadItem, TokenUsage, Utterance,
+};
+pub use timestamp::Timestamp;
+pub use tool::{ToolCall, ToolOutcome};
+pub use vcs::Commit;

@@ -1,0 +1,180 @@
+//! The lines of a Claude Code transcript, parsed into borrowed, lightweight structs.
+//!
+//! Only the fields the session model uses are declared; serde skips the others without
+//! allocating. Bulky values (`toolUseResult`, tool inputs, tool-result bodies) are kept as
+//! `&RawValue` slices of the line and only parsed when needed.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+/// The envelope shared by every record type we read.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Record<'a> {
+    #[serde(borrow, rename = "type")]
+    pub(crate) kind: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) timestamp: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) cwd: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) version: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "gitBranch")]
+    pub(crate) git_branch: Option<Cow<'a, str>>,
+    #[serde(default, rename = "isSidechain")]
+    pub(crate) is_sidechain: Option<bool>,
+    #[serde(default, rename = "isMeta")]
+    pub(crate) is_meta: Option<bool>,
+    #[serde(default, rename = "isCompactSummary")]
+    pub(crate) is_compact_summary: Option<bool>,
+    #[serde(borrow, default, rename = "toolUseResult")]
+    pub(crate) tool_use_result: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub(crate) message: Option<Message<'a>>,
+    /// `summary` records.
+    #[serde(borrow, default)]
+    pub(crate) summary: Option<Cow<'a, str>>,
+}
+
+/// `message` of `user` and `assistant` records.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Message<'a> {
+    #[serde(borrow, default)]
+    pub(crate) id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) model: Option<Cow<'a, str>>,
+    /// A string or an array of blocks.
+    #[serde(borrow, default)]
+    pub(crate) content: Option<&'a RawValue>,
+    #[serde(default)]
+    pub(crate) usage: Option<Usage>,
+}
+
+/// `message.usage`.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Usage {
+    #[serde(default)]
+    pub(crate) input_tokens: Option<u64>,
+    #[serde(default)]
+    pub(crate) output_tokens: Option<u64>,
+    #[serde(default)]
+    pub(crate) cache_creation_input_tokens: Option<u64>,
+    #[serde(default)]
+    pub(crate) cache_read_input_tokens: Option<u64>,
+}
+
+/// One content block. A struct rather than a tagged enum so that it borrows from the line.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Block<'a> {
+    #[serde(borrow, rename = "type")]
+    pub(crate) kind: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) text: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) input: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub(crate) tool_use_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) content: Option<&'a RawValue>,
+    #[serde(default)]
+    pub(crate) is_error: Option<bool>,
+}
+
+/// `message.content`: a plain string or blocks.
+#[derive(Debug)]
+pub(crate) enum Content<'a> {
+    Text(Cow<'a, str>),
+    Blocks(Vec<Block<'a>>),
+}
+
+impl<'a> Content<'a> {
+    /// Parses a raw `content` value; `None` for any other JSON shape.
+    pub(crate) fn parse(raw: &'a RawValue) -> Option<Self> {
+        match raw.get().trim_start().as_bytes().first() {
+            Some(b'"') => serde_json::from_str(raw.get()).ok().map(Content::Text),
+            Some(b'[') => serde_json::from_str(raw.get()).ok().map(Content::Blocks),
+            _ => None,
+        }
+    }
+}
+
+/// The text of a `tool_result` body: a string or an array of blocks whose `text` fields are
+/// joined by newlines (images and other blocks are skipped).
+pub(crate) fn tool_result_text(raw: &RawValue) -> String {
+    match Content::parse(raw) {
+        Some(Content::Text(text)) => text.into_owned(),
+        Some(Content::Blocks(blocks)) => {
+            let mut out = String::new();
+            for text in blocks.iter().filter_map(|b| b.text.as_deref()) {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(text);
+            }
+            out
+        }
+        None => String::new(),
+    }
+}
+
+/// The input fields of the tools we summarise.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ToolInput<'a> {
+    #[serde(borrow, default)]
+    pub(crate) command: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) description: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) file_path: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) notebook_path: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) path: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) pattern: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) url: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) query: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) subagent_type: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) prompt: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) skill: Option<Cow<'a, str>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_string_or_blocks() {
+        let line = r#"{"type":"user","message":{"role":"user","content":"hi \"there\""}}"#;
+        let rec: Record<'_> = serde_json::from_str(line).unwrap();
+        let content = Content::parse(rec.message.unwrap().content.unwrap()).unwrap();
+        assert!(matches!(content, Content::Text(t) if t == "hi \"there\""));
+
+        let line = r#"{"type":"user","message":{"content":[{"type":"tool_result","tool_use_id":"t1","content":[{"type":"text","text":"a"},{"type":"image","source":{}},{"type":"text","text":"b"}],"is_error":true}]}}"#;
+        let rec: Record<'_> = serde_json::from_str(line).unwrap();
+        let Some(Content::Blocks(blocks)) = Content::parse(rec.message.unwrap().content.unwrap())
+        else {
+            panic!("expected blocks");
+        };
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(blocks[0].is_error, Some(true));
+        assert_eq!(tool_result_text(blocks[0].content.unwrap()), "a\nb");
+    }
+
+    #[test]
+    fn other_shapes_are_none() {
+        let raw: &RawValue = serde_json::from_str("42").unwrap();
+        assert!(Content::parse(raw).is_none());
+        assert_eq!(tool_result_text(raw), "");
+    }
+}

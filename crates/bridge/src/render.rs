@@ -1,0 +1,349 @@
+//! Rendering a session as markdown: YAML front matter, a summary table and the sections.
+//!
+//! Every string taken from the transcript goes through the [`Redactor`] first, then through
+//! the escaping helpers.
+
+use std::fmt::Write as _;
+
+use crate::excerpt::cut;
+use crate::markdown::{blockquote, code_span, fenced, inline, yaml_string};
+use crate::redact::Redactor;
+use crate::session::{Session, ThreadItem, Utterance};
+use crate::timestamp::{Timestamp, format_duration};
+use crate::tool::{ToolCall, ToolOutcome};
+
+/// Tool output shown in the thread, in characters.
+pub const SHOWN_OUTPUT_CHARS: usize = 500;
+/// Longest title, in characters.
+pub const TITLE_CHARS: usize = 60;
+/// Files listed before "... and N more".
+const SHOWN_FILES: usize = 100;
+
+/// The session file's name: `session-YYYY-MM-DD-<id8>.md`, dated by the first timestamp
+/// (`undated` when the transcript has none).
+#[must_use]
+pub fn file_name(session: &Session) -> String {
+    let date = session
+        .first_timestamp
+        .map_or_else(|| "undated".to_owned(), Timestamp::date);
+    format!("session-{date}-{}.md", session.id.short())
+}
+
+/// The title: the first line of the first prompt (or the summary), redacted, at most
+/// [`TITLE_CHARS`] characters.
+pub(crate) fn title(session: &Session, redactor: &Redactor) -> String {
+    let Some(raw) = session.title() else {
+        return format!("Session {}", session.id.short());
+    };
+    let redacted = redactor.redact(raw);
+    let first = redacted
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    let collapsed = first.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.chars().count() <= TITLE_CHARS {
+        return collapsed;
+    }
+    let kept = cut(&collapsed, TITLE_CHARS);
+    let kept = if kept.is_empty() {
+        collapsed.chars().take(TITLE_CHARS).collect()
+    } else {
+        kept.to_owned()
+    };
+    format!("{kept}...")
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Redacted text shortened to `max` characters with "… (N more characters)", where N also
+/// counts what the model never stored.
+fn shortened(text: &str, stored_total: u64, max: usize, redactor: &Redactor) -> String {
+    let redacted = redactor.redact(text);
+    let chars = redacted.chars().count();
+    let original_rest = stored_total.saturating_sub(text.chars().count() as u64);
+    let shown: String = redacted.chars().take(max).collect();
+    let more = (chars.saturating_sub(max) as u64).saturating_add(original_rest);
+    if more == 0 {
+        shown
+    } else {
+        format!("{shown}… ({more} more characters)")
+    }
+}
+
+/// Renders the session document.
+#[must_use]
+pub fn render_session(session: &Session, redactor: &Redactor) -> String {
+    let red = |s: &str| redactor.redact(s).into_owned();
+    let title = title(session, redactor);
+    let created = session.first_timestamp;
+    let updated = session.last_timestamp.or(created);
+    let mut out = String::new();
+
+    // Front matter.
+    out.push_str("---\n");
+    let _ = writeln!(out, "title: {}", yaml_string(&title));
+    let _ = writeln!(
+        out,
+        "session_id: {}",
+        yaml_string(&red(session.id.as_str()))
+    );
+    if let Some(branch) = &session.branch {
+        let _ = writeln!(out, "branch: {}", yaml_string(&red(branch)));
+    }
+    if let Some(created) = created {
+        let _ = writeln!(out, "created: {}", yaml_string(&created.to_string()));
+    }
+    if let Some(updated) = updated {
+        let _ = writeln!(out, "updated: {}", yaml_string(&updated.to_string()));
+    }
+    let _ = writeln!(out, "turns: {}", session.turns);
+    let _ = writeln!(out, "duration_seconds: {}", session.duration_seconds());
+    let tools: Vec<String> = session
+        .tool_counts
+        .keys()
+        .map(|t| yaml_string(&red(t)))
+        .collect();
+    let _ = writeln!(out, "tools: [{}]", tools.join(", "));
+    let files: Vec<String> = session
+        .files
+        .iter()
+        .take(SHOWN_FILES)
+        .map(|f| yaml_string(&red(f)))
+        .collect();
+    let _ = writeln!(out, "files: [{}]", files.join(", "));
+    out.push_str("---\n\n");
+
+    // Summary table.
+    let _ = writeln!(out, "# {}\n", inline(&title));
+    out.push_str("| Field | Value |\n|---|---|\n");
+    let _ = writeln!(
+        out,
+        "| Session | {} |",
+        code_span(&red(session.id.as_str()))
+    );
+    if let Some(created) = created {
+        let _ = writeln!(
+            out,
+            "| Date | {} {} UTC |",
+            created.date(),
+            created.time_of_day()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "| Duration | {} |",
+        inline(&format_duration(session.duration_seconds()))
+    );
+    let _ = writeln!(out, "| Turns | {} |", session.turns);
+    let _ = writeln!(out, "| Messages | {} |", session.messages);
+    if let Some(branch) = &session.branch {
+        let _ = writeln!(out, "| Branch | {} |", code_span(&red(branch)));
+    }
+    if let Some(model) = &session.model {
+        let _ = writeln!(out, "| Model | {} |", inline(&red(model)));
+    }
+    if let Some(version) = &session.version {
+        let _ = writeln!(out, "| Claude Code | {} |", inline(&red(version)));
+    }
+    let u = &session.usage;
+    let _ = writeln!(
+        out,
+        "| Tokens | {} (input {}, output {}, cache write {}, cache read {}) |",
+        thousands(u.total()),
+        thousands(u.input),
+        thousands(u.output),
+        thousands(u.cache_creation),
+        thousands(u.cache_read)
+    );
+
+    // User prompts.
+    out.push_str("\n## User prompts\n\n");
+    if session.prompts.is_empty() {
+        out.push_str("_None._\n");
+    }
+    for (n, prompt) in session.prompts.iter().enumerate() {
+        let text = red(&prompt.text.text);
+        let first = text
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or_default();
+        let shown: String = first.chars().take(200).collect();
+        let more = if shown.len() < text.trim().len() {
+            " …"
+        } else {
+            ""
+        };
+        let at = prompt
+            .at
+            .map(|t| format!("**{}** ", t.time_of_day()))
+            .unwrap_or_default();
+        let _ = writeln!(out, "{}. {at}{}{more}", n + 1, inline(&shown));
+    }
+    let unlisted = session.turns.saturating_sub(session.prompts.len() as u64);
+    if unlisted > 0 {
+        let _ = writeln!(out, "\n_… and {unlisted} more prompts._");
+    }
+
+    // Tools.
+    out.push_str("\n## Tools used\n\n");
+    if session.tool_counts.is_empty() {
+        out.push_str("_None._\n");
+    } else {
+        out.push_str("| Tool | Calls |\n|---|---|\n");
+        for (tool, n) in &session.tool_counts {
+            let _ = writeln!(out, "| {} | {n} |", code_span(&red(tool)));
+        }
+    }
+
+    // Files.
+    out.push_str("\n## Files touched\n\n");
+    if session.files.is_empty() {
+        out.push_str("_None._\n");
+    }
+    for file in session.files.iter().take(SHOWN_FILES) {
+        let _ = writeln!(out, "- {}", code_span(&red(file)));
+    }
+    if session.files.len() > SHOWN_FILES {
+        let _ = writeln!(out, "- … and {} more", session.files.len() - SHOWN_FILES);
+    }
+
+    // Commits and pull requests.
+    out.push_str("\n## Commits\n\n");
+    if session.commits.is_empty() && session.pull_requests.is_empty() {
+        out.push_str("_None._\n");
+    }
+    for commit in &session.commits {
+        let _ = writeln!(
+            out,
+            "- {} on {}: {}",
+            code_span(&red(&commit.hash)),
+            code_span(&red(&commit.branch)),
+            inline(&red(&commit.message))
+        );
+    }
+    for url in &session.pull_requests {
+        let url = red(url);
+        if url.contains(['<', '>', ' ']) {
+            let _ = writeln!(out, "- Pull request: {}", code_span(&url));
+        } else {
+            let _ = writeln!(out, "- Pull request: <{url}>");
+        }
+    }
+
+    // Thread.
+    out.push_str("\n## Thread\n");
+    if session.thread_omitted > 0 {
+        let _ = writeln!(
+            out,
+            "\n_{} earlier items not kept._",
+            session.thread_omitted
+        );
+    }
+    for item in &session.thread {
+        match item {
+            ThreadItem::Prompt(u) => utterance(&mut out, "User", u, redactor),
+            ThreadItem::Assistant(u) => utterance(&mut out, "Assistant", u, redactor),
+            ThreadItem::Tool(call) => tool_call(&mut out, call, redactor),
+        }
+    }
+    if let Some(reply) = &session.pending_reply {
+        out.push_str("\n### Assistant (final reply, not yet in the transcript)\n\n");
+        out.push_str(&blockquote(&shortened(
+            &reply.text,
+            reply.total_chars,
+            usize::MAX,
+            redactor,
+        )));
+    }
+    out
+}
+
+fn utterance(out: &mut String, who: &str, u: &Utterance, redactor: &Redactor) {
+    let at =
+        u.at.map(|t| format!(" · {}", t.time_of_day()))
+            .unwrap_or_default();
+    let _ = writeln!(out, "\n### {who}{at}\n");
+    out.push_str(&blockquote(&shortened(
+        &u.text.text,
+        u.text.total_chars,
+        usize::MAX,
+        redactor,
+    )));
+}
+
+fn tool_call(out: &mut String, call: &ToolCall, redactor: &Redactor) {
+    let outcome = match call.outcome {
+        ToolOutcome::Ok => "ok",
+        ToolOutcome::Error => "error",
+        ToolOutcome::Pending => "no result",
+    };
+    let summary = redactor.redact(&call.summary);
+    let summary = if summary.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", code_span(&summary))
+    };
+    let _ = writeln!(
+        out,
+        "\n**{}** ({outcome}){summary}",
+        code_span(&redactor.redact(&call.name))
+    );
+    if let Some(output) = &call.output {
+        out.push('\n');
+        out.push_str(&fenced(
+            &shortened(
+                &output.text,
+                output.total_chars,
+                SHOWN_OUTPUT_CHARS,
+                redactor,
+            ),
+            "text",
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::SessionId;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(21_300_000), "21,300,000");
+    }
+
+    #[test]
+    fn names_and_titles() {
+        let mut s = Session::new(SessionId::new("6151b6fd-1234"));
+        assert_eq!(file_name(&s), "session-undated-6151b6fd.md");
+        assert_eq!(title(&s, &Redactor::new()), "Session 6151b6fd");
+        s.ingest_line(br#"{"type":"user","timestamp":"2026-08-24T18:20:02Z","message":{"content":"\n  please   rotate AKIAIOSFODNN7EXAMPLE and then do a lot of other things that are long\nsecond"}}"#);
+        assert_eq!(file_name(&s), "session-2026-08-24-6151b6fd.md");
+        let t = title(&s, &Redactor::new());
+        assert_eq!(
+            t,
+            "please rotate [REDACTED:aws-access-key] and then do a lot of..."
+        );
+    }
+
+    #[test]
+    fn shortening_counts_unstored_characters() {
+        let r = Redactor::new();
+        assert_eq!(shortened("abcdef", 6, 3, &r), "abc… (3 more characters)");
+        assert_eq!(shortened("abc", 10, 3, &r), "abc… (7 more characters)");
+        assert_eq!(shortened("abc", 3, 3, &r), "abc");
+    }
+}

@@ -1,0 +1,264 @@
+//! Tool calls: one-line summaries of their inputs, their outcome, and the files they touch.
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::excerpt::{Excerpt, cut};
+use crate::record::ToolInput;
+use crate::timestamp::Timestamp;
+
+/// The outcome of a tool call, from the matching `tool_result`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ToolOutcome {
+    /// No result seen yet.
+    Pending,
+    /// The result did not say `is_error`.
+    Ok,
+    /// The result said `is_error: true`.
+    Error,
+}
+
+/// One tool call of the assistant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ToolCall {
+    /// The `tool_use` id (`toolu_…`).
+    pub id: String,
+    /// The tool's name (`Bash`, `Edit`, ...).
+    pub name: String,
+    /// A one-line summary of the input (command, path, pattern, ...).
+    pub summary: String,
+    /// Ok, error, or still pending.
+    pub outcome: ToolOutcome,
+    /// The start of the result's text.
+    pub output: Option<Excerpt>,
+    /// When the call was made.
+    pub at: Option<Timestamp>,
+}
+
+/// Longest summary kept, in characters.
+const SUMMARY_CHARS: usize = 200;
+
+/// Tools whose `file_path` / `notebook_path` / `path` input names a file they touch.
+const FILE_TOOLS: &[&str] = &[
+    "Read",
+    "Write",
+    "Edit",
+    "MultiEdit",
+    "NotebookEdit",
+    "NotebookRead",
+];
+
+/// What a tool call is, for the bits of the model that need more than a summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum CallKind {
+    Other,
+    GitCommit,
+    PullRequest,
+}
+
+/// The parsed facts of one `tool_use` block.
+#[derive(Debug)]
+pub(crate) struct UseFacts {
+    pub(crate) summary: String,
+    pub(crate) kind: CallKind,
+    pub(crate) file: Option<String>,
+}
+
+fn one_line(text: &str) -> String {
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let kept = cut(&collapsed, SUMMARY_CHARS);
+    if kept.len() < collapsed.len() {
+        format!("{kept} …")
+    } else {
+        collapsed
+    }
+}
+
+/// Makes `path` relative to `cwd` when it lies inside it.
+pub(crate) fn relative_to(path: &str, cwd: Option<&str>) -> String {
+    if let Some(cwd) = cwd
+        .map(|c| c.trim_end_matches(['/', '\\']))
+        .filter(|c| !c.is_empty())
+        && let Some(rest) = path.strip_prefix(cwd)
+        && let Some(rest) = rest.strip_prefix(['/', '\\']).filter(|r| !r.is_empty())
+    {
+        return rest.to_owned();
+    }
+    path.to_owned()
+}
+
+/// Summarises a `tool_use` input and classifies the call.
+pub(crate) fn facts(name: &str, input: Option<&RawValue>, cwd: Option<&str>) -> UseFacts {
+    let parsed: ToolInput<'_> = input
+        .and_then(|raw| serde_json::from_str(raw.get()).ok())
+        .unwrap_or_default();
+    let path = parsed
+        .file_path
+        .as_deref()
+        .or(parsed.notebook_path.as_deref())
+        .or(parsed.path.as_deref());
+    let file = FILE_TOOLS
+        .contains(&name)
+        .then_some(path)
+        .flatten()
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| relative_to(p, cwd));
+    let mut kind = CallKind::Other;
+    let summary = match name {
+        "Bash" | "PowerShell" => {
+            let command = parsed.command.as_deref().unwrap_or_default();
+            if command.contains("git commit") {
+                kind = CallKind::GitCommit;
+            } else if command.contains("gh pr") {
+                kind = CallKind::PullRequest;
+            }
+            one_line(command)
+        }
+        _ if file.is_some() => file.clone().unwrap_or_default(),
+        "Grep" | "Glob" => {
+            let pattern = parsed.pattern.as_deref().unwrap_or_default();
+            match parsed.path.as_deref() {
+                Some(p) => one_line(&format!("{pattern} in {}", relative_to(p, cwd))),
+                None => one_line(pattern),
+            }
+        }
+        "Task" | "Agent" => {
+            let what = parsed
+                .description
+                .as_deref()
+                .or(parsed.prompt.as_deref())
+                .unwrap_or_default();
+            match parsed.subagent_type.as_deref() {
+                Some(t) => one_line(&format!("{t}: {what}")),
+                None => one_line(what),
+            }
+        }
+        "WebFetch" => one_line(parsed.url.as_deref().unwrap_or_default()),
+        "WebSearch" => one_line(parsed.query.as_deref().unwrap_or_default()),
+        "Skill" => one_line(
+            parsed
+                .skill
+                .as_deref()
+                .or(parsed.command.as_deref())
+                .unwrap_or_default(),
+        ),
+        _ => input.map(generic_summary).unwrap_or_default(),
+    };
+    UseFacts {
+        summary,
+        kind,
+        file,
+    }
+}
+
+/// The first three scalar fields of an input object, `key=value`.
+fn generic_summary(raw: &RawValue) -> String {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(raw.get())
+    else {
+        return String::new();
+    };
+    let parts: Vec<String> = map
+        .iter()
+        .filter_map(|(k, v)| match v {
+            serde_json::Value::String(s) => Some(format!("{k}={s}")),
+            serde_json::Value::Number(n) => Some(format!("{k}={n}")),
+            serde_json::Value::Bool(b) => Some(format!("{k}={b}")),
+            _ => None,
+        })
+        .take(3)
+        .collect();
+    one_line(&parts.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(json: &str) -> Box<RawValue> {
+        RawValue::from_string(json.to_owned()).unwrap()
+    }
+
+    #[test]
+    fn summaries_by_tool() {
+        let f = facts(
+            "Bash",
+            Some(&raw(
+                r#"{"command":"git add .\n  && git commit -m x","description":"c"}"#,
+            )),
+            None,
+        );
+        assert_eq!(f.summary, "git add . && git commit -m x");
+        assert_eq!(f.kind, CallKind::GitCommit);
+        assert_eq!(f.file, None);
+
+        let f = facts(
+            "Bash",
+            Some(&raw(r#"{"command":"gh pr create --fill"}"#)),
+            None,
+        );
+        assert_eq!(f.kind, CallKind::PullRequest);
+
+        let f = facts(
+            "Edit",
+            Some(&raw(
+                r#"{"file_path":"/home/u/proj/src/lib.rs","old_string":"a"}"#,
+            )),
+            Some("/home/u/proj"),
+        );
+        assert_eq!(f.file.as_deref(), Some("src/lib.rs"));
+        assert_eq!(f.summary, "src/lib.rs");
+
+        let f = facts(
+            "Read",
+            Some(&raw(r#"{"file_path":"/etc/hosts"}"#)),
+            Some("/home/u/proj"),
+        );
+        assert_eq!(f.file.as_deref(), Some("/etc/hosts"));
+
+        let f = facts(
+            "Grep",
+            Some(&raw(r#"{"pattern":"fn main","path":"/p/src"}"#)),
+            Some("/p"),
+        );
+        assert_eq!(f.summary, "fn main in src");
+        assert_eq!(f.file, None);
+
+        let f = facts(
+            "Task",
+            Some(&raw(
+                r#"{"subagent_type":"explore","description":"find it"}"#,
+            )),
+            None,
+        );
+        assert_eq!(f.summary, "explore: find it");
+
+        let f = facts(
+            "mcp__x__y",
+            Some(&raw(r#"{"a":"1","b":2,"c":[1],"d":true,"e":"no"}"#)),
+            None,
+        );
+        assert_eq!(f.summary, "a=1 b=2 d=true");
+
+        let f = facts("Bash", None, None);
+        assert_eq!(f.summary, "");
+    }
+
+    #[test]
+    fn long_commands_are_cut() {
+        let long = format!("{{\"command\":\"echo {}\"}}", "word ".repeat(100));
+        let f = facts("Bash", Some(&raw(&long)), None);
+        assert!(f.summary.ends_with(" …"));
+        assert!(f.summary.chars().count() <= SUMMARY_CHARS + 2);
+    }
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(relative_to("/a/b/c", Some("/a/b/")), "c");
+        assert_eq!(relative_to("/a/bc", Some("/a/b")), "/a/bc");
+        assert_eq!(relative_to("/a/b", Some("/a/b")), "/a/b");
+        assert_eq!(relative_to("x", None), "x");
+    }
+}

@@ -1,0 +1,16 @@
+//! Integration tests of metalayer-bridge: transcripts written by a builder, captured into a
+//! temporary folder.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod integration {
+    pub(crate) mod builder;
+    mod capture;
+    mod reading;
+    mod redaction;
+    mod rendering;
+}

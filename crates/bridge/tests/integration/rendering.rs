@@ -1,0 +1,103 @@
+//! Snapshots of the rendered session and index, and markdown safety.
+
+use std::fs;
+
+use metalayer_bridge::{
+    Capture, CaptureOptions, IndexEntry, Redactor, Session, SessionId, Timestamp, TranscriptReader,
+    file_name, merge, render_index, render_session,
+};
+use serde_json::json;
+
+use super::builder::Transcript;
+
+fn session_from(t: &Transcript, id: &str) -> Session {
+    let mut s = Session::new(SessionId::new(id));
+    TranscriptReader::new(t.text().as_bytes(), 0)
+        .read_into(&mut s)
+        .unwrap();
+    s
+}
+
+#[test]
+fn session_markdown_snapshot() {
+    let id = "6151b6fd-4a1e-4c1e-9d6e-0123456789ab";
+    let s = session_from(&Transcript::realistic(id), id);
+    assert_eq!(file_name(&s), "session-2026-08-24-6151b6fd.md");
+    insta::assert_snapshot!("session", render_session(&s, &Redactor::new()));
+}
+
+#[test]
+fn capture_output_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("docs/conversations");
+    let state = tmp.path().join(".git/metalayer");
+    for (id, branch, prompt) in [
+        ("aaaaaaaa-1", "main", "Set up CI | with caching"),
+        (
+            "bbbbbbbb-2",
+            "feat/x",
+            "A prompt that is long enough to be cut in the index table because it goes on",
+        ),
+    ] {
+        let mut t = Transcript::new(id).branch(branch);
+        t.user(prompt).assistant_text("m", "Done.");
+        if id.starts_with('b') {
+            // A later session.
+            let mut later = Transcript::continuing(id, 86_400).branch(branch);
+            later.user(prompt).assistant_text("m", "Done.");
+            t = later;
+        }
+        let path = tmp.path().join(format!("{id}.jsonl"));
+        fs::write(&path, t.text()).unwrap();
+        let options = CaptureOptions::new(&path, SessionId::new(id), &out, &state)
+            .with_now(Timestamp::from_unix_seconds(1_800_000_000));
+        Capture::run(&options).unwrap();
+    }
+    let index = fs::read_to_string(out.join("Conversations.md")).unwrap();
+    insta::assert_snapshot!("index", index);
+}
+
+#[test]
+fn index_entries_merge_and_render() {
+    let a = session_from(&Transcript::realistic("aaaa0000-x"), "aaaa0000-x");
+    let r = Redactor::new();
+    let entry = IndexEntry::from_session(&a, &r);
+    let once = merge(Vec::new(), entry.clone());
+    assert_eq!(merge(once.clone(), entry), once);
+    let text = render_index(&once);
+    assert!(text.contains("[aaaa0000](session-2026-08-24-aaaa0000.md)"));
+    assert!(text.contains("Fix the failing test in \\`parser.rs\\` \\| and commit"));
+}
+
+#[test]
+fn transcript_text_cannot_inject_markup() {
+    let id = "inject00";
+    let mut t = Transcript::new(id);
+    t.user("<script>alert(1)</script> | a | b |\nsecond line")
+        .tool_use("m1", "t1", "Bash", json!({"command": "echo '```' | cat"}))
+        .tool_result("t1", "````\n<img src=x onerror=alert(1)>\n````", false);
+    let md = render_session(&session_from(&t, id), &Redactor::new());
+    assert!(!md.contains("<script>"));
+    // Raw HTML only ever appears inside a code fence, where it is literal text.
+    assert_eq!(md.matches("<img").count(), 1);
+    assert!(md.contains("&lt;script&gt;"));
+    // The tool output's own four-backtick fences sit inside a five-backtick fence.
+    assert!(
+        md.contains("`````text\n````\n<img src=x onerror=alert(1)>\n````\n`````"),
+        "{md}"
+    );
+    // A table-breaking pipe in the title is escaped.
+    assert!(md.contains(r"# &lt;script&gt;alert(1)&lt;/script&gt; \| a \| b \|"));
+}
+
+#[test]
+fn long_tool_output_is_shortened() {
+    let id = "long0000";
+    let mut t = Transcript::new(id);
+    let output = "line of output\n".repeat(300);
+    t.tool_use("m1", "t1", "Bash", json!({"command": "make"}))
+        .tool_result("t1", &output, false);
+    let md = render_session(&session_from(&t, id), &Redactor::new());
+    let shown = output.trim().chars().count() - 500;
+    assert!(md.contains(&format!("… ({shown} more characters)")), "{md}");
+}

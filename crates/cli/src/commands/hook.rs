@@ -1,0 +1,88 @@
+//! `metalayer hook <event>`.
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use metalayer_kernel::{HookEnv, HookOutcome, MAX_EVENT_BYTES, pre_tool_use};
+
+/// Arguments of `metalayer hook`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The hook event.
+    #[arg(value_enum)]
+    event: Event,
+    /// The harness whose protocol to speak.
+    #[arg(long, value_enum, default_value_t = Harness::Claude)]
+    harness: Harness,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Event {
+    /// Before a tool call: deny, ask, or say nothing. Never an explicit allow.
+    PreToolUse,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Harness {
+    /// Claude Code (the default).
+    Claude,
+    /// OpenAI Codex CLI, which uses Claude Code's format.
+    Codex,
+}
+
+/// Reads standard input, at most `MAX_EVENT_BYTES + 1` bytes.
+fn read_stdin() -> std::io::Result<Vec<u8>> {
+    let mut input = Vec::new();
+    let limit = u64::try_from(MAX_EVENT_BYTES)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    std::io::stdin()
+        .lock()
+        .take(limit)
+        .read_to_end(&mut input)?;
+    Ok(input)
+}
+
+pub(crate) fn run(args: &Args) -> ExitCode {
+    // A panic must not exit with 101, which the harness treats as "no decision".
+    let outcome = std::panic::catch_unwind(|| handle(args)).unwrap_or_else(|_| {
+        HookOutcome::blocked("metalayer: internal error while checking this call; blocking it")
+    });
+    emit(&outcome)
+}
+
+fn handle(args: &Args) -> HookOutcome {
+    let env = HookEnv::from_process();
+    let input = match read_stdin() {
+        Ok(input) => input,
+        Err(e) => {
+            return HookOutcome::blocked(format!(
+                "metalayer: cannot read the hook event from standard input ({e}); blocking the call"
+            ));
+        }
+    };
+    match (args.event, args.harness) {
+        (Event::PreToolUse, Harness::Claude | Harness::Codex) => pre_tool_use(&input, &env),
+    }
+}
+
+fn emit(outcome: &HookOutcome) -> ExitCode {
+    let mut code = u8::try_from(outcome.exit_code).unwrap_or(2);
+    if !outcome.stdout.is_empty() {
+        let mut out = std::io::stdout().lock();
+        if out
+            .write_all(outcome.stdout.as_bytes())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            // The decision could not be delivered: make the failure a blocking one.
+            code = 2;
+        }
+    }
+    if !outcome.stderr.is_empty() {
+        let _ = std::io::stderr()
+            .lock()
+            .write_all(outcome.stderr.as_bytes());
+    }
+    ExitCode::from(code)
+}

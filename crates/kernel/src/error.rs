@@ -1,0 +1,43 @@
+//! Errors of the kernel.
+
+use std::path::PathBuf;
+
+/// Why the kernel could not be set up or could not decide.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KernelError {
+    /// The policy file could not be read or is invalid.
+    #[error("policy `{path}` cannot be used: {summary}")]
+    Policy {
+        /// The policy file (or `<embedded default>`).
+        path: PathBuf,
+        /// A one-paragraph summary naming each problem with its line (and gate, if any).
+        summary: String,
+        /// The policy crate's error, with every diagnostic.
+        #[source]
+        source: metalayer_policy::PolicyError,
+    },
+    /// The policy's gates could not be compiled.
+    #[error("policy `{path}`: {source}")]
+    Gates {
+        /// The policy file (or `<embedded default>`).
+        path: PathBuf,
+        /// The gate engine's error, naming the gate.
+        #[source]
+        source: metalayer_gates::BuildError,
+    },
+    /// A hook event could not be understood.
+    #[error("{0}")]
+    Event(String),
+    /// Reading or writing a file failed.
+    #[error("{action} `{path}`: {source}")]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        #[source]
+        source: std::io::Error,
+    },
+}

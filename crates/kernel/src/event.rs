@@ -1,0 +1,184 @@
+//! Hook events: reading them safely and turning them into tool calls.
+
+use std::path::PathBuf;
+
+use metalayer_gates::ToolCall;
+use serde_json::{Map, Value};
+
+use crate::error::KernelError;
+
+/// The most bytes a hook reads from standard input (8 MiB): larger events are refused, and the
+/// hook fails closed.
+pub const MAX_EVENT_BYTES: usize = 8 * 1024 * 1024;
+
+/// A PreToolUse event, as far as the gates need it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ToolEvent {
+    /// The harness's tool name, mapped onto the gates' tool names.
+    pub tool: String,
+    /// The call.
+    pub call: ToolCall,
+    /// The event's working directory (`cwd`), if given.
+    pub cwd: Option<PathBuf>,
+    /// The session id, if given.
+    pub session_id: Option<String>,
+}
+
+/// Parses an event's bytes as one JSON object.
+///
+/// # Errors
+///
+/// [`KernelError::Event`] for oversized input, invalid UTF-8, malformed JSON, or JSON that is
+/// not an object.
+pub fn parse_object(input: &[u8]) -> Result<Map<String, Value>, KernelError> {
+    if input.len() > MAX_EVENT_BYTES {
+        return Err(KernelError::Event(format!(
+            "the hook event is larger than {MAX_EVENT_BYTES} bytes; refusing to examine it"
+        )));
+    }
+    let text = std::str::from_utf8(input)
+        .map_err(|e| KernelError::Event(format!("the hook event is not valid UTF-8 ({e})")))?;
+    if text.trim().is_empty() {
+        return Err(KernelError::Event(
+            "the hook received no event on standard input".to_owned(),
+        ));
+    }
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| KernelError::Event(format!("the hook event is not valid JSON ({e})")))?;
+    match value {
+        Value::Object(map) => Ok(map),
+        other => Err(KernelError::Event(format!(
+            "the hook event must be a JSON object, found {}",
+            kind_of(&other)
+        ))),
+    }
+}
+
+/// The JSON type name of a value, for messages.
+#[must_use]
+pub(crate) fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// An optional string field; present but not a string is an error.
+pub(crate) fn optional_str<'a>(
+    map: &'a Map<String, Value>,
+    key: &str,
+) -> Result<Option<&'a str>, KernelError> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(KernelError::Event(format!(
+            "field `{key}` of the hook event must be a string, found {}",
+            kind_of(other)
+        ))),
+    }
+}
+
+/// A required string field.
+pub(crate) fn required_str<'a>(
+    map: &'a Map<String, Value>,
+    key: &str,
+) -> Result<&'a str, KernelError> {
+    optional_str(map, key)?
+        .ok_or_else(|| KernelError::Event(format!("the hook event has no `{key}` field")))
+}
+
+/// Builds the gates' tool call from a tool name and its `tool_input` object: every string
+/// field by its key, and the string fields of objects inside arrays (the `edits` of a
+/// `MultiEdit`) by theirs.
+///
+/// # Errors
+///
+/// [`KernelError::Event`] when a field the gates rely on has the wrong type: `command` of a
+/// shell call, or the path of a file tool.
+pub fn tool_call(tool: &str, input: &Map<String, Value>) -> Result<ToolCall, KernelError> {
+    let mut call = ToolCall::new(tool);
+    for (key, value) in input {
+        match value {
+            Value::String(s) => call.push(key.as_str(), s.as_str()),
+            Value::Array(items) => {
+                for item in items {
+                    match item {
+                        Value::Object(obj) => {
+                            for (k, v) in obj {
+                                if let Value::String(s) = v {
+                                    call.push(k.as_str(), s.as_str());
+                                }
+                            }
+                        }
+                        Value::String(s) => call.push(key.as_str(), s.as_str()),
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let expect_string = |key: &str| -> Result<(), KernelError> {
+        match input.get(key) {
+            Some(Value::String(_)) => Ok(()),
+            Some(other) => Err(KernelError::Event(format!(
+                "`tool_input.{key}` of a {tool} call must be a string, found {}",
+                kind_of(other)
+            ))),
+            None => Err(KernelError::Event(format!(
+                "a {tool} call without `tool_input.{key}` cannot be checked"
+            ))),
+        }
+    };
+    match tool {
+        "Bash" => expect_string("command")?,
+        "Write" | "Edit" | "MultiEdit" => expect_string("file_path")?,
+        "NotebookEdit" => {
+            if input.contains_key("file_path") {
+                expect_string("file_path")?;
+            } else {
+                expect_string("notebook_path")?;
+            }
+        }
+        _ => {}
+    }
+    Ok(call)
+}
+
+/// Reads a Claude Code (or Codex) PreToolUse event.
+///
+/// # Errors
+///
+/// [`KernelError::Event`] for malformed input or missing or mistyped fields.
+pub fn claude_pre_tool_use(input: &[u8]) -> Result<ToolEvent, KernelError> {
+    let map = parse_object(input)?;
+    let tool = required_str(&map, "tool_name")?.to_owned();
+    let tool_input = match map.get("tool_input") {
+        Some(Value::Object(obj)) => obj,
+        Some(other) => {
+            return Err(KernelError::Event(format!(
+                "field `tool_input` of the hook event must be an object, found {}",
+                kind_of(other)
+            )));
+        }
+        None => {
+            return Err(KernelError::Event(
+                "the hook event has no `tool_input` field".to_owned(),
+            ));
+        }
+    };
+    let call = tool_call(&tool, tool_input)?;
+    let cwd = optional_str(&map, "cwd")?.map(PathBuf::from);
+    let session_id = optional_str(&map, "session_id")?.map(str::to_owned);
+    Ok(ToolEvent {
+        tool,
+        call,
+        cwd,
+        session_id,
+    })
+}

@@ -1,0 +1,224 @@
+//! Hook protocols: what a harness sends on standard input and what it must get back.
+
+use std::path::{Path, PathBuf};
+
+use metalayer_gates::{Decision, Verdict};
+use metalayer_policy::OnError;
+use serde_json::json;
+
+use crate::error::KernelError;
+use crate::event::{ToolEvent, claude_pre_tool_use};
+use crate::kernel::Kernel;
+
+/// The process context of a hook: where the harness says the project is, and where the hook
+/// runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HookEnv {
+    /// `CLAUDE_PROJECT_DIR`, when set and not empty.
+    pub project_dir: Option<PathBuf>,
+    /// The hook process's working directory.
+    pub cwd: PathBuf,
+}
+
+impl HookEnv {
+    /// Reads the context of the current process.
+    #[must_use]
+    pub fn from_process() -> Self {
+        let project_dir = std::env::var_os("CLAUDE_PROJECT_DIR")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        Self { project_dir, cwd }
+    }
+
+    /// A context with an explicit project folder and working directory.
+    #[must_use]
+    pub fn new(project_dir: Option<PathBuf>, cwd: PathBuf) -> Self {
+        Self { project_dir, cwd }
+    }
+
+    /// Where to look for the repository: the project folder, else the event's `cwd`, else the
+    /// process's.
+    fn start<'a>(&'a self, event_cwd: Option<&'a Path>) -> &'a Path {
+        self.project_dir
+            .as_deref()
+            .or(event_cwd)
+            .unwrap_or(&self.cwd)
+    }
+}
+
+/// What a hook process prints and how it exits.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct HookOutcome {
+    /// Standard output (empty for "no decision").
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+    /// The exit code.
+    pub exit_code: i32,
+}
+
+impl HookOutcome {
+    /// A blocking failure in Claude Code's protocol: exit 2 with `reason` on stderr.
+    #[must_use]
+    pub fn blocked(reason: impl Into<String>) -> Self {
+        let mut stderr = reason.into();
+        if !stderr.ends_with('\n') {
+            stderr.push('\n');
+        }
+        Self {
+            stdout: String::new(),
+            stderr,
+            exit_code: 2,
+        }
+    }
+}
+
+/// The longest excerpt of a matched command quoted in a reason.
+const MAX_EXCERPT_CHARS: usize = 200;
+
+/// The reason a verdict gives, naming the deciding gate, its rule and what it matched.
+#[must_use]
+pub fn verdict_reason(verdict: &Verdict) -> String {
+    let mut reason = match verdict.decider() {
+        Some(m) => {
+            let rule = if m.message.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", m.message)
+            };
+            format!(
+                "Safety shield {}{rule} (matched `{}`)",
+                m.id,
+                excerpt(&m.subject)
+            )
+        }
+        None => match (verdict.failure(), verdict.unverified()) {
+            (Some(failure), _) => format!("Safety shield: the gate engine failed ({failure})"),
+            (None, Some(u)) => format!(
+                "Safety shield: cannot verify this command: {}",
+                u.describe()
+            ),
+            (None, None) => "Safety shield: no gate objects".to_owned(),
+        },
+    };
+    let others: Vec<&str> = verdict
+        .matches()
+        .iter()
+        .skip(1)
+        .map(|m| m.id.as_str())
+        .collect();
+    if !others.is_empty() {
+        reason.push_str(&format!("; also matched {}", others.join(", ")));
+    }
+    reason
+}
+
+fn excerpt(text: &str) -> String {
+    let one_line = text.replace('\n', "⏎");
+    if one_line.chars().count() <= MAX_EXCERPT_CHARS {
+        one_line
+    } else {
+        let cut: String = one_line.chars().take(MAX_EXCERPT_CHARS).collect();
+        format!("{cut}…")
+    }
+}
+
+/// Claude Code's PreToolUse answer for a decision: the `hookSpecificOutput` JSON for deny and
+/// ask, nothing for allow (an explicit allow would skip the user's permission prompt).
+#[must_use]
+pub fn claude_output(decision: Decision, reason: &str) -> String {
+    match decision {
+        Decision::Allow => String::new(),
+        Decision::Ask | Decision::Deny => {
+            let value = json!({
+                "hookSpecificOutput": {
+                    "hookEventName": "PreToolUse",
+                    "permissionDecision": decision.as_str(),
+                    "permissionDecisionReason": reason,
+                }
+            });
+            format!("{value}\n")
+        }
+    }
+}
+
+/// Runs Claude Code's PreToolUse hook on the raw bytes of an event.
+///
+/// Deny and ask are printed as `hookSpecificOutput.permissionDecision` with a reason naming
+/// the gate, its rule and what it matched; a call no gate objects to gets no output and exit
+/// 0. Anything that prevents a safe decision (malformed, oversized or mistyped input, an
+/// unreadable or invalid policy, an engine failure) fails closed: exit 2 with the reason on
+/// stderr, or what the policy's `on_error` says (`ask` prints an ask, `allow` lets the call
+/// through with a warning on stderr).
+///
+/// ```
+/// use metalayer_kernel::{HookEnv, pre_tool_use};
+///
+/// let env = HookEnv::new(None, std::env::temp_dir());
+/// let out = pre_tool_use(br#"{"tool_name":"Bash","tool_input":{"command":"git reset --hard"}}"#, &env);
+/// assert_eq!(out.exit_code, 0);
+/// assert!(out.stdout.contains(r#""permissionDecision":"deny""#));
+///
+/// let out = pre_tool_use(b"not json", &env);
+/// assert_eq!(out.exit_code, 2);
+/// assert!(out.stdout.is_empty());
+/// ```
+#[must_use]
+pub fn pre_tool_use(input: &[u8], env: &HookEnv) -> HookOutcome {
+    let event = match claude_pre_tool_use(input) {
+        Ok(event) => event,
+        Err(e) => return fail(&e, on_error_near(env.start(None))),
+    };
+    let kernel = match Kernel::discover(env.start(event.cwd.as_deref())) {
+        Ok(kernel) => kernel,
+        Err(e) => return fail(&e, OnError::Deny),
+    };
+    decide_event(&kernel, &event)
+}
+
+/// Decides an already parsed event with a kernel, in Claude Code's protocol.
+#[must_use]
+pub fn decide_event(kernel: &Kernel, event: &ToolEvent) -> HookOutcome {
+    let verdict = kernel.decide(&event.call);
+    if let Some(failure) = verdict.failure() {
+        let error = KernelError::Event(format!("the gate engine failed: {failure}"));
+        return fail(&error, kernel.policy().on_error);
+    }
+    HookOutcome {
+        stdout: claude_output(verdict.decision(), &verdict_reason(&verdict)),
+        stderr: String::new(),
+        exit_code: 0,
+    }
+}
+
+/// The `on_error` of the policy around `start`, if it loads; deny otherwise.
+fn on_error_near(start: &Path) -> OnError {
+    Kernel::discover(start).map_or(OnError::Deny, |k| k.policy().on_error)
+}
+
+/// The answer when no safe decision can be made.
+fn fail(error: &KernelError, on_error: OnError) -> HookOutcome {
+    let reason = format!("metalayer could not check this call and blocks it: {error}");
+    match on_error {
+        OnError::Ask => HookOutcome {
+            stdout: claude_output(Decision::Ask, &reason),
+            stderr: format!("metalayer: {error}\n"),
+            exit_code: 0,
+        },
+        OnError::Allow => HookOutcome {
+            stdout: String::new(),
+            stderr: format!(
+                "metalayer: {error} (allowed because the policy says on_error: allow)\n"
+            ),
+            exit_code: 0,
+        },
+        _ => HookOutcome {
+            stdout: String::new(),
+            stderr: format!("{reason}\n"),
+            exit_code: 2,
+        },
+    }
+}

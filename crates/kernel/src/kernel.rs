@@ -1,0 +1,195 @@
+//! The kernel: a policy and its compiled gates.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use metalayer_gates::{GateSet, GateSetBuilder, ToolCall, Verdict};
+use metalayer_policy::{Diagnostic, Policy};
+
+use crate::error::KernelError;
+use crate::root::find_root;
+use crate::rules::rules_of;
+
+/// The governed-profile policy used when a repository has none, and written by `init`.
+pub const DEFAULT_POLICY_YAML: &str = include_str!("../policies/governed.yaml");
+
+/// The name shown for the embedded default policy.
+pub const EMBEDDED_POLICY_NAME: &str = "<embedded default policy>";
+
+/// Where a kernel's policy came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PolicySource {
+    /// The embedded default ([`DEFAULT_POLICY_YAML`]).
+    Embedded,
+    /// A policy file.
+    File(PathBuf),
+}
+
+impl PolicySource {
+    /// The path to show in messages.
+    #[must_use]
+    pub fn display_path(&self) -> PathBuf {
+        match self {
+            PolicySource::Embedded => PathBuf::from(EMBEDDED_POLICY_NAME),
+            PolicySource::File(p) => p.clone(),
+        }
+    }
+}
+
+/// A policy with its compiled gates: what an embedder needs to decide tool calls.
+/// Cheap to clone; `Send + Sync`.
+///
+/// ```
+/// use metalayer_kernel::{Kernel, ToolCall, Decision};
+///
+/// let kernel = Kernel::embedded_default()?;
+/// let verdict = kernel.decide(&ToolCall::bash("git push --force origin main"));
+/// assert_eq!(verdict.decision(), Decision::Deny);
+/// assert_eq!(kernel.decide(&ToolCall::bash("git status")).decision(), Decision::Allow);
+/// # Ok::<(), metalayer_kernel::KernelError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Kernel(Arc<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    policy: Policy,
+    warnings: Vec<Diagnostic>,
+    gates: GateSet,
+    source: PolicySource,
+    root: Option<PathBuf>,
+}
+
+impl Kernel {
+    /// A kernel for an already loaded policy.
+    ///
+    /// # Errors
+    ///
+    /// [`KernelError::Gates`] when a gate's pattern cannot be compiled.
+    pub fn from_policy(policy: Policy, source: PolicySource) -> Result<Self, KernelError> {
+        Self::assemble(policy, Vec::new(), source, None)
+    }
+
+    fn assemble(
+        policy: Policy,
+        warnings: Vec<Diagnostic>,
+        source: PolicySource,
+        root: Option<PathBuf>,
+    ) -> Result<Self, KernelError> {
+        let gates = GateSetBuilder::new()
+            .rules(rules_of(&policy))
+            .build()
+            .map_err(|source_err| KernelError::Gates {
+                path: source.display_path(),
+                source: source_err,
+            })?;
+        Ok(Self(Arc::new(Inner {
+            policy,
+            warnings,
+            gates,
+            source,
+            root,
+        })))
+    }
+
+    /// The kernel of the embedded default policy.
+    ///
+    /// # Errors
+    ///
+    /// Only if the embedded policy were broken, which the test suite rules out.
+    pub fn embedded_default() -> Result<Self, KernelError> {
+        let loaded = metalayer_policy::load_str(DEFAULT_POLICY_YAML, EMBEDDED_POLICY_NAME)
+            .map_err(|e| policy_error(PathBuf::from(EMBEDDED_POLICY_NAME), e))?;
+        Self::assemble(loaded.policy, loaded.warnings, PolicySource::Embedded, None)
+    }
+
+    /// The kernel of a policy file.
+    ///
+    /// # Errors
+    ///
+    /// [`KernelError::Policy`] when the file cannot be read or is invalid, naming every
+    /// problem with its line; [`KernelError::Gates`] when its gates cannot be compiled.
+    pub fn from_file(path: &Path) -> Result<Self, KernelError> {
+        let loaded =
+            metalayer_policy::load_file(path).map_err(|e| policy_error(path.to_path_buf(), e))?;
+        let root = path.parent().and_then(Path::parent).map(Path::to_path_buf);
+        Self::assemble(
+            loaded.policy,
+            loaded.warnings,
+            PolicySource::File(path.to_path_buf()),
+            root,
+        )
+    }
+
+    /// The kernel for the repository around `start`: its `.control/policy.yaml` if the
+    /// repository root (see [`find_root`]) has one, else the embedded default.
+    ///
+    /// # Errors
+    ///
+    /// As [`Kernel::from_file`] when the repository's policy is unusable: a broken policy is
+    /// never silently replaced by the default.
+    pub fn discover(start: &Path) -> Result<Self, KernelError> {
+        let root = find_root(start);
+        let base = root.as_deref().unwrap_or(start);
+        let path = base.join(metalayer_policy::DEFAULT_POLICY_FILE);
+        if path.exists() {
+            Self::from_file(&path)
+        } else {
+            let kernel = Self::embedded_default()?;
+            let inner = &*kernel.0;
+            Self::assemble(
+                inner.policy.clone(),
+                inner.warnings.clone(),
+                PolicySource::Embedded,
+                root,
+            )
+        }
+    }
+
+    /// The policy.
+    #[must_use]
+    pub fn policy(&self) -> &Policy {
+        &self.0.policy
+    }
+
+    /// Warnings from loading the policy (unknown keys, …).
+    #[must_use]
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.0.warnings
+    }
+
+    /// The compiled gates.
+    #[must_use]
+    pub fn gates(&self) -> &GateSet {
+        &self.0.gates
+    }
+
+    /// Where the policy came from.
+    #[must_use]
+    pub fn source(&self) -> &PolicySource {
+        &self.0.source
+    }
+
+    /// The repository root, when one was found.
+    #[must_use]
+    pub fn root(&self) -> Option<&Path> {
+        self.0.root.as_deref()
+    }
+
+    /// Decides a tool call with the policy's gates.
+    #[must_use]
+    pub fn decide(&self, call: &ToolCall) -> Verdict {
+        self.0.gates.decide(call)
+    }
+}
+
+/// Turns a policy error into a kernel error with a one-paragraph summary.
+fn policy_error(path: PathBuf, error: metalayer_policy::PolicyError) -> KernelError {
+    let summary = crate::summary::policy_error_summary(&error);
+    KernelError::Policy {
+        path,
+        summary,
+        source: error,
+    }
+}

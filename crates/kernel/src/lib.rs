@@ -1,0 +1,41 @@
+//! The metalayer kernel: it composes the policy crate and the gate engine into what a hook,
+//! the `metalayer` binary or an embedding harness needs.
+//!
+//! - [`Kernel`]: a policy (a repository's `.control/policy.yaml`, or the embedded governed
+//!   default [`DEFAULT_POLICY_YAML`]) with its gates compiled; [`Kernel::decide`] answers a
+//!   [`ToolCall`].
+//! - [`pre_tool_use`]: Claude Code's PreToolUse hook protocol, failing closed.
+//! - [`find_root`]: the repository a hook event belongs to.
+//!
+//! ```
+//! use metalayer_kernel::{Decision, Kernel, ToolCall};
+//!
+//! let kernel = Kernel::embedded_default()?;
+//! let deny = kernel.decide(&ToolCall::bash("bash -c \"git reset --hard\""));
+//! assert_eq!(deny.decision(), Decision::Deny);
+//! assert_eq!(deny.decider().map(|m| m.id.as_str()), Some("G2"));
+//!
+//! let write = ToolCall::new("Write").with("file_path", "/repo/.env.production");
+//! assert_eq!(kernel.decide(&write).decision(), Decision::Deny);
+//! # Ok::<(), metalayer_kernel::KernelError>(())
+//! ```
+#![deny(missing_docs)]
+
+mod error;
+mod event;
+mod hook;
+mod kernel;
+mod root;
+mod rules;
+mod summary;
+
+pub use error::KernelError;
+pub use event::{MAX_EVENT_BYTES, ToolEvent, claude_pre_tool_use, parse_object, tool_call};
+pub use hook::{HookEnv, HookOutcome, claude_output, decide_event, pre_tool_use, verdict_reason};
+pub use kernel::{DEFAULT_POLICY_YAML, EMBEDDED_POLICY_NAME, Kernel, PolicySource};
+pub use metalayer_gates as gates;
+pub use metalayer_gates::{Decision, GateSet, Normalized, ToolCall, Verdict};
+pub use metalayer_policy as policy;
+pub use root::find_root;
+pub use rules::{rule_of, rules_of};
+pub use summary::policy_error_summary;

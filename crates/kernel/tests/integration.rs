@@ -1,0 +1,14 @@
+//! Integration tests of metalayer-kernel.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod integration {
+    mod corpus;
+    mod embedded;
+    mod hook;
+    pub(crate) mod support;
+}

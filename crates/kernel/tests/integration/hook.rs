@@ -1,0 +1,214 @@
+//! Claude Code's PreToolUse protocol through `pre_tool_use`.
+
+use std::path::Path;
+
+use metalayer_kernel::{HookEnv, HookOutcome, pre_tool_use};
+use serde_json::Value;
+
+use super::support::{corpus, seed_policy};
+
+/// A git repository (just a `.git` folder: the kernel only needs to find the root) with an
+/// optional policy.
+fn repo(policy: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    if let Some(text) = policy {
+        std::fs::create_dir(dir.path().join(".control")).unwrap();
+        std::fs::write(dir.path().join(".control/policy.yaml"), text).unwrap();
+    }
+    dir
+}
+
+fn run(input: &[u8], root: &Path) -> HookOutcome {
+    pre_tool_use(
+        input,
+        &HookEnv::new(Some(root.to_path_buf()), root.to_path_buf()),
+    )
+}
+
+/// The decision printed on stdout, or `allow` for none.
+fn decision(out: &HookOutcome) -> (String, String) {
+    assert_eq!(out.exit_code, 0, "stderr: {}", out.stderr);
+    if out.stdout.is_empty() {
+        return ("allow".into(), String::new());
+    }
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let h = &v["hookSpecificOutput"];
+    assert_eq!(h["hookEventName"], "PreToolUse");
+    assert_eq!(
+        v.as_object().unwrap().len(),
+        1,
+        "only hookSpecificOutput: {v}"
+    );
+    (
+        h["permissionDecision"].as_str().unwrap().to_owned(),
+        h["permissionDecisionReason"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[test]
+fn the_corpus_passes_through_the_hook_protocol() {
+    let default_repo = repo(None);
+    let seed_repo = repo(Some(&seed_policy()));
+    for case in corpus() {
+        let root = if case.policy == "seed" {
+            seed_repo.path()
+        } else {
+            default_repo.path()
+        };
+        let out = run(case.event(root).as_bytes(), root);
+        let (got, reason) = decision(&out);
+        assert!(case.accepts(&got), "{case:?}: got {got} ({reason})");
+        assert_ne!(got, "allow-explicit");
+        if got != "allow" {
+            assert!(reason.starts_with("Safety shield"), "{reason}");
+        }
+    }
+}
+
+#[test]
+fn allow_prints_nothing_at_all() {
+    let r = repo(None);
+    let out = run(
+        br#"{"tool_name":"Bash","tool_input":{"command":"ls -la"}}"#,
+        r.path(),
+    );
+    assert_eq!(
+        (out.exit_code, out.stdout.as_str(), out.stderr.as_str()),
+        (0, "", "")
+    );
+}
+
+#[test]
+fn bad_input_fails_closed_with_exit_2_and_a_reason() {
+    let r = repo(None);
+    let big = format!(
+        r#"{{"tool_name":"Bash","tool_input":{{"command":"{}"}}}}"#,
+        "x".repeat(metalayer_kernel::MAX_EVENT_BYTES)
+    );
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("not json", b"git reset --hard".to_vec(), "not valid JSON"),
+        ("empty", Vec::new(), "no event"),
+        ("array", b"[1,2]".to_vec(), "must be a JSON object"),
+        (
+            "no tool_name",
+            br#"{"tool_input":{"command":"ls"}}"#.to_vec(),
+            "no `tool_name`",
+        ),
+        (
+            "tool_name mistyped",
+            br#"{"tool_name":7,"tool_input":{}}"#.to_vec(),
+            "must be a string",
+        ),
+        (
+            "no tool_input",
+            br#"{"tool_name":"Bash"}"#.to_vec(),
+            "no `tool_input`",
+        ),
+        (
+            "tool_input mistyped",
+            br#"{"tool_name":"Bash","tool_input":"ls"}"#.to_vec(),
+            "must be an object",
+        ),
+        (
+            "no command",
+            br#"{"tool_name":"Bash","tool_input":{}}"#.to_vec(),
+            "without `tool_input.command`",
+        ),
+        (
+            "command mistyped",
+            br#"{"tool_name":"Bash","tool_input":{"command":["ls"]}}"#.to_vec(),
+            "must be a string",
+        ),
+        (
+            "file_path mistyped",
+            br#"{"tool_name":"Write","tool_input":{"file_path":1}}"#.to_vec(),
+            "must be a string",
+        ),
+        (
+            "cwd mistyped",
+            br#"{"tool_name":"Bash","cwd":5,"tool_input":{"command":"ls"}}"#.to_vec(),
+            "`cwd`",
+        ),
+        (
+            "invalid utf-8",
+            b"{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"\xff\"}}".to_vec(),
+            "UTF-8",
+        ),
+        (
+            "truncated",
+            br#"{"tool_name":"Bash","tool_input":{"command":"ls"#.to_vec(),
+            "not valid JSON",
+        ),
+        ("oversize", big.into_bytes(), "larger than"),
+    ];
+    for (name, input, needle) in cases {
+        let out = run(&input, r.path());
+        assert_eq!(out.exit_code, 2, "{name}: {out:?}");
+        assert!(out.stdout.is_empty(), "{name}: {out:?}");
+        assert!(out.stderr.contains(needle), "{name}: {}", out.stderr);
+        assert!(out.stderr.contains("blocks it"), "{name}: {}", out.stderr);
+    }
+}
+
+#[test]
+fn an_invalid_policy_fails_closed_naming_the_gate_and_line() {
+    let policy = "version: \"1.0\"\ngates:\n  hard:\n    - id: G9\n      rule: broken\n      pattern: \"rm -rf (\"\n";
+    let r = repo(Some(policy));
+    let out = run(
+        br#"{"tool_name":"Bash","tool_input":{"command":"ls"}}"#,
+        r.path(),
+    );
+    assert_eq!(out.exit_code, 2, "{out:?}");
+    assert!(out.stdout.is_empty());
+    assert!(out.stderr.contains("G9"), "{}", out.stderr);
+    assert!(out.stderr.contains("line 6"), "{}", out.stderr);
+}
+
+#[test]
+fn on_error_ask_and_allow_are_honoured() {
+    let ask = repo(Some("version: \"1.0\"\non_error: ask\n"));
+    let out = run(b"garbage", ask.path());
+    let (got, reason) = decision(&out);
+    assert_eq!(got, "ask");
+    assert!(reason.contains("not valid JSON"), "{reason}");
+
+    let allow = repo(Some("version: \"1.0\"\non_error: allow\n"));
+    let out = run(b"garbage", allow.path());
+    assert_eq!(out.exit_code, 0);
+    assert!(out.stdout.is_empty());
+    assert!(out.stderr.contains("on_error: allow"));
+}
+
+#[test]
+fn reasons_stay_valid_json_whatever_the_rule_says() {
+    let rule = r#"No "quotes" \ back\slashes, newlines\nor tabs	here"#;
+    let policy = format!(
+        "version: \"1.0\"\ngates:\n  hard:\n    - id: Q1\n      rule: {}\n      pattern: danger\n",
+        serde_json::to_string(&rule.replace("\\n", "\n")).unwrap()
+    );
+    let r = repo(Some(&policy));
+    let out = run(
+        br#"{"tool_name":"Bash","tool_input":{"command":"echo \"danger\" \\ \n next"}}"#,
+        r.path(),
+    );
+    let (got, reason) = decision(&out);
+    assert_eq!(got, "deny");
+    assert!(reason.contains(&rule.replace("\\n", "\n")), "{reason}");
+}
+
+#[test]
+fn the_policy_is_found_from_the_event_cwd_without_a_project_dir() {
+    let r = repo(Some(
+        "version: \"1.0\"\ngates:\n  hard:\n    - {id: X1, rule: no ls, pattern: \"^ls\"}\n",
+    ));
+    let sub = r.path().join("deep/er");
+    std::fs::create_dir_all(&sub).unwrap();
+    let event =
+        serde_json::json!({"tool_name": "Bash", "cwd": sub, "tool_input": {"command": "ls"}});
+    let out = pre_tool_use(
+        event.to_string().as_bytes(),
+        &HookEnv::new(None, std::env::temp_dir()),
+    );
+    assert_eq!(decision(&out).0, "deny");
+}

@@ -1,0 +1,152 @@
+//! Loading a policy: read, parse with positions, validate, deserialize, check.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::check;
+use crate::diagnostic::{Diagnostic, Report, Span};
+use crate::error::PolicyError;
+use crate::model::Policy;
+use crate::schema;
+use crate::tree::{self, Positions};
+
+/// The largest policy file read, in bytes (4 MiB). Larger files are refused before parsing.
+pub const MAX_POLICY_BYTES: usize = 4 * 1024 * 1024;
+
+/// Where a repository keeps its policy, relative to its root.
+pub const DEFAULT_POLICY_FILE: &str = ".control/policy.yaml";
+
+/// A policy that loaded, with the warnings found in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    /// The policy.
+    pub policy: Policy,
+    /// Problems that do not stop the policy from loading (unknown keys, non-standard shapes).
+    pub warnings: Vec<Diagnostic>,
+    report: Report,
+}
+
+impl Loaded {
+    /// The warnings as a [`Report`] that renders them pointing into the file.
+    pub fn warnings_report(&self) -> &Report {
+        &self.report
+    }
+}
+
+/// Parses and checks policy text. `name` is the file name used in reports.
+///
+/// # Errors
+/// [`PolicyError::TooLarge`] over [`MAX_POLICY_BYTES`], or [`PolicyError::Invalid`] with every
+/// problem found (syntax, structure, semantics) and the warnings.
+pub fn load_str(source: &str, name: &str) -> Result<Loaded, PolicyError> {
+    if source.len() > MAX_POLICY_BYTES {
+        return Err(PolicyError::TooLarge {
+            name: name.to_owned(),
+            size: source.len() as u64,
+            limit: MAX_POLICY_BYTES,
+        });
+    }
+    let pos = Positions::new(source);
+    let tree = match tree::build(&pos) {
+        Ok(tree) => tree,
+        Err(diagnostics) => {
+            return Err(PolicyError::Invalid(Report::new(name, source, diagnostics)));
+        }
+    };
+    let mut diagnostics = tree.diagnostics;
+    diagnostics.extend(schema::validate(&tree.value, &tree.spans, &pos));
+    diagnostics.extend(check::check(&tree.value, &tree.spans, &pos));
+    diagnostics.sort_by_key(|d| {
+        (
+            d.span.offset,
+            d.severity == crate::DiagnosticSeverity::Warning,
+        )
+    });
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(PolicyError::Invalid(Report::new(name, source, diagnostics)));
+    }
+    match to_policy(tree.value) {
+        Ok(policy) => Ok(Loaded {
+            policy,
+            report: Report::new(name, source, diagnostics.clone()),
+            warnings: diagnostics,
+        }),
+        Err(message) => {
+            let mut d = Diagnostic::error("policy::model", message, Span::new(0, 0), 1, 1);
+            d.help = Some(
+                "the file passed the schema but does not fit the policy model; please report it"
+                    .to_owned(),
+            );
+            diagnostics.push(d);
+            Err(PolicyError::Invalid(Report::new(name, source, diagnostics)))
+        }
+    }
+}
+
+/// Deserializes the checked document, keeping non-standard shapes verbatim.
+fn to_policy(mut value: Value) -> Result<Policy, String> {
+    let Some(top) = value.as_object_mut() else {
+        return Err("the policy is not a map".to_owned());
+    };
+    for key in ["gates", "setpoints", "regression", "bridge", "profile"] {
+        if top.get(key).is_some_and(Value::is_null) {
+            top.remove(key);
+        }
+    }
+    let map_setpoints = match top.get("setpoints") {
+        Some(Value::Object(_)) => top.remove("setpoints"),
+        _ => None,
+    };
+    let mut policy: Policy = serde_json::from_value(value).map_err(|e| e.to_string())?;
+    if let Some(sp) = map_setpoints {
+        policy.extra.insert("setpoints".to_owned(), sp);
+    }
+    Ok(policy)
+}
+
+/// Reads and checks a policy file.
+///
+/// # Errors
+/// [`PolicyError::Io`] when the file cannot be read, [`PolicyError::TooLarge`] when it is over
+/// [`MAX_POLICY_BYTES`] (checked from its metadata, before reading it),
+/// [`PolicyError::NotUtf8`], or [`PolicyError::Invalid`].
+pub fn load_file(path: &Path) -> Result<Loaded, PolicyError> {
+    use std::io::Read as _;
+    let name = path.display().to_string();
+    let io = |source| PolicyError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > MAX_POLICY_BYTES as u64 {
+        return Err(PolicyError::TooLarge {
+            name,
+            size,
+            limit: MAX_POLICY_BYTES,
+        });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    // Read at most one byte past the limit, in case the file grew after the metadata call.
+    file.take(MAX_POLICY_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() > MAX_POLICY_BYTES {
+        return Err(PolicyError::TooLarge {
+            name,
+            size: bytes.len() as u64,
+            limit: MAX_POLICY_BYTES,
+        });
+    }
+    let text = String::from_utf8(bytes).map_err(|_| PolicyError::NotUtf8 { name: name.clone() })?;
+    load_str(&text, &name)
+}
+
+/// Finds `.control/policy.yaml` in `start` or the nearest folder above it that has one.
+pub fn find_policy(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(DEFAULT_POLICY_FILE))
+        .find(|candidate| candidate.is_file())
+}

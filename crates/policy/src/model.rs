@@ -1,0 +1,609 @@
+//! The typed policy model: what a `.control/policy.yaml` means once it has been read.
+
+use std::borrow::{Borrow, Cow};
+use std::collections::BTreeMap;
+use std::fmt;
+
+use schemars::{JsonSchema, SchemaGenerator, json_schema};
+use serde::de::{self, Deserializer};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::Value;
+
+/// Extra keys kept verbatim so that a round trip through [`crate::to_yaml`] keeps them.
+pub type Extra = BTreeMap<String, Value>;
+
+macro_rules! id_newtype {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Wraps an id.
+            pub fn new(id: impl Into<String>) -> Self {
+                Self(id.into())
+            }
+
+            /// The id as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(id: &str) -> Self {
+                Self(id.to_owned())
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(id: String) -> Self {
+                Self(id)
+            }
+        }
+    };
+}
+
+id_newtype!(
+    /// The id of a gate, such as `G1` or `G4b`.
+    GateId
+);
+id_newtype!(
+    /// The id of a setpoint, such as `S13`.
+    SetpointId
+);
+
+/// A parsed `.control/policy.yaml`.
+///
+/// Every dialect of the original system loads into this one shape: the keys this crate
+/// understands are typed fields, and the keys of other dialects (`profiles`, `permissions`,
+/// `approval`, `trust_tiers`, `controller`, `rules`, ...) are kept verbatim in [`Policy::extra`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(
+    title = "metalayer policy",
+    description = "The governance policy `.control/policy.yaml`"
+)]
+pub struct Policy {
+    /// The format version, `"1.0"`; a YAML number (`1`, `1.0`) is accepted and kept as text.
+    #[serde(default = "default_version", deserialize_with = "loose_text")]
+    #[schemars(schema_with = "loose_text_schema")]
+    pub version: String,
+    /// The governance profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Profile>,
+    /// What a hook answers when it cannot decide.
+    #[serde(default)]
+    pub on_error: OnError,
+    /// The gates, by decision.
+    #[serde(default)]
+    pub gates: Gates,
+    /// The measurable targets.
+    ///
+    /// A map-style `setpoints:` (a non-standard variant) is kept in [`Policy::extra`] instead,
+    /// with a warning, and carries no enforcement.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(schema_with = "setpoints_schema")]
+    pub setpoints: Vec<Setpoint>,
+    /// Settings of the regression gate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regression: Option<RegressionSettings>,
+    /// Settings of the conversation bridge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bridge: Option<BridgeSettings>,
+    /// Every other top-level key, kept verbatim (the keys of the other dialects).
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+fn default_version() -> String {
+    crate::check::DEFAULT_VERSION.to_owned()
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            version: default_version(),
+            profile: None,
+            on_error: OnError::default(),
+            gates: Gates::default(),
+            setpoints: Vec::new(),
+            regression: None,
+            bridge: None,
+            extra: Extra::new(),
+        }
+    }
+}
+
+/// The governance profile of a policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Documentation and checks only.
+    Baseline,
+    /// Gates enforced, changes reviewed.
+    Governed,
+    /// Gates enforced, promotion automatic.
+    Autonomous,
+}
+
+/// What a hook answers when it cannot decide (invalid policy, malformed input, internal error).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum OnError {
+    /// Block the call (fail closed).
+    #[default]
+    Deny,
+    /// Ask the user.
+    Ask,
+    /// Let the call through.
+    Allow,
+}
+
+/// The gates of a policy, by list.
+///
+/// `hard` gates deny, `soft` gates ask when they have a pattern and are documentation only
+/// without one. Other lists (`governed`, `baseline`, `autonomous` of the later dialects) are kept
+/// in [`Gates::other`] as documentation-only gates; non-list entries (free-form gate maps such as
+/// `gates: {budget: {...}}`) are kept verbatim in [`Gates::free_form`].
+#[derive(Debug, Clone, Default, PartialEq, JsonSchema)]
+#[schemars(schema_with = "gates_schema")]
+pub struct Gates {
+    /// Gates whose decision is deny.
+    pub hard: Vec<Gate>,
+    /// Gates whose decision is ask (when they have a pattern).
+    pub soft: Vec<Gate>,
+    /// Other gate lists, by name; documentation only.
+    pub other: BTreeMap<String, Vec<Gate>>,
+    /// Entries of `gates` that are not lists of gates, kept verbatim; no enforcement.
+    pub free_form: BTreeMap<String, Value>,
+}
+
+impl Gates {
+    /// Every gate with the name of its list (`hard`, `soft`, then the other lists).
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Gate)> {
+        self.hard
+            .iter()
+            .map(|g| ("hard", g))
+            .chain(self.soft.iter().map(|g| ("soft", g)))
+            .chain(
+                self.other
+                    .iter()
+                    .flat_map(|(name, list)| list.iter().map(move |g| (name.as_str(), g))),
+            )
+    }
+
+    /// The gate with this id, in any list.
+    pub fn get(&self, id: &str) -> Option<&Gate> {
+        self.iter().map(|(_, g)| g).find(|g| g.id.as_str() == id)
+    }
+}
+
+impl Serialize for Gates {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if !self.hard.is_empty() {
+            map.serialize_entry("hard", &self.hard)?;
+        }
+        if !self.soft.is_empty() {
+            map.serialize_entry("soft", &self.soft)?;
+        }
+        for (name, list) in &self.other {
+            map.serialize_entry(name, list)?;
+        }
+        for (name, value) in &self.free_form {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Gates {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = BTreeMap::<String, Value>::deserialize(deserializer)?;
+        let mut gates = Gates::default();
+        for (name, value) in raw {
+            match name.as_str() {
+                "hard" | "soft" => {
+                    let list = match value {
+                        Value::Null => Vec::new(),
+                        other => Vec::<Gate>::deserialize(other).map_err(de::Error::custom)?,
+                    };
+                    if name == "hard" {
+                        gates.hard = list;
+                    } else {
+                        gates.soft = list;
+                    }
+                }
+                _ => {
+                    // A list that does not read as gates is kept verbatim, like a free-form map.
+                    match is_gate_list(&value).then(|| Vec::<Gate>::deserialize(&value)) {
+                        Some(Ok(list)) => {
+                            gates.other.insert(name, list);
+                        }
+                        _ => {
+                            gates.free_form.insert(name, value);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(gates)
+    }
+}
+
+/// Whether a value under `gates` is a list of gates (a list of maps that each have an `id`).
+pub(crate) fn is_gate_list(value: &Value) -> bool {
+    value.as_array().is_some_and(|items| {
+        items.iter().all(|item| {
+            item.as_object()
+                .is_some_and(|m| m.get("id").is_some_and(Value::is_string))
+        })
+    })
+}
+
+/// One gate: a rule, and optionally a pattern that enforces it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Gate {
+    /// The gate's id, such as `G1`.
+    pub id: GateId,
+    /// One line of text: what the gate forbids (the reason shown to the agent).
+    #[serde(default)]
+    pub rule: String,
+    /// A Rust regex; searched anywhere in the input (like Python's `re.search`) by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// The tool names the gate applies to (`Bash`, `Write`, `Edit`, ...); by default, the tools
+    /// that have the gate's field (`Bash` for `command`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tools: Option<Vec<String>>,
+    /// Which part of the call the gate reads: `command` (default), `file_path`, `content`, or
+    /// any other `tool_input` key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// How the pattern is matched against a command.
+    #[serde(rename = "match", default, skip_serializing_if = "Option::is_none")]
+    pub match_mode: Option<MatchMode>,
+    /// An exception regex: the gate does not fire when this also matches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unless: Option<String>,
+    /// A semantic predicate (kernel template dialect); documentation only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measurement: Option<String>,
+    /// The severity (formal-schema dialect; `warn` and `soft` are aliases).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    /// `{type: pattern|runtime_check|advisory, spec}` (formal-schema dialect), kept verbatim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforcement: Option<Value>,
+    /// A condition in words (non-standard gate maps); documentation only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+    /// An action in words (non-standard gate maps); documentation only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Whether bypasses are audited (formal-schema dialect).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bypass_audit: Option<bool>,
+    /// The profiles the gate belongs to (formal-schema dialect).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profiles: Option<Vec<String>>,
+    /// The version that introduced the gate.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "loose_text_opt"
+    )]
+    #[schemars(schema_with = "loose_text_schema")]
+    pub introduced_in: Option<String>,
+    /// The version that deprecated the gate.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "loose_text_opt"
+    )]
+    #[schemars(schema_with = "loose_text_schema")]
+    pub deprecated_in: Option<String>,
+    /// Any other key, kept verbatim.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Gate {
+    /// A gate with an id, a rule and nothing else.
+    pub fn new(id: impl Into<GateId>, rule: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            rule: rule.into(),
+            pattern: None,
+            tools: None,
+            field: None,
+            match_mode: None,
+            unless: None,
+            measurement: None,
+            severity: None,
+            enforcement: None,
+            condition: None,
+            action: None,
+            bypass_audit: None,
+            profiles: None,
+            introduced_in: None,
+            deprecated_in: None,
+            extra: Extra::new(),
+        }
+    }
+
+    /// Sets the pattern.
+    #[must_use]
+    pub fn with_pattern(mut self, pattern: impl Into<String>) -> Self {
+        self.pattern = Some(pattern.into());
+        self
+    }
+
+    /// Whether the gate is enforced, that is, has a pattern.
+    pub fn is_enforced(&self) -> bool {
+        self.pattern.is_some()
+    }
+
+    /// The field the gate reads: [`Gate::field`] or `command`.
+    pub fn field_or_default(&self) -> &str {
+        self.field.as_deref().unwrap_or("command")
+    }
+
+    /// The matching mode: [`Gate::match_mode`] or [`MatchMode::Anywhere`].
+    pub fn match_mode_or_default(&self) -> MatchMode {
+        self.match_mode.unwrap_or_default()
+    }
+}
+
+/// How a gate's pattern is matched against a Bash command.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchMode {
+    /// Searched anywhere, like Python's `re.search`, in the raw command and in each normalised
+    /// simple command.
+    #[default]
+    Anywhere,
+    /// Anchored at the start of each executed simple command; data such as quoted text is ignored.
+    Command,
+}
+
+/// The severity of a setpoint or gate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// A violation fails the audit.
+    Blocking,
+    /// A violation is reported (YAML alias `warn`).
+    #[default]
+    #[serde(alias = "warn")]
+    Informational,
+    /// Advice only (YAML alias `soft`).
+    #[serde(alias = "soft")]
+    Advisory,
+}
+
+impl JsonSchema for Severity {
+    fn schema_name() -> Cow<'static, str> {
+        "Severity".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> schemars::Schema {
+        json_schema!({
+            "description": "`blocking`, `informational` or `advisory`; `warn` means informational and `soft` means advisory",
+            "type": "string",
+            "enum": ["blocking", "informational", "advisory", "warn", "soft"]
+        })
+    }
+}
+
+/// One setpoint: a measurable target and its alert bound.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Setpoint {
+    /// The setpoint's id, such as `S13`.
+    pub id: SetpointId,
+    /// Its name, in snake_case.
+    pub name: String,
+    /// The target value; `null` means "set per plant".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Target>,
+    /// Alert when the measured value is below this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert_below: Option<f64>,
+    /// Alert when the measured value is above this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert_above: Option<f64>,
+    /// How the value is measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measurement: Option<Measurement>,
+    /// What a violation means.
+    #[serde(default)]
+    pub severity: Severity,
+    /// The unit of the value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// Who owns the setpoint (`substrate`, `user`, `agent`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Any other key (`introduced_in`, `deprecated_in`, ...), kept verbatim.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The target of a setpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Target {
+    /// A number.
+    Number(f64),
+    /// A boolean.
+    Bool(bool),
+}
+
+/// How a setpoint is measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Measurement {
+    /// Free text, checked by hand or by the audit.
+    Text(String),
+    /// A measurement the tools can run.
+    Structured {
+        /// What kind of measurement.
+        #[serde(rename = "type")]
+        kind: MeasurementKind,
+        /// The command, function, file or gauge.
+        spec: String,
+        /// How long it may take.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        timeout_seconds: Option<u64>,
+    },
+}
+
+/// The kind of a structured measurement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasurementKind {
+    /// A shell command that prints the value.
+    Command,
+    /// A named function.
+    Function,
+    /// Whether a file exists.
+    FileCheck,
+    /// An OpenTelemetry gauge.
+    OtelGauge,
+    /// A script that prints the value.
+    Script,
+    /// A measurement built into metalayer.
+    Builtin,
+}
+
+/// Settings of the regression gate.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RegressionSettings {
+    /// The feature map, such as `.control/regression-map.yaml`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub map: Option<String>,
+    /// How long a stamp holds, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp_ttl_seconds: Option<u64>,
+}
+
+/// Settings of the conversation bridge.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct BridgeSettings {
+    /// The output folder, such as `docs/conversations`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+    /// Whether the bridge runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Extra redaction rules, applied with the built-in ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redact: Vec<RedactionRule>,
+}
+
+/// One redaction rule of the bridge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RedactionRule {
+    /// The rule's name, shown in place of the secret.
+    pub name: String,
+    /// A Rust regex matching the secret.
+    pub pattern: String,
+}
+
+struct LooseText;
+
+impl de::Visitor<'_> for LooseText {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or a number")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+        // `{:?}` keeps the `.0` of `1.0`, as the YAML file wrote it.
+        Ok(format!("{v:?}"))
+    }
+}
+
+fn loose_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    deserializer.deserialize_any(LooseText)
+}
+
+fn loose_text_opt<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    let value = Option::<Value>::deserialize(deserializer)?;
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .deserialize_any(LooseText)
+            .map(Some)
+            .map_err(de::Error::custom),
+    }
+}
+
+fn loose_text_schema(_: &mut SchemaGenerator) -> schemars::Schema {
+    json_schema!({
+        "description": "text; a number is accepted and kept as text",
+        "type": ["string", "number"]
+    })
+}
+
+fn setpoints_schema(generator: &mut SchemaGenerator) -> schemars::Schema {
+    let item = generator.subschema_for::<Setpoint>();
+    json_schema!({
+        "description": "a list of setpoints; a map of setpoints by name (non-standard) is kept verbatim and carries no enforcement",
+        "anyOf": [
+            {"type": "array", "items": item},
+            {"type": "object"},
+            {"type": "null"}
+        ]
+    })
+}
+
+fn gates_schema(generator: &mut SchemaGenerator) -> schemars::Schema {
+    let gate = generator.subschema_for::<Gate>();
+    json_schema!({
+        "description": "gate lists by decision: `hard` (deny), `soft` (ask with a pattern, documentation without); other lists are documentation only; other entries are kept verbatim",
+        "type": ["object", "null"],
+        "properties": {
+            "hard": {"type": ["array", "null"], "items": gate.clone()},
+            "soft": {"type": ["array", "null"], "items": gate}
+        },
+        "additionalProperties": true
+    })
+}

@@ -1,0 +1,66 @@
+//! Files: finding, reading, refusing.
+
+use metalayer_policy::{
+    DEFAULT_POLICY_FILE, MAX_POLICY_BYTES, PolicyError, find_policy, load_file,
+};
+
+#[test]
+fn find_policy_walks_up_from_a_subfolder() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir.path().join("src/a/b");
+    std::fs::create_dir_all(&deep).unwrap();
+    assert_eq!(find_policy(&deep), None);
+    let policy = dir.path().join(DEFAULT_POLICY_FILE);
+    std::fs::create_dir_all(policy.parent().unwrap()).unwrap();
+    std::fs::write(&policy, "version: \"1.0\"\n").unwrap();
+    assert_eq!(find_policy(&deep), Some(policy.clone()));
+    assert_eq!(find_policy(dir.path()), Some(policy));
+}
+
+#[test]
+fn load_file_reads_and_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("policy.yaml");
+    std::fs::write(
+        &path,
+        "gates:\n  hard:\n    - id: G1\n      pattern: \"(\"\n",
+    )
+    .unwrap();
+    let err = load_file(&path).unwrap_err();
+    let report = err.report().unwrap();
+    assert_eq!(report.name(), path.display().to_string());
+    assert!(err.to_string().contains("1 error"), "{err}");
+    // The missing version is a warning carried along with the error.
+    assert_eq!(report.warning_count(), 1);
+}
+
+#[test]
+fn missing_and_oversized_files_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.yaml");
+    match load_file(&missing) {
+        Err(PolicyError::Io { path, source }) => {
+            assert_eq!(path, missing);
+            assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+        }
+        other => panic!("{other:?}"),
+    }
+    let big = dir.path().join("big.yaml");
+    std::fs::write(&big, vec![b'#'; MAX_POLICY_BYTES + 10]).unwrap();
+    assert!(
+        matches!(load_file(&big), Err(PolicyError::TooLarge { size, .. }) if size == MAX_POLICY_BYTES as u64 + 10)
+    );
+    let binary = dir.path().join("bin.yaml");
+    std::fs::write(&binary, [0xff, 0xfe, 0x00]).unwrap();
+    assert!(matches!(
+        load_file(&binary),
+        Err(PolicyError::NotUtf8 { .. })
+    ));
+}
+
+#[test]
+fn errors_expose_their_source() {
+    use std::error::Error as _;
+    let err = load_file(std::path::Path::new("/nonexistent/policy.yaml")).unwrap_err();
+    assert!(err.source().is_some());
+}

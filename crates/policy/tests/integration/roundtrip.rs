@@ -1,0 +1,241 @@
+//! A generated policy survives `to_yaml` then `load_str` unchanged.
+
+use std::collections::BTreeMap;
+
+use metalayer_policy::{
+    BridgeSettings, Gate, MatchMode, Measurement, MeasurementKind, OnError, Policy, Profile,
+    RedactionRule, RegressionSettings, Setpoint, SetpointId, Severity, Target, load_str, to_yaml,
+};
+use proptest::prelude::*;
+use serde_json::Value;
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z0-9 _.:#'\"\\\\/{}\\[\\],&*!|>%@`-]{0,24}",
+        Just(String::new()),
+        Just("1.0".to_owned()),
+        Just("true".to_owned()),
+        Just("null".to_owned()),
+        Just("0o17".to_owned()),
+        Just("line one\nline two\ttab".to_owned()),
+        Just("é ✓ 🚀".to_owned()),
+    ]
+}
+
+fn pattern() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("git push.*--force.*(main|master)".to_owned()),
+        Just(r"rm -rf\s+(~/|/Users/|/)".to_owned()),
+        Just(r#"(\.env|credentials|"secrets')"#.to_owned()),
+        "[a-z]{1,8}",
+    ]
+}
+
+fn gate(prefix: &'static str) -> impl Strategy<Value = (String, Gate)> {
+    (
+        text(),
+        proptest::option::of(pattern()),
+        proptest::option::of(proptest::collection::vec(
+            prop_oneof![
+                Just("Bash".to_owned()),
+                Just("Write".to_owned()),
+                Just("*".to_owned())
+            ],
+            0..3,
+        )),
+        proptest::option::of(prop_oneof![
+            Just(MatchMode::Anywhere),
+            Just(MatchMode::Command)
+        ]),
+        proptest::option::of(pattern()),
+        proptest::option::of(prop_oneof![
+            Just(Severity::Blocking),
+            Just(Severity::Informational),
+            Just(Severity::Advisory)
+        ]),
+        proptest::option::of(text()),
+    )
+        .prop_map(
+            move |(rule, pattern, tools, mode, unless, severity, measurement)| {
+                let mut g = Gate::new(prefix, rule);
+                // A gate that can fire: the matching keys only with a pattern.
+                if pattern.is_some() {
+                    g.tools = tools;
+                    g.match_mode = mode;
+                    g.unless = unless;
+                }
+                g.pattern = pattern;
+                g.severity = severity;
+                g.measurement = measurement;
+                (prefix.to_owned(), g)
+            },
+        )
+}
+
+fn setpoint() -> impl Strategy<Value = Setpoint> {
+    (
+        "[a-z][a-z0-9_]{0,12}",
+        prop_oneof![
+            Just(None),
+            (-1e9f64..1e9).prop_map(|n| Some(Target::Number(n))),
+            any::<bool>().prop_map(|b| Some(Target::Bool(b))),
+        ],
+        any::<bool>(),
+        -1e6f64..1e6,
+        prop_oneof![
+            Just(None),
+            text().prop_map(|t| Some(Measurement::Text(t))),
+            (text(), proptest::option::of(0u64..100)).prop_map(|(spec, t)| Some(
+                Measurement::Structured {
+                    kind: MeasurementKind::OtelGauge,
+                    spec,
+                    timeout_seconds: t,
+                }
+            )),
+        ],
+        prop_oneof![
+            Just(Severity::Blocking),
+            Just(Severity::Informational),
+            Just(Severity::Advisory)
+        ],
+        proptest::option::of(text()),
+    )
+        .prop_map(
+            |(name, target, below, bound, measurement, severity, unit)| Setpoint {
+                id: SetpointId::new("S0"),
+                name,
+                target,
+                alert_below: below.then_some(bound),
+                alert_above: (!below).then_some(bound),
+                measurement,
+                severity,
+                unit,
+                owner: None,
+                extra: BTreeMap::new(),
+            },
+        )
+}
+
+fn extra_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        text().prop_map(Value::from),
+    ];
+    leaf.prop_recursive(3, 16, 4, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            proptest::collection::btree_map("[a-z_]{1,8}", inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+fn policy() -> impl Strategy<Value = Policy> {
+    (
+        prop_oneof![
+            Just("1.0".to_owned()),
+            Just("1.1".to_owned()),
+            Just("1".to_owned())
+        ],
+        proptest::option::of(prop_oneof![
+            Just(Profile::Baseline),
+            Just(Profile::Governed),
+            Just(Profile::Autonomous)
+        ]),
+        prop_oneof![
+            Just(OnError::Deny),
+            Just(OnError::Ask),
+            Just(OnError::Allow)
+        ],
+        proptest::collection::vec(gate("G"), 0..5),
+        proptest::collection::vec(gate("G"), 0..3),
+        proptest::collection::vec(setpoint(), 0..4),
+        proptest::option::of((
+            proptest::option::of(text()),
+            proptest::option::of(any::<u64>()),
+        )),
+        proptest::option::of((
+            proptest::option::of(text()),
+            proptest::option::of(any::<bool>()),
+            proptest::collection::vec((text(), pattern()), 0..2),
+        )),
+        proptest::collection::btree_map(
+            prop_oneof![
+                Just("profiles".to_owned()),
+                Just("permissions".to_owned()),
+                Just("controller".to_owned())
+            ],
+            extra_value(),
+            0..3,
+        ),
+    )
+        .prop_map(
+            |(version, profile, on_error, hard, soft, setpoints, regression, bridge, extra)| {
+                let mut n = 0;
+                let mut number = |(_, mut g): (String, Gate)| {
+                    n += 1;
+                    g.id = format!("G{n}").into();
+                    g
+                };
+                let hard: Vec<Gate> = hard.into_iter().map(&mut number).collect();
+                let soft: Vec<Gate> = soft.into_iter().map(&mut number).collect();
+                let setpoints = setpoints
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, mut s)| {
+                        s.id = SetpointId::new(format!("S{i}"));
+                        s
+                    })
+                    .collect();
+                let mut policy = Policy {
+                    version,
+                    profile,
+                    on_error,
+                    setpoints,
+                    regression: regression.map(|(map, ttl)| RegressionSettings {
+                        map,
+                        stamp_ttl_seconds: ttl,
+                    }),
+                    bridge: bridge.map(|(output, enabled, redact)| BridgeSettings {
+                        output,
+                        enabled,
+                        redact: redact
+                            .into_iter()
+                            .map(|(name, pattern)| RedactionRule { name, pattern })
+                            .collect(),
+                    }),
+                    extra,
+                    ..Policy::default()
+                };
+                policy.gates.hard = hard;
+                policy.gates.soft = soft;
+                policy
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn policy_round_trips_through_yaml(policy in policy()) {
+        let yaml = to_yaml(&policy).unwrap();
+        let loaded = match load_str(&yaml, "roundtrip.yaml") {
+            Ok(l) => l,
+            Err(e) => panic!("{e}\n{:#?}\n---\n{yaml}", e.report().map(|r| r.diagnostics().to_vec())),
+        };
+        prop_assert_eq!(&loaded.policy, &policy, "yaml:\n{}", yaml);
+    }
+}
+
+#[test]
+fn the_seed_policy_round_trips() {
+    let text = std::fs::read_to_string(super::data::data_dir().join("valid/seed.yaml")).unwrap();
+    let first = load_str(&text, "seed.yaml").unwrap().policy;
+    let again = load_str(&to_yaml(&first).unwrap(), "again.yaml")
+        .unwrap()
+        .policy;
+    assert_eq!(first, again);
+}
