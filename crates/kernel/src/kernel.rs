@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use metalayer_gates::{GateSet, GateSetBuilder, ToolCall, Verdict};
-use metalayer_policy::{Diagnostic, Policy};
+use metalayer_policy::{Diagnostic, LoadOptions, Policy};
 
 use crate::error::KernelError;
 use crate::root::find_root;
@@ -99,8 +99,13 @@ impl Kernel {
     ///
     /// Only if the embedded policy were broken, which the test suite rules out.
     pub fn embedded_default() -> Result<Self, KernelError> {
-        let loaded = metalayer_policy::load_str(DEFAULT_POLICY_YAML, EMBEDDED_POLICY_NAME)
-            .map_err(|e| policy_error(PathBuf::from(EMBEDDED_POLICY_NAME), e))?;
+        // The test suite loads it with every check; here only what compiling needs.
+        let loaded = metalayer_policy::load_str_with(
+            DEFAULT_POLICY_YAML,
+            EMBEDDED_POLICY_NAME,
+            LoadOptions::fast(),
+        )
+        .map_err(|e| policy_error(PathBuf::from(EMBEDDED_POLICY_NAME), e))?;
         Self::assemble(loaded.policy, loaded.warnings, PolicySource::Embedded, None)
     }
 

@@ -82,7 +82,10 @@ pub use check::{DEFAULT_VERSION, KNOWN_TOOLS};
 pub use diagnostic::{Diagnostic, DiagnosticSeverity, Report, SecondaryLabel, Span};
 pub use emit::to_yaml;
 pub use error::PolicyError;
-pub use load::{DEFAULT_POLICY_FILE, Loaded, MAX_POLICY_BYTES, find_policy, load_file, load_str};
+pub use load::{
+    DEFAULT_POLICY_FILE, LoadOptions, Loaded, MAX_POLICY_BYTES, find_policy, load_file,
+    load_file_with, load_str, load_str_with,
+};
 pub use model::{
     BridgeSettings, Extra, Gate, GateId, Gates, MatchMode, Measurement, MeasurementKind, OnError,
     Policy, Profile, RedactionRule, RegressionSettings, Setpoint, SetpointId, Severity, Target,

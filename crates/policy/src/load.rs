@@ -34,12 +34,66 @@ impl Loaded {
     }
 }
 
+/// How thoroughly a policy is checked while loading.
+///
+/// [`LoadOptions::full`] (the default, what [`load_str`] and [`load_file`] use) runs every
+/// check. [`LoadOptions::fast`] skips the two costly passes whose findings a caller can get
+/// elsewhere: the JSON Schema validation (type errors still fail, through deserialisation) and
+/// the parsing of every regex (for a caller that compiles the patterns itself, as the hook
+/// does). A caller of the fast path loads again with full checks to explain any failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LoadOptions {
+    /// Validate against the JSON Schema.
+    pub schema: bool,
+    /// Parse every `pattern`, `unless` and redaction pattern as a Rust regex.
+    pub patterns: bool,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self::full()
+    }
+}
+
+impl LoadOptions {
+    /// Every check.
+    #[must_use]
+    pub fn full() -> Self {
+        Self {
+            schema: true,
+            patterns: true,
+        }
+    }
+
+    /// Structure, semantics and deserialisation only; no schema pass, no regex parsing.
+    #[must_use]
+    pub fn fast() -> Self {
+        Self {
+            schema: false,
+            patterns: false,
+        }
+    }
+}
+
 /// Parses and checks policy text. `name` is the file name used in reports.
 ///
 /// # Errors
 /// [`PolicyError::TooLarge`] over [`MAX_POLICY_BYTES`], or [`PolicyError::Invalid`] with every
 /// problem found (syntax, structure, semantics) and the warnings.
 pub fn load_str(source: &str, name: &str) -> Result<Loaded, PolicyError> {
+    load_str_with(source, name, LoadOptions::full())
+}
+
+/// [`load_str`] with the checks chosen by `options`.
+///
+/// # Errors
+/// As [`load_str`], for the checks that run.
+pub fn load_str_with(
+    source: &str,
+    name: &str,
+    options: LoadOptions,
+) -> Result<Loaded, PolicyError> {
     if source.len() > MAX_POLICY_BYTES {
         return Err(PolicyError::TooLarge {
             name: name.to_owned(),
@@ -55,8 +109,15 @@ pub fn load_str(source: &str, name: &str) -> Result<Loaded, PolicyError> {
         }
     };
     let mut diagnostics = tree.diagnostics;
-    diagnostics.extend(schema::validate(&tree.value, &tree.spans, &pos));
-    diagnostics.extend(check::check(&tree.value, &tree.spans, &pos));
+    if options.schema {
+        diagnostics.extend(schema::validate(&tree.value, &tree.spans, &pos));
+    }
+    diagnostics.extend(check::check(
+        &tree.value,
+        &tree.spans,
+        &pos,
+        options.patterns,
+    ));
     diagnostics.sort_by_key(|d| {
         (
             d.span.offset,
@@ -112,6 +173,14 @@ fn to_policy(mut value: Value) -> Result<Policy, String> {
 /// [`MAX_POLICY_BYTES`] (checked from its metadata, before reading it),
 /// [`PolicyError::NotUtf8`], or [`PolicyError::Invalid`].
 pub fn load_file(path: &Path) -> Result<Loaded, PolicyError> {
+    load_file_with(path, LoadOptions::full())
+}
+
+/// [`load_file`] with the checks chosen by `options`.
+///
+/// # Errors
+/// As [`load_file`], for the checks that run.
+pub fn load_file_with(path: &Path, options: LoadOptions) -> Result<Loaded, PolicyError> {
     use std::io::Read as _;
     let name = path.display().to_string();
     let io = |source| PolicyError::Io {
@@ -140,7 +209,7 @@ pub fn load_file(path: &Path) -> Result<Loaded, PolicyError> {
         });
     }
     let text = String::from_utf8(bytes).map_err(|_| PolicyError::NotUtf8 { name: name.clone() })?;
-    load_str(&text, &name)
+    load_str_with(&text, &name, options)
 }
 
 /// Finds `.control/policy.yaml` in `start` or the nearest folder above it that has one.

@@ -1,0 +1,119 @@
+//! Regression map benchmarks: mapping 10,000 paths against 500 features (budget ≤ 20 ms), and
+//! listing the staged files of a 50,000-file repository through libgit2 against the git CLI
+//! in the same run (budget ≤ 1.5× the CLI).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::hint::black_box;
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use metalayer_benches::{fast_import_stream, synthetic_changed_paths, synthetic_features};
+use metalayer_regression_map::{Dialect, Feature, FeatureMap, staged_changes};
+
+fn map(features: usize) -> FeatureMap {
+    synthetic_features(features)
+        .into_iter()
+        .map(|(name, patterns)| Feature::new(name, patterns))
+        .collect()
+}
+
+fn mapping(c: &mut Criterion) {
+    let map = map(500);
+    let paths = synthetic_changed_paths(10_000);
+    let mut group = c.benchmark_group("regression_map");
+    for dialect in [Dialect::Glob, Dialect::Seed] {
+        let matcher = map.compile(dialect).unwrap();
+        let affected = matcher.affected(paths.iter().map(String::as_str));
+        assert!(affected.features.len() > 400, "{}", affected.features.len());
+        group.bench_function(format!("affected_10k_paths_500_features_{dialect}"), |b| {
+            b.iter(|| black_box(matcher.affected(paths.iter().map(String::as_str))));
+        });
+        group.bench_function(format!("compile_500_features_{dialect}"), |b| {
+            b.iter(|| black_box(map.compile(dialect).unwrap()));
+        });
+    }
+    group.finish();
+}
+
+fn git(root: &Path, args: &[&str]) -> std::process::Output {
+    let out = Command::new("git")
+        .current_dir(root)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A repository with 50,000 tracked files and a few staged changes.
+fn large_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    let mut import = Command::new("git")
+        .current_dir(root)
+        .args(["fast-import", "--quiet"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    import
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(fast_import_stream(50_000).as_bytes())
+        .unwrap();
+    assert!(import.wait().unwrap().success());
+    // The index of HEAD (with its cache-tree, as after a checkout); the files need not exist.
+    git(root, &["read-tree", "HEAD"]);
+    for (i, path) in ["src/d1/e1/file1.txt", "src/new/added.txt", "docs/x.md"]
+        .iter()
+        .enumerate()
+    {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(&full, format!("staged change {i}\n")).unwrap();
+        git(root, &["update-index", "--add", path]);
+    }
+    git(
+        root,
+        &["update-index", "--force-remove", "src/d2/e2/file2.txt"],
+    );
+    dir
+}
+
+fn staged(c: &mut Criterion) {
+    let repo = large_repo();
+    let root = repo.path();
+    let ours = staged_changes(root).unwrap();
+    let cli = git(root, &["diff", "--cached", "--name-only"]);
+    assert_eq!(
+        ours.len(),
+        String::from_utf8(cli.stdout).unwrap().lines().count()
+    );
+    assert_eq!(ours.len(), 4);
+    let mut group = c.benchmark_group("regression_map_staged_50k");
+    group.sample_size(20);
+    group.bench_function("git2_staged_changes", |b| {
+        b.iter(|| black_box(staged_changes(root).unwrap()));
+    });
+    group.bench_function("git_cli_diff_cached_name_only", |b| {
+        b.iter(|| black_box(git(root, &["diff", "--cached", "--name-only"])));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, mapping, staged);
+criterion_main!(benches);
