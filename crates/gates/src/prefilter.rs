@@ -8,7 +8,7 @@
 //! decision proportional to the gates that are relevant to the input, not to the size of the
 //! policy.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -19,12 +19,22 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 /// `^git(?:\s+-\S+)*\s+reset\b`); the set whose shortest literal is longest wins, since
 /// longer literals occur in fewer inputs.
 pub(crate) fn required_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let score = |lits: &Vec<Vec<u8>>| lits.iter().map(Vec::len).min().unwrap_or(0);
+    let factor = required_factor(hir);
+    // A factor of four bytes or more is selective enough; the extractor, which expands
+    // classes and repetitions, costs more than the rest of building a pattern.
+    if factor.as_ref().is_some_and(|f| score(f) >= GOOD_ENOUGH) {
+        return factor;
+    }
     [ExtractKind::Prefix, ExtractKind::Suffix]
         .into_iter()
         .filter_map(|kind| usable(extract(hir, kind)))
-        .chain(required_factor(hir))
-        .max_by_key(|lits| lits.iter().map(Vec::len).min().unwrap_or(0))
+        .chain(factor)
+        .max_by_key(score)
 }
+
+/// The literal length from which a factor is used without trying the extractor.
+const GOOD_ENOUGH: usize = 4;
 
 /// The most literals a factor set may hold before it stops being worth it.
 const MAX_FACTOR_LITERALS: usize = 64;
@@ -180,6 +190,10 @@ impl Prefilter {
             Some(
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::Standard)
+                    // A contiguous NFA builds several times faster than a DFA and searches
+                    // the short inputs of tool calls about as fast: the hook builds the
+                    // prefilter once per process.
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
                     .build(&literals)?,
             )
         };
@@ -275,8 +289,9 @@ mod tests {
         assert_eq!(lits, [b"--hard".to_vec()]);
         let lits = required_literals(&hir(r"^git\s+(?:push|commit)\s+--no-verify")).unwrap();
         assert_eq!(lits, [b"--no-verify".to_vec()]);
-        let lits = required_literals(&hir(r"x(?:alpha|beta)y")).unwrap();
-        assert_eq!(lits, [b"xalphay".to_vec(), b"xbetay".to_vec()]);
+        // The extractor still serves where there is no good factor: case-insensitive text.
+        let lits = required_literals(&hir(r"(?i)ab")).unwrap();
+        assert_eq!(lits.len(), 4, "{lits:?}");
         let lits = required_factor(&hir(r"\s(?:alpha|beta)\s")).unwrap();
         assert_eq!(lits, [b"alpha".to_vec(), b"beta".to_vec()]);
         assert!(required_literals(&hir(r"a?")).is_none());

@@ -1,5 +1,6 @@
 //! The compiled gate set and its verdicts.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -376,34 +377,47 @@ impl Verdict {
     }
 }
 
-/// The texts a channel reads from a call.
+/// The texts a channel reads from a call. File paths use `/` as the separator (Windows
+/// harnesses send `\`), so one pattern serves both.
 fn subjects<'a>(
     call: &'a ToolCall,
     normalized: &'a [Normalized],
     field: &'a Field,
     anchored: bool,
-) -> Vec<&'a str> {
+) -> Vec<Cow<'a, str>> {
     match field {
         Field::Command => {
-            let mut out: Vec<&str> = Vec::new();
+            let mut out: Vec<Cow<'a, str>> = Vec::new();
             if !anchored {
-                out.extend(call.values("command"));
+                out.extend(call.values("command").map(Cow::Borrowed));
             }
             for n in normalized {
                 for c in n.commands() {
-                    out.push(if anchored { c.precise_text() } else { c.text() });
+                    out.push(Cow::Borrowed(if anchored {
+                        c.precise_text()
+                    } else {
+                        c.text()
+                    }));
                 }
             }
             out
         }
         Field::FilePath => {
-            let mut out: Vec<&str> = field
+            let slashed = |p: &'a str| {
+                if p.contains('\\') {
+                    Cow::Owned(p.replace('\\', "/"))
+                } else {
+                    Cow::Borrowed(p)
+                }
+            };
+            let mut out: Vec<Cow<'a, str>> = field
                 .keys()
                 .into_iter()
                 .flat_map(|k| call.values(k))
+                .map(slashed)
                 .collect();
             for n in normalized {
-                out.extend(n.writes().iter().map(String::as_str));
+                out.extend(n.writes().iter().map(|p| slashed(p)));
             }
             out
         }
@@ -411,6 +425,7 @@ fn subjects<'a>(
             .keys()
             .into_iter()
             .flat_map(|k| call.values(k))
+            .map(Cow::Borrowed)
             .collect(),
     }
 }
@@ -523,7 +538,7 @@ impl GateSet {
         &self,
         channel: &Channel,
         tool: &str,
-        texts: &[&str],
+        texts: &[Cow<'_, str>],
         hits: &mut Vec<(u32, String)>,
     ) -> Result<(), String> {
         let inner = &*self.0;
@@ -554,7 +569,7 @@ impl GateSet {
         let mut set = PatternSet::new(regex.pattern_len());
         for text in texts {
             set.clear();
-            let input = Input::new(*text).anchored(if channel.anchored {
+            let input = Input::new(text.as_ref()).anchored(if channel.anchored {
                 Anchored::Yes
             } else {
                 Anchored::No
@@ -573,7 +588,7 @@ impl GateSet {
                 if self.excepted(rule_index, text)? {
                     continue;
                 }
-                hits.push((rule_index, (*text).to_owned()));
+                hits.push((rule_index, text.clone().into_owned()));
             }
         }
         Ok(())
@@ -730,6 +745,9 @@ mod tests {
         assert_eq!(write("/repo/.env"), Decision::Deny);
         assert_eq!(write("config/.env.production"), Decision::Deny);
         assert_eq!(write("/repo/.env.example"), Decision::Allow);
+        // Windows paths: separators are normalised before matching (found by proptest).
+        assert_eq!(write(r"C:\repo\.env"), Decision::Deny);
+        assert_eq!(write(r"C:\repo\.env.sample"), Decision::Allow);
         assert_eq!(write("src/env.rs"), Decision::Allow);
         let bash = |c: &str| g.decide(&ToolCall::bash(c)).decision();
         assert_eq!(bash("echo A=1 >> .env"), Decision::Deny);

@@ -99,6 +99,10 @@ impl Kernel {
     ///
     /// Only if the embedded policy were broken, which the test suite rules out.
     pub fn embedded_default() -> Result<Self, KernelError> {
+        Self::embedded_with_root(None)
+    }
+
+    fn embedded_with_root(root: Option<PathBuf>) -> Result<Self, KernelError> {
         // The test suite loads it with every check; here only what compiling needs.
         let loaded = metalayer_policy::load_str_with(
             DEFAULT_POLICY_YAML,
@@ -106,7 +110,7 @@ impl Kernel {
             LoadOptions::fast(),
         )
         .map_err(|e| policy_error(PathBuf::from(EMBEDDED_POLICY_NAME), e))?;
-        Self::assemble(loaded.policy, loaded.warnings, PolicySource::Embedded, None)
+        Self::assemble(loaded.policy, loaded.warnings, PolicySource::Embedded, root)
     }
 
     /// The kernel of a policy file.
@@ -116,8 +120,17 @@ impl Kernel {
     /// [`KernelError::Policy`] when the file cannot be read or is invalid, naming every
     /// problem with its line; [`KernelError::Gates`] when its gates cannot be compiled.
     pub fn from_file(path: &Path) -> Result<Self, KernelError> {
-        let loaded =
-            metalayer_policy::load_file(path).map_err(|e| policy_error(path.to_path_buf(), e))?;
+        // The fast path skips the schema pass and the policy crate's own regex parsing (the
+        // gate engine parses every pattern anyway); when anything fails, a full load explains
+        // the failure with every problem and its line.
+        let explain = |fallback: KernelError| match metalayer_policy::load_file(path) {
+            Err(e) => policy_error(path.to_path_buf(), e),
+            Ok(_) => fallback,
+        };
+        let loaded = match metalayer_policy::load_file_with(path, LoadOptions::fast()) {
+            Ok(loaded) => loaded,
+            Err(e) => return Err(explain(policy_error(path.to_path_buf(), e))),
+        };
         let root = path.parent().and_then(Path::parent).map(Path::to_path_buf);
         Self::assemble(
             loaded.policy,
@@ -125,6 +138,7 @@ impl Kernel {
             PolicySource::File(path.to_path_buf()),
             root,
         )
+        .map_err(explain)
     }
 
     /// The kernel for the repository around `start`: its `.control/policy.yaml` if the
@@ -141,14 +155,7 @@ impl Kernel {
         if path.exists() {
             Self::from_file(&path)
         } else {
-            let kernel = Self::embedded_default()?;
-            let inner = &*kernel.0;
-            Self::assemble(
-                inner.policy.clone(),
-                inner.warnings.clone(),
-                PolicySource::Embedded,
-                root,
-            )
+            Self::embedded_with_root(root)
         }
     }
 
