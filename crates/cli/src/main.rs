@@ -54,6 +54,9 @@ enum Command {
     Validate(commands::validate::Args),
     /// Print a JSON Schema of one of metalayer's file formats.
     Schema(commands::schema::Args),
+    /// Capture an agent session into docs/conversations by hand (the Stop hook does it after
+    /// every turn).
+    Capture(commands::capture::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,5 +66,6 @@ fn main() -> ExitCode {
         Command::Hook(args) => commands::hook::run(&args),
         Command::Validate(args) => commands::validate::run(&args),
         Command::Schema(args) => commands::schema::run(&args),
+        Command::Capture(args) => commands::capture::run(&args),
     }
 }

@@ -9,5 +9,6 @@
 mod integration {
     mod check;
     mod hook;
+    mod stop;
     mod validate;
 }

@@ -26,6 +26,12 @@ pub enum KernelError {
         #[source]
         source: metalayer_gates::BuildError,
     },
+    /// A session could not be captured.
+    #[error("{message}")]
+    Capture {
+        /// What went wrong, with its causes.
+        message: String,
+    },
     /// A hook event could not be understood.
     #[error("{0}")]
     Event(String),

@@ -61,6 +61,20 @@ pub struct HookOutcome {
 }
 
 impl HookOutcome {
+    /// A failure that must not block: exit 0, nothing on stdout, `message` on stderr.
+    #[must_use]
+    pub fn quiet_failure(message: impl Into<String>) -> Self {
+        let mut stderr = message.into();
+        if !stderr.ends_with('\n') {
+            stderr.push('\n');
+        }
+        Self {
+            stdout: String::new(),
+            stderr,
+            exit_code: 0,
+        }
+    }
+
     /// A blocking failure in Claude Code's protocol: exit 2 with `reason` on stderr.
     #[must_use]
     pub fn blocked(reason: impl Into<String>) -> Self {

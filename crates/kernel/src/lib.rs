@@ -5,6 +5,7 @@
 //!   default [`DEFAULT_POLICY_YAML`]) with its gates compiled; [`Kernel::decide`] answers a
 //!   [`ToolCall`].
 //! - [`pre_tool_use`]: Claude Code's PreToolUse hook protocol, failing closed.
+//! - [`stop`]: Claude Code's Stop hook, capturing the session with the bridge; never blocks.
 //! - [`find_root`]: the repository a hook event belongs to.
 //!
 //! ```
@@ -27,15 +28,20 @@ mod hook;
 mod kernel;
 mod root;
 mod rules;
+mod stop;
 mod summary;
 
 pub use error::KernelError;
 pub use event::{MAX_EVENT_BYTES, ToolEvent, claude_pre_tool_use, parse_object, tool_call};
 pub use hook::{HookEnv, HookOutcome, claude_output, decide_event, pre_tool_use, verdict_reason};
 pub use kernel::{DEFAULT_POLICY_YAML, EMBEDDED_POLICY_NAME, Kernel, PolicySource};
+pub use metalayer_bridge as bridge;
 pub use metalayer_gates as gates;
 pub use metalayer_gates::{Decision, GateSet, Normalized, ToolCall, Verdict};
 pub use metalayer_policy as policy;
 pub use root::find_root;
 pub use rules::{rule_of, rules_of};
+pub use stop::{
+    DEFAULT_CONVERSATIONS_DIR, StopEvent, capture, git_dir, parse_stop, state_dir, stop,
+};
 pub use summary::policy_error_summary;

@@ -3,7 +3,7 @@
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
-use metalayer_kernel::{HookEnv, HookOutcome, MAX_EVENT_BYTES, pre_tool_use};
+use metalayer_kernel::{HookEnv, HookOutcome, MAX_EVENT_BYTES, pre_tool_use, stop};
 
 /// Arguments of `metalayer hook`.
 #[derive(Debug, clap::Args)]
@@ -20,6 +20,10 @@ pub(crate) struct Args {
 enum Event {
     /// Before a tool call: deny, ask, or say nothing. Never an explicit allow.
     PreToolUse,
+    /// After each turn: capture the session into docs/conversations. Never blocks: always
+    /// exits 0 and prints no decision; failures go to stderr and the bridge log.
+    #[value(alias = "subagent-stop")]
+    Stop,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -45,8 +49,11 @@ fn read_stdin() -> std::io::Result<Vec<u8>> {
 
 pub(crate) fn run(args: &Args) -> ExitCode {
     // A panic must not exit with 101, which the harness treats as "no decision".
-    let outcome = std::panic::catch_unwind(|| handle(args)).unwrap_or_else(|_| {
-        HookOutcome::blocked("metalayer: internal error while checking this call; blocking it")
+    let outcome = std::panic::catch_unwind(|| handle(args)).unwrap_or_else(|_| match args.event {
+        Event::PreToolUse => {
+            HookOutcome::blocked("metalayer: internal error while checking this call; blocking it")
+        }
+        Event::Stop => HookOutcome::quiet_failure("metalayer stop hook: internal error"),
     });
     emit(&outcome)
 }
@@ -56,13 +63,19 @@ fn handle(args: &Args) -> HookOutcome {
     let input = match read_stdin() {
         Ok(input) => input,
         Err(e) => {
-            return HookOutcome::blocked(format!(
-                "metalayer: cannot read the hook event from standard input ({e}); blocking the call"
-            ));
+            return match args.event {
+                Event::PreToolUse => HookOutcome::blocked(format!(
+                    "metalayer: cannot read the hook event from standard input ({e}); blocking the call"
+                )),
+                Event::Stop => HookOutcome::quiet_failure(format!(
+                    "metalayer stop hook: cannot read the event ({e})"
+                )),
+            };
         }
     };
     match (args.event, args.harness) {
         (Event::PreToolUse, Harness::Claude | Harness::Codex) => pre_tool_use(&input, &env),
+        (Event::Stop, Harness::Claude | Harness::Codex) => stop(&input, &env),
     }
 }
 

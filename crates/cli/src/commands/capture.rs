@@ -1,0 +1,112 @@
+//! `metalayer capture`: run the conversation bridge by hand.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use metalayer_kernel::bridge::CaptureReport;
+use serde_json::json;
+
+/// Arguments of `metalayer capture`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The transcript (JSONL). Default: the newest transcript Claude Code keeps for this
+    /// repository, `~/.claude/projects/<repository path with / as ->/<session>.jsonl`.
+    #[arg(long, value_name = "FILE")]
+    transcript: Option<PathBuf>,
+    /// The session id. Default: the transcript's file name without `.jsonl`.
+    #[arg(long, value_name = "ID")]
+    session: Option<String>,
+    /// Print what was written as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn run(args: &Args) -> ExitCode {
+    match capture(args) {
+        Ok(report) => {
+            let text = match (&report, args.json) {
+                (None, true) => format!("{}\n", json!({"disabled": true})),
+                (None, false) => {
+                    "the bridge is off in this repository's policy (bridge.enabled: false)\n"
+                        .to_owned()
+                }
+                (Some(r), true) => format!(
+                    "{}\n",
+                    json!({
+                        "session_file": r.session_file,
+                        "index_file": r.index_file,
+                        "updated": r.updated,
+                        "indexed": r.indexed,
+                    })
+                ),
+                (Some(r), false) => format!(
+                    "{}: {} ({} session{} in the index)\n",
+                    r.session_file.display(),
+                    if r.updated {
+                        "written"
+                    } else {
+                        "unchanged, nothing new"
+                    },
+                    r.indexed,
+                    if r.indexed == 1 { "" } else { "s" },
+                ),
+            };
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let _ = writeln!(std::io::stderr().lock(), "error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn capture(args: &Args) -> anyhow::Result<Option<CaptureReport>> {
+    let cwd = std::env::current_dir()?;
+    let root = metalayer_kernel::find_root(&cwd).unwrap_or_else(|| cwd.clone());
+    let transcript = match &args.transcript {
+        Some(t) => t.clone(),
+        None => newest_transcript(&root)?,
+    };
+    let session = match &args.session {
+        Some(s) => s.clone(),
+        None => transcript
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .map(str::to_owned)
+            .context("cannot tell the session id from the transcript's name; pass --session")?,
+    };
+    Ok(metalayer_kernel::capture(
+        &root,
+        &transcript,
+        &session,
+        None,
+    )?)
+}
+
+/// The newest `*.jsonl` in Claude Code's project folder for `root`.
+fn newest_transcript(root: &Path) -> anyhow::Result<PathBuf> {
+    let home = std::env::var_os("HOME").context("HOME is not set; pass --transcript")?;
+    let key = root.to_string_lossy().replace(['/', '\\', '.'], "-");
+    let dir = PathBuf::from(home).join(".claude/projects").join(key);
+    let entries = std::fs::read_dir(&dir).with_context(|| {
+        format!(
+            "no Claude Code transcripts in {}; pass --transcript",
+            dir.display()
+        )
+    })?;
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .max()
+        .map(|(_, p)| p)
+        .with_context(|| {
+            format!(
+                "no transcript (*.jsonl) in {}; pass --transcript",
+                dir.display()
+            )
+        })
+}

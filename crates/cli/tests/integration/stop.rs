@@ -1,0 +1,243 @@
+//! `metalayer hook stop` and `metalayer capture`: sessions into docs/conversations.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::json;
+
+/// Transcript lines of one turn: a user prompt and an assistant answer with a tool call.
+fn turn(session: &str, n: u32, prompt: &str) -> String {
+    let ts = |s: u32| format!("2026-11-20T10:{:02}:{:02}.000Z", n, s);
+    let lines = [
+        json!({"type": "user", "sessionId": session, "uuid": format!("u{n}"), "timestamp": ts(0),
+               "cwd": "/repo", "gitBranch": "main", "version": "2.1.200",
+               "message": {"role": "user", "content": prompt}}),
+        json!({"type": "assistant", "sessionId": session, "uuid": format!("a{n}"), "timestamp": ts(10),
+               "cwd": "/repo", "gitBranch": "main",
+               "message": {"id": format!("msg_{n}"), "role": "assistant", "model": "claude",
+                           "content": [{"type": "text", "text": format!("Working on turn {n}.")}],
+                           "usage": {"input_tokens": 10, "output_tokens": 5}}}),
+        json!({"type": "assistant", "sessionId": session, "uuid": format!("b{n}"), "timestamp": ts(11),
+               "cwd": "/repo", "gitBranch": "main",
+               "message": {"id": format!("msg_{n}"), "role": "assistant", "model": "claude",
+                           "content": [{"type": "tool_use", "id": format!("toolu_{n}"), "name": "Bash",
+                                        "input": {"command": "cargo test"}}],
+                           "usage": {"input_tokens": 10, "output_tokens": 5}}}),
+        json!({"type": "user", "sessionId": session, "uuid": format!("r{n}"), "timestamp": ts(20),
+               "cwd": "/repo", "gitBranch": "main",
+               "message": {"role": "user", "content": [{"type": "tool_result", "tool_use_id": format!("toolu_{n}"),
+                           "content": "test result: ok", "is_error": false}]}}),
+    ];
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    dir
+}
+
+fn stop(root: &Path, session: &str, transcript: &Path) -> std::process::Output {
+    let event = json!({
+        "session_id": session, "transcript_path": transcript, "cwd": root,
+        "hook_event_name": "Stop", "stop_hook_active": false,
+    });
+    Command::cargo_bin("metalayer")
+        .unwrap()
+        .args(["hook", "stop"])
+        .env("CLAUDE_PROJECT_DIR", root)
+        .write_stdin(event.to_string())
+        .output()
+        .unwrap()
+}
+
+fn conversations(root: &Path) -> PathBuf {
+    root.join("docs/conversations")
+}
+
+fn session_files(root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(conversations(root))
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("session-"))
+    });
+    files.sort();
+    files
+}
+
+#[test]
+fn a_stop_event_writes_one_session_file_and_an_index_entry_and_a_second_turn_updates_it() {
+    let r = repo();
+    let transcript = r.path().join("t.jsonl");
+    let secret = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
+    std::fs::write(
+        &transcript,
+        turn(
+            "sess-aaaa-1111",
+            1,
+            &format!("deploy with token {secret} please"),
+        ),
+    )
+    .unwrap();
+    let out = stop(r.path(), "sess-aaaa-1111", &transcript);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stdout.is_empty(),
+        "the Stop hook never prints a decision"
+    );
+    let files = session_files(r.path());
+    assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert_eq!(name, "session-2026-11-20-sess-aaa.md");
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(text.contains("deploy with token"), "{text}");
+    assert!(!text.contains(secret), "secret leaked: {text}");
+    assert!(text.contains("Bash"), "{text}");
+    let index = std::fs::read_to_string(conversations(r.path()).join("Conversations.md")).unwrap();
+    assert!(index.contains(&name.replace(".md", "")), "{index}");
+    // Bookkeeping lives in the git directory, not in docs/conversations.
+    assert!(r.path().join(".git/metalayer/bridge").is_dir());
+
+    // The next turn lands in the same file.
+    let mut more = std::fs::read_to_string(&transcript).unwrap();
+    more.push_str(&turn("sess-aaaa-1111", 2, "now write the changelog"));
+    std::fs::write(&transcript, more).unwrap();
+    assert_eq!(
+        stop(r.path(), "sess-aaaa-1111", &transcript).status.code(),
+        Some(0)
+    );
+    let files = session_files(r.path());
+    assert_eq!(files.len(), 1);
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(
+        text.contains("deploy with token") && text.contains("now write the changelog"),
+        "{text}"
+    );
+}
+
+#[test]
+fn eight_sessions_stopping_at_once_all_reach_the_index() {
+    let r = repo();
+    let root = r.path().to_path_buf();
+    let handles: Vec<_> = (0..8)
+        .map(|i| {
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let session = format!("par{i:02}xxxx-session");
+                let transcript = root.join(format!("{session}.jsonl"));
+                std::fs::write(
+                    &transcript,
+                    turn(&session, i, &format!("parallel prompt {i}")),
+                )
+                .unwrap();
+                stop(&root, &session, &transcript).status.code()
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), Some(0));
+    }
+    assert_eq!(session_files(&root).len(), 8);
+    let index = std::fs::read_to_string(conversations(&root).join("Conversations.md")).unwrap();
+    for i in 0..8 {
+        assert!(
+            index.contains(&format!("par{i:02}xxx")),
+            "entry {i} missing:\n{index}"
+        );
+    }
+}
+
+#[test]
+fn garbage_and_missing_transcripts_change_nothing_and_never_block() {
+    let r = repo();
+    let transcript = r.path().join("t.jsonl");
+    std::fs::write(
+        &transcript,
+        turn("keep-0000-session", 1, "the first prompt"),
+    )
+    .unwrap();
+    assert_eq!(
+        stop(r.path(), "keep-0000-session", &transcript)
+            .status
+            .code(),
+        Some(0)
+    );
+    let before: Vec<(PathBuf, Vec<u8>)> = session_files(r.path())
+        .into_iter()
+        .chain([conversations(r.path()).join("Conversations.md")])
+        .map(|p| {
+            let b = std::fs::read(&p).unwrap();
+            (p, b)
+        })
+        .collect();
+
+    std::fs::write(&transcript, "this is not json\n\u{0}\u{1}garbage\n").unwrap();
+    let garbage = stop(r.path(), "keep-0000-session", &transcript);
+    let missing = stop(r.path(), "keep-0000-session", &r.path().join("nope.jsonl"));
+    let malformed = Command::cargo_bin("metalayer")
+        .unwrap()
+        .args(["hook", "stop"])
+        .env("CLAUDE_PROJECT_DIR", r.path())
+        .write_stdin("{oops")
+        .output()
+        .unwrap();
+    for out in [garbage, missing, malformed] {
+        assert_eq!(out.status.code(), Some(0));
+        assert!(out.stdout.is_empty());
+        assert!(!out.stderr.is_empty(), "failures are reported on stderr");
+    }
+    for (path, bytes) in before {
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            bytes,
+            "{} changed",
+            path.display()
+        );
+    }
+    let log = std::fs::read_to_string(r.path().join(".git/metalayer/bridge.log")).unwrap();
+    assert!(log.contains("metalayer stop hook"), "{log}");
+}
+
+#[test]
+fn the_policy_can_turn_the_bridge_off_and_move_its_folder() {
+    let r = repo();
+    std::fs::create_dir(r.path().join(".control")).unwrap();
+    std::fs::write(
+        r.path().join(".control/policy.yaml"),
+        "version: \"1.0\"\nbridge:\n  output: notes/sessions\n",
+    )
+    .unwrap();
+    let transcript = r.path().join("t.jsonl");
+    std::fs::write(&transcript, turn("moved-0000-session", 1, "hello there")).unwrap();
+    let out = Command::cargo_bin("metalayer")
+        .unwrap()
+        .args(["capture", "--transcript"])
+        .arg(&transcript)
+        .arg("--json")
+        .current_dir(r.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["updated"], true);
+    assert!(r.path().join("notes/sessions/Conversations.md").exists());
+
+    std::fs::write(
+        r.path().join(".control/policy.yaml"),
+        "version: \"1.0\"\nbridge:\n  enabled: false\n",
+    )
+    .unwrap();
+    assert_eq!(
+        stop(r.path(), "other-0000-session", &transcript)
+            .status
+            .code(),
+        Some(0)
+    );
+    assert!(!r.path().join("docs/conversations").exists());
+}

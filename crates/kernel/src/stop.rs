@@ -1,0 +1,187 @@
+//! The Stop hook and `capture`: every agent session as a committed, redacted markdown record.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use metalayer_bridge::{Capture, CaptureOptions, CaptureReport, Redactor, SessionId};
+use metalayer_policy::{BridgeSettings, LoadOptions};
+
+use crate::error::KernelError;
+use crate::event::{optional_str, parse_object, required_str};
+use crate::hook::{HookEnv, HookOutcome};
+use crate::root::find_root;
+
+/// Where session files go when the policy does not say.
+pub const DEFAULT_CONVERSATIONS_DIR: &str = "docs/conversations";
+
+/// A Stop (or SubagentStop) event, as far as the bridge needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StopEvent {
+    /// The session id.
+    pub session_id: String,
+    /// The transcript file.
+    pub transcript_path: PathBuf,
+    /// The event's working directory.
+    pub cwd: Option<PathBuf>,
+    /// The last assistant message, which the transcript may not hold yet.
+    pub last_assistant_message: Option<String>,
+}
+
+/// Reads a Stop event.
+///
+/// # Errors
+///
+/// [`KernelError::Event`] for malformed input or a missing `session_id` or `transcript_path`.
+pub fn parse_stop(input: &[u8]) -> Result<StopEvent, KernelError> {
+    let map = parse_object(input)?;
+    Ok(StopEvent {
+        session_id: required_str(&map, "session_id")?.to_owned(),
+        transcript_path: PathBuf::from(required_str(&map, "transcript_path")?),
+        cwd: optional_str(&map, "cwd")?.map(PathBuf::from),
+        last_assistant_message: optional_str(&map, "last_assistant_message")?.map(str::to_owned),
+    })
+}
+
+/// The repository's git directory: `.git`, or where a `.git` file (worktrees, submodules)
+/// points.
+#[must_use]
+pub fn git_dir(root: &Path) -> Option<PathBuf> {
+    let dot_git = root.join(".git");
+    if dot_git.is_dir() {
+        return Some(dot_git);
+    }
+    let text = std::fs::read_to_string(&dot_git).ok()?;
+    let target = text.strip_prefix("gitdir:")?.trim();
+    let path = Path::new(target);
+    Some(if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        root.join(path)
+    })
+}
+
+/// Where metalayer keeps its bookkeeping for a repository: `metalayer/` in the git directory,
+/// or `.control/.state/` when there is none. Never in the home directory.
+#[must_use]
+pub fn state_dir(root: &Path) -> PathBuf {
+    git_dir(root).map_or_else(|| root.join(".control/.state"), |g| g.join("metalayer"))
+}
+
+/// The bridge settings of the repository's policy, and a note when the policy could not be
+/// read (the bridge then runs with its defaults: capture must not depend on a valid policy).
+fn bridge_settings(root: &Path) -> (BridgeSettings, Option<String>) {
+    let path = root.join(metalayer_policy::DEFAULT_POLICY_FILE);
+    if !path.exists() {
+        return (BridgeSettings::default(), None);
+    }
+    match metalayer_policy::load_file_with(&path, LoadOptions::fast()) {
+        Ok(loaded) => (loaded.policy.bridge.unwrap_or_default(), None),
+        Err(e) => (
+            BridgeSettings::default(),
+            Some(format!(
+                "policy `{}` unusable ({e}); capturing with default settings",
+                path.display()
+            )),
+        ),
+    }
+}
+
+/// Captures one transcript into the repository's conversation folder.
+///
+/// Returns `Ok(None)` when the policy turns the bridge off (`bridge: {enabled: false}`).
+///
+/// # Errors
+///
+/// [`KernelError::Capture`] when the transcript is missing or holds nothing, or a file cannot
+/// be written; nothing already written changes then.
+pub fn capture(
+    root: &Path,
+    transcript: &Path,
+    session_id: &str,
+    last_assistant_message: Option<String>,
+) -> Result<Option<CaptureReport>, KernelError> {
+    let (settings, note) = bridge_settings(root);
+    if let Some(note) = note {
+        log(root, &note);
+    }
+    if settings.enabled == Some(false) {
+        return Ok(None);
+    }
+    let mut redactor = Redactor::new();
+    for rule in &settings.redact {
+        redactor = redactor
+            .with_extra(&rule.name, &rule.pattern)
+            .map_err(|e| KernelError::Capture {
+                message: format!("redaction rule `{}` of the policy: {e}", rule.name),
+            })?;
+    }
+    let output = root.join(
+        settings
+            .output
+            .as_deref()
+            .unwrap_or(DEFAULT_CONVERSATIONS_DIR),
+    );
+    let options = CaptureOptions::new(
+        transcript,
+        SessionId::new(session_id),
+        output,
+        state_dir(root).join("bridge"),
+    )
+    .with_last_assistant_message(last_assistant_message)
+    .with_redactor(redactor);
+    Capture::run(&options).map(Some).map_err(|e| {
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            message.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        KernelError::Capture { message }
+    })
+}
+
+/// Appends a line to the bridge log in the state folder (best effort).
+fn log(root: &Path, line: &str) {
+    let dir = state_dir(root);
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    if let Ok(mut file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("bridge.log"))
+    {
+        let _ = writeln!(file, "{line}");
+    }
+}
+
+/// Runs Claude Code's Stop hook: captures the session, always exits 0 and never prints a
+/// decision (the Stop hook must not keep the agent going). Failures go to stderr and to
+/// `bridge.log` in the state folder.
+#[must_use]
+pub fn stop(input: &[u8], env: &HookEnv) -> HookOutcome {
+    let event = match parse_stop(input) {
+        Ok(event) => event,
+        Err(e) => return HookOutcome::quiet_failure(format!("metalayer stop hook: {e}")),
+    };
+    let start = env
+        .project_dir
+        .as_deref()
+        .or(event.cwd.as_deref())
+        .unwrap_or(&env.cwd);
+    let root = find_root(start).unwrap_or_else(|| start.to_path_buf());
+    match capture(
+        &root,
+        &event.transcript_path,
+        &event.session_id,
+        event.last_assistant_message,
+    ) {
+        Ok(_) => HookOutcome::default(),
+        Err(e) => {
+            let message = format!("metalayer stop hook: {e}");
+            log(&root, &message);
+            HookOutcome::quiet_failure(message)
+        }
+    }
+}
