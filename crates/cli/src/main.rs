@@ -54,6 +54,14 @@ enum Command {
     Validate(commands::validate::Args),
     /// Print a JSON Schema of one of metalayer's file formats.
     Schema(commands::schema::Args),
+    /// Show which features the staged changes (or a range) touch, and why.
+    Affected(commands::affected::Args),
+    /// Record that the regression scenarios were run for what is staged now (or clear it).
+    ///
+    /// The regression gate asks before `git commit` when mapped features are affected; a stamp
+    /// holds for `regression.stamp_ttl_seconds` (default 600) and only for the staged tree it
+    /// was made for.
+    Stamp(commands::stamp::Args),
     /// Capture an agent session into docs/conversations by hand (the Stop hook does it after
     /// every turn).
     Capture(commands::capture::Args),
@@ -67,5 +75,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => commands::validate::run(&args),
         Command::Schema(args) => commands::schema::run(&args),
         Command::Capture(args) => commands::capture::run(&args),
+        Command::Affected(args) => commands::affected::run(&args),
+        Command::Stamp(args) => commands::stamp::run(&args),
     }
 }

@@ -32,6 +32,9 @@ pub enum KernelError {
         /// What went wrong, with its causes.
         message: String,
     },
+    /// The regression gate could not work out what a commit affects.
+    #[error("regression gate: {0}")]
+    Regression(String),
     /// A hook event could not be understood.
     #[error("{0}")]
     Event(String),

@@ -201,8 +201,31 @@ pub fn decide_event(kernel: &Kernel, event: &ToolEvent) -> HookOutcome {
         let error = KernelError::Event(format!("the gate engine failed: {failure}"));
         return fail(&error, kernel.policy().on_error);
     }
+    let mut decision = verdict.decision();
+    let mut reason = verdict_reason(&verdict);
+    // The regression gate: only when the gates did not deny, for a shell call in a repository.
+    if decision != Decision::Deny
+        && let (Some(root), Some(normalized)) = (kernel.root(), verdict.normalized())
+    {
+        match crate::regression::regression_ask(
+            root,
+            normalized,
+            kernel.policy().regression.as_ref(),
+        ) {
+            Ok(Some(message)) => {
+                reason = if decision == Decision::Ask {
+                    format!("{reason}\n\n{message}")
+                } else {
+                    message
+                };
+                decision = Decision::Ask;
+            }
+            Ok(None) => {}
+            Err(e) => return fail(&e, kernel.policy().on_error),
+        }
+    }
     HookOutcome {
-        stdout: claude_output(verdict.decision(), &verdict_reason(&verdict)),
+        stdout: claude_output(decision, &reason),
         stderr: String::new(),
         exit_code: 0,
     }

@@ -26,6 +26,7 @@ mod error;
 mod event;
 mod hook;
 mod kernel;
+mod regression;
 mod root;
 mod rules;
 mod stop;
@@ -39,6 +40,11 @@ pub use metalayer_bridge as bridge;
 pub use metalayer_gates as gates;
 pub use metalayer_gates::{Decision, GateSet, Normalized, ToolCall, Verdict};
 pub use metalayer_policy as policy;
+pub use metalayer_regression_map as regression_map;
+pub use regression::{
+    DEFAULT_STAMP_TTL_SECONDS, Stamp, clear_stamp, describe, feature_map, regression_ask,
+    stamp_path, write_stamp,
+};
 pub use root::find_root;
 pub use rules::{rule_of, rules_of};
 pub use stop::{

@@ -1,7 +1,9 @@
 //! One module per subcommand.
 
+pub(crate) mod affected;
 pub(crate) mod capture;
 pub(crate) mod check;
 pub(crate) mod hook;
 pub(crate) mod schema;
+pub(crate) mod stamp;
 pub(crate) mod validate;
