@@ -41,16 +41,15 @@ pub(crate) fn run(args: &Args) -> ExitCode {
                         "indexed": r.indexed,
                     })
                 ),
-                (Some(r), false) => format!(
-                    "{}: {} ({} session{} in the index)\n",
+                (Some(r), false) if r.updated => format!(
+                    "{}: written ({} session{} in the index)\n",
                     r.session_file.display(),
-                    if r.updated {
-                        "written"
-                    } else {
-                        "unchanged, nothing new"
-                    },
                     r.indexed,
                     if r.indexed == 1 { "" } else { "s" },
+                ),
+                (Some(r), false) => format!(
+                    "{}: unchanged, nothing new since the last capture\n",
+                    r.session_file.display()
                 ),
             };
             let _ = std::io::stdout().lock().write_all(text.as_bytes());
