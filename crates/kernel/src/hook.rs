@@ -7,7 +7,8 @@ use metalayer_policy::OnError;
 use serde_json::json;
 
 use crate::error::KernelError;
-use crate::event::{ToolEvent, claude_pre_tool_use};
+use crate::event::{ToolEvent, parse_object};
+use crate::harness::Harness;
 use crate::kernel::Kernel;
 
 /// The process context of a hook: where the harness says the project is, and where the hook
@@ -182,53 +183,78 @@ pub fn claude_output(decision: Decision, reason: &str) -> String {
 /// ```
 #[must_use]
 pub fn pre_tool_use(input: &[u8], env: &HookEnv) -> HookOutcome {
-    let event = match claude_pre_tool_use(input) {
+    pre_tool_use_as(input, env, None)
+}
+
+/// [`pre_tool_use`] for a given harness (`None`: detect it from the event with
+/// [`Harness::detect`]), answering in that harness's format and failing closed in its own
+/// blocking form.
+#[must_use]
+pub fn pre_tool_use_as(input: &[u8], env: &HookEnv, harness: Option<Harness>) -> HookOutcome {
+    let map = match parse_object(input) {
+        Ok(map) => map,
+        Err(e) => {
+            return fail(
+                harness.unwrap_or(Harness::Claude),
+                &e,
+                on_error_near(env.start(None)),
+            );
+        }
+    };
+    let harness = harness.unwrap_or_else(|| Harness::detect(&map));
+    let event = match harness.event(&map) {
         Ok(event) => event,
-        Err(e) => return fail(&e, on_error_near(env.start(None))),
+        Err(e) => return fail(harness, &e, on_error_near(env.start(None))),
     };
     let kernel = match Kernel::discover(env.start(event.cwd.as_deref())) {
         Ok(kernel) => kernel,
-        Err(e) => return fail(&e, OnError::Deny),
+        Err(e) => return fail(harness, &e, OnError::Deny),
     };
-    decide_event(&kernel, &event)
+    decide_event_as(&kernel, &event, harness)
 }
 
 /// Decides an already parsed event with a kernel, in Claude Code's protocol.
 #[must_use]
 pub fn decide_event(kernel: &Kernel, event: &ToolEvent) -> HookOutcome {
+    decide_event_as(kernel, event, Harness::Claude)
+}
+
+/// Decides an already parsed event with a kernel, answering in `harness`'s protocol.
+#[must_use]
+pub fn decide_event_as(kernel: &Kernel, event: &ToolEvent, harness: Harness) -> HookOutcome {
+    match decision_for(kernel, event) {
+        Ok((decision, reason)) => harness.answer(decision, &reason),
+        Err(e) => fail(harness, &e, kernel.policy().on_error),
+    }
+}
+
+/// The decision and its reason: the gates, then the regression gate on `git commit`.
+fn decision_for(kernel: &Kernel, event: &ToolEvent) -> Result<(Decision, String), KernelError> {
     let verdict = kernel.decide(&event.call);
     if let Some(failure) = verdict.failure() {
-        let error = KernelError::Event(format!("the gate engine failed: {failure}"));
-        return fail(&error, kernel.policy().on_error);
+        return Err(KernelError::Event(format!(
+            "the gate engine failed: {failure}"
+        )));
     }
     let mut decision = verdict.decision();
     let mut reason = verdict_reason(&verdict);
     // The regression gate: only when the gates did not deny, for a shell call in a repository.
     if decision != Decision::Deny
         && let (Some(root), Some(normalized)) = (kernel.root(), verdict.normalized())
-    {
-        match crate::regression::regression_ask(
+        && let Some(message) = crate::regression::regression_ask(
             root,
             normalized,
             kernel.policy().regression.as_ref(),
-        ) {
-            Ok(Some(message)) => {
-                reason = if decision == Decision::Ask {
-                    format!("{reason}\n\n{message}")
-                } else {
-                    message
-                };
-                decision = Decision::Ask;
-            }
-            Ok(None) => {}
-            Err(e) => return fail(&e, kernel.policy().on_error),
-        }
+        )?
+    {
+        reason = if decision == Decision::Ask {
+            format!("{reason}\n\n{message}")
+        } else {
+            message
+        };
+        decision = Decision::Ask;
     }
-    HookOutcome {
-        stdout: claude_output(decision, &reason),
-        stderr: String::new(),
-        exit_code: 0,
-    }
+    Ok((decision, reason))
 }
 
 /// The `on_error` of the policy around `start`, if it loads; deny otherwise.
@@ -236,15 +262,15 @@ fn on_error_near(start: &Path) -> OnError {
     Kernel::discover(start).map_or(OnError::Deny, |k| k.policy().on_error)
 }
 
-/// The answer when no safe decision can be made.
-fn fail(error: &KernelError, on_error: OnError) -> HookOutcome {
+/// The answer when no safe decision can be made, in the harness's blocking form.
+fn fail(harness: Harness, error: &KernelError, on_error: OnError) -> HookOutcome {
     let reason = format!("metalayer could not check this call and blocks it: {error}");
     match on_error {
-        OnError::Ask => HookOutcome {
-            stdout: claude_output(Decision::Ask, &reason),
-            stderr: format!("metalayer: {error}\n"),
-            exit_code: 0,
-        },
+        OnError::Ask => {
+            let mut out = harness.answer(Decision::Ask, &reason);
+            out.stderr = format!("metalayer: {error}\n");
+            out
+        }
         OnError::Allow => HookOutcome {
             stdout: String::new(),
             stderr: format!(
@@ -252,10 +278,6 @@ fn fail(error: &KernelError, on_error: OnError) -> HookOutcome {
             ),
             exit_code: 0,
         },
-        _ => HookOutcome {
-            stdout: String::new(),
-            stderr: format!("{reason}\n"),
-            exit_code: 2,
-        },
+        _ => harness.blocked(&reason),
     }
 }

@@ -24,6 +24,7 @@
 
 mod error;
 mod event;
+mod harness;
 mod hook;
 mod kernel;
 mod regression;
@@ -34,7 +35,11 @@ mod summary;
 
 pub use error::KernelError;
 pub use event::{MAX_EVENT_BYTES, ToolEvent, claude_pre_tool_use, parse_object, tool_call};
-pub use hook::{HookEnv, HookOutcome, claude_output, decide_event, pre_tool_use, verdict_reason};
+pub use harness::Harness;
+pub use hook::{
+    HookEnv, HookOutcome, claude_output, decide_event, decide_event_as, pre_tool_use,
+    pre_tool_use_as, verdict_reason,
+};
 pub use kernel::{DEFAULT_POLICY_YAML, EMBEDDED_POLICY_NAME, Kernel, PolicySource};
 pub use metalayer_bridge as bridge;
 pub use metalayer_gates as gates;

@@ -3,7 +3,7 @@
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
-use metalayer_kernel::{HookEnv, HookOutcome, MAX_EVENT_BYTES, pre_tool_use, stop};
+use metalayer_kernel::{HookEnv, HookOutcome, MAX_EVENT_BYTES, pre_tool_use_as, stop};
 
 /// Arguments of `metalayer hook`.
 #[derive(Debug, clap::Args)]
@@ -11,9 +11,11 @@ pub(crate) struct Args {
     /// The hook event.
     #[arg(value_enum)]
     event: Event,
-    /// The harness whose protocol to speak.
-    #[arg(long, value_enum, default_value_t = Harness::Claude)]
-    harness: Harness,
+    /// The harness whose protocol to speak. Default: detected from the event (camelCase
+    /// `toolName`: Copilot; `BeforeTool`: Gemini CLI; Cursor's event names: Cursor; `turn_id`:
+    /// Codex), else Claude Code.
+    #[arg(long, value_enum)]
+    harness: Option<Harness>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -28,10 +30,28 @@ enum Event {
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum Harness {
-    /// Claude Code (the default).
+    /// Claude Code.
     Claude,
-    /// OpenAI Codex CLI, which uses Claude Code's format.
+    /// OpenAI Codex CLI (Claude Code's format; asks become denials naming the confirmation).
     Codex,
+    /// Gemini CLI (`BeforeTool`; top-level `decision`).
+    Gemini,
+    /// Cursor (`beforeShellExecution` and file events; `permission`).
+    Cursor,
+    /// GitHub Copilot (`preToolUse`; camelCase; `permissionDecision`).
+    Copilot,
+}
+
+impl Harness {
+    fn kernel(self) -> metalayer_kernel::Harness {
+        match self {
+            Harness::Claude => metalayer_kernel::Harness::Claude,
+            Harness::Codex => metalayer_kernel::Harness::Codex,
+            Harness::Gemini => metalayer_kernel::Harness::Gemini,
+            Harness::Cursor => metalayer_kernel::Harness::Cursor,
+            Harness::Copilot => metalayer_kernel::Harness::Copilot,
+        }
+    }
 }
 
 /// Reads standard input, at most `MAX_EVENT_BYTES + 1` bytes.
@@ -50,9 +70,10 @@ fn read_stdin() -> std::io::Result<Vec<u8>> {
 pub(crate) fn run(args: &Args) -> ExitCode {
     // A panic must not exit with 101, which the harness treats as "no decision".
     let outcome = std::panic::catch_unwind(|| handle(args)).unwrap_or_else(|_| match args.event {
-        Event::PreToolUse => {
-            HookOutcome::blocked("metalayer: internal error while checking this call; blocking it")
-        }
+        Event::PreToolUse => args
+            .harness
+            .map_or(metalayer_kernel::Harness::Claude, Harness::kernel)
+            .blocked("metalayer: internal error while checking this call; blocking it"),
         Event::Stop => HookOutcome::quiet_failure("metalayer stop hook: internal error"),
     });
     emit(&outcome)
@@ -64,18 +85,21 @@ fn handle(args: &Args) -> HookOutcome {
         Ok(input) => input,
         Err(e) => {
             return match args.event {
-                Event::PreToolUse => HookOutcome::blocked(format!(
-                    "metalayer: cannot read the hook event from standard input ({e}); blocking the call"
-                )),
+                Event::PreToolUse => args
+                    .harness
+                    .map_or(metalayer_kernel::Harness::Claude, Harness::kernel)
+                    .blocked(&format!(
+                        "metalayer: cannot read the hook event from standard input ({e}); blocking the call"
+                    )),
                 Event::Stop => HookOutcome::quiet_failure(format!(
                     "metalayer stop hook: cannot read the event ({e})"
                 )),
             };
         }
     };
-    match (args.event, args.harness) {
-        (Event::PreToolUse, Harness::Claude | Harness::Codex) => pre_tool_use(&input, &env),
-        (Event::Stop, Harness::Claude | Harness::Codex) => stop(&input, &env),
+    match args.event {
+        Event::PreToolUse => pre_tool_use_as(&input, &env, args.harness.map(Harness::kernel)),
+        Event::Stop => stop(&input, &env),
     }
 }
 

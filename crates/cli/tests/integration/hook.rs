@@ -172,3 +172,140 @@ fn codex_speaks_the_same_protocol() {
         .unwrap();
     assert_eq!(decision(&out), "deny");
 }
+
+fn run_as(root: &Path, harness: Option<&str>, event: &Value) -> std::process::Output {
+    let mut cmd = Command::cargo_bin("metalayer").unwrap();
+    cmd.args(["hook", "pre-tool-use"]);
+    if let Some(h) = harness {
+        cmd.args(["--harness", h]);
+    }
+    cmd.env("CLAUDE_PROJECT_DIR", root)
+        .write_stdin(event.to_string())
+        .output()
+        .unwrap()
+}
+
+/// A harness's name, its event for a command, and how to read its answer's decision.
+type HarnessCase = (&'static str, Value, fn(&Value) -> String);
+
+/// Each harness's event for a shell command, and how to read its answer's decision.
+fn harness_cases(command: &str) -> Vec<HarnessCase> {
+    vec![
+        (
+            "codex",
+            json!({"session_id": "s", "turn_id": "t1", "hook_event_name": "PreToolUse",
+                   "tool_name": "Bash", "tool_input": {"command": command}}),
+            |v| {
+                v["hookSpecificOutput"]["permissionDecision"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            },
+        ),
+        (
+            "gemini",
+            json!({"session_id": "s", "hook_event_name": "BeforeTool", "timestamp": "2026-11-23T10:00:00Z",
+                   "tool_name": "run_shell_command", "tool_input": {"command": command}}),
+            |v| v["decision"].as_str().unwrap().to_owned(),
+        ),
+        (
+            "cursor",
+            json!({"hook_event_name": "beforeShellExecution", "conversation_id": "c", "generation_id": "g",
+                   "workspace_roots": ["/r"], "command": command, "cwd": "/r"}),
+            |v| v["permission"].as_str().unwrap().to_owned(),
+        ),
+        (
+            "copilot",
+            json!({"timestamp": 1_763_892_000_000_u64, "cwd": "/r", "toolName": "bash",
+                   "toolArgs": json!({"command": command}).to_string()}),
+            |v| v["permissionDecision"].as_str().unwrap().to_owned(),
+        ),
+    ]
+}
+
+#[test]
+fn every_harness_blocks_in_its_own_format_and_passes_the_harmless() {
+    let r = repo(None);
+    for explicit in [true, false] {
+        for (name, event, decision_of) in harness_cases("git reset --hard") {
+            let out = run_as(r.path(), explicit.then_some(name), &event);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{name}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let v: Value =
+                serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(
+                decision_of(&v),
+                "deny",
+                "{name} (explicit: {explicit}): {v}"
+            );
+            assert!(v.to_string().contains("G2"), "{name}: {v}");
+        }
+        for (name, event, _) in harness_cases("ls -la") {
+            let out = run_as(r.path(), explicit.then_some(name), &event);
+            assert_eq!(out.status.code(), Some(0), "{name}");
+            assert!(
+                out.stdout.is_empty(),
+                "{name}: {}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+    }
+}
+
+#[test]
+fn asks_never_fail_open_where_a_harness_has_no_ask() {
+    let r = repo(None);
+    for (name, event, decision_of) in harness_cases("git restore .") {
+        let out = run_as(r.path(), Some(name), &event);
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let expected = if matches!(name, "codex" | "gemini") {
+            "deny"
+        } else {
+            "ask"
+        };
+        assert_eq!(decision_of(&v), expected, "{name}: {v}");
+    }
+}
+
+#[test]
+fn each_harness_fails_closed_in_its_own_blocking_form() {
+    let r = repo(None);
+    for name in ["claude", "codex", "gemini"] {
+        let out = run_as(r.path(), Some(name), &json!({"unexpected": true}));
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(
+            !out.stderr.is_empty(),
+            "{name}: exit 2 needs a reason on stderr"
+        );
+    }
+    let out = run_as(
+        r.path(),
+        Some("cursor"),
+        &json!({"hook_event_name": "beforeShellExecution"}),
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["permission"], "deny", "{v}");
+    let out = run_as(
+        r.path(),
+        Some("copilot"),
+        &json!({"toolName": "bash", "toolArgs": "{not json"}),
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["permissionDecision"], "deny", "{v}");
+}
+
+#[test]
+fn file_tools_of_other_harnesses_map_onto_the_gates() {
+    let r = repo(None);
+    let gemini = json!({"hook_event_name": "BeforeTool", "tool_name": "write_file",
+                        "tool_input": {"file_path": "/r/.env", "content": "A=1"}});
+    let v: Value = serde_json::from_slice(&run_as(r.path(), None, &gemini).stdout).unwrap();
+    assert_eq!(v["decision"], "deny", "{v}");
+    let copilot = json!({"toolName": "edit", "toolArgs": {"path": "/r/.claude/settings.json", "new_str": "x"}});
+    let v: Value = serde_json::from_slice(&run_as(r.path(), None, &copilot).stdout).unwrap();
+    assert_eq!(v["permissionDecision"], "ask", "{v}");
+}
