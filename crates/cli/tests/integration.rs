@@ -9,6 +9,7 @@
 mod integration {
     mod check;
     mod hook;
+    mod ledger;
     mod regression;
     mod stop;
     mod validate;

@@ -223,13 +223,39 @@ pub fn decide_event(kernel: &Kernel, event: &ToolEvent) -> HookOutcome {
 #[must_use]
 pub fn decide_event_as(kernel: &Kernel, event: &ToolEvent, harness: Harness) -> HookOutcome {
     match decision_for(kernel, event) {
-        Ok((decision, reason)) => harness.answer(decision, &reason),
+        Ok((decision, reason, gates)) => {
+            if let Some(root) = kernel.root() {
+                crate::ledger::record(root, decision, || crate::ledger::DecisionRecord {
+                    time: 0,
+                    session_id: event.session_id.clone(),
+                    harness: harness.name().to_owned(),
+                    tool: event.tool.clone(),
+                    decision: decision.as_str().to_owned(),
+                    gates,
+                    subject: crate::ledger::mask(&subject_of(event)),
+                    reason: crate::ledger::mask(&reason),
+                });
+            }
+            harness.answer(decision, &reason)
+        }
         Err(e) => fail(harness, &e, kernel.policy().on_error),
     }
 }
 
+/// What a call is about, for the ledger: its command, else the path it writes.
+fn subject_of(event: &ToolEvent) -> String {
+    ["command", "file_path", "notebook_path", "path"]
+        .iter()
+        .find_map(|k| event.call.values(k).next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// The decision and its reason: the gates, then the regression gate on `git commit`.
-fn decision_for(kernel: &Kernel, event: &ToolEvent) -> Result<(Decision, String), KernelError> {
+fn decision_for(
+    kernel: &Kernel,
+    event: &ToolEvent,
+) -> Result<(Decision, String, Vec<String>), KernelError> {
     let verdict = kernel.decide(&event.call);
     if let Some(failure) = verdict.failure() {
         return Err(KernelError::Event(format!(
@@ -238,6 +264,11 @@ fn decision_for(kernel: &Kernel, event: &ToolEvent) -> Result<(Decision, String)
     }
     let mut decision = verdict.decision();
     let mut reason = verdict_reason(&verdict);
+    let mut gates: Vec<String> = verdict
+        .matches()
+        .iter()
+        .map(|m| m.id.as_str().to_owned())
+        .collect();
     // The regression gate: only when the gates did not deny, for a shell call in a repository.
     if decision != Decision::Deny
         && let (Some(root), Some(normalized)) = (kernel.root(), verdict.normalized())
@@ -253,8 +284,9 @@ fn decision_for(kernel: &Kernel, event: &ToolEvent) -> Result<(Decision, String)
             message
         };
         decision = Decision::Ask;
+        gates.push("regression".to_owned());
     }
-    Ok((decision, reason))
+    Ok((decision, reason, gates))
 }
 
 /// The `on_error` of the policy around `start`, if it loads; deny otherwise.

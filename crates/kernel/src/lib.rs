@@ -27,6 +27,7 @@ mod event;
 mod harness;
 mod hook;
 mod kernel;
+mod ledger;
 mod regression;
 mod root;
 mod rules;
@@ -41,6 +42,10 @@ pub use hook::{
     pre_tool_use_as, verdict_reason,
 };
 pub use kernel::{DEFAULT_POLICY_YAML, EMBEDDED_POLICY_NAME, Kernel, PolicySource};
+pub use ledger::{
+    ALLOWS_FILE, DECISIONS_FILE, DecisionRecord, LEDGER_DIR, ROTATE_BYTES, allow_count, ledger_dir,
+    mask, read_records, record,
+};
 pub use metalayer_bridge as bridge;
 pub use metalayer_gates as gates;
 pub use metalayer_gates::{Decision, GateSet, Normalized, ToolCall, Verdict};
