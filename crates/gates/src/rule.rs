@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use crate::decision::Decision;
 
-/// The file-writing tools of Claude Code, the default tools of a gate on `file_path` or
-/// `content` (with `Bash` as well for `file_path`, whose paths come from the shell writes the
-/// normaliser finds).
-pub const FILE_WRITE_TOOLS: &[&str] = &["Write", "Edit", "MultiEdit", "NotebookEdit"];
+/// The file-writing tools of Claude Code (and `ApplyPatch`, Codex's `apply_patch` as the kernel
+/// names it), the default tools of a gate on `file_path` or `content` (with `Bash` as well for
+/// `file_path`, whose paths come from the shell writes the normaliser finds).
+pub const FILE_WRITE_TOOLS: &[&str] = &["Write", "Edit", "MultiEdit", "NotebookEdit", "ApplyPatch"];
 
 /// The name of the shell tool, whose `command` field is normalised.
 pub const SHELL_TOOL: &str = "Bash";

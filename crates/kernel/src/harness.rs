@@ -82,12 +82,15 @@ impl Harness {
         let (tool, input): (String, Map<String, Value>) = match self {
             Harness::Claude | Harness::Codex => {
                 let tool = required_str(map, "tool_name")?;
-                let tool = if tool == "apply_patch" {
-                    "ApplyPatch"
-                } else {
-                    tool
-                };
-                (tool.to_owned(), object(map, "tool_input")?)
+                let input = object(map, "tool_input")?;
+                match tool {
+                    // Codex's patches: the files they add, update, delete or move to are what
+                    // the file gates read.
+                    "apply_patch" => ("ApplyPatch".to_owned(), patch_input(&input)),
+                    // Windows routes shell commands to PowerShell: the same gates apply.
+                    "PowerShell" => ("Bash".to_owned(), input),
+                    other => (other.to_owned(), input),
+                }
             }
             Harness::Gemini => {
                 let tool = required_str(map, "tool_name")?;
@@ -239,6 +242,33 @@ impl Harness {
             }
         }
     }
+}
+
+/// The `tool_input` of an `apply_patch` call as file paths and content: every path named by
+/// `*** Add File:`, `*** Update File:`, `*** Delete File:` and `*** Move to:` lines.
+fn patch_input(input: &Map<String, Value>) -> Map<String, Value> {
+    let patch = ["command", "patch", "input"]
+        .iter()
+        .find_map(|k| input.get(*k).and_then(Value::as_str))
+        .unwrap_or_default();
+    let paths: Vec<Value> = patch
+        .lines()
+        .filter_map(|l| {
+            [
+                "*** Add File:",
+                "*** Update File:",
+                "*** Delete File:",
+                "*** Move to:",
+            ]
+            .iter()
+            .find_map(|p| l.strip_prefix(p))
+        })
+        .map(|p| Value::String(p.trim().to_owned()))
+        .collect();
+    let mut out = Map::new();
+    out.insert("file_path".into(), Value::Array(paths));
+    out.insert("content".into(), Value::String(patch.to_owned()));
+    out
 }
 
 fn object(map: &Map<String, Value>, key: &str) -> Result<Map<String, Value>, KernelError> {

@@ -309,3 +309,17 @@ fn file_tools_of_other_harnesses_map_onto_the_gates() {
     let v: Value = serde_json::from_slice(&run_as(r.path(), None, &copilot).stdout).unwrap();
     assert_eq!(v["permissionDecision"], "ask", "{v}");
 }
+
+#[test]
+fn codex_patches_meet_the_file_gates() {
+    let r = repo(None);
+    let patch = "*** Begin Patch\n*** Add File: config/.env.production\n+KEY=1\n*** End Patch\n";
+    let event =
+        json!({"turn_id": "t", "tool_name": "apply_patch", "tool_input": {"command": patch}});
+    let out = run_as(r.path(), None, &event);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["hookSpecificOutput"]["permissionDecision"], "deny", "{v}");
+    let harmless = json!({"turn_id": "t", "tool_name": "apply_patch",
+        "tool_input": {"command": "*** Begin Patch\n*** Update File: src/lib.rs\n@@\n-a\n+b\n*** End Patch\n"}});
+    assert!(run_as(r.path(), None, &harmless).stdout.is_empty());
+}

@@ -212,3 +212,13 @@ fn the_policy_is_found_from_the_event_cwd_without_a_project_dir() {
     );
     assert_eq!(decision(&out).0, "deny");
 }
+
+#[test]
+fn powershell_calls_meet_the_shell_gates() {
+    let r = repo(None);
+    let out = run(
+        br#"{"tool_name":"PowerShell","tool_input":{"command":"git push --force origin main"}}"#,
+        r.path(),
+    );
+    assert_eq!(decision(&out).0, "deny");
+}
