@@ -46,7 +46,7 @@ enum Command {
     Check(commands::check::Args),
     /// Speak an agent harness's hook protocol on standard input and output.
     ///
-    /// Wire it into the harness's settings (see the README); `metalayer init` does it for you.
+    /// Wire it into the harness's settings file as the README shows for each harness.
     Hook(commands::hook::Args),
     /// Check a policy file and point at every problem.
     ///
