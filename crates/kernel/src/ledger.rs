@@ -26,7 +26,7 @@ pub const ROTATE_BYTES: u64 = 8 * 1024 * 1024;
 const MAX_COMMAND_CHARS: usize = 2000;
 
 /// One deny or ask.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct DecisionRecord {
     /// Seconds since the Unix epoch.
@@ -142,6 +142,12 @@ pub fn read_records(root: &Path) -> Vec<DecisionRecord> {
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// The JSON Schema of a ledger line ([`DecisionRecord`]), generated from the type.
+#[must_use]
+pub fn decision_record_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(DecisionRecord)).unwrap_or_default()
 }
 
 /// How many calls were allowed, from the tally.

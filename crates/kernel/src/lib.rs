@@ -43,8 +43,8 @@ pub use hook::{
 };
 pub use kernel::{DEFAULT_POLICY_YAML, EMBEDDED_POLICY_NAME, Kernel, PolicySource};
 pub use ledger::{
-    ALLOWS_FILE, DECISIONS_FILE, DecisionRecord, LEDGER_DIR, ROTATE_BYTES, allow_count, ledger_dir,
-    mask, read_records, record,
+    ALLOWS_FILE, DECISIONS_FILE, DecisionRecord, LEDGER_DIR, ROTATE_BYTES, allow_count,
+    decision_record_schema, ledger_dir, mask, read_records, record,
 };
 pub use metalayer_bridge as bridge;
 pub use metalayer_gates as gates;

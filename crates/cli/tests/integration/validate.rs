@@ -68,3 +68,17 @@ fn the_schema_is_printed() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["properties"]["gates"].is_object(), "{v:#}");
 }
+
+#[test]
+fn every_schema_is_printed() {
+    for (format, property) in [("feature-map", "features"), ("decision-record", "gates")] {
+        let out = Command::cargo_bin("metalayer")
+            .unwrap()
+            .args(["schema", format])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{format}");
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(v["properties"][property].is_object(), "{format}: {v:#}");
+    }
+}
