@@ -752,8 +752,6 @@ fn strip_reserved(words: &mut Vec<Word>) {
     if k > 0 {
         words.drain(..k.min(words.len()));
     }
-    // A trailing `}` or `fi`/`done` on the same segment (`{ a; }` lexes `}` as its own segment,
-    // but `then b fi` does not occur), and `]]` closes a test.
 }
 
 /// How a wrapper continues.

@@ -156,29 +156,5 @@ pub fn tool_call(tool: &str, input: &Map<String, Value>) -> Result<ToolCall, Ker
 ///
 /// [`KernelError::Event`] for malformed input or missing or mistyped fields.
 pub fn claude_pre_tool_use(input: &[u8]) -> Result<ToolEvent, KernelError> {
-    let map = parse_object(input)?;
-    let tool = required_str(&map, "tool_name")?.to_owned();
-    let tool_input = match map.get("tool_input") {
-        Some(Value::Object(obj)) => obj,
-        Some(other) => {
-            return Err(KernelError::Event(format!(
-                "field `tool_input` of the hook event must be an object, found {}",
-                kind_of(other)
-            )));
-        }
-        None => {
-            return Err(KernelError::Event(
-                "the hook event has no `tool_input` field".to_owned(),
-            ));
-        }
-    };
-    let call = tool_call(&tool, tool_input)?;
-    let cwd = optional_str(&map, "cwd")?.map(PathBuf::from);
-    let session_id = optional_str(&map, "session_id")?.map(str::to_owned);
-    Ok(ToolEvent {
-        tool,
-        call,
-        cwd,
-        session_id,
-    })
+    crate::harness::Harness::Claude.event(&parse_object(input)?)
 }

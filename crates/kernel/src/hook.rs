@@ -291,7 +291,18 @@ fn decision_for(
 
 /// The `on_error` of the policy around `start`, if it loads; deny otherwise.
 fn on_error_near(start: &Path) -> OnError {
-    Kernel::discover(start).map_or(OnError::Deny, |k| k.policy().on_error)
+    // Only the policy is needed, not its compiled gates: a policy whose gates do not compile
+    // still says what a failure gets.
+    let root = crate::root::find_root(start);
+    let path = root
+        .as_deref()
+        .unwrap_or(start)
+        .join(metalayer_policy::DEFAULT_POLICY_FILE);
+    if !path.exists() {
+        return OnError::Deny;
+    }
+    metalayer_policy::load_file_with(&path, metalayer_policy::LoadOptions::fast())
+        .map_or(OnError::Deny, |loaded| loaded.policy.on_error)
 }
 
 /// The answer when no safe decision can be made, in the harness's blocking form.

@@ -62,7 +62,12 @@ pub fn ledger_dir(root: &Path) -> PathBuf {
 /// Masks secrets and shortens a subject for the ledger.
 #[must_use]
 pub fn mask(subject: &str) -> String {
-    let masked = Redactor::new().redact(subject).into_owned();
+    // One redactor per process: its rules and prefilter are built once.
+    static REDACTOR: std::sync::OnceLock<Redactor> = std::sync::OnceLock::new();
+    let masked = REDACTOR
+        .get_or_init(Redactor::new)
+        .redact(subject)
+        .into_owned();
     if masked.chars().count() > MAX_COMMAND_CHARS {
         let cut: String = masked.chars().take(MAX_COMMAND_CHARS).collect();
         format!("{cut}…")
