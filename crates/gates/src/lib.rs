@@ -67,6 +67,7 @@ mod error;
 mod lex;
 mod normalize;
 mod prefilter;
+mod quick;
 mod rule;
 mod set;
 

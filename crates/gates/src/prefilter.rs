@@ -37,7 +37,7 @@ pub(crate) fn required_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
 const GOOD_ENOUGH: usize = 4;
 
 /// The most literals a factor set may hold before it stops being worth it.
-const MAX_FACTOR_LITERALS: usize = 64;
+pub(crate) const MAX_FACTOR_LITERALS: usize = 64;
 
 /// A set of literals one of which occurs in every match of `hir`, found structurally: a
 /// literal is its own factor, a concatenation needs any one of its parts' factors (the best is

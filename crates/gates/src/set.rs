@@ -12,6 +12,7 @@ use crate::decision::Decision;
 use crate::error::{BuildError, PatternKind};
 use crate::normalize::{NormalizeOptions, Normalized, normalize};
 use crate::prefilter::{BitSet, Prefilter, required_literals, size_estimate};
+use crate::quick;
 use crate::rule::{FILE_WRITE_TOOLS, Field, GateId, MatchMode, Rule, SHELL_TOOL, Tools};
 
 /// Builds a [`GateSet`].
@@ -141,9 +142,16 @@ impl GateSetBuilder {
         let mut members: Vec<Vec<u32>> = Vec::new();
         let mut literal_sets: Vec<Vec<Option<Vec<Vec<u8>>>>> = Vec::new();
         for (index, rule) in self.rules.iter().enumerate() {
-            let hir = self.parse(rule, rule.pattern(), PatternKind::Pattern)?;
+            // The quick reader checks everyday patterns in a fraction of regex-syntax's
+            // time; whatever it cannot vouch for goes through regex-syntax.
+            let literals = match quick::analyze(rule.pattern()) {
+                Some(a) if a.estimate <= self.pattern_size_limit => Some(a.literals),
+                _ => required_literals(&self.parse(rule, rule.pattern(), PatternKind::Pattern)?),
+            };
             if let Some(unless) = rule.unless() {
-                self.parse(rule, unless, PatternKind::Unless)?;
+                if quick::bound(unless).is_none_or(|b| b > self.pattern_size_limit) {
+                    self.parse(rule, unless, PatternKind::Unless)?;
+                }
             }
             let key = (rule.field().clone(), rule.mode() == MatchMode::Command);
             let slot = match keys.iter().position(|k| *k == key) {
@@ -161,7 +169,7 @@ impl GateSetBuilder {
             })?;
             if let (Some(m), Some(l)) = (members.get_mut(slot), literal_sets.get_mut(slot)) {
                 m.push(index);
-                l.push(required_literals(&hir));
+                l.push(literals);
             }
         }
         let mut channels = Vec::with_capacity(keys.len());

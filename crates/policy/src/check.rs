@@ -388,7 +388,9 @@ impl Checker<'_, '_> {
     }
 
     fn gate(&mut self, gate: &Map<String, Value>, gp: &str, list: &str, id: Option<&str>) {
-        let who = context(gp, self.root).unwrap_or_else(|| "gate".to_owned());
+        let root = self.root;
+        // Named only when a diagnostic needs it: most gates have none.
+        let who = || context(gp, root).unwrap_or_else(|| "gate".to_owned());
         let gate_id = id.map(GateId::from);
         for key in ["pattern", "unless"] {
             let Some(pat) = gate.get(key).and_then(Value::as_str) else {
@@ -405,7 +407,7 @@ impl Checker<'_, '_> {
                 };
                 let mut d = self.error(
                     "policy::bad-pattern",
-                    format!("{who}: {what} does not compile as a Rust regex"),
+                    format!("{}: {what} does not compile as a Rust regex", who()),
                     &format!("{gp}/{key}"),
                 );
                 d.label = Some(problem.label);
@@ -426,7 +428,8 @@ impl Checker<'_, '_> {
                 let mut d = self.error(
                     "policy::cannot-fire",
                     format!(
-                        "{who}: has {} but no `pattern`, so it can never fire",
+                        "{}: has {} but no `pattern`, so it can never fire",
+                        who(),
                         names.join(", ")
                     ),
                     &format!("{gp}/{first}"),
@@ -438,7 +441,7 @@ impl Checker<'_, '_> {
             } else if list == "hard" {
                 let mut d = self.warning(
                     "policy::not-enforced",
-                    format!("{who}: hard gate without a `pattern` is documentation only and is not enforced"),
+                    format!("{}: hard gate without a `pattern` is documentation only and is not enforced", who()),
                     gp,
                     false,
                 );
@@ -455,7 +458,7 @@ impl Checker<'_, '_> {
         if mode == Some("command") && field != "command" {
             let mut d = self.error(
                 "policy::match-needs-command",
-                format!("{who}: `match: command` reads a Bash command, but the gate reads `field: {field}`"),
+                format!("{}: `match: command` reads a Bash command, but the gate reads `field: {field}`", who()),
                 &format!("{gp}/match"),
             );
             d.label = Some("only for `field: command`".to_owned());
@@ -475,7 +478,7 @@ impl Checker<'_, '_> {
                 let suggestion = did_you_mean(name, KNOWN_TOOLS);
                 let mut d = self.warning(
                     "policy::unknown-tool",
-                    format!("{who}: unknown tool name `{name}`"),
+                    format!("{}: unknown tool name `{name}`", who()),
                     &format!("{gp}/tools/{t}"),
                     false,
                 );
@@ -498,7 +501,8 @@ impl Checker<'_, '_> {
         for (i, item) in items.iter().enumerate() {
             let Some(sp) = item.as_object() else { continue };
             let p = format!("/setpoints/{i}");
-            let who = context(&p, self.root).unwrap_or_else(|| "setpoint".to_owned());
+            let root = self.root;
+            let who = || context(&p, root).unwrap_or_else(|| "setpoint".to_owned());
             self.unknown_keys(sp, &p, SETPOINT_KEYS, &[], "a setpoint");
             if let Some(m) = sp.get("measurement").and_then(Value::as_object) {
                 self.unknown_keys(
@@ -532,7 +536,7 @@ impl Checker<'_, '_> {
                 (true, true) => {
                     let mut d = self.error(
                         "policy::setpoint-bounds",
-                        format!("{who}: has both `alert_below` and `alert_above`"),
+                        format!("{}: has both `alert_below` and `alert_above`", who()),
                         &format!("{p}/alert_above"),
                     );
                     d.label = Some("second bound".to_owned());
@@ -542,7 +546,7 @@ impl Checker<'_, '_> {
                 (false, false) if sp.get("target").is_some_and(Value::is_null) => {
                     let mut d = self.warning(
                         "policy::setpoint-unset",
-                        format!("{who}: target is null (set per plant) and there is no alert bound; it is not checked"),
+                        format!("{}: target is null (set per plant) and there is no alert bound; it is not checked", who()),
                         &p,
                         false,
                     );
@@ -555,7 +559,7 @@ impl Checker<'_, '_> {
                 (false, false) => {
                     let mut d = self.error(
                         "policy::setpoint-bounds",
-                        format!("{who}: has neither `alert_below` nor `alert_above`"),
+                        format!("{}: has neither `alert_below` nor `alert_above`", who()),
                         &p,
                     );
                     d.label = Some("no alert bound".to_owned());

@@ -40,7 +40,9 @@ impl Loaded {
 /// check. [`LoadOptions::fast`] skips the two costly passes whose findings a caller can get
 /// elsewhere: the JSON Schema validation (type errors still fail, through deserialisation) and
 /// the parsing of every regex (for a caller that compiles the patterns itself, as the hook
-/// does). A caller of the fast path loads again with full checks to explain any failure.
+/// does), and it records no positions until a diagnostic needs them (then the text is read
+/// again with positions, so every diagnostic still points at its line). A caller of the fast
+/// path loads again with full checks to explain any failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct LoadOptions {
@@ -48,6 +50,8 @@ pub struct LoadOptions {
     pub schema: bool,
     /// Parse every `pattern`, `unless` and redaction pattern as a Rust regex.
     pub patterns: bool,
+    /// Record the position of every node while reading (needed only for diagnostics).
+    pub spans: bool,
 }
 
 impl Default for LoadOptions {
@@ -63,6 +67,7 @@ impl LoadOptions {
         Self {
             schema: true,
             patterns: true,
+            spans: true,
         }
     }
 
@@ -72,6 +77,7 @@ impl LoadOptions {
         Self {
             schema: false,
             patterns: false,
+            spans: false,
         }
     }
 }
@@ -102,7 +108,7 @@ pub fn load_str_with(
         });
     }
     let pos = Positions::new(source);
-    let tree = match tree::build(&pos) {
+    let tree = match tree::build(&pos, options.spans) {
         Ok(tree) => tree,
         Err(diagnostics) => {
             return Err(PolicyError::Invalid(Report::new(name, source, diagnostics)));
@@ -124,6 +130,17 @@ pub fn load_str_with(
             d.severity == crate::DiagnosticSeverity::Warning,
         )
     });
+    if !options.spans && !diagnostics.is_empty() {
+        // Diagnostics need the positions the fast path did not record.
+        return load_str_with(
+            source,
+            name,
+            LoadOptions {
+                spans: true,
+                ..options
+            },
+        );
+    }
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(PolicyError::Invalid(Report::new(name, source, diagnostics)));
     }

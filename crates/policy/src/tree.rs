@@ -316,6 +316,9 @@ fn count_nodes(value: &Value) -> usize {
 
 struct Builder<'p, 'a> {
     pos: &'p Positions<'a>,
+    /// Whether to record the span of every node (off for the hook's fast load: a failure is
+    /// explained by a second, full load).
+    record_spans: bool,
     stack: Vec<Frame>,
     anchors: HashMap<usize, (Value, usize)>,
     spans: SpanMap,
@@ -338,6 +341,9 @@ impl Builder<'_, '_> {
 
     /// The pointer of the next node and the key it belongs to, if any.
     fn next_pointer(&self) -> (String, Option<Span>, Option<String>) {
+        if !self.record_spans {
+            return (String::new(), None, None);
+        }
         match self.stack.last() {
             None => (String::new(), None, None),
             Some(Frame::Seq { items, pointer, .. }) => {
@@ -372,7 +378,9 @@ impl Builder<'_, '_> {
             let n = count_nodes(&value);
             self.anchors.insert(anchor, (value.clone(), n));
         }
-        self.spans.insert(pointer, span);
+        if self.record_spans {
+            self.spans.insert(pointer, span);
+        }
         self.push_value(value)
     }
 
@@ -569,8 +577,10 @@ impl Builder<'_, '_> {
                     return Err(Stop::Fatal(Box::new(d)));
                 }
                 let value = value.clone();
-                let (pointer, key, _) = self.next_pointer();
-                self.spans.insert(pointer, NodeSpan { key, value: span });
+                if self.record_spans {
+                    let (pointer, key, _) = self.next_pointer();
+                    self.spans.insert(pointer, NodeSpan { key, value: span });
+                }
                 self.push_value(value)?;
             }
             Event::DocumentStart => {
@@ -597,10 +607,11 @@ impl Builder<'_, '_> {
 /// # Errors
 /// Returns the fatal diagnostic (syntax error, nesting too deep, alias budget exceeded, several
 /// documents) together with the non-fatal ones found before it.
-pub(crate) fn build(pos: &Positions<'_>) -> Result<Tree, Vec<Diagnostic>> {
+pub(crate) fn build(pos: &Positions<'_>, spans: bool) -> Result<Tree, Vec<Diagnostic>> {
     let source = pos.source();
     let mut builder = Builder {
         pos,
+        record_spans: spans,
         stack: Vec::new(),
         anchors: HashMap::new(),
         spans: SpanMap::default(),
@@ -678,7 +689,7 @@ mod tests {
     #[test]
     fn pointers_map_to_key_and_value_spans() {
         let src = "version: \"1.0\"\ngates:\n  hard:\n    - id: G1\n      pattern: 'a''b' # c\n    - {id: G2, rule: x}\n";
-        let tree = build(&Positions::new(src)).unwrap();
+        let tree = build(&Positions::new(src), true).unwrap();
         let version = tree.spans.get("/version").unwrap();
         assert_eq!(text_at(src, version.key.unwrap()), "version");
         assert_eq!(text_at(src, version.value), "\"1.0\"");
@@ -699,7 +710,7 @@ mod tests {
     #[test]
     fn unknown_pointer_falls_back_to_nearest_ancestor() {
         let src = "a:\n  b: 1\n";
-        let tree = build(&Positions::new(src)).unwrap();
+        let tree = build(&Positions::new(src), true).unwrap();
         assert_eq!(
             tree.spans.value_span("/a/b/c/d"),
             tree.spans.get("/a/b").unwrap().value
@@ -713,7 +724,7 @@ mod tests {
     #[test]
     fn non_ascii_positions_are_byte_offsets() {
         let src = "rule: \"é✓\"\nx: ü\n";
-        let tree = build(&Positions::new(src)).unwrap();
+        let tree = build(&Positions::new(src), true).unwrap();
         let x = tree.spans.get("/x").unwrap();
         assert_eq!(text_at(src, x.value), "ü");
         assert_eq!(
@@ -726,7 +737,7 @@ mod tests {
     #[test]
     fn escaped_keys_in_pointers() {
         let src = "\"a/b\": {\"c~d\": 1}\n";
-        let tree = build(&Positions::new(src)).unwrap();
+        let tree = build(&Positions::new(src), true).unwrap();
         assert!(tree.spans.get("/a~1b/c~0d").is_some());
     }
 
@@ -745,7 +756,7 @@ mod tests {
     #[test]
     fn duplicate_keys_name_both_places() {
         let src = "a: 1\nb: 2\na: 3\n";
-        let errs = build(&Positions::new(src)).unwrap().diagnostics;
+        let errs = build(&Positions::new(src), true).unwrap().diagnostics;
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].code, "policy::duplicate-key");
         assert_eq!((errs[0].line, errs[0].column), (3, 1));
@@ -754,29 +765,29 @@ mod tests {
 
     #[test]
     fn aliases_expand_and_bombs_are_refused() {
-        let ok = build(&Positions::new("a: &x [1, 2]\nb: *x\n")).unwrap();
+        let ok = build(&Positions::new("a: &x [1, 2]\nb: *x\n"), true).unwrap();
         assert_eq!(ok.value["b"], serde_json::json!([1, 2]));
         let mut bomb = String::from("l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..9 {
             let refs = vec![format!("*l{}", i - 1); 10].join(", ");
             bomb.push_str(&format!("l{i}: &l{i} [{refs}]\n"));
         }
-        let errs = build(&Positions::new(&bomb)).unwrap_err();
+        let errs = build(&Positions::new(&bomb), true).unwrap_err();
         assert_eq!(errs.last().unwrap().code, "policy::alias-budget");
     }
 
     #[test]
     fn deep_nesting_is_refused() {
         let deep = "- ".repeat(20_000) + "x\n";
-        let errs = build(&Positions::new(&deep)).unwrap_err();
+        let errs = build(&Positions::new(&deep), true).unwrap_err();
         assert_eq!(errs.last().unwrap().code, "policy::too-deep");
         let ok = "- ".repeat(MAX_DEPTH - 1) + "x\n";
-        assert!(build(&Positions::new(&ok)).is_ok());
+        assert!(build(&Positions::new(&ok), true).is_ok());
     }
 
     #[test]
     fn syntax_errors_have_positions() {
-        let errs = build(&Positions::new("a:\n\tb: 1\n")).unwrap_err();
+        let errs = build(&Positions::new("a:\n\tb: 1\n"), true).unwrap_err();
         assert_eq!(errs[0].code, "policy::yaml");
         assert_eq!(errs[0].line, 2);
         assert!(errs[0].message.contains("tab"), "{}", errs[0].message);

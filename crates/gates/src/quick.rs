@@ -1,0 +1,621 @@
+//! A quick reader for the everyday subset of regex syntax.
+//!
+//! Every hook call builds the gate set afresh (a compiled form kept on disk could be forged by
+//! the agent it governs), so checking each pattern and finding its prefilter literals is paid
+//! on every call. `regex-syntax` spends tens of thousands of instructions per pattern on its
+//! AST and HIR; this reader handles the syntax gate patterns are written in (literals, escaped
+//! punctuation, `\s`-style classes, bracket classes, groups, `(?i:…)`, alternation,
+//! repetition) in one pass, checks it, finds the required literals and bounds the compiled
+//! size. Anything else (named groups, flags other than `i`, `\x` escapes, POSIX or nested
+//! classes, odd placements) makes it give up, and the caller uses `regex-syntax` as before, so
+//! a pattern the reader accepts is one `regex-syntax` accepts too (a property test checks it).
+
+use crate::prefilter::MAX_FACTOR_LITERALS;
+
+/// What the quick reader learnt about a pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Analysis {
+    /// A set of literals one of which occurs in every match (at least [`MIN_LITERAL`] bytes
+    /// each).
+    pub(crate) literals: Vec<Vec<u8>>,
+    /// An upper bound of [`crate::prefilter::size_estimate`] of the pattern's HIR.
+    pub(crate) estimate: usize,
+}
+
+/// The shortest literal the quick reader's prefilter entries may have: shorter ones go
+/// through regex-syntax, whose prefix and suffix extraction may find longer ones.
+pub(crate) const MIN_LITERAL: usize = 3;
+
+/// Reads `pattern`; `None` when it is outside the subset or has no selective literal set, in
+/// which case the caller must use `regex-syntax`.
+pub(crate) fn analyze(pattern: &str) -> Option<Analysis> {
+    let piece = read(pattern)?;
+    let literals = piece.factor?;
+    if literals.iter().map(Vec::len).min().unwrap_or(0) < MIN_LITERAL {
+        return None;
+    }
+    Some(Analysis {
+        literals,
+        estimate: piece.estimate,
+    })
+}
+
+/// An upper bound of the compiled size of `pattern`, when the reader can check it; `None`
+/// when the caller must use `regex-syntax`.
+pub(crate) fn bound(pattern: &str) -> Option<usize> {
+    read(pattern).map(|piece| piece.estimate)
+}
+
+fn read(pattern: &str) -> Option<Piece> {
+    let mut reader = Reader {
+        text: pattern,
+        bytes: pattern.as_bytes(),
+        pos: 0,
+    };
+    let piece = reader.alternation(0, false)?;
+    (reader.pos == reader.bytes.len()).then_some(piece)
+}
+
+/// The deepest nesting the reader accepts (regex-syntax's limit is 128 here).
+const MAX_DEPTH: usize = 100;
+/// The largest repetition count the reader accepts.
+const MAX_COUNT: u32 = 1000;
+/// The size bound of a class whose ranges are not counted (Unicode classes, negations, case
+/// folding): [`crate::prefilter::size_estimate`] caps classes at 1 + 256.
+const CLASS_BOUND: usize = 257;
+/// The size bound of one case-folded character.
+const FOLDED_CHAR_BOUND: usize = 9;
+
+/// A set of literals one of which every match of a piece contains.
+type Factor = Option<Vec<Vec<u8>>>;
+
+/// What one piece of a pattern (an atom, a repetition, a group, a whole branch) contributes,
+/// computed while reading: no syntax tree is built.
+#[derive(Debug)]
+struct Piece {
+    factor: Factor,
+    /// An upper bound of the HIR size estimate of the piece.
+    estimate: usize,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A character matched as written: it joins the literal run of its concatenation.
+    Literal(char),
+    /// A zero-width assertion (`^`, `$`, `\b`…): it cannot be repeated here.
+    Assertion,
+    Other,
+}
+
+impl Piece {
+    fn opaque(estimate: usize) -> Self {
+        Self {
+            factor: None,
+            estimate,
+            kind: Kind::Other,
+        }
+    }
+
+    fn assertion() -> Self {
+        Self {
+            factor: None,
+            estimate: 1,
+            kind: Kind::Assertion,
+        }
+    }
+
+    fn literal(c: char, fold: bool) -> Self {
+        if fold && (c.is_alphabetic() || !c.is_ascii()) {
+            Self::opaque(FOLDED_CHAR_BOUND)
+        } else {
+            Self {
+                factor: None,
+                estimate: c.len_utf8(),
+                kind: Kind::Literal(c),
+            }
+        }
+    }
+}
+
+fn score(set: &[Vec<u8>]) -> usize {
+    set.iter().map(Vec::len).min().unwrap_or(0)
+}
+
+/// Keeps the better of two factors (the later one on a tie, as the HIR version does).
+fn consider(best: &mut Factor, set: Vec<Vec<u8>>) {
+    if best.as_ref().is_none_or(|b| score(&set) >= score(b)) {
+        *best = Some(set);
+    }
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Reader<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn peek_at(&self, ahead: usize) -> Option<u8> {
+        self.bytes.get(self.pos + ahead).copied()
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        if self.peek() == Some(c) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The character at the position (which is always on a character boundary), consumed.
+    fn next_char(&mut self) -> Option<char> {
+        let c = self.text.get(self.pos..)?.chars().next()?;
+        self.pos += c.len_utf8();
+        Some(c)
+    }
+
+    fn alternation(&mut self, depth: usize, fold: bool) -> Option<Piece> {
+        let first = self.concat(depth, fold)?;
+        if self.peek() != Some(b'|') {
+            return Some(first);
+        }
+        let mut estimate = 1usize.saturating_add(first.estimate);
+        let mut union: Factor = first.factor;
+        while self.eat(b'|') {
+            let branch = self.concat(depth, fold)?;
+            estimate = estimate.saturating_add(branch.estimate);
+            union = match (union, branch.factor) {
+                (Some(mut all), Some(set)) => {
+                    for lit in set {
+                        if !all.contains(&lit) {
+                            all.push(lit);
+                        }
+                    }
+                    (all.len() <= MAX_FACTOR_LITERALS).then_some(all)
+                }
+                _ => None,
+            };
+        }
+        Some(Piece {
+            factor: union,
+            estimate,
+            kind: Kind::Other,
+        })
+    }
+
+    fn concat(&mut self, depth: usize, fold: bool) -> Option<Piece> {
+        let mut best: Factor = None;
+        let mut run = String::new();
+        let mut estimate = 1usize;
+        while let Some(c) = self.peek() {
+            if c == b'|' || c == b')' {
+                break;
+            }
+            let atom = self.atom(depth, fold)?;
+            let piece = self.repetition(atom, depth)?;
+            estimate = estimate.saturating_add(piece.estimate);
+            if let Kind::Literal(c) = piece.kind {
+                run.push(c);
+                continue;
+            }
+            // Anything else (assertions included) ends the literal run.
+            if !run.is_empty() {
+                consider(&mut best, vec![std::mem::take(&mut run).into_bytes()]);
+            }
+            if let Some(set) = piece.factor {
+                consider(&mut best, set);
+            }
+        }
+        if !run.is_empty() {
+            consider(&mut best, vec![run.into_bytes()]);
+        }
+        Some(Piece {
+            factor: best,
+            estimate,
+            kind: Kind::Other,
+        })
+    }
+
+    fn atom(&mut self, depth: usize, fold: bool) -> Option<Piece> {
+        let c = self.peek()?;
+        if !c.is_ascii() {
+            return Some(Piece::literal(self.next_char()?, fold));
+        }
+        self.pos += 1;
+        match c {
+            b'(' => self.group(depth + 1, fold),
+            b'[' => self.class(depth + 1, fold),
+            b'.' => Some(Piece::opaque(CLASS_BOUND)),
+            b'^' | b'$' => Some(Piece::assertion()),
+            b'\\' => {
+                let e = self.peek()?;
+                self.pos += 1;
+                match e {
+                    b's' | b'S' | b'd' | b'D' | b'w' | b'W' => Some(Piece::opaque(CLASS_BOUND)),
+                    b'b' | b'B' | b'A' | b'z' => Some(Piece::assertion()),
+                    _ => Some(Piece::literal(escaped(e)?, fold)),
+                }
+            }
+            b'*' | b'+' | b'?' | b'{' | b'}' | b']' | b')' | b'|' => None,
+            _ => Some(Piece::literal(char::from(c), fold)),
+        }
+    }
+
+    fn group(&mut self, depth: usize, fold: bool) -> Option<Piece> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let mut fold = fold;
+        if self.eat(b'?') {
+            if self.eat(b'i') {
+                fold = true;
+            }
+            if !self.eat(b':') {
+                return None;
+            }
+        }
+        let mut inner = self.alternation(depth, fold)?;
+        inner.kind = Kind::Other;
+        self.eat(b')').then_some(inner)
+    }
+
+    fn class(&mut self, depth: usize, fold: bool) -> Option<Piece> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let negated = self.eat(b'^');
+        let mut items = 0usize;
+        let mut unicode = false;
+        let mut first = true;
+        loop {
+            let c = self.peek()?;
+            if c == b']' && !first {
+                self.pos += 1;
+                break;
+            }
+            first = false;
+            items += 1;
+            let Some(low) = self.class_item()? else {
+                unicode = true;
+                if self.peek() == Some(b'-') && self.peek_at(1) != Some(b']') {
+                    return None;
+                }
+                continue;
+            };
+            if self.peek() == Some(b'-') && self.peek_at(1).is_some_and(|n| n != b']') {
+                self.pos += 1;
+                let high = self.class_item()??;
+                if high < low {
+                    return None;
+                }
+            }
+        }
+        Some(Piece::opaque(if negated || unicode || fold {
+            CLASS_BOUND
+        } else {
+            1 + items
+        }))
+    }
+
+    /// One class item: `Some(Some(c))` a character, `Some(None)` a class escape such as `\s`,
+    /// `None` outside the subset.
+    fn class_item(&mut self) -> Option<Option<char>> {
+        let c = self.peek()?;
+        if !c.is_ascii() {
+            return Some(Some(self.next_char()?));
+        }
+        self.pos += 1;
+        let next = self.peek();
+        match c {
+            b'[' => None,
+            b'&' if next == Some(b'&') => None,
+            b'~' if next == Some(b'~') => None,
+            b'-' if next == Some(b'-') => None,
+            b'\\' => {
+                let e = next?;
+                self.pos += 1;
+                match e {
+                    b's' | b'S' | b'd' | b'D' | b'w' | b'W' => Some(None),
+                    _ => escaped(e).map(Some),
+                }
+            }
+            _ => Some(Some(char::from(c))),
+        }
+    }
+
+    fn repetition(&mut self, atom: Piece, depth: usize) -> Option<Piece> {
+        let (min, max) = match self.peek() {
+            Some(b'*') => (0, None),
+            Some(b'+') => (1, None),
+            Some(b'?') => (0, Some(1)),
+            Some(b'{') => {
+                self.pos += 1;
+                let min = self.number()?;
+                let max = if self.eat(b',') {
+                    if self.peek() == Some(b'}') {
+                        None
+                    } else {
+                        Some(self.number()?)
+                    }
+                } else {
+                    Some(min)
+                };
+                if self.peek() != Some(b'}') || max.is_some_and(|m| m < min) {
+                    return None;
+                }
+                (min, max)
+            }
+            _ => return Some(atom),
+        };
+        self.pos += 1;
+        if atom.kind == Kind::Assertion || depth + 1 > MAX_DEPTH {
+            return None;
+        }
+        self.eat(b'?');
+        if matches!(self.peek(), Some(b'*' | b'+' | b'?' | b'{')) {
+            return None;
+        }
+        let copies = match max {
+            Some(max) => usize::try_from(max).unwrap_or(usize::MAX),
+            None => usize::try_from(min).unwrap_or(usize::MAX).saturating_add(1),
+        };
+        let factor = if min >= 1 {
+            match atom.kind {
+                Kind::Literal(c) => Some(vec![c.to_string().into_bytes()]),
+                _ => atom.factor,
+            }
+        } else {
+            None
+        };
+        Some(Piece {
+            factor,
+            estimate: atom.estimate.saturating_mul(copies.max(1)),
+            kind: Kind::Other,
+        })
+    }
+
+    fn number(&mut self) -> Option<u32> {
+        let start = self.pos;
+        let mut value: u32 = 0;
+        while let Some(d) = self.peek().filter(u8::is_ascii_digit) {
+            value = value.checked_mul(10)?.checked_add(u32::from(d - b'0'))?;
+            self.pos += 1;
+        }
+        (self.pos > start && value <= MAX_COUNT).then_some(value)
+    }
+}
+
+/// The character an escape stands for, for the escapes the reader knows.
+fn escaped(e: u8) -> Option<char> {
+    match e {
+        b'n' => Some('\n'),
+        b't' => Some('\t'),
+        b'r' => Some('\r'),
+        b'\\' | b'.' | b'+' | b'*' | b'?' | b'(' | b')' | b'|' | b'[' | b']' | b'{' | b'}'
+        | b'^' | b'$' | b'#' | b'&' | b'-' | b'~' | b'/' | b'"' | b'\'' | b':' | b'=' | b'@'
+        | b'%' | b'!' | b',' | b';' | b'`' | b'_' | b' ' => Some(char::from(e)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prefilter::size_estimate;
+    use proptest::prelude::*;
+
+    fn literals(p: &str) -> Option<Vec<String>> {
+        analyze(p).map(|a| {
+            a.literals
+                .into_iter()
+                .map(|l| String::from_utf8(l).unwrap())
+                .collect()
+        })
+    }
+
+    #[test]
+    fn finds_the_longest_required_run() {
+        assert_eq!(
+            literals(r"git reset --hard"),
+            Some(vec!["git reset --hard".into()])
+        );
+        assert_eq!(
+            literals(r"^git(?: -[Cc] [^ ]+)* reset(?: [^ ]+)*? --hard(?: |$)"),
+            Some(vec![" --hard".into()])
+        );
+        assert_eq!(
+            literals(r"(\.env|credentials|secrets)"),
+            Some(vec![".env".into(), "credentials".into(), "secrets".into()])
+        );
+        assert_eq!(
+            literals(r"svc19\s+(?:stop|kill|rm)\s+\S+"),
+            Some(vec!["svc19".into()])
+        );
+    }
+
+    #[test]
+    fn gives_up_outside_the_subset_or_without_a_selective_literal() {
+        for p in [
+            r"(?P<x>abcd)",
+            r"(?x)abcd",
+            r"abcd\x41",
+            r"[[:alpha:]]abcd",
+            r"[a&&b]abcd",
+            r"abcd**",
+            r"^*abcd",
+            r"abcd{2,1}",
+            r"(abcd",
+            r"abcd)",
+            r"[abcd",
+            r"^[^ ]*(?:\$|`)",
+            r"\w+",
+            r"(?i:abcdef)",
+            r"ab",
+        ] {
+            assert_eq!(analyze(p), None, "{p}");
+        }
+    }
+
+    #[test]
+    fn the_governed_style_patterns_are_read() {
+        for p in [
+            r"^git(?: -[Cc] [^ ]+| --(?:git-dir|work-tree|namespace) [^ ]+| -[^ ]+)* push(?: [^ ]+)*? --no-verify",
+            r"^shred (?:[^ ]+ )*?(?:/+[^/ ]*|~[^/ ]*|\$HOME|\$\{HOME\})/*\*?",
+            r"^git (?:[^ ]+ )*?-c ?(?i:core\.hookspath)=",
+            r"(?:^|/)secret22\.(?:json|ya?ml)$",
+            r"tool24\s+(?:--force|-f)\b",
+        ] {
+            assert!(analyze(p).is_some(), "{p}");
+        }
+    }
+
+    fn atom() -> impl Strategy<Value = String> {
+        prop_oneof![
+            30 => "[a-z]{1,6}".prop_map(String::from),
+            6 => Just(" ".to_owned()),
+            6 => Just(r"\s+".to_owned()),
+            6 => Just(r"\S".to_owned()),
+            6 => Just(r"\.".to_owned()),
+            6 => Just(r"\$".to_owned()),
+            6 => Just(r"\b".to_owned()),
+            6 => Just(".".to_owned()),
+            6 => Just("^".to_owned()),
+            6 => Just("$".to_owned()),
+            6 => Just("[^ ]".to_owned()),
+            6 => Just("[a-zA-Z0-9_-]".to_owned()),
+            6 => Just("[]a]".to_owned()),
+            6 => Just("é".to_owned()),
+            1 => Just("{".to_owned()),
+            1 => Just("]".to_owned()),
+            1 => Just("[z-a]".to_owned()),
+            1 => Just("[".to_owned()),
+            1 => Just(")".to_owned()),
+        ]
+    }
+
+    fn pattern() -> impl Strategy<Value = String> {
+        let leaf = prop::collection::vec(atom(), 1..4).prop_map(|v| v.concat());
+        leaf.prop_recursive(4, 32, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 1..4).prop_map(|v| v.concat()),
+                prop::collection::vec(inner.clone(), 2..4)
+                    .prop_map(|v| format!("(?:{})", v.join("|"))),
+                inner.clone().prop_map(|s| format!("({s})")),
+                inner.clone().prop_map(|s| format!("(?i:{s})")),
+                (
+                    inner.clone(),
+                    prop_oneof![
+                        Just("*"),
+                        Just("+"),
+                        Just("?"),
+                        Just("*?"),
+                        Just("{2}"),
+                        Just("{1,3}"),
+                        Just("{2,}"),
+                        Just("**")
+                    ]
+                )
+                    .prop_map(|(s, q)| format!("(?:{s}){q}")),
+            ]
+        })
+    }
+
+    #[test]
+    fn the_generator_exercises_both_paths() {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::TestRunner;
+        let mut runner = TestRunner::deterministic();
+        let accepted = (0..1000)
+            .filter(|_| analyze(&pattern().new_tree(&mut runner).unwrap().current()).is_some())
+            .count();
+        assert!(
+            (100..900).contains(&accepted),
+            "{accepted} of 1000 accepted"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// What the reader accepts, regex-syntax accepts; its size bound is never below
+        /// regex-syntax's estimate; and every match of the pattern (drawn at random from its
+        /// HIR) contains one of the reader's literals.
+        #[test]
+        fn accepted_patterns_are_valid_bounded_and_their_literals_required(
+            p in pattern(),
+            seeds in prop::collection::vec(any::<u64>(), 8),
+        ) {
+            if let Some(a) = analyze(&p) {
+                let parsed = regex_syntax::Parser::new().parse(&p);
+                prop_assert!(parsed.is_ok(), "{p}: {parsed:?}");
+                let hir = parsed.unwrap();
+                prop_assert!(a.estimate >= size_estimate(&hir), "{p}");
+                let re = regex::bytes::Regex::new(&p).unwrap();
+                for seed in seeds {
+                    let mut rng = seed | 1;
+                    let mut sample = Vec::new();
+                    generate(&hir, &mut rng, &mut sample);
+                    if re.is_match(&sample) {
+                        prop_assert!(
+                            a.literals.iter().any(|l| sample.windows(l.len()).any(|w| w == l.as_slice())),
+                            "{p} matched {:?} without any of {:?}",
+                            String::from_utf8_lossy(&sample), a.literals
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn next(rng: &mut u64) -> u64 {
+        *rng ^= *rng << 13;
+        *rng ^= *rng >> 7;
+        *rng ^= *rng << 17;
+        *rng
+    }
+
+    /// Appends a string the HIR (mostly) matches: assertions are ignored, so the caller
+    /// checks the sample really matches.
+    fn generate(hir: &regex_syntax::hir::Hir, rng: &mut u64, out: &mut Vec<u8>) {
+        use regex_syntax::hir::{Class, HirKind};
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => {}
+            HirKind::Literal(lit) => out.extend_from_slice(&lit.0),
+            HirKind::Class(Class::Unicode(c)) => {
+                let ranges = c.ranges();
+                if ranges.is_empty() {
+                    return;
+                }
+                let r = ranges[(next(rng) % ranges.len() as u64) as usize];
+                let span = u64::from(r.end()) - u64::from(r.start()) + 1;
+                // Mostly ASCII-sized steps, so samples stay readable and literal-rich.
+                let offset = (next(rng) % span.min(128)) as u32;
+                let ch = char::from_u32(u32::from(r.start()) + offset).unwrap_or(r.start());
+                out.extend_from_slice(ch.to_string().as_bytes());
+            }
+            HirKind::Class(Class::Bytes(c)) => {
+                if let Some(r) = c.ranges().first() {
+                    out.push(r.start());
+                }
+            }
+            HirKind::Repetition(rep) => {
+                let max = rep.max.unwrap_or(rep.min + 3).min(rep.min + 3);
+                let count = rep.min + (next(rng) % u64::from(max - rep.min + 1)) as u32;
+                for _ in 0..count {
+                    generate(&rep.sub, rng, out);
+                }
+            }
+            HirKind::Capture(cap) => generate(&cap.sub, rng, out),
+            HirKind::Concat(subs) => subs.iter().for_each(|s| generate(s, rng, out)),
+            HirKind::Alternation(subs) => {
+                generate(&subs[(next(rng) % subs.len() as u64) as usize], rng, out);
+            }
+        }
+    }
+}
