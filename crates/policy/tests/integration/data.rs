@@ -115,3 +115,59 @@ fn many_problems_are_reported_in_one_run() {
     sorted.sort_unstable();
     assert_eq!(lines, sorted, "diagnostics are in file order");
 }
+
+/// The hook's fast load (no schema pass, no regex parsing, no positions recorded until a
+/// diagnostic needs them) reads every valid case into the same policy with the same
+/// warnings, at the same lines, as the full load; and it still refuses every invalid case
+/// whose problem is not one only the skipped passes find.
+#[test]
+fn the_fast_load_agrees_with_the_full_load() {
+    use metalayer_policy::{LoadOptions, load_str_with};
+    for (_, name, text) in cases("valid") {
+        let full = load_str(&text, &name).unwrap();
+        let fast = load_str_with(&text, &name, LoadOptions::fast()).unwrap();
+        assert_eq!(fast.policy, full.policy, "{name}");
+        let lines = |l: &metalayer_policy::Loaded| {
+            l.warnings
+                .iter()
+                .map(|d| (d.line, d.column, d.message.clone()))
+                .collect::<Vec<_>>()
+        };
+        // The full load may add schema and regex findings; everything the fast load says,
+        // it says at the same place.
+        for warning in lines(&fast) {
+            assert!(lines(&full).contains(&warning), "{name}: {warning:?}");
+        }
+    }
+    let mut refused = 0;
+    for (stem, name, text) in cases("invalid") {
+        let full = load_str(&text, &name).unwrap_err();
+        if let Err(fast) = load_str_with(&text, &name, LoadOptions::fast()) {
+            refused += 1;
+            let (Some(fast), Some(full)) = (fast.report(), full.report()) else {
+                continue;
+            };
+            // A type error the skipped schema pass would have placed surfaces in
+            // deserialisation, without a place: callers load again in full to explain it.
+            for d in fast
+                .diagnostics()
+                .iter()
+                .filter(|d| d.code != "policy::model")
+            {
+                assert!(
+                    full.diagnostics()
+                        .iter()
+                        .any(|f| (f.line, f.column, &f.message) == (d.line, d.column, &d.message)),
+                    "{stem}: fast says {:?} at {}:{}",
+                    d.message,
+                    d.line,
+                    d.column
+                );
+            }
+        }
+    }
+    assert!(
+        refused >= 8,
+        "only {refused} invalid cases refused by the fast load"
+    );
+}
