@@ -9,6 +9,7 @@
 //! policy.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use memchr::memmem;
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -148,7 +149,7 @@ pub(crate) fn size_estimate(hir: &Hir) -> usize {
 /// Literal → patterns index over one channel's patterns.
 #[derive(Debug, Clone)]
 pub(crate) struct Prefilter {
-    automaton: Option<AhoCorasick>,
+    automaton: Automaton,
     /// For each literal of the automaton, the patterns that require it.
     owners: Vec<Vec<u32>>,
     /// Patterns that are candidates for every input.
@@ -159,6 +160,14 @@ impl Prefilter {
     /// Builds the prefilter from each pattern's literal set (`None`: always a candidate).
     pub(crate) fn new(
         literal_sets: &[Option<Vec<Vec<u8>>>],
+    ) -> Result<Self, aho_corasick::BuildError> {
+        Self::with_finder_limit(literal_sets, FINDER_LITERALS)
+    }
+
+    /// As [`Prefilter::new`], searching literals one by one up to `finder_limit` of them.
+    fn with_finder_limit(
+        literal_sets: &[Option<Vec<Vec<u8>>>],
+        finder_limit: usize,
     ) -> Result<Self, aho_corasick::BuildError> {
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<u32>> = Vec::new();
@@ -185,9 +194,18 @@ impl Prefilter {
             }
         }
         let automaton = if literals.is_empty() {
-            None
+            Automaton::Nothing
+        } else if literals.len() <= finder_limit {
+            // Building an Aho-Corasick automaton costs more than the hook's whole decision
+            // for a few literals; one substring search per literal is then cheaper.
+            Automaton::Finders(
+                literals
+                    .iter()
+                    .map(|l| memmem::Finder::new(l).into_owned())
+                    .collect(),
+            )
         } else {
-            Some(
+            Automaton::AhoCorasick(
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::Standard)
                     // A contiguous NFA builds several times faster than a DFA and searches
@@ -207,11 +225,25 @@ impl Prefilter {
     /// Marks in `candidates` (a bit set over the channel's patterns) every pattern whose
     /// literals occur in `haystack`.
     pub(crate) fn mark(&self, haystack: &str, candidates: &mut BitSet) {
-        let Some(ac) = &self.automaton else { return };
-        for m in ac.find_overlapping_iter(haystack) {
-            if let Some(list) = self.owners.get(m.pattern().as_usize()) {
+        let mut hit = |literal: usize| {
+            if let Some(list) = self.owners.get(literal) {
                 for &p in list {
                     candidates.insert(p);
+                }
+            }
+        };
+        match &self.automaton {
+            Automaton::Nothing => {}
+            Automaton::Finders(finders) => {
+                for (literal, finder) in finders.iter().enumerate() {
+                    if finder.find(haystack.as_bytes()).is_some() {
+                        hit(literal);
+                    }
+                }
+            }
+            Automaton::AhoCorasick(ac) => {
+                for m in ac.find_overlapping_iter(haystack) {
+                    hit(m.pattern().as_usize());
                 }
             }
         }
@@ -221,6 +253,20 @@ impl Prefilter {
     pub(crate) fn always(&self) -> &[u32] {
         &self.always
     }
+}
+
+/// The most literals searched one by one; more get an Aho-Corasick automaton.
+const FINDER_LITERALS: usize = 48;
+
+/// How a prefilter finds its literals in an input.
+#[derive(Debug, Clone)]
+enum Automaton {
+    /// No literals: only the always-candidates run.
+    Nothing,
+    /// One substring searcher per literal.
+    Finders(Vec<memmem::Finder<'static>>),
+    /// One automaton over all literals.
+    AhoCorasick(AhoCorasick),
 }
 
 /// A small fixed-size bit set.
@@ -315,6 +361,39 @@ mod tests {
         pf.mark("sudo git status", &mut c);
         assert_eq!(c.iter().collect::<Vec<_>>(), [0]);
         assert_eq!(pf.always(), [2]);
+    }
+
+    proptest::proptest! {
+        /// Searching literals one by one and with Aho-Corasick mark the same patterns.
+        #[test]
+        fn finders_and_automaton_agree(
+            sets in proptest::collection::vec(
+                proptest::option::weighted(0.8, proptest::collection::vec("[a-c ]{1,3}", 1..4)),
+                1..12,
+            ),
+            haystack in "[a-d ]{0,24}",
+        ) {
+            let sets: Vec<Option<Vec<Vec<u8>>>> = sets
+                .into_iter()
+                .map(|s| s.map(|lits| lits.into_iter().map(String::into_bytes).collect()))
+                .collect();
+            let marks = |limit| {
+                let p = Prefilter::with_finder_limit(&sets, limit).unwrap();
+                let mut c = BitSet::new(sets.len());
+                p.mark(&haystack, &mut c);
+                c.iter().collect::<Vec<_>>()
+            };
+            let naive: Vec<u32> = sets
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.as_ref().is_some_and(|lits| {
+                    lits.iter().any(|l| haystack.as_bytes().windows(l.len()).any(|w| w == l.as_slice()))
+                }))
+                .map(|(i, _)| i as u32)
+                .collect();
+            proptest::prop_assert_eq!(marks(0), naive.clone());
+            proptest::prop_assert_eq!(marks(usize::MAX), naive);
+        }
     }
 
     #[test]
