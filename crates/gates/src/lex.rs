@@ -355,8 +355,17 @@ impl Lexer<'_> {
                 b'$' => self.dollar(&mut buf, &mut word, false),
                 b'`' => self.backtick(&mut buf, &mut word),
                 _ => {
-                    buf.push(b);
-                    self.pos += 1;
+                    // A run of plain bytes (most of most words) is copied in one go.
+                    let rest = self.src.get(self.pos..).unwrap_or_default();
+                    let run = rest
+                        .iter()
+                        .position(|&c| {
+                            is_meta(c) || matches!(c, b'\\' | b'\'' | b'"' | b'$' | b'`')
+                        })
+                        .unwrap_or(rest.len())
+                        .max(1);
+                    buf.extend_from_slice(rest.get(..run).unwrap_or_default());
+                    self.pos += run;
                 }
             }
         }
