@@ -161,17 +161,17 @@ impl Prefilter {
     pub(crate) fn new(
         literal_sets: &[Option<Vec<Vec<u8>>>],
     ) -> Result<Self, aho_corasick::BuildError> {
-        Self::with_finder_limit(literal_sets, FINDER_LITERALS)
+        Self::with_strategy(literal_sets, Strategy::Auto)
     }
 
-    /// As [`Prefilter::new`], searching literals one by one up to `finder_limit` of them.
-    fn with_finder_limit(
+    /// As [`Prefilter::new`], with the search strategy chosen (tests compare them).
+    fn with_strategy(
         literal_sets: &[Option<Vec<Vec<u8>>>],
-        finder_limit: usize,
+        strategy: Strategy,
     ) -> Result<Self, aho_corasick::BuildError> {
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<u32>> = Vec::new();
-        let mut index: std::collections::HashMap<Vec<u8>, usize> = std::collections::HashMap::new();
+        let mut index: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
         let mut always = Vec::new();
         for (pattern, set) in literal_sets.iter().enumerate() {
             let pattern = u32::try_from(pattern).unwrap_or(u32::MAX);
@@ -179,7 +179,7 @@ impl Prefilter {
                 None => always.push(pattern),
                 Some(lits) => {
                     for lit in lits {
-                        let slot = *index.entry(lit.clone()).or_insert_with(|| {
+                        let slot = *index.entry(lit.as_slice()).or_insert_with(|| {
                             literals.push(lit.clone());
                             owners.push(Vec::new());
                             literals.len() - 1
@@ -193,27 +193,39 @@ impl Prefilter {
                 }
             }
         }
+        let shortest = literals.iter().map(Vec::len).min().unwrap_or(0);
+        let strategy = match strategy {
+            Strategy::Auto if literals.len() <= FINDER_LITERALS => Strategy::Finders,
+            Strategy::Auto if shortest >= 2 => Strategy::Buckets,
+            Strategy::Auto => Strategy::AhoCorasick,
+            Strategy::Buckets if shortest < 2 => Strategy::AhoCorasick,
+            chosen => chosen,
+        };
         let automaton = if literals.is_empty() {
             Automaton::Nothing
-        } else if literals.len() <= finder_limit {
-            // Building an Aho-Corasick automaton costs more than the hook's whole decision
-            // for a few literals; one substring search per literal is then cheaper.
-            Automaton::Finders(
-                literals
-                    .iter()
-                    .map(|l| memmem::Finder::new(l).into_owned())
-                    .collect(),
-            )
         } else {
-            Automaton::AhoCorasick(
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::Standard)
-                    // A contiguous NFA builds several times faster than a DFA and searches
-                    // the short inputs of tool calls about as fast: the hook builds the
-                    // prefilter once per process.
-                    .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .build(&literals)?,
-            )
+            match strategy {
+                // Building an Aho-Corasick automaton costs more than the hook's whole
+                // decision for a few literals; one substring search per literal is cheaper.
+                Strategy::Finders | Strategy::Auto => Automaton::Finders(
+                    literals
+                        .iter()
+                        .map(|l| memmem::Finder::new(l).into_owned())
+                        .collect(),
+                ),
+                // For many literals, an automaton still costs ~3,000 instructions per
+                // literal to build, once per hook process; buckets by the first two bytes
+                // cost one push each and search a tool call's few hundred bytes as fast.
+                Strategy::Buckets => Automaton::Buckets(Buckets::new(literals)),
+                Strategy::AhoCorasick => Automaton::AhoCorasick(
+                    AhoCorasickBuilder::new()
+                        .match_kind(MatchKind::Standard)
+                        // A contiguous NFA builds several times faster than a DFA and
+                        // searches the short inputs of tool calls about as fast.
+                        .kind(Some(AhoCorasickKind::ContiguousNFA))
+                        .build(&literals)?,
+                ),
+            }
         };
         Ok(Self {
             automaton,
@@ -246,6 +258,7 @@ impl Prefilter {
                     hit(m.pattern().as_usize());
                 }
             }
+            Automaton::Buckets(buckets) => buckets.find_each(haystack.as_bytes(), hit),
         }
     }
 
@@ -255,8 +268,66 @@ impl Prefilter {
     }
 }
 
-/// The most literals searched one by one; more get an Aho-Corasick automaton.
+/// The most literals searched one by one; more go into buckets (or an automaton).
 const FINDER_LITERALS: usize = 48;
+
+/// How a prefilter searches its literals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Strategy {
+    /// By the number and length of the literals.
+    Auto,
+    Finders,
+    Buckets,
+    AhoCorasick,
+}
+
+/// Literals (each at least two bytes) grouped by a hash of their first two bytes: at each
+/// position of the input, only the literals of that position's bucket are compared.
+#[derive(Debug, Clone)]
+struct Buckets {
+    literals: Vec<Vec<u8>>,
+    /// Literal indices per bucket, `BUCKETS` of them.
+    buckets: Vec<Vec<u32>>,
+}
+
+/// The number of buckets (a power of two).
+const BUCKETS: usize = 4096;
+
+fn bucket_of(first: u8, second: u8) -> usize {
+    (usize::from(first).wrapping_mul(31) ^ usize::from(second).wrapping_mul(131)) & (BUCKETS - 1)
+}
+
+impl Buckets {
+    fn new(literals: Vec<Vec<u8>>) -> Self {
+        let mut buckets = vec![Vec::new(); BUCKETS];
+        for (i, lit) in literals.iter().enumerate() {
+            if let ([first, second, ..], Some(bucket)) = (lit.as_slice(), u32::try_from(i).ok())
+                && let Some(list) = buckets.get_mut(bucket_of(*first, *second))
+            {
+                list.push(bucket);
+            }
+        }
+        Self { literals, buckets }
+    }
+
+    /// Calls `hit` with the index of every literal that occurs in `haystack` (once per
+    /// occurrence).
+    fn find_each(&self, haystack: &[u8], mut hit: impl FnMut(usize)) {
+        for (at, pair) in haystack.windows(2).enumerate() {
+            let [first, second] = pair else { continue };
+            let Some(list) = self.buckets.get(bucket_of(*first, *second)) else {
+                continue;
+            };
+            let rest = haystack.get(at..).unwrap_or_default();
+            for &i in list {
+                let i = i as usize;
+                if self.literals.get(i).is_some_and(|l| rest.starts_with(l)) {
+                    hit(i);
+                }
+            }
+        }
+    }
+}
 
 /// How a prefilter finds its literals in an input.
 #[derive(Debug, Clone)]
@@ -267,6 +338,8 @@ enum Automaton {
     Finders(Vec<memmem::Finder<'static>>),
     /// One automaton over all literals.
     AhoCorasick(AhoCorasick),
+    /// Many literals, each at least two bytes, bucketed by their first two.
+    Buckets(Buckets),
 }
 
 /// A small fixed-size bit set.
@@ -363,36 +436,65 @@ mod tests {
         assert_eq!(pf.always(), [2]);
     }
 
+    /// Every search strategy marks the patterns a naive scan finds.
+    fn strategies_agree(sets: Vec<Option<Vec<String>>>, haystack: &str) {
+        let sets: Vec<Option<Vec<Vec<u8>>>> = sets
+            .into_iter()
+            .map(|s| s.map(|lits| lits.into_iter().map(String::into_bytes).collect()))
+            .collect();
+        let marks = |strategy| {
+            let p = Prefilter::with_strategy(&sets, strategy).unwrap();
+            let mut c = BitSet::new(sets.len());
+            p.mark(haystack, &mut c);
+            c.iter().collect::<Vec<_>>()
+        };
+        let naive: Vec<u32> = sets
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                s.as_ref().is_some_and(|lits| {
+                    lits.iter().any(|l| {
+                        haystack
+                            .as_bytes()
+                            .windows(l.len())
+                            .any(|w| w == l.as_slice())
+                    })
+                })
+            })
+            .map(|(i, _)| i as u32)
+            .collect();
+        for strategy in [
+            Strategy::Auto,
+            Strategy::Finders,
+            Strategy::Buckets,
+            Strategy::AhoCorasick,
+        ] {
+            assert_eq!(marks(strategy), naive, "{strategy:?} on {haystack:?}");
+        }
+    }
+
     proptest::proptest! {
-        /// Searching literals one by one and with Aho-Corasick mark the same patterns.
         #[test]
-        fn finders_and_automaton_agree(
+        fn search_strategies_agree_with_a_naive_scan(
             sets in proptest::collection::vec(
                 proptest::option::weighted(0.8, proptest::collection::vec("[a-c ]{1,3}", 1..4)),
                 1..12,
             ),
             haystack in "[a-d ]{0,24}",
         ) {
-            let sets: Vec<Option<Vec<Vec<u8>>>> = sets
-                .into_iter()
-                .map(|s| s.map(|lits| lits.into_iter().map(String::into_bytes).collect()))
-                .collect();
-            let marks = |limit| {
-                let p = Prefilter::with_finder_limit(&sets, limit).unwrap();
-                let mut c = BitSet::new(sets.len());
-                p.mark(&haystack, &mut c);
-                c.iter().collect::<Vec<_>>()
-            };
-            let naive: Vec<u32> = sets
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.as_ref().is_some_and(|lits| {
-                    lits.iter().any(|l| haystack.as_bytes().windows(l.len()).any(|w| w == l.as_slice()))
-                }))
-                .map(|(i, _)| i as u32)
-                .collect();
-            proptest::prop_assert_eq!(marks(0), naive.clone());
-            proptest::prop_assert_eq!(marks(usize::MAX), naive);
+            strategies_agree(sets, &haystack);
+        }
+
+        /// Literals of two bytes or more: the buckets are really used.
+        #[test]
+        fn bucketed_search_agrees_with_a_naive_scan(
+            sets in proptest::collection::vec(
+                proptest::option::weighted(0.8, proptest::collection::vec("[a-c é]{2,4}", 1..4)),
+                1..40,
+            ),
+            haystack in "[a-dé ]{0,40}",
+        ) {
+            strategies_agree(sets, &haystack);
         }
     }
 

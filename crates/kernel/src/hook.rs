@@ -20,6 +20,9 @@ pub struct HookEnv {
     pub project_dir: Option<PathBuf>,
     /// The hook process's working directory.
     pub cwd: PathBuf,
+    /// The process exits right after the hook: the compiled policy is not freed (for a large
+    /// policy, freeing it costs more than a decision).
+    pub exits_after: bool,
 }
 
 impl HookEnv {
@@ -30,13 +33,30 @@ impl HookEnv {
             .filter(|v| !v.is_empty())
             .map(PathBuf::from);
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-        Self { project_dir, cwd }
+        Self {
+            project_dir,
+            cwd,
+            exits_after: false,
+        }
     }
 
     /// A context with an explicit project folder and working directory.
     #[must_use]
     pub fn new(project_dir: Option<PathBuf>, cwd: PathBuf) -> Self {
-        Self { project_dir, cwd }
+        Self {
+            project_dir,
+            cwd,
+            exits_after: false,
+        }
+    }
+
+    /// Says the process exits right after the hook, as the `metalayer` binary does: the
+    /// compiled policy is then left to the operating system to reclaim instead of being freed
+    /// piece by piece.
+    #[must_use]
+    pub fn exiting_after(mut self) -> Self {
+        self.exits_after = true;
+        self
     }
 
     /// Where to look for the repository: the project folder, else the event's `cwd`, else the
@@ -210,7 +230,11 @@ pub fn pre_tool_use_as(input: &[u8], env: &HookEnv, harness: Option<Harness>) ->
         Ok(kernel) => kernel,
         Err(e) => return fail(harness, &e, OnError::Deny),
     };
-    decide_event_as(&kernel, &event, harness)
+    let outcome = decide_event_as(&kernel, &event, harness);
+    if env.exits_after {
+        std::mem::forget(kernel);
+    }
+    outcome
 }
 
 /// Decides an already parsed event with a kernel, in Claude Code's protocol.

@@ -112,7 +112,7 @@ struct Checker<'s, 'a> {
     patterns: bool,
 }
 
-impl Checker<'_, '_> {
+impl<'s> Checker<'s, '_> {
     fn at(
         &self,
         severity: DiagnosticSeverity,
@@ -309,8 +309,10 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn gates(&mut self, gates: &Map<String, Value>) {
-        let mut seen: HashMap<String, String> = HashMap::new();
+    fn gates(&mut self, gates: &'s Map<String, Value>) {
+        // Gate id -> where it was first defined (list pointer, index), made into a pointer
+        // only when a duplicate needs it.
+        let mut seen: HashMap<&'s str, (&'s str, usize)> = HashMap::new();
         for (list, value) in gates {
             let lp = format!("/gates/{}", escape_token(list));
             let enforced = GATE_LISTS.contains(&list.as_str());
@@ -358,10 +360,11 @@ impl Checker<'_, '_> {
                 };
                 let gp = format!("{lp}/{i}");
                 self.unknown_keys(gate, &gp, GATE_KEYS, &[], "a gate");
-                let id = gate.get("id").and_then(Value::as_str).map(str::to_owned);
-                if let Some(id) = &id {
-                    let idp = format!("{gp}/id");
-                    if let Some(first) = seen.get(id).cloned() {
+                let id = gate.get("id").and_then(Value::as_str);
+                if let Some(id) = id {
+                    if let Some((first_list, first_index)) = seen.get(id) {
+                        let idp = format!("{gp}/id");
+                        let first = format!("/gates/{}/{first_index}/id", escape_token(first_list));
                         let (fspan, fl, fc) = self.span_of(&first);
                         let mut d = self.error(
                             "policy::duplicate-id",
@@ -369,7 +372,7 @@ impl Checker<'_, '_> {
                             &idp,
                         );
                         d.label = Some("defined again here".to_owned());
-                        d.gate = Some(GateId::new(id.clone()));
+                        d.gate = Some(GateId::new(id));
                         d.help = Some(
                             "gate ids must be unique across all gate lists: rename one of them"
                                 .to_owned(),
@@ -377,11 +380,11 @@ impl Checker<'_, '_> {
                         d = d.with_secondary(fspan, fl, fc, "first defined here");
                         self.out.push(d);
                     } else {
-                        seen.insert(id.clone(), idp);
+                        seen.insert(id, (list, i));
                     }
                 }
                 if enforced {
-                    self.gate(gate, &gp, list, id.as_deref());
+                    self.gate(gate, &gp, list, id);
                 }
             }
         }

@@ -80,7 +80,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
 }
 
 fn handle(args: &Args) -> HookOutcome {
-    let env = HookEnv::from_process();
+    let env = HookEnv::from_process().exiting_after();
     let input = match read_stdin() {
         Ok(input) => input,
         Err(e) => {
