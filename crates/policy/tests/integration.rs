@@ -10,6 +10,7 @@ mod integration {
     mod api;
     mod data;
     mod dialects;
+    mod fast_reader;
     mod hostile;
     mod roundtrip;
     mod schema_file;
