@@ -101,26 +101,33 @@ pub(crate) struct Tree {
 pub(crate) struct Positions<'a> {
     source: &'a str,
     ascii: bool,
-    line_starts: Vec<usize>,
+    /// Where each line starts, computed on first use (a fast load without diagnostics
+    /// never needs it).
+    line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> Positions<'a> {
     /// Indexes the source.
     pub(crate) fn new(source: &'a str) -> Self {
-        let ascii = source.is_ascii();
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            source
-                .bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
         Self {
             source,
-            ascii,
-            line_starts,
+            ascii: source.is_ascii(),
+            line_starts: std::cell::OnceCell::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(
+                self.source
+                    .bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            );
+            starts
+        })
     }
 
     /// The byte offset of a parser marker.
@@ -129,7 +136,7 @@ impl<'a> Positions<'a> {
             return m.index().min(self.source.len());
         }
         let start = self
-            .line_starts
+            .line_starts()
             .get(m.line().saturating_sub(1))
             .copied()
             .unwrap_or(self.source.len());
@@ -144,9 +151,9 @@ impl<'a> Positions<'a> {
     /// 1-based line and column (in characters) of a byte offset.
     pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.source.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let line = self.line_starts().partition_point(|&s| s <= offset);
         let start = self
-            .line_starts
+            .line_starts()
             .get(line.saturating_sub(1))
             .copied()
             .unwrap_or(0);
