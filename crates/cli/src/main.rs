@@ -76,6 +76,11 @@ enum Command {
     /// It never overwrites a file of yours: files it generates say so on their first line, and
     /// only those are rewritten, with --force. A second run changes nothing.
     ///
+    /// The policy's hooks_wired setpoint (S12) wants the hooks the harness can wire: Claude
+    /// Code gets shell and file gates plus session capture; Codex, Gemini and Copilot shell and
+    /// file gates; Cursor the shell gate only (plus the git hook with autonomous). An existing
+    /// policy is kept; init says so when its S12 no longer matches the hooks wired.
+    ///
     /// Profiles:
     ///   baseline    gates only (PreToolUse); no regression gate, no session capture
     ///   governed    gates, regression gate on git commit, Stop-hook session capture, setpoints

@@ -48,13 +48,13 @@ enum ProfileArg {
 enum HarnessArg {
     /// Claude Code: `.claude/settings.json` (PreToolUse gate, Stop capture).
     Claude,
-    /// OpenAI Codex CLI: `.codex/hooks.json` (PreToolUse gate for Bash).
+    /// OpenAI Codex CLI: `.codex/hooks.json` (PreToolUse gate for Bash and apply_patch).
     Codex,
-    /// Gemini CLI: `.gemini/settings.json` (BeforeTool gate).
+    /// Gemini CLI: `.gemini/settings.json` (BeforeTool gate for shell and file tools).
     Gemini,
-    /// Cursor: `.cursor/hooks.json` (beforeShellExecution gate).
+    /// Cursor: `.cursor/hooks.json` (beforeShellExecution gate; shell commands only).
     Cursor,
-    /// GitHub Copilot: `.github/hooks/metalayer.json` (preToolUse gate).
+    /// GitHub Copilot: `.github/hooks/metalayer.json` (preToolUse gate for every tool).
     Copilot,
 }
 
@@ -113,6 +113,9 @@ fn human(plan: &Plan, dry_run: bool) -> String {
             a.note()
         ));
     }
+    for note in plan.notes() {
+        out.push_str(&format!("\nnote: {note}\n"));
+    }
     if plan.is_noop() {
         out.push_str(&format!(
             "\nnothing to do: already initialised (profile {})\n",
@@ -151,6 +154,7 @@ fn to_json(plan: &Plan, dry_run: bool) -> serde_json::Value {
         "changed": !dry_run && !plan.is_noop(),
         "nothing_to_do": plan.is_noop(),
         "actions": actions,
+        "notes": plan.notes(),
         "next_steps": plan.next_steps(),
     })
 }

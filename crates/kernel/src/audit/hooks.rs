@@ -114,8 +114,14 @@ pub(crate) fn kinds_in(harness: Harness, settings: &Value) -> BTreeSet<HookKind>
         }
     };
     let stop_events: &[&str] = match harness {
-        Harness::Claude | Harness::Codex => {
+        Harness::Claude => {
             gate("PreToolUse", &["Bash"], &["Write", "Edit"]);
+            &["Stop"]
+        }
+        Harness::Codex => {
+            // Codex's file edits are `apply_patch` calls; its matcher aliases `Edit` and
+            // `Write` select them too.
+            gate("PreToolUse", &["Bash"], &["apply_patch", "Edit", "Write"]);
             &["Stop"]
         }
         Harness::Gemini => {
@@ -273,6 +279,30 @@ mod tests {
         let kinds = kinds_in(Harness::Codex, &settings);
         assert_eq!(
             kinds.into_iter().collect::<Vec<_>>(),
+            vec![HookKind::ShellGate]
+        );
+    }
+
+    #[test]
+    fn codex_apply_patch_and_its_aliases_are_a_file_gate() {
+        for matcher in ["Bash|apply_patch", "Bash|Edit", "Bash, Write"] {
+            let settings = json!({"hooks": {"PreToolUse": [{"matcher": matcher, "hooks": [
+                {"type": "command", "command": "metalayer hook pre-tool-use --harness codex"}]}]}});
+            assert_eq!(
+                kinds_in(Harness::Codex, &settings)
+                    .into_iter()
+                    .collect::<Vec<_>>(),
+                vec![HookKind::ShellGate, HookKind::FileGate],
+                "{matcher}"
+            );
+        }
+        // `apply_patch` is Codex's: Claude Code has no such tool.
+        let claude = json!({"hooks": {"PreToolUse": [{"matcher": "Bash|apply_patch", "hooks": [
+            {"type": "command", "command": "metalayer hook pre-tool-use"}]}]}});
+        assert_eq!(
+            kinds_in(Harness::Claude, &claude)
+                .into_iter()
+                .collect::<Vec<_>>(),
             vec![HookKind::ShellGate]
         );
     }

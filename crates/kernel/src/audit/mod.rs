@@ -2,7 +2,7 @@
 //! schemas, hooks, regression gate, bridge, ledger, and every setpoint of the policy measured.
 
 mod command;
-mod hooks;
+pub(crate) mod hooks;
 mod measure;
 mod render;
 mod report;

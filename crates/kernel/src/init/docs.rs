@@ -8,7 +8,7 @@ use metalayer_policy::{Measurement, Policy, Setpoint, Target};
 use super::marker::html_comment;
 use super::profile::Profile;
 use crate::harness::Harness;
-use crate::layout::{AGENTS_DOC, METALAYER_DOC, POLICY_FILE, REGRESSION_MAP_FILE};
+use crate::layout::{AGENTS_DOC, HookKind, METALAYER_DOC, POLICY_FILE, REGRESSION_MAP_FILE};
 
 /// Escapes a table cell.
 fn cell(text: &str) -> String {
@@ -48,43 +48,58 @@ fn severity(s: &Setpoint) -> &'static str {
     }
 }
 
-/// What the harness's settings wire, in words.
+/// What the harness's settings wire, in words, from [`Profile::hook_kinds`].
 fn hooks_words(profile: Profile, harness: Harness) -> String {
     let settings = crate::layout::settings_path(harness);
+    let kinds = profile.hook_kinds(harness);
     let mut out = match harness {
         Harness::Claude => format!(
             "- `{settings}`: a PreToolUse hook (`metalayer hook pre-tool-use`) for Bash and the file tools (Write, Edit, MultiEdit, NotebookEdit)"
         ),
         Harness::Codex => format!(
-            "- `{settings}`: a PreToolUse hook (`metalayer hook pre-tool-use --harness codex`) for Bash"
+            "- `{settings}`: a PreToolUse hook (`metalayer hook pre-tool-use --harness codex`) for Bash and apply_patch (every file edit)"
         ),
         Harness::Gemini => format!(
             "- `{settings}`: a BeforeTool hook (`metalayer hook pre-tool-use --harness gemini`) for run_shell_command, write_file and replace"
         ),
         Harness::Cursor => format!(
-            "- `{settings}`: a beforeShellExecution hook (`metalayer hook pre-tool-use --harness cursor`)"
+            "- `{settings}`: a beforeShellExecution hook (`metalayer hook pre-tool-use --harness cursor`) for shell commands"
         ),
         Harness::Copilot => format!(
-            "- `{settings}`: a preToolUse hook (`metalayer hook pre-tool-use --harness copilot`)"
+            "- `{settings}`: a preToolUse hook (`metalayer hook pre-tool-use --harness copilot`) for every tool"
         ),
     };
-    if profile.session_capture() {
-        if harness == Harness::Claude {
-            out.push_str(
-                ", and a Stop hook (`metalayer hook stop`) that captures each session into the conversation folder",
-            );
-        } else {
-            out.push_str(
-                "; no session capture: this harness does not hand over a transcript in Claude Code's format (run `metalayer capture --transcript FILE` by hand)",
-            );
-        }
+    if kinds.contains(&HookKind::SessionCapture) {
+        out.push_str(
+            ", and a Stop hook (`metalayer hook stop`) that captures each session into the conversation folder",
+        );
+    }
+    if !kinds.contains(&HookKind::FileGate) {
+        out.push_str(
+            "; no file gate: this harness reports file edits only after the write (afterFileEdit), too late to refuse them",
+        );
+    }
+    if profile.session_capture() && !kinds.contains(&HookKind::SessionCapture) {
+        out.push_str(
+            "; no session capture: this harness does not hand over a transcript in Claude Code's format (run `metalayer capture --transcript FILE` by hand)",
+        );
     }
     out.push_str(".\n");
-    if profile.git_hook() {
+    if kinds.contains(&HookKind::PreCommit) {
         out.push_str(
             "- `.git/hooks/pre-commit`: `metalayer hook pre-commit`, the regression gate enforced by git itself (it refuses a commit that touches mapped features until `metalayer stamp`).\n",
         );
     }
+    let names: Vec<&str> = kinds
+        .iter()
+        .map(|k| crate::audit::hooks::kind_name(*k))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n`hooks_wired` (S12) counts these hook kinds: {} ({}).",
+        names.join(", "),
+        kinds.len()
+    );
     out
 }
 
@@ -279,6 +294,24 @@ mod tests {
         );
         assert!(md.contains("BeforeTool"));
         assert!(md.contains("no session capture"));
+        assert!(md.contains("counts these hook kinds: shell gate, file gate (2)"));
+        let cursor = metalayer_md(
+            Profile::Autonomous,
+            Harness::Cursor,
+            &policy(Profile::Autonomous),
+        );
+        assert!(cursor.contains("no file gate"));
+        assert!(cursor.contains(".git/hooks/pre-commit"));
+        assert!(
+            cursor.contains("counts these hook kinds: shell gate, pre-commit regression gate (2)")
+        );
+        let codex = metalayer_md(
+            Profile::Baseline,
+            Harness::Codex,
+            &policy(Profile::Baseline),
+        );
+        assert!(codex.contains("for Bash and apply_patch"));
+        assert!(!codex.contains("no session capture:") && !codex.contains("no file gate"));
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::KernelError;
+use crate::harness::Harness;
 use crate::layout::HookKind;
 
 /// The baseline profile's policy.
@@ -90,11 +91,36 @@ impl Profile {
         self == Profile::Autonomous
     }
 
-    /// The hooks the profile wires with Claude Code (what its `hooks_wired` setpoint counts).
+    /// The hook kinds `init` wires for this profile with a harness: what the policy's
+    /// `hooks_wired` setpoint (S12) wants, and the single source of truth for the settings
+    /// `init` writes and for `METALAYER.md`.
+    ///
+    /// - the shell gate, with every harness;
+    /// - the file gate, with every harness whose pre-tool hook sees file writes before they
+    ///   happen (Claude Code's file tools, Codex's `apply_patch`, Gemini's `write_file` and
+    ///   `replace`, Copilot's `preToolUse` on every tool); not with Cursor, whose file edits
+    ///   are reported only after the write (`afterFileEdit`);
+    /// - session capture (the Stop hook), with Claude Code only, the one harness whose
+    ///   transcript is in Claude Code's format, and only in a profile that captures sessions;
+    /// - the git pre-commit hook, in the autonomous profile, whatever the harness.
+    ///
+    /// ```
+    /// use metalayer_kernel::{Harness, HookKind, Profile};
+    ///
+    /// assert_eq!(Profile::Governed.hook_kinds(Harness::Claude).len(), 3);
+    /// assert_eq!(
+    ///     Profile::Governed.hook_kinds(Harness::Cursor),
+    ///     [HookKind::ShellGate]
+    /// );
+    /// assert_eq!(Profile::Autonomous.hook_kinds(Harness::Codex).len(), 3);
+    /// ```
     #[must_use]
-    pub fn hook_kinds(self) -> Vec<HookKind> {
-        let mut kinds = vec![HookKind::ShellGate, HookKind::FileGate];
-        if self.session_capture() {
+    pub fn hook_kinds(self, harness: Harness) -> Vec<HookKind> {
+        let mut kinds = vec![HookKind::ShellGate];
+        if harness != Harness::Cursor {
+            kinds.push(HookKind::FileGate);
+        }
+        if self.session_capture() && harness == Harness::Claude {
             kinds.push(HookKind::SessionCapture);
         }
         if self.git_hook() {
@@ -102,6 +128,122 @@ impl Profile {
         }
         kinds
     }
+
+    /// The profile's policy file for a harness, as `init` writes it to `.control/policy.yaml`
+    /// (below the generated-file marker line): [`Profile::policy_yaml`], with the
+    /// `hooks_wired` setpoint (S12) lowered to the number of [`Profile::hook_kinds`] of that
+    /// harness, and a comment saying why, when it wires fewer hooks than Claude Code. With
+    /// Claude Code it is [`Profile::policy_yaml`] byte for byte.
+    ///
+    /// # Errors
+    ///
+    /// [`KernelError::Init`] when the profile's S12 block is not in the expected shape, or the
+    /// edited policy does not load with the new target (a bug in the embedded files, caught by
+    /// the tests).
+    ///
+    /// ```
+    /// use metalayer_kernel::{Harness, Profile};
+    ///
+    /// let codex = Profile::Governed.policy_yaml_for(Harness::Codex)?;
+    /// assert!(codex.contains("    target: 2\n    alert_below: 2\n"));
+    /// assert_eq!(
+    ///     Profile::Governed.policy_yaml_for(Harness::Claude)?,
+    ///     Profile::Governed.policy_yaml()
+    /// );
+    /// # Ok::<(), metalayer_kernel::KernelError>(())
+    /// ```
+    pub fn policy_yaml_for(self, harness: Harness) -> Result<String, KernelError> {
+        let base = self.policy_yaml();
+        let stock = self.hook_kinds(Harness::Claude).len();
+        let kinds = self.hook_kinds(harness);
+        if kinds.len() == stock {
+            return Ok(base.to_owned());
+        }
+        let fail = |message: String| KernelError::Init {
+            path: std::path::PathBuf::from(crate::layout::POLICY_FILE),
+            message: format!(
+                "the {} profile's policy for {}: {message}",
+                self.name(),
+                harness.name()
+            ),
+        };
+        let block = format!(
+            "  - id: S12\n    name: hooks_wired\n    target: {stock}\n    alert_below: {stock}\n"
+        );
+        if base.matches(&block).count() != 1 {
+            return Err(fail(format!(
+                "its S12 block is not exactly once `{}`",
+                block.escape_debug()
+            )));
+        }
+        let n = kinds.len();
+        let mut edited = String::from("  - id: S12\n    name: hooks_wired\n");
+        for line in s12_comment(harness, &kinds) {
+            edited.push_str("    # ");
+            edited.push_str(&line);
+            edited.push('\n');
+        }
+        edited.push_str(&format!("    target: {n}\n    alert_below: {n}\n"));
+        let text = base.replacen(&block, &edited, 1);
+        let policy = metalayer_policy::load_str(&text, crate::layout::POLICY_FILE)
+            .map_err(|e| fail(format!("the edited policy does not load: {e}")))?
+            .policy;
+        let s12 = policy
+            .setpoints
+            .iter()
+            .find(|s| s.name == "hooks_wired")
+            .ok_or_else(|| fail("the edited policy has no hooks_wired setpoint".to_owned()))?;
+        let want = metalayer_policy::Target::Number(count(n));
+        if s12.target.as_ref() != Some(&want) || s12.alert_below != Some(count(n)) {
+            return Err(fail(format!(
+                "the edited S12 does not want {n} (target {:?}, alert_below {:?})",
+                s12.target, s12.alert_below
+            )));
+        }
+        Ok(text)
+    }
+}
+
+/// A small count as a float (exact).
+fn count(n: usize) -> f64 {
+    f64::from(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// The harness's name in prose.
+pub(crate) fn harness_title(harness: Harness) -> &'static str {
+    match harness {
+        Harness::Claude => "Claude Code",
+        Harness::Codex => "Codex",
+        Harness::Gemini => "Gemini CLI",
+        Harness::Cursor => "Cursor",
+        Harness::Copilot => "GitHub Copilot",
+    }
+}
+
+/// The comment lines on an edited S12: what is wired and why the rest is not.
+fn s12_comment(harness: Harness, kinds: &[HookKind]) -> Vec<String> {
+    let title = harness_title(harness);
+    let names: Vec<&str> = kinds
+        .iter()
+        .map(|k| crate::audit::hooks::kind_name(*k))
+        .collect();
+    let mut lines = vec![format!(
+        "{title}: {} ({} hook kind{}; Claude Code wires more)",
+        names.join(", "),
+        kinds.len(),
+        if kinds.len() == 1 { "" } else { "s" }
+    )];
+    if !kinds.contains(&HookKind::FileGate) {
+        lines.push(format!(
+            "no file gate: {title} reports file edits only after the write (afterFileEdit)"
+        ));
+    }
+    if !kinds.contains(&HookKind::SessionCapture) {
+        lines.push(format!(
+            "no session capture: {title}'s transcript is not in Claude Code's format"
+        ));
+    }
+    lines
 }
 
 impl fmt::Display for Profile {
@@ -144,13 +286,120 @@ mod tests {
 
     #[test]
     fn hook_kinds_grow_with_the_profile() {
-        assert_eq!(Profile::Baseline.hook_kinds().len(), 2);
-        assert_eq!(Profile::Governed.hook_kinds().len(), 3);
-        assert_eq!(Profile::Autonomous.hook_kinds().len(), 4);
-        assert!(
-            Profile::Autonomous
-                .hook_kinds()
-                .contains(&HookKind::PreCommit)
+        assert_eq!(Profile::Baseline.hook_kinds(Harness::Claude).len(), 2);
+        assert_eq!(Profile::Governed.hook_kinds(Harness::Claude).len(), 3);
+        assert_eq!(Profile::Autonomous.hook_kinds(Harness::Claude).len(), 4);
+        for h in Harness::ALL {
+            assert!(
+                Profile::Autonomous
+                    .hook_kinds(h)
+                    .contains(&HookKind::PreCommit)
+            );
+            assert!(
+                !Profile::Governed
+                    .hook_kinds(h)
+                    .contains(&HookKind::PreCommit)
+            );
+            assert_eq!(
+                Profile::Governed
+                    .hook_kinds(h)
+                    .contains(&HookKind::SessionCapture),
+                h == Harness::Claude
+            );
+            assert_eq!(
+                Profile::Baseline
+                    .hook_kinds(h)
+                    .contains(&HookKind::FileGate),
+                h != Harness::Cursor
+            );
+        }
+        let n = |p: Profile, h| p.hook_kinds(h).len();
+        assert_eq!(n(Profile::Governed, Harness::Codex), 2);
+        assert_eq!(n(Profile::Governed, Harness::Cursor), 1);
+        assert_eq!(n(Profile::Autonomous, Harness::Codex), 3);
+        assert_eq!(n(Profile::Autonomous, Harness::Cursor), 2);
+    }
+
+    /// The S12 setpoint of a policy text: (target, alert_below).
+    fn s12(text: &str) -> (Option<metalayer_policy::Target>, Option<f64>) {
+        let policy = metalayer_policy::load_str(text, "p").unwrap().policy;
+        let s = policy
+            .setpoints
+            .iter()
+            .find(|s| s.name == "hooks_wired")
+            .unwrap();
+        (s.target, s.alert_below)
+    }
+
+    #[test]
+    fn each_profile_file_wants_what_it_wires_with_claude() {
+        for p in Profile::ALL {
+            let n = count(p.hook_kinds(Harness::Claude).len());
+            assert_eq!(
+                s12(p.policy_yaml()),
+                (Some(metalayer_policy::Target::Number(n)), Some(n)),
+                "{p}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_policy_for_a_harness_wants_what_init_wires_for_it() {
+        for p in Profile::ALL {
+            for h in Harness::ALL {
+                let text = p.policy_yaml_for(h).unwrap();
+                let n = count(p.hook_kinds(h).len());
+                assert_eq!(
+                    s12(&text),
+                    (Some(metalayer_policy::Target::Number(n)), Some(n)),
+                    "{p} {}",
+                    h.name()
+                );
+                if p.hook_kinds(h) == p.hook_kinds(Harness::Claude) {
+                    assert_eq!(text, p.policy_yaml(), "{p} {}", h.name());
+                } else {
+                    // Only the S12 block changed: the same lines, plus comments, bar the two.
+                    let removed: Vec<&str> = p
+                        .policy_yaml()
+                        .lines()
+                        .filter(|l| !text.lines().any(|t| t == *l))
+                        .collect();
+                    let stock = p.hook_kinds(Harness::Claude).len();
+                    assert_eq!(
+                        removed,
+                        [
+                            format!("    target: {stock}"),
+                            format!("    alert_below: {stock}")
+                        ],
+                        "{p} {}",
+                        h.name()
+                    );
+                    assert!(text.contains("    # no session capture") || p == Profile::Baseline);
+                }
+            }
+        }
+        // The governed file for Claude Code is the embedded default, byte for byte.
+        assert_eq!(
+            Profile::Governed.policy_yaml_for(Harness::Claude).unwrap(),
+            crate::kernel::DEFAULT_POLICY_YAML
         );
+    }
+
+    #[test]
+    fn the_s12_comment_says_why() {
+        let codex = Profile::Governed.policy_yaml_for(Harness::Codex).unwrap();
+        assert!(
+            codex.contains(
+                "  - id: S12\n    name: hooks_wired\n    # Codex: shell gate, file gate (2 hook kinds; Claude Code wires more)\n    # no session capture: Codex's transcript is not in Claude Code's format\n    target: 2\n    alert_below: 2\n"
+            ),
+            "{codex}"
+        );
+        let cursor = Profile::Autonomous
+            .policy_yaml_for(Harness::Cursor)
+            .unwrap();
+        assert!(cursor.contains("# no file gate: Cursor reports file edits only after the write"));
+        assert!(cursor.contains("    target: 2\n    alert_below: 2\n"));
+        let base = Profile::Baseline.policy_yaml_for(Harness::Cursor).unwrap();
+        assert!(base.contains("    target: 1\n    alert_below: 1\n"));
     }
 }

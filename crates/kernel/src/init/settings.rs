@@ -8,10 +8,16 @@ use serde_json::{Map, Value, json};
 use super::profile::Profile;
 use crate::error::KernelError;
 use crate::harness::Harness;
-use crate::layout::{PRE_TOOL_USE_COMMAND, STOP_COMMAND};
+use crate::layout::{HookKind, PRE_TOOL_USE_COMMAND, STOP_COMMAND};
 
 /// Claude Code's PreToolUse matcher: the shell and every file-writing tool.
 pub(crate) const CLAUDE_MATCHER: &str = "Bash|Write|Edit|MultiEdit|NotebookEdit";
+
+/// Codex's PreToolUse matcher: the shell and `apply_patch`, the tool of every file edit.
+pub(crate) const CODEX_MATCHER: &str = "Bash|apply_patch";
+
+/// Gemini CLI's BeforeTool matcher: the shell and the file-writing tools.
+pub(crate) const GEMINI_MATCHER: &str = "run_shell_command|write_file|replace";
 
 /// One hook handler `init` wants in a settings file.
 #[derive(Debug, Clone)]
@@ -80,9 +86,10 @@ fn pre_tool_use_command(harness: Harness) -> String {
     }
 }
 
-/// The hooks `init` wires for a profile and harness (README's "Wiring the hook" shapes). Only
-/// Claude Code gets the Stop hook: the other harnesses do not hand over a transcript in Claude
-/// Code's format.
+/// The hooks `init` wires for a profile and harness (README's "Wiring the hook" shapes), as
+/// [`Profile::hook_kinds`] says: the pre-tool gate (shell and, but for Cursor, file gate), and
+/// the Stop hook only where session capture is one of the kinds (Claude Code: the other
+/// harnesses do not hand over a transcript in Claude Code's format).
 pub(crate) fn wirings(profile: Profile, harness: Harness) -> Vec<Wiring> {
     let command = pre_tool_use_command(harness);
     let grouped = |event, matcher, timeout: u64, label: &str| Wiring {
@@ -97,10 +104,10 @@ pub(crate) fn wirings(profile: Profile, harness: Harness) -> Vec<Wiring> {
     };
     let mut out = match harness {
         Harness::Claude => vec![grouped("PreToolUse", CLAUDE_MATCHER, 10, "PreToolUse gate")],
-        Harness::Codex => vec![grouped("PreToolUse", "Bash", 10, "PreToolUse gate")],
+        Harness::Codex => vec![grouped("PreToolUse", CODEX_MATCHER, 10, "PreToolUse gate")],
         Harness::Gemini => vec![grouped(
             "BeforeTool",
-            "run_shell_command|write_file|replace",
+            GEMINI_MATCHER,
             10_000,
             "BeforeTool gate",
         )],
@@ -125,7 +132,10 @@ pub(crate) fn wirings(profile: Profile, harness: Harness) -> Vec<Wiring> {
             label: "preToolUse gate".to_owned(),
         }],
     };
-    if profile.session_capture() && harness == Harness::Claude {
+    if profile
+        .hook_kinds(harness)
+        .contains(&HookKind::SessionCapture)
+    {
         out.push(Wiring {
             event: "Stop",
             matcher: None,
@@ -368,7 +378,7 @@ mod tests {
         };
         assert_eq!(
             shape(Harness::Codex),
-            json!({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
+            json!({"hooks": {"PreToolUse": [{"matcher": "Bash|apply_patch", "hooks": [
                 {"type": "command", "command": "metalayer hook pre-tool-use --harness codex", "timeout": 10}]}]}})
         );
         assert_eq!(
@@ -386,5 +396,25 @@ mod tests {
             json!({"version": 1, "hooks": {"preToolUse": [
                 {"type": "command", "bash": "metalayer hook pre-tool-use --harness copilot", "timeoutSec": 10}]}})
         );
+    }
+
+    #[test]
+    fn the_audit_counts_exactly_the_hook_kinds_of_every_profile_and_harness() {
+        for profile in Profile::ALL {
+            for harness in Harness::ALL {
+                let m = merge(p(), None, profile, harness).unwrap();
+                let v: Value = serde_json::from_str(m.text.as_deref().unwrap()).unwrap();
+                let mut found: Vec<HookKind> = crate::audit::hooks::kinds_in(harness, &v)
+                    .into_iter()
+                    .collect();
+                // The pre-commit hook is git's, not the settings file's.
+                if profile.git_hook() {
+                    found.push(HookKind::PreCommit);
+                }
+                let mut want = profile.hook_kinds(harness);
+                want.sort();
+                assert_eq!(found, want, "{profile} {}", harness.name());
+            }
+        }
     }
 }

@@ -7,8 +7,9 @@ use std::process::Command;
 
 use metalayer_kernel::policy::{self, Severity, Target};
 use metalayer_kernel::{
-    ActionKind, Decision, GOVERNANCE_FILES, Harness, InitOptions, Kernel, POLICY_FILE,
-    PolicySource, Profile, SchemaKind, ToolCall, plan, pre_commit_check, settings_path,
+    ActionKind, AuditOptions, Decision, GOVERNANCE_FILES, Harness, HookKind, InitOptions, Kernel,
+    POLICY_FILE, PolicySource, Profile, SchemaKind, ToolCall, audit, plan, pre_commit_check,
+    settings_path,
 };
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -372,8 +373,10 @@ fn each_harness_gets_its_settings_file_in_the_readme_shape() {
                 "PreToolUse": [{"matcher": "Bash|Write|Edit|MultiEdit|NotebookEdit",
                     "hooks": [{"type": "command", "command": command, "timeout": 10}]}],
                 "Stop": [{"hooks": [{"type": "command", "command": "metalayer hook stop", "timeout": 60}]}]}}),
-            Harness::Codex => json!({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
-                {"type": "command", "command": command, "timeout": 10}]}]}}),
+            Harness::Codex => {
+                json!({"hooks": {"PreToolUse": [{"matcher": "Bash|apply_patch", "hooks": [
+                {"type": "command", "command": command, "timeout": 10}]}]}})
+            }
             Harness::Gemini => {
                 json!({"hooks": {"BeforeTool": [{"matcher": "run_shell_command|write_file|replace", "hooks": [
                 {"type": "command", "command": command, "timeout": 10000}]}]}})
@@ -672,4 +675,182 @@ proptest! {
         prop_assert!(plan(&InitOptions::new(root)).unwrap().is_noop());
         prop_assert_eq!(snapshot(root), before);
     }
+}
+
+/// The audit's S12: (value, target).
+fn audited_s12(root: &Path) -> (metalayer_kernel::AuditReport, Option<f64>, Option<f64>) {
+    let report = audit(root, &AuditOptions::default().with_commands(false));
+    let s12 = report
+        .setpoints
+        .iter()
+        .find(|s| s.name == "hooks_wired")
+        .unwrap();
+    let target = match s12.target {
+        Some(Target::Number(n)) => Some(n),
+        _ => None,
+    };
+    let value = s12.value;
+    (report, value, target)
+}
+
+#[test]
+fn every_profile_and_harness_audits_clean_and_wires_what_its_policy_wants() {
+    for profile in Profile::ALL {
+        for harness in Harness::ALL {
+            let repo = real_repo();
+            let root = repo.path();
+            let p = plan(&InitOptions::new(root).profile(profile).harness(harness)).unwrap();
+            assert!(p.notes().is_empty(), "{:?}", p.notes());
+            p.apply().unwrap();
+            let (report, value, target) = audited_s12(root);
+            let what = format!("{profile} {}", harness.name());
+            assert!(report.ok, "{what}: {:?}", report.failures);
+            let wants = profile.hook_kinds(harness).len() as f64;
+            assert_eq!(value, Some(wants), "{what}");
+            assert_eq!(target, Some(wants), "{what}");
+            // METALAYER.md says the same.
+            let doc = std::fs::read_to_string(root.join("METALAYER.md")).unwrap();
+            assert!(
+                doc.contains(&format!("| S12 | hooks_wired | {wants} | below {wants} |")),
+                "{what}"
+            );
+            // The written policy is the profile's, edited only for a harness that wires less.
+            let written = std::fs::read_to_string(root.join(POLICY_FILE)).unwrap();
+            let body = written.split_once('\n').unwrap().1;
+            assert_eq!(
+                body == profile.policy_yaml(),
+                profile.hook_kinds(harness) == profile.hook_kinds(Harness::Claude),
+                "{what}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_governed_claude_policy_is_the_embedded_default() {
+    let repo = fake_repo();
+    plan(&InitOptions::new(repo.path()))
+        .unwrap()
+        .apply()
+        .unwrap();
+    let written = std::fs::read_to_string(repo.path().join(POLICY_FILE)).unwrap();
+    assert_eq!(
+        written.split_once('\n').unwrap().1,
+        metalayer_kernel::DEFAULT_POLICY_YAML
+    );
+}
+
+#[test]
+fn a_cursor_init_wires_no_file_gate_and_says_why() {
+    let repo = real_repo();
+    let root = repo.path();
+    let p = plan(&InitOptions::new(root).harness(Harness::Cursor)).unwrap();
+    let settings = p
+        .actions()
+        .iter()
+        .find(|a| a.path() == Path::new(".cursor/hooks.json"))
+        .unwrap();
+    assert!(
+        settings.note().contains("no file gate"),
+        "{}",
+        settings.note()
+    );
+    p.apply().unwrap();
+    let policy = std::fs::read_to_string(root.join(POLICY_FILE)).unwrap();
+    assert!(policy.contains("    # no file gate: Cursor reports file edits only after the write"));
+    assert_eq!(
+        Profile::Governed.hook_kinds(Harness::Cursor),
+        [HookKind::ShellGate]
+    );
+}
+
+#[test]
+fn changing_the_harness_keeps_the_policy_and_says_what_s12_will_see() {
+    let repo = real_repo();
+    let root = repo.path();
+    // Codex first: its policy wants 2.
+    plan(&InitOptions::new(root).harness(Harness::Codex))
+        .unwrap()
+        .apply()
+        .unwrap();
+    let codex_policy = std::fs::read(root.join(POLICY_FILE)).unwrap();
+    // Then Claude Code: the policy is kept, said to be Codex's; 3 kinds are then wired, above
+    // the target: the note says so, and the audit passes.
+    let p = plan(&InitOptions::new(root).harness(Harness::Claude)).unwrap();
+    let policy = &p.actions()[0];
+    assert_eq!(policy.kind(), ActionKind::SkipEditedGenerated);
+    assert_eq!(
+        policy.note(),
+        "generated by init for codex; --force rewrites it for claude"
+    );
+    assert_eq!(p.notes().len(), 1, "{:?}", p.notes());
+    assert!(p.notes()[0].contains("target is 2, and 3 hook kinds are wired"));
+    assert!(p.notes()[0].contains("the audit passes"));
+    p.apply().unwrap();
+    assert_eq!(std::fs::read(root.join(POLICY_FILE)).unwrap(), codex_policy);
+    assert!(audited_s12(root).0.ok);
+    // --force rewrites it for Claude Code: no note left.
+    let p = plan(&InitOptions::new(root).harness(Harness::Claude).force(true)).unwrap();
+    assert_eq!(p.actions()[0].kind(), ActionKind::RewriteGenerated);
+    p.apply().unwrap();
+    assert!(plan(&InitOptions::new(root)).unwrap().notes().is_empty());
+    let (report, value, target) = audited_s12(root);
+    assert!(report.ok, "{:?}", report.failures);
+    assert_eq!((value, target), (Some(3.0), Some(3.0)));
+}
+
+#[test]
+fn a_kept_policy_that_would_fail_the_audit_is_named_with_the_fix() {
+    let repo = real_repo();
+    let root = repo.path();
+    plan(&InitOptions::new(root)).unwrap().apply().unwrap();
+    // The Claude Code settings go; Cursor is wired instead: 1 kind, and S12 wants 3.
+    std::fs::remove_file(root.join(".claude/settings.json")).unwrap();
+    let p = plan(&InitOptions::new(root).harness(Harness::Cursor)).unwrap();
+    assert_eq!(p.notes().len(), 1, "{:?}", p.notes());
+    let note = &p.notes()[0];
+    assert!(
+        note.contains("alerts below 3, and 1 hook kind is wired (shell gate)"),
+        "{note}"
+    );
+    assert!(note.contains("`metalayer audit` will fail"), "{note}");
+    assert!(
+        note.contains("metalayer init --harness cursor --force"),
+        "{note}"
+    );
+    p.apply().unwrap();
+    assert!(!audited_s12(root).0.ok);
+    // A policy of the user's is never rewritten: the note says to edit S12 instead.
+    let own = std::fs::read_to_string(root.join(POLICY_FILE))
+        .unwrap()
+        .split_once('\n')
+        .unwrap()
+        .1
+        .to_owned();
+    std::fs::write(root.join(POLICY_FILE), &own).unwrap();
+    let p = plan(&InitOptions::new(root).harness(Harness::Cursor).force(true)).unwrap();
+    assert_eq!(p.actions()[0].kind(), ActionKind::SkipUserFile);
+    let note = &p.notes()[0];
+    assert!(
+        note.contains("set its target and alert_below to 1"),
+        "{note}"
+    );
+    assert!(!note.contains("--force"), "{note}");
+    // The generated one, forced, is rewritten for Cursor and the audit passes.
+    std::fs::write(root.join(POLICY_FILE), policy_text_of(root)).unwrap();
+    plan(&InitOptions::new(root).harness(Harness::Cursor).force(true))
+        .unwrap()
+        .apply()
+        .unwrap();
+    let (report, value, target) = audited_s12(root);
+    assert!(report.ok, "{:?}", report.failures);
+    assert_eq!((value, target), (Some(1.0), Some(1.0)));
+}
+
+/// The repository's policy with the generated-file marker put back on top.
+fn policy_text_of(root: &Path) -> String {
+    let body = std::fs::read_to_string(root.join(POLICY_FILE)).unwrap();
+    format!(
+        "# generated by metalayer init (profile governed); --force rewrites it (delete this line to keep your edits)\n{body}"
+    )
 }
