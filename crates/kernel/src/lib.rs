@@ -7,6 +7,12 @@
 //! - [`pre_tool_use`]: Claude Code's PreToolUse hook protocol, failing closed.
 //! - [`stop`]: Claude Code's Stop hook, capturing the session with the bridge; never blocks.
 //! - [`find_root`]: the repository a hook event belongs to.
+//! - [`plan`]: `metalayer init`, the files a [`Profile`] installs for a [`Harness`], worked out
+//!   without writing; [`Plan::apply`] writes them and never overwrites a file of the user's.
+//! - [`audit()`]: `metalayer audit`, the repository's governance files, hooks and measured
+//!   setpoints as an [`AuditReport`].
+//! - [`pre_commit`]: git's pre-commit hook of the autonomous profile, the regression gate
+//!   enforced by git; fails closed.
 //!
 //! ```
 //! use metalayer_kernel::{Decision, Kernel, ToolCall};
