@@ -65,6 +65,59 @@ enum Command {
     /// Capture an agent session into docs/conversations by hand (the Stop hook does it after
     /// every turn).
     Capture(commands::capture::Args),
+    /// Install metalayer into a repository: policy, schemas, docs and the harness's hooks.
+    ///
+    /// Writes .control/policy.yaml for the profile, an example .control/regression-map.yaml
+    /// (governed, autonomous), schemas/*.json, METALAYER.md (the control loop in plain words),
+    /// AGENTS.md and CLAUDE.md where missing, .control/ledger/.gitignore, and merges the hooks
+    /// into the harness's settings file (.claude/settings.json for Claude Code): every key and
+    /// hook you already have is kept. The autonomous profile also installs .git/hooks/pre-commit.
+    ///
+    /// It never overwrites a file of yours: files it generates say so on their first line, and
+    /// only those are rewritten, with --force. A second run changes nothing.
+    ///
+    /// The policy's hooks_wired setpoint (S12) wants the hooks the harness can wire: Claude
+    /// Code gets shell and file gates plus session capture; Codex, Gemini and Copilot shell and
+    /// file gates; Cursor the shell gate only (plus the git hook with autonomous). An existing
+    /// policy is kept; init says so when its S12 no longer matches the hooks wired.
+    ///
+    /// Profiles:
+    ///   baseline    gates only (PreToolUse); no regression gate, no session capture
+    ///   governed    gates, regression gate on git commit, Stop-hook session capture, setpoints
+    ///   autonomous  governed with more denials and 300 s stamps, plus the git pre-commit hook
+    ///
+    /// Examples:
+    ///   metalayer init
+    ///   metalayer init --dry-run
+    ///   metalayer init path/to/repo --profile autonomous
+    ///   metalayer init --harness gemini --json
+    ///   metalayer init --force        # rewrite the generated files you changed
+    ///
+    /// Exit status: 0 done (or nothing to do), 1 error (a refused settings file: nothing written).
+    #[command(verbatim_doc_comment)]
+    Init(commands::init::Args),
+    /// Check that this repository is governed and healthy: files, hooks, setpoints.
+    ///
+    /// Sections: 1 Policy (`.control/policy.yaml` present and valid), 2 Governance docs
+    /// (METALAYER.md, CLAUDE.md, AGENTS.md), 3 Schemas (present; a stale one is a warning),
+    /// 4 Hooks (each harness's settings file and `.git/hooks/pre-commit`: which of shell gate,
+    /// file gate, session capture and pre-commit gate they wire), 5 Regression gate (the
+    /// feature map parses), 6 Bridge (output folder and index), 7 Ledger (decision counts), then
+    /// every setpoint of the policy, measured:
+    ///   builtin: governance_files_present, hooks_wired, sessions_captured,
+    ///     bridge_freshness_seconds, gate_pass_rate (allows / decisions of the ledger),
+    ///     shield_intervention_rate (denies / decisions)
+    ///   command / script: run with `sh` in the repository root (default timeout 10 s, or the
+    ///     setpoint's timeout_seconds); the last line printed is the value
+    ///   file_check: 1 if the file exists, else 0
+    ///   free text, function, otel_gauge: reported as unmeasured, never as passing
+    /// A setpoint is in alert below alert_below or above alert_above. A blocking setpoint in
+    /// alert, or whose command fails, fails the audit; other setpoints only warn.
+    ///
+    /// Exit status: 0 nothing blocking fails, 1 something does (the last line names each),
+    /// or not inside a repository; 2 usage error.
+    #[command(verbatim_doc_comment)]
+    Audit(commands::audit::Args),
 }
 
 fn main() -> ExitCode {
@@ -77,5 +130,7 @@ fn main() -> ExitCode {
         Command::Capture(args) => commands::capture::run(&args),
         Command::Affected(args) => commands::affected::run(&args),
         Command::Stamp(args) => commands::stamp::run(&args),
+        Command::Init(args) => commands::init::run(&args),
+        Command::Audit(args) => commands::audit::run(&args),
     }
 }

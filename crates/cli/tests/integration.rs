@@ -7,8 +7,10 @@
 )]
 
 mod integration {
+    mod audit;
     mod check;
     mod hook;
+    mod init;
     mod ledger;
     mod regression;
     mod stop;

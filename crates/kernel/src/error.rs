@@ -49,4 +49,13 @@ pub enum KernelError {
         #[source]
         source: std::io::Error,
     },
+    /// `metalayer init` cannot install into the repository (not a git work tree, a settings
+    /// file that is not valid JSON, ...). Nothing was written.
+    #[error("init: {message}")]
+    Init {
+        /// The file or folder concerned.
+        path: PathBuf,
+        /// What is wrong and what to do, naming the file (and line, for JSON errors).
+        message: String,
+    },
 }

@@ -7,6 +7,12 @@
 //! - [`pre_tool_use`]: Claude Code's PreToolUse hook protocol, failing closed.
 //! - [`stop`]: Claude Code's Stop hook, capturing the session with the bridge; never blocks.
 //! - [`find_root`]: the repository a hook event belongs to.
+//! - [`plan`]: `metalayer init`, the files a [`Profile`] installs for a [`Harness`], worked out
+//!   without writing; [`Plan::apply`] writes them and never overwrites a file of the user's.
+//! - [`audit()`]: `metalayer audit`, the repository's governance files, hooks and measured
+//!   setpoints as an [`AuditReport`].
+//! - [`pre_commit`]: git's pre-commit hook of the autonomous profile, the regression gate
+//!   enforced by git; fails closed.
 //!
 //! ```
 //! use metalayer_kernel::{Decision, Kernel, ToolCall};
@@ -22,11 +28,14 @@
 //! ```
 #![deny(missing_docs)]
 
+mod audit;
 mod error;
 mod event;
 mod harness;
 mod hook;
+mod init;
 mod kernel;
+mod layout;
 mod ledger;
 mod regression;
 mod root;
@@ -34,6 +43,11 @@ mod rules;
 mod stop;
 mod summary;
 
+pub use audit::{
+    AuditCheck, AuditOptions, AuditReport, AuditSection, BUILTIN_MEASUREMENTS, CheckStatus,
+    DEFAULT_MEASUREMENT_TIMEOUT, PolicySummary, SetpointReport, SetpointStatus, audit,
+    render as render_audit,
+};
 pub use error::KernelError;
 pub use event::{MAX_EVENT_BYTES, ToolEvent, claude_pre_tool_use, parse_object, tool_call};
 pub use harness::Harness;
@@ -41,7 +55,16 @@ pub use hook::{
     HookEnv, HookOutcome, claude_output, decide_event, decide_event_as, pre_tool_use,
     pre_tool_use_as, verdict_reason,
 };
+pub use init::{
+    AUTONOMOUS_POLICY_YAML, Action, ActionKind, BASELINE_POLICY_YAML, InitOptions,
+    LEDGER_GITIGNORE, Plan, Profile, plan, pre_commit, pre_commit_check,
+};
 pub use kernel::{DEFAULT_POLICY_YAML, EMBEDDED_POLICY_NAME, Kernel, PolicySource};
+pub use layout::{
+    AGENTS_DOC, CLAUDE_DOC, GOVERNANCE_FILES, HookKind, METALAYER_DOC, POLICY_FILE,
+    PRE_COMMIT_COMMAND, PRE_TOOL_USE_COMMAND, REGRESSION_MAP_FILE, SCHEMAS_DIR, STOP_COMMAND,
+    SchemaKind, settings_path,
+};
 pub use ledger::{
     ALLOWS_FILE, DECISIONS_FILE, DecisionRecord, LEDGER_DIR, ROTATE_BYTES, allow_count,
     decision_record_schema, ledger_dir, mask, read_records, record,

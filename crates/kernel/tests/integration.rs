@@ -7,8 +7,10 @@
 )]
 
 mod integration {
+    mod audit;
     mod corpus;
     mod embedded;
     mod hook;
+    mod init;
     pub(crate) mod support;
 }

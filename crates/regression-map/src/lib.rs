@@ -50,6 +50,12 @@
 //!   branch's changes since it left `R`), `staged_tree_id` (the tree the index would commit)
 //!   and `tracked_paths`, through libgit2 without network support. [`Change`] and
 //!   [`changed_paths`] are always available.
+//!
+//!   `staged_changes` reads the index file itself (SHA-1 checked, versions 2 to 4) and, as
+//!   `git diff-index --cached` does, uses its cache-tree to skip every directory whose tree id
+//!   equals HEAD's, leaving only the added, deleted and type-changed files to libgit2's rename
+//!   detection. Whatever it cannot do exactly (split or sparse index, conflicts, `git add -N`,
+//!   `core.ignorecase`, a damaged index) runs through libgit2's whole diff instead.
 #![deny(missing_docs)]
 
 mod affected;
@@ -61,10 +67,13 @@ mod feature;
 mod fnmatch;
 #[cfg(feature = "git")]
 mod git;
+mod index;
 mod locate;
 mod map;
 mod matcher;
 mod normalize;
+#[cfg(feature = "git")]
+mod staged;
 mod warning;
 
 pub use affected::{Affected, AffectedFeature, FileMatch, PatternRef};
@@ -76,6 +85,11 @@ pub use feature::{Feature, FeatureName};
 pub use git::{
     GitError, range_changes, staged_changes, staged_tree_id, tracked_paths, worktree_changes,
 };
+#[cfg(feature = "git")]
+#[doc(hidden)]
+pub use git::{staged_changes_fast, staged_changes_reference};
+#[doc(hidden)]
+pub use index::parse_git_index;
 pub use locate::{SEED_MAP, locate};
 pub use map::{FeatureMap, schema};
 pub use matcher::Matcher;

@@ -12,4 +12,6 @@ mod integration {
     mod git;
     mod properties;
     mod snapshots;
+    #[cfg(feature = "git")]
+    mod staged;
 }

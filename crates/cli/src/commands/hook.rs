@@ -3,7 +3,7 @@
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
-use metalayer_kernel::{HookEnv, HookOutcome, MAX_EVENT_BYTES, pre_tool_use_as, stop};
+use metalayer_kernel::{HookEnv, HookOutcome, MAX_EVENT_BYTES, pre_commit, pre_tool_use_as, stop};
 
 /// Arguments of `metalayer hook`.
 #[derive(Debug, clap::Args)]
@@ -26,6 +26,11 @@ enum Event {
     /// exits 0 and prints no decision; failures go to stderr and the bridge log.
     #[value(alias = "subagent-stop")]
     Stop,
+    /// git's pre-commit hook (installed by `metalayer init --profile autonomous`): exit 1 with
+    /// the affected features and their scenarios when the staged files touch mapped features
+    /// and no valid `metalayer stamp` covers them, or when it cannot decide; exit 0 otherwise.
+    /// Reads no standard input.
+    PreCommit,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -75,11 +80,23 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             .map_or(metalayer_kernel::Harness::Claude, Harness::kernel)
             .blocked("metalayer: internal error while checking this call; blocking it"),
         Event::Stop => HookOutcome::quiet_failure("metalayer stop hook: internal error"),
+        Event::PreCommit => {
+            let mut out = HookOutcome::quiet_failure(
+                "metalayer pre-commit: internal error; refusing the commit",
+            );
+            out.exit_code = 1;
+            out
+        }
     });
     emit(&outcome)
 }
 
 fn handle(args: &Args) -> HookOutcome {
+    if let Event::PreCommit = args.event {
+        // git gives a pre-commit hook no input: standard input may be a terminal.
+        let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
+        return pre_commit(&cwd);
+    }
     let env = HookEnv::from_process().exiting_after();
     let input = match read_stdin() {
         Ok(input) => input,
@@ -91,7 +108,7 @@ fn handle(args: &Args) -> HookOutcome {
                     .blocked(&format!(
                         "metalayer: cannot read the hook event from standard input ({e}); blocking the call"
                     )),
-                Event::Stop => HookOutcome::quiet_failure(format!(
+                Event::Stop | Event::PreCommit => HookOutcome::quiet_failure(format!(
                     "metalayer stop hook: cannot read the event ({e})"
                 )),
             };
@@ -99,7 +116,7 @@ fn handle(args: &Args) -> HookOutcome {
     };
     match args.event {
         Event::PreToolUse => pre_tool_use_as(&input, &env, args.harness.map(Harness::kernel)),
-        Event::Stop => stop(&input, &env),
+        Event::Stop | Event::PreCommit => stop(&input, &env),
     }
 }
 

@@ -1,0 +1,60 @@
+//! `metalayer audit`: is this repository governed and healthy?
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use metalayer_kernel::{AuditOptions, audit, find_root, render_audit};
+use serde_json::json;
+
+/// Arguments of `metalayer audit`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// A folder of the repository to audit; its root is found upward (the nearest folder with
+    /// `.git` or `.control`). Default: the current directory.
+    #[arg(value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// Print the report as JSON on standard output: `ok`, `root`, `policy`, `sections` (each
+    /// with `checks`: `status`, `subject`, `detail`, `blocking`), `setpoints` (`id`, `name`,
+    /// `value`, `status`, `target`, `alert_below`, `alert_above`, `severity`, `measurement`,
+    /// `detail`), `failures` and `warnings`.
+    #[arg(long)]
+    json: bool,
+    /// Do not run `command` and `script` measurements (they are reported as unmeasured).
+    #[arg(long)]
+    no_commands: bool,
+}
+
+pub(crate) fn run(args: &Args) -> ExitCode {
+    let start = match &args.dir {
+        Some(dir) => dir.clone(),
+        None => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+    };
+    let start = std::fs::canonicalize(&start).unwrap_or(start);
+    let Some(root) = find_root(&start) else {
+        let message = format!(
+            "not inside a repository: no `.git` or `.control` in `{}` or any folder above it; run `git init` and `metalayer init` first",
+            start.display()
+        );
+        if args.json {
+            let value = json!({"ok": false, "error": message});
+            let _ = writeln!(std::io::stdout().lock(), "{value:#}");
+        } else {
+            let _ = writeln!(std::io::stderr().lock(), "error: {message}");
+        }
+        return ExitCode::FAILURE;
+    };
+    let options = AuditOptions::default().with_commands(!args.no_commands);
+    let report = audit(&root, &options);
+    let text = if args.json {
+        format!("{:#}\n", report.to_json())
+    } else {
+        render_audit(&report)
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if report.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

@@ -1,0 +1,499 @@
+//! `metalayer init` and `metalayer hook pre-commit`, run for real in git repositories.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command as Process, Output};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn git_cmd(dir: &Path, args: &[&str]) -> Process {
+    let mut cmd = Process::new("git");
+    cmd.args([
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.com",
+        "-c",
+        "commit.gpgsign=false",
+    ])
+    .args(args)
+    .current_dir(dir)
+    .env("GIT_CONFIG_NOSYSTEM", "1")
+    .env("HOME", dir);
+    cmd
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = git_cmd(dir, args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    dir
+}
+
+fn init(dir: &Path, args: &[&str]) -> Output {
+    Command::cargo_bin("metalayer")
+        .unwrap()
+        .arg("init")
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .output()
+        .unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Every file under `root` (outside `.git`) with its bytes.
+fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.file_name().is_some_and(|n| n == ".git") {
+                continue;
+            }
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path.strip_prefix(root).unwrap().to_path_buf();
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(root, root, &mut out);
+    out
+}
+
+#[test]
+fn init_on_an_empty_repository_reports_each_file_and_what_to_do_next() {
+    let repo = repo();
+    let out = init(repo.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("init_empty_repository", stdout(&out));
+    // The suggested `git add` works: it names no ignored file.
+    let text = stdout(&out);
+    let files = text
+        .split("git add ")
+        .nth(1)
+        .and_then(|rest| rest.split(" && ").next())
+        .unwrap();
+    let mut args = vec!["add", "--"];
+    args.extend(files.split(' '));
+    git(repo.path(), &args);
+
+    let before = snapshot(repo.path());
+    let again = init(repo.path(), &[]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(
+        stdout(&again).contains("nothing to do: already initialised (profile governed)"),
+        "{}",
+        stdout(&again)
+    );
+    assert!(!stdout(&again).contains("created"));
+    assert_eq!(snapshot(repo.path()), before);
+}
+
+const USER_SETTINGS: &str = "{\"permissions\":{\"allow\":[\"Bash(cargo test)\"]},\n\t\"hooks\": {\"PreToolUse\": [{\"matcher\": \"Bash\", \"hooks\": [{\"type\": \"command\", \"command\": \"./my-gate\"}]}],\n\"Stop\": [{\"hooks\": [{\"type\": \"command\", \"command\": \"notify-send done\"}]}]},\n\"env\": {\"A\": \"b\"}}";
+
+#[test]
+fn init_keeps_the_users_settings_and_agents_md_and_the_audit_is_clean() {
+    let repo = repo();
+    let root = repo.path();
+    std::fs::create_dir_all(root.join(".claude")).unwrap();
+    std::fs::write(root.join(".claude/settings.json"), USER_SETTINGS).unwrap();
+    std::fs::write(root.join("AGENTS.md"), "# Ours\n").unwrap();
+    // From a subfolder: init installs at the work tree's root.
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    let out = init(&root.join("src"), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("merged    .claude/settings.json (+PreToolUse gate, +Stop capture)"),
+        "{text}"
+    );
+    assert!(text.contains("kept      AGENTS.md (yours)"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(root.join("AGENTS.md")).unwrap(),
+        "# Ours\n"
+    );
+    let original: Value = serde_json::from_str(USER_SETTINGS).unwrap();
+    let merged: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join(".claude/settings.json")).unwrap())
+            .unwrap();
+    assert_eq!(merged["permissions"], original["permissions"]);
+    assert_eq!(merged["env"], original["env"]);
+    assert_eq!(
+        merged["hooks"]["PreToolUse"][0],
+        original["hooks"]["PreToolUse"][0]
+    );
+    assert_eq!(merged["hooks"]["Stop"][0], original["hooks"]["Stop"][0]);
+    assert_eq!(merged["hooks"]["PreToolUse"].as_array().unwrap().len(), 2);
+    assert!(!root.join("src/.control").exists());
+
+    let before = snapshot(root);
+    let again = init(root, &[]);
+    assert!(
+        stdout(&again).contains("nothing to do"),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(snapshot(root), before);
+
+    // What init wrote satisfies the audit's blocking setpoints (governance files, hooks).
+    let audit = Command::cargo_bin("metalayer")
+        .unwrap()
+        .args(["audit", "--json"])
+        .current_dir(root)
+        .env("HOME", root)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&audit.stdout).unwrap_or(Value::Null);
+    assert_eq!(
+        audit.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&audit),
+        stderr(&audit)
+    );
+    assert!(report.is_object(), "{}", stdout(&audit));
+}
+
+#[test]
+fn dry_run_prints_the_plan_and_writes_nothing() {
+    let repo = repo();
+    let before = snapshot(repo.path());
+    let out = init(repo.path(), &["--dry-run", "--profile", "autonomous"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("nothing is written"), "{text}");
+    assert!(
+        text.contains("create    .control/policy.yaml (autonomous profile)"),
+        "{text}"
+    );
+    assert!(text.contains("create    .git/hooks/pre-commit"), "{text}");
+    assert_eq!(snapshot(repo.path()), before);
+    assert!(!repo.path().join(".git/hooks/pre-commit").exists());
+}
+
+#[test]
+fn json_output_lists_every_action() {
+    let repo = repo();
+    let out = init(repo.path(), &["--json", "--profile", "baseline"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["profile"], "baseline");
+    assert_eq!(v["changed"], true);
+    let actions = v["actions"].as_array().unwrap();
+    assert!(actions.iter().all(|a| a["action"] == "create"));
+    assert!(actions.iter().any(|a| a["path"] == ".claude/settings.json"));
+    assert!(
+        !actions
+            .iter()
+            .any(|a| a["path"] == ".control/regression-map.yaml")
+    );
+    let again = init(repo.path(), &["--json", "--profile", "baseline"]);
+    let v: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(v["nothing_to_do"], true);
+    assert_eq!(v["changed"], false);
+}
+
+#[test]
+fn invalid_settings_json_is_refused_and_nothing_is_written() {
+    let repo = repo();
+    std::fs::create_dir_all(repo.path().join(".claude")).unwrap();
+    std::fs::write(
+        repo.path().join(".claude/settings.json"),
+        "{\n  \"hooks\": {\n    \"Stop\": [}\n}\n",
+    )
+    .unwrap();
+    let before = snapshot(repo.path());
+    let out = init(repo.path(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains(".claude/settings.json"), "{err}");
+    assert!(err.contains("line 3"), "{err}");
+    assert_eq!(snapshot(repo.path()), before);
+}
+
+#[test]
+fn outside_a_git_repository_init_says_to_run_git_init() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = init(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("git init"), "{}", stderr(&out));
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+}
+
+#[test]
+fn each_harness_writes_its_own_settings_file() {
+    for (harness, file, key) in [
+        ("codex", ".codex/hooks.json", "PreToolUse"),
+        ("gemini", ".gemini/settings.json", "BeforeTool"),
+        ("cursor", ".cursor/hooks.json", "beforeShellExecution"),
+        ("copilot", ".github/hooks/metalayer.json", "preToolUse"),
+    ] {
+        let repo = repo();
+        let out = init(repo.path(), &["--harness", harness]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(
+            stdout(&out).contains("no session capture"),
+            "{}",
+            stdout(&out)
+        );
+        let v: Value =
+            serde_json::from_str(&std::fs::read_to_string(repo.path().join(file)).unwrap())
+                .unwrap();
+        let entry = v["hooks"][key].to_string();
+        assert!(
+            entry.contains(&format!("metalayer hook pre-tool-use --harness {harness}")),
+            "{entry}"
+        );
+        assert!(!repo.path().join(".claude/settings.json").exists());
+    }
+}
+
+#[test]
+fn help_shows_profiles_and_examples() {
+    let out = Command::cargo_bin("metalayer")
+        .unwrap()
+        .args(["init", "--help"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    for needle in [
+        "baseline",
+        "autonomous",
+        "metalayer init --dry-run",
+        "--force",
+        "--harness",
+    ] {
+        assert!(text.contains(needle), "{needle}: {text}");
+    }
+}
+
+fn bin_dir() -> PathBuf {
+    let bin = assert_cmd::cargo::cargo_bin("metalayer");
+    bin.parent().unwrap().to_path_buf()
+}
+
+fn path_with_metalayer() -> std::ffi::OsString {
+    let mut paths = vec![bin_dir()];
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(paths).unwrap()
+}
+
+#[test]
+fn autonomous_makes_git_refuse_an_unstamped_commit_of_a_mapped_feature() {
+    let repo = repo();
+    let root = repo.path();
+    let out = init(root, &["--profile", "autonomous"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(root.join(".git/hooks/pre-commit").exists());
+    std::fs::write(
+        root.join(".control/regression-map.yaml"),
+        "features:\n  auth:\n    patterns: [\"src/auth/**\"]\n    scenarios: [\"log in with a password\"]\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("src/auth")).unwrap();
+    std::fs::write(root.join("src/auth/login.rs"), "fn login() {}\n").unwrap();
+    std::fs::write(root.join("README.md"), "hi\n").unwrap();
+    let path = path_with_metalayer();
+
+    // An unmapped file commits.
+    git(root, &["add", "README.md"]);
+    let ok = git_cmd(root, &["commit", "-q", "-m", "readme"])
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "{}", stderr(&ok));
+
+    // A mapped one is refused by git, with the feature and its scenarios.
+    git(root, &["add", "src/auth/login.rs"]);
+    let refused = git_cmd(root, &["commit", "-q", "-m", "auth"])
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let err = stderr(&refused);
+    assert!(err.contains("**auth**"), "{err}");
+    assert!(err.contains("log in with a password"), "{err}");
+    assert!(err.contains("metalayer stamp"), "{err}");
+
+    // After `metalayer stamp` it goes through.
+    let stamp = Command::cargo_bin("metalayer")
+        .unwrap()
+        .arg("stamp")
+        .current_dir(root)
+        .env("HOME", root)
+        .output()
+        .unwrap();
+    assert_eq!(stamp.status.code(), Some(0), "{}", stderr(&stamp));
+    let ok = git_cmd(root, &["commit", "-q", "-m", "auth"])
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "{}", stderr(&ok));
+}
+
+#[test]
+fn the_pre_commit_hook_fails_closed_when_it_cannot_decide() {
+    let repo = repo();
+    let root = repo.path();
+    let hook = |dir: &Path| {
+        Command::cargo_bin("metalayer")
+            .unwrap()
+            .args(["hook", "pre-commit"])
+            .current_dir(dir)
+            .env("HOME", dir)
+            .output()
+            .unwrap()
+    };
+    // No feature map: nothing to check.
+    assert_eq!(hook(root).status.code(), Some(0));
+    std::fs::create_dir_all(root.join(".control")).unwrap();
+    std::fs::write(root.join(".control/regression-map.yaml"), "features: [").unwrap();
+    std::fs::write(root.join("a.txt"), "a\n").unwrap();
+    git(root, &["add", "a.txt"]);
+    let out = hook(root);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cannot check the regression gate"),
+        "{}",
+        stderr(&out)
+    );
+    // Outside any repository.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = hook(elsewhere.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("not inside a git repository"));
+}
+
+fn audit_json(dir: &Path) -> (Output, Value) {
+    let out = Command::cargo_bin("metalayer")
+        .unwrap()
+        .args(["audit", "--json"])
+        .current_dir(dir)
+        .env("HOME", dir)
+        .output()
+        .unwrap();
+    let report =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)));
+    (out, report)
+}
+
+fn hooks_wired(report: &Value) -> &Value {
+    report["setpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "hooks_wired")
+        .unwrap()
+}
+
+#[test]
+fn a_fresh_init_audits_clean_for_every_profile_and_harness() {
+    // (harness, hook kinds wired by the baseline, governed and autonomous profiles)
+    let expected = [
+        ("claude", [2, 3, 4]),
+        ("codex", [2, 2, 3]),
+        ("gemini", [2, 2, 3]),
+        ("cursor", [1, 1, 2]),
+        ("copilot", [2, 2, 3]),
+    ];
+    for (harness, counts) in expected {
+        for (profile, n) in ["baseline", "governed", "autonomous"]
+            .into_iter()
+            .zip(counts)
+        {
+            let what = format!("{profile} {harness}");
+            let repo = repo();
+            let out = init(repo.path(), &["--profile", profile, "--harness", harness]);
+            assert_eq!(out.status.code(), Some(0), "{what}: {}", stderr(&out));
+            assert!(!stdout(&out).contains("note:"), "{what}: {}", stdout(&out));
+            let (audit, report) = audit_json(repo.path());
+            assert_eq!(report["ok"], true, "{what}: {report:#}");
+            assert_eq!(audit.status.code(), Some(0), "{what}");
+            let s12 = hooks_wired(&report);
+            assert_eq!(s12["value"], f64::from(n), "{what}: {s12}");
+            assert_eq!(s12["value"], s12["target"], "{what}: {s12}");
+        }
+    }
+}
+
+#[test]
+fn codex_gets_a_shell_and_file_gate() {
+    let repo = repo();
+    let out = init(repo.path(), &["--harness", "codex"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo.path().join(".codex/hooks.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(v["hooks"]["PreToolUse"][0]["matcher"], "Bash|apply_patch");
+    let (_, report) = audit_json(repo.path());
+    assert_eq!(hooks_wired(&report)["detail"], "shell gate, file gate");
+    let policy = std::fs::read_to_string(repo.path().join(".control/policy.yaml")).unwrap();
+    assert!(
+        policy.contains(
+            "    # no session capture: Codex's transcript is not in Claude Code's format\n    target: 2\n    alert_below: 2\n"
+        ),
+        "{policy}"
+    );
+}
+
+#[test]
+fn changing_the_harness_keeps_the_policy_and_notes_what_s12_will_see() {
+    let repo = repo();
+    let root = repo.path();
+    assert_eq!(init(root, &[]).status.code(), Some(0));
+    // Without the Claude Code settings, a Cursor init wires 1 kind; the kept policy wants 3.
+    std::fs::remove_file(root.join(".claude/settings.json")).unwrap();
+    let policy = std::fs::read(root.join(".control/policy.yaml")).unwrap();
+    let out = init(root, &["--harness", "cursor"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "kept      .control/policy.yaml (generated by init for claude; --force rewrites it for cursor)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("note: .control/policy.yaml is kept, but its S12 hooks_wired alerts below 3, and 1 hook kind is wired (shell gate): `metalayer audit` will fail; `metalayer init --harness cursor --force` rewrites"),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read(root.join(".control/policy.yaml")).unwrap(),
+        policy
+    );
+    let (audit, report) = audit_json(root);
+    assert_eq!(audit.status.code(), Some(1));
+    assert_eq!(report["ok"], false);
+    // The JSON form carries the note; --force follows its advice and the audit passes.
+    let out = init(root, &["--harness", "cursor", "--json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["notes"].as_array().unwrap().len(), 1, "{v:#}");
+    let out = init(root, &["--harness", "cursor", "--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("note:"), "{}", stdout(&out));
+    let (audit, report) = audit_json(root);
+    assert_eq!(audit.status.code(), Some(0), "{report:#}");
+    assert_eq!(hooks_wired(&report)["target"], 1.0);
+}

@@ -1,0 +1,405 @@
+//! The three profiles `metalayer init` installs, each a policy file.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::KernelError;
+use crate::harness::Harness;
+use crate::layout::HookKind;
+
+/// The baseline profile's policy.
+pub const BASELINE_POLICY_YAML: &str = include_str!("../../policies/baseline.yaml");
+/// The autonomous profile's policy.
+pub const AUTONOMOUS_POLICY_YAML: &str = include_str!("../../policies/autonomous.yaml");
+
+/// How much of metalayer `init` installs.
+///
+/// | profile | gates | regression gate | bridge (Stop hook) | git pre-commit hook |
+/// |---|---|---|---|---|
+/// | baseline | yes | no | no | no |
+/// | governed | yes | yes (ask on `git commit`) | yes | no |
+/// | autonomous | yes, stricter | yes, 300 s stamps | yes | yes |
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Profile {
+    /// Gates only: the PreToolUse hook, no regression gate, no session capture.
+    Baseline,
+    /// Gates, the regression gate, the bridge and the setpoints: the embedded default policy.
+    #[default]
+    Governed,
+    /// Governed, stricter for unattended agents (more denials, shorter stamps), plus the git
+    /// pre-commit hook.
+    Autonomous,
+}
+
+impl Profile {
+    /// Every profile, from the lightest.
+    pub const ALL: [Profile; 3] = [Profile::Baseline, Profile::Governed, Profile::Autonomous];
+
+    /// The lower-case name (`baseline`, `governed`, `autonomous`).
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Baseline => "baseline",
+            Profile::Governed => "governed",
+            Profile::Autonomous => "autonomous",
+        }
+    }
+
+    /// One sentence on what the profile installs.
+    #[must_use]
+    pub fn description(self) -> &'static str {
+        match self {
+            Profile::Baseline => {
+                "gates only: every tool call is checked before it runs; no regression gate, no session capture"
+            }
+            Profile::Governed => {
+                "gates, the regression gate before commits, session capture into docs/conversations, setpoints"
+            }
+            Profile::Autonomous => {
+                "governed, stricter for unattended agents (more denials, 300 s stamps), plus the git pre-commit hook"
+            }
+        }
+    }
+
+    /// The profile's policy file, as `init` writes it to `.control/policy.yaml` (below the
+    /// generated-file marker line).
+    #[must_use]
+    pub fn policy_yaml(self) -> &'static str {
+        match self {
+            Profile::Baseline => BASELINE_POLICY_YAML,
+            Profile::Governed => crate::kernel::DEFAULT_POLICY_YAML,
+            Profile::Autonomous => AUTONOMOUS_POLICY_YAML,
+        }
+    }
+
+    /// Whether the profile writes the example feature map and keeps the regression gate.
+    #[must_use]
+    pub fn regression_gate(self) -> bool {
+        self != Profile::Baseline
+    }
+
+    /// Whether the profile wires the Stop hook (session capture).
+    #[must_use]
+    pub fn session_capture(self) -> bool {
+        self != Profile::Baseline
+    }
+
+    /// Whether the profile installs `.git/hooks/pre-commit`.
+    #[must_use]
+    pub fn git_hook(self) -> bool {
+        self == Profile::Autonomous
+    }
+
+    /// The hook kinds `init` wires for this profile with a harness: what the policy's
+    /// `hooks_wired` setpoint (S12) wants, and the single source of truth for the settings
+    /// `init` writes and for `METALAYER.md`.
+    ///
+    /// - the shell gate, with every harness;
+    /// - the file gate, with every harness whose pre-tool hook sees file writes before they
+    ///   happen (Claude Code's file tools, Codex's `apply_patch`, Gemini's `write_file` and
+    ///   `replace`, Copilot's `preToolUse` on every tool); not with Cursor, whose file edits
+    ///   are reported only after the write (`afterFileEdit`);
+    /// - session capture (the Stop hook), with Claude Code only, the one harness whose
+    ///   transcript is in Claude Code's format, and only in a profile that captures sessions;
+    /// - the git pre-commit hook, in the autonomous profile, whatever the harness.
+    ///
+    /// ```
+    /// use metalayer_kernel::{Harness, HookKind, Profile};
+    ///
+    /// assert_eq!(Profile::Governed.hook_kinds(Harness::Claude).len(), 3);
+    /// assert_eq!(
+    ///     Profile::Governed.hook_kinds(Harness::Cursor),
+    ///     [HookKind::ShellGate]
+    /// );
+    /// assert_eq!(Profile::Autonomous.hook_kinds(Harness::Codex).len(), 3);
+    /// ```
+    #[must_use]
+    pub fn hook_kinds(self, harness: Harness) -> Vec<HookKind> {
+        let mut kinds = vec![HookKind::ShellGate];
+        if harness != Harness::Cursor {
+            kinds.push(HookKind::FileGate);
+        }
+        if self.session_capture() && harness == Harness::Claude {
+            kinds.push(HookKind::SessionCapture);
+        }
+        if self.git_hook() {
+            kinds.push(HookKind::PreCommit);
+        }
+        kinds
+    }
+
+    /// The profile's policy file for a harness, as `init` writes it to `.control/policy.yaml`
+    /// (below the generated-file marker line): [`Profile::policy_yaml`], with the
+    /// `hooks_wired` setpoint (S12) lowered to the number of [`Profile::hook_kinds`] of that
+    /// harness, and a comment saying why, when it wires fewer hooks than Claude Code. With
+    /// Claude Code it is [`Profile::policy_yaml`] byte for byte.
+    ///
+    /// # Errors
+    ///
+    /// [`KernelError::Init`] when the profile's S12 block is not in the expected shape, or the
+    /// edited policy does not load with the new target (a bug in the embedded files, caught by
+    /// the tests).
+    ///
+    /// ```
+    /// use metalayer_kernel::{Harness, Profile};
+    ///
+    /// let codex = Profile::Governed.policy_yaml_for(Harness::Codex)?;
+    /// assert!(codex.contains("    target: 2\n    alert_below: 2\n"));
+    /// assert_eq!(
+    ///     Profile::Governed.policy_yaml_for(Harness::Claude)?,
+    ///     Profile::Governed.policy_yaml()
+    /// );
+    /// # Ok::<(), metalayer_kernel::KernelError>(())
+    /// ```
+    pub fn policy_yaml_for(self, harness: Harness) -> Result<String, KernelError> {
+        let base = self.policy_yaml();
+        let stock = self.hook_kinds(Harness::Claude).len();
+        let kinds = self.hook_kinds(harness);
+        if kinds.len() == stock {
+            return Ok(base.to_owned());
+        }
+        let fail = |message: String| KernelError::Init {
+            path: std::path::PathBuf::from(crate::layout::POLICY_FILE),
+            message: format!(
+                "the {} profile's policy for {}: {message}",
+                self.name(),
+                harness.name()
+            ),
+        };
+        let block = format!(
+            "  - id: S12\n    name: hooks_wired\n    target: {stock}\n    alert_below: {stock}\n"
+        );
+        if base.matches(&block).count() != 1 {
+            return Err(fail(format!(
+                "its S12 block is not exactly once `{}`",
+                block.escape_debug()
+            )));
+        }
+        let n = kinds.len();
+        let mut edited = String::from("  - id: S12\n    name: hooks_wired\n");
+        for line in s12_comment(harness, &kinds) {
+            edited.push_str("    # ");
+            edited.push_str(&line);
+            edited.push('\n');
+        }
+        edited.push_str(&format!("    target: {n}\n    alert_below: {n}\n"));
+        let text = base.replacen(&block, &edited, 1);
+        let policy = metalayer_policy::load_str(&text, crate::layout::POLICY_FILE)
+            .map_err(|e| fail(format!("the edited policy does not load: {e}")))?
+            .policy;
+        let s12 = policy
+            .setpoints
+            .iter()
+            .find(|s| s.name == "hooks_wired")
+            .ok_or_else(|| fail("the edited policy has no hooks_wired setpoint".to_owned()))?;
+        let want = metalayer_policy::Target::Number(count(n));
+        if s12.target.as_ref() != Some(&want) || s12.alert_below != Some(count(n)) {
+            return Err(fail(format!(
+                "the edited S12 does not want {n} (target {:?}, alert_below {:?})",
+                s12.target, s12.alert_below
+            )));
+        }
+        Ok(text)
+    }
+}
+
+/// A small count as a float (exact).
+fn count(n: usize) -> f64 {
+    f64::from(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// The harness's name in prose.
+pub(crate) fn harness_title(harness: Harness) -> &'static str {
+    match harness {
+        Harness::Claude => "Claude Code",
+        Harness::Codex => "Codex",
+        Harness::Gemini => "Gemini CLI",
+        Harness::Cursor => "Cursor",
+        Harness::Copilot => "GitHub Copilot",
+    }
+}
+
+/// The comment lines on an edited S12: what is wired and why the rest is not.
+fn s12_comment(harness: Harness, kinds: &[HookKind]) -> Vec<String> {
+    let title = harness_title(harness);
+    let names: Vec<&str> = kinds
+        .iter()
+        .map(|k| crate::audit::hooks::kind_name(*k))
+        .collect();
+    let mut lines = vec![format!(
+        "{title}: {} ({} hook kind{}; Claude Code wires more)",
+        names.join(", "),
+        kinds.len(),
+        if kinds.len() == 1 { "" } else { "s" }
+    )];
+    if !kinds.contains(&HookKind::FileGate) {
+        lines.push(format!(
+            "no file gate: {title} reports file edits only after the write (afterFileEdit)"
+        ));
+    }
+    if !kinds.contains(&HookKind::SessionCapture) {
+        lines.push(format!(
+            "no session capture: {title}'s transcript is not in Claude Code's format"
+        ));
+    }
+    lines
+}
+
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Profile {
+    type Err = KernelError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Profile::ALL
+            .into_iter()
+            .find(|p| p.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| KernelError::Init {
+                path: std::path::PathBuf::new(),
+                message: format!(
+                    "unknown profile `{s}`: expected baseline, governed or autonomous"
+                ),
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_unknown_names_are_refused() {
+        for p in Profile::ALL {
+            assert_eq!(p.name().parse::<Profile>().unwrap(), p);
+            assert_eq!(p.to_string(), p.name());
+        }
+        assert_eq!("Governed".parse::<Profile>().unwrap(), Profile::Governed);
+        let err = "strict".parse::<Profile>().unwrap_err().to_string();
+        assert!(err.contains("unknown profile `strict`"), "{err}");
+        assert_eq!(Profile::default(), Profile::Governed);
+    }
+
+    #[test]
+    fn hook_kinds_grow_with_the_profile() {
+        assert_eq!(Profile::Baseline.hook_kinds(Harness::Claude).len(), 2);
+        assert_eq!(Profile::Governed.hook_kinds(Harness::Claude).len(), 3);
+        assert_eq!(Profile::Autonomous.hook_kinds(Harness::Claude).len(), 4);
+        for h in Harness::ALL {
+            assert!(
+                Profile::Autonomous
+                    .hook_kinds(h)
+                    .contains(&HookKind::PreCommit)
+            );
+            assert!(
+                !Profile::Governed
+                    .hook_kinds(h)
+                    .contains(&HookKind::PreCommit)
+            );
+            assert_eq!(
+                Profile::Governed
+                    .hook_kinds(h)
+                    .contains(&HookKind::SessionCapture),
+                h == Harness::Claude
+            );
+            assert_eq!(
+                Profile::Baseline
+                    .hook_kinds(h)
+                    .contains(&HookKind::FileGate),
+                h != Harness::Cursor
+            );
+        }
+        let n = |p: Profile, h| p.hook_kinds(h).len();
+        assert_eq!(n(Profile::Governed, Harness::Codex), 2);
+        assert_eq!(n(Profile::Governed, Harness::Cursor), 1);
+        assert_eq!(n(Profile::Autonomous, Harness::Codex), 3);
+        assert_eq!(n(Profile::Autonomous, Harness::Cursor), 2);
+    }
+
+    /// The S12 setpoint of a policy text: (target, alert_below).
+    fn s12(text: &str) -> (Option<metalayer_policy::Target>, Option<f64>) {
+        let policy = metalayer_policy::load_str(text, "p").unwrap().policy;
+        let s = policy
+            .setpoints
+            .iter()
+            .find(|s| s.name == "hooks_wired")
+            .unwrap();
+        (s.target, s.alert_below)
+    }
+
+    #[test]
+    fn each_profile_file_wants_what_it_wires_with_claude() {
+        for p in Profile::ALL {
+            let n = count(p.hook_kinds(Harness::Claude).len());
+            assert_eq!(
+                s12(p.policy_yaml()),
+                (Some(metalayer_policy::Target::Number(n)), Some(n)),
+                "{p}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_policy_for_a_harness_wants_what_init_wires_for_it() {
+        for p in Profile::ALL {
+            for h in Harness::ALL {
+                let text = p.policy_yaml_for(h).unwrap();
+                let n = count(p.hook_kinds(h).len());
+                assert_eq!(
+                    s12(&text),
+                    (Some(metalayer_policy::Target::Number(n)), Some(n)),
+                    "{p} {}",
+                    h.name()
+                );
+                if p.hook_kinds(h) == p.hook_kinds(Harness::Claude) {
+                    assert_eq!(text, p.policy_yaml(), "{p} {}", h.name());
+                } else {
+                    // Only the S12 block changed: the same lines, plus comments, bar the two.
+                    let removed: Vec<&str> = p
+                        .policy_yaml()
+                        .lines()
+                        .filter(|l| !text.lines().any(|t| t == *l))
+                        .collect();
+                    let stock = p.hook_kinds(Harness::Claude).len();
+                    assert_eq!(
+                        removed,
+                        [
+                            format!("    target: {stock}"),
+                            format!("    alert_below: {stock}")
+                        ],
+                        "{p} {}",
+                        h.name()
+                    );
+                    assert!(text.contains("    # no session capture") || p == Profile::Baseline);
+                }
+            }
+        }
+        // The governed file for Claude Code is the embedded default, byte for byte.
+        assert_eq!(
+            Profile::Governed.policy_yaml_for(Harness::Claude).unwrap(),
+            crate::kernel::DEFAULT_POLICY_YAML
+        );
+    }
+
+    #[test]
+    fn the_s12_comment_says_why() {
+        let codex = Profile::Governed.policy_yaml_for(Harness::Codex).unwrap();
+        assert!(
+            codex.contains(
+                "  - id: S12\n    name: hooks_wired\n    # Codex: shell gate, file gate (2 hook kinds; Claude Code wires more)\n    # no session capture: Codex's transcript is not in Claude Code's format\n    target: 2\n    alert_below: 2\n"
+            ),
+            "{codex}"
+        );
+        let cursor = Profile::Autonomous
+            .policy_yaml_for(Harness::Cursor)
+            .unwrap();
+        assert!(cursor.contains("# no file gate: Cursor reports file edits only after the write"));
+        assert!(cursor.contains("    target: 2\n    alert_below: 2\n"));
+        let base = Profile::Baseline.policy_yaml_for(Harness::Cursor).unwrap();
+        assert!(base.contains("    target: 1\n    alert_below: 1\n"));
+    }
+}

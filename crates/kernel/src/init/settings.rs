@@ -1,0 +1,420 @@
+//! Wiring the hooks into a harness's settings file by merging: every key, hook and value the
+//! user already has survives, and nothing is added twice.
+
+use std::path::Path;
+
+use serde_json::{Map, Value, json};
+
+use super::profile::Profile;
+use crate::error::KernelError;
+use crate::harness::Harness;
+use crate::layout::{HookKind, PRE_TOOL_USE_COMMAND, STOP_COMMAND};
+
+/// Claude Code's PreToolUse matcher: the shell and every file-writing tool.
+pub(crate) const CLAUDE_MATCHER: &str = "Bash|Write|Edit|MultiEdit|NotebookEdit";
+
+/// Codex's PreToolUse matcher: the shell and `apply_patch`, the tool of every file edit.
+pub(crate) const CODEX_MATCHER: &str = "Bash|apply_patch";
+
+/// Gemini CLI's BeforeTool matcher: the shell and the file-writing tools.
+pub(crate) const GEMINI_MATCHER: &str = "run_shell_command|write_file|replace";
+
+/// One hook handler `init` wants in a settings file.
+#[derive(Debug, Clone)]
+pub(crate) struct Wiring {
+    /// The event key under `hooks`.
+    event: &'static str,
+    /// The matcher of the group (grouped shapes only).
+    matcher: Option<&'static str>,
+    /// Whether entries are `{matcher, hooks: [handler]}` groups (Claude, Codex, Gemini) or the
+    /// handlers themselves (Cursor, Copilot).
+    grouped: bool,
+    /// The key of the handler that holds the command (`command`, or Copilot's `bash`).
+    command_key: &'static str,
+    /// The full command.
+    command: String,
+    /// The metalayer command it runs, to recognise an equivalent entry.
+    base: &'static str,
+    /// The handler object.
+    handler: Value,
+    /// What the output says was added (`PreToolUse gate`).
+    pub(crate) label: String,
+}
+
+impl Wiring {
+    fn entry(&self) -> Value {
+        if !self.grouped {
+            return self.handler.clone();
+        }
+        let mut group = Map::new();
+        if let Some(m) = self.matcher {
+            group.insert("matcher".into(), json!(m));
+        }
+        group.insert("hooks".into(), json!([self.handler]));
+        Value::Object(group)
+    }
+
+    /// Whether a handler runs this wiring's command: the same command anywhere under the
+    /// event, or one that runs the same metalayer command under the same matcher.
+    fn matches(&self, handler: &Value, matcher: Option<&str>) -> bool {
+        let Some(cmd) = handler.get(self.command_key).and_then(Value::as_str) else {
+            return false;
+        };
+        cmd.trim() == self.command || (cmd.contains(self.base) && matcher == self.matcher)
+    }
+
+    /// Whether the event's entries already hold this wiring.
+    fn present_in(&self, entries: &[Value]) -> bool {
+        entries.iter().any(|entry| {
+            if self.grouped {
+                let matcher = entry.get("matcher").and_then(Value::as_str);
+                entry
+                    .get("hooks")
+                    .and_then(Value::as_array)
+                    .is_some_and(|hs| hs.iter().any(|h| self.matches(h, matcher)))
+            } else {
+                self.matches(entry, None)
+            }
+        })
+    }
+}
+
+fn pre_tool_use_command(harness: Harness) -> String {
+    match harness {
+        Harness::Claude => PRE_TOOL_USE_COMMAND.to_owned(),
+        other => format!("{PRE_TOOL_USE_COMMAND} --harness {}", other.name()),
+    }
+}
+
+/// The hooks `init` wires for a profile and harness (README's "Wiring the hook" shapes), as
+/// [`Profile::hook_kinds`] says: the pre-tool gate (shell and, but for Cursor, file gate), and
+/// the Stop hook only where session capture is one of the kinds (Claude Code: the other
+/// harnesses do not hand over a transcript in Claude Code's format).
+pub(crate) fn wirings(profile: Profile, harness: Harness) -> Vec<Wiring> {
+    let command = pre_tool_use_command(harness);
+    let grouped = |event, matcher, timeout: u64, label: &str| Wiring {
+        event,
+        matcher: Some(matcher),
+        grouped: true,
+        command_key: "command",
+        handler: json!({"type": "command", "command": command, "timeout": timeout}),
+        command: command.clone(),
+        base: PRE_TOOL_USE_COMMAND,
+        label: label.to_owned(),
+    };
+    let mut out = match harness {
+        Harness::Claude => vec![grouped("PreToolUse", CLAUDE_MATCHER, 10, "PreToolUse gate")],
+        Harness::Codex => vec![grouped("PreToolUse", CODEX_MATCHER, 10, "PreToolUse gate")],
+        Harness::Gemini => vec![grouped(
+            "BeforeTool",
+            GEMINI_MATCHER,
+            10_000,
+            "BeforeTool gate",
+        )],
+        Harness::Cursor => vec![Wiring {
+            event: "beforeShellExecution",
+            matcher: None,
+            grouped: false,
+            command_key: "command",
+            handler: json!({"command": command}),
+            command: command.clone(),
+            base: PRE_TOOL_USE_COMMAND,
+            label: "beforeShellExecution gate".to_owned(),
+        }],
+        Harness::Copilot => vec![Wiring {
+            event: "preToolUse",
+            matcher: None,
+            grouped: false,
+            command_key: "bash",
+            handler: json!({"type": "command", "bash": command, "timeoutSec": 10}),
+            command: command.clone(),
+            base: PRE_TOOL_USE_COMMAND,
+            label: "preToolUse gate".to_owned(),
+        }],
+    };
+    if profile
+        .hook_kinds(harness)
+        .contains(&HookKind::SessionCapture)
+    {
+        out.push(Wiring {
+            event: "Stop",
+            matcher: None,
+            grouped: true,
+            command_key: "command",
+            handler: json!({"type": "command", "command": STOP_COMMAND, "timeout": 60}),
+            command: STOP_COMMAND.to_owned(),
+            base: STOP_COMMAND,
+            label: "Stop capture".to_owned(),
+        });
+    }
+    out
+}
+
+/// Whether the harness's file has a top-level `"version": 1` (Cursor, Copilot).
+fn versioned(harness: Harness) -> bool {
+    matches!(harness, Harness::Cursor | Harness::Copilot)
+}
+
+/// The outcome of merging.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Merged {
+    /// The new text, or `None` when the file already holds every hook.
+    pub(crate) text: Option<String>,
+    /// The labels of the hooks added.
+    pub(crate) added: Vec<String>,
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn refuse(path: &Path, what: String) -> KernelError {
+    KernelError::Init {
+        path: path.to_path_buf(),
+        message: format!(
+            "`{}` {what}; fix it (or move it away) and run `metalayer init` again. Nothing was written.",
+            path.display()
+        ),
+    }
+}
+
+/// Merges the profile's hooks into a settings file's text (`None`: no file yet).
+///
+/// # Errors
+///
+/// [`KernelError::Init`] when the text is not valid JSON (naming the line and column), not an
+/// object, or its `hooks` (or one of the events we add to) has the wrong type.
+pub(crate) fn merge(
+    path: &Path,
+    existing: Option<&str>,
+    profile: Profile,
+    harness: Harness,
+) -> Result<Merged, KernelError> {
+    let mut root = match existing {
+        None => Map::new(),
+        Some(text) => match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(map)) => map,
+            Ok(other) => {
+                return Err(refuse(
+                    path,
+                    format!("must hold a JSON object, but holds {}", kind_of(&other)),
+                ));
+            }
+            Err(e) => {
+                return Err(refuse(
+                    path,
+                    format!(
+                        "is not valid JSON (line {}, column {}: {e})",
+                        e.line(),
+                        e.column()
+                    ),
+                ));
+            }
+        },
+    };
+    if versioned(harness) && !root.contains_key("version") {
+        let mut with_version = Map::new();
+        with_version.insert("version".into(), json!(1));
+        with_version.extend(root);
+        root = with_version;
+    }
+    let hooks = root
+        .entry("hooks")
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Value::Object(hooks) = hooks else {
+        let found = kind_of(hooks);
+        return Err(refuse(
+            path,
+            format!("has a `hooks` key that must be an object, but is {found}"),
+        ));
+    };
+    let mut added = Vec::new();
+    for wiring in wirings(profile, harness) {
+        let entries = hooks
+            .entry(wiring.event)
+            .or_insert_with(|| Value::Array(Vec::new()));
+        let Value::Array(entries) = entries else {
+            let found = kind_of(entries);
+            return Err(refuse(
+                path,
+                format!(
+                    "has `hooks.{}` that must be an array, but is {found}",
+                    wiring.event
+                ),
+            ));
+        };
+        if !wiring.present_in(entries) {
+            entries.push(wiring.entry());
+            added.push(wiring.label.clone());
+        }
+    }
+    if existing.is_some() && added.is_empty() {
+        // Nothing to add: the user's bytes stay exactly as they are.
+        return Ok(Merged { text: None, added });
+    }
+    let mut text = serde_json::to_string_pretty(&Value::Object(root))
+        .map_err(|e| refuse(path, format!("cannot be written back ({e})")))?;
+    text.push('\n');
+    Ok(Merged {
+        text: Some(text),
+        added,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p() -> &'static Path {
+        Path::new(".claude/settings.json")
+    }
+
+    #[test]
+    fn a_new_claude_file_has_the_readme_shape() {
+        let m = merge(p(), None, Profile::Governed, Harness::Claude).unwrap();
+        let v: Value = serde_json::from_str(m.text.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            v,
+            json!({"hooks": {
+                "PreToolUse": [{"matcher": CLAUDE_MATCHER, "hooks": [
+                    {"type": "command", "command": "metalayer hook pre-tool-use", "timeout": 10}]}],
+                "Stop": [{"hooks": [{"type": "command", "command": "metalayer hook stop", "timeout": 60}]}]
+            }})
+        );
+        assert_eq!(m.added, ["PreToolUse gate", "Stop capture"]);
+        assert!(m.text.unwrap().ends_with("}\n"));
+    }
+
+    #[test]
+    fn baseline_wires_no_stop_hook() {
+        let m = merge(p(), None, Profile::Baseline, Harness::Claude).unwrap();
+        let v: Value = serde_json::from_str(m.text.as_deref().unwrap()).unwrap();
+        assert!(v["hooks"].get("Stop").is_none());
+        assert!(v["hooks"].get("PreToolUse").is_some());
+    }
+
+    #[test]
+    fn user_content_survives_in_order_and_a_second_merge_adds_nothing() {
+        let user = r#"{"permissions": {"allow": ["Bash(ls)"]}, "env": {"A": "1"},
+            "hooks": {"Stop": [{"hooks": [{"type": "command", "command": "my-stop"}]}],
+                      "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "mine"}]}]},
+            "zeta": [1, 2.5, null]}"#;
+        let m = merge(p(), Some(user), Profile::Governed, Harness::Claude).unwrap();
+        let text = m.text.unwrap();
+        let v: Value = serde_json::from_str(&text).unwrap();
+        let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, ["permissions", "env", "hooks", "zeta"]);
+        assert_eq!(v["zeta"], json!([1, 2.5, null]));
+        assert_eq!(v["hooks"]["PreToolUse"][0]["hooks"][0]["command"], "mine");
+        assert_eq!(v["hooks"]["PreToolUse"].as_array().unwrap().len(), 2);
+        assert_eq!(v["hooks"]["Stop"][0]["hooks"][0]["command"], "my-stop");
+        assert_eq!(v["hooks"]["Stop"].as_array().unwrap().len(), 2);
+        let again = merge(p(), Some(&text), Profile::Governed, Harness::Claude).unwrap();
+        assert_eq!(again.text, None);
+        assert!(again.added.is_empty());
+    }
+
+    #[test]
+    fn an_equivalent_entry_is_not_duplicated() {
+        let user = r#"{"hooks": {"PreToolUse": [{"matcher": "Bash|Write|Edit|MultiEdit|NotebookEdit",
+            "hooks": [{"type": "command", "command": "/opt/bin/metalayer hook pre-tool-use"}]}]}}"#;
+        let m = merge(p(), Some(user), Profile::Baseline, Harness::Claude).unwrap();
+        assert_eq!(m.text, None);
+        // The same command under another matcher counts too; a different command does not.
+        let user = r#"{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
+            {"type": "command", "command": "metalayer hook pre-tool-use"}]}]}}"#;
+        assert_eq!(
+            merge(p(), Some(user), Profile::Baseline, Harness::Claude)
+                .unwrap()
+                .text,
+            None
+        );
+    }
+
+    #[test]
+    fn broken_files_are_refused_with_their_line() {
+        let err = merge(
+            p(),
+            Some("{\n  \"a\": 1,\n}"),
+            Profile::Governed,
+            Harness::Claude,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains(".claude/settings.json"), "{err}");
+        assert!(err.contains("line 3"), "{err}");
+        for (text, what) in [
+            ("[1]", "must hold a JSON object"),
+            (r#"{"hooks": []}"#, "`hooks` key that must be an object"),
+            (
+                r#"{"hooks": {"Stop": {}}}"#,
+                "`hooks.Stop` that must be an array",
+            ),
+        ] {
+            let err = merge(p(), Some(text), Profile::Governed, Harness::Claude)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(what), "{err}");
+        }
+    }
+
+    #[test]
+    fn other_harnesses_get_their_readme_shapes() {
+        let shape = |h| -> Value {
+            serde_json::from_str(
+                &merge(p(), None, Profile::Governed, h)
+                    .unwrap()
+                    .text
+                    .unwrap(),
+            )
+            .unwrap()
+        };
+        assert_eq!(
+            shape(Harness::Codex),
+            json!({"hooks": {"PreToolUse": [{"matcher": "Bash|apply_patch", "hooks": [
+                {"type": "command", "command": "metalayer hook pre-tool-use --harness codex", "timeout": 10}]}]}})
+        );
+        assert_eq!(
+            shape(Harness::Gemini),
+            json!({"hooks": {"BeforeTool": [{"matcher": "run_shell_command|write_file|replace", "hooks": [
+                {"type": "command", "command": "metalayer hook pre-tool-use --harness gemini", "timeout": 10000}]}]}})
+        );
+        assert_eq!(
+            shape(Harness::Cursor),
+            json!({"version": 1, "hooks": {"beforeShellExecution": [
+                {"command": "metalayer hook pre-tool-use --harness cursor"}]}})
+        );
+        assert_eq!(
+            shape(Harness::Copilot),
+            json!({"version": 1, "hooks": {"preToolUse": [
+                {"type": "command", "bash": "metalayer hook pre-tool-use --harness copilot", "timeoutSec": 10}]}})
+        );
+    }
+
+    #[test]
+    fn the_audit_counts_exactly_the_hook_kinds_of_every_profile_and_harness() {
+        for profile in Profile::ALL {
+            for harness in Harness::ALL {
+                let m = merge(p(), None, profile, harness).unwrap();
+                let v: Value = serde_json::from_str(m.text.as_deref().unwrap()).unwrap();
+                let mut found: Vec<HookKind> = crate::audit::hooks::kinds_in(harness, &v)
+                    .into_iter()
+                    .collect();
+                // The pre-commit hook is git's, not the settings file's.
+                if profile.git_hook() {
+                    found.push(HookKind::PreCommit);
+                }
+                let mut want = profile.hook_kinds(harness);
+                want.sort();
+                assert_eq!(found, want, "{profile} {}", harness.name());
+            }
+        }
+    }
+}
