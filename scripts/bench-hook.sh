@@ -4,7 +4,7 @@
 # Usage: scripts/bench-hook.sh [RUNS]   (installs hyperfine and PyYAML when missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=${1:-300}
+runs=${1:-200}
 shared=${SHARED_DIR:-../shared}
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
 python3 -c 'import yaml' 2>/dev/null || pip install -q pyyaml
@@ -19,10 +19,24 @@ cp crates/kernel/policies/governed.yaml "$work/governed/.control/policy.yaml"
 cargo run --release -q -p metalayer-benches --example policy_with_gates -- 1000 > "$work/large/.control/policy.yaml"
 event='{"session_id":"bench","transcript_path":"/dev/null","cwd":"'"$work"'","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"cd /home/user/project && git status --short && cargo test --workspace -- --nocapture 2>&1"}}'
 printf '%s' "$event" > "$work/event.json"
-hyperfine --warmup 20 --runs "$runs" --export-markdown "$work/hook.md" \
+# One hyperfine run for everything, so the ratios compare figures measured together.
+hyperfine --warmup 20 --runs "$runs" --export-json "$work/hook.json" \
+  -n "metalayer --version (process floor)" "$bin --version < $work/event.json" \
   -n "metalayer, seed policy" "CLAUDE_PROJECT_DIR=$work/seed $bin hook pre-tool-use < $work/event.json" \
   -n "metalayer, governed default policy" "CLAUDE_PROJECT_DIR=$work/governed $bin hook pre-tool-use < $work/event.json" \
-  -n "metalayer, 1,000-gate policy" "CLAUDE_PROJECT_DIR=$work/large $bin hook pre-tool-use < $work/event.json"
-hyperfine --warmup 3 --runs 20 --export-markdown "$work/naive.md" \
-  -n "naive gate.sh, seed policy" "POLICY=$work/seed/.control/policy.yaml bash $shared/bench/naive-hook/gate.sh < $work/event.json"
-cat "$work/hook.md" "$work/naive.md"
+  -n "metalayer, 1,000-gate policy" "CLAUDE_PROJECT_DIR=$work/large $bin hook pre-tool-use < $work/event.json" \
+  -n "naive gate.sh, seed policy" "POLICY=$work/seed/.control/policy.yaml bash $shared/bench/naive-hook/gate.sh < $work/event.json" \
+  >/dev/null
+python3 - "$work/hook.json" <<'PY'
+import json, sys
+results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+ms = lambda name: results[name]["median"] * 1000
+seed = ms("metalayer, seed policy")
+print("| what | median | ratio |")
+print("|---|---|---|")
+for name, r in results.items():
+    print(f"| {name} | {ms(name):.2f} ms | {ms(name) / seed:.2f}x seed |")
+naive = ms("naive gate.sh, seed policy")
+print(f"\nnaive gate.sh / metalayer seed: {naive / seed:.0f}x; "
+      f"naive / governed: {naive / ms('metalayer, governed default policy'):.0f}x")
+PY
