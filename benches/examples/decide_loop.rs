@@ -1,7 +1,13 @@
 //! Decides one command many times with the seed gates: a target for profilers
 //! (`valgrind --tool=callgrind target/release/examples/decide_loop 20000`), where criterion's
 //! own work would blur the picture.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::print_stdout,
+    missing_docs
+)]
 
 use metalayer_benches::{DENIED_COMMAND_100B, EVERYDAY_COMMAND_100B, SEED_GATES};
 use metalayer_gates::{Decision, GateSetBuilder, Rule, ToolCall};

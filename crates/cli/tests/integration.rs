@@ -14,5 +14,6 @@ mod integration {
     mod ledger;
     mod regression;
     mod stop;
+    pub(crate) mod support;
     mod validate;
 }

@@ -148,10 +148,10 @@ impl GateSetBuilder {
                 Some(a) if a.estimate <= self.pattern_size_limit => Some(a.literals),
                 _ => required_literals(&self.parse(rule, rule.pattern(), PatternKind::Pattern)?),
             };
-            if let Some(unless) = rule.unless() {
-                if quick::bound(unless).is_none_or(|b| b > self.pattern_size_limit) {
-                    self.parse(rule, unless, PatternKind::Unless)?;
-                }
+            if let Some(unless) = rule.unless()
+                && quick::bound(unless).is_none_or(|b| b > self.pattern_size_limit)
+            {
+                self.parse(rule, unless, PatternKind::Unless)?;
             }
             let key = (rule.field().clone(), rule.mode() == MatchMode::Command);
             let slot = match keys.iter().position(|k| *k == key) {

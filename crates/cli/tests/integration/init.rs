@@ -2,36 +2,12 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command as Process, Output};
+use std::process::Output;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn git_cmd(dir: &Path, args: &[&str]) -> Process {
-    let mut cmd = Process::new("git");
-    cmd.args([
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@example.com",
-        "-c",
-        "commit.gpgsign=false",
-    ])
-    .args(args)
-    .current_dir(dir)
-    .env("GIT_CONFIG_NOSYSTEM", "1")
-    .env("HOME", dir);
-    cmd
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = git_cmd(dir, args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use super::support::{git, git_cmd};
 
 fn repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -2,33 +2,11 @@
 //! real git repositories.
 
 use std::path::Path;
-use std::process::Command as Process;
 
 use assert_cmd::Command;
 use serde_json::{Value, json};
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = Process::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use super::support::git;
 
 const MAP: &str = "features:\n  auth:\n    patterns: [\"src/auth/**\"]\n    scenarios: [\"log in with a password\", \"log out\"]\n  docs:\n    patterns: [\"docs/**\", \"!docs/drafts/**\"]\n    scenarios: [\"site builds\"]\n";
 

@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::profile::Profile;
 use crate::error::KernelError;
+use crate::event::kind_of;
 use crate::harness::Harness;
 use crate::layout::{HookKind, PRE_TOOL_USE_COMMAND, STOP_COMMAND};
 
@@ -162,17 +163,6 @@ pub(crate) struct Merged {
     pub(crate) text: Option<String>,
     /// The labels of the hooks added.
     pub(crate) added: Vec<String>,
-}
-
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 fn refuse(path: &Path, what: String) -> KernelError {
