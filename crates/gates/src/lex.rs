@@ -4,21 +4,56 @@
 //! split it, removing quotes and escapes from words, recording command substitutions, and reading
 //! here-document bodies. It never fails: input that a shell would reject is lexed as well as it
 //! can be, because a gate must still decide on it.
+//!
+//! Lexing is on the path of every decision, so it allocates little: a word whose text is one
+//! contiguous run of the source (`git`, `'reset'`, `"--hard"`) borrows it, and substitution
+//! bodies live in one table per lex rather than one vector per word.
+
+use std::borrow::Cow;
+use std::ops::Range;
 
 /// One word after quote removal.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Word {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Word<'a> {
     /// The text after quote and escape removal. Expansions the gate cannot evaluate (`$VAR`,
     /// `${…}`, `$(…)`, `` `…` ``) are kept in their source form.
-    pub(crate) text: String,
+    pub(crate) text: Cow<'a, str>,
+    /// The bodies of the command substitutions (`$(…)`, `` `…` ``, `<(…)`, `>(…)`) found in the
+    /// word: a range of [`Lexed::substitutions`].
+    pub(crate) substitutions: Range<u32>,
     /// The word holds an expansion whose value is only known at run time.
     pub(crate) dynamic: bool,
     /// Some part of the word was quoted or escaped.
     pub(crate) quoted: bool,
-    /// Bodies of command substitutions (`$(…)`, `` `…` ``, `<(…)`, `>(…)`) found in the word.
-    pub(crate) substitutions: Vec<String>,
     /// The word is an unquoted `NAME=value` assignment.
     pub(crate) assignment: bool,
+}
+
+impl Default for Word<'_> {
+    fn default() -> Self {
+        Word {
+            // Borrowed: nothing to free when it is replaced.
+            text: Cow::Borrowed(""),
+            substitutions: 0..0,
+            dynamic: false,
+            quoted: false,
+            assignment: false,
+        }
+    }
+}
+
+impl Word<'_> {
+    /// The same word owning its text, its substitutions dropped (for words that leave their
+    /// lex, such as the words `env -S` splits a string into).
+    pub(crate) fn into_owned(self) -> Word<'static> {
+        Word {
+            text: Cow::Owned(self.text.into_owned()),
+            substitutions: 0..0,
+            dynamic: self.dynamic,
+            quoted: self.quoted,
+            assignment: self.assignment,
+        }
+    }
 }
 
 /// What a redirection operator does.
@@ -38,8 +73,8 @@ pub(crate) enum Redirect {
 
 /// A token of the command string.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Token {
-    Word(Word),
+pub(crate) enum Token<'a> {
+    Word(Word<'a>),
     /// `;`, `&`, `&&`, `||`, newline, `;;` and friends: the end of a command.
     Separator,
     /// `|` or `|&`: the next command reads this one's output.
@@ -65,34 +100,128 @@ pub(crate) struct HereDoc {
 
 /// The lexed command string.
 #[derive(Debug, Default)]
-pub(crate) struct Lexed {
-    pub(crate) tokens: Vec<Token>,
+pub(crate) struct Lexed<'a> {
+    pub(crate) tokens: Vec<Token<'a>>,
     pub(crate) heredocs: Vec<HereDoc>,
+    /// The substitution bodies of all words, in source order; each word names its range.
+    pub(crate) substitutions: Vec<Cow<'a, str>>,
 }
 
-struct PendingHereDoc {
+impl<'a> Lexed<'a> {
+    /// The substitution bodies found in `word`.
+    pub(crate) fn substitutions_of(&self, word: &Word<'_>) -> &[Cow<'a, str>] {
+        let Range { start, end } = word.substitutions;
+        self.substitutions
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+    }
+}
+
+struct PendingHereDoc<'a> {
     index: usize,
-    delimiter: String,
+    delimiter: Cow<'a, str>,
     strip_tabs: bool,
 }
 
+/// The text of a word being read: a range of the source while it is one contiguous run of it,
+/// bytes of its own once it is not.
+#[derive(Default)]
+struct Text {
+    from: usize,
+    to: usize,
+    /// Set once `bytes` holds the text.
+    spilled: bool,
+    bytes: Vec<u8>,
+}
+
+impl Text {
+    /// Appends `src[from..to]`.
+    #[inline]
+    fn source(&mut self, src: &[u8], from: usize, to: usize) {
+        if self.spilled {
+            self.bytes
+                .extend_from_slice(src.get(from..to).unwrap_or_default());
+        } else if self.from == self.to {
+            self.from = from;
+            self.to = to.max(from);
+        } else if self.to == from {
+            self.to = to.max(from);
+        } else {
+            self.spill(src);
+            self.bytes
+                .extend_from_slice(src.get(from..to).unwrap_or_default());
+        }
+    }
+
+    /// Appends a byte that is not the next byte of the source run (an escape's value).
+    fn byte(&mut self, src: &[u8], b: u8) {
+        if !self.spilled {
+            self.spill(src);
+        }
+        self.bytes.push(b);
+    }
+
+    fn spill(&mut self, src: &[u8]) {
+        let run = src.get(self.from..self.to).unwrap_or_default();
+        // Most words are short: one allocation instead of a series of reallocations.
+        self.bytes = Vec::with_capacity(run.len().max(32));
+        self.bytes.extend_from_slice(run);
+        self.spilled = true;
+    }
+
+    fn as_bytes<'s>(&'s self, src: &'s [u8]) -> &'s [u8] {
+        if self.spilled {
+            &self.bytes
+        } else {
+            src.get(self.from..self.to).unwrap_or_default()
+        }
+    }
+
+    #[inline]
+    fn into_cow(self, src: &str) -> Cow<'_, str> {
+        if self.spilled {
+            Cow::Owned(into_string(self.bytes))
+        } else {
+            source_text(src, self.from, self.to)
+        }
+    }
+}
+
+/// `src[from..to]` as text: borrowed when the range falls on character boundaries (it always
+/// does when it is delimited by ASCII bytes), replaced like [`into_string`] otherwise, empty when
+/// the range is out of bounds.
+fn source_text(src: &str, from: usize, to: usize) -> Cow<'_, str> {
+    match src.get(from..to) {
+        Some(s) => Cow::Borrowed(s),
+        None => match src.as_bytes().get(from..to) {
+            Some(bytes) => String::from_utf8_lossy(bytes),
+            None => Cow::Borrowed(""),
+        },
+    }
+}
+
 struct Lexer<'a> {
+    text: &'a str,
     src: &'a [u8],
     pos: usize,
-    out: Lexed,
-    pending: Vec<PendingHereDoc>,
+    out: Lexed<'a>,
+    pending: Vec<PendingHereDoc<'a>>,
     /// The previous token was a here-document operator: the next word is its delimiter.
     heredoc_op: Option<(usize, bool)>,
 }
 
 /// Lexes a command string.
-pub(crate) fn lex(src: &str) -> Lexed {
+pub(crate) fn lex(src: &str) -> Lexed<'_> {
     let mut lexer = Lexer {
+        text: src,
         src: src.as_bytes(),
         pos: 0,
         out: Lexed {
-            tokens: Vec::with_capacity(src.len() / 4 + 4),
+            // About one token per five bytes, in an allocation small enough for the allocator's
+            // fast path.
+            tokens: Vec::with_capacity(src.len() / 5 + 4),
             heredocs: Vec::new(),
+            substitutions: Vec::new(),
         },
         pending: Vec::new(),
         heredoc_op: None,
@@ -101,11 +230,91 @@ pub(crate) fn lex(src: &str) -> Lexed {
     lexer.out
 }
 
+/// Byte class: white space and operators: a byte that ends a word.
+pub(crate) const META: u8 = 1;
+/// Byte class: quotes, escapes and expansions: a byte that ends a plain run inside a word.
+pub(crate) const QUOTING: u8 = 2;
+/// Byte class: a byte that ends a plain run inside double quotes.
+pub(crate) const DOUBLE_QUOTED: u8 = 4;
+/// Byte class: a byte of a shell name (`[A-Za-z0-9_]`).
+pub(crate) const NAME: u8 = 8;
+/// Byte class: ASCII white space as [`char::is_whitespace`] sees it.
+pub(crate) const WHITE: u8 = 16;
+/// Byte class: a byte of a non-ASCII character.
+pub(crate) const HIGH: u8 = 32;
+/// Byte class: the start of an expansion (`$`, `` ` ``).
+pub(crate) const EXPANSION: u8 = 64;
+/// Byte class: a path separator.
+pub(crate) const SLASH: u8 = 128;
+
+/// The classes of every byte, so that scanning a run costs one load per byte. A unit test
+/// checks it against [`class_of`].
+#[rustfmt::skip]
+static CLASSES: [u8; 256] = [
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 17, 16, 16, 17, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    17, 0, 6, 0, 70, 0, 1, 2, 1, 1, 0, 0, 0, 0, 0, 128,
+    8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 0, 1, 1, 0, 1, 0,
+    0, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8,
+    8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 0, 6, 0, 0, 8,
+    70, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8,
+    8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 0, 1, 0, 0, 0,
+    32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
+    32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
+    32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
+    32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
+    32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
+    32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
+    32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
+    32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
+];
+
+/// The classes of a byte (a set of the class constants above).
+pub(crate) fn class(b: u8) -> u8 {
+    CLASSES.get(usize::from(b)).copied().unwrap_or(0)
+}
+
+/// The classes of a byte, by definition (what [`CLASSES`] tabulates).
+#[cfg(test)]
+fn class_of(b: u8) -> u8 {
+    let mut c = 0;
+    if b" \t\r\n;&|()<>".contains(&b) {
+        c |= META;
+    }
+    if b"\\'\"$`".contains(&b) {
+        c |= QUOTING;
+    }
+    if b"\"\\$`".contains(&b) {
+        c |= DOUBLE_QUOTED;
+    }
+    if b.is_ascii_alphanumeric() || b == b'_' {
+        c |= NAME;
+    }
+    if b.is_ascii() && char::from(b).is_whitespace() {
+        c |= WHITE;
+    }
+    if !b.is_ascii() {
+        c |= HIGH;
+    }
+    if b == b'$' || b == b'`' {
+        c |= EXPANSION;
+    }
+    if b == b'/' {
+        c |= SLASH;
+    }
+    c
+}
+
 fn is_meta(b: u8) -> bool {
-    matches!(
-        b,
-        b' ' | b'\t' | b'\r' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>'
-    )
+    class(b) & META != 0
+}
+
+/// The length of the run at the start of `bytes` of bytes in none of the `classes`.
+fn run_length(bytes: &[u8], classes: u8) -> usize {
+    bytes
+        .iter()
+        .position(|&c| class(c) & classes != 0)
+        .unwrap_or(bytes.len())
 }
 
 fn is_name_start(b: u8) -> bool {
@@ -113,7 +322,7 @@ fn is_name_start(b: u8) -> bool {
 }
 
 fn is_name_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    class(b) & NAME != 0
 }
 
 /// Turns collected bytes into a string; invalid UTF-8 (only possible through `$'\xHH'`) is
@@ -125,7 +334,12 @@ fn into_string(bytes: Vec<u8>) -> String {
     }
 }
 
-impl Lexer<'_> {
+/// A length as a `u32` index (saturating; no command string comes near 4 GiB).
+fn index(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl<'a> Lexer<'a> {
     fn peek(&self) -> Option<u8> {
         self.src.get(self.pos).copied()
     }
@@ -134,12 +348,31 @@ impl Lexer<'_> {
         self.src.get(self.pos + k).copied()
     }
 
-    fn slice(&self, from: usize, to: usize) -> &[u8] {
+    fn slice(&self, from: usize, to: usize) -> &'a [u8] {
         self.src.get(from..to).unwrap_or_default()
     }
 
-    fn push(&mut self, token: Token) {
+    fn push(&mut self, token: Token<'a>) {
         self.out.tokens.push(token);
+    }
+
+    /// Records a substitution body.
+    fn substitution(&mut self, body: Cow<'a, str>) {
+        self.out.substitutions.push(body);
+    }
+
+    /// Records the substitutions in `src[from..to]`, text expanded like a double-quoted string.
+    fn substitutions_in(&mut self, from: usize, to: usize) {
+        match source_text(self.text, from, to) {
+            Cow::Borrowed(inner) => collect_substitutions(inner, &mut self.out.substitutions),
+            Cow::Owned(inner) => {
+                let mut found = Vec::new();
+                collect_substitutions(&inner, &mut found);
+                self.out
+                    .substitutions
+                    .extend(found.into_iter().map(|s| Cow::Owned(s.into_owned())));
+            }
+        }
     }
 
     fn run(&mut self) {
@@ -279,13 +512,14 @@ impl Lexer<'_> {
     fn arithmetic_command(&mut self) {
         let start = self.pos;
         let end = self.find_closing(self.pos + 1, b'(', b')');
-        let inner = self.slice(start + 2, end.saturating_sub(1)).to_vec();
+        let first = index(self.out.substitutions.len());
+        self.substitutions_in(start + 2, end.saturating_sub(1));
         self.pos = (end + 1).min(self.src.len());
-        let mut word = Word {
-            text: String::from("(("),
+        let word = Word {
+            text: Cow::Borrowed("(("),
+            substitutions: first..index(self.out.substitutions.len()),
             ..Word::default()
         };
-        collect_substitutions(&inner, &mut word.substitutions);
         self.push(Token::Word(word));
         self.push(Token::Separator);
     }
@@ -298,28 +532,29 @@ impl Lexer<'_> {
 
     fn word(&mut self) {
         let mut word = Word::default();
-        // Most words are short: one allocation instead of a series of reallocations.
-        let mut buf: Vec<u8> = Vec::with_capacity(32);
+        let mut text = Text::default();
+        let first_sub = index(self.out.substitutions.len());
         let start = self.pos;
         while let Some(b) = self.peek() {
             if is_meta(b) {
                 // Process substitution `<(…)` / `>(…)` inside or at the start of a word.
                 if (b == b'<' || b == b'>') && self.peek_at(1) == Some(b'(') {
                     let end = self.find_closing(self.pos + 1, b'(', b')');
-                    let body = self.slice(self.pos + 2, end);
-                    word.substitutions.push(into_string(body.to_vec()));
-                    buf.extend_from_slice(self.slice(self.pos, (end + 1).min(self.src.len())));
+                    self.substitution(source_text(self.text, self.pos + 2, end));
+                    let after = (end + 1).min(self.src.len());
+                    text.source(self.src, self.pos, after);
                     word.dynamic = true;
-                    self.pos = (end + 1).min(self.src.len());
+                    self.pos = after;
                     continue;
                 }
                 // `2>file`, `2>&1`: a word of digits right before a redirection is its fd.
-                if (b == b'<' || b == b'>')
-                    && !buf.is_empty()
-                    && buf.iter().all(u8::is_ascii_digit)
-                    && self.pos > start
-                {
-                    return;
+                if (b == b'<' || b == b'>') && self.pos > start {
+                    let bytes = text.as_bytes(self.src);
+                    if !bytes.is_empty() && bytes.iter().all(u8::is_ascii_digit) {
+                        // The fd's substitutions (none: it is all digits) are dropped with it.
+                        self.out.substitutions.truncate(first_sub as usize);
+                        return;
+                    }
                 }
                 break;
             }
@@ -328,8 +563,8 @@ impl Lexer<'_> {
                     self.pos += 1;
                     match self.peek() {
                         Some(b'\n') => self.pos += 1,
-                        Some(c) => {
-                            buf.push(c);
+                        Some(_) => {
+                            text.source(self.src, self.pos, self.pos + 1);
                             word.quoted = true;
                             self.pos += 1;
                         }
@@ -339,32 +574,24 @@ impl Lexer<'_> {
                 b'\'' => {
                     word.quoted = true;
                     self.pos += 1;
-                    while let Some(c) = self.peek() {
-                        self.pos += 1;
-                        if c == b'\'' {
-                            break;
-                        }
-                        buf.push(c);
-                    }
+                    let rest = self.src.get(self.pos..).unwrap_or_default();
+                    let len = memchr::memchr(b'\'', rest).unwrap_or(rest.len());
+                    text.source(self.src, self.pos, self.pos + len);
+                    // Past the closing quote, if there is one.
+                    self.pos = (self.pos + len + 1).min(self.src.len());
                 }
                 b'"' => {
                     word.quoted = true;
                     self.pos += 1;
-                    self.double_quoted(&mut buf, &mut word);
+                    self.double_quoted(&mut text, &mut word);
                 }
-                b'$' => self.dollar(&mut buf, &mut word, false),
-                b'`' => self.backtick(&mut buf, &mut word),
+                b'$' => self.dollar(&mut text, &mut word, false),
+                b'`' => self.backtick(&mut text, &mut word),
                 _ => {
-                    // A run of plain bytes (most of most words) is copied in one go.
+                    // A run of plain bytes (most of most words) is taken in one go.
                     let rest = self.src.get(self.pos..).unwrap_or_default();
-                    let run = rest
-                        .iter()
-                        .position(|&c| {
-                            is_meta(c) || matches!(c, b'\\' | b'\'' | b'"' | b'$' | b'`')
-                        })
-                        .unwrap_or(rest.len())
-                        .max(1);
-                    buf.extend_from_slice(rest.get(..run).unwrap_or_default());
+                    let run = run_length(rest, META | QUOTING).max(1);
+                    text.source(self.src, self.pos, self.pos + run);
                     self.pos += run;
                 }
             }
@@ -376,7 +603,8 @@ impl Lexer<'_> {
         }
         let raw = self.slice(start, self.pos);
         word.assignment = is_assignment(raw);
-        word.text = into_string(buf);
+        word.text = text.into_cow(self.text);
+        word.substitutions = first_sub..index(self.out.substitutions.len());
         if let Some((index, strip_tabs)) = self.heredoc_op.take() {
             let delimiter = word.text.clone();
             if let Some(doc) = self.out.heredocs.get_mut(index) {
@@ -391,7 +619,7 @@ impl Lexer<'_> {
         self.push(Token::Word(word));
     }
 
-    fn double_quoted(&mut self, buf: &mut Vec<u8>, word: &mut Word) {
+    fn double_quoted(&mut self, text: &mut Text, word: &mut Word<'a>) {
         while let Some(c) = self.peek() {
             match c {
                 b'"' => {
@@ -401,51 +629,56 @@ impl Lexer<'_> {
                 b'\\' => {
                     self.pos += 1;
                     match self.peek() {
-                        Some(n @ (b'$' | b'`' | b'"' | b'\\')) => {
-                            buf.push(n);
+                        Some(b'$' | b'`' | b'"' | b'\\') => {
+                            text.source(self.src, self.pos, self.pos + 1);
                             self.pos += 1;
                         }
                         Some(b'\n') => self.pos += 1,
-                        _ => buf.push(b'\\'),
+                        // The backslash stays.
+                        _ => text.source(self.src, self.pos - 1, self.pos),
                     }
                 }
-                b'$' => self.dollar(buf, word, true),
-                b'`' => self.backtick(buf, word),
+                b'$' => self.dollar(text, word, true),
+                b'`' => self.backtick(text, word),
                 _ => {
-                    buf.push(c);
-                    self.pos += 1;
+                    let rest = self.src.get(self.pos..).unwrap_or_default();
+                    let run = run_length(rest, DOUBLE_QUOTED).max(1);
+                    text.source(self.src, self.pos, self.pos + run);
+                    self.pos += run;
                 }
             }
         }
     }
 
-    fn backtick(&mut self, buf: &mut Vec<u8>, word: &mut Word) {
+    fn backtick(&mut self, text: &mut Text, word: &mut Word<'a>) {
         let start = self.pos;
         self.pos += 1;
-        let mut body = Vec::new();
+        let mut body = Text::default();
         while let Some(c) = self.peek() {
             self.pos += 1;
             match c {
                 b'`' => break,
                 b'\\' => {
                     if let Some(n) = self.peek() {
-                        if !matches!(n, b'`' | b'\\' | b'$') {
-                            body.push(b'\\');
+                        if matches!(n, b'`' | b'\\' | b'$') {
+                            body.source(self.src, self.pos, self.pos + 1);
+                        } else {
+                            body.source(self.src, self.pos - 1, self.pos + 1);
                         }
-                        body.push(n);
                         self.pos += 1;
                     }
                 }
-                _ => body.push(c),
+                _ => body.source(self.src, self.pos - 1, self.pos),
             }
         }
-        word.substitutions.push(into_string(body));
+        let body = body.into_cow(self.text);
+        self.substitution(body);
         word.dynamic = true;
-        buf.extend_from_slice(self.slice(start, self.pos));
+        text.source(self.src, start, self.pos);
     }
 
     /// `$…` in a word; `in_dquote` tells whether `$'…'` and `$"…"` are quotes here.
-    fn dollar(&mut self, buf: &mut Vec<u8>, word: &mut Word, in_dquote: bool) {
+    fn dollar(&mut self, text: &mut Text, word: &mut Word<'a>, in_dquote: bool) {
         let start = self.pos;
         match self.peek_at(1) {
             Some(b'(') => {
@@ -453,35 +686,32 @@ impl Lexer<'_> {
                     // `$(( arithmetic ))`.
                     let end = self.find_closing(self.pos + 2, b'(', b')');
                     let close = self.find_closing(self.pos + 1, b'(', b')');
-                    let inner = self.slice(self.pos + 3, end).to_vec();
-                    collect_substitutions(&inner, &mut word.substitutions);
+                    self.substitutions_in(self.pos + 3, end);
                     self.pos = (close.max(end) + 1).min(self.src.len());
                 } else {
                     let end = self.find_closing(self.pos + 1, b'(', b')');
-                    let body = self.slice(self.pos + 2, end).to_vec();
-                    word.substitutions.push(into_string(body));
+                    self.substitution(source_text(self.text, self.pos + 2, end));
                     self.pos = (end + 1).min(self.src.len());
                 }
                 word.dynamic = true;
-                buf.extend_from_slice(self.slice(start, self.pos));
+                text.source(self.src, start, self.pos);
             }
             Some(b'{') => {
                 let end = self.find_closing(self.pos + 1, b'{', b'}');
-                let inner = self.slice(self.pos + 2, end).to_vec();
-                collect_substitutions(&inner, &mut word.substitutions);
+                self.substitutions_in(self.pos + 2, end);
                 self.pos = (end + 1).min(self.src.len());
                 word.dynamic = true;
-                buf.extend_from_slice(self.slice(start, self.pos));
+                text.source(self.src, start, self.pos);
             }
             Some(b'\'') if !in_dquote => {
                 word.quoted = true;
                 self.pos += 2;
-                self.ansi_c(buf);
+                self.ansi_c(text);
             }
             Some(b'"') if !in_dquote => {
                 word.quoted = true;
                 self.pos += 2;
-                self.double_quoted(buf, word);
+                self.double_quoted(text, word);
             }
             Some(c) if is_name_start(c) => {
                 self.pos += 1;
@@ -489,22 +719,22 @@ impl Lexer<'_> {
                     self.pos += 1;
                 }
                 word.dynamic = true;
-                buf.extend_from_slice(self.slice(start, self.pos));
+                text.source(self.src, start, self.pos);
             }
             Some(c) if c.is_ascii_digit() || b"@*#?$!-".contains(&c) => {
                 self.pos += 2;
                 word.dynamic = true;
-                buf.extend_from_slice(self.slice(start, self.pos));
+                text.source(self.src, start, self.pos);
             }
             _ => {
-                buf.push(b'$');
+                text.source(self.src, self.pos, self.pos + 1);
                 self.pos += 1;
             }
         }
     }
 
     /// The inside of `$'…'`, with bash's escapes.
-    fn ansi_c(&mut self, buf: &mut Vec<u8>) {
+    fn ansi_c(&mut self, text: &mut Text) {
         while let Some(c) = self.peek() {
             self.pos += 1;
             match c {
@@ -512,23 +742,19 @@ impl Lexer<'_> {
                 b'\\' => {
                     let Some(e) = self.peek() else { return };
                     self.pos += 1;
-                    match e {
-                        b'n' => buf.push(b'\n'),
-                        b't' => buf.push(b'\t'),
-                        b'r' => buf.push(b'\r'),
-                        b'a' => buf.push(7),
-                        b'b' => buf.push(8),
-                        b'e' | b'E' => buf.push(27),
-                        b'f' => buf.push(12),
-                        b'v' => buf.push(11),
-                        b'x' => {
-                            let value = self.radix_digits(16, 2);
-                            buf.push(value.unwrap_or(b'x'));
-                        }
+                    let value = match e {
+                        b'n' => b'\n',
+                        b't' => b'\t',
+                        b'r' => b'\r',
+                        b'a' => 7,
+                        b'b' => 8,
+                        b'e' | b'E' => 27,
+                        b'f' => 12,
+                        b'v' => 11,
+                        b'x' => self.radix_digits(16, 2).unwrap_or(b'x'),
                         b'0'..=b'7' => {
                             self.pos -= 1;
-                            let value = self.radix_digits(8, 3);
-                            buf.push(value.unwrap_or(b'0'));
+                            self.radix_digits(8, 3).unwrap_or(b'0')
                         }
                         b'u' | b'U' => {
                             let max = if e == b'u' { 4 } else { 8 };
@@ -545,12 +771,16 @@ impl Lexer<'_> {
                             }
                             let ch = char::from_u32(value).unwrap_or('\u{FFFD}');
                             let mut tmp = [0u8; 4];
-                            buf.extend_from_slice(ch.encode_utf8(&mut tmp).as_bytes());
+                            for &b in ch.encode_utf8(&mut tmp).as_bytes() {
+                                text.byte(self.src, b);
+                            }
+                            continue;
                         }
-                        other => buf.push(other),
-                    }
+                        other => other,
+                    };
+                    text.byte(self.src, value);
                 }
-                _ => buf.push(c),
+                _ => text.source(self.src, self.pos - 1, self.pos),
             }
         }
     }
@@ -585,7 +815,7 @@ impl Lexer<'_> {
                 let line_end = self
                     .src
                     .get(self.pos..)
-                    .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+                    .and_then(|rest| memchr::memchr(b'\n', rest))
                     .map_or(self.src.len(), |i| self.pos + i);
                 let line_start = self.pos;
                 self.pos = (line_end + 1).min(self.src.len());
@@ -603,10 +833,14 @@ impl Lexer<'_> {
                 body.push(b'\n');
             }
             if let Some(target) = self.out.heredocs.get_mut(doc.index) {
-                if !target.quoted {
-                    collect_substitutions(&body, &mut target.substitutions);
-                }
                 target.body = into_string(body);
+                if !target.quoted {
+                    let mut found = Vec::new();
+                    collect_substitutions(&target.body, &mut found);
+                    target
+                        .substitutions
+                        .extend(found.into_iter().map(Cow::into_owned));
+                }
             }
         }
     }
@@ -664,26 +898,25 @@ fn find_closing(src: &[u8], open_pos: usize, open: u8, close: u8) -> usize {
 
 /// Collects the command substitutions of text that is expanded like a double-quoted string
 /// (here-document bodies, `${…}` and arithmetic contents).
-pub(crate) fn collect_substitutions(text: &[u8], out: &mut Vec<String>) {
+pub(crate) fn collect_substitutions<'t>(text: &'t str, out: &mut Vec<Cow<'t, str>>) {
+    let bytes = text.as_bytes();
     let mut i = 0;
-    while let Some(&c) = text.get(i) {
+    while let Some(&c) = bytes.get(i) {
         match c {
             b'\\' => i += 2,
-            b'$' if text.get(i + 1) == Some(&b'(') => {
-                let end = find_closing(text, i + 1, b'(', b')');
-                if text.get(i + 2) != Some(&b'(') {
-                    out.push(into_string(
-                        text.get(i + 2..end).unwrap_or_default().to_vec(),
-                    ));
+            b'$' if bytes.get(i + 1) == Some(&b'(') => {
+                let end = find_closing(bytes, i + 1, b'(', b')');
+                if bytes.get(i + 2) != Some(&b'(') {
+                    out.push(source_text(text, i + 2, end));
                 }
                 i = end + 1;
             }
             b'`' => {
                 let mut j = i + 1;
                 let mut body = Vec::new();
-                while let Some(&q) = text.get(j) {
+                while let Some(&q) = bytes.get(j) {
                     if q == b'\\' {
-                        if let Some(&n) = text.get(j + 1) {
+                        if let Some(&n) = bytes.get(j + 1) {
                             body.push(n);
                         }
                         j += 2;
@@ -695,7 +928,7 @@ pub(crate) fn collect_substitutions(text: &[u8], out: &mut Vec<String>) {
                     body.push(q);
                     j += 1;
                 }
-                out.push(into_string(body));
+                out.push(Cow::Owned(into_string(body)));
                 i = j + 1;
             }
             _ => i += 1,
@@ -711,24 +944,19 @@ fn is_assignment(raw: &[u8]) -> bool {
     if !is_name_start(first) {
         return false;
     }
-    for (i, &b) in rest.iter().enumerate() {
-        if b == b'=' {
-            return true;
-        }
-        if b == b'+' && rest.get(i + 1) == Some(&b'=') {
-            return true;
-        }
-        if b == b'[' {
-            // Array element assignment `a[i]=x`.
-            return rest
-                .get(i..)
-                .is_some_and(|r| r.windows(2).any(|w| w == b"]="));
-        }
-        if !is_name_char(b) {
-            return false;
-        }
+    let i = rest
+        .iter()
+        .position(|&b| !is_name_char(b))
+        .unwrap_or(rest.len());
+    match rest.get(i) {
+        Some(b'=') => true,
+        Some(b'+') => rest.get(i + 1) == Some(&b'='),
+        // Array element assignment `a[i]=x`.
+        Some(b'[') => rest
+            .get(i..)
+            .is_some_and(|r| r.windows(2).any(|w| w == b"]=")),
+        _ => false,
     }
-    false
 }
 
 #[cfg(test)]
@@ -740,7 +968,7 @@ mod tests {
             .tokens
             .into_iter()
             .map(|t| match t {
-                Token::Word(w) => w.text,
+                Token::Word(w) => w.text.into_owned(),
                 Token::Separator => ";".into(),
                 Token::Pipe => "|".into(),
                 Token::Open => "(".into(),
@@ -751,12 +979,66 @@ mod tests {
     }
 
     #[test]
+    fn the_byte_table_matches_the_definition() {
+        for b in 0..=u8::MAX {
+            assert_eq!(class(b), class_of(b), "byte {b:#04x}");
+        }
+        assert_eq!(class(b'|'), META);
+        assert_eq!(class(b'"'), QUOTING | DOUBLE_QUOTED);
+        assert_eq!(class(b'\''), QUOTING);
+        assert_eq!(class(b'a'), NAME);
+        assert_eq!(class(b'\x0b'), WHITE);
+        assert_eq!(class(b'$'), QUOTING | DOUBLE_QUOTED | EXPANSION);
+        assert_eq!(class(0xc3), HIGH);
+        assert_eq!(class(b'/'), SLASH);
+        assert_eq!(class(b'-'), 0);
+    }
+
+    #[test]
     fn quotes_and_escapes_are_removed() {
         assert_eq!(words(r#"git 'reset' "--hard""#), ["git", "reset", "--hard"]);
         assert_eq!(words(r"g\it re\set"), ["git", "reset"]);
         assert_eq!(words(r#"echo "a \"b\" \$c""#), ["echo", r#"a "b" $c"#]);
         assert_eq!(words(r"echo $'a\tb\x41'"), ["echo", "a\tbA"]);
         assert_eq!(words("echo 'it''s'"), ["echo", "its"]);
+    }
+
+    #[test]
+    fn a_word_borrows_its_text_when_it_is_one_run_of_the_source() {
+        let lexed = lex(r#"git 'reset' "--hard" \rm $'x y' g\it 'a''b' "a\$b" $(id) \"#);
+        let texts: Vec<(&str, bool)> = lexed
+            .tokens
+            .iter()
+            .filter_map(|t| match t {
+                Token::Word(w) => Some((&*w.text, matches!(w.text, Cow::Borrowed(_)))),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                ("git", true),
+                ("reset", true),
+                ("--hard", true),
+                ("rm", true),
+                ("x y", true),
+                ("git", false),
+                ("ab", false),
+                ("a$b", false),
+                ("$(id)", true),
+                // A lone backslash at the end: an empty word, as before.
+                ("", true),
+            ]
+        );
+    }
+
+    #[test]
+    fn escapes_keep_characters_whole_and_replace_invalid_bytes() {
+        assert_eq!(words("echo \\é \"\\é\" 'é'x"), ["echo", "é", "\\é", "éx"]);
+        assert_eq!(
+            words(r"echo $'\xff' $'\xc3\xa9' $'\u00e9'"),
+            ["echo", "\u{fffd}", "é", "é"]
+        );
     }
 
     #[test]
@@ -774,16 +1056,23 @@ mod tests {
     #[test]
     fn substitutions_are_recorded() {
         let lexed = lex("echo $(git reset --hard) `rm -rf /` ${X:-$(id)}");
-        let subs: Vec<String> = lexed
+        let subs: Vec<Vec<&str>> = lexed
             .tokens
             .iter()
             .filter_map(|t| match t {
-                Token::Word(w) => Some(w.substitutions.clone()),
+                Token::Word(w) => Some(lexed.substitutions_of(w).iter().map(|s| &**s).collect()),
                 _ => None,
             })
-            .flatten()
             .collect();
-        assert_eq!(subs, ["git reset --hard", "rm -rf /", "id"]);
+        assert_eq!(
+            subs,
+            [
+                vec![],
+                vec!["git reset --hard"],
+                vec!["rm -rf /"],
+                vec!["id"]
+            ]
+        );
     }
 
     #[test]

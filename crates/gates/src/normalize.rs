@@ -43,7 +43,10 @@
 //! assert_eq!(n.writes(), [".env"]);
 //! ```
 
-use crate::lex::{self, HereDoc, Lexed, Redirect, Token, Word};
+use std::fmt;
+use std::sync::OnceLock;
+
+use crate::lex::{self, Lexed, Redirect, Token, Word};
 
 /// What [`SimpleCommand::precise_text`] shows in place of a data word.
 pub const DATA_PLACEHOLDER: &str = "<data>";
@@ -94,34 +97,68 @@ pub enum Origin {
 }
 
 /// One simple command: the words a shell would execute, after normalisation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// The words are stored once, joined into [`SimpleCommand::text`]; [`SimpleCommand::words`]
+/// builds the list of owned words on first use, because deciding a call never needs it.
+#[derive(Clone)]
 pub struct SimpleCommand {
-    words: Vec<String>,
-    data: Vec<bool>,
+    /// The words joined by single spaces.
+    text: String,
+    /// Where each word ends in `text`, and whether it is data; empty (no allocation) when no
+    /// word holds a space or is data, as in most commands: the words are then `text` split at
+    /// spaces.
+    spans: Vec<Span>,
     origin: Origin,
     depth: usize,
-    text: String,
     /// Only when some word is data; otherwise the same as `text`.
     precise: Option<String>,
+    /// [`SimpleCommand::words`], built on first use.
+    words: OnceLock<Vec<String>>,
+}
+
+/// The end of a word in [`SimpleCommand::text`] (it starts one byte after the previous word's
+/// end) and whether it is data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    end: usize,
+    data: bool,
 }
 
 impl SimpleCommand {
     /// The words; the first is the command name.
     #[must_use]
     pub fn words(&self) -> &[String] {
-        &self.words
+        self.words
+            .get_or_init(|| self.word_strs().map(str::to_owned).collect())
+    }
+
+    /// The words as string slices of [`SimpleCommand::text`].
+    fn word_strs(&self) -> impl Iterator<Item = &str> {
+        let split = self
+            .spans
+            .is_empty()
+            .then(|| self.text.split(' '))
+            .into_iter()
+            .flatten();
+        let mut start = 0;
+        let spanned = self.spans.iter().map(move |span| {
+            let word = self.text.get(start..span.end).unwrap_or_default();
+            start = span.end + 1;
+            word
+        });
+        split.chain(spanned)
     }
 
     /// The command name, if any.
     #[must_use]
     pub fn name(&self) -> Option<&str> {
-        self.words.first().map(String::as_str)
+        self.word_strs().next()
     }
 
     /// Whether word `i` is data (it held white space after quote removal).
     #[must_use]
     pub fn is_data(&self, i: usize) -> bool {
-        self.data.get(i).copied().unwrap_or(false)
+        self.spans.get(i).is_some_and(|s| s.data)
     }
 
     /// Where the command came from.
@@ -147,6 +184,34 @@ impl SimpleCommand {
     #[must_use]
     pub fn precise_text(&self) -> &str {
         self.precise.as_deref().unwrap_or(&self.text)
+    }
+}
+
+impl PartialEq for SimpleCommand {
+    fn eq(&self, other: &Self) -> bool {
+        // The words are a function of the text and the spans; the cache is not compared.
+        self.text == other.text
+            && self.spans == other.spans
+            && self.origin == other.origin
+            && self.depth == other.depth
+            && self.precise == other.precise
+    }
+}
+
+impl Eq for SimpleCommand {}
+
+impl fmt::Debug for SimpleCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let words: Vec<&str> = self.word_strs().collect();
+        let data: Vec<bool> = (0..words.len()).map(|i| self.is_data(i)).collect();
+        f.debug_struct("SimpleCommand")
+            .field("words", &words)
+            .field("data", &data)
+            .field("origin", &self.origin)
+            .field("depth", &self.depth)
+            .field("text", &self.text)
+            .field("precise", &self.precise)
+            .finish()
     }
 }
 
@@ -198,20 +263,26 @@ pub fn normalize(command: &str, options: &NormalizeOptions) -> Normalized {
 }
 
 /// A simple command as parsed, before interpretation.
-#[derive(Default)]
-struct Raw {
-    words: Vec<Word>,
+struct Raw<'a> {
+    words: Vec<Word<'a>>,
     /// `(kind, target)`.
-    redirects: Vec<(Redirect, Word)>,
+    redirects: Vec<(Redirect, Word<'a>)>,
     /// Standard input comes from a pipe.
     piped: bool,
 }
 
-impl Raw {
+impl Raw<'_> {
     /// Standard input is a pipe or a file: a shell or interpreter without a script operand
     /// runs a program the gate cannot see.
     fn stdin_unseen(&self) -> bool {
         self.piped || self.redirects.iter().any(|(k, _)| *k == Redirect::Read)
+    }
+
+    /// Empties it for the next command, keeping its buffers.
+    fn clear(&mut self) {
+        self.words.clear();
+        self.redirects.clear();
+        self.piped = false;
     }
 }
 
@@ -239,14 +310,23 @@ impl Normalizer<'_> {
             self.out.depth_exceeded = true;
             return;
         }
-        let Lexed { tokens, heredocs } = lex::lex(src);
-        self.tokens(tokens, &heredocs, depth, origin);
+        let mut lexed = lex::lex(src);
+        let tokens = std::mem::take(&mut lexed.tokens);
+        self.tokens(tokens, &lexed, depth, origin);
     }
 
-    fn tokens(&mut self, tokens: Vec<Token>, lexed: &[HereDoc], depth: usize, origin: Origin) {
+    fn tokens<'a>(
+        &mut self,
+        tokens: Vec<Token<'a>>,
+        lexed: &Lexed<'a>,
+        depth: usize,
+        origin: Origin,
+    ) {
+        // One buffer for the words of every command of this script.
         let mut raw = Raw {
-            words: Vec::with_capacity(tokens.len()),
-            ..Raw::default()
+            words: Vec::with_capacity(8),
+            redirects: Vec::new(),
+            piped: false,
         };
         let mut paren_depth = 0usize;
         let mut tokens = tokens.into_iter().peekable();
@@ -288,8 +368,8 @@ impl Normalizer<'_> {
                     } else {
                         // A `case` pattern such as `start|stop)`: not a command. Its
                         // alternatives were split at `|`, so the last one is all that is left.
-                        self.substitutions_of(&raw, depth, origin);
-                        raw = Raw::default();
+                        self.substitutions_of(&raw, lexed, depth, origin);
+                        raw.clear();
                     }
                 }
             }
@@ -298,38 +378,36 @@ impl Normalizer<'_> {
     }
 
     /// Normalises the command substitutions found in a raw command's words and redirections.
-    fn substitutions_of(&mut self, raw: &Raw, depth: usize, origin: Origin) {
-        let subs = raw
-            .words
-            .iter()
-            .chain(raw.redirects.iter().map(|(_, w)| w))
-            .flat_map(|w| w.substitutions.iter());
-        for sub in subs {
-            self.script(sub, depth + 1, origin);
+    fn substitutions_of(&mut self, raw: &Raw<'_>, lexed: &Lexed<'_>, depth: usize, origin: Origin) {
+        let words = raw.words.iter().chain(raw.redirects.iter().map(|(_, w)| w));
+        for word in words {
+            for sub in lexed.substitutions_of(word) {
+                self.script(sub, depth + 1, origin);
+            }
         }
     }
 
-    fn finish(&mut self, raw: &mut Raw, lexed: &[HereDoc], depth: usize, origin: Origin) {
-        let raw = Raw {
-            words: std::mem::replace(&mut raw.words, Vec::with_capacity(8)),
-            redirects: std::mem::take(&mut raw.redirects),
-            piped: std::mem::take(&mut raw.piped),
-        };
-        if raw.words.is_empty() && raw.redirects.is_empty() {
-            return;
+    /// Normalises the command collected in `raw`, and empties it.
+    fn finish(&mut self, raw: &mut Raw<'_>, lexed: &Lexed<'_>, depth: usize, origin: Origin) {
+        if !raw.words.is_empty() || !raw.redirects.is_empty() {
+            self.command(raw, lexed, depth, origin);
         }
-        self.substitutions_of(&raw, depth, origin);
+        raw.clear();
+    }
+
+    fn command(&mut self, raw: &Raw<'_>, lexed: &Lexed<'_>, depth: usize, origin: Origin) {
+        self.substitutions_of(raw, lexed, depth, origin);
         for (kind, target) in &raw.redirects {
             match kind {
                 Redirect::Write => self.write_target(&target.text),
                 Redirect::Dup => {
-                    let t = target.text.as_str();
+                    let t = &*target.text;
                     if !t.is_empty() && t != "-" && !t.bytes().all(|b| b.is_ascii_digit()) {
                         self.write_target(t);
                     }
                 }
                 Redirect::HereDoc(i) => {
-                    if let Some(doc) = lexed.get(*i) {
+                    if let Some(doc) = lexed.heredocs.get(*i) {
                         for sub in &doc.substitutions {
                             self.script(sub, depth + 1, origin);
                         }
@@ -348,25 +426,25 @@ impl Normalizer<'_> {
     }
 
     /// What is fed to the command's standard input, if the gate can see it.
-    fn stdin_text<'l>(raw: &'l Raw, lexed: &'l [HereDoc]) -> Option<&'l str> {
+    fn stdin_text<'l>(raw: &'l Raw<'_>, lexed: &'l Lexed<'_>) -> Option<&'l str> {
         raw.redirects
             .iter()
             .rev()
             .find_map(|(kind, target)| match kind {
-                Redirect::HereDoc(i) => lexed.get(*i).map(|d| d.body.as_str()),
-                Redirect::HereString => Some(target.text.as_str()),
+                Redirect::HereDoc(i) => lexed.heredocs.get(*i).map(|d| d.body.as_str()),
+                Redirect::HereString => Some(&*target.text),
                 _ => None,
             })
     }
 
-    fn interpret(&mut self, mut raw: Raw, lexed: &[HereDoc], depth: usize, origin: Origin) {
-        let mut words: Vec<Word> = std::mem::take(&mut raw.words);
-        let raw = &raw;
+    fn interpret<'a>(&mut self, raw: &Raw<'a>, lexed: &Lexed<'_>, depth: usize, origin: Origin) {
+        // The words after `env -S` splits a string, when it does.
+        let mut split: Vec<Word<'a>>;
         // Reserved words that only introduce or close a compound command.
-        strip_reserved(&mut words);
+        let mut words: &[Word<'a>] = strip_reserved(&raw.words);
         if let Some(first) = words.first()
             && !first.quoted
-            && matches!(first.text.as_str(), "for" | "select" | "case")
+            && matches!(&*first.text, "for" | "select" | "case")
         {
             // `for x in a b c`, `case $x in`: a header, nothing runs (substitutions in it
             // were normalised already).
@@ -386,7 +464,7 @@ impl Normalizer<'_> {
             let Some(word) = words.get(i) else {
                 return;
             };
-            let unwrap = wrapper_skip(basename(&word.text), &words, i);
+            let unwrap = wrapper_skip(basename(&word.text), words, i);
             match unwrap {
                 Some(Unwrap::Skip(next)) => i = next,
                 Some(Unwrap::Script(text)) => {
@@ -396,59 +474,56 @@ impl Normalizer<'_> {
                 Some(Unwrap::Argv(next)) => {
                     // The rest is a command's argv with no shell re-parsing (env -S splits it
                     // into words first).
-                    let split: Vec<Word> = match words.get(next) {
+                    let mut argv: Vec<Word<'a>> = match words.get(next) {
                         Some(w) => split_words(&w.text),
                         None => Vec::new(),
                     };
-                    let tail: Vec<Word> = words.get(next + 1..).unwrap_or_default().to_vec();
-                    words = split.into_iter().chain(tail).collect();
+                    argv.extend(words.get(next + 1..).unwrap_or_default().iter().cloned());
+                    split = argv;
+                    words = &split;
                     i = 0;
                 }
                 None => break,
             }
         }
-        if i > 0 {
-            words.drain(..i.min(words.len()));
-        }
+        let words = words.get(i..).unwrap_or_default();
         let Some(first) = words.first() else {
             return;
         };
         let name = basename(&first.text);
 
         if SHELLS.contains(&name) {
-            let name = name.to_owned();
-            if self.shell(&name, &words, raw, lexed, depth, origin) {
+            if self.shell(name, words, raw, lexed, depth, origin) {
                 return;
             }
         } else if name == "eval" {
-            let text = words
-                .get(1..)
-                .unwrap_or_default()
-                .iter()
-                .map(|w| w.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
-            self.push(words, depth, origin);
+            let args = words.get(1..).unwrap_or_default();
+            let mut text = String::with_capacity(args.iter().map(|w| w.text.len() + 1).sum());
+            for (k, w) in args.iter().enumerate() {
+                if k > 0 {
+                    text.push(' ');
+                }
+                text.push_str(&w.text);
+            }
+            self.push(words, None, depth, origin);
             self.script(&text, depth + 1, origin);
             return;
         } else if let Some(code_flags) = interpreter_code_flags(name) {
-            let name = name.to_owned();
-            self.writes_of(&name, &words);
-            if let Some(code) = inline_code(&words, code_flags) {
-                self.push(words, depth, origin);
-                self.inline_code(&code, depth + 1);
-            } else if script_operand(&words).is_none() {
+            self.writes_of(name, words);
+            if let Some(code) = inline_code(words, code_flags) {
+                self.push(words, None, depth, origin);
+                self.inline_code(code, depth + 1);
+            } else if script_operand(words).is_none() {
                 if let Some(code) = Self::stdin_text(raw, lexed) {
-                    let code = code.to_owned();
-                    self.push(words, depth, origin);
-                    self.inline_code(&code, depth + 1);
+                    self.push(words, None, depth, origin);
+                    self.inline_code(code, depth + 1);
                 } else if raw.stdin_unseen() {
-                    self.push_stdin_program(words, depth, origin);
+                    self.push(words, Some(STDIN_PROGRAM), depth, origin);
                 } else {
-                    self.push(words, depth, origin);
+                    self.push(words, None, depth, origin);
                 }
             } else {
-                self.push(words, depth, origin);
+                self.push(words, None, depth, origin);
             }
             return;
         } else if name == "find" {
@@ -456,10 +531,9 @@ impl Normalizer<'_> {
             return;
         }
         if is_writer(name) {
-            let name = name.to_owned();
-            self.writes_of(&name, &words);
+            self.writes_of(name, words);
         }
-        self.push(words, depth, origin);
+        self.push(words, None, depth, origin);
     }
 
     /// A shell: unwrap `-c STRING`, or a here-document or here-string it reads. Returns whether
@@ -467,9 +541,9 @@ impl Normalizer<'_> {
     fn shell(
         &mut self,
         name: &str,
-        argv: &[Word],
-        raw: &Raw,
-        lexed: &[HereDoc],
+        argv: &[Word<'_>],
+        raw: &Raw<'_>,
+        lexed: &Lexed<'_>,
         depth: usize,
         origin: Origin,
     ) -> bool {
@@ -484,7 +558,7 @@ impl Normalizer<'_> {
         let mut command_string = false;
         let mut reads_stdin = false;
         while let Some(w) = argv.get(j) {
-            let t = w.text.as_str();
+            let t = &*w.text;
             if t == "--" || t == "-" {
                 j += 1;
                 break;
@@ -518,20 +592,18 @@ impl Normalizer<'_> {
         }
         if command_string {
             if let Some(w) = argv.get(j) {
-                let text = w.text.clone();
-                self.script(&text, depth + 1, origin);
+                self.script(&w.text, depth + 1, origin);
             }
             return true;
         }
         if reads_stdin || argv.get(j).is_none() {
             // No script file (or `-s`): the shell runs what comes on standard input.
             if let Some(body) = Self::stdin_text(raw, lexed) {
-                let body = body.to_owned();
-                self.script(&body, depth + 1, origin);
+                self.script(body, depth + 1, origin);
                 return true;
             }
             if raw.stdin_unseen() {
-                self.push_stdin_program(argv.to_vec(), depth, origin);
+                self.push(argv, Some(STDIN_PROGRAM), depth, origin);
                 return true;
             }
         }
@@ -539,12 +611,12 @@ impl Normalizer<'_> {
     }
 
     /// `find … -exec CMD … ;`: the find itself (all its words) plus each executed command.
-    fn find_exec(&mut self, words: Vec<Word>, depth: usize, origin: Origin) {
-        let argv = &words;
+    fn find_exec(&mut self, words: &[Word<'_>], depth: usize, origin: Origin) {
+        let argv = words;
         let mut k = 0;
         while let Some(w) = argv.get(k) {
             k += 1;
-            if !matches!(w.text.as_str(), "-exec" | "-execdir" | "-ok" | "-okdir") {
+            if !matches!(&*w.text, "-exec" | "-execdir" | "-ok" | "-okdir") {
                 continue;
             }
             let mut end = k;
@@ -554,18 +626,18 @@ impl Normalizer<'_> {
             {
                 end += 1;
             }
-            let inner: Vec<Word> = argv.get(k..end).unwrap_or_default().to_vec();
+            let inner = argv.get(k..end).unwrap_or_default();
             if depth < self.options.max_depth {
-                if let Some(name) = inner.first().map(|w| basename(&w.text).to_owned()) {
-                    self.writes_of(&name, &inner);
+                if let Some(first) = inner.first() {
+                    self.writes_of(basename(&first.text), inner);
                 }
-                self.push(inner, depth + 1, origin);
+                self.push(inner, None, depth + 1, origin);
             } else {
                 self.out.depth_exceeded = true;
             }
             k = end + 1;
         }
-        self.push(words, depth, origin);
+        self.push(words, None, depth, origin);
     }
 
     /// Code given to an interpreter: every string literal (and every run of adjacent literals)
@@ -581,31 +653,41 @@ impl Normalizer<'_> {
     }
 
     /// Records the paths that the command `name` with `argv` writes or deletes.
-    fn writes_of(&mut self, name: &str, argv: &[Word]) {
-        let args: Vec<&str> = argv
-            .get(1..)
-            .unwrap_or_default()
-            .iter()
-            .map(|w| w.text.as_str())
-            .collect();
-        let ops_list = operands(&args, options_with_argument(name));
+    fn writes_of(&mut self, name: &str, argv: &[Word<'_>]) {
+        let rest = argv.get(1..).unwrap_or_default();
+        // The arguments as string slices: on the stack for the usual few, else on the heap.
+        let mut stack = [""; 16];
+        let heap: Vec<&str>;
+        let args: &[&str] = if rest.len() <= stack.len() {
+            for (slot, w) in stack.iter_mut().zip(rest) {
+                *slot = &w.text;
+            }
+            stack.get(..rest.len()).unwrap_or_default()
+        } else {
+            heap = rest.iter().map(|w| &*w.text).collect();
+            &heap
+        };
+        let ops_list = || operands(args, options_with_argument(name));
         match name {
             "tee" | "rm" | "unlink" | "shred" | "touch" | "rmdir" | "truncate" => {
-                for p in ops_list {
+                for p in ops_list() {
                     self.write_target(p);
                 }
             }
             "cp" | "mv" | "install" | "ln" | "rsync" | "scp" => {
-                if let Some(dir) = option_value(&args, &["-t", "--target-directory"]) {
+                if let Some(dir) = option_value(args, &["-t", "--target-directory"]) {
                     self.write_target(dir);
-                } else if ops_list.len() >= 2
-                    && let Some(last) = ops_list.last()
-                {
-                    self.write_target(last);
+                } else {
+                    let ops = ops_list();
+                    if ops.len() >= 2
+                        && let Some(last) = ops.last()
+                    {
+                        self.write_target(last);
+                    }
                 }
             }
             "chmod" | "chown" | "chgrp" => {
-                for p in ops_list.iter().skip(1) {
+                for p in ops_list().iter().skip(1) {
                     self.write_target(p);
                 }
             }
@@ -615,116 +697,169 @@ impl Normalizer<'_> {
                 });
                 if in_place {
                     let has_script_option =
-                        option_value(&args, &["-e", "--expression", "-f", "--file"]).is_some();
+                        option_value(args, &["-e", "--expression", "-f", "--file"]).is_some();
                     let skip = usize::from(!has_script_option);
-                    for p in ops_list.iter().skip(skip) {
+                    for p in ops_list().iter().skip(skip) {
                         self.write_target(p);
                     }
                 }
             }
             "dd" => {
-                for a in &args {
+                for a in args {
                     if let Some(p) = a.strip_prefix("of=") {
                         self.write_target(p);
                     }
                 }
             }
             "curl" => {
-                if let Some(p) = option_value(&args, &["-o", "--output"]) {
+                if let Some(p) = option_value(args, &["-o", "--output"]) {
                     self.write_target(p);
                 }
             }
             "wget" => {
-                if let Some(p) = option_value(&args, &["-O", "--output-document"]) {
+                if let Some(p) = option_value(args, &["-O", "--output-document"]) {
                     self.write_target(p);
                 }
             }
             "git" => {
                 // `git rm PATH…`, `git mv SRC DST`: after the global options.
-                let sub = git_subcommand(&args);
-                if let Some((sub, rest)) = sub {
-                    let ops = operands(rest, &[]);
-                    match sub {
-                        "rm" => ops.iter().for_each(|p| self.write_target(p)),
-                        "mv" => {
-                            if let Some(last) = ops.last() {
-                                self.write_target(last);
-                            }
+                let sub = git_subcommand(args);
+                match sub {
+                    Some(("rm", rest)) => {
+                        for p in operands(rest, &[]) {
+                            self.write_target(p);
                         }
-                        _ => {}
                     }
+                    Some(("mv", rest)) => {
+                        if let Some(last) = operands(rest, &[]).last() {
+                            self.write_target(last);
+                        }
+                    }
+                    _ => {}
                 }
             }
             _ => {}
         }
     }
 
-    /// A shell or interpreter whose program comes from a pipe or a file: its words and the
-    /// marker [`STDIN_PROGRAM`], so a policy can decide what such a command gets.
-    fn push_stdin_program(&mut self, mut words: Vec<Word>, depth: usize, origin: Origin) {
-        words.push(Word {
-            text: STDIN_PROGRAM.to_owned(),
-            ..Word::default()
-        });
-        self.push(words, depth, origin);
-    }
-
-    fn push(&mut self, argv: Vec<Word>, depth: usize, origin: Origin) {
-        if argv.is_empty() {
+    /// Adds the simple command of `argv`, followed by `extra` when given: [`STDIN_PROGRAM`] for
+    /// a shell or interpreter whose program comes from a pipe or a file, so a policy can decide
+    /// what such a command gets.
+    fn push(&mut self, argv: &[Word<'_>], extra: Option<&str>, depth: usize, origin: Origin) {
+        let count = argv.len() + usize::from(extra.is_some());
+        if count == 0 {
             return;
         }
         if !self.room() {
             self.out.truncated = true;
             return;
         }
-        let mut out_words = Vec::with_capacity(argv.len());
-        let mut data = Vec::with_capacity(argv.len());
-        for (k, w) in argv.into_iter().enumerate() {
-            let mut text = w.text;
-            if k == 0 {
-                let base = basename(&text);
-                if base.len() != text.len() {
-                    text = base.to_owned();
-                }
-            }
+        // Room for every word and a space after each (the name's basename can only be shorter).
+        let len =
+            argv.iter().map(|w| w.text.len() + 1).sum::<usize>() + extra.map_or(0, |t| t.len() + 1);
+        let mut text = String::with_capacity(len);
+        let mut spans = Vec::new();
+        let mut any_data = false;
+        // Whether some word holds a space or is data, so that `spans` is needed.
+        let mut spanned = false;
+        // Each word's text, whether it holds an expansion.
+        let words = argv
+            .iter()
+            .map(|w| (&*w.text, w.dynamic))
+            .chain(extra.map(|t| (t, false)));
+        for (k, (t, dynamic)) in words.enumerate() {
+            let t = if k == 0 {
+                // The command name: its basename.
+                basename(t)
+            } else {
+                text.push(' ');
+                t
+            };
+            let start = text.len();
+            text.push_str(t);
+            let (white, space) = white_space(t);
             // Text with white space cannot be a command name, option or plain path: it is
             // data. A word holding an expansion is not, since what it runs is unknown.
-            data.push(!w.dynamic && text.chars().any(char::is_whitespace));
-            out_words.push(text);
+            let data = !dynamic && white;
+            any_data |= data;
+            if (space || data) && !spanned {
+                spanned = true;
+                // The words so far, which hold no space and are not data.
+                spans = Vec::with_capacity(count);
+                let before = text.get(..start.saturating_sub(1)).unwrap_or_default();
+                if k > 0 {
+                    let mut end = 0;
+                    for w in before.split(' ') {
+                        end += w.len();
+                        spans.push(Span { end, data: false });
+                        end += 1;
+                    }
+                }
+            }
+            if spanned {
+                spans.push(Span {
+                    end: text.len(),
+                    data,
+                });
+            }
         }
-        let text = out_words.join(" ");
-        let precise = data.contains(&true).then(|| {
+        let precise = any_data.then(|| {
             let mut out = String::with_capacity(text.len());
-            for (i, w) in out_words.iter().enumerate() {
+            let mut start = 0;
+            for (i, span) in spans.iter().enumerate() {
                 if i > 0 {
                     out.push(' ');
                 }
-                out.push_str(if data.get(i).copied().unwrap_or(false) {
+                out.push_str(if span.data {
                     DATA_PLACEHOLDER
                 } else {
-                    w
+                    text.get(start..span.end).unwrap_or_default()
                 });
+                start = span.end + 1;
             }
             out
         });
         self.out.commands.push(SimpleCommand {
-            words: out_words,
-            data,
+            text,
+            spans,
             origin,
             depth,
-            text,
             precise,
+            words: OnceLock::new(),
         });
     }
 }
 
+/// Whether `s` holds white space ([`char::is_whitespace`]), and whether it holds a space
+/// (`' '`), with a fast path for ASCII.
+fn white_space(s: &str) -> (bool, bool) {
+    let mut white = false;
+    for &b in s.as_bytes() {
+        let class = lex::class(b);
+        if class & (lex::WHITE | lex::HIGH) == 0 {
+            continue;
+        }
+        if b == b' ' {
+            return (true, true);
+        }
+        if class & lex::HIGH != 0 {
+            return (
+                white || s.chars().any(char::is_whitespace),
+                s.as_bytes().contains(&b' '),
+            );
+        }
+        white = true;
+    }
+    (white, false)
+}
+
 /// Drops reserved words that open or close compound commands.
-fn strip_reserved(words: &mut Vec<Word>) {
+fn strip_reserved<'w, 'a>(words: &'w [Word<'a>]) -> &'w [Word<'a>] {
     let mut k = 0;
     while let Some(w) = words.get(k) {
         let reserved = !w.quoted
             && matches!(
-                w.text.as_str(),
+                &*w.text,
                 "if" | "then"
                     | "elif"
                     | "else"
@@ -749,9 +884,7 @@ fn strip_reserved(words: &mut Vec<Word>) {
             k += 1;
         }
     }
-    if k > 0 {
-        words.drain(..k.min(words.len()));
-    }
+    words.get(k..).unwrap_or_default()
 }
 
 /// How a wrapper continues.
@@ -765,8 +898,8 @@ enum Unwrap {
 }
 
 /// If `name` (the word at `i`) is a wrapper, where the wrapped command starts.
-fn wrapper_skip(name: &str, words: &[Word], i: usize) -> Option<Unwrap> {
-    let text = |k: usize| words.get(k).map(|w| w.text.as_str());
+fn wrapper_skip(name: &str, words: &[Word<'_>], i: usize) -> Option<Unwrap> {
+    let text = |k: usize| words.get(k).map(|w| &*w.text);
     // Skips options; `with_arg` lists options that take a separate argument. Returns the index
     // of the first operand.
     let skip_options = |mut k: usize, with_arg: &[&str], stop_at_operand: bool| -> usize {
@@ -928,7 +1061,7 @@ fn wrapper_skip(name: &str, words: &[Word], i: usize) -> Option<Unwrap> {
                 .get(k..)
                 .unwrap_or_default()
                 .iter()
-                .map(|w| w.text.as_str())
+                .map(|w| &*w.text)
                 .collect();
             if rest.is_empty() {
                 None
@@ -975,7 +1108,7 @@ fn wrapper_skip(name: &str, words: &[Word], i: usize) -> Option<Unwrap> {
                 .get(k + 1..)
                 .unwrap_or_default()
                 .iter()
-                .map(|w| w.text.as_str())
+                .map(|w| &*w.text)
                 .collect();
             if rest.is_empty() {
                 None
@@ -1032,12 +1165,12 @@ fn interpreter_code_flags(name: &str) -> Option<&'static [&'static str]> {
 }
 
 /// The inline code of an interpreter call, if any.
-fn inline_code(argv: &[Word], flags: &[&str]) -> Option<String> {
+fn inline_code<'w>(argv: &'w [Word<'_>], flags: &[&str]) -> Option<&'w str> {
     let mut k = 1;
     while let Some(w) = argv.get(k) {
-        let t = w.text.as_str();
+        let t = &*w.text;
         if flags.contains(&t) {
-            return argv.get(k + 1).map(|w| w.text.clone());
+            return argv.get(k + 1).map(|w| &*w.text);
         }
         // Combined short flags ending in the code flag: `python3 -Bc CODE`, `perl -ne CODE`.
         if t.len() > 2
@@ -1046,7 +1179,7 @@ fn inline_code(argv: &[Word], flags: &[&str]) -> Option<String> {
             && let Some(last) = t.chars().last()
             && flags.iter().any(|f| f.len() == 2 && f.ends_with(last))
         {
-            return argv.get(k + 1).map(|w| w.text.clone());
+            return argv.get(k + 1).map(|w| &*w.text);
         }
         // `perl -e'code'`, `ruby -e'code'`: flag and code in one word.
         for f in flags {
@@ -1055,7 +1188,7 @@ fn inline_code(argv: &[Word], flags: &[&str]) -> Option<String> {
                 && !code.is_empty()
                 && !code.starts_with('-')
             {
-                return Some(code.to_owned());
+                return Some(code);
             }
         }
         if !t.starts_with('-') && !flags.contains(&t) {
@@ -1067,11 +1200,11 @@ fn inline_code(argv: &[Word], flags: &[&str]) -> Option<String> {
 }
 
 /// The script file operand of an interpreter call, if any (first non-option word).
-fn script_operand(argv: &[Word]) -> Option<&str> {
+fn script_operand<'w>(argv: &'w [Word<'_>]) -> Option<&'w str> {
     argv.get(1..)
         .unwrap_or_default()
         .iter()
-        .map(|w| w.text.as_str())
+        .map(|w| &*w.text)
         .find(|t| !t.starts_with('-'))
 }
 
@@ -1157,12 +1290,12 @@ fn shell_quote(s: &str) -> String {
 }
 
 /// Splits a string into words like the shell would (for `env -S`).
-fn split_words(s: &str) -> Vec<Word> {
+fn split_words(s: &str) -> Vec<Word<'static>> {
     lex::lex(s)
         .tokens
         .into_iter()
         .filter_map(|t| match t {
-            Token::Word(w) => Some(w),
+            Token::Word(w) => Some(w.into_owned()),
             _ => None,
         })
         .collect()
@@ -1171,12 +1304,23 @@ fn split_words(s: &str) -> Vec<Word> {
 /// The last path component of a command word (`/usr/bin/git` → `git`). Words with expansions
 /// are left alone.
 fn basename(word: &str) -> &str {
-    if word.contains('$') || word.contains('`') {
-        return word;
+    // One pass: the last `/`, unless an expansion shows up.
+    let mut slash = None;
+    for (i, &b) in word.as_bytes().iter().enumerate() {
+        let class = lex::class(b);
+        if class & (lex::EXPANSION | lex::SLASH) != 0 {
+            if class & lex::EXPANSION != 0 {
+                return word;
+            }
+            slash = Some(i);
+        }
     }
-    match word.rsplit_once('/') {
-        Some((_, base)) if !base.is_empty() => base,
-        _ => word,
+    match slash {
+        Some(i) => match word.get(i + 1..) {
+            Some(base) if !base.is_empty() => base,
+            _ => word,
+        },
+        None => word,
     }
 }
 
@@ -1456,6 +1600,46 @@ mod tests {
             ["cat"]
         );
         assert_eq!(precise(r#"git 'reset' "--hard""#), ["git reset --hard"]);
+        // White space other than a space makes data too.
+        assert_eq!(precise("printf \"a\tb\" x"), ["printf <data> x"]);
+        assert_eq!(precise("echo $'a\\vb'"), ["echo <data>"]);
+        assert_eq!(precise("echo a\u{a0}b c"), ["echo <data> c"]);
+    }
+
+    #[test]
+    fn a_command_keeps_its_words() {
+        let n = normalize(
+            r#"/usr/bin/git commit -m "a b" '' x && ls -l"#,
+            &NormalizeOptions::default(),
+        );
+        let [commit, ls] = n.commands() else {
+            panic!("{n:?}")
+        };
+        assert_eq!(commit.words(), ["git", "commit", "-m", "a b", "", "x"]);
+        assert_eq!(commit.text(), "git commit -m a b  x");
+        assert_eq!(commit.precise_text(), "git commit -m <data>  x");
+        assert_eq!(commit.name(), Some("git"));
+        assert_eq!(
+            (0..7).map(|i| commit.is_data(i)).collect::<Vec<_>>(),
+            [false, false, false, true, false, false, false]
+        );
+        // Without a word holding a space the words are the text split at spaces.
+        assert_eq!(ls.words(), ["ls", "-l"]);
+        assert_eq!(ls.name(), Some("ls"));
+        assert!(!ls.is_data(0) && !ls.is_data(1));
+        let empty = normalize("'' x", &NormalizeOptions::default());
+        assert_eq!(empty.commands()[0].words(), ["", "x"]);
+        // The words built on first use are not part of equality or of the debug form.
+        let fresh = normalize(
+            r#"/usr/bin/git commit -m "a b" '' x && ls -l"#,
+            &NormalizeOptions::default(),
+        );
+        assert_eq!(fresh, n);
+        assert_eq!(format!("{fresh:?}"), format!("{n:?}"));
+        assert!(format!("{n:?}").contains(r#"words: ["git", "commit", "-m", "a b", "", "x"]"#));
+        assert!(format!("{n:?}").contains("data: [false, false]"), "{n:?}");
+        let other = normalize("git commit -m a b '' x", &NormalizeOptions::default());
+        assert_ne!(other.commands()[0], n.commands()[0]);
     }
 
     #[test]
@@ -1475,6 +1659,10 @@ mod tests {
         assert_eq!(writes("git -C x rm -r .githooks"), [".githooks"]);
         assert_eq!(writes("cat .env.example"), Vec::<String>::new());
         assert_eq!(writes("cmd &> log.txt"), ["log.txt"]);
+        // Many arguments (more than fit on the stack).
+        let files: Vec<String> = (0..20).map(|i| format!("f{i}")).collect();
+        assert_eq!(writes(&format!("rm -f {}", files.join(" "))), files);
+        assert_eq!(writes(&format!("cp {} dest/", files.join(" "))), ["dest/"]);
     }
 
     #[test]

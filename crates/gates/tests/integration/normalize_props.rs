@@ -1,6 +1,6 @@
 //! Properties of the shell normaliser.
 
-use metalayer_gates::{NormalizeOptions, normalize};
+use metalayer_gates::{DATA_PLACEHOLDER, NormalizeOptions, Normalized, normalize};
 use proptest::prelude::*;
 
 /// A word that means the same quoted or not: no option dash first (`-` ends a shell's
@@ -77,4 +77,77 @@ proptest! {
         let texts = |n: &metalayer_gates::Normalized| n.commands().iter().map(|c| c.text().to_owned()).collect::<Vec<_>>();
         prop_assert_eq!(texts(&a), texts(&b));
     }
+
+    /// Each simple command's views agree: the text is its words joined by spaces, the name is
+    /// the first word, the precise text shows data words as the placeholder, only words with
+    /// white space are data, and the words built on first use do not change equality.
+    #[test]
+    fn a_command_s_views_agree(input in shell_text()) {
+        let n = normalize(&input, &NormalizeOptions::default());
+        for c in n.commands() {
+            let words = c.words();
+            prop_assert!(!words.is_empty());
+            prop_assert_eq!(words.join(" "), c.text());
+            prop_assert_eq!(c.name(), words.first().map(String::as_str));
+            let precise: Vec<&str> = words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| if c.is_data(i) { DATA_PLACEHOLDER } else { w.as_str() })
+                .collect();
+            prop_assert_eq!(precise.join(" "), c.precise_text());
+            for (i, w) in words.iter().enumerate() {
+                let white = w.chars().any(char::is_whitespace);
+                prop_assert!(!c.is_data(i) || white, "{:?}", w);
+                // A word with white space is data unless it holds an expansion.
+                let expansion = ["$", "`", "<(", ">("].iter().any(|e| w.contains(e));
+                prop_assert!(c.is_data(i) || !white || expansion, "{:?}", w);
+            }
+            prop_assert!(!c.is_data(words.len()));
+        }
+        // `n` has built its words; a fresh result has not: they are still equal, and so are
+        // their debug forms.
+        let fresh: Normalized = normalize(&input, &NormalizeOptions::default());
+        prop_assert_eq!(&fresh, &n);
+        prop_assert_eq!(format!("{fresh:?}"), format!("{n:?}"));
+    }
+}
+
+/// Shell text rich in quoting, white space and paths.
+fn shell_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop::sample::select(vec![
+            "git",
+            "/usr/bin/rm",
+            " ",
+            "  ",
+            "\t",
+            "'a b'",
+            "\"x\ty\"",
+            "''",
+            "\"\"",
+            "$'\\x41 B'",
+            "\\ ",
+            ";",
+            "|",
+            "&&",
+            "$(echo a b)",
+            "`id`",
+            "$X",
+            "sudo",
+            "FOO=1",
+            "-rf",
+            "é",
+            "\u{a0}",
+            "bash -c '",
+            "'",
+            "\"",
+            "\n",
+            "> out",
+            "<<<",
+            "eval",
+            "x",
+        ]),
+        0..24,
+    )
+    .prop_map(|parts| parts.concat())
 }
