@@ -12,6 +12,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use memchr::memmem;
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{Class, Hir, HirKind};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The literals of one pattern, or `None` when the pattern has no usable literal set.
 ///
@@ -147,7 +149,7 @@ pub(crate) fn size_estimate(hir: &Hir) -> usize {
 }
 
 /// Literal → patterns index over one channel's patterns.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Prefilter {
     automaton: Automaton,
     /// For each literal of the automaton, the patterns that require it.
@@ -216,15 +218,12 @@ impl Prefilter {
                 // For many literals, an automaton still costs ~3,000 instructions per
                 // literal to build, once per hook process; buckets by the first two bytes
                 // cost one push each and search a tool call's few hundred bytes as fast.
-                Strategy::Buckets => Automaton::Buckets(Buckets::new(literals)),
-                Strategy::AhoCorasick => Automaton::AhoCorasick(
-                    AhoCorasickBuilder::new()
-                        .match_kind(MatchKind::Standard)
-                        // A contiguous NFA builds several times faster than a DFA and
-                        // searches the short inputs of tool calls about as fast.
-                        .kind(Some(AhoCorasickKind::ContiguousNFA))
-                        .build(&literals)?,
-                ),
+                Strategy::Buckets => Automaton::Buckets {
+                    buckets: Buckets::new(literals),
+                    uses: AtomicU32::new(0),
+                    automaton: OnceLock::new(),
+                },
+                Strategy::AhoCorasick => Automaton::AhoCorasick(contiguous_nfa(&literals)?),
             }
         };
         Ok(Self {
@@ -258,7 +257,30 @@ impl Prefilter {
                     hit(m.pattern().as_usize());
                 }
             }
-            Automaton::Buckets(buckets) => buckets.find_each(haystack.as_bytes(), hit),
+            Automaton::Buckets {
+                buckets,
+                uses,
+                automaton,
+            } => {
+                // A long-lived set (an embedder deciding many calls) repays an automaton,
+                // which searches many literals sharing prefixes faster than the buckets.
+                let built = if uses.load(Ordering::Relaxed) >= USES_BEFORE_AUTOMATON {
+                    automaton
+                        .get_or_init(|| contiguous_nfa(&buckets.literals).ok())
+                        .as_ref()
+                } else {
+                    uses.fetch_add(1, Ordering::Relaxed);
+                    None
+                };
+                match built {
+                    Some(ac) => {
+                        for m in ac.find_overlapping_iter(haystack) {
+                            hit(m.pattern().as_usize());
+                        }
+                    }
+                    None => buckets.find_each(haystack.as_bytes(), hit),
+                }
+            }
         }
     }
 
@@ -270,6 +292,19 @@ impl Prefilter {
 
 /// The most literals searched one by one; more go into buckets (or an automaton).
 const FINDER_LITERALS: usize = 48;
+
+/// How many searches the buckets do before an automaton replaces them: a hook process
+/// decides once, an embedder thousands of times.
+const USES_BEFORE_AUTOMATON: u32 = 16;
+
+/// An Aho-Corasick automaton over `literals`: a contiguous NFA builds several times faster
+/// than a DFA and searches the short inputs of tool calls about as fast.
+fn contiguous_nfa(literals: &[Vec<u8>]) -> Result<AhoCorasick, aho_corasick::BuildError> {
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .build(literals)
+}
 
 /// How a prefilter searches its literals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -330,7 +365,7 @@ impl Buckets {
 }
 
 /// How a prefilter finds its literals in an input.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 enum Automaton {
     /// No literals: only the always-candidates run.
     Nothing,
@@ -338,8 +373,13 @@ enum Automaton {
     Finders(Vec<memmem::Finder<'static>>),
     /// One automaton over all literals.
     AhoCorasick(AhoCorasick),
-    /// Many literals, each at least two bytes, bucketed by their first two.
-    Buckets(Buckets),
+    /// Many literals, each at least two bytes, bucketed by their first two; after
+    /// [`USES_BEFORE_AUTOMATON`] searches, an automaton over them (if it can be built).
+    Buckets {
+        buckets: Buckets,
+        uses: AtomicU32,
+        automaton: OnceLock<Option<AhoCorasick>>,
+    },
 }
 
 /// A small fixed-size bit set.
@@ -444,9 +484,17 @@ mod tests {
             .collect();
         let marks = |strategy| {
             let p = Prefilter::with_strategy(&sets, strategy).unwrap();
-            let mut c = BitSet::new(sets.len());
-            p.mark(haystack, &mut c);
-            c.iter().collect::<Vec<_>>()
+            // Past the buckets' first searches, an automaton takes over: every search must
+            // mark the same patterns.
+            let all: Vec<Vec<u32>> = (0..=USES_BEFORE_AUTOMATON + 1)
+                .map(|_| {
+                    let mut c = BitSet::new(sets.len());
+                    p.mark(haystack, &mut c);
+                    c.iter().collect::<Vec<_>>()
+                })
+                .collect();
+            assert!(all.windows(2).all(|w| w[0] == w[1]), "{strategy:?}");
+            all[0].clone()
         };
         let naive: Vec<u32> = sets
             .iter()
