@@ -9,7 +9,7 @@ shared=${SHARED_DIR:-../shared}
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
 python3 -c 'import yaml' 2>/dev/null || pip install -q pyyaml
 cargo build --release -p metalayer -p metalayer-benches --quiet
-bin=$PWD/target/release/metalayer
+bin=${CARGO_TARGET_DIR:-$PWD/target}/release/metalayer
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work"/{seed,governed,large}/.git "$work"/{seed,governed,large}/.control
