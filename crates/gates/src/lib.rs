@@ -53,12 +53,14 @@
 //!
 //! # Performance
 //!
-//! Building parses each pattern once, checks its size, and extracts the literals that every
-//! match must start or end with into one Aho-Corasick prefilter. Deciding runs the prefilter
-//! over the call's subjects, then one multi-pattern regex-automata search (`MatchKind::All`,
-//! overlapping) over just the candidate gates; the automaton for each group of candidates is
-//! compiled on first use and cached. So a policy of thousands of gates costs little more per
-//! call than a policy of four.
+//! Building checks each pattern once (everyday syntax in one quick pass, the rest with
+//! regex-syntax), bounds its compiled size, and finds a set of literals one of which every
+//! match contains; those feed a literal prefilter (substring searches for a few literals,
+//! buckets by their first two bytes for many, an Aho-Corasick automaton once a long-lived set
+//! has decided often enough). Deciding runs the prefilter over the call's subjects, then one
+//! multi-pattern regex-automata search (`MatchKind::All`, overlapping) over just the candidate
+//! gates; the automaton for each group of candidates is compiled on first use and cached. So a
+//! policy of thousands of gates costs little more per call than a policy of four.
 #![deny(missing_docs)]
 
 mod call;

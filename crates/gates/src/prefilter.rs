@@ -1,9 +1,12 @@
 //! The literal prefilter: which patterns are worth running on an input.
 //!
-//! For every pattern, the literal extractor of `regex-syntax` finds a finite set of literals
-//! such that every match of the pattern starts (or ends) with one of them. One Aho-Corasick
-//! automaton over all those literals then tells, in a single pass over the input, which
-//! patterns could possibly match; the others cannot, so they are neither compiled nor run.
+//! For every pattern, the quick reader (crate::quick) or the literal extractor of
+//! `regex-syntax` finds a finite set of literals such that every match of the pattern contains
+//! one of them. A search for all those literals then tells which patterns could possibly
+//! match; the others cannot, so they are neither compiled nor run. The search is one substring
+//! search per literal when there are few, buckets by the literals' first two bytes when there
+//! are many (nothing to build), and an Aho-Corasick automaton once a long-lived set has
+//! searched often enough to repay building it.
 //! Patterns without such a set (`.*x`, `\w+`, …) are always candidates. This keeps the work per
 //! decision proportional to the gates that are relevant to the input, not to the size of the
 //! policy.
