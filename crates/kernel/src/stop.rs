@@ -61,6 +61,36 @@ pub fn git_dir(root: &Path) -> Option<PathBuf> {
     })
 }
 
+/// The folder git runs the repository's hooks from: `git rev-parse --git-path hooks` run in
+/// `root`, which honours `core.hooksPath` and, in a linked worktree, answers the main
+/// repository's hooks folder (the one git runs). A relative answer is resolved against `root`.
+/// When git cannot be run (or fails), `hooks/` in [`git_dir`]; `None` when there is neither.
+#[must_use]
+pub(crate) fn hooks_dir(root: &Path) -> Option<PathBuf> {
+    let answer = std::process::Command::new("git")
+        .args(["rev-parse", "--git-path", "hooks"])
+        .current_dir(root)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .map(|text| text.trim_end_matches(['\n', '\r']).to_owned())
+        .filter(|text| !text.is_empty());
+    match answer {
+        Some(text) => {
+            let path = Path::new(&text);
+            Some(if path.is_absolute() {
+                path.to_path_buf()
+            } else {
+                root.join(path)
+            })
+        }
+        None => git_dir(root).map(|g| g.join("hooks")),
+    }
+}
+
 /// Where metalayer keeps its bookkeeping for a repository: `metalayer/` in the git directory,
 /// or `.control/.state/` when there is none. Never in the home directory.
 #[must_use]

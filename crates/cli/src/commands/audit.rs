@@ -21,6 +21,9 @@ pub(crate) struct Args {
     #[arg(long)]
     json: bool,
     /// Do not run `command` and `script` measurements (they are reported as unmeasured).
+    /// Audit otherwise runs them as shell commands in the repository root (each killed after
+    /// its `timeout_seconds`, default 10 s, capped at 600 s): use this for a repository you
+    /// do not trust.
     #[arg(long)]
     no_commands: bool,
 }

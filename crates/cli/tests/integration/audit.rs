@@ -187,3 +187,19 @@ fn a_failing_blocking_command_setpoint_fails_the_audit() {
     let out = metalayer(dir.path(), &["audit", "--json", "--no-commands"]);
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn a_feature_map_named_by_the_policy_but_absent_fails_the_audit() {
+    let dir = git_repo();
+    init(dir.path());
+    let out = metalayer(dir.path(), &["audit", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{:#}", json(&out));
+    std::fs::remove_file(dir.path().join(".control/regression-map.yaml")).unwrap();
+    let out = metalayer(dir.path(), &["audit", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let failures = json(&out)["failures"].to_string();
+    assert!(
+        failures.contains(".control/regression-map.yaml") && failures.contains("restore it"),
+        "{failures}"
+    );
+}

@@ -473,3 +473,138 @@ fn changing_the_harness_keeps_the_policy_and_notes_what_s12_will_see() {
     assert_eq!(audit.status.code(), Some(0), "{report:#}");
     assert_eq!(hooks_wired(&report)["target"], 1.0);
 }
+
+#[test]
+fn core_hooks_path_gets_the_pre_commit_hook_and_audit_finds_it_there() {
+    let repo = repo();
+    let root = repo.path();
+    git(root, &["config", "core.hooksPath", ".githooks"]);
+    let out = init(root, &["--profile", "autonomous"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        root.join(".githooks/pre-commit").is_file(),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!root.join(".git/hooks/pre-commit").exists());
+    let (audit, report) = audit_json(root);
+    assert_eq!(audit.status.code(), Some(0), "{report:#}");
+    let s12 = hooks_wired(&report);
+    assert_eq!(s12["value"], 4.0, "{s12}");
+    assert!(
+        s12["detail"].as_str().unwrap().contains("pre-commit"),
+        "{s12}"
+    );
+}
+
+#[test]
+fn audit_ignores_a_hook_in_dot_git_when_core_hooks_path_points_elsewhere() {
+    let repo = repo();
+    let root = repo.path();
+    let out = init(root, &["--profile", "autonomous"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(root.join(".git/hooks/pre-commit").is_file());
+    let (_, before) = audit_json(root);
+    assert_eq!(hooks_wired(&before)["value"], 4.0);
+    // git now runs hooks from .githooks, which has none: the .git/hooks one never runs.
+    git(root, &["config", "core.hooksPath", ".githooks"]);
+    let (audit, after) = audit_json(root);
+    assert_eq!(hooks_wired(&after)["value"], 3.0, "{after:#}");
+    assert_ne!(audit.status.code(), Some(0), "{after:#}");
+}
+
+#[test]
+fn the_pre_commit_hook_refuses_when_the_policy_names_a_missing_map() {
+    let repo = repo();
+    let root = repo.path();
+    let out = init(root, &["--profile", "autonomous"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    std::fs::write(root.join("a.txt"), "a\n").unwrap();
+    git(root, &["add", "a.txt"]);
+    let hook = || {
+        Command::cargo_bin("metalayer")
+            .unwrap()
+            .args(["hook", "pre-commit"])
+            .current_dir(root)
+            .env("HOME", root)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(hook().status.code(), Some(0), "{}", stderr(&hook()));
+    std::fs::remove_file(root.join(".control/regression-map.yaml")).unwrap();
+    let out = hook();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains(".control/regression-map.yaml"), "{err}");
+    assert!(err.contains("restore it"), "{err}");
+    assert!(err.contains("remove `regression.map`"), "{err}");
+}
+
+#[test]
+fn a_gate_under_bash_alone_gets_our_full_matcher_and_audit_passes_s12() {
+    let repo = repo();
+    let root = repo.path();
+    std::fs::create_dir_all(root.join(".claude")).unwrap();
+    std::fs::write(
+        root.join(".claude/settings.json"),
+        r#"{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"command": "metalayer hook pre-tool-use"}]}]}}"#,
+    )
+    .unwrap();
+    let out = init(root, &["--profile", "governed"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join(".claude/settings.json")).unwrap())
+            .unwrap();
+    let entries = v["hooks"]["PreToolUse"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{v:#}");
+    assert_eq!(
+        entries[1]["matcher"],
+        "Bash|Write|Edit|MultiEdit|NotebookEdit"
+    );
+    let (audit, report) = audit_json(root);
+    assert_eq!(audit.status.code(), Some(0), "{report:#}");
+    let s12 = hooks_wired(&report);
+    assert_eq!(s12["value"], s12["target"], "{s12}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_claude_folder_is_refused_and_nothing_is_written() {
+    let repo = repo();
+    let root = repo.path();
+    let outside = tempfile::tempdir().unwrap();
+    let user = r#"{"env": {"A": "1"}}"#;
+    std::fs::write(outside.path().join("settings.json"), user).unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.join(".claude")).unwrap();
+    let out = init(root, &["--profile", "governed"]);
+    assert_ne!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(err.contains(".claude") && err.contains("symlink"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(outside.path().join("settings.json")).unwrap(),
+        user
+    );
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
+    assert!(!root.join(".control").exists(), "nothing is written");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rewrite_keeps_the_files_permissions() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let repo = repo();
+    let root = repo.path();
+    std::fs::create_dir_all(root.join(".claude")).unwrap();
+    let settings = root.join(".claude/settings.json");
+    std::fs::write(&settings, r#"{"env": {"A": "1"}}"#).unwrap();
+    std::fs::set_permissions(&settings, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = init(root, &["--profile", "governed"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        std::fs::read_to_string(&settings)
+            .unwrap()
+            .contains("pre-tool-use")
+    );
+    let mode = std::fs::metadata(&settings).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}

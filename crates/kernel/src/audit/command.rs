@@ -87,11 +87,14 @@ fn run(dir: &Path, mut command: Command, timeout: Duration) -> Result<f64, Strin
     // A background process the command left behind may still hold the pipes open: wait for
     // them only until the deadline.
     let remaining = || timeout.saturating_sub(start.elapsed()).max(POLL);
-    let (Ok(out), Ok(err)) = (
+    let (out, err) = (
         stdout.recv_timeout(remaining()),
         stderr.recv_timeout(remaining()),
-    ) else {
-        kill(&mut child);
+    );
+    // Whatever it left running in the background (a daemon, `sleep 30 &`) must not outlive
+    // the audit: the process group goes, whether or not it still holds the output open.
+    kill(&mut child);
+    let (Ok(out), Ok(err)) = (out, err) else {
         return Err(format!(
             "exited but its output stayed open past {} s",
             timeout.as_secs_f64()
@@ -125,10 +128,11 @@ fn reader<R: std::io::Read + Send + 'static>(pipe: Option<R>) -> mpsc::Receiver<
     receive
 }
 
+/// Kills the command's process group (the shell and what it started) and reaps the shell;
+/// best effort: a group already gone ("no such process") is fine.
 fn kill(child: &mut Child) {
     #[cfg(unix)]
     {
-        // The whole group (the shell and what it started); best effort.
         let _ = Command::new("kill")
             .args(["-KILL", "--", &format!("-{}", child.id())])
             .stdin(Stdio::null())
@@ -200,6 +204,41 @@ mod tests {
             measure_command(dir.path(), "sleep 5; echo 1", Duration::from_millis(300)).unwrap_err();
         assert!(e.contains("timed out"), "{e}");
         assert!(start.elapsed() < Duration::from_secs(3));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_background_process_does_not_outlive_the_measurement() {
+        let dir = tempfile::tempdir().unwrap();
+        let start = Instant::now();
+        let v = measure_command(
+            dir.path(),
+            "sleep 30 >/dev/null 2>&1 & echo $! > pidfile; echo 1",
+            Duration::from_secs(20),
+        )
+        .unwrap();
+        assert!((v - 1.0).abs() < f64::EPSILON);
+        assert!(start.elapsed() < Duration::from_secs(10));
+        let pid = std::fs::read_to_string(dir.path().join("pidfile")).unwrap();
+        let pid = pid.trim();
+        assert!(!pid.is_empty());
+        // The sleep is gone: `kill -0` fails (or, before init reaps it, it is a zombie).
+        let alive = || {
+            let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .is_ok_and(|stat| stat.contains(") Z "));
+            !zombie
+                && Command::new("kill")
+                    .args(["-0", pid])
+                    .stderr(Stdio::null())
+                    .status()
+                    .unwrap()
+                    .success()
+        };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while alive() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!alive(), "sleep {pid} outlived the measurement");
     }
 
     #[test]

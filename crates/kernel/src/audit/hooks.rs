@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::harness::Harness;
 use crate::layout::{HookKind, PRE_COMMIT_COMMAND, settings_path};
-use crate::stop::git_dir;
+use crate::stop::hooks_dir;
 
 use super::report::AuditCheck;
 
@@ -215,7 +215,7 @@ pub(crate) fn wired(root: &Path) -> WiredHooks {
 
 /// Git's pre-commit hook, when there is one.
 fn pre_commit(root: &Path, kinds: &mut BTreeSet<HookKind>) -> Option<AuditCheck> {
-    let path = git_dir(root)?.join("hooks").join("pre-commit");
+    let path = hooks_dir(root)?.join("pre-commit");
     let text = std::fs::read_to_string(&path).ok()?;
     let shown = path
         .strip_prefix(root)

@@ -49,6 +49,18 @@ pub(crate) struct Facts<'a> {
     pub(crate) run_commands: bool,
 }
 
+/// The longest a `command` or `script` measurement may run, whatever its setpoint's
+/// `timeout_seconds` says (10 minutes): a policy cannot make `metalayer audit` hang.
+pub(crate) const MAX_MEASUREMENT_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// The timeout of a measurement: its `timeout_seconds`, else `default`, capped at
+/// [`MAX_MEASUREMENT_TIMEOUT`].
+fn effective_timeout(timeout_seconds: Option<u64>, default: Duration) -> Duration {
+    timeout_seconds
+        .map_or(default, Duration::from_secs)
+        .min(MAX_MEASUREMENT_TIMEOUT)
+}
+
 /// What one measurement gave.
 enum Outcome {
     Value(f64, String),
@@ -72,7 +84,7 @@ pub(crate) fn measure(setpoint: &Setpoint, facts: &Facts<'_>) -> SetpointReport 
             spec,
             timeout_seconds,
         }) => {
-            let timeout = timeout_seconds.map_or(facts.default_timeout, Duration::from_secs);
+            let timeout = effective_timeout(*timeout_seconds, facts.default_timeout);
             (
                 describe(*kind, spec),
                 structured(*kind, spec, timeout, facts),
@@ -267,6 +279,29 @@ fn shown(root: &Path, path: &Path) -> String {
 mod tests {
     use super::*;
     use metalayer_policy::Severity;
+
+    #[test]
+    fn a_policy_timeout_is_capped_at_ten_minutes() {
+        let default = Duration::from_secs(10);
+        assert_eq!(effective_timeout(None, default), default);
+        assert_eq!(effective_timeout(Some(5), default), Duration::from_secs(5));
+        assert_eq!(
+            effective_timeout(Some(600), default),
+            MAX_MEASUREMENT_TIMEOUT
+        );
+        assert_eq!(
+            effective_timeout(Some(601), default),
+            MAX_MEASUREMENT_TIMEOUT
+        );
+        assert_eq!(
+            effective_timeout(Some(u64::MAX), default),
+            MAX_MEASUREMENT_TIMEOUT
+        );
+        assert_eq!(
+            effective_timeout(None, Duration::from_secs(86_400)),
+            MAX_MEASUREMENT_TIMEOUT
+        );
+    }
 
     fn setpoint(yaml: &str) -> Setpoint {
         let text = format!("version: \"1.0\"\nsetpoints:\n  - {yaml}\n");

@@ -115,7 +115,8 @@ pub fn audit(root: &Path, options: &AuditOptions) -> AuditReport {
             "no harness settings file or git hook runs metalayer; run `metalayer init`",
         ));
     }
-    let regression = regression_section(root, policy.regression.as_ref());
+    let regression =
+        regression_section(root, policy.regression.as_ref(), !summary.embedded_default);
     let bridge_settings = policy.bridge.clone().unwrap_or_default();
     let conversations = root.join(
         bridge_settings
@@ -310,7 +311,13 @@ fn schema_matches(text: &str, kind: SchemaKind) -> Option<bool> {
     Some(serde_json::Value::Object(file) == expected)
 }
 
-fn regression_section(root: &Path, settings: Option<&RegressionSettings>) -> Vec<Check> {
+/// The feature map's check. `from_file`: the policy is the repository's file, so a map it
+/// names and that is absent blocks (git's pre-commit hook refuses every commit then).
+fn regression_section(
+    root: &Path,
+    settings: Option<&RegressionSettings>,
+    from_file: bool,
+) -> Vec<Check> {
     let configured = settings.and_then(|s| s.map.as_deref());
     let Some((path, _)) = metalayer_regression_map::locate(root, configured.map(Path::new)) else {
         return vec![Check::ok(
@@ -320,6 +327,12 @@ fn regression_section(root: &Path, settings: Option<&RegressionSettings>) -> Vec
     };
     let rel = relative(root, &path);
     if !path.exists() {
+        if from_file && configured.is_some() {
+            return vec![Check::missing(
+                rel,
+                "named by the policy's `regression.map` but absent; restore it, or remove `regression.map` from the policy (git's pre-commit hook refuses every commit until then)",
+            )];
+        }
         return vec![Check::warning(
             rel,
             "named by the policy's `regression.map` but absent; the regression gate is off",

@@ -293,16 +293,49 @@ impl Plan {
     /// # Errors
     ///
     /// [`KernelError::Io`] naming the file that could not be written; the files before it in
-    /// the plan are written, the ones after it are not.
+    /// the plan are written, the ones after it are not. [`KernelError::Init`] when a file to
+    /// write, or a folder on the way to it, has become a symlink since [`plan`].
     pub fn apply(&self) -> Result<(), KernelError> {
         for action in self.actions.iter().filter(|a| a.kind.writes()) {
             let Some(bytes) = &action.contents else {
                 continue;
             };
+            refuse_symlinks(&self.root, &action.path)?;
             write_atomically(&self.root.join(&action.path), bytes, action.executable)?;
         }
         Ok(())
     }
+}
+
+/// Refuses a write through a symlink: the file `rel` (relative to `root`, or absolute) or any
+/// folder between `root` and it. A symlinked `.claude` would otherwise have init write into a
+/// folder outside the repository.
+fn refuse_symlinks(root: &Path, rel: &Path) -> Result<(), KernelError> {
+    let full = root.join(rel);
+    let mut checked = Vec::new();
+    if let Ok(inside) = full.strip_prefix(root) {
+        let mut at = root.to_path_buf();
+        for part in inside.components() {
+            at.push(part);
+            checked.push(at.clone());
+        }
+    } else {
+        checked.push(full.clone());
+    }
+    for path in checked {
+        let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+        if is_link {
+            return Err(KernelError::Init {
+                message: format!(
+                    "`{}` is a symlink; init does not write through symlinks (it would write `{}` outside where it belongs). Replace it with a real file or folder, or move it away, and run `metalayer init` again. Nothing was written.",
+                    path.display(),
+                    full.display()
+                ),
+                path,
+            });
+        }
+    }
+    Ok(())
 }
 
 fn write_atomically(path: &Path, bytes: &[u8], executable: bool) -> Result<(), KernelError> {
@@ -321,18 +354,43 @@ fn write_atomically(path: &Path, bytes: &[u8], executable: bool) -> Result<(), K
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.metalayer-init.{}.tmp", std::process::id()));
+    // A rewrite keeps the file's permissions (plus the execute bits for the git hook).
+    let original = std::fs::metadata(path).ok().map(|m| m.permissions());
+    let mut created = false;
     let result = (|| {
-        std::fs::write(&tmp, bytes)?;
+        use std::io::Write as _;
+        // create_new: never through a file or symlink someone left at the temporary name.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        created = true;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
         #[cfg(unix)]
-        if executable {
+        {
             use std::os::unix::fs::PermissionsExt as _;
-            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))?;
+            let mode = match (&original, executable) {
+                (Some(p), true) => Some(p.mode() | 0o111),
+                (Some(p), false) => Some(p.mode()),
+                (None, true) => Some(0o755),
+                (None, false) => None,
+            };
+            if let Some(mode) = mode {
+                std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(mode))?;
+            }
         }
         #[cfg(not(unix))]
-        let _ = executable;
+        {
+            let _ = executable;
+            if let Some(p) = &original {
+                std::fs::set_permissions(&tmp, p.clone())?;
+            }
+        }
         std::fs::rename(&tmp, path)
     })();
-    if result.is_err() {
+    if result.is_err() && created {
         let _ = std::fs::remove_file(&tmp);
     }
     result.map_err(io("cannot write"))
@@ -507,8 +565,8 @@ fn settings_action(root: &Path, profile: Profile, harness: Harness) -> Result<Ac
 
 /// The git pre-commit hook's action (autonomous profile).
 fn pre_commit_action(root: &Path, profile: Profile, force: bool) -> Result<Action, KernelError> {
-    let git = crate::stop::git_dir(root).unwrap_or_else(|| root.join(".git"));
-    let full = git.join("hooks").join("pre-commit");
+    let hooks = crate::stop::hooks_dir(root).unwrap_or_else(|| root.join(".git").join("hooks"));
+    let full = hooks.join("pre-commit");
     let rel = full
         .strip_prefix(root)
         .map_or_else(|_| full.clone(), Path::to_path_buf);
@@ -696,8 +754,9 @@ fn count_f64(n: usize) -> f64 {
 ///
 /// # Errors
 ///
-/// [`KernelError::Init`] when the folder is not inside a git work tree, or the harness's
-/// settings file is not valid JSON (naming the file and line) or has the wrong shape;
+/// [`KernelError::Init`] when the folder is not inside a git work tree, the harness's
+/// settings file is not valid JSON (naming the file and line) or has the wrong shape, or a
+/// file to write (or a folder between the root and it) is a symlink, naming it;
 /// [`KernelError::Io`] when a file cannot be read.
 ///
 /// ```
@@ -781,6 +840,9 @@ pub fn plan(options: &InitOptions) -> Result<Plan, KernelError> {
     actions.push(ignore);
     if profile.git_hook() {
         actions.push(pre_commit_action(&root, profile, force)?);
+    }
+    for action in actions.iter().filter(|a| a.kind.writes()) {
+        refuse_symlinks(&root, &action.path)?;
     }
     let notes = kept_policy_notes(&root, profile, harness, &actions);
     Ok(Plan {

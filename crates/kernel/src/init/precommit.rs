@@ -7,7 +7,7 @@ use metalayer_gates::{NormalizeOptions, normalize};
 use super::marker::hash_comment;
 use crate::error::KernelError;
 use crate::hook::HookOutcome;
-use crate::kernel::Kernel;
+use crate::kernel::{Kernel, PolicySource};
 use crate::layout::PRE_COMMIT_COMMAND;
 
 /// The `.git/hooks/pre-commit` script `init` installs for a profile.
@@ -36,12 +36,34 @@ pub(crate) fn script(profile: &str) -> String {
 ///
 /// # Errors
 ///
-/// When it cannot decide: an invalid policy, a broken feature map, or git failing to list the
-/// staged changes. The hook then refuses the commit (fails closed).
+/// When it cannot decide: an invalid policy, a broken feature map, a feature map named by the
+/// policy file's `regression.map` that does not exist, or git failing to list the staged
+/// changes. The hook then refuses the commit (fails closed).
 pub fn pre_commit_check(root: &Path) -> Result<Option<String>, KernelError> {
     let kernel = Kernel::discover(root)?;
+    let settings = kernel.policy().regression.as_ref();
+    if matches!(kernel.source(), PolicySource::File(_))
+        && let Some(missing) = missing_named_map(root, settings)
+    {
+        return Err(KernelError::Regression(missing));
+    }
     let commit = normalize("git commit", &NormalizeOptions::default());
-    crate::regression::regression_ask(root, &commit, kernel.policy().regression.as_ref())
+    crate::regression::regression_ask(root, &commit, settings)
+}
+
+/// When a policy file names a `regression.map` that does not exist, the message saying so
+/// (the gate would otherwise be silently off): restore the file or remove the setting.
+pub(crate) fn missing_named_map(
+    root: &Path,
+    settings: Option<&metalayer_policy::RegressionSettings>,
+) -> Option<String> {
+    let named = settings.and_then(|s| s.map.as_deref())?;
+    if root.join(named).exists() {
+        return None;
+    }
+    Some(format!(
+        "the policy's `regression.map` names `{named}`, which does not exist; restore it, or remove `regression.map` from the policy"
+    ))
 }
 
 /// git's pre-commit hook for the repository around `cwd` (`metalayer hook pre-commit`): exit 0

@@ -55,13 +55,14 @@ impl Wiring {
         Value::Object(group)
     }
 
-    /// Whether a handler runs this wiring's command: the same command anywhere under the
-    /// event, or one that runs the same metalayer command under the same matcher.
+    /// Whether a handler (under this wiring's event) runs this wiring's command (the same
+    /// command, or one that runs the same metalayer command) under a matcher that covers
+    /// every tool of ours: a handler under `Bash` alone leaves the file tools ungated.
     fn matches(&self, handler: &Value, matcher: Option<&str>) -> bool {
         let Some(cmd) = handler.get(self.command_key).and_then(Value::as_str) else {
             return false;
         };
-        cmd.trim() == self.command || (cmd.contains(self.base) && matcher == self.matcher)
+        (cmd.trim() == self.command || cmd.contains(self.base)) && covers(matcher, self.matcher)
     }
 
     /// Whether the event's entries already hold this wiring.
@@ -78,6 +79,23 @@ impl Wiring {
             }
         })
     }
+}
+
+/// Whether an existing entry's matcher (`theirs`) covers every tool of `ours`: the tools are
+/// split on `|`; `*`, an empty or an absent matcher covers all, and so does any matcher when
+/// we have none.
+fn covers(theirs: Option<&str>, ours: Option<&str>) -> bool {
+    let Some(ours) = ours else {
+        return true;
+    };
+    let theirs = theirs.map_or("", str::trim);
+    if theirs.is_empty() || theirs == "*" {
+        return true;
+    }
+    let tools: Vec<&str> = theirs.split('|').map(str::trim).collect();
+    ours.split('|')
+        .map(str::trim)
+        .all(|tool| tools.contains(&tool))
 }
 
 fn pre_tool_use_command(harness: Harness) -> String {
@@ -317,15 +335,40 @@ mod tests {
             "hooks": [{"type": "command", "command": "/opt/bin/metalayer hook pre-tool-use"}]}]}}"#;
         let m = merge(p(), Some(user), Profile::Baseline, Harness::Claude).unwrap();
         assert_eq!(m.text, None);
-        // The same command under another matcher counts too; a different command does not.
+        // A matcher that covers all of ours counts too (`*`, empty, absent, a superset).
+        for matcher in [
+            r#""matcher": "*","#,
+            r#""matcher": "","#,
+            "",
+            r#""matcher": "Read|NotebookEdit|MultiEdit|Edit|Write|Bash","#,
+        ] {
+            let user = format!(
+                r#"{{"hooks": {{"PreToolUse": [{{{matcher} "hooks": [
+                {{"type": "command", "command": "metalayer hook pre-tool-use"}}]}}]}}}}"#
+            );
+            let m = merge(p(), Some(&user), Profile::Baseline, Harness::Claude).unwrap();
+            assert_eq!(m.text, None, "{matcher}");
+        }
+    }
+
+    #[test]
+    fn a_partial_matcher_does_not_count_as_wired() {
+        // The same command under `Bash` only leaves the file tools ungated: ours is added.
         let user = r#"{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
             {"type": "command", "command": "metalayer hook pre-tool-use"}]}]}}"#;
-        assert_eq!(
-            merge(p(), Some(user), Profile::Baseline, Harness::Claude)
-                .unwrap()
-                .text,
-            None
-        );
+        let m = merge(p(), Some(user), Profile::Baseline, Harness::Claude).unwrap();
+        let v: Value = serde_json::from_str(&m.text.unwrap()).unwrap();
+        let entries = v["hooks"]["PreToolUse"].as_array().unwrap();
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[0]["matcher"], "Bash");
+        assert_eq!(entries[1]["matcher"], CLAUDE_MATCHER);
+        assert_eq!(m.added, ["PreToolUse gate"]);
+        // The same command under another event does not count either.
+        let user = r#"{"hooks": {"PostToolUse": [{"matcher": "*", "hooks": [
+            {"type": "command", "command": "metalayer hook pre-tool-use"}]}]}}"#;
+        let m = merge(p(), Some(user), Profile::Baseline, Harness::Claude).unwrap();
+        let v: Value = serde_json::from_str(&m.text.unwrap()).unwrap();
+        assert_eq!(v["hooks"]["PreToolUse"][0]["matcher"], CLAUDE_MATCHER);
     }
 
     #[test]
