@@ -52,10 +52,11 @@ const COMMIT_OPTIONS_WITH_VALUE: &[&str] = &[
 fn commits(normalized: &Normalized) -> Vec<CommitShape> {
     let mut out = Vec::new();
     for c in normalized.commands() {
-        let words = c.words();
-        if words.first().map(String::as_str) != Some("git") {
+        // Only a git command needs its words as a list (built on first use).
+        if c.name() != Some("git") {
             continue;
         }
+        let words = c.words();
         // Skip git's global options to the subcommand.
         let mut i = 1;
         while let Some(w) = words.get(i) {
