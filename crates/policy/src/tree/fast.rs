@@ -578,16 +578,7 @@ impl Reader<'_> {
                     run = i;
                 }
                 Some(b'\'') => {
-                    let tail = self.slice(run, i)?;
-                    let s = match out {
-                        Some(mut s) => {
-                            s.push_str(tail);
-                            s
-                        }
-                        None => tail.to_owned(),
-                    };
-                    self.pos = i + 1;
-                    return Ok(s);
+                    return self.close_quoted(out, run, i);
                 }
                 Some(_) => i = self.skip_to(i + 1, |b| matches!(b, b'\'' | b'\n')),
             }
@@ -600,6 +591,21 @@ impl Reader<'_> {
         i + rest.iter().position(|&b| stop(b)).unwrap_or(rest.len())
     }
 
+    /// Ends a quoted scalar whose closing quote is at `close`: the text unescaped so far (if
+    /// any escape was met) plus the plain run from `run`; the reader moves past the quote.
+    fn close_quoted(&mut self, out: Option<String>, run: usize, close: usize) -> Read<String> {
+        let tail = self.slice(run, close)?;
+        let s = match out {
+            Some(mut s) => {
+                s.push_str(tail);
+                s
+            }
+            None => tail.to_owned(),
+        };
+        self.pos = close + 1;
+        Ok(s)
+    }
+
     fn double(&mut self) -> Read<String> {
         let start = self.pos + 1;
         let mut i = start;
@@ -609,16 +615,7 @@ impl Reader<'_> {
             match self.byte(i) {
                 None | Some(b'\n') => return Err(GiveUp),
                 Some(b'"') => {
-                    let tail = self.slice(run, i)?;
-                    let s = match out {
-                        Some(mut s) => {
-                            s.push_str(tail);
-                            s
-                        }
-                        None => tail.to_owned(),
-                    };
-                    self.pos = i + 1;
-                    return Ok(s);
+                    return self.close_quoted(out, run, i);
                 }
                 Some(b'\\') => {
                     let head = self.slice(run, i)?;
