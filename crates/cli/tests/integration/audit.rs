@@ -5,16 +5,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn git_repo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let status = std::process::Command::new("git")
-        .args(["init", "-q"])
-        .current_dir(dir.path())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    dir
-}
+use super::support::git_repo;
 
 fn metalayer(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::cargo_bin("metalayer")

@@ -6,6 +6,8 @@ use assert_cmd::Command;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::support::fake_repo;
+
 #[derive(Debug, Deserialize)]
 struct Case {
     policy: String,
@@ -33,16 +35,6 @@ fn corpus() -> Vec<Case> {
     };
     let corpus: Corpus = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     corpus.case
-}
-
-fn repo(policy: Option<&str>) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
-    if let Some(text) = policy {
-        std::fs::create_dir(dir.path().join(".control")).unwrap();
-        std::fs::write(dir.path().join(".control/policy.yaml"), text).unwrap();
-    }
-    dir
 }
 
 fn hook(root: &Path, stdin: impl Into<Vec<u8>>) -> std::process::Output {
@@ -80,8 +72,8 @@ fn decision(out: &std::process::Output) -> String {
 fn every_corpus_case_through_the_real_binary() {
     let seed =
         std::fs::read_to_string(manifest().join("../kernel/tests/data/seed-policy.yaml")).unwrap();
-    let default_repo = repo(None);
-    let seed_repo = repo(Some(&seed));
+    let default_repo = fake_repo(None);
+    let seed_repo = fake_repo(Some(&seed));
     let cases = corpus();
     assert!(cases.len() >= 50);
     for case in cases {
@@ -115,7 +107,7 @@ fn every_corpus_case_through_the_real_binary() {
 
 #[test]
 fn bad_inputs_block_with_exit_2_and_a_reason_on_stderr() {
-    let r = repo(None);
+    let r = fake_repo(None);
     let oversize = vec![b' '; 9 * 1024 * 1024];
     let inputs: Vec<(&str, Vec<u8>)> = vec![
         ("malformed", b"{not json".to_vec()),
@@ -145,7 +137,7 @@ fn bad_inputs_block_with_exit_2_and_a_reason_on_stderr() {
 
 #[test]
 fn an_invalid_policy_blocks_naming_the_gate() {
-    let r = repo(Some(
+    let r = fake_repo(Some(
         "version: \"1.0\"\ngates:\n  hard:\n    - {id: G7, rule: x, pattern: \"(?<=a)b\"}\n",
     ));
     let out = hook(
@@ -162,7 +154,7 @@ fn an_invalid_policy_blocks_naming_the_gate() {
 
 #[test]
 fn codex_speaks_the_same_protocol() {
-    let r = repo(None);
+    let r = fake_repo(None);
     let out = Command::cargo_bin("metalayer")
         .unwrap()
         .args(["hook", "pre-tool-use", "--harness", "codex"])
@@ -225,7 +217,7 @@ fn harness_cases(command: &str) -> Vec<HarnessCase> {
 
 #[test]
 fn every_harness_blocks_in_its_own_format_and_passes_the_harmless() {
-    let r = repo(None);
+    let r = fake_repo(None);
     for explicit in [true, false] {
         for (name, event, decision_of) in harness_cases("git reset --hard") {
             let out = run_as(r.path(), explicit.then_some(name), &event);
@@ -258,7 +250,7 @@ fn every_harness_blocks_in_its_own_format_and_passes_the_harmless() {
 
 #[test]
 fn asks_never_fail_open_where_a_harness_has_no_ask() {
-    let r = repo(None);
+    let r = fake_repo(None);
     for (name, event, decision_of) in harness_cases("git restore .") {
         let out = run_as(r.path(), Some(name), &event);
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -273,7 +265,7 @@ fn asks_never_fail_open_where_a_harness_has_no_ask() {
 
 #[test]
 fn each_harness_fails_closed_in_its_own_blocking_form() {
-    let r = repo(None);
+    let r = fake_repo(None);
     for name in ["claude", "codex", "gemini"] {
         let out = run_as(r.path(), Some(name), &json!({"unexpected": true}));
         assert_eq!(out.status.code(), Some(2), "{name}");
@@ -300,7 +292,7 @@ fn each_harness_fails_closed_in_its_own_blocking_form() {
 
 #[test]
 fn file_tools_of_other_harnesses_map_onto_the_gates() {
-    let r = repo(None);
+    let r = fake_repo(None);
     let gemini = json!({"hook_event_name": "BeforeTool", "tool_name": "write_file",
                         "tool_input": {"file_path": "/r/.env", "content": "A=1"}});
     let v: Value = serde_json::from_slice(&run_as(r.path(), None, &gemini).stdout).unwrap();
@@ -312,7 +304,7 @@ fn file_tools_of_other_harnesses_map_onto_the_gates() {
 
 #[test]
 fn codex_patches_meet_the_file_gates() {
-    let r = repo(None);
+    let r = fake_repo(None);
     let patch = "*** Begin Patch\n*** Add File: config/.env.production\n+KEY=1\n*** End Patch\n";
     let event =
         json!({"turn_id": "t", "tool_name": "apply_patch", "tool_input": {"command": patch}});

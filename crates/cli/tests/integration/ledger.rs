@@ -5,11 +5,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::json;
 
-fn repo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
-    dir
-}
+use super::support::fake_repo;
 
 fn hook(root: &Path, command: &str) -> std::process::Output {
     let event =
@@ -25,7 +21,7 @@ fn hook(root: &Path, command: &str) -> std::process::Output {
 
 #[test]
 fn a_denied_command_is_recorded_with_secrets_masked_and_allows_are_counted() {
-    let r = repo();
+    let r = fake_repo(None);
     let secret = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
     let out = hook(
         r.path(),
@@ -55,7 +51,7 @@ fn a_denied_command_is_recorded_with_secrets_masked_and_allows_are_counted() {
 
 #[test]
 fn parallel_hooks_lose_no_line() {
-    let r = repo();
+    let r = fake_repo(None);
     let root = r.path().to_path_buf();
     let handles: Vec<_> = (0..16)
         .map(|i| {
@@ -80,7 +76,7 @@ fn parallel_hooks_lose_no_line() {
 
 #[test]
 fn an_unwritable_ledger_never_changes_a_decision() {
-    let r = repo();
+    let r = fake_repo(None);
     std::fs::create_dir(r.path().join(".control")).unwrap();
     // A file where the ledger folder should be: every write fails.
     std::fs::write(r.path().join(".control/ledger"), "not a folder").unwrap();

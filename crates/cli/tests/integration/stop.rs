@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::json;
 
+use super::support::fake_repo;
+
 /// Transcript lines of one turn: a user prompt and an assistant answer with a tool call.
 fn turn(session: &str, n: u32, prompt: &str) -> String {
     let ts = |s: u32| format!("2026-11-20T10:{:02}:{:02}.000Z", n, s);
@@ -29,12 +31,6 @@ fn turn(session: &str, n: u32, prompt: &str) -> String {
                            "content": "test result: ok", "is_error": false}]}}),
     ];
     lines.iter().map(|l| format!("{l}\n")).collect()
-}
-
-fn repo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
-    dir
 }
 
 fn stop(root: &Path, session: &str, transcript: &Path) -> std::process::Output {
@@ -69,7 +65,7 @@ fn session_files(root: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn a_stop_event_writes_one_session_file_and_an_index_entry_and_a_second_turn_updates_it() {
-    let r = repo();
+    let r = fake_repo(None);
     let transcript = r.path().join("t.jsonl");
     let secret = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
     std::fs::write(
@@ -119,7 +115,7 @@ fn a_stop_event_writes_one_session_file_and_an_index_entry_and_a_second_turn_upd
 
 #[test]
 fn eight_sessions_stopping_at_once_all_reach_the_index() {
-    let r = repo();
+    let r = fake_repo(None);
     let root = r.path().to_path_buf();
     let handles: Vec<_> = (0..8)
         .map(|i| {
@@ -151,7 +147,7 @@ fn eight_sessions_stopping_at_once_all_reach_the_index() {
 
 #[test]
 fn garbage_and_missing_transcripts_change_nothing_and_never_block() {
-    let r = repo();
+    let r = fake_repo(None);
     let transcript = r.path().join("t.jsonl");
     std::fs::write(
         &transcript,
@@ -202,7 +198,7 @@ fn garbage_and_missing_transcripts_change_nothing_and_never_block() {
 
 #[test]
 fn the_policy_can_turn_the_bridge_off_and_move_its_folder() {
-    let r = repo();
+    let r = fake_repo(None);
     std::fs::create_dir(r.path().join(".control")).unwrap();
     std::fs::write(
         r.path().join(".control/policy.yaml"),

@@ -30,3 +30,22 @@ pub(crate) fn git(dir: &Path, args: &[&str]) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A folder with a `.git` folder (all the hook needs to find the root) and, optionally, a
+/// `.control/policy.yaml`.
+pub(crate) fn fake_repo(policy: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    if let Some(text) = policy {
+        std::fs::create_dir(dir.path().join(".control")).unwrap();
+        std::fs::write(dir.path().join(".control/policy.yaml"), text).unwrap();
+    }
+    dir
+}
+
+/// A real, empty git repository.
+pub(crate) fn git_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    dir
+}

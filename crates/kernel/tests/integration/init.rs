@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use metalayer_kernel::policy::{self, Severity, Target};
 use metalayer_kernel::{
@@ -14,28 +13,7 @@ use metalayer_kernel::{
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use super::support::git;
 
 /// A folder that looks like a git work tree (enough for `init`).
 fn fake_repo() -> tempfile::TempDir {
