@@ -65,8 +65,6 @@ const GATE_KEYS: &[&str] = &[
     "deprecated_in",
     "description",
 ];
-/// Gate keys that only matter to a gate with a pattern.
-const MATCHING_KEYS: &[&str] = &["tools", "field", "match", "unless"];
 const SETPOINT_KEYS: &[&str] = &[
     "id",
     "name",
@@ -102,6 +100,44 @@ pub const KNOWN_TOOLS: &[&str] = &[
     "Task",
     "PowerShell",
 ];
+
+/// The keys of one gate the checks read, found in one pass over its map.
+struct GateKeys<'s> {
+    id: Option<&'s str>,
+    pattern: Option<&'s Value>,
+    unless: Option<&'s Value>,
+    tools: Option<&'s Value>,
+    field: Option<&'s Value>,
+    mode: Option<&'s Value>,
+    /// Whether the gate has a key outside [`GATE_KEYS`].
+    unknown: bool,
+}
+
+impl<'s> GateKeys<'s> {
+    fn read(gate: &'s Map<String, Value>) -> Self {
+        let mut keys = Self {
+            id: None,
+            pattern: None,
+            unless: None,
+            tools: None,
+            field: None,
+            mode: None,
+            unknown: false,
+        };
+        for (key, value) in gate {
+            match key.as_str() {
+                "id" => keys.id = value.as_str(),
+                "pattern" => keys.pattern = Some(value),
+                "unless" => keys.unless = Some(value),
+                "tools" => keys.tools = Some(value),
+                "field" => keys.field = Some(value),
+                "match" => keys.mode = Some(value),
+                other => keys.unknown |= !GATE_KEYS.contains(&other),
+            }
+        }
+        keys
+    }
+}
 
 struct Checker<'s, 'a> {
     root: &'s Value,
@@ -358,12 +394,15 @@ impl<'s> Checker<'s, '_> {
                 let Some(gate) = item.as_object() else {
                     continue;
                 };
-                let gp = format!("{lp}/{i}");
-                self.unknown_keys(gate, &gp, GATE_KEYS, &[], "a gate");
-                let id = gate.get("id").and_then(Value::as_str);
-                if let Some(id) = id {
+                // Most gates have no diagnostic: their pointer is made only when one needs it.
+                let gp = || format!("{lp}/{i}");
+                let keys = GateKeys::read(gate);
+                if keys.unknown {
+                    self.unknown_keys(gate, &gp(), GATE_KEYS, &[], "a gate");
+                }
+                if let Some(id) = keys.id {
                     if let Some((first_list, first_index)) = seen.get(id) {
-                        let idp = format!("{gp}/id");
+                        let idp = format!("{}/id", gp());
                         let first = format!("/gates/{}/{first_index}/id", escape_token(first_list));
                         let (fspan, fl, fc) = self.span_of(&first);
                         let mut d = self.error(
@@ -384,19 +423,19 @@ impl<'s> Checker<'s, '_> {
                     }
                 }
                 if enforced {
-                    self.gate(gate, &gp, list, id);
+                    self.gate(&keys, &gp, list);
                 }
             }
         }
     }
 
-    fn gate(&mut self, gate: &Map<String, Value>, gp: &str, list: &str, id: Option<&str>) {
+    fn gate(&mut self, keys: &GateKeys<'_>, gp: &dyn Fn() -> String, list: &str) {
         let root = self.root;
         // Named only when a diagnostic needs it: most gates have none.
-        let who = || context(gp, root).unwrap_or_else(|| "gate".to_owned());
-        let gate_id = id.map(GateId::from);
-        for key in ["pattern", "unless"] {
-            let Some(pat) = gate.get(key).and_then(Value::as_str) else {
+        let who = || context(&gp(), root).unwrap_or_else(|| "gate".to_owned());
+        let gate_id = || keys.id.map(GateId::from);
+        for (key, value) in [("pattern", keys.pattern), ("unless", keys.unless)] {
+            let Some(pat) = value.and_then(Value::as_str) else {
                 continue;
             };
             if !self.patterns {
@@ -411,21 +450,27 @@ impl<'s> Checker<'s, '_> {
                 let mut d = self.error(
                     "policy::bad-pattern",
                     format!("{}: {what} does not compile as a Rust regex", who()),
-                    &format!("{gp}/{key}"),
+                    &format!("{}/{key}", gp()),
                 );
                 d.label = Some(problem.label);
                 d.help = problem.help;
-                d.gate.clone_from(&gate_id);
+                d.gate = gate_id();
                 self.out.push(d);
             }
         }
-        let has_pattern = gate.get("pattern").is_some_and(|p| !p.is_null());
-        let extension: Vec<&str> = MATCHING_KEYS
-            .iter()
-            .copied()
-            .filter(|k| gate.get(*k).is_some_and(|v| !v.is_null()))
+        let present = |v: Option<&Value>| v.is_some_and(|v| !v.is_null());
+        if !present(keys.pattern) {
+            // The keys that matter only to a gate with a pattern.
+            let extension: Vec<&str> = [
+                ("tools", keys.tools),
+                ("field", keys.field),
+                ("match", keys.mode),
+                ("unless", keys.unless),
+            ]
+            .into_iter()
+            .filter(|(_, v)| present(*v))
+            .map(|(k, _)| k)
             .collect();
-        if !has_pattern {
             if let Some(first) = extension.first() {
                 let names: Vec<String> = extension.iter().map(|k| format!("`{k}`")).collect();
                 let mut d = self.error(
@@ -435,44 +480,41 @@ impl<'s> Checker<'s, '_> {
                         who(),
                         names.join(", ")
                     ),
-                    &format!("{gp}/{first}"),
+                    &format!("{}/{first}", gp()),
                 );
                 d.label = Some("needs a `pattern`".to_owned());
                 d.help = Some("add a `pattern:` for the gate to match, or remove these keys to keep it as documentation".to_owned());
-                d.gate.clone_from(&gate_id);
+                d.gate = gate_id();
                 self.out.push(d);
             } else if list == "hard" {
                 let mut d = self.warning(
                     "policy::not-enforced",
                     format!("{}: hard gate without a `pattern` is documentation only and is not enforced", who()),
-                    gp,
+                    &gp(),
                     false,
                 );
                 d.help = Some("add a `pattern:` (a Rust regex) to enforce it".to_owned());
-                d.gate.clone_from(&gate_id);
+                d.gate = gate_id();
                 self.out.push(d);
             }
         }
-        let field = gate
-            .get("field")
-            .and_then(Value::as_str)
-            .unwrap_or("command");
-        let mode = gate.get("match").and_then(Value::as_str);
+        let field = keys.field.and_then(Value::as_str).unwrap_or("command");
+        let mode = keys.mode.and_then(Value::as_str);
         if mode == Some("command") && field != "command" {
             let mut d = self.error(
                 "policy::match-needs-command",
                 format!("{}: `match: command` reads a Bash command, but the gate reads `field: {field}`", who()),
-                &format!("{gp}/match"),
+                &format!("{}/match", gp()),
             );
             d.label = Some("only for `field: command`".to_owned());
             d.help = Some(
                 "use `match: anywhere` (the default) for other fields, or remove `field`"
                     .to_owned(),
             );
-            d.gate.clone_from(&gate_id);
+            d.gate = gate_id();
             self.out.push(d);
         }
-        if let Some(tools) = gate.get("tools").and_then(Value::as_array) {
+        if let Some(tools) = keys.tools.and_then(Value::as_array) {
             for (t, tool) in tools.iter().enumerate() {
                 let Some(name) = tool.as_str() else { continue };
                 if name == "*" || name.starts_with("mcp__") || KNOWN_TOOLS.contains(&name) {
@@ -482,7 +524,7 @@ impl<'s> Checker<'s, '_> {
                 let mut d = self.warning(
                     "policy::unknown-tool",
                     format!("{}: unknown tool name `{name}`", who()),
-                    &format!("{gp}/tools/{t}"),
+                    &format!("{}/tools/{t}", gp()),
                     false,
                 );
                 d.label = Some("not a Claude Code tool".to_owned());
@@ -493,7 +535,7 @@ impl<'s> Checker<'s, '_> {
                         KNOWN_TOOLS.join(", ")
                     ),
                 });
-                d.gate.clone_from(&gate_id);
+                d.gate = gate_id();
                 self.out.push(d);
             }
         }

@@ -9,6 +9,8 @@ use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
+mod deserialize;
+
 /// Extra keys kept verbatim so that a round trip through [`crate::to_yaml`] keeps them.
 pub type Extra = BTreeMap<String, Value>;
 
@@ -77,7 +79,7 @@ id_newtype!(
 /// Every dialect of the original system loads into this one shape: the keys this crate
 /// understands are typed fields, and the keys of other dialects (`profiles`, `permissions`,
 /// `approval`, `trust_tiers`, `controller`, `rules`, ...) are kept verbatim in [`Policy::extra`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[schemars(
     title = "metalayer policy",
     description = "The governance policy `.control/policy.yaml`"
@@ -217,40 +219,6 @@ impl Serialize for Gates {
     }
 }
 
-impl<'de> Deserialize<'de> for Gates {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = BTreeMap::<String, Value>::deserialize(deserializer)?;
-        let mut gates = Gates::default();
-        for (name, value) in raw {
-            match name.as_str() {
-                "hard" | "soft" => {
-                    let list = match value {
-                        Value::Null => Vec::new(),
-                        other => Vec::<Gate>::deserialize(other).map_err(de::Error::custom)?,
-                    };
-                    if name == "hard" {
-                        gates.hard = list;
-                    } else {
-                        gates.soft = list;
-                    }
-                }
-                _ => {
-                    // A list that does not read as gates is kept verbatim, like a free-form map.
-                    match is_gate_list(&value).then(|| Vec::<Gate>::deserialize(&value)) {
-                        Some(Ok(list)) => {
-                            gates.other.insert(name, list);
-                        }
-                        _ => {
-                            gates.free_form.insert(name, value);
-                        }
-                    }
-                }
-            }
-        }
-        Ok(gates)
-    }
-}
-
 /// Whether a value under `gates` is a list of gates (a list of maps that each have an `id`).
 pub(crate) fn is_gate_list(value: &Value) -> bool {
     value.as_array().is_some_and(|items| {
@@ -262,7 +230,7 @@ pub(crate) fn is_gate_list(value: &Value) -> bool {
 }
 
 /// One gate: a rule, and optionally a pattern that enforces it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Gate {
     /// The gate's id, such as `G1`.
     pub id: GateId,

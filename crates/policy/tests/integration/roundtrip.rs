@@ -239,3 +239,109 @@ fn the_seed_policy_round_trips() {
         .policy;
     assert_eq!(first, again);
 }
+
+/// A policy with what only the verbatim parts hold: unknown gate keys, documentation-only gate
+/// lists and free-form gate maps.
+fn policy_with_verbatim_parts() -> impl Strategy<Value = Policy> {
+    (
+        policy(),
+        proptest::collection::btree_map(
+            prop_oneof![
+                Just("owner".to_owned()),
+                Just("notes".to_owned()),
+                Just("description".to_owned())
+            ],
+            extra_value(),
+            0..3,
+        ),
+        proptest::collection::vec(gate("D"), 0..3),
+        proptest::option::of(extra_value()),
+    )
+        .prop_map(|(mut policy, gate_extra, documented, free_form)| {
+            for gate in &mut policy.gates.hard {
+                gate.extra.clone_from(&gate_extra);
+            }
+            if !documented.is_empty() {
+                let list = documented
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (_, mut g))| {
+                        g.id = format!("D{i}").into();
+                        g
+                    })
+                    .collect();
+                policy.gates.other.insert("governed".to_owned(), list);
+            }
+            if let Some(value) = free_form.filter(|v| !is_gate_list(v)) {
+                policy.gates.free_form.insert("budget".to_owned(), value);
+            }
+            policy
+        })
+}
+
+/// What the `Gates` reader takes for a gate list: a list of maps that each have a text `id`.
+fn is_gate_list(value: &Value) -> bool {
+    value.as_array().is_some_and(|items| {
+        items
+            .iter()
+            .all(|i| i.get("id").is_some_and(Value::is_string))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// The hand-written readers of `Policy`, `Gates` and `Gate` read back what the derived
+    /// writer wrote, from a JSON value and from JSON text (borrowed and owned keys alike).
+    #[test]
+    fn policy_round_trips_through_json(policy in policy_with_verbatim_parts()) {
+        let value = serde_json::to_value(&policy).unwrap();
+        let from_value: Policy = serde_json::from_value(value.clone()).unwrap();
+        prop_assert_eq!(&from_value, &policy);
+        let from_text: Policy = serde_json::from_str(&value.to_string()).unwrap();
+        prop_assert_eq!(&from_text, &policy);
+    }
+}
+
+#[test]
+fn gate_readers_refuse_bad_shapes_with_serde_errors() {
+    let err = |json: &str| {
+        serde_json::from_str::<Policy>(json)
+            .unwrap_err()
+            .to_string()
+    };
+    assert!(err(r#"{"gates": {"hard": [{"rule": "no id"}]}}"#).contains("missing field `id`"));
+    assert!(
+        err(r#"{"gates": {"hard": [{"id": "G1", "rule": "a", "rule": "b"}]}}"#)
+            .contains("duplicate field `rule`")
+    );
+    assert!(err(r#"{"version": "1.0", "version": "2.0"}"#).contains("duplicate field `version`"));
+    assert!(
+        err(r#"{"gates": {"hard": [{"id": "G1", "match": "sometimes"}]}}"#)
+            .contains("unknown variant `sometimes`")
+    );
+    assert!(
+        err(r#"{"gates": {"hard": [{"id": "G1", "rule": null}]}}"#).contains("invalid type: null")
+    );
+    assert!(err(r#"{"gates": {"hard": ["G1"]}}"#).contains("expected a gate"));
+    assert!(err(r#"{"gates": []}"#).contains("expected a map of gate lists"));
+    assert!(err(r#"[]"#).contains("expected a policy"));
+}
+
+#[test]
+fn gate_readers_keep_defaults_and_numbers_as_text() {
+    let policy: Policy = serde_json::from_str(
+        r#"{"version": 1.0, "gates": {"hard": null, "soft": [{"id": "G2", "introduced_in": 2, "severity": "warn", "x-team": {"a": 1}}]}}"#,
+    )
+    .unwrap();
+    assert_eq!(policy.version, "1.0");
+    assert_eq!(policy.on_error, OnError::Deny);
+    assert!(policy.gates.hard.is_empty());
+    let gate = &policy.gates.soft[0];
+    assert_eq!(gate.rule, "");
+    assert_eq!(gate.introduced_in.as_deref(), Some("2"));
+    assert_eq!(gate.severity, Some(Severity::Informational));
+    assert_eq!(gate.extra["x-team"], serde_json::json!({"a": 1}));
+    let empty: Policy = serde_json::from_str("{}").unwrap();
+    assert_eq!(empty, Policy::default());
+}
