@@ -185,9 +185,14 @@ pub struct Report {
 impl Report {
     /// A report on the file `name` whose text is `source`.
     pub fn new(name: &str, source: &str, diagnostics: Vec<Diagnostic>) -> Self {
+        Self::from_owned(name, source.to_owned(), diagnostics)
+    }
+
+    /// [`Report::new`] keeping a text the caller already owns.
+    pub(crate) fn from_owned(name: &str, source: String, diagnostics: Vec<Diagnostic>) -> Self {
         Self {
             name: name.to_owned(),
-            source: Arc::new(NamedSource::new(name, source.to_owned())),
+            source: Arc::new(NamedSource::new(name, source)),
             diagnostics,
         }
     }

@@ -1,5 +1,6 @@
 //! Loading a policy: read, parse with positions, validate, deserialize, check.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -100,6 +101,15 @@ pub fn load_str_with(
     name: &str,
     options: LoadOptions,
 ) -> Result<Loaded, PolicyError> {
+    load_text(Cow::Borrowed(source), name, options)
+}
+
+/// Loads text the caller may own: a file's text moves into the report instead of being copied.
+fn load_text(
+    source: Cow<'_, str>,
+    name: &str,
+    options: LoadOptions,
+) -> Result<Loaded, PolicyError> {
     if source.len() > MAX_POLICY_BYTES {
         return Err(PolicyError::TooLarge {
             name: name.to_owned(),
@@ -107,13 +117,24 @@ pub fn load_str_with(
             limit: MAX_POLICY_BYTES,
         });
     }
+    match read(&source, options) {
+        Ok((policy, warnings)) => Ok(Loaded {
+            policy,
+            report: Report::from_owned(name, source.into_owned(), warnings.clone()),
+            warnings,
+        }),
+        Err(diagnostics) => Err(PolicyError::Invalid(Report::from_owned(
+            name,
+            source.into_owned(),
+            diagnostics,
+        ))),
+    }
+}
+
+/// Reads and checks a text: the policy with its warnings, or every problem found.
+fn read(source: &str, options: LoadOptions) -> Result<(Policy, Vec<Diagnostic>), Vec<Diagnostic>> {
     let pos = Positions::new(source);
-    let tree = match tree::build(&pos, options.spans) {
-        Ok(tree) => tree,
-        Err(diagnostics) => {
-            return Err(PolicyError::Invalid(Report::new(name, source, diagnostics)));
-        }
-    };
+    let tree = tree::build(&pos, options.spans)?;
     let mut diagnostics = tree.diagnostics;
     if options.schema {
         diagnostics.extend(schema::validate(&tree.value, &tree.spans, &pos));
@@ -132,9 +153,8 @@ pub fn load_str_with(
     });
     if !options.spans && !diagnostics.is_empty() {
         // Diagnostics need the positions the fast path did not record.
-        return load_str_with(
+        return read(
             source,
-            name,
             LoadOptions {
                 spans: true,
                 ..options
@@ -142,14 +162,10 @@ pub fn load_str_with(
         );
     }
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(PolicyError::Invalid(Report::new(name, source, diagnostics)));
+        return Err(diagnostics);
     }
     match to_policy(tree.value) {
-        Ok(policy) => Ok(Loaded {
-            policy,
-            report: Report::new(name, source, diagnostics.clone()),
-            warnings: diagnostics,
-        }),
+        Ok(policy) => Ok((policy, diagnostics)),
         Err(message) => {
             let mut d = Diagnostic::error("policy::model", message, Span::new(0, 0), 1, 1);
             d.help = Some(
@@ -157,7 +173,7 @@ pub fn load_str_with(
                     .to_owned(),
             );
             diagnostics.push(d);
-            Err(PolicyError::Invalid(Report::new(name, source, diagnostics)))
+            Err(diagnostics)
         }
     }
 }
@@ -226,7 +242,7 @@ pub fn load_file_with(path: &Path, options: LoadOptions) -> Result<Loaded, Polic
         });
     }
     let text = String::from_utf8(bytes).map_err(|_| PolicyError::NotUtf8 { name: name.clone() })?;
-    load_str_with(&text, &name, options)
+    load_text(Cow::Owned(text), &name, options)
 }
 
 /// Finds `.control/policy.yaml` in `start` or the nearest folder above it that has one.
