@@ -66,6 +66,7 @@
 mod call;
 mod decision;
 mod error;
+mod hash;
 mod lex;
 mod normalize;
 mod prefilter;

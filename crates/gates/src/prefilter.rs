@@ -15,8 +15,11 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use memchr::memmem;
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{Class, Hir, HirKind};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::hash::BuildFastHasher;
 
 /// The literals of one pattern, or `None` when the pattern has no usable literal set.
 ///
@@ -151,54 +154,149 @@ pub(crate) fn size_estimate(hir: &Hir) -> usize {
     }
 }
 
+/// Literals in one byte buffer, named by their ranges of it: one allocation for all the
+/// literals of a channel instead of one per literal.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Literals {
+    bytes: Vec<u8>,
+    ranges: Vec<(usize, usize)>,
+}
+
+impl Literals {
+    fn push(&mut self, literal: &[u8]) {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(literal);
+        self.ranges.push((start, self.bytes.len()));
+    }
+
+    fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    fn get(&self, i: usize) -> Option<&[u8]> {
+        let &(start, end) = self.ranges.get(i)?;
+        self.bytes.get(start..end)
+    }
+
+    fn iter(&self) -> impl ExactSizeIterator<Item = &[u8]> + Clone + '_ {
+        self.ranges
+            .iter()
+            .map(|&(start, end)| self.bytes.get(start..end).unwrap_or_default())
+    }
+}
+
+/// The literal sets of a channel's patterns, in pattern order, as [`Prefilter::new`] takes
+/// them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LiteralSets {
+    literals: Literals,
+    /// Each pattern's range of `literals`; `None` when it has no literal set.
+    sets: Vec<Option<(usize, usize)>>,
+}
+
+impl LiteralSets {
+    /// Room for `patterns` patterns of a literal or two each, without growing.
+    pub(crate) fn with_capacity(patterns: usize) -> Self {
+        Self {
+            literals: Literals {
+                bytes: Vec::with_capacity(patterns.saturating_mul(16)),
+                ranges: Vec::with_capacity(patterns.saturating_mul(2)),
+            },
+            sets: Vec::with_capacity(patterns),
+        }
+    }
+
+    /// Adds the next pattern, with a set of literals one of which every match contains.
+    pub(crate) fn push_set<'a>(&mut self, literals: impl IntoIterator<Item = &'a [u8]>) {
+        let start = self.literals.len();
+        for literal in literals {
+            self.literals.push(literal);
+        }
+        self.sets.push(Some((start, self.literals.len())));
+    }
+
+    /// Adds the next pattern, without a literal set: it is a candidate for every input.
+    pub(crate) fn push_always(&mut self) {
+        self.sets.push(None);
+    }
+
+    /// Adds the next pattern with `set` (`None`: always a candidate).
+    #[cfg(test)]
+    fn push(&mut self, set: Option<&[Vec<u8>]>) {
+        match set {
+            Some(lits) => self.push_set(lits.iter().map(Vec::as_slice)),
+            None => self.push_always(),
+        }
+    }
+}
+
 /// Literal → patterns index over one channel's patterns.
 #[derive(Debug)]
 pub(crate) struct Prefilter {
     automaton: Automaton,
-    /// For each literal of the automaton, the patterns that require it.
-    owners: Vec<Vec<u32>>,
+    /// The distinct literals, in order of first appearance.
+    literals: Literals,
+    /// For literal `i`, the patterns that require it are
+    /// `owners[owner_starts[i]..owner_starts[i + 1]]`, in increasing order.
+    owner_starts: Vec<u32>,
+    owners: Vec<u32>,
     /// Patterns that are candidates for every input.
     always: Vec<u32>,
 }
 
 impl Prefilter {
-    /// Builds the prefilter from each pattern's literal set (`None`: always a candidate).
-    pub(crate) fn new(
-        literal_sets: &[Option<Vec<Vec<u8>>>],
-    ) -> Result<Self, aho_corasick::BuildError> {
-        Self::with_strategy(literal_sets, Strategy::Auto)
+    /// Builds the prefilter from each pattern's literal set.
+    pub(crate) fn new(sets: LiteralSets) -> Result<Self, aho_corasick::BuildError> {
+        Self::with_strategy(sets, Strategy::Auto)
     }
 
     /// As [`Prefilter::new`], with the search strategy chosen (tests compare them).
     fn with_strategy(
-        literal_sets: &[Option<Vec<Vec<u8>>>],
+        sets: LiteralSets,
         strategy: Strategy,
     ) -> Result<Self, aho_corasick::BuildError> {
-        let mut literals: Vec<Vec<u8>> = Vec::new();
-        let mut owners: Vec<Vec<u32>> = Vec::new();
-        let mut index: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
+        let LiteralSets {
+            literals: mut all,
+            sets,
+        } = sets;
+        // Distinct literals keep their first range of the buffer: `distinct[i]` is the range
+        // of literal `i`; `pairs` holds (literal, pattern) in pattern order.
+        let mut distinct: Vec<(usize, usize)> = Vec::with_capacity(all.len());
+        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(all.len());
         let mut always = Vec::new();
-        for (pattern, set) in literal_sets.iter().enumerate() {
-            let pattern = u32::try_from(pattern).unwrap_or(u32::MAX);
-            match set {
-                None => always.push(pattern),
-                Some(lits) => {
-                    for lit in lits {
-                        let slot = *index.entry(lit.as_slice()).or_insert_with(|| {
-                            literals.push(lit.clone());
-                            owners.push(Vec::new());
-                            literals.len() - 1
-                        });
-                        if let Some(list) = owners.get_mut(slot)
-                            && list.last() != Some(&pattern)
-                        {
-                            list.push(pattern);
-                        }
+        {
+            let mut index: HashMap<&[u8], u32, BuildFastHasher> =
+                HashMap::with_capacity_and_hasher(all.len(), BuildFastHasher::default());
+            for (pattern, set) in sets.iter().enumerate() {
+                let pattern = u32::try_from(pattern).unwrap_or(u32::MAX);
+                let Some((start, end)) = *set else {
+                    always.push(pattern);
+                    continue;
+                };
+                for i in start..end {
+                    let (Some(&range), Some(lit)) = (all.ranges.get(i), all.get(i)) else {
+                        continue;
+                    };
+                    let next = u32::try_from(distinct.len()).unwrap_or(u32::MAX);
+                    let literal = *index.entry(lit).or_insert_with(|| {
+                        distinct.push(range);
+                        next
+                    });
+                    // A set naming a literal twice would only mark its pattern twice.
+                    if pairs.last() != Some(&(literal, pattern)) {
+                        pairs.push((literal, pattern));
                     }
                 }
             }
         }
-        let shortest = literals.iter().map(Vec::len).min().unwrap_or(0);
+        all.ranges = distinct;
+        let literals = all;
+        let (owner_starts, owners) = group_by_literal(literals.len(), &pairs);
+        let shortest = literals.iter().map(<[u8]>::len).min().unwrap_or(0);
         let strategy = match strategy {
             Strategy::Auto if literals.len() <= FINDER_LITERALS => Strategy::Finders,
             Strategy::Auto if shortest >= 2 => Strategy::Buckets,
@@ -220,9 +318,10 @@ impl Prefilter {
                 ),
                 // For many literals, an automaton still costs ~3,000 instructions per
                 // literal to build, once per hook process; buckets by the first two bytes
-                // cost one push each and search a tool call's few hundred bytes as fast.
+                // cost a few instructions each and search a tool call's few hundred bytes as
+                // fast.
                 Strategy::Buckets => Automaton::Buckets {
-                    buckets: Buckets::new(literals),
+                    buckets: Buckets::new(&literals),
                     uses: AtomicU32::new(0),
                     automaton: OnceLock::new(),
                 },
@@ -231,19 +330,26 @@ impl Prefilter {
         };
         Ok(Self {
             automaton,
+            literals,
+            owner_starts,
             owners,
             always,
         })
+    }
+
+    /// The patterns that require literal `i`.
+    fn owners_of(&self, i: usize) -> &[u32] {
+        let start = self.owner_starts.get(i).map_or(0, |&s| s as usize);
+        let end = self.owner_starts.get(i + 1).map_or(0, |&e| e as usize);
+        self.owners.get(start..end).unwrap_or_default()
     }
 
     /// Marks in `candidates` (a bit set over the channel's patterns) every pattern whose
     /// literals occur in `haystack`.
     pub(crate) fn mark(&self, haystack: &str, candidates: &mut BitSet) {
         let mut hit = |literal: usize| {
-            if let Some(list) = self.owners.get(literal) {
-                for &p in list {
-                    candidates.insert(p);
-                }
+            for &p in self.owners_of(literal) {
+                candidates.insert(p);
             }
         };
         match &self.automaton {
@@ -269,7 +375,7 @@ impl Prefilter {
                 // which searches many literals sharing prefixes faster than the buckets.
                 let built = if uses.load(Ordering::Relaxed) >= USES_BEFORE_AUTOMATON {
                     automaton
-                        .get_or_init(|| contiguous_nfa(&buckets.literals).ok())
+                        .get_or_init(|| contiguous_nfa(&self.literals).ok())
                         .as_ref()
                 } else {
                     uses.fetch_add(1, Ordering::Relaxed);
@@ -281,7 +387,7 @@ impl Prefilter {
                             hit(m.pattern().as_usize());
                         }
                     }
-                    None => buckets.find_each(haystack.as_bytes(), hit),
+                    None => buckets.find_each(&self.literals, haystack.as_bytes(), hit),
                 }
             }
         }
@@ -293,6 +399,35 @@ impl Prefilter {
     }
 }
 
+/// Groups `(key, value)` pairs by key (`0..keys`), keeping their order within a key: the
+/// values of key `k` are `values[starts[k]..starts[k + 1]]`. A counting sort: two passes, no
+/// allocation per key.
+fn group_by_literal(keys: usize, pairs: &[(u32, u32)]) -> (Vec<u32>, Vec<u32>) {
+    let mut starts = vec![0u32; keys + 1];
+    for &(key, _) in pairs {
+        if let Some(count) = starts.get_mut(key as usize + 1) {
+            *count += 1;
+        }
+    }
+    let mut total = 0u32;
+    for start in &mut starts {
+        total += *start;
+        *start = total;
+    }
+    // `next[k]` is where key `k`'s next value goes.
+    let mut next = starts.clone();
+    let mut values = vec![0u32; pairs.len()];
+    for &(key, value) in pairs {
+        if let Some(at) = next.get_mut(key as usize)
+            && let Some(slot) = values.get_mut(*at as usize)
+        {
+            *slot = value;
+            *at += 1;
+        }
+    }
+    (starts, values)
+}
+
 /// The most literals searched one by one; more go into buckets (or an automaton).
 const FINDER_LITERALS: usize = 48;
 
@@ -302,11 +437,11 @@ const USES_BEFORE_AUTOMATON: u32 = 16;
 
 /// An Aho-Corasick automaton over `literals`: a contiguous NFA builds several times faster
 /// than a DFA and searches the short inputs of tool calls about as fast.
-fn contiguous_nfa(literals: &[Vec<u8>]) -> Result<AhoCorasick, aho_corasick::BuildError> {
+fn contiguous_nfa(literals: &Literals) -> Result<AhoCorasick, aho_corasick::BuildError> {
     AhoCorasickBuilder::new()
         .match_kind(MatchKind::Standard)
         .kind(Some(AhoCorasickKind::ContiguousNFA))
-        .build(literals)
+        .build(literals.iter())
 }
 
 /// How a prefilter searches its literals.
@@ -323,9 +458,9 @@ enum Strategy {
 /// position of the input, only the literals of that position's bucket are compared.
 #[derive(Debug, Clone)]
 struct Buckets {
-    literals: Vec<Vec<u8>>,
-    /// Literal indices per bucket, `BUCKETS` of them.
-    buckets: Vec<Vec<u32>>,
+    /// The literal indices of bucket `b` are `entries[starts[b]..starts[b + 1]]`.
+    starts: Vec<u32>,
+    entries: Vec<u32>,
 }
 
 /// The number of buckets (a power of two).
@@ -336,30 +471,38 @@ fn bucket_of(first: u8, second: u8) -> usize {
 }
 
 impl Buckets {
-    fn new(literals: Vec<Vec<u8>>) -> Self {
-        let mut buckets = vec![Vec::new(); BUCKETS];
-        for (i, lit) in literals.iter().enumerate() {
-            if let ([first, second, ..], Some(bucket)) = (lit.as_slice(), u32::try_from(i).ok())
-                && let Some(list) = buckets.get_mut(bucket_of(*first, *second))
-            {
-                list.push(bucket);
-            }
-        }
-        Self { literals, buckets }
+    fn new(literals: &Literals) -> Self {
+        let pairs: Vec<(u32, u32)> = literals
+            .iter()
+            .enumerate()
+            .filter_map(|(i, lit)| match (lit, u32::try_from(i)) {
+                ([first, second, ..], Ok(i)) => {
+                    Some((u32::try_from(bucket_of(*first, *second)).ok()?, i))
+                }
+                _ => None,
+            })
+            .collect();
+        let (starts, entries) = group_by_literal(BUCKETS, &pairs);
+        Self { starts, entries }
     }
 
     /// Calls `hit` with the index of every literal that occurs in `haystack` (once per
     /// occurrence).
-    fn find_each(&self, haystack: &[u8], mut hit: impl FnMut(usize)) {
+    fn find_each(&self, literals: &Literals, haystack: &[u8], mut hit: impl FnMut(usize)) {
         for (at, pair) in haystack.windows(2).enumerate() {
             let [first, second] = pair else { continue };
-            let Some(list) = self.buckets.get(bucket_of(*first, *second)) else {
+            let bucket = bucket_of(*first, *second);
+            let (Some(&start), Some(&end)) = (self.starts.get(bucket), self.starts.get(bucket + 1))
+            else {
+                continue;
+            };
+            let Some(list) = self.entries.get(start as usize..end as usize) else {
                 continue;
             };
             let rest = haystack.get(at..).unwrap_or_default();
             for &i in list {
                 let i = i as usize;
-                if self.literals.get(i).is_some_and(|l| rest.starts_with(l)) {
+                if literals.get(i).is_some_and(|l| rest.starts_with(l)) {
                     hit(i);
                 }
             }
@@ -472,7 +615,11 @@ mod tests {
             Some(vec![b"rm".to_vec()]),
             None,
         ];
-        let pf = Prefilter::new(&sets).unwrap();
+        let mut literal_sets = LiteralSets::default();
+        for set in &sets {
+            literal_sets.push(set.as_deref());
+        }
+        let pf = Prefilter::new(literal_sets).unwrap();
         let mut c = BitSet::new(3);
         pf.mark("sudo git status", &mut c);
         assert_eq!(c.iter().collect::<Vec<_>>(), [0]);
@@ -486,7 +633,11 @@ mod tests {
             .map(|s| s.map(|lits| lits.into_iter().map(String::into_bytes).collect()))
             .collect();
         let marks = |strategy| {
-            let p = Prefilter::with_strategy(&sets, strategy).unwrap();
+            let mut literal_sets = LiteralSets::default();
+            for set in &sets {
+                literal_sets.push(set.as_deref());
+            }
+            let p = Prefilter::with_strategy(literal_sets, strategy).unwrap();
             // Past the buckets' first searches, an automaton takes over: every search must
             // mark the same patterns.
             let all: Vec<Vec<u32>> = (0..=USES_BEFORE_AUTOMATON + 1)

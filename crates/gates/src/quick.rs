@@ -12,48 +12,82 @@
 
 use crate::prefilter::MAX_FACTOR_LITERALS;
 
+/// The quick reader, with buffers that are reused from one pattern to the next: reading a
+/// pattern allocates nothing once they have grown to fit.
+///
+/// The literals found while reading are bytes appended to one buffer and named by their
+/// ranges of it; a set of literals (a *factor*) is a range of the list of those ranges, so
+/// a run of literal characters, a union of alternatives or a choice between factors costs a
+/// few integer copies, not a `String` or `Vec` each.
+#[derive(Debug, Default)]
+pub(crate) struct QuickReader {
+    /// The bytes of every literal found in the current pattern.
+    bytes: Vec<u8>,
+    /// Literals, as ranges of `bytes`; factors are ranges of this list.
+    literals: Vec<(usize, usize)>,
+}
+
 /// What the quick reader learnt about a pattern.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Analysis {
-    /// A set of literals one of which occurs in every match (at least [`MIN_LITERAL`] bytes
-    /// each).
-    pub(crate) literals: Vec<Vec<u8>>,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Analysis<'a> {
+    bytes: &'a [u8],
+    /// The literals (ranges of `bytes`) one of which occurs in every match, at least
+    /// [`MIN_LITERAL`] bytes each.
+    literals: &'a [(usize, usize)],
     /// An upper bound of [`crate::prefilter::size_estimate`] of the pattern's HIR.
     pub(crate) estimate: usize,
+}
+
+impl<'a> Analysis<'a> {
+    /// A set of literals one of which occurs in every match (at least [`MIN_LITERAL`] bytes
+    /// each), without duplicates.
+    pub(crate) fn literals(&self) -> impl ExactSizeIterator<Item = &'a [u8]> + 'a {
+        let bytes = self.bytes;
+        self.literals
+            .iter()
+            .map(move |&(start, end)| bytes.get(start..end).unwrap_or_default())
+    }
 }
 
 /// The shortest literal the quick reader's prefilter entries may have: shorter ones go
 /// through regex-syntax, whose prefix and suffix extraction may find longer ones.
 pub(crate) const MIN_LITERAL: usize = 3;
 
-/// Reads `pattern`; `None` when it is outside the subset or has no selective literal set, in
-/// which case the caller must use `regex-syntax`.
-pub(crate) fn analyze(pattern: &str) -> Option<Analysis> {
-    let piece = read(pattern)?;
-    let literals = piece.factor?;
-    if literals.iter().map(Vec::len).min().unwrap_or(0) < MIN_LITERAL {
-        return None;
+impl QuickReader {
+    /// Reads `pattern`; `None` when it is outside the subset or has no selective literal
+    /// set, in which case the caller must use `regex-syntax`.
+    pub(crate) fn analyze(&mut self, pattern: &str) -> Option<Analysis<'_>> {
+        let piece = self.read(pattern)?;
+        let factor = piece.factor?;
+        if factor.score < MIN_LITERAL {
+            return None;
+        }
+        Some(Analysis {
+            bytes: &self.bytes,
+            literals: self.literals.get(factor.start..factor.end)?,
+            estimate: piece.estimate,
+        })
     }
-    Some(Analysis {
-        literals,
-        estimate: piece.estimate,
-    })
-}
 
-/// An upper bound of the compiled size of `pattern`, when the reader can check it; `None`
-/// when the caller must use `regex-syntax`.
-pub(crate) fn bound(pattern: &str) -> Option<usize> {
-    read(pattern).map(|piece| piece.estimate)
-}
+    /// An upper bound of the compiled size of `pattern`, when the reader can check it;
+    /// `None` when the caller must use `regex-syntax`.
+    pub(crate) fn bound(&mut self, pattern: &str) -> Option<usize> {
+        self.read(pattern).map(|piece| piece.estimate)
+    }
 
-fn read(pattern: &str) -> Option<Piece> {
-    let mut reader = Reader {
-        text: pattern,
-        bytes: pattern.as_bytes(),
-        pos: 0,
-    };
-    let piece = reader.alternation(0, false)?;
-    (reader.pos == reader.bytes.len()).then_some(piece)
+    fn read(&mut self, pattern: &str) -> Option<Piece> {
+        self.bytes.clear();
+        self.literals.clear();
+        let mut reader = Reader {
+            text: pattern,
+            pattern: pattern.as_bytes(),
+            pos: 0,
+            bytes: &mut self.bytes,
+            literals: &mut self.literals,
+        };
+        let piece = reader.alternation(0, false)?;
+        (reader.pos == reader.pattern.len()).then_some(piece)
+    }
 }
 
 /// The deepest nesting the reader accepts (regex-syntax's limit is 128 here).
@@ -66,14 +100,21 @@ const CLASS_BOUND: usize = 257;
 /// The size bound of one case-folded character.
 const FOLDED_CHAR_BOUND: usize = 9;
 
-/// A set of literals one of which every match of a piece contains.
-type Factor = Option<Vec<Vec<u8>>>;
+/// A set of literals one of which every match of a piece contains: a range of the reader's
+/// literal list, with the length of its shortest literal (the set's score: longer literals
+/// occur in fewer inputs). Never empty.
+#[derive(Debug, Clone, Copy)]
+struct Factor {
+    start: usize,
+    end: usize,
+    score: usize,
+}
 
 /// What one piece of a pattern (an atom, a repetition, a group, a whole branch) contributes,
 /// computed while reading: no syntax tree is built.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 struct Piece {
-    factor: Factor,
+    factor: Option<Factor>,
     /// An upper bound of the HIR size estimate of the piece.
     estimate: usize,
     kind: Kind,
@@ -118,30 +159,29 @@ impl Piece {
     }
 }
 
-fn score(set: &[Vec<u8>]) -> usize {
-    set.iter().map(Vec::len).min().unwrap_or(0)
-}
-
 /// Keeps the better of two factors (the later one on a tie, as the HIR version does).
-fn consider(best: &mut Factor, set: Vec<Vec<u8>>) {
-    if best.as_ref().is_none_or(|b| score(&set) >= score(b)) {
-        *best = Some(set);
+fn consider(best: &mut Option<Factor>, factor: Factor) {
+    if best.is_none_or(|b| factor.score >= b.score) {
+        *best = Some(factor);
     }
 }
 
 struct Reader<'a> {
     text: &'a str,
-    bytes: &'a [u8],
+    pattern: &'a [u8],
     pos: usize,
+    /// The [`QuickReader`]'s buffers.
+    bytes: &'a mut Vec<u8>,
+    literals: &'a mut Vec<(usize, usize)>,
 }
 
 impl Reader<'_> {
     fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
+        self.pattern.get(self.pos).copied()
     }
 
     fn peek_at(&self, ahead: usize) -> Option<u8> {
-        self.bytes.get(self.pos + ahead).copied()
+        self.pattern.get(self.pos + ahead).copied()
     }
 
     fn eat(&mut self, c: u8) -> bool {
@@ -160,25 +200,67 @@ impl Reader<'_> {
         Some(c)
     }
 
+    /// Appends `c` to the literal bytes.
+    #[inline]
+    fn push_char(&mut self, c: char) {
+        if let Ok(b) = u8::try_from(c)
+            && b.is_ascii()
+        {
+            self.bytes.push(b);
+        } else {
+            self.bytes
+                .extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+        }
+    }
+
+    /// The factor holding the one literal `bytes[start..end]`.
+    fn single(&mut self, start: usize, end: usize) -> Factor {
+        self.literals.push((start, end));
+        Factor {
+            start: self.literals.len() - 1,
+            end: self.literals.len(),
+            score: end - start,
+        }
+    }
+
+    /// The union of two factors, without duplicates; `None` past [`MAX_FACTOR_LITERALS`].
+    fn union(&mut self, a: Factor, b: Factor) -> Option<Factor> {
+        let start = self.literals.len();
+        for i in a.start..a.end {
+            let lit = *self.literals.get(i)?;
+            self.literals.push(lit);
+        }
+        for i in b.start..b.end {
+            let (s, e) = *self.literals.get(i)?;
+            let lit = self.bytes.get(s..e)?;
+            let known = self.literals.get(start..)?;
+            if !known
+                .iter()
+                .any(|&(ks, ke)| self.bytes.get(ks..ke) == Some(lit))
+            {
+                self.literals.push((s, e));
+            }
+        }
+        let end = self.literals.len();
+        (end - start <= MAX_FACTOR_LITERALS).then_some(Factor {
+            start,
+            end,
+            score: a.score.min(b.score),
+        })
+    }
+
     fn alternation(&mut self, depth: usize, fold: bool) -> Option<Piece> {
         let first = self.concat(depth, fold)?;
         if self.peek() != Some(b'|') {
             return Some(first);
         }
         let mut estimate = 1usize.saturating_add(first.estimate);
-        let mut union: Factor = first.factor;
+        let mut union = first.factor;
         while self.eat(b'|') {
             let branch = self.concat(depth, fold)?;
             estimate = estimate.saturating_add(branch.estimate);
             union = match (union, branch.factor) {
-                (Some(mut all), Some(set)) => {
-                    for lit in set {
-                        if !all.contains(&lit) {
-                            all.push(lit);
-                        }
-                    }
-                    (all.len() <= MAX_FACTOR_LITERALS).then_some(all)
-                }
+                (Some(all), Some(set)) => self.union(all, set),
                 _ => None,
             };
         }
@@ -190,30 +272,60 @@ impl Reader<'_> {
     }
 
     fn concat(&mut self, depth: usize, fold: bool) -> Option<Piece> {
-        let mut best: Factor = None;
-        let mut run = String::new();
+        let mut best: Option<Factor> = None;
+        // The literal run being read, as a range of the literal bytes: the characters of a
+        // run are appended one after the other, as nothing else is read between them.
+        let mut run: Option<(usize, usize)> = None;
         let mut estimate = 1usize;
         while let Some(c) = self.peek() {
             if c == b'|' || c == b')' {
                 break;
             }
+            // Most of a pattern is plain text: take a run of it at once, without an atom
+            // each (the last character, if a repetition follows, is left to `atom`).
+            if !fold && is_plain(c) {
+                let rest = self.pattern.get(self.pos..).unwrap_or_default();
+                let mut len = rest.iter().take_while(|&&b| is_plain(b)).count();
+                if rest
+                    .get(len)
+                    .is_some_and(|b| matches!(b, b'*' | b'+' | b'?' | b'{'))
+                {
+                    len -= 1;
+                }
+                if let Some(text) = rest.get(..len)
+                    && len > 0
+                {
+                    let start = run.map_or(self.bytes.len(), |(start, _)| start);
+                    self.bytes.extend_from_slice(text);
+                    run = Some((start, self.bytes.len()));
+                    estimate = estimate.saturating_add(len);
+                    self.pos += len;
+                    continue;
+                }
+            }
             let atom = self.atom(depth, fold)?;
             let piece = self.repetition(atom, depth)?;
             estimate = estimate.saturating_add(piece.estimate);
             if let Kind::Literal(c) = piece.kind {
-                run.push(c);
+                let start = run.map_or(self.bytes.len(), |(start, _)| start);
+                self.push_char(c);
+                run = Some((start, self.bytes.len()));
                 continue;
             }
             // Anything else (assertions included) ends the literal run.
-            if !run.is_empty() {
-                consider(&mut best, vec![std::mem::take(&mut run).into_bytes()]);
+            if let Some((start, end)) = run.take()
+                && best.is_none_or(|b| end - start >= b.score)
+            {
+                best = Some(self.single(start, end));
             }
             if let Some(set) = piece.factor {
                 consider(&mut best, set);
             }
         }
-        if !run.is_empty() {
-            consider(&mut best, vec![run.into_bytes()]);
+        if let Some((start, end)) = run
+            && best.is_none_or(|b| end - start >= b.score)
+        {
+            best = Some(self.single(start, end));
         }
         Some(Piece {
             factor: best,
@@ -367,7 +479,11 @@ impl Reader<'_> {
         };
         let factor = if min >= 1 {
             match atom.kind {
-                Kind::Literal(c) => Some(vec![c.to_string().into_bytes()]),
+                Kind::Literal(c) => {
+                    let start = self.bytes.len();
+                    self.push_char(c);
+                    Some(self.single(start, self.bytes.len()))
+                }
                 _ => atom.factor,
             }
         } else {
@@ -391,6 +507,32 @@ impl Reader<'_> {
     }
 }
 
+/// Whether `b` is an ASCII character that stands for itself outside a class: no
+/// metacharacter, nor `]` or `}`, which the reader refuses on their own.
+fn is_plain(b: u8) -> bool {
+    PLAIN.get(usize::from(b)).copied().unwrap_or(false)
+}
+
+/// [`is_plain`] for every byte value (a table: the reader's hottest loop asks it).
+#[expect(
+    clippy::indexing_slicing,
+    reason = "evaluated at compile time, where an index out of range fails the build"
+)]
+static PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = true;
+        b += 1;
+    }
+    let mut special: &[u8] = b"()[]{}.^$\\*+?|";
+    while let [first, rest @ ..] = special {
+        table[*first as usize] = false;
+        special = rest;
+    }
+    table
+};
+
 /// The character an escape stands for, for the escapes the reader knows.
 fn escaped(e: u8) -> Option<char> {
     match e {
@@ -409,6 +551,24 @@ mod tests {
     use super::*;
     use crate::prefilter::size_estimate;
     use proptest::prelude::*;
+
+    /// What the reader learnt, owned.
+    #[derive(Debug, PartialEq, Eq)]
+    struct Owned {
+        literals: Vec<Vec<u8>>,
+        estimate: usize,
+    }
+
+    fn analyze_with(reader: &mut QuickReader, p: &str) -> Option<Owned> {
+        reader.analyze(p).map(|a| Owned {
+            literals: a.literals().map(<[u8]>::to_vec).collect(),
+            estimate: a.estimate,
+        })
+    }
+
+    fn analyze(p: &str) -> Option<Owned> {
+        analyze_with(&mut QuickReader::default(), p)
+    }
 
     fn literals(p: &str) -> Option<Vec<String>> {
         analyze(p).map(|a| {
@@ -472,6 +632,32 @@ mod tests {
             r"tool24\s+(?:--force|-f)\b",
         ] {
             assert!(analyze(p).is_some(), "{p}");
+        }
+    }
+
+    #[test]
+    fn plain_bytes_are_those_read_as_themselves() {
+        let mut bytes = Vec::new();
+        let mut literals = Vec::new();
+        for b in 0..=u8::MAX {
+            let text = [b];
+            let Ok(text) = std::str::from_utf8(&text) else {
+                assert!(!is_plain(b), "{b}");
+                continue;
+            };
+            let mut reader = Reader {
+                text,
+                pattern: text.as_bytes(),
+                pos: 0,
+                bytes: &mut bytes,
+                literals: &mut literals,
+            };
+            let read = reader.atom(0, false).map(|p| p.kind);
+            assert_eq!(
+                is_plain(b),
+                read == Some(Kind::Literal(char::from(b))),
+                "{b}: {read:?}"
+            );
         }
     }
 
@@ -570,6 +756,21 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// A reader that has read another pattern answers as a fresh one: nothing of the
+        /// previous pattern leaks through the reused buffers.
+        #[test]
+        fn a_reused_reader_answers_as_a_fresh_one(p in pattern(), q in pattern()) {
+            let mut reader = QuickReader::default();
+            let _ = reader.analyze(&q);
+            let _ = reader.bound(&q);
+            prop_assert_eq!(analyze_with(&mut reader, &p), analyze(&p));
+            prop_assert_eq!(reader.bound(&p), QuickReader::default().bound(&p));
         }
     }
 

@@ -1,7 +1,7 @@
 //! The compiled gate set and its verdicts.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use regex_automata::meta::{self, Regex};
@@ -10,9 +10,10 @@ use regex_automata::{Anchored, Input, MatchKind, PatternSet};
 use crate::call::ToolCall;
 use crate::decision::Decision;
 use crate::error::{BuildError, PatternKind};
+use crate::hash::BuildFastHasher;
 use crate::normalize::{NormalizeOptions, Normalized, normalize};
-use crate::prefilter::{BitSet, Prefilter, required_literals, size_estimate};
-use crate::quick;
+use crate::prefilter::{BitSet, LiteralSets, Prefilter, required_literals, size_estimate};
+use crate::quick::QuickReader;
 use crate::rule::{FILE_WRITE_TOOLS, Field, GateId, MatchMode, Rule, SHELL_TOOL, Tools};
 
 /// Builds a [`GateSet`].
@@ -30,7 +31,9 @@ use crate::rule::{FILE_WRITE_TOOLS, Field, GateId, MatchMode, Rule, SHELL_TOOL, 
 /// ```
 #[derive(Debug, Clone)]
 pub struct GateSetBuilder {
-    rules: Vec<Rule>,
+    /// Shared with the sets built from it, so building copies no rule; adding a rule after a
+    /// build copies the list once.
+    rules: Arc<Vec<Rule>>,
     max_rules: usize,
     pattern_size_limit: usize,
     nfa_size_limit: usize,
@@ -41,7 +44,7 @@ pub struct GateSetBuilder {
 impl Default for GateSetBuilder {
     fn default() -> Self {
         Self {
-            rules: Vec::new(),
+            rules: Arc::new(Vec::new()),
             max_rules: 100_000,
             pattern_size_limit: 500_000,
             nfa_size_limit: 64 * (1 << 20),
@@ -61,14 +64,14 @@ impl GateSetBuilder {
     /// Adds a rule.
     #[must_use]
     pub fn rule(mut self, rule: Rule) -> Self {
-        self.rules.push(rule);
+        Arc::make_mut(&mut self.rules).push(rule);
         self
     }
 
     /// Adds rules.
     #[must_use]
     pub fn rules(mut self, rules: impl IntoIterator<Item = Rule>) -> Self {
-        self.rules.extend(rules);
+        Arc::make_mut(&mut self.rules).extend(rules);
         self
     }
 
@@ -125,8 +128,9 @@ impl GateSetBuilder {
                 limit: self.max_rules,
             });
         }
-        let mut seen: BTreeSet<&str> = BTreeSet::new();
-        for rule in &self.rules {
+        let mut seen: HashSet<&str, BuildFastHasher> =
+            HashSet::with_capacity_and_hasher(self.rules.len(), BuildFastHasher::default());
+        for rule in self.rules.iter() {
             if rule.id().as_str().is_empty() {
                 return Err(BuildError::EmptyId);
             }
@@ -136,53 +140,72 @@ impl GateSetBuilder {
                 });
             }
         }
+        drop(seen);
 
         // Group rules into channels by what they read and how.
-        let mut keys: Vec<(Field, bool)> = Vec::new();
-        let mut members: Vec<Vec<u32>> = Vec::new();
-        let mut literal_sets: Vec<Vec<Option<Vec<Vec<u8>>>>> = Vec::new();
+        let mut groups: Vec<Group<'_>> = Vec::new();
+        // One reader for every pattern: its buffers are reused.
+        let mut quick = QuickReader::default();
         for (index, rule) in self.rules.iter().enumerate() {
+            let (field, anchored) = (rule.field(), rule.mode() == MatchMode::Command);
+            let slot = match groups
+                .iter()
+                .position(|g| g.field == field && g.anchored == anchored)
+            {
+                Some(slot) => slot,
+                None => {
+                    groups.push(Group {
+                        field,
+                        anchored,
+                        rules: Vec::new(),
+                        // Room for every rule left: one channel usually holds most of them.
+                        literals: LiteralSets::with_capacity(self.rules.len() - index),
+                    });
+                    groups.len() - 1
+                }
+            };
+            let Some(group) = groups.get_mut(slot) else {
+                continue;
+            };
             // The quick reader checks everyday patterns in a fraction of regex-syntax's
             // time; whatever it cannot vouch for goes through regex-syntax.
-            let literals = match quick::analyze(rule.pattern()) {
-                Some(a) if a.estimate <= self.pattern_size_limit => Some(a.literals),
-                _ => required_literals(&self.parse(rule, rule.pattern(), PatternKind::Pattern)?),
-            };
+            match quick.analyze(rule.pattern()) {
+                Some(a) if a.estimate <= self.pattern_size_limit => {
+                    group.literals.push_set(a.literals());
+                }
+                _ => match required_literals(&self.parse(
+                    rule,
+                    rule.pattern(),
+                    PatternKind::Pattern,
+                )?) {
+                    Some(lits) => group.literals.push_set(lits.iter().map(Vec::as_slice)),
+                    None => group.literals.push_always(),
+                },
+            }
             if let Some(unless) = rule.unless()
-                && quick::bound(unless).is_none_or(|b| b > self.pattern_size_limit)
+                && quick
+                    .bound(unless)
+                    .is_none_or(|b| b > self.pattern_size_limit)
             {
                 self.parse(rule, unless, PatternKind::Unless)?;
             }
-            let key = (rule.field().clone(), rule.mode() == MatchMode::Command);
-            let slot = match keys.iter().position(|k| *k == key) {
-                Some(slot) => slot,
-                None => {
-                    keys.push(key);
-                    members.push(Vec::new());
-                    literal_sets.push(Vec::new());
-                    keys.len() - 1
-                }
-            };
             let index = u32::try_from(index).map_err(|_| BuildError::TooManyRules {
                 count: self.rules.len(),
                 limit: u32::MAX as usize,
             })?;
-            if let (Some(m), Some(l)) = (members.get_mut(slot), literal_sets.get_mut(slot)) {
-                m.push(index);
-                l.push(literals);
-            }
+            group.rules.push(index);
         }
-        let mut channels = Vec::with_capacity(keys.len());
-        for ((key, rules), literals) in keys.into_iter().zip(members).zip(literal_sets) {
-            let prefilter = Prefilter::new(&literals).map_err(|e| BuildError::Prefilter {
+        let mut channels = Vec::with_capacity(groups.len());
+        for group in groups {
+            let prefilter = Prefilter::new(group.literals).map_err(|e| BuildError::Prefilter {
                 message: e.to_string(),
                 source: Box::new(e),
             })?;
-            let tools = channel_tools(&self.rules, &rules);
+            let tools = channel_tools(&self.rules, &group.rules);
             channels.push(Channel {
-                field: key.0,
-                anchored: key.1,
-                rules,
+                field: group.field.clone(),
+                anchored: group.anchored,
+                rules: group.rules,
                 prefilter,
                 tools,
                 cache: Mutex::new(HashMap::new()),
@@ -190,7 +213,7 @@ impl GateSetBuilder {
         }
         let unless = self.rules.iter().map(|_| OnceLock::new()).collect();
         Ok(GateSet(Arc::new(Inner {
-            rules: self.rules.clone(),
+            rules: Arc::clone(&self.rules),
             channels,
             unless,
             normalize: self.normalize.clone(),
@@ -229,6 +252,15 @@ impl GateSetBuilder {
     }
 }
 
+/// The rules of one channel while a set is built: the channel-local pattern `i` is rule
+/// `rules[i]`, with the `i`-th literal set of `literals`.
+struct Group<'a> {
+    field: &'a Field,
+    anchored: bool,
+    rules: Vec<u32>,
+    literals: LiteralSets,
+}
+
 /// The last line of regex-syntax's multi-line error text, which says what is wrong.
 fn first_line_of_error(e: &regex_syntax::Error) -> String {
     let text = e.to_string();
@@ -243,26 +275,29 @@ fn first_line_of_error(e: &regex_syntax::Error) -> String {
 
 /// The tools any rule of a channel applies to; `None` when some rule applies to every tool.
 fn channel_tools(rules: &[Rule], members: &[u32]) -> Option<BTreeSet<String>> {
-    let mut tools = BTreeSet::new();
+    // Most rules use their field's default tools: those are added once, at the end.
+    let (mut shell, mut file_tools) = (false, false);
+    let mut named: BTreeSet<&str> = BTreeSet::new();
     for &m in members {
         let rule = rules.get(m as usize)?;
         match rule.tools() {
             Tools::Any => return None,
-            Tools::Only(list) => tools.extend(list.iter().cloned()),
+            Tools::Only(list) => named.extend(list.iter().map(String::as_str)),
             Tools::Default => match rule.field() {
-                Field::Command => {
-                    tools.insert(SHELL_TOOL.to_owned());
-                }
-                Field::FilePath => {
-                    tools.insert(SHELL_TOOL.to_owned());
-                    tools.extend(FILE_WRITE_TOOLS.iter().map(|t| (*t).to_owned()));
-                }
-                Field::Content => tools.extend(FILE_WRITE_TOOLS.iter().map(|t| (*t).to_owned())),
+                Field::Command => shell = true,
+                Field::FilePath => (shell, file_tools) = (true, true),
+                Field::Content => file_tools = true,
                 Field::Key(_) => return None,
             },
         }
     }
-    Some(tools)
+    if shell {
+        named.insert(SHELL_TOOL);
+    }
+    if file_tools {
+        named.extend(FILE_WRITE_TOOLS);
+    }
+    Some(named.into_iter().map(str::to_owned).collect())
 }
 
 /// An immutable, compiled set of gates. Cheap to clone; `Send + Sync`.
@@ -271,7 +306,7 @@ pub struct GateSet(Arc<Inner>);
 
 #[derive(Debug)]
 struct Inner {
-    rules: Vec<Rule>,
+    rules: Arc<Vec<Rule>>,
     channels: Vec<Channel>,
     unless: Vec<OnceLock<Option<Regex>>>,
     normalize: NormalizeOptions,
