@@ -222,8 +222,9 @@ impl Rule {
 
     /// Sets the message shown when the rule decides (the policy's `rule:` text).
     #[must_use]
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Arc::from(message.into());
+    pub fn with_message(mut self, message: impl Into<Arc<str>>) -> Self {
+        // `Into<Arc<str>>`: a `&str` is copied once, straight into the shared text.
+        self.message = message.into();
         self
     }
 

@@ -23,7 +23,7 @@ pub fn rules_of(policy: &Policy) -> Vec<Rule> {
 #[must_use]
 pub fn rule_of(gate: &Gate, decision: Decision) -> Option<Rule> {
     let pattern = gate.pattern.as_deref()?;
-    let mut rule = Rule::new(gate.id.as_ref(), decision, pattern).with_message(gate.rule.clone());
+    let mut rule = Rule::new(gate.id.as_ref(), decision, pattern).with_message(gate.rule.as_str());
     if let Some(field) = &gate.field {
         rule = rule.with_field(Field::parse(field));
     }
