@@ -229,12 +229,12 @@ impl Report {
 
     /// The diagnostics as JSON: `{"file": ..., "diagnostics": [...]}`.
     pub fn to_json(&self) -> serde_json::Value {
-        crate::schema::sorted(serde_json::json!({
+        serde_json::json!({
             "file": self.name,
             "errors": self.error_count(),
             "warnings": self.warning_count(),
             "diagnostics": self.diagnostics,
-        }))
+        })
     }
 }
 

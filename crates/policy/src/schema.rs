@@ -22,23 +22,7 @@ pub fn schema() -> Value {
             Value::from("https://github.com/metalayer/metalayer/schemas/policy.schema.json"),
         );
     }
-    sorted(schema)
-}
-
-/// The value with every object's keys in sorted order, so printed JSON is the same whether
-/// or not another crate of the build turns on serde_json's `preserve_order` (which keeps
-/// insertion order instead).
-#[must_use]
-pub(crate) fn sorted(value: Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
-            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
-        }
-        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
-        other => other,
-    }
+    schema
 }
 
 /// [`schema`] as pretty-printed JSON with a trailing newline (the committed

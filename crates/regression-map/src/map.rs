@@ -235,22 +235,7 @@ impl JsonSchema for FeatureMap {
 /// The JSON Schema of the feature map (for `metalayer schema feature-map`).
 #[must_use]
 pub fn schema() -> serde_json::Value {
-    sorted(schemars::schema_for!(FeatureMap).to_value())
-}
-
-/// The value with every object's keys in sorted order, so the printed schema is the same
-/// whether or not another crate of the build turns on serde_json's `preserve_order`.
-fn sorted(value: serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    match value {
-        Value::Object(map) => {
-            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
-            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
-        }
-        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
-        other => other,
-    }
+    schemars::schema_for!(FeatureMap).to_value()
 }
 
 impl FromIterator<Feature> for FeatureMap {

@@ -50,7 +50,10 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     let options = AuditOptions::default().with_commands(!args.no_commands);
     let report = audit(&root, &options);
     let text = if args.json {
-        format!("{:#}\n", report.to_json())
+        // The report itself, not its `Value`: the keys keep the struct's order (`ok` first).
+        let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+        text.push('\n');
+        text
     } else {
         render_audit(&report)
     };

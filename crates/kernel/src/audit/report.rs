@@ -297,7 +297,8 @@ impl AuditReport {
             .count()
     }
 
-    /// The JSON of `metalayer audit --json`.
+    /// The report as a JSON value (`metalayer audit --json` prints the report itself, with
+    /// the same content and the keys in field order; a `Value` sorts them).
     #[must_use]
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or_default()

@@ -15,14 +15,13 @@
 //! - a second run has nothing to do ([`Plan::is_noop`]).
 
 mod docs;
+mod json;
 mod marker;
 mod precommit;
 mod profile;
 mod settings;
 
 use std::path::{Path, PathBuf};
-
-use serde_json::{Map, Value};
 
 use crate::error::KernelError;
 use crate::harness::Harness;
@@ -460,7 +459,9 @@ fn file_action(
     let existing = read_existing(&root.join(rel))?;
     let (kind, note) = match existing {
         None => (ActionKind::Create, note.to_owned()),
-        Some(old) if old == text => (ActionKind::SkipUnchanged, note.to_owned()),
+        Some(old) if old == text || same_json(rel, &old, &text) => {
+            (ActionKind::SkipUnchanged, note.to_owned())
+        }
         Some(old) if marker::is_generated(&old) => {
             if force {
                 (ActionKind::RewriteGenerated, format!("{note}; --force"))
@@ -482,6 +483,17 @@ fn file_action(
     })
 }
 
+/// Whether `rel` is a JSON file and `old` says the same JSON as `new`, key order and layout
+/// aside (as the audit compares schemas): a schema written before its keys were printed in
+/// another order is unchanged, not edited.
+fn same_json(rel: &Path, old: &str, new: &str) -> bool {
+    if rel.extension().is_none_or(|e| e != "json") {
+        return false;
+    }
+    let read = |text: &str| serde_json::from_str::<serde_json::Value>(text).ok();
+    read(old).is_some_and(|old| read(new).is_some_and(|new| old == new))
+}
+
 /// A schema with the generated-file marker as its first key.
 fn schema_text(kind: SchemaKind) -> Result<String, KernelError> {
     let path = PathBuf::from(kind.path());
@@ -489,19 +501,17 @@ fn schema_text(kind: SchemaKind) -> Result<String, KernelError> {
         path: path.clone(),
         message,
     };
-    let value: Value = serde_json::from_str(&kind.render())
+    let value: json::Json = serde_json::from_str(&kind.render())
         .map_err(|e| fail(format!("the schema `{}` is not JSON: {e}", kind.path())))?;
-    let Value::Object(fields) = value else {
+    let json::Json::Object(mut out) = value else {
         return Err(fail(format!(
             "the schema `{}` is not an object",
             kind.path()
         )));
     };
-    let mut out = Map::new();
-    out.insert("$comment".into(), Value::String(marker::json_comment()));
-    out.extend(fields);
-    let mut text =
-        serde_json::to_string_pretty(&Value::Object(out)).map_err(|e| fail(e.to_string()))?;
+    // First, so that the marker is on the second line whatever keys the schema has.
+    out.insert_first("$comment", marker::json_comment().into());
+    let mut text = serde_json::to_string_pretty(&out).map_err(|e| fail(e.to_string()))?;
     text.push('\n');
     Ok(text)
 }
@@ -891,10 +901,19 @@ mod tests {
         for kind in SchemaKind::ALL {
             let text = schema_text(kind).unwrap();
             assert!(marker::is_generated(&text), "{}", kind.path());
-            let mut ours: Value = serde_json::from_str(&text).unwrap();
+            let mut ours: serde_json::Value = serde_json::from_str(&text).unwrap();
             ours.as_object_mut().unwrap().remove("$comment");
-            let original: Value = serde_json::from_str(&kind.render()).unwrap();
+            let original: serde_json::Value = serde_json::from_str(&kind.render()).unwrap();
             assert_eq!(ours, original);
+            // Byte for byte: the marker line added, the rest in the render's order.
+            let comment = serde_json::to_string(&marker::json_comment()).unwrap();
+            let line = format!("  \"$comment\": {comment},\n");
+            assert_eq!(
+                text.replacen(&line, "", 1),
+                kind.render(),
+                "{}",
+                kind.path()
+            );
         }
     }
 

@@ -3,11 +3,9 @@
 
 use std::path::Path;
 
-use serde_json::{Map, Value, json};
-
+use super::json::{Json, Object};
 use super::profile::Profile;
 use crate::error::KernelError;
-use crate::event::kind_of;
 use crate::harness::Harness;
 use crate::layout::{HookKind, PRE_TOOL_USE_COMMAND, STOP_COMMAND};
 
@@ -36,43 +34,44 @@ pub(crate) struct Wiring {
     command: String,
     /// The metalayer command it runs, to recognise an equivalent entry.
     base: &'static str,
-    /// The handler object.
-    handler: Value,
+    /// The handler object, its keys in the README's order.
+    handler: Object,
     /// What the output says was added (`PreToolUse gate`).
     pub(crate) label: String,
 }
 
 impl Wiring {
-    fn entry(&self) -> Value {
+    fn entry(&self) -> Json {
+        let handler = Json::Object(self.handler.clone());
         if !self.grouped {
-            return self.handler.clone();
+            return handler;
         }
-        let mut group = Map::new();
+        let mut group = Object::new();
         if let Some(m) = self.matcher {
-            group.insert("matcher".into(), json!(m));
+            group.insert("matcher", m.into());
         }
-        group.insert("hooks".into(), json!([self.handler]));
-        Value::Object(group)
+        group.insert("hooks", Json::Array(vec![handler]));
+        Json::Object(group)
     }
 
     /// Whether a handler (under this wiring's event) runs this wiring's command (the same
     /// command, or one that runs the same metalayer command) under a matcher that covers
     /// every tool of ours: a handler under `Bash` alone leaves the file tools ungated.
-    fn matches(&self, handler: &Value, matcher: Option<&str>) -> bool {
-        let Some(cmd) = handler.get(self.command_key).and_then(Value::as_str) else {
+    fn matches(&self, handler: &Json, matcher: Option<&str>) -> bool {
+        let Some(cmd) = handler.get(self.command_key).and_then(Json::as_str) else {
             return false;
         };
         (cmd.trim() == self.command || cmd.contains(self.base)) && covers(matcher, self.matcher)
     }
 
     /// Whether the event's entries already hold this wiring.
-    fn present_in(&self, entries: &[Value]) -> bool {
+    fn present_in(&self, entries: &[Json]) -> bool {
         entries.iter().any(|entry| {
             if self.grouped {
-                let matcher = entry.get("matcher").and_then(Value::as_str);
+                let matcher = entry.get("matcher").and_then(Json::as_str);
                 entry
                     .get("hooks")
-                    .and_then(Value::as_array)
+                    .and_then(Json::as_array)
                     .is_some_and(|hs| hs.iter().any(|h| self.matches(h, matcher)))
             } else {
                 self.matches(entry, None)
@@ -116,7 +115,11 @@ pub(crate) fn wirings(profile: Profile, harness: Harness) -> Vec<Wiring> {
         matcher: Some(matcher),
         grouped: true,
         command_key: "command",
-        handler: json!({"type": "command", "command": command, "timeout": timeout}),
+        handler: Object::from_iter([
+            ("type", "command".into()),
+            ("command", command.as_str().into()),
+            ("timeout", timeout.into()),
+        ]),
         command: command.clone(),
         base: PRE_TOOL_USE_COMMAND,
         label: label.to_owned(),
@@ -135,7 +138,7 @@ pub(crate) fn wirings(profile: Profile, harness: Harness) -> Vec<Wiring> {
             matcher: None,
             grouped: false,
             command_key: "command",
-            handler: json!({"command": command}),
+            handler: Object::from_iter([("command", command.as_str().into())]),
             command: command.clone(),
             base: PRE_TOOL_USE_COMMAND,
             label: "beforeShellExecution gate".to_owned(),
@@ -145,7 +148,11 @@ pub(crate) fn wirings(profile: Profile, harness: Harness) -> Vec<Wiring> {
             matcher: None,
             grouped: false,
             command_key: "bash",
-            handler: json!({"type": "command", "bash": command, "timeoutSec": 10}),
+            handler: Object::from_iter([
+                ("type", "command".into()),
+                ("bash", command.as_str().into()),
+                ("timeoutSec", 10_u64.into()),
+            ]),
             command: command.clone(),
             base: PRE_TOOL_USE_COMMAND,
             label: "preToolUse gate".to_owned(),
@@ -160,7 +167,11 @@ pub(crate) fn wirings(profile: Profile, harness: Harness) -> Vec<Wiring> {
             matcher: None,
             grouped: true,
             command_key: "command",
-            handler: json!({"type": "command", "command": STOP_COMMAND, "timeout": 60}),
+            handler: Object::from_iter([
+                ("type", "command".into()),
+                ("command", STOP_COMMAND.into()),
+                ("timeout", 60_u64.into()),
+            ]),
             command: STOP_COMMAND.to_owned(),
             base: STOP_COMMAND,
             label: "Stop capture".to_owned(),
@@ -206,13 +217,13 @@ pub(crate) fn merge(
     harness: Harness,
 ) -> Result<Merged, KernelError> {
     let mut root = match existing {
-        None => Map::new(),
-        Some(text) => match serde_json::from_str::<Value>(text) {
-            Ok(Value::Object(map)) => map,
+        None => Object::new(),
+        Some(text) => match serde_json::from_str::<Json>(text) {
+            Ok(Json::Object(object)) => object,
             Ok(other) => {
                 return Err(refuse(
                     path,
-                    format!("must hold a JSON object, but holds {}", kind_of(&other)),
+                    format!("must hold a JSON object, but holds {}", other.kind()),
                 ));
             }
             Err(e) => {
@@ -228,16 +239,11 @@ pub(crate) fn merge(
         },
     };
     if versioned(harness) && !root.contains_key("version") {
-        let mut with_version = Map::new();
-        with_version.insert("version".into(), json!(1));
-        with_version.extend(root);
-        root = with_version;
+        root.insert_first("version", 1_u64.into());
     }
-    let hooks = root
-        .entry("hooks")
-        .or_insert_with(|| Value::Object(Map::new()));
-    let Value::Object(hooks) = hooks else {
-        let found = kind_of(hooks);
+    let hooks = root.get_or_insert_with("hooks", || Json::Object(Object::new()));
+    let Json::Object(hooks) = hooks else {
+        let found = hooks.kind();
         return Err(refuse(
             path,
             format!("has a `hooks` key that must be an object, but is {found}"),
@@ -245,11 +251,9 @@ pub(crate) fn merge(
     };
     let mut added = Vec::new();
     for wiring in wirings(profile, harness) {
-        let entries = hooks
-            .entry(wiring.event)
-            .or_insert_with(|| Value::Array(Vec::new()));
-        let Value::Array(entries) = entries else {
-            let found = kind_of(entries);
+        let entries = hooks.get_or_insert_with(wiring.event, || Json::Array(Vec::new()));
+        let Json::Array(entries) = entries else {
+            let found = entries.kind();
             return Err(refuse(
                 path,
                 format!(
@@ -267,7 +271,7 @@ pub(crate) fn merge(
         // Nothing to add: the user's bytes stay exactly as they are.
         return Ok(Merged { text: None, added });
     }
-    let mut text = serde_json::to_string_pretty(&Value::Object(root))
+    let mut text = serde_json::to_string_pretty(&root)
         .map_err(|e| refuse(path, format!("cannot be written back ({e})")))?;
     text.push('\n');
     Ok(Merged {
@@ -278,6 +282,8 @@ pub(crate) fn merge(
 
 #[cfg(test)]
 mod tests {
+    use serde_json::{Value, json};
+
     use super::*;
 
     fn p() -> &'static Path {
@@ -317,8 +323,13 @@ mod tests {
         let m = merge(p(), Some(user), Profile::Governed, Harness::Claude).unwrap();
         let text = m.text.unwrap();
         let v: Value = serde_json::from_str(&text).unwrap();
-        let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
-        assert_eq!(keys, ["permissions", "env", "hooks", "zeta"]);
+        let Json::Object(root) = serde_json::from_str::<Json>(&text).unwrap() else {
+            panic!("{text}")
+        };
+        assert_eq!(
+            root.keys().collect::<Vec<_>>(),
+            ["permissions", "env", "hooks", "zeta"]
+        );
         assert_eq!(v["zeta"], json!([1, 2.5, null]));
         assert_eq!(v["hooks"]["PreToolUse"][0]["hooks"][0]["command"], "mine");
         assert_eq!(v["hooks"]["PreToolUse"].as_array().unwrap().len(), 2);
@@ -327,6 +338,95 @@ mod tests {
         let again = merge(p(), Some(&text), Profile::Governed, Harness::Claude).unwrap();
         assert_eq!(again.text, None);
         assert!(again.added.is_empty());
+    }
+
+    #[test]
+    fn the_merge_keeps_the_order_of_every_object_and_adds_ours_last() {
+        let user = r#"{
+  "zeta": {"z": 1, "a": [{"y": true, "b": null}]},
+  "hooks": {
+    "Stop": [{"hooks": [{"type": "command", "command": "my-stop", "async": true}]}],
+    "PreToolUse": [{"hooks": [{"timeout": 5, "command": "mine", "type": "command"}], "matcher": "Bash"}]
+  },
+  "alpha": "1e3 stays a string",
+  "n": 1e3
+}"#;
+        let m = merge(p(), Some(user), Profile::Governed, Harness::Claude).unwrap();
+        let want = r#"{
+  "zeta": {
+    "z": 1,
+    "a": [
+      {
+        "y": true,
+        "b": null
+      }
+    ]
+  },
+  "hooks": {
+    "Stop": [
+      {
+        "hooks": [
+          {
+            "type": "command",
+            "command": "my-stop",
+            "async": true
+          }
+        ]
+      },
+      {
+        "hooks": [
+          {
+            "type": "command",
+            "command": "metalayer hook stop",
+            "timeout": 60
+          }
+        ]
+      }
+    ],
+    "PreToolUse": [
+      {
+        "hooks": [
+          {
+            "timeout": 5,
+            "command": "mine",
+            "type": "command"
+          }
+        ],
+        "matcher": "Bash"
+      },
+      {
+        "matcher": "Bash|Write|Edit|MultiEdit|NotebookEdit",
+        "hooks": [
+          {
+            "type": "command",
+            "command": "metalayer hook pre-tool-use",
+            "timeout": 10
+          }
+        ]
+      }
+    ]
+  },
+  "alpha": "1e3 stays a string",
+  "n": 1000.0
+}
+"#;
+        assert_eq!(m.text.as_deref(), Some(want));
+        // Cursor's and Copilot's `version` goes first; the user's keys follow in their order.
+        let user = r#"{"b": 1, "hooks": {}, "a": 2}"#;
+        let m = merge(p(), Some(user), Profile::Governed, Harness::Cursor).unwrap();
+        let compact: Json = serde_json::from_str(&m.text.unwrap()).unwrap();
+        assert_eq!(
+            serde_json::to_string(&compact).unwrap(),
+            r#"{"version":1,"b":1,"hooks":{"beforeShellExecution":[{"command":"metalayer hook pre-tool-use --harness cursor"}]},"a":2}"#
+        );
+        // A duplicated key keeps its first place and its last value, as serde_json reads it.
+        let user = r#"{"b": 1, "a": 2, "b": 3}"#;
+        let m = merge(p(), Some(user), Profile::Baseline, Harness::Claude).unwrap();
+        assert!(
+            m.text
+                .unwrap()
+                .starts_with("{\n  \"b\": 3,\n  \"a\": 2,\n  \"hooks\"")
+        );
     }
 
     #[test]

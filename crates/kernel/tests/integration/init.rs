@@ -54,6 +54,35 @@ fn read_json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+/// The keys of the JSON object `text`, in the order they are written (serde_json's `Value`
+/// sorts them).
+fn keys_in_order(text: &str) -> Vec<String> {
+    struct Keys(Vec<String>);
+    impl<'de> serde::Deserialize<'de> for Keys {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> serde::de::Visitor<'de> for V {
+                type Value = Keys;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a JSON object")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Keys, A::Error> {
+                    let mut keys = Vec::new();
+                    while let Some((k, _)) = map.next_entry::<String, serde::de::IgnoredAny>()? {
+                        keys.push(k);
+                    }
+                    Ok(Keys(keys))
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+    serde_json::from_str::<Keys>(text).unwrap().0
+}
+
 /// The commands of every handler under `hooks.EVENT`, with their group's matcher.
 fn handlers(settings: &Value, event: &str) -> Vec<(Option<String>, String)> {
     settings["hooks"][event]
@@ -180,8 +209,10 @@ fn a_repository_with_its_own_settings_and_agents_md_keeps_every_byte_of_it() {
     assert!(text.ends_with("}\n") && text.contains("\n  \"permissions\": {"));
     let merged: Value = serde_json::from_str(&text).unwrap();
     // Every key of the user, in the user's order, with the user's value (hooks aside).
-    let keys: Vec<_> = merged.as_object().unwrap().keys().cloned().collect();
-    assert_eq!(keys, ["permissions", "env", "hooks", "model", "statusLine"]);
+    assert_eq!(
+        keys_in_order(&text),
+        ["permissions", "env", "hooks", "model", "statusLine"]
+    );
     for (key, value) in original.as_object().unwrap() {
         if key != "hooks" {
             assert_eq!(&merged[key], value, "{key}");
@@ -259,6 +290,51 @@ fn invalid_user_json_is_refused_naming_the_file_and_line_and_nothing_is_written(
     assert!(err.contains("line 3"), "{err}");
     assert!(err.contains("Nothing was written"), "{err}");
     assert_eq!(snapshot(root), before);
+}
+
+#[test]
+fn a_schema_with_its_keys_in_another_order_is_unchanged_and_an_edited_one_is_kept() {
+    let repo = fake_repo();
+    let root = repo.path();
+    plan(&InitOptions::new(root)).unwrap().apply().unwrap();
+    let path = root.join(SchemaKind::DecisionRecord.path());
+    let generated = std::fs::read_to_string(&path).unwrap();
+    // The same JSON, every object's keys reversed (as a version printing in another order
+    // wrote it), on one line.
+    fn reversed(value: &Value) -> String {
+        match value {
+            Value::Object(map) => {
+                let entries: Vec<_> = map
+                    .iter()
+                    .rev()
+                    .map(|(k, v)| format!("{}:{}", Value::from(k.as_str()), reversed(v)))
+                    .collect();
+                format!("{{{}}}", entries.join(","))
+            }
+            Value::Array(items) => {
+                let items: Vec<_> = items.iter().map(reversed).collect();
+                format!("[{}]", items.join(","))
+            }
+            other => other.to_string(),
+        }
+    }
+    let reordered = reversed(&serde_json::from_str(&generated).unwrap());
+    assert_ne!(reordered, generated);
+    std::fs::write(&path, &reordered).unwrap();
+    let kind_of_schema = || {
+        plan(&InitOptions::new(root).force(true))
+            .unwrap()
+            .actions()
+            .iter()
+            .find(|a| a.path() == Path::new(SchemaKind::DecisionRecord.path()))
+            .unwrap()
+            .kind()
+    };
+    assert_eq!(kind_of_schema(), ActionKind::SkipUnchanged);
+    assert!(plan(&InitOptions::new(root)).unwrap().is_noop());
+    // A changed value is an edit: kept, and rewritten with --force.
+    std::fs::write(&path, reordered.replacen("One deny or ask.", "Mine.", 1)).unwrap();
+    assert_eq!(kind_of_schema(), ActionKind::RewriteGenerated);
 }
 
 #[test]
@@ -617,37 +693,43 @@ proptest! {
     /// run changes nothing.
     #[test]
     fn user_settings_survive_any_content(
-        extra in prop::collection::btree_map("[a-zA-Z_$][a-zA-Z0-9_ -]{0,8}", prop_oneof![
+        extra in prop::collection::vec(("[a-zA-Z_$][a-zA-Z0-9_ -]{0,8}", prop_oneof![
             any::<i64>().prop_map(Value::from),
             any::<bool>().prop_map(Value::from),
             "[^\u{0}]{0,12}".prop_map(Value::from),
             prop::collection::vec(any::<i32>().prop_map(Value::from), 0..4).prop_map(Value::from),
-        ], 0..6),
+        ]), 0..6),
         indent in 0usize..5,
     ) {
         let repo = fake_repo();
         let root = repo.path();
-        let mut user = serde_json::Map::new();
-        for (k, v) in &extra {
-            if k != "hooks" {
-                user.insert(k.clone(), v.clone());
+        // The user's keys in the order generated (not sorted), each once.
+        let mut user: Vec<(String, Value)> = Vec::new();
+        for (k, v) in extra {
+            if k != "hooks" && user.iter().all(|(seen, _)| *seen != k) {
+                user.push((k, v));
             }
         }
-        let text = if indent == 0 {
-            serde_json::to_string(&user).unwrap()
+        let (newline, pad) = if indent == 0 {
+            (String::new(), String::new())
         } else {
-            serde_json::to_string_pretty(&user).unwrap().replace("  ", &" ".repeat(indent))
+            ("\n".to_owned(), " ".repeat(indent))
         };
+        let entries: Vec<String> = user
+            .iter()
+            .map(|(k, v)| format!("{newline}{pad}{}: {v}", Value::from(k.as_str())))
+            .collect();
+        let text = format!("{{{}{newline}}}", entries.join(","));
         std::fs::create_dir_all(root.join(".claude")).unwrap();
         std::fs::write(root.join(".claude/settings.json"), &text).unwrap();
-        let user: serde_json::Map<String, Value> = serde_json::from_str(&text).unwrap();
         plan(&InitOptions::new(root)).unwrap().apply().unwrap();
-        let merged = read_json(&root.join(".claude/settings.json"));
+        let merged_text = std::fs::read_to_string(root.join(".claude/settings.json")).unwrap();
+        let merged: Value = serde_json::from_str(&merged_text).unwrap();
         for (k, v) in &user {
             prop_assert_eq!(&merged[k], v);
         }
-        let keys: Vec<_> = merged.as_object().unwrap().keys().filter(|k| *k != "hooks").cloned().collect();
-        let user_keys: Vec<_> = user.keys().cloned().collect();
+        let keys: Vec<_> = keys_in_order(&merged_text).into_iter().filter(|k| k != "hooks").collect();
+        let user_keys: Vec<_> = user.into_iter().map(|(k, _)| k).collect();
         prop_assert_eq!(keys, user_keys);
         let before = snapshot(root);
         prop_assert!(plan(&InitOptions::new(root)).unwrap().is_noop());
