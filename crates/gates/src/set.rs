@@ -71,7 +71,13 @@ impl GateSetBuilder {
     /// Adds rules.
     #[must_use]
     pub fn rules(mut self, rules: impl IntoIterator<Item = Rule>) -> Self {
-        Arc::make_mut(&mut self.rules).extend(rules);
+        if self.rules.is_empty() {
+            // Collecting a `Vec`'s own iterator keeps its buffer: a thousand rules are not
+            // copied into a second one.
+            self.rules = Arc::new(rules.into_iter().collect());
+        } else {
+            Arc::make_mut(&mut self.rules).extend(rules);
+        }
         self
     }
 

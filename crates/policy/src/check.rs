@@ -397,10 +397,7 @@ impl<'s> Checker<'s, '_> {
                 };
                 // Most gates have no diagnostic: their pointer is made only when one needs it.
                 let gp = || format!("{lp}/{i}");
-                let keys = GateKeys::read(gate);
-                if keys.unknown {
-                    self.unknown_keys(gate, &gp(), GATE_KEYS, &[], "a gate");
-                }
+                let keys = self.entry(gate, &gp, list, enforced);
                 if let Some(id) = keys.id {
                     if let Some((first_list, first_index)) = seen.get(id) {
                         let idp = format!("{}/id", gp());
@@ -423,11 +420,27 @@ impl<'s> Checker<'s, '_> {
                         seen.insert(id, (list, i));
                     }
                 }
-                if enforced {
-                    self.gate(&keys, &gp, list);
-                }
             }
         }
+    }
+
+    /// Every check of one gate list entry but the duplicate id: unknown keys, and for an
+    /// enforced list (`enforced`), the gate's own checks. Returns its keys.
+    fn entry<'g>(
+        &mut self,
+        gate: &'g Map<String, Value>,
+        gp: &dyn Fn() -> String,
+        list: &str,
+        enforced: bool,
+    ) -> GateKeys<'g> {
+        let keys = GateKeys::read(gate);
+        if keys.unknown {
+            self.unknown_keys(gate, &gp(), GATE_KEYS, &[], "a gate");
+        }
+        if enforced {
+            self.gate(&keys, gp, list);
+        }
+        keys
     }
 
     fn gate(&mut self, keys: &GateKeys<'_>, gp: &dyn Fn() -> String, list: &str) {
@@ -619,6 +632,28 @@ impl<'s> Checker<'s, '_> {
 }
 
 /// Runs every semantic check on the document.
+/// Whether one entry of an enforced gate list (`hard` or `soft`) passes every check of
+/// [`check`] that looks at the entry alone: all but the duplicate id, which the caller checks
+/// across every list.
+pub(crate) fn gate_entry_is_clean(
+    entry: &Map<String, Value>,
+    list: &str,
+    pos: &Positions<'_>,
+    patterns: bool,
+) -> bool {
+    let root = Value::Null;
+    let spans = SpanMap::default();
+    let mut checker = Checker {
+        root: &root,
+        spans: &spans,
+        pos,
+        out: Vec::new(),
+        patterns,
+    };
+    checker.entry(entry, &|| format!("/gates/{list}/0"), list, true);
+    checker.out.is_empty()
+}
+
 pub(crate) fn check(
     root: &Value,
     spans: &SpanMap,

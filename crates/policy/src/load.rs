@@ -3,14 +3,15 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize as _;
 use serde_json::Value;
 
 use crate::check;
 use crate::diagnostic::{Diagnostic, Report, Span};
 use crate::error::PolicyError;
-use crate::model::Policy;
+use crate::model::{Gate, Policy};
 use crate::schema;
-use crate::tree::{self, Positions};
+use crate::tree::{self, GateSink, Positions};
 
 /// The largest policy file read, in bytes (4 MiB). Larger files are refused before parsing.
 pub const MAX_POLICY_BYTES: usize = 4 * 1024 * 1024;
@@ -134,6 +135,12 @@ fn load_text(
 /// Reads and checks a text: the policy with its warnings, or every problem found.
 fn read(source: &str, options: LoadOptions) -> Result<(Policy, Vec<Diagnostic>), Vec<Diagnostic>> {
     let pos = Positions::new(source);
+    if !options.spans
+        && !options.schema
+        && let Some(loaded) = read_streaming(&pos, options)
+    {
+        return Ok(loaded);
+    }
     let tree = tree::build(&pos, options.spans)?;
     let mut diagnostics = tree.diagnostics;
     if options.schema {
@@ -176,6 +183,74 @@ fn read(source: &str, options: LoadOptions) -> Result<(Policy, Vec<Diagnostic>),
             Err(diagnostics)
         }
     }
+}
+
+/// The fast path's gates, read, checked and deserialised one at a time as the reader meets
+/// them.
+struct Streamed<'p, 'a> {
+    pos: &'p Positions<'a>,
+    patterns: bool,
+    hard: Vec<Gate>,
+    soft: Vec<Gate>,
+}
+
+impl GateSink for Streamed<'_, '_> {
+    fn entry(&mut self, list: &'static str, entry: Value) -> Result<(), ()> {
+        // Anything unusual (not a map, any diagnostic, a model error) gives up streaming:
+        // the whole text is then read and checked as a tree, which explains it.
+        let Value::Object(map) = &entry else {
+            return Err(());
+        };
+        if !check::gate_entry_is_clean(map, list, self.pos, self.patterns) {
+            return Err(());
+        }
+        let gate = Gate::deserialize(entry).map_err(|_| ())?;
+        if list == "hard" {
+            self.hard.push(gate);
+        } else {
+            self.soft.push(gate);
+        }
+        Ok(())
+    }
+}
+
+/// The fast load of a text in the fast reader's subset whose gates are all clean, streaming the
+/// entries of `gates.hard` and `gates.soft` so that they are never all held as maps at once;
+/// `None` when anything needs the whole tree (the caller then reads it as a tree).
+fn read_streaming(pos: &Positions<'_>, options: LoadOptions) -> Option<(Policy, Vec<Diagnostic>)> {
+    let mut streamed = Streamed {
+        pos,
+        patterns: options.patterns,
+        hard: Vec::new(),
+        soft: Vec::new(),
+    };
+    let value = tree::read_fast_into(pos.source(), Some(&mut streamed))?;
+    let Streamed { hard, soft, .. } = streamed;
+    let spans = tree::SpanMap::default();
+    let diagnostics = check::check(&value, &spans, pos, options.patterns);
+    if !diagnostics.is_empty() || duplicate_id(&hard, &soft, &value) {
+        return None;
+    }
+    let mut policy = to_policy(value).ok()?;
+    // A list the reader streamed is empty in the tree, and the other way round.
+    if !hard.is_empty() {
+        policy.gates.hard = hard;
+    }
+    if !soft.is_empty() {
+        policy.gates.soft = soft;
+    }
+    Some((policy, diagnostics))
+}
+
+/// Whether a gate id occurs twice among the streamed gates and the gate lists left in the tree.
+fn duplicate_id(hard: &[Gate], soft: &[Gate], tree: &Value) -> bool {
+    let mut ids: Vec<&str> = hard.iter().chain(soft).map(|g| g.id.as_str()).collect();
+    if let Some(lists) = tree.get("gates").and_then(Value::as_object) {
+        let entries = lists.values().filter_map(Value::as_array).flatten();
+        ids.extend(entries.filter_map(|e| e.get("id").and_then(Value::as_str)));
+    }
+    ids.sort_unstable();
+    ids.windows(2).any(|w| w.first() == w.get(1))
 }
 
 /// Deserializes the checked document, keeping non-standard shapes verbatim.
@@ -251,4 +326,43 @@ pub fn find_policy(start: &Path) -> Option<PathBuf> {
         .ancestors()
         .map(|dir| dir.join(DEFAULT_POLICY_FILE))
         .find(|candidate| candidate.is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn streamed(text: &str) -> Option<(Policy, Vec<Diagnostic>)> {
+        read_streaming(&Positions::new(text), LoadOptions::fast())
+    }
+
+    #[test]
+    fn clean_gate_lists_are_streamed_and_anything_to_explain_is_not() {
+        let clean = "version: \"1.0\"\ngates:\n  hard:\n    - id: G1\n      rule: a\n      pattern: x\n  soft:\n    - id: G2\n      pattern: y\n  governed:\n    - id: G3\n      rule: doc\n";
+        let (policy, warnings) = streamed(clean).unwrap();
+        assert!(warnings.is_empty());
+        assert_eq!(policy.gates.hard.len(), 1);
+        assert_eq!(policy.gates.hard[0].pattern.as_deref(), Some("x"));
+        assert_eq!(policy.gates.soft[0].id.as_str(), "G2");
+        assert_eq!(policy.gates.other["governed"][0].id.as_str(), "G3");
+        assert_eq!(
+            Ok((policy, warnings)),
+            read(
+                clean,
+                LoadOptions {
+                    spans: true,
+                    ..LoadOptions::fast()
+                }
+            )
+        );
+        for explain in [
+            clean.replace("G3", "G1"),
+            clean.replace("G2", "G1"),
+            clean.replace("rule: a", "colour: red"),
+            clean.replace("- id: G2\n      pattern: y", "- G2"),
+            clean.replace("version: \"1.0\"", "version: \"9\""),
+        ] {
+            assert!(streamed(&explain).is_none(), "{explain}");
+        }
+    }
 }

@@ -14,6 +14,8 @@ use crate::diagnostic::{Diagnostic, Span};
 
 mod fast;
 
+pub(crate) use fast::{GateSink, read_into as read_fast_into};
+
 /// The deepest nesting of maps and lists accepted.
 pub const MAX_DEPTH: usize = 64;
 

@@ -18,6 +18,10 @@
 //! `:` inside a flow plain scalar, and nesting deeper than [`MAX_NESTING`]. Giving up is always
 //! safe; what this reader must never do is return a value that differs from the builder's, or
 //! a value where the builder reports a problem.
+//!
+//! [`read_into`] hands the entries of the top-level `gates.hard` and `gates.soft` block lists
+//! to a [`GateSink`] as it finishes each, instead of keeping them in the value: the loader
+//! checks and deserialises each gate while its map is the only one alive.
 
 use serde_json::map::Entry;
 use serde_json::{Map, Value};
@@ -36,8 +40,35 @@ struct GiveUp;
 
 type Read<T> = Result<T, GiveUp>;
 
+/// Takes the entries of `gates.hard` and `gates.soft` one at a time, as the reader finishes
+/// each, so that a policy's gates are never all held as maps at once (a thousand of them are
+/// most of a policy, and of the memory a hook call touches).
+pub(crate) trait GateSink {
+    /// Takes one entry of the list `list` (`hard` or `soft`). `Err` gives up the fast read:
+    /// the caller then reads the text again, whole, without a sink.
+    fn entry(&mut self, list: &'static str, entry: Value) -> Result<(), ()>;
+}
+
+/// What the node the reader reads next is, for the sink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Next {
+    /// Anything else.
+    #[default]
+    Other,
+    /// The value of the top-level `gates` key.
+    Gates,
+    /// The value of `gates.hard` or `gates.soft`.
+    List(&'static str),
+}
+
 /// Reads `source` if it is in the subset, else `None`.
 pub(crate) fn read(source: &str) -> Option<Value> {
+    read_into(source, None)
+}
+
+/// [`read`], handing the entries of `gates.hard` and `gates.soft` to `sink` instead of keeping
+/// them: those lists are empty in the value returned. With `None`, the same as [`read`].
+pub(crate) fn read_into(source: &str, sink: Option<&mut dyn GateSink>) -> Option<Value> {
     let bytes = source.as_bytes();
     // Tabs, carriage returns, NUL (the end of the stream for `yaml-rust2`) and other control
     // characters, and the byte-order mark, are left to `yaml-rust2`.
@@ -57,13 +88,19 @@ pub(crate) fn read(source: &str) -> Option<Value> {
         pos: 0,
         line_start: 0,
         depth: 0,
+        sink,
+        next: Next::Other,
     };
     reader.document().ok()
 }
 
-struct Reader<'a> {
+struct Reader<'a, 's> {
     text: &'a str,
     src: &'a [u8],
+    /// Where the entries of `gates.hard` and `gates.soft` go, if anywhere.
+    sink: Option<&'s mut dyn GateSink>,
+    /// What the next collection read is (set by a map before each of its values).
+    next: Next,
     /// The next byte to read.
     pos: usize,
     /// Where the current line starts.
@@ -105,7 +142,7 @@ struct Plain {
     key: bool,
 }
 
-impl Reader<'_> {
+impl Reader<'_, '_> {
     fn byte(&self, i: usize) -> Option<u8> {
         self.src.get(i).copied()
     }
@@ -251,11 +288,16 @@ impl Reader<'_> {
     }
 
     fn seq(&mut self, col: usize) -> Read<Value> {
+        let role = std::mem::take(&mut self.next);
         self.enter()?;
         let mut items = Vec::new();
         loop {
             self.pos += 1;
-            items.push(self.item(col)?);
+            let item = self.item(col)?;
+            match (role, self.sink.as_mut()) {
+                (Next::List(list), Some(sink)) => sink.entry(list, item).map_err(|()| GiveUp)?,
+                _ => items.push(item),
+            }
             match self.next_line(false)? {
                 Some(c) if c == col && self.at_dash() => {}
                 Some(c) if c > col => return Err(GiveUp),
@@ -314,14 +356,24 @@ impl Reader<'_> {
     /// A block map at column `col`; its first key may be read already (the reader then stands
     /// after its `:`).
     fn map(&mut self, col: usize, mut first: Option<String>) -> Read<Value> {
+        let role = std::mem::take(&mut self.next);
         self.enter()?;
+        let top = self.depth == 1;
         let mut map = Map::new();
         loop {
             let key = match first.take() {
                 Some(key) => key,
                 None => self.key()?,
             };
+            self.next = match (role, key.as_str()) {
+                _ if self.sink.is_none() => Next::Other,
+                (_, "gates") if top => Next::Gates,
+                (Next::Gates, "hard") => Next::List("hard"),
+                (Next::Gates, "soft") => Next::List("soft"),
+                _ => Next::Other,
+            };
             let value = self.after_colon(col)?;
+            self.next = Next::Other;
             match map.entry(key) {
                 Entry::Vacant(e) => {
                     e.insert(value);
@@ -459,6 +511,8 @@ impl Reader<'_> {
 
     /// A flow sequence or map on one line, the reader standing on its `[` or `{`.
     fn flow(&mut self) -> Read<Value> {
+        // A flow list of gates is kept whole, like any other value.
+        self.next = Next::Other;
         self.enter()?;
         let open = self.cur();
         self.pos += 1;

@@ -129,3 +129,44 @@ proptest! {
         let _outcome = same_both_ways(&chars.into_iter().collect::<String>());
     }
 }
+
+/// The fast load hands the entries of `gates.hard` and `gates.soft` over one at a time; what
+/// needs the whole document (a duplicate id across lists, any diagnostic, an entry that is not
+/// a gate) still comes out as the load with positions says.
+#[test]
+fn streamed_gate_lists_load_the_same_both_ways() {
+    let head = "version: \"1.0\"\ngates:\n";
+    let cases = [
+        // Clean: both lists streamed.
+        "  hard:\n    - id: G1\n      rule: a\n      pattern: x\n  soft:\n    - id: G2\n      rule: b\n      pattern: y\n",
+        // A duplicate id across the two streamed lists, and across a streamed and a kept list.
+        "  hard:\n    - id: G1\n      pattern: x\n  soft:\n    - id: G1\n      pattern: y\n",
+        "  hard:\n    - id: G1\n      pattern: x\n  governed:\n    - id: G1\n      rule: doc\n",
+        "  governed:\n    - id: G1\n      rule: doc\n  hard:\n    - id: G1\n      pattern: x\n",
+        // Diagnostics inside a streamed entry: a warning, errors.
+        "  hard:\n    - id: G1\n      pattern: x\n      colour: red\n",
+        "  hard:\n    - id: G1\n      pattern: x\n      tools: [Bsh]\n",
+        "  soft:\n    - id: G1\n      pattern: x\n      field: content\n      match: command\n",
+        "  hard:\n    - id: G1\n      tools: [Bash]\n",
+        "  hard:\n    - id: G1\n      rule: documentation only\n",
+        // Entries that are not gates.
+        "  hard:\n    - just text\n",
+        "  hard:\n    - rule: no id\n      pattern: x\n",
+        "  hard:\n    - id: G1\n      pattern: x\n      match: sometimes\n",
+        // A flow list is kept whole; a block list next to it is streamed.
+        "  hard: [{id: G1, pattern: x}]\n  soft:\n    - id: G2\n      pattern: y\n",
+        // Empty lists.
+        "  hard:\n  soft: []\n",
+    ];
+    let mut loaded = 0;
+    for case in cases {
+        loaded += usize::from(same_both_ways(&format!("{head}{case}")).is_ok());
+    }
+    assert_eq!(loaded, 6, "clean cases and warning-only cases load");
+    // `gates` below the top level is not the policy's gates.
+    let nested =
+        "version: \"1.0\"\nmetadata:\n  gates:\n    hard:\n      - id: X1\n        pattern: x\n";
+    let loaded = same_both_ways(nested).unwrap();
+    assert!(loaded.policy.gates.hard.is_empty());
+    assert!(loaded.policy.extra.contains_key("metadata"));
+}
