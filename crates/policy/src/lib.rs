@@ -87,8 +87,9 @@ pub use load::{
     load_file_with, load_str, load_str_with,
 };
 pub use model::{
-    BridgeSettings, Extra, Gate, GateId, Gates, MatchMode, Measurement, MeasurementKind, OnError,
-    Policy, Profile, RedactionRule, RegressionSettings, Setpoint, SetpointId, Severity, Target,
+    BridgeSettings, Extra, Gate, GateDocs, GateId, Gates, MatchMode, Measurement, MeasurementKind,
+    OnError, Policy, Profile, RedactionRule, RegressionSettings, Setpoint, SetpointId, Severity,
+    Target,
 };
 pub use pattern::MAX_PATTERN_SIZE;
 pub use schema::{schema, schema_json};

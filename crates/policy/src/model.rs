@@ -254,6 +254,23 @@ pub struct Gate {
     /// An exception regex: the gate does not fire when this also matches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unless: Option<String>,
+    /// The documentation-only keys of the dialects (`measurement`, `severity`, ...), `None`
+    /// when the gate has none of them; [`Gate::docs`] reads them either way.
+    #[serde(flatten)]
+    pub docs: Option<Box<GateDocs>>,
+    /// Any other key, kept verbatim.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The documentation-only keys a gate may carry in the policy dialects: kept and written
+/// back, never enforced.
+///
+/// Boxed in [`Gate::docs`]: most gates have none of them, and a policy may hold thousands of
+/// gates, which the hook reads on every tool call.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+#[non_exhaustive]
+pub struct GateDocs {
     /// A semantic predicate (kernel template dialect); documentation only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measurement: Option<String>,
@@ -291,10 +308,20 @@ pub struct Gate {
     )]
     #[schemars(schema_with = "loose_text_schema")]
     pub deprecated_in: Option<String>,
-    /// Any other key, kept verbatim.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
+
+/// What [`Gate::docs`] reads for a gate without documentation keys.
+static NO_DOCS: GateDocs = GateDocs {
+    measurement: None,
+    severity: None,
+    enforcement: None,
+    condition: None,
+    action: None,
+    bypass_audit: None,
+    profiles: None,
+    introduced_in: None,
+    deprecated_in: None,
+};
 
 impl Gate {
     /// A gate with an id, a rule and nothing else.
@@ -307,15 +334,7 @@ impl Gate {
             field: None,
             match_mode: None,
             unless: None,
-            measurement: None,
-            severity: None,
-            enforcement: None,
-            condition: None,
-            action: None,
-            bypass_audit: None,
-            profiles: None,
-            introduced_in: None,
-            deprecated_in: None,
+            docs: None,
             extra: Extra::new(),
         }
     }
@@ -325,6 +344,16 @@ impl Gate {
     pub fn with_pattern(mut self, pattern: impl Into<String>) -> Self {
         self.pattern = Some(pattern.into());
         self
+    }
+
+    /// The gate's documentation-only keys (all `None` when it has none).
+    pub fn docs(&self) -> &GateDocs {
+        self.docs.as_deref().unwrap_or(&NO_DOCS)
+    }
+
+    /// The gate's documentation-only keys, to change them.
+    pub fn docs_mut(&mut self) -> &mut GateDocs {
+        self.docs.get_or_insert_with(Box::default)
     }
 
     /// Whether the gate is enforced, that is, has a pattern.

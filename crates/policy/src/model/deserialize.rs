@@ -15,8 +15,8 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
 use super::{
-    BridgeSettings, Extra, Gate, GateId, Gates, MatchMode, OnError, Profile, RegressionSettings,
-    Setpoint, Severity, default_version, is_gate_list,
+    BridgeSettings, Extra, Gate, GateId, Gates, MatchMode, NO_DOCS, OnError, Profile,
+    RegressionSettings, Setpoint, Severity, default_version, is_gate_list,
 };
 
 /// The keys already read from one map, to refuse a duplicate as the derived code does.
@@ -104,44 +104,48 @@ impl<'de> Visitor<'de> for GateVisitor {
                 }
                 "measurement" => {
                     seen.first(7, "measurement")?;
-                    gate.measurement = map.next_value()?;
+                    gate.docs_mut().measurement = map.next_value()?;
                 }
                 "severity" => {
                     seen.first(8, "severity")?;
-                    gate.severity = map.next_value::<Option<Severity>>()?;
+                    gate.docs_mut().severity = map.next_value::<Option<Severity>>()?;
                 }
                 "enforcement" => {
                     seen.first(9, "enforcement")?;
-                    gate.enforcement = map.next_value()?;
+                    gate.docs_mut().enforcement = map.next_value()?;
                 }
                 "condition" => {
                     seen.first(10, "condition")?;
-                    gate.condition = map.next_value()?;
+                    gate.docs_mut().condition = map.next_value()?;
                 }
                 "action" => {
                     seen.first(11, "action")?;
-                    gate.action = map.next_value()?;
+                    gate.docs_mut().action = map.next_value()?;
                 }
                 "bypass_audit" => {
                     seen.first(12, "bypass_audit")?;
-                    gate.bypass_audit = map.next_value()?;
+                    gate.docs_mut().bypass_audit = map.next_value()?;
                 }
                 "profiles" => {
                     seen.first(13, "profiles")?;
-                    gate.profiles = map.next_value()?;
+                    gate.docs_mut().profiles = map.next_value()?;
                 }
                 "introduced_in" => {
                     seen.first(14, "introduced_in")?;
-                    gate.introduced_in = map.next_value::<LooseTextOpt>()?.0;
+                    gate.docs_mut().introduced_in = map.next_value::<LooseTextOpt>()?.0;
                 }
                 "deprecated_in" => {
                     seen.first(15, "deprecated_in")?;
-                    gate.deprecated_in = map.next_value::<LooseTextOpt>()?.0;
+                    gate.docs_mut().deprecated_in = map.next_value::<LooseTextOpt>()?.0;
                 }
                 _ => extra(&mut gate.extra, key, &mut map)?,
             }
         }
         gate.id = id.ok_or_else(|| de::Error::missing_field("id"))?;
+        // A documentation key written as `null` leaves nothing to keep.
+        if gate.docs.as_deref() == Some(&NO_DOCS) {
+            gate.docs = None;
+        }
         Ok(gate)
     }
 }

@@ -96,7 +96,7 @@ fn kernel_template_keeps_null_targets_and_profiles() {
         p.gates
             .hard
             .iter()
-            .all(|g| !g.is_enforced() && g.measurement.is_some())
+            .all(|g| !g.is_enforced() && g.docs().measurement.is_some())
     );
     let profiles = &p.extra["profiles"];
     assert_eq!(
@@ -147,7 +147,7 @@ fn later_bstack_keeps_permissions_and_governed_gates() {
     let governed = &p.gates.other["governed"];
     assert_eq!(governed.len(), 2);
     assert_eq!(
-        governed[1].severity,
+        governed[1].docs().severity,
         Some(Severity::Informational),
         "warn is informational"
     );
@@ -180,11 +180,11 @@ fn formal_schema_aliases_and_structured_measurements() {
         "soft is advisory"
     );
     let g1 = &p.gates.hard[0];
-    assert_eq!(g1.bypass_audit, Some(true));
-    assert_eq!(g1.introduced_in.as_deref(), Some("1.0"));
-    assert_eq!(g1.enforcement.as_ref().unwrap()["type"], "pattern");
+    assert_eq!(g1.docs().bypass_audit, Some(true));
+    assert_eq!(g1.docs().introduced_in.as_deref(), Some("1.0"));
+    assert_eq!(g1.docs().enforcement.as_ref().unwrap()["type"], "pattern");
     assert!(!p.gates.get("G4b").unwrap().is_enforced());
-    assert_eq!(p.gates.soft[0].severity, Some(Severity::Advisory));
+    assert_eq!(p.gates.soft[0].docs().severity, Some(Severity::Advisory));
     assert_eq!(p.gates.other["autonomous"][0].id.as_str(), "G30");
 }
 

@@ -65,8 +65,12 @@ fn gate(prefix: &'static str) -> impl Strategy<Value = (String, Gate)> {
                     g.unless = unless;
                 }
                 g.pattern = pattern;
-                g.severity = severity;
-                g.measurement = measurement;
+                if severity.is_some() {
+                    g.docs_mut().severity = severity;
+                }
+                if measurement.is_some() {
+                    g.docs_mut().measurement = measurement;
+                }
                 (prefix.to_owned(), g)
             },
         )
@@ -339,8 +343,8 @@ fn gate_readers_keep_defaults_and_numbers_as_text() {
     assert!(policy.gates.hard.is_empty());
     let gate = &policy.gates.soft[0];
     assert_eq!(gate.rule, "");
-    assert_eq!(gate.introduced_in.as_deref(), Some("2"));
-    assert_eq!(gate.severity, Some(Severity::Informational));
+    assert_eq!(gate.docs().introduced_in.as_deref(), Some("2"));
+    assert_eq!(gate.docs().severity, Some(Severity::Informational));
     assert_eq!(gate.extra["x-team"], serde_json::json!({"a": 1}));
     let empty: Policy = serde_json::from_str("{}").unwrap();
     assert_eq!(empty, Policy::default());
