@@ -19,9 +19,10 @@ pub(crate) struct Args {
     /// Default: the profile of the existing .control/policy.yaml, else governed.
     #[arg(long, value_enum)]
     profile: Option<ProfileArg>,
-    /// The agent harness whose settings file gets the hooks.
-    #[arg(long, value_enum, default_value = "claude")]
-    harness: HarnessArg,
+    /// The agent harness whose settings file gets the hooks. Default: the harness whose
+    /// settings file already wires metalayer's hooks, else claude.
+    #[arg(long, value_enum)]
+    harness: Option<HarnessArg>,
     /// Print the plan and write nothing.
     #[arg(long)]
     dry_run: bool,
@@ -165,9 +166,11 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         .clone()
         .unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")));
     let mut options = InitOptions::new(dir)
-        .harness(args.harness.kernel())
         .dry_run(args.dry_run)
         .force(args.force);
+    if let Some(harness) = args.harness {
+        options = options.harness(harness.kernel());
+    }
     if let Some(profile) = args.profile {
         options = options.profile(profile.kernel());
     }

@@ -48,8 +48,10 @@ pub struct InitOptions {
     /// `.control/policy.yaml` (`profile:`), else governed. So a plain second run keeps the
     /// profile of the first.
     pub profile: Option<Profile>,
-    /// The harness whose settings file gets the hooks (default Claude Code).
-    pub harness: Harness,
+    /// The harness whose settings file gets the hooks; `None` (the default): the harness whose
+    /// settings file already wires metalayer's hooks (the first of [`Harness::ALL`] if
+    /// several do), else Claude Code. So a plain second run keeps the harness of the first.
+    pub harness: Option<Harness>,
     /// Only show the plan (the library never writes in [`plan`]; this is for callers).
     pub dry_run: bool,
     /// Rewrite the files `init` generated even when they changed since.
@@ -57,13 +59,13 @@ pub struct InitOptions {
 }
 
 impl InitOptions {
-    /// Options for the repository around `root`: the installed profile (else governed),
-    /// Claude Code, no dry run, no force.
+    /// Options for the repository around `root`: the installed profile (else governed), the
+    /// wired harness (else Claude Code), no dry run, no force.
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self {
             root: root.into(),
             profile: None,
-            harness: Harness::Claude,
+            harness: None,
             dry_run: false,
             force: false,
         }
@@ -79,7 +81,7 @@ impl InitOptions {
     /// Sets the harness.
     #[must_use]
     pub fn harness(mut self, harness: Harness) -> Self {
-        self.harness = harness;
+        self.harness = Some(harness);
         self
     }
 
@@ -436,6 +438,17 @@ fn read_existing(path: &Path) -> Result<Option<String>, KernelError> {
 }
 
 /// The profile named by the repository's policy file, if it has a readable one.
+/// The harness whose settings file wires a metalayer hook, the first of [`Harness::ALL`] if
+/// several do.
+fn installed_harness(root: &Path) -> Option<Harness> {
+    Harness::ALL.into_iter().find(|&harness| {
+        std::fs::read_to_string(root.join(settings_path(harness)))
+            .ok()
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+            .is_some_and(|settings| !crate::audit::hooks::kinds_in(harness, &settings).is_empty())
+    })
+}
+
 fn installed_profile(root: &Path) -> Option<Profile> {
     let text = std::fs::read_to_string(root.join(POLICY_FILE)).ok()?;
     let loaded =
@@ -786,7 +799,12 @@ pub fn plan(options: &InitOptions) -> Result<Plan, KernelError> {
     let profile = options
         .profile
         .unwrap_or_else(|| installed_profile(&root).unwrap_or_default());
-    let harness = options.harness;
+    let detected = options
+        .harness
+        .is_none()
+        .then(|| installed_harness(&root))
+        .flatten();
+    let harness = options.harness.or(detected).unwrap_or(Harness::Claude);
     let force = options.force;
     let mut actions = vec![harness_file_action(
         &root,
@@ -854,7 +872,18 @@ pub fn plan(options: &InitOptions) -> Result<Plan, KernelError> {
     for action in actions.iter().filter(|a| a.kind.writes()) {
         refuse_symlinks(&root, &action.path)?;
     }
-    let notes = kept_policy_notes(&root, profile, harness, &actions);
+    let mut notes = kept_policy_notes(&root, profile, harness, &actions);
+    if let Some(found) = detected
+        && found != Harness::Claude
+    {
+        notes.insert(
+            0,
+            format!(
+                "harness: {} (its settings already wire metalayer; `--harness` chooses another)",
+                found.name()
+            ),
+        );
+    }
     Ok(Plan {
         root,
         profile,

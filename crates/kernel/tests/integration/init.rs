@@ -825,6 +825,38 @@ fn a_cursor_init_wires_no_file_gate_and_says_why() {
 }
 
 #[test]
+fn a_plain_second_run_keeps_the_harness_of_the_first() {
+    for harness in [
+        Harness::Codex,
+        Harness::Gemini,
+        Harness::Cursor,
+        Harness::Copilot,
+    ] {
+        let repo = real_repo();
+        let root = repo.path();
+        plan(&InitOptions::new(root).harness(harness))
+            .unwrap()
+            .apply()
+            .unwrap();
+        let again = plan(&InitOptions::new(root)).unwrap();
+        assert_eq!(again.harness(), harness);
+        assert!(again.is_noop(), "{:?}", again.actions());
+        assert_eq!(
+            again.notes()[0],
+            format!(
+                "harness: {} (its settings already wire metalayer; `--harness` chooses another)",
+                harness.name()
+            )
+        );
+    }
+    // Nothing wired yet: Claude Code, and nothing to say about it.
+    let repo = real_repo();
+    let first = plan(&InitOptions::new(repo.path())).unwrap();
+    assert_eq!(first.harness(), Harness::Claude);
+    assert!(first.notes().is_empty(), "{:?}", first.notes());
+}
+
+#[test]
 fn changing_the_harness_keeps_the_policy_and_says_what_s12_will_see() {
     let repo = real_repo();
     let root = repo.path();
