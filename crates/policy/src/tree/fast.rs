@@ -494,8 +494,19 @@ impl Reader<'_, '_> {
             match self.byte(i) {
                 None | Some(b'\n' | b',' | b'[' | b']' | b'{' | b'}' | b':') => break,
                 Some(b' ') => {
-                    if self.byte(i + 1) == Some(b'#') {
-                        break;
+                    match self.byte(i + 1) {
+                        Some(b'#') => break,
+                        // yaml-rust2 takes `-` after a space for the start of a new scalar and
+                        // refuses it before an indicator or a blank (`[a -]`); left to it.
+                        Some(b'-')
+                            if matches!(
+                                self.byte(i + 2),
+                                None | Some(b' ' | b'\n' | b',' | b'[' | b']' | b'{' | b'}')
+                            ) =>
+                        {
+                            return Err(GiveUp);
+                        }
+                        _ => {}
                     }
                     i += 1;
                 }

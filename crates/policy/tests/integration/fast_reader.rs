@@ -170,3 +170,26 @@ fn streamed_gate_lists_load_the_same_both_ways() {
     assert!(loaded.policy.gates.hard.is_empty());
     assert!(loaded.policy.extra.contains_key("metadata"));
 }
+
+/// Found by fuzzing (policy_yaml_fast): in a flow collection, yaml-rust2 refuses a plain
+/// scalar that goes on after a space with `-` and then an indicator (`[ )  -]`), where the
+/// fast reader read `)  -`; it now leaves such text to yaml-rust2.
+#[test]
+fn a_dash_after_a_space_in_a_flow_scalar_loads_the_same_both_ways() {
+    for text in [
+        "- [ )  -] ",
+        "x: [a -]",
+        "x: [a -, b]",
+        "x: [a  -]",
+        "x: {a: b -}",
+        "x: [a - ]",
+        "x: [a - b]",
+        "x: [a -b]",
+        "x: [-a]",
+        "x: a -",
+        "x: a - b",
+        "- a -",
+    ] {
+        same_both_ways(text);
+    }
+}
