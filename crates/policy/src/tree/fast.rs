@@ -497,15 +497,9 @@ impl Reader<'_, '_> {
                     match self.byte(i + 1) {
                         Some(b'#') => break,
                         // yaml-rust2 takes `-` after a space for the start of a new scalar and
-                        // refuses it before an indicator or a blank (`[a -]`); left to it.
-                        Some(b'-')
-                            if matches!(
-                                self.byte(i + 2),
-                                None | Some(b' ' | b'\n' | b',' | b'[' | b']' | b'{' | b'}')
-                            ) =>
-                        {
-                            return Err(GiveUp);
-                        }
+                        // refuses it when only an indicator or the end follows (`[a -]`,
+                        // `[a - ]`); left to it.
+                        Some(b'-') if self.dash_ends(i + 2) => return Err(GiveUp),
                         _ => {}
                     }
                     i += 1;
@@ -518,6 +512,18 @@ impl Reader<'_, '_> {
         }
         self.pos = i;
         self.slice(start, end)
+    }
+
+    /// Whether, from `i` on, only spaces come before an indicator, a comment or the end of the
+    /// line.
+    fn dash_ends(&self, mut i: usize) -> bool {
+        while self.byte(i) == Some(b' ') {
+            i += 1;
+        }
+        matches!(
+            self.byte(i),
+            None | Some(b'\n' | b'#' | b',' | b'[' | b']' | b'{' | b'}')
+        )
     }
 
     /// A flow sequence or map on one line, the reader standing on its `[` or `{`.
