@@ -3,29 +3,10 @@
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use metalayer_benches::{
-    DENIED_COMMAND_100B, EVERYDAY_COMMAND_100B, SEED_GATES, synthetic_gate_patterns,
+    DENIED_COMMAND_100B, EVERYDAY_COMMAND_100B, rules_with_synthetic, seed_rules,
 };
-use metalayer_gates::{
-    Decision, GateSet, GateSetBuilder, NormalizeOptions, Rule, ToolCall, normalize,
-};
+use metalayer_gates::{GateSet, GateSetBuilder, NormalizeOptions, Rule, ToolCall, normalize};
 use std::hint::black_box;
-
-fn seed_rules() -> Vec<Rule> {
-    SEED_GATES
-        .iter()
-        .map(|(id, rule, pattern)| Rule::new(*id, Decision::Deny, *pattern).with_message(*rule))
-        .collect()
-}
-
-fn with_synthetic(n: usize) -> Vec<Rule> {
-    let mut rules = seed_rules();
-    rules.extend(
-        synthetic_gate_patterns(n - rules.len())
-            .into_iter()
-            .map(|(id, p)| Rule::new(id, Decision::Deny, p)),
-    );
-    rules
-}
 
 fn build(rules: Vec<Rule>) -> GateSet {
     GateSetBuilder::new().rules(rules).build().unwrap()
@@ -35,7 +16,7 @@ fn decide(c: &mut Criterion) {
     let mut group = c.benchmark_group("decide");
     for (name, set) in [
         ("seed", build(seed_rules())),
-        ("1000_gates", build(with_synthetic(1000))),
+        ("1000_gates", build(rules_with_synthetic(1000))),
     ] {
         for (kind, command) in [
             ("everyday_100B", EVERYDAY_COMMAND_100B),
@@ -62,7 +43,7 @@ fn compile(c: &mut Criterion) {
     let mut group = c.benchmark_group("build");
     group.sample_size(10);
     for n in [1000usize, 10_000] {
-        let rules = with_synthetic(n);
+        let rules = rules_with_synthetic(n);
         group.bench_with_input(BenchmarkId::new("gates", n), &rules, |b, rules| {
             b.iter(|| build(rules.clone()))
         });

@@ -9,8 +9,8 @@
     missing_docs
 )]
 
-use metalayer_benches::{SEED_GATES, synthetic_gate_patterns};
-use metalayer_gates::{Decision, GateSetBuilder, Rule};
+use metalayer_benches::rules_with_synthetic;
+use metalayer_gates::GateSetBuilder;
 use std::hint::black_box;
 
 fn main() {
@@ -21,15 +21,7 @@ fn main() {
     let times: usize = args
         .next()
         .map_or(1, |a| a.parse().expect("a repeat count"));
-    let mut rules: Vec<Rule> = SEED_GATES
-        .iter()
-        .map(|(id, rule, p)| Rule::new(*id, Decision::Deny, *p).with_message(*rule))
-        .collect();
-    rules.extend(
-        synthetic_gate_patterns(gates.saturating_sub(rules.len()))
-            .into_iter()
-            .map(|(id, p)| Rule::new(id, Decision::Deny, p)),
-    );
+    let rules = rules_with_synthetic(gates);
     let builder = GateSetBuilder::new().rules(rules);
     let mut total = 0usize;
     for _ in 0..times {

@@ -9,22 +9,15 @@
     missing_docs
 )]
 
-use metalayer_benches::{DENIED_COMMAND_100B, EVERYDAY_COMMAND_100B, SEED_GATES};
-use metalayer_gates::{Decision, GateSetBuilder, Rule, ToolCall};
+use metalayer_benches::{DENIED_COMMAND_100B, EVERYDAY_COMMAND_100B, seed_rules};
+use metalayer_gates::{Decision, GateSetBuilder, ToolCall};
 use std::hint::black_box;
 
 fn main() {
     let n: usize = std::env::args()
         .nth(1)
         .map_or(10_000, |a| a.parse().expect("a count"));
-    let set = GateSetBuilder::new()
-        .rules(
-            SEED_GATES
-                .iter()
-                .map(|(id, rule, p)| Rule::new(*id, Decision::Deny, *p).with_message(*rule)),
-        )
-        .build()
-        .unwrap();
+    let set = GateSetBuilder::new().rules(seed_rules()).build().unwrap();
     let calls = [
         ToolCall::bash(EVERYDAY_COMMAND_100B),
         ToolCall::bash(DENIED_COMMAND_100B),

@@ -33,6 +33,30 @@ pub const EVERYDAY_COMMAND_100B: &str =
 /// A command of about 100 bytes that the seed's G2 matches, with quoting to normalise.
 pub const DENIED_COMMAND_100B: &str = "cd /home/user/project && FOO=1 sudo git 'reset' \"--hard\" origin/main && echo done >/dev/null";
 
+/// The seed policy's gates as engine rules (deny, with their rule text as the message).
+#[must_use]
+pub fn seed_rules() -> Vec<metalayer_gates::Rule> {
+    SEED_GATES
+        .iter()
+        .map(|(id, rule, pattern)| {
+            metalayer_gates::Rule::new(*id, metalayer_gates::Decision::Deny, *pattern)
+                .with_message(*rule)
+        })
+        .collect()
+}
+
+/// The seed's rules plus synthetic ones (see [`synthetic_gate_patterns`]): `n` rules in all.
+#[must_use]
+pub fn rules_with_synthetic(n: usize) -> Vec<metalayer_gates::Rule> {
+    let mut rules = seed_rules();
+    rules.extend(
+        synthetic_gate_patterns(n.saturating_sub(rules.len()))
+            .into_iter()
+            .map(|(id, p)| metalayer_gates::Rule::new(id, metalayer_gates::Decision::Deny, p)),
+    );
+    rules
+}
+
 /// `n` gate patterns of the shapes real policies hold (a command word with options, a path,
 /// a subcommand with a flag), each with its own literals, as `(id, pattern)`.
 #[must_use]
