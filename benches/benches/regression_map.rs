@@ -12,8 +12,7 @@
 
 use std::hint::black_box;
 use std::io::Write as _;
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -21,6 +20,7 @@ use metalayer_benches::{fast_import_stream, synthetic_changed_paths, synthetic_f
 use metalayer_regression_map::{
     Dialect, Feature, FeatureMap, staged_changes, staged_changes_fast, staged_changes_reference,
 };
+use metalayer_test_support::git;
 
 fn map(features: usize) -> FeatureMap {
     synthetic_features(features)
@@ -47,30 +47,12 @@ fn mapping(c: &mut Criterion) {
     group.finish();
 }
 
-fn git(root: &Path, args: &[&str]) -> std::process::Output {
-    let out = Command::new("git")
-        .current_dir(root)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
 /// A repository with 50,000 tracked files and a few staged changes.
 fn large_repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     git(root, &["init", "-q", "-b", "main"]);
-    let mut import = Command::new("git")
-        .current_dir(root)
-        .args(["fast-import", "--quiet"])
+    let mut import = metalayer_test_support::git_command(root, &["fast-import", "--quiet"])
         .stdin(Stdio::piped())
         .spawn()
         .unwrap();
@@ -117,10 +99,7 @@ fn staged(c: &mut Criterion) {
     let root = repo.path();
     let ours = staged_changes(root).unwrap();
     let cli = git(root, &["diff", "--cached", "--name-only"]);
-    assert_eq!(
-        ours.len(),
-        String::from_utf8(cli.stdout).unwrap().lines().count()
-    );
+    assert_eq!(ours.len(), cli.lines().count());
     assert_eq!(ours.len(), 4);
     // The fast path ran (it did not decline to the libgit2 diff) and agrees with it.
     assert_eq!(staged_changes_fast(root).unwrap().as_ref(), Some(&ours));

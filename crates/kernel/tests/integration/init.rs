@@ -2,7 +2,7 @@
 //! matters).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use metalayer_kernel::policy::{self, Severity, Target};
 use metalayer_kernel::{
@@ -10,6 +10,8 @@ use metalayer_kernel::{
     POLICY_FILE, PolicySource, Profile, SchemaKind, ToolCall, audit, plan, pre_commit_check,
     settings_path,
 };
+use metalayer_test_support::git_repo as real_repo;
+use metalayer_test_support::snapshot;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -20,34 +22,6 @@ fn fake_repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join(".git/hooks")).unwrap();
     dir
-}
-
-/// A real git repository.
-fn real_repo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    git(dir.path(), &["init", "-q", "-b", "main"]);
-    dir
-}
-
-/// Every file under `root` (outside `.git`) with its bytes.
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.file_name().is_some_and(|n| n == ".git") {
-                continue;
-            }
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else {
-                let rel = path.strip_prefix(root).unwrap().to_path_buf();
-                out.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(root, root, &mut out);
-    out
 }
 
 fn read_json(path: &Path) -> Value {

@@ -102,27 +102,4 @@ pub(crate) fn seed_policy() -> String {
     std::fs::read_to_string(data_dir().join("seed-policy.yaml")).unwrap()
 }
 
-/// Runs `git ARGS` in `dir` with a fixed identity, no signing and no system or user config,
-/// and fails the test, with git's stderr, if it fails.
-pub(crate) fn git(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+pub(crate) use metalayer_test_support::git;

@@ -31,22 +31,7 @@ impl Repo {
     }
 
     fn command(&self) -> Command {
-        let mut cmd = Command::new("git");
-        cmd.current_dir(self.root())
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_WORK_TREE")
-            .env_remove("GIT_INDEX_FILE")
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@t",
-                "-c",
-                "core.autocrlf=false",
-            ]);
-        cmd
+        metalayer_test_support::git_command(self.root(), &[])
     }
 
     fn git_env(&self, args: &[&str], env: &[(&str, &Path)]) -> String {
