@@ -14,6 +14,5 @@ mod integration {
     mod ledger;
     mod regression;
     mod stop;
-    pub(crate) mod support;
     mod validate;
 }

@@ -1,6 +1,6 @@
 //! Helpers for metalayer's own tests and benchmarks (a dev-dependency only; never published):
 //! git run in isolation from the machine's configuration, real repositories in temporary
-//! folders, and the files of a folder as bytes.
+//! folders (real or with just a `.git` folder), and the files of a folder as bytes.
 //!
 //! Each helper fails the test, saying why, when what it runs fails: that is their point, so
 //! they panic where library code would return an error.
@@ -67,6 +67,19 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
 pub fn git_repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
     git(dir.path(), &["init", "-q", "-b", "main"]);
+    dir
+}
+
+/// A folder with a `.git` folder (all the hook needs to find the repository root) and,
+/// given a text, that text as `.control/policy.yaml`.
+#[must_use]
+pub fn fake_repo(policy: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::create_dir(dir.path().join(".git")).expect("a .git folder");
+    if let Some(text) = policy {
+        std::fs::create_dir(dir.path().join(".control")).expect("a .control folder");
+        std::fs::write(dir.path().join(".control/policy.yaml"), text).expect("the policy");
+    }
     dir
 }
 

@@ -5,7 +5,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::Value;
 
-use super::support::git_repo;
+use metalayer_test_support::git_repo;
 
 fn metalayer(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::cargo_bin("metalayer")

@@ -6,7 +6,7 @@ use assert_cmd::Command;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::support::fake_repo;
+use metalayer_test_support::fake_repo;
 
 #[derive(Debug, Deserialize)]
 struct Case {

@@ -4,10 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
-use metalayer_test_support::snapshot;
+use metalayer_test_support::{git, git_command as git_cmd, snapshot};
 use serde_json::Value;
-
-use super::support::{git, git_cmd};
 
 fn repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -5,7 +5,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::json;
 
-use super::support::fake_repo;
+use metalayer_test_support::fake_repo;
 
 fn hook(root: &Path, command: &str) -> std::process::Output {
     let event =

@@ -6,7 +6,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::{Value, json};
 
-use super::support::git;
+use metalayer_test_support::git;
 
 const MAP: &str = "features:\n  auth:\n    patterns: [\"src/auth/**\"]\n    scenarios: [\"log in with a password\", \"log out\"]\n  docs:\n    patterns: [\"docs/**\", \"!docs/drafts/**\"]\n    scenarios: [\"site builds\"]\n";
 

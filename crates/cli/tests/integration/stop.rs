@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::json;
 
-use super::support::fake_repo;
+use metalayer_test_support::fake_repo;
 
 /// Transcript lines of one turn: a user prompt and an assistant answer with a tool call.
 fn turn(session: &str, n: u32, prompt: &str) -> String {

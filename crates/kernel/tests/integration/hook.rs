@@ -3,21 +3,10 @@
 use std::path::Path;
 
 use metalayer_kernel::{HookEnv, HookOutcome, pre_tool_use};
+use metalayer_test_support::fake_repo as repo;
 use serde_json::Value;
 
 use super::support::{corpus, seed_policy};
-
-/// A git repository (just a `.git` folder: the kernel only needs to find the root) with an
-/// optional policy.
-fn repo(policy: Option<&str>) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
-    if let Some(text) = policy {
-        std::fs::create_dir(dir.path().join(".control")).unwrap();
-        std::fs::write(dir.path().join(".control/policy.yaml"), text).unwrap();
-    }
-    dir
-}
 
 fn run(input: &[u8], root: &Path) -> HookOutcome {
     pre_tool_use(
