@@ -11,6 +11,8 @@ mod integration {
     #[cfg(feature = "git")]
     mod git;
     mod properties;
+    #[cfg(feature = "git")]
+    mod rows;
     mod snapshots;
     #[cfg(feature = "git")]
     mod staged;

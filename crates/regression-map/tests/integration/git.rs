@@ -9,13 +9,12 @@ use metalayer_regression_map::{
 };
 use tempfile::TempDir;
 
+use super::rows::{Row, name_status_rows, rows};
+
 /// A scratch repository driven through the git CLI, isolated from the user's configuration.
 struct Repo {
     dir: TempDir,
 }
-
-/// `(status letter, old path, path)`, the shape of `git diff --name-status`.
-type Row = (char, Option<String>, String);
 
 impl Repo {
     fn new() -> Self {
@@ -63,35 +62,9 @@ impl Repo {
         self.git(&["commit", "-q", "--allow-empty", "-m", message]);
     }
 
-    /// Parses `-z --name-status` output.
-    fn rows(output: &str) -> Vec<Row> {
-        let mut fields = output.split('\0').filter(|f| !f.is_empty());
-        let mut rows = Vec::new();
-        while let Some(status) = fields.next() {
-            let letter = status.chars().next().unwrap();
-            if matches!(letter, 'R' | 'C') {
-                let old = fields.next().unwrap().to_owned();
-                rows.push((letter, Some(old), fields.next().unwrap().to_owned()));
-            } else {
-                rows.push((letter, None, fields.next().unwrap().to_owned()));
-            }
-        }
-        rows.sort();
-        rows
-    }
-
     fn cli(&self, args: &[&str]) -> Vec<Row> {
-        Self::rows(&self.git(args))
+        name_status_rows(&self.git(args))
     }
-}
-
-fn rows(changes: &[Change]) -> Vec<Row> {
-    let mut rows: Vec<Row> = changes
-        .iter()
-        .map(|c| (c.kind.letter(), c.old_path.clone(), c.path.clone()))
-        .collect();
-    rows.sort();
-    rows
 }
 
 /// Ten lines, so that a one-line edit keeps the file well above the 50% rename threshold.
@@ -265,7 +238,7 @@ fn git_index_file_is_honoured() {
         })
         .collect();
     changes.sort();
-    let cli = Repo::rows(&repo.git_env(STAGED, &[("GIT_INDEX_FILE", &other)]));
+    let cli = name_status_rows(&repo.git_env(STAGED, &[("GIT_INDEX_FILE", &other)]));
     assert_eq!(changes, cli, "{stdout}");
     assert_eq!(cli, [('A', None, "alt.txt".to_owned())]);
     let tree = stdout.lines().find_map(|l| marked(l, "@@tree\t")).unwrap();

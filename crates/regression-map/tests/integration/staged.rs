@@ -11,32 +11,13 @@ use metalayer_regression_map::{
 use metalayer_test_support::git;
 use proptest::prelude::*;
 
-type Row = (char, Option<String>, String);
+use super::rows::{Row, name_status_rows, rows};
 
 fn cli_rows(root: &Path) -> Vec<Row> {
-    let out = git(root, &["diff", "--cached", "--name-status", "-M", "-z"]);
-    let mut fields = out.split('\0').filter(|f| !f.is_empty());
-    let mut rows = Vec::new();
-    while let Some(status) = fields.next() {
-        let letter = status.chars().next().unwrap();
-        let first = fields.next().unwrap().to_owned();
-        if matches!(letter, 'R' | 'C') {
-            rows.push((letter, Some(first), fields.next().unwrap().to_owned()));
-        } else {
-            rows.push((letter, None, first));
-        }
-    }
-    rows.sort();
-    rows
-}
-
-fn rows(changes: &[Change]) -> Vec<Row> {
-    let mut rows: Vec<Row> = changes
-        .iter()
-        .map(|c| (c.kind.letter(), c.old_path.clone(), c.path.clone()))
-        .collect();
-    rows.sort();
-    rows
+    name_status_rows(&git(
+        root,
+        &["diff", "--cached", "--name-status", "-M", "-z"],
+    ))
 }
 
 /// What a tracked file is: a regular file (maybe executable) or a symlink, with content
