@@ -1147,29 +1147,31 @@ mod tests {
     fn write_flow(f: &Flow, out: &mut String) {
         match f {
             Flow::Scalar(s) => write_scalar(s, out),
-            Flow::Seq(items) => {
-                out.push('[');
-                for (i, s) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    write_scalar(s, out);
-                }
-                out.push(']');
-            }
-            Flow::Map(entries) => {
-                out.push('{');
-                for (i, (k, v)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    write_scalar(k, out);
-                    out.push_str(": ");
-                    write_scalar(v, out);
-                }
-                out.push('}');
-            }
+            Flow::Seq(items) => write_list(out, '[', items, ']', write_scalar),
+            Flow::Map(entries) => write_list(out, '{', entries, '}', |(k, v), out| {
+                write_scalar(k, out);
+                out.push_str(": ");
+                write_scalar(v, out);
+            }),
         }
+    }
+
+    /// `open`, the items written by `write` and separated by `, `, then `close`.
+    fn write_list<T>(
+        out: &mut String,
+        open: char,
+        items: &[T],
+        close: char,
+        mut write: impl FnMut(&T, &mut String),
+    ) {
+        out.push(open);
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            write(item, out);
+        }
+        out.push(close);
     }
 
     fn comment_lines(dice: &mut Dice, out: &mut String) {
@@ -1204,28 +1206,16 @@ mod tests {
             }
             Node::FlowSeq(items) => {
                 out.push(' ');
-                write_flow(&Flow::Seq(Vec::new()), &mut String::new());
-                out.push('[');
-                for (i, f) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    write_flow(f, out);
-                }
-                out.push(']');
+                write_list(out, '[', items, ']', write_flow);
                 end_of_line(dice, out);
             }
             Node::FlowMap(entries) => {
-                out.push_str(" {");
-                for (i, (k, f)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
+                out.push(' ');
+                write_list(out, '{', entries, '}', |(k, f), out| {
                     write_scalar(k, out);
                     out.push_str(": ");
                     write_flow(f, out);
-                }
-                out.push('}');
+                });
                 end_of_line(dice, out);
             }
             Node::Map(entries) => {
