@@ -1,10 +1,10 @@
 //! The kernel: a policy and its compiled gates.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use metalayer_gates::{GateSet, GateSetBuilder, ToolCall, Verdict};
-use metalayer_policy::{Diagnostic, LoadOptions, Policy};
+use metalayer_policy::{Diagnostic, LoadOptions, Policy, Report};
 
 use crate::error::KernelError;
 use crate::root::find_root;
@@ -52,10 +52,23 @@ impl PolicySource {
 #[derive(Debug, Clone)]
 pub struct Kernel(Arc<Inner>);
 
+/// A loaded policy's warnings.
+#[derive(Debug)]
+enum Warnings {
+    /// Collected while loading.
+    Known(Vec<Diagnostic>),
+    /// Not collected (see [`Kernel::from_file`]): found in the policy's text when first asked
+    /// for.
+    Deferred {
+        text: Report,
+        found: OnceLock<Vec<Diagnostic>>,
+    },
+}
+
 #[derive(Debug)]
 struct Inner {
     policy: Policy,
-    warnings: Vec<Diagnostic>,
+    warnings: Warnings,
     gates: GateSet,
     source: PolicySource,
     root: Option<PathBuf>,
@@ -68,12 +81,12 @@ impl Kernel {
     ///
     /// [`KernelError::Gates`] when a gate's pattern cannot be compiled.
     pub fn from_policy(policy: Policy, source: PolicySource) -> Result<Self, KernelError> {
-        Self::assemble(policy, Vec::new(), source, None)
+        Self::assemble(policy, Warnings::Known(Vec::new()), source, None)
     }
 
     fn assemble(
         policy: Policy,
-        warnings: Vec<Diagnostic>,
+        warnings: Warnings,
         source: PolicySource,
         root: Option<PathBuf>,
     ) -> Result<Self, KernelError> {
@@ -110,7 +123,12 @@ impl Kernel {
             LoadOptions::fast(),
         )
         .map_err(|e| policy_error(PathBuf::from(EMBEDDED_POLICY_NAME), e))?;
-        Self::assemble(loaded.policy, loaded.warnings, PolicySource::Embedded, root)
+        Self::assemble(
+            loaded.policy,
+            Warnings::Known(loaded.warnings),
+            PolicySource::Embedded,
+            root,
+        )
     }
 
     /// The kernel of a policy file.
@@ -122,19 +140,26 @@ impl Kernel {
     pub fn from_file(path: &Path) -> Result<Self, KernelError> {
         // The fast path skips the schema pass and the policy crate's own regex parsing (the
         // gate engine parses every pattern anyway); when anything fails, a full load explains
-        // the failure with every problem and its line.
+        // the failure with every problem and its line. Warnings are not looked for: the hook,
+        // which loads the policy on every tool call, never shows them, and placing them would
+        // mean reading the file again with positions; `warnings()` reads them when asked.
         let explain = |fallback: KernelError| match metalayer_policy::load_file(path) {
             Err(e) => policy_error(path.to_path_buf(), e),
             Ok(_) => fallback,
         };
-        let loaded = match metalayer_policy::load_file_with(path, LoadOptions::fast()) {
+        let options = LoadOptions::fast().without_warnings();
+        let loaded = match metalayer_policy::load_file_with(path, options) {
             Ok(loaded) => loaded,
             Err(e) => return Err(explain(policy_error(path.to_path_buf(), e))),
         };
         let root = path.parent().and_then(Path::parent).map(Path::to_path_buf);
+        let text = loaded.warnings_report().clone();
         Self::assemble(
             loaded.policy,
-            loaded.warnings,
+            Warnings::Deferred {
+                text,
+                found: OnceLock::new(),
+            },
             PolicySource::File(path.to_path_buf()),
             root,
         )
@@ -165,10 +190,18 @@ impl Kernel {
         &self.0.policy
     }
 
-    /// Warnings from loading the policy (unknown keys, …).
+    /// Warnings from loading the policy (unknown keys, …). For a policy file, found when first
+    /// asked for, in the text the kernel was built from.
     #[must_use]
     pub fn warnings(&self) -> &[Diagnostic] {
-        &self.0.warnings
+        match &self.0.warnings {
+            Warnings::Known(known) => known,
+            Warnings::Deferred { text, found } => found.get_or_init(|| {
+                metalayer_policy::load_str_with(text.source(), text.name(), LoadOptions::fast())
+                    .map(|loaded| loaded.warnings)
+                    .unwrap_or_default()
+            }),
+        }
     }
 
     /// The compiled gates.

@@ -632,15 +632,15 @@ impl<'s> Checker<'s, '_> {
 }
 
 /// Runs every semantic check on the document.
-/// Whether one entry of an enforced gate list (`hard` or `soft`) passes every check of
-/// [`check`] that looks at the entry alone: all but the duplicate id, which the caller checks
-/// across every list.
-pub(crate) fn gate_entry_is_clean(
+/// What the checks of [`check`] that look at one entry of an enforced gate list (`hard` or
+/// `soft`) alone find in it: all but the duplicate id, which the caller checks across every
+/// list. Positions are not recorded.
+pub(crate) fn gate_entry(
     entry: &Map<String, Value>,
     list: &str,
     pos: &Positions<'_>,
     patterns: bool,
-) -> bool {
+) -> Vec<Diagnostic> {
     let root = Value::Null;
     let spans = SpanMap::default();
     let mut checker = Checker {
@@ -651,7 +651,7 @@ pub(crate) fn gate_entry_is_clean(
         patterns,
     };
     checker.entry(entry, &|| format!("/gates/{list}/0"), list, true);
-    checker.out.is_empty()
+    checker.out
 }
 
 pub(crate) fn check(

@@ -46,6 +46,10 @@ impl Loaded {
 /// does), and it records no positions until a diagnostic needs them (then the text is read
 /// again with positions, so every diagnostic still points at its line). A caller of the fast
 /// path loads again with full checks to explain any failure.
+///
+/// [`LoadOptions::without_warnings`] is for a caller that never shows warnings (the hook, on
+/// every tool call): a policy whose only findings are warnings then loads without them and is
+/// not read a second time to place them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct LoadOptions {
@@ -55,6 +59,8 @@ pub struct LoadOptions {
     pub patterns: bool,
     /// Record the position of every node while reading (needed only for diagnostics).
     pub spans: bool,
+    /// Collect warnings; off, [`Loaded::warnings`] is empty and only errors are reported.
+    pub warnings: bool,
 }
 
 impl Default for LoadOptions {
@@ -71,6 +77,7 @@ impl LoadOptions {
             schema: true,
             patterns: true,
             spans: true,
+            warnings: true,
         }
     }
 
@@ -81,7 +88,25 @@ impl LoadOptions {
             schema: false,
             patterns: false,
             spans: false,
+            warnings: true,
         }
+    }
+
+    /// These options without warnings: only errors are looked for and reported.
+    #[must_use]
+    pub fn without_warnings(self) -> Self {
+        Self {
+            warnings: false,
+            ..self
+        }
+    }
+
+    /// The diagnostics these options report of those found.
+    fn reported(self, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        if !self.warnings {
+            diagnostics.retain(Diagnostic::is_error);
+        }
+        diagnostics
     }
 }
 
@@ -153,6 +178,7 @@ fn read(source: &str, options: LoadOptions) -> Result<(Policy, Vec<Diagnostic>),
         &pos,
         options.patterns,
     ));
+    let mut diagnostics = options.reported(diagnostics);
     diagnostics.sort_by_key(|d| {
         (
             d.span.offset,
@@ -190,7 +216,7 @@ fn read(source: &str, options: LoadOptions) -> Result<(Policy, Vec<Diagnostic>),
 /// them.
 struct Streamed<'p, 'a> {
     pos: &'p Positions<'a>,
-    patterns: bool,
+    options: LoadOptions,
     hard: Vec<Gate>,
     soft: Vec<Gate>,
 }
@@ -202,7 +228,8 @@ impl GateSink for Streamed<'_, '_> {
         let Value::Object(map) = &entry else {
             return Err(());
         };
-        if !check::gate_entry_is_clean(map, list, self.pos, self.patterns) {
+        let found = check::gate_entry(map, list, self.pos, self.options.patterns);
+        if !self.options.reported(found).is_empty() {
             return Err(());
         }
         let gate = Gate::deserialize(entry).map_err(|_| ())?;
@@ -221,14 +248,14 @@ impl GateSink for Streamed<'_, '_> {
 fn read_streaming(pos: &Positions<'_>, options: LoadOptions) -> Option<(Policy, Vec<Diagnostic>)> {
     let mut streamed = Streamed {
         pos,
-        patterns: options.patterns,
+        options,
         hard: Vec::new(),
         soft: Vec::new(),
     };
     let value = tree::read_fast_into(pos.source(), Some(&mut streamed))?;
     let Streamed { hard, soft, .. } = streamed;
     let spans = tree::SpanMap::default();
-    let diagnostics = check::check(&value, &spans, pos, options.patterns);
+    let diagnostics = options.reported(check::check(&value, &spans, pos, options.patterns));
     if !diagnostics.is_empty() || duplicate_id(&hard, &soft, &value) {
         return None;
     }
@@ -359,6 +386,13 @@ mod tests {
                 }
             )
         );
+        // Warnings alone do not stop streaming when nobody wants them; errors do.
+        let warned = clean.replace("rule: a", "colour: red");
+        let quiet = LoadOptions::fast().without_warnings();
+        let (policy, warnings) = read_streaming(&Positions::new(&warned), quiet).unwrap();
+        assert!(warnings.is_empty());
+        assert_eq!(policy.gates.hard[0].extra["colour"], "red");
+        assert!(read_streaming(&Positions::new(&clean.replace("G2", "G1")), quiet).is_none());
         for explain in [
             clean.replace("G3", "G1"),
             clean.replace("G2", "G1"),

@@ -37,3 +37,22 @@ fn every_enforced_gate_of_the_embedded_policy_fires_somewhere() {
         .collect();
     assert!(silent.is_empty(), "gates no case exercises: {silent:?}");
 }
+
+#[test]
+fn a_policy_file_s_warnings_are_found_when_asked_for_with_their_lines() {
+    // The kernel loads a file without looking for warnings (the hook never shows them); asked,
+    // it gives what a load with them finds, positions included.
+    let text = "version: \"1.0\"\ngates:\n  hard:\n    - id: G1\n      rule: r\n      pattern: x\n      colour: red\n";
+    let repo = metalayer_test_support::fake_repo(Some(text));
+    let path = repo.path().join(".control/policy.yaml");
+    let kernel = Kernel::from_file(&path).unwrap();
+    assert_eq!(kernel.gates().len(), 1);
+    let expected = metalayer_kernel::policy::load_file(&path).unwrap().warnings;
+    assert_eq!(expected.len(), 1);
+    assert_eq!(expected[0].line, 7);
+    assert_eq!(kernel.warnings(), expected.as_slice());
+    // A file with no warnings has none to find.
+    let clean = metalayer_test_support::fake_repo(Some(&text.replace("      colour: red\n", "")));
+    let kernel = Kernel::from_file(&clean.path().join(".control/policy.yaml")).unwrap();
+    assert!(kernel.warnings().is_empty());
+}

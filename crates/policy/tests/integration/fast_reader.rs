@@ -194,3 +194,37 @@ fn a_dash_after_a_space_in_a_flow_scalar_loads_the_same_both_ways() {
         let _ = same_both_ways(text);
     }
 }
+
+/// Without warnings, every file loads to the same policy (or fails with the same errors) as
+/// the fast load, with no warning reported.
+#[test]
+fn data_files_load_the_same_without_warnings() {
+    let errors = |e: &PolicyError| -> Vec<String> {
+        e.report()
+            .unwrap()
+            .errors()
+            .map(|d| format!("{} {}:{}", d.code, d.line, d.column))
+            .collect()
+    };
+    for path in policy_files() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let quiet = load_str_with(&text, "p.yaml", LoadOptions::fast().without_warnings());
+        match (quiet, load_str_with(&text, "p.yaml", LoadOptions::fast())) {
+            (Ok(quiet), Ok(fast)) => {
+                assert_eq!(quiet.policy, fast.policy, "{}", path.display());
+                assert!(quiet.warnings.is_empty(), "{}", path.display());
+            }
+            (Err(quiet), Err(fast)) => {
+                let report = quiet.report().unwrap();
+                assert_eq!(
+                    report.diagnostics().len(),
+                    report.error_count(),
+                    "{}",
+                    path.display()
+                );
+                assert_eq!(errors(&quiet), errors(&fast), "{}", path.display());
+            }
+            (quiet, fast) => panic!("{}: {quiet:?} against {fast:?}", path.display()),
+        }
+    }
+}
