@@ -163,9 +163,9 @@ fn read(source: &str, options: LoadOptions) -> Result<(Policy, Vec<Diagnostic>),
     let pos = Positions::new(source);
     if !options.spans
         && !options.schema
-        && let Some(loaded) = read_streaming(&pos, options)
+        && let Some(policy) = read_streaming(&pos, options)
     {
-        return Ok(loaded);
+        return Ok((policy, Vec::new()));
     }
     let tree = tree::build(&pos, options.spans)?;
     let mut diagnostics = tree.diagnostics;
@@ -242,10 +242,10 @@ impl GateSink for Streamed<'_, '_> {
     }
 }
 
-/// The fast load of a text in the fast reader's subset whose gates are all clean, streaming the
+/// The fast load of a text in the fast reader's subset with nothing to report, streaming the
 /// entries of `gates.hard` and `gates.soft` so that they are never all held as maps at once;
 /// `None` when anything needs the whole tree (the caller then reads it as a tree).
-fn read_streaming(pos: &Positions<'_>, options: LoadOptions) -> Option<(Policy, Vec<Diagnostic>)> {
+fn read_streaming(pos: &Positions<'_>, options: LoadOptions) -> Option<Policy> {
     let mut streamed = Streamed {
         pos,
         options,
@@ -255,8 +255,8 @@ fn read_streaming(pos: &Positions<'_>, options: LoadOptions) -> Option<(Policy, 
     let value = tree::read_fast_into(pos.source(), Some(&mut streamed))?;
     let Streamed { hard, soft, .. } = streamed;
     let spans = tree::SpanMap::default();
-    let diagnostics = options.reported(check::check(&value, &spans, pos, options.patterns));
-    if !diagnostics.is_empty() || duplicate_id(&hard, &soft, &value) {
+    let reported = options.reported(check::check(&value, &spans, pos, options.patterns));
+    if !reported.is_empty() || duplicate_id(&hard, &soft, &value) {
         return None;
     }
     let mut policy = to_policy(value).ok()?;
@@ -267,7 +267,7 @@ fn read_streaming(pos: &Positions<'_>, options: LoadOptions) -> Option<(Policy, 
     if !soft.is_empty() {
         policy.gates.soft = soft;
     }
-    Some((policy, diagnostics))
+    Some(policy)
 }
 
 /// Whether a gate id occurs twice among the streamed gates and the gate lists left in the tree.
@@ -363,21 +363,20 @@ pub fn find_policy(start: &Path) -> Option<PathBuf> {
 mod tests {
     use super::*;
 
-    fn streamed(text: &str) -> Option<(Policy, Vec<Diagnostic>)> {
+    fn streamed(text: &str) -> Option<Policy> {
         read_streaming(&Positions::new(text), LoadOptions::fast())
     }
 
     #[test]
     fn clean_gate_lists_are_streamed_and_anything_to_explain_is_not() {
         let clean = "version: \"1.0\"\ngates:\n  hard:\n    - id: G1\n      rule: a\n      pattern: x\n  soft:\n    - id: G2\n      pattern: y\n  governed:\n    - id: G3\n      rule: doc\n";
-        let (policy, warnings) = streamed(clean).unwrap();
-        assert!(warnings.is_empty());
+        let policy = streamed(clean).unwrap();
         assert_eq!(policy.gates.hard.len(), 1);
         assert_eq!(policy.gates.hard[0].pattern.as_deref(), Some("x"));
         assert_eq!(policy.gates.soft[0].id.as_str(), "G2");
         assert_eq!(policy.gates.other["governed"][0].id.as_str(), "G3");
         assert_eq!(
-            Ok((policy, warnings)),
+            Ok((policy, Vec::new())),
             read(
                 clean,
                 LoadOptions {
@@ -389,8 +388,7 @@ mod tests {
         // Warnings alone do not stop streaming when nobody wants them; errors do.
         let warned = clean.replace("rule: a", "colour: red");
         let quiet = LoadOptions::fast().without_warnings();
-        let (policy, warnings) = read_streaming(&Positions::new(&warned), quiet).unwrap();
-        assert!(warnings.is_empty());
+        let policy = read_streaming(&Positions::new(&warned), quiet).unwrap();
         assert_eq!(policy.gates.hard[0].extra["colour"], "red");
         assert!(read_streaming(&Positions::new(&clean.replace("G2", "G1")), quiet).is_none());
         for explain in [
