@@ -123,13 +123,14 @@ impl Harness {
         }
     }
 
-    /// The model API it speaks.
+    /// The model API it speaks (Copilot speaks Responses with a gpt-5 model).
     #[must_use]
-    pub fn api(self) -> Api {
+    pub fn api(self, options: &RunOptions) -> Api {
         match self {
             Self::Claude => Api::Anthropic,
             Self::Codex => Api::Responses,
             Self::Gemini => Api::Gemini,
+            Self::Copilot if options.copilot_gpt5 => Api::Responses,
             Self::Copilot => Api::ChatCompletions,
         }
     }
@@ -152,11 +153,14 @@ impl Harness {
         };
         let patched = self == Self::Codex || (self == Self::Copilot && options.copilot_gpt5);
         match (self, action) {
-            (_, Action::Patch(text)) if self == Self::Copilot => json("apply_patch", json!({"input": text})),
-            (_, Action::Patch(text)) => patch(text.clone()),
-            (Self::Claude, Action::Shell(cmd)) => {
-                json("Bash", json!({"command": cmd, "description": "scripted step"}))
+            (_, Action::Patch(text)) if self == Self::Copilot => {
+                json("apply_patch", json!({"input": text}))
             }
+            (_, Action::Patch(text)) => patch(text.clone()),
+            (Self::Claude, Action::Shell(cmd)) => json(
+                "Bash",
+                json!({"command": cmd, "description": "scripted step"}),
+            ),
             (Self::Codex, Action::Shell(cmd)) => json(
                 "exec_command",
                 json!({"cmd": cmd, "login": false, "yield_time_ms": 10000}),
@@ -175,11 +179,7 @@ impl Harness {
                     let _ = writeln!(text, "+{line}");
                 }
                 text.push_str("*** End Patch\n");
-                if self == Self::Copilot {
-                    json("apply_patch", json!({"input": text}))
-                } else {
-                    patch(text)
-                }
+                patch(text)
             }
             (_, Action::Edit(path, old, new)) if patched => {
                 let mut text = format!("*** Begin Patch\n*** Update File: {path}\n@@\n");
@@ -190,11 +190,7 @@ impl Harness {
                     let _ = writeln!(text, "+{line}");
                 }
                 text.push_str("*** End Patch\n");
-                if self == Self::Copilot {
-                    json("apply_patch", json!({"input": text}))
-                } else {
-                    patch(text)
-                }
+                patch(text)
             }
             (Self::Claude, Action::Write(path, content)) => {
                 json("Write", json!({"file_path": abs(path), "content": content}))
@@ -203,9 +199,10 @@ impl Harness {
                 "Edit",
                 json!({"file_path": abs(path), "old_string": old, "new_string": new}),
             ),
-            (Self::Gemini, Action::Write(path, content)) => {
-                json("write_file", json!({"file_path": abs(path), "content": content}))
-            }
+            (Self::Gemini, Action::Write(path, content)) => json(
+                "write_file",
+                json!({"file_path": abs(path), "content": content}),
+            ),
             (Self::Gemini, Action::Edit(path, old, new)) => json(
                 "replace",
                 json!({"file_path": abs(path), "old_string": old, "new_string": new,
@@ -292,7 +289,8 @@ pub struct RunOptions {
     /// Gemini: run with `--skip-trust` and no trusted workspace.
     /// Copilot: run without `--trust-folder`.
     pub untrusted: bool,
-    /// Copilot: a gpt-5 model, which offers `apply_patch` instead of `create` / `edit`.
+    /// Copilot: a gpt-5 model over the Responses API, which offers `apply_patch` instead of
+    /// `create` / `edit`.
     pub copilot_gpt5: bool,
     /// Claude Code: `--dangerously-skip-permissions` (bypass mode) instead of `--allowedTools`.
     pub bypass_permissions: bool,
@@ -401,11 +399,7 @@ impl Sandbox {
             None => Path::new(env!("CARGO_MANIFEST_DIR")).join("target/sandboxes"),
         };
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let dir = base.join(format!(
-            "e2e-{}-{}-{n}",
-            harness.name(),
-            std::process::id()
-        ));
+        let dir = base.join(format!("e2e-{}-{}-{n}", harness.name(), std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let (home, repo, bin) = (dir.join("home"), dir.join("repo"), dir.join("bin"));
         for folder in [&home, &repo, &bin] {
@@ -476,11 +470,17 @@ impl Sandbox {
     pub fn command(&self, program: &Path) -> Command {
         let mut command = Command::new(program);
         command.env_clear().current_dir(&self.repo);
-        let path = format!(
-            "{}:{}",
-            self.bin.display(),
-            std::env::var("PATH").unwrap_or_else(|_| "/usr/local/bin:/usr/bin:/bin".to_owned())
-        );
+        // This sandbox's binary first, and no other `metalayer` anywhere on the PATH: a test of
+        // a missing binary must not find an installed one.
+        let inherited =
+            std::env::var("PATH").unwrap_or_else(|_| "/usr/local/bin:/usr/bin:/bin".to_owned());
+        let mut path = self.bin.display().to_string();
+        for dir in inherited.split(':') {
+            if !dir.is_empty() && !Path::new(dir).join("metalayer").exists() {
+                path.push(':');
+                path.push_str(dir);
+            }
+        }
         command
             .env("PATH", path)
             .env("HOME", &self.home)
@@ -575,7 +575,7 @@ impl Sandbox {
             closing: "Done.".to_owned(),
         };
         let steps = script.calls.len();
-        let api = self.harness.api();
+        let api = self.harness.api(options);
         let model = FakeModel::start(api, script)?;
         let mut command = self.command(&self.setup.harness_bin(self.harness));
         self.configure(&mut command, &model.base_url(), task, options)?;
@@ -685,8 +685,15 @@ impl Sandbox {
                 }
             }
             Harness::Copilot => {
-                let model = if options.copilot_gpt5 { "gpt-5" } else { "gpt-4.1" };
+                // A gpt-5 model over the Responses API is offered `apply_patch` instead of
+                // `create` / `edit`.
+                let (model, wire) = if options.copilot_gpt5 {
+                    ("gpt-5.4", "responses")
+                } else {
+                    ("gpt-4.1", "completions")
+                };
                 command
+                    .env("COPILOT_PROVIDER_WIRE_API", wire)
                     .env("COPILOT_OFFLINE", "true")
                     .env("COPILOT_PROVIDER_BASE_URL", format!("{base_url}/v1"))
                     .env("COPILOT_PROVIDER_API_KEY", "e2e-key")

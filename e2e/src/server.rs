@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::wire::{Api, Reply};
 use crate::Script;
+use crate::wire::{Api, Reply};
 
 /// The largest request body read (a harness's first request carries its whole system prompt
 /// and tool list: a few hundred kilobytes).
@@ -132,7 +132,9 @@ fn serve(
         if line.is_empty() {
             break;
         }
-        let Some((name, value)) = line.split_once(':') else { continue };
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
         let value = value.trim();
         match name.trim().to_ascii_lowercase().as_str() {
             "content-length" => length = value.parse().unwrap_or(0),
@@ -201,7 +203,8 @@ fn respond(stream: &mut TcpStream, reply: &Reply) -> std::io::Result<()> {
         Reply::Json(value) => (200, "application/json", value.to_string().into_bytes()),
         Reply::Events(events) => (200, "text/event-stream", events.clone().into_bytes()),
         Reply::Error(status, message) => {
-            let body = serde_json::json!({"error": {"type": "invalid_request_error", "message": message}});
+            let body =
+                serde_json::json!({"error": {"type": "invalid_request_error", "message": message}});
             (*status, "application/json", body.to_string().into_bytes())
         }
     };

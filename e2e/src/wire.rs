@@ -129,7 +129,10 @@ impl Api {
                     let kind = item.get("type").and_then(Value::as_str).unwrap_or("");
                     if kind == "function_call_output" || kind == "custom_tool_call_output" {
                         results.push(ToolResult {
-                            id: item.get("call_id").and_then(Value::as_str).map(str::to_owned),
+                            id: item
+                                .get("call_id")
+                                .and_then(Value::as_str)
+                                .map(str::to_owned),
                             text: text_of(item.get("output").unwrap_or(&Value::Null)),
                             is_error: false,
                         });
@@ -142,7 +145,10 @@ impl Api {
                         if let Some(response) = part.get("functionResponse") {
                             let inner = response.get("response").unwrap_or(&Value::Null);
                             results.push(ToolResult {
-                                id: response.get("id").and_then(Value::as_str).map(str::to_owned),
+                                id: response
+                                    .get("id")
+                                    .and_then(Value::as_str)
+                                    .map(str::to_owned),
                                 text: inner.to_string(),
                                 is_error: inner.get("error").is_some(),
                             });
@@ -257,9 +263,11 @@ impl Api {
             }
             Self::Responses => {
                 let item = match &call.input {
-                    Input::Json(value) => json!({"type": "function_call", "id": format!("fc_{index}"),
+                    Input::Json(value) => {
+                        json!({"type": "function_call", "id": format!("fc_{index}"),
                         "call_id": id, "name": call.name, "arguments": value.to_string(),
-                        "status": "completed"}),
+                        "status": "completed"})
+                    }
                     Input::Freeform(text) => json!({"type": "custom_tool_call",
                         "id": format!("ctc_{index}"), "call_id": id, "name": call.name,
                         "input": text, "status": "completed"}),
@@ -337,24 +345,33 @@ fn anthropic_start(index: usize) -> Value {
 
 fn responses_events(index: usize, item: Value) -> Reply {
     let id = format!("resp_e2e_{index}");
+    let response = |status: &str, output: Value| {
+        json!({"id": id, "object": "response", "created_at": 1_700_000_000, "status": status,
+            "model": "e2e", "output": output, "usage": {
+                "input_tokens": 100, "input_tokens_details": {"cached_tokens": 0},
+                "output_tokens": 20, "output_tokens_details": {"reasoning_tokens": 0},
+                "total_tokens": 120}})
+    };
     Reply::Events(sse(&[
         (
             Some("response.created"),
-            json!({"type": "response.created", "response": {"id": id}}),
+            json!({"type": "response.created", "sequence_number": 0,
+                "response": response("in_progress", json!([]))}),
         ),
         (
             Some("response.output_item.added"),
-            json!({"type": "response.output_item.added", "output_index": 0, "item": item}),
+            json!({"type": "response.output_item.added", "sequence_number": 1,
+                "output_index": 0, "item": item}),
         ),
         (
             Some("response.output_item.done"),
-            json!({"type": "response.output_item.done", "output_index": 0, "item": item}),
+            json!({"type": "response.output_item.done", "sequence_number": 2,
+                "output_index": 0, "item": item}),
         ),
         (
             Some("response.completed"),
-            json!({"type": "response.completed", "response": {"id": id, "usage": {
-                "input_tokens": 100, "input_tokens_details": null, "output_tokens": 20,
-                "output_tokens_details": null, "total_tokens": 120}}}),
+            json!({"type": "response.completed", "sequence_number": 3,
+                "response": response("completed", json!([item]))}),
         ),
     ]))
 }

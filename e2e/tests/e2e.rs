@@ -1,22 +1,67 @@
-//! The scenarios, each run in every real harness.
+//! The scenarios, each run in every real harness (`for_each_harness!` makes one test per
+//! harness, named `<scenario>::<harness>`).
+//!
+//! Every scenario asserts on what really happened (files, `HEAD`, the ledger) and on what the
+//! harness told the model, never on metalayer's own output alone.
 
-use metalayer_e2e::{Action, Harness, Result, Sandbox};
+use metalayer_e2e::{Action, Harness, Result, Run, RunOptions, Sandbox};
+use serde_json::Value;
 
-fn destructive_git_denied(harness: Harness) -> Result<()> {
+/// The feature map the regression scenarios use.
+const FEATURE_MAP: &str = "features:\n  auth:\n    patterns: [\"src/auth/**\"]\n    scenarios: [\"log in with a password\"]\n";
+
+fn governed(harness: Harness) -> Result<Sandbox> {
     let sandbox = Sandbox::new(harness)?;
     sandbox.init(&[])?;
+    Ok(sandbox)
+}
+
+/// A secrets file each harness's file tool would really write (Gemini refuses `.env` by itself
+/// before any hook runs, which would prove nothing about metalayer).
+fn secrets_path(harness: Harness) -> &'static str {
+    match harness {
+        Harness::Gemini => "certs/server.pem",
+        _ => ".env",
+    }
+}
+
+/// The ledger's records of `decision` by `gate`.
+fn decisions(ledger: &[Value], decision: &str, gate: &str) -> Vec<Value> {
+    ledger
+        .iter()
+        .filter(|r| {
+            r["decision"] == decision
+                && r["gates"]
+                    .as_array()
+                    .is_some_and(|g| g.iter().any(|g| g == gate))
+        })
+        .cloned()
+        .collect()
+}
+
+fn assert_gate_reached_model(run: &Run, step: usize, gate: &str) -> Result<()> {
+    let result = run.result(step)?;
+    assert!(
+        result.text.contains(gate),
+        "step {step}: the harness tells the model that {gate} decided\n{}",
+        run.describe()
+    );
+    Ok(())
+}
+
+fn destructive_git_denied(harness: Harness) -> Result<()> {
+    let sandbox = governed(harness)?;
     sandbox.write("src/app.py", "print('work in progress')\n")?;
     let head = sandbox.head()?;
     let run = sandbox.run(
         "throw away my changes",
-        &[Action::shell("git reset --hard HEAD")],
+        &[
+            Action::shell("git reset --hard HEAD"),
+            Action::shell("git clean -fdx"),
+        ],
     )?;
-    let result = run.result(0)?;
-    assert!(
-        result.text.contains("G2"),
-        "the deny and its gate reach the model\n{}",
-        run.describe()
-    );
+    assert_gate_reached_model(&run, 0, "G2")?;
+    assert_gate_reached_model(&run, 1, "G2b")?;
     assert_eq!(
         sandbox.read("src/app.py").as_deref(),
         Some("print('work in progress')\n"),
@@ -25,15 +70,355 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
     );
     assert_eq!(sandbox.head()?, head);
     let ledger = sandbox.ledger();
+    assert_eq!(decisions(&ledger, "deny", "G2").len(), 1, "{ledger:?}");
+    assert_eq!(decisions(&ledger, "deny", "G2b").len(), 1, "{ledger:?}");
+    Ok(())
+}
+
+fn benign_command_runs(harness: Harness) -> Result<()> {
+    let sandbox = governed(harness)?;
+    let run = sandbox.run(
+        "take a note",
+        &[
+            Action::shell("echo 'git reset --hard is dangerous' > notes.txt && git status --short"),
+            Action::write("PLAN.md", "# Plan\n\n- never run git push --force\n"),
+        ],
+    )?;
+    assert_eq!(
+        sandbox.read("notes.txt").as_deref(),
+        Some("git reset --hard is dangerous\n"),
+        "the command ran\n{}",
+        run.describe()
+    );
     assert!(
-        ledger.iter().any(|r| r["decision"] == "deny" && r["gates"][0] == "G2"),
-        "the ledger records the deny: {ledger:?}"
+        sandbox
+            .read("PLAN.md")
+            .is_some_and(|t| t.contains("never run")),
+        "the file tool wrote\n{}",
+        run.describe()
+    );
+    assert!(!run.result(0)?.is_error, "{}", run.describe());
+    assert_eq!(
+        sandbox.ledger(),
+        Vec::<Value>::new(),
+        "allows leave no ledger line"
+    );
+    let tally = std::fs::metadata(sandbox.repo.join(".control/ledger/allows.tally"))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    assert!(
+        tally >= 2,
+        "every allow is tallied ({tally})\n{}",
+        run.describe()
+    );
+    Ok(())
+}
+
+fn secrets_write_denied(harness: Harness) -> Result<()> {
+    let sandbox = governed(harness)?;
+    let path = secrets_path(harness);
+    let run = sandbox.run(
+        "configure the service",
+        &[
+            Action::write(path, "API_KEY=sk-live-0123456789\n"),
+            Action::shell("mkdir -p certs && echo 'API_KEY=sk-live-0123456789' > .env"),
+            Action::shell("printf 'secret' | tee config/credentials.json"),
+        ],
+    )?;
+    for step in 0..3 {
+        assert_gate_reached_model(&run, step, "G4")?;
+    }
+    assert!(
+        sandbox.read(path).is_none(),
+        "no secrets file by the file tool\n{}",
+        run.describe()
+    );
+    assert!(
+        sandbox.read(".env").is_none(),
+        "no secrets file by the shell\n{}",
+        run.describe()
+    );
+    assert!(
+        sandbox.read("config/credentials.json").is_none(),
+        "{}",
+        run.describe()
+    );
+    assert_eq!(decisions(&sandbox.ledger(), "deny", "G4").len(), 3);
+    Ok(())
+}
+
+fn mapped_commit_asked_then_stamped(harness: Harness) -> Result<()> {
+    let sandbox = governed(harness)?;
+    sandbox.write(".control/regression-map.yaml", FEATURE_MAP)?;
+    sandbox.git(&["commit", "-qam", "map the auth feature"])?;
+    sandbox.write("src/auth/login.py", "def login():\n    return check()\n")?;
+    let head = sandbox.head()?;
+    let run = sandbox.run(
+        "commit the login fix",
+        &[
+            Action::shell("git add src/auth/login.py"),
+            Action::shell("git commit -m 'fix login'"),
+        ],
+    )?;
+    assert_eq!(
+        sandbox.head()?,
+        head,
+        "the commit was not made\n{}",
+        run.describe()
+    );
+    let asks = decisions(&sandbox.ledger(), "ask", "regression");
+    assert_eq!(
+        asks.len(),
+        1,
+        "the regression gate asked once\n{}",
+        run.describe()
+    );
+    assert!(
+        asks[0]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("log in with a password"))
+    );
+
+    // A person runs the scenarios and stamps; the same commit then goes through.
+    let stamp = sandbox.metalayer(&["stamp"])?;
+    assert!(
+        stamp.status.success(),
+        "{}",
+        String::from_utf8_lossy(&stamp.stderr)
+    );
+    let run = sandbox.run(
+        "commit the login fix",
+        &[Action::shell("git commit -m 'fix login'")],
+    )?;
+    assert_ne!(
+        sandbox.head()?,
+        head,
+        "the stamped commit was made\n{}",
+        run.describe()
+    );
+    assert_eq!(sandbox.git(&["log", "-1", "--format=%s"])?, "fix login");
+    Ok(())
+}
+
+fn add_and_commit_in_one_call_asked(harness: Harness) -> Result<()> {
+    let sandbox = governed(harness)?;
+    sandbox.write(".control/regression-map.yaml", FEATURE_MAP)?;
+    sandbox.git(&["commit", "-qam", "map the auth feature"])?;
+    sandbox.write("src/auth/login.py", "def login():\n    return check()\n")?;
+    sandbox.write("src/auth/session.py", "TTL = 60\n")?;
+    let head = sandbox.head()?;
+    let run = sandbox.run(
+        "commit the login fix",
+        &[
+            Action::shell("git add src/auth/login.py && git commit -m 'fix login'"),
+            Action::shell("git add -A; git commit -m 'add session'"),
+            Action::shell("git commit -am 'fix login'"),
+        ],
+    )?;
+    assert_eq!(
+        sandbox.head()?,
+        head,
+        "no commit was made\n{}",
+        run.describe()
+    );
+    let asks = decisions(&sandbox.ledger(), "ask", "regression");
+    assert_eq!(asks.len(), 3, "each form asked\n{}", run.describe());
+    Ok(())
+}
+
+fn missing_binary_blocks(harness: Harness) -> Result<()> {
+    let sandbox = governed(harness)?;
+    // The binary init recorded is gone (uninstalled, moved, a broken upgrade).
+    std::fs::remove_file(sandbox.metalayer_bin())?;
+    let run = sandbox.run("make a marker", &[Action::shell("touch marker")])?;
+    assert!(
+        sandbox.read("marker").is_none(),
+        "a hook that cannot run blocks the call\n{}",
+        run.describe()
+    );
+    Ok(())
+}
+
+fn trust(harness: Harness) -> Result<()> {
+    let sandbox = governed(harness)?;
+    let head = sandbox.head()?;
+    let untrusted = RunOptions {
+        untrusted: true,
+        bypass_permissions: true,
+        ..RunOptions::default()
+    };
+    let run = sandbox.run_with(
+        "reset",
+        &[Action::shell("git reset --hard HEAD~1")],
+        &untrusted,
+    )?;
+    match harness {
+        // Claude Code runs project hooks whatever the permission mode: bypass mode still denies.
+        Harness::Claude => {
+            assert_gate_reached_model(&run, 0, "G2")?;
+            assert_eq!(sandbox.head()?, head);
+        }
+        // The others skip the project's hooks until the harness trusts them; audit must say so.
+        _ => {
+            let audit = sandbox.metalayer(&["audit", "--no-commands"])?;
+            let text = String::from_utf8_lossy(&audit.stdout);
+            assert!(
+                !audit.status.success() && text.to_lowercase().contains("trust"),
+                "audit reports that {} will not run the hook:\n{text}",
+                harness.name()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn session_captured(harness: Harness) -> Result<()> {
+    let sandbox = governed(harness)?;
+    let run = sandbox.run(
+        "write the release notes",
+        &[
+            Action::shell("echo notes > RELEASE.md"),
+            Action::write(secrets_path(harness), "X=1\n"),
+        ],
+    )?;
+    let folder = sandbox.repo.join("docs/conversations");
+    let sessions: Vec<_> = std::fs::read_dir(&folder)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    let session = sessions
+        .iter()
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("session-"))
+        })
+        .ok_or_else(|| {
+            format!(
+                "no session file in {}\n{}",
+                folder.display(),
+                run.describe()
+            )
+        })?;
+    let text = std::fs::read_to_string(session)?;
+    assert!(
+        text.contains("write the release notes"),
+        "the prompt is recorded:\n{text}"
+    );
+    assert!(
+        text.contains("echo notes > RELEASE.md"),
+        "the call is recorded:\n{text}"
+    );
+    let index = std::fs::read_to_string(folder.join("Conversations.md"))?;
+    assert!(index.contains("write the release notes"), "{index}");
+    let touched = text
+        .split("## Files touched")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .unwrap_or("");
+    assert!(
+        !touched.contains(secrets_path(harness)),
+        "a denied write is not a file touched:\n{text}"
+    );
+    Ok(())
+}
+
+/// The hook file `init` wrote for a harness, and an edit that would switch metalayer off.
+fn own_hook_file(harness: Harness) -> (&'static str, &'static str, &'static str) {
+    match harness {
+        Harness::Claude => (".claude/settings.json", "\"PreToolUse\"", "\"Off\""),
+        Harness::Codex => (".codex/hooks.json", "\"PreToolUse\"", "\"Off\""),
+        Harness::Gemini => (".gemini/settings.json", "\"BeforeTool\"", "\"Off\""),
+        Harness::Copilot => (".github/hooks/metalayer.json", "\"preToolUse\"", "\"off\""),
+    }
+}
+
+fn governance_files_protected(harness: Harness) -> Result<()> {
+    let sandbox = governed(harness)?;
+    let (own, old, new) = own_hook_file(harness);
+    let others = [
+        ".claude/settings.local.json",
+        ".codex/hooks.json",
+        ".codex/config.toml",
+        ".gemini/settings.json",
+        ".cursor/hooks.json",
+        ".github/hooks/off.json",
+    ];
+    // The folders exist, so that a harness's create tool would succeed but for the hook.
+    for folder in [".claude", ".codex", ".gemini", ".cursor", ".github/hooks"] {
+        std::fs::create_dir_all(sandbox.repo.join(folder))?;
+    }
+    let own_before = sandbox.read(own);
+    let mut actions = vec![Action::Edit(own.to_owned(), old.to_owned(), new.to_owned())];
+    let others: Vec<_> = others.into_iter().filter(|f| *f != own).collect();
+    actions.extend(others.iter().map(|f| Action::write(f, "{}\n")));
+    actions.push(Action::shell(&format!("echo true > {own}")));
+    actions.push(Action::shell(
+        "printf '#!/bin/sh\\nexit 0\\n' > .git/hooks/pre-commit",
+    ));
+    actions.push(Action::shell("chmod +x .git/hooks/pre-commit.sample"));
+    actions.push(Action::shell("git config core.hooksPath /dev/null"));
+    let run = sandbox.run("tidy the configuration", &actions)?;
+    assert_eq!(
+        sandbox.read(own),
+        own_before,
+        "{own} unchanged\n{}",
+        run.describe()
+    );
+    for other in &others {
+        assert!(
+            sandbox.read(other).is_none(),
+            "{other} not written\n{}",
+            run.describe()
+        );
+    }
+    assert!(
+        !sandbox.repo.join(".git/hooks/pre-commit").exists(),
+        "{}",
+        run.describe()
+    );
+    assert!(
+        sandbox.git(&["config", "--get", "core.hooksPath"]).is_err(),
+        "core.hooksPath unset\n{}",
+        run.describe()
+    );
+    Ok(())
+}
+
+fn file_tools_read_completely(harness: Harness) -> Result<()> {
+    let sandbox = governed(harness)?;
+    let options = RunOptions {
+        copilot_gpt5: true,
+        ..RunOptions::default()
+    };
+    let patch = "*** Begin Patch\n*** Add File: docs/new.md\n+hello\n*** End Patch\n";
+    let mut actions = vec![Action::write("harmless.md", "harmless\n")];
+    if matches!(harness, Harness::Codex | Harness::Copilot) {
+        actions.push(Action::Patch(patch.to_owned()));
+    }
+    let run = sandbox.run_with("write docs", &actions, &options)?;
+    assert_eq!(
+        sandbox.read("harmless.md").as_deref(),
+        Some("harmless\n"),
+        "{}",
+        run.describe()
+    );
+    if matches!(harness, Harness::Codex | Harness::Copilot) {
+        assert_eq!(
+            sandbox.read("docs/new.md").as_deref(),
+            Some("hello\n"),
+            "{}",
+            run.describe()
+        );
+    }
+    assert_eq!(
+        sandbox.ledger(),
+        Vec::<Value>::new(),
+        "a known file tool never fails closed"
     );
     Ok(())
 }
 
 macro_rules! for_each_harness {
-    ($scenario:ident) => {
+    ($($scenario:ident),* $(,)?) => {$(
         mod $scenario {
             use super::*;
             #[test]
@@ -53,7 +438,25 @@ macro_rules! for_each_harness {
                 $scenario(Harness::Copilot)
             }
         }
-    };
+    )*};
 }
 
-for_each_harness!(destructive_git_denied);
+for_each_harness!(
+    destructive_git_denied,
+    benign_command_runs,
+    secrets_write_denied,
+    mapped_commit_asked_then_stamped,
+    add_and_commit_in_one_call_asked,
+    missing_binary_blocks,
+    trust,
+    governance_files_protected,
+    file_tools_read_completely,
+);
+
+mod session_captured {
+    use super::*;
+    #[test]
+    fn claude() -> Result<()> {
+        session_captured(Harness::Claude)
+    }
+}
