@@ -2,7 +2,8 @@
 //!
 //! A small block-style emitter over the JSON form of the policy: keys in a readable order,
 //! every string double-quoted with JSON escapes (valid YAML), so that nothing is re-read as a
-//! number, a boolean or null.
+//! number, a boolean or null; a key too long for YAML's implicit form is written explicitly
+//! (`? key`).
 
 use serde_json::{Map, Value};
 
@@ -90,12 +91,31 @@ fn is_plain_key(key: &str) -> bool {
         )
 }
 
-fn write_key(out: &mut String, key: &str) {
-    if is_plain_key(key) {
-        out.push_str(key);
+/// YAML allows an implicit key (`key: value`) of at most 1,024 characters; a longer one must be
+/// written in the explicit form (`? key` then `: value`). Measured on the written key, quotes
+/// and escapes included, with a margin.
+const MAX_IMPLICIT_KEY_CHARS: usize = 1000;
+
+/// Writes `key:` at the current position (the caller wrote the indentation), in the explicit
+/// form `? key` / `:` when the key is too long to be implicit; `indent` is where the `:` of
+/// the explicit form goes.
+fn write_key(out: &mut String, key: &str, indent: usize) {
+    let quoted;
+    let written = if is_plain_key(key) {
+        key
     } else {
-        out.push_str(&Value::from(key).to_string());
+        quoted = Value::from(key).to_string();
+        quoted.as_str()
+    };
+    if written.chars().count() > MAX_IMPLICIT_KEY_CHARS {
+        out.push_str("? ");
+        out.push_str(written);
+        out.push('\n');
+        out.push_str(&" ".repeat(indent));
+    } else {
+        out.push_str(written);
     }
+    out.push(':');
 }
 
 fn too_deep() -> PolicyError {
@@ -118,8 +138,7 @@ fn write_map(
         if i > 0 {
             out.push_str(&" ".repeat(indent));
         }
-        write_key(out, key);
-        out.push(':');
+        write_key(out, key, indent);
         write_value(out, value, indent, depth)?;
     }
     Ok(())

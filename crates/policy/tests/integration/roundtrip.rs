@@ -120,6 +120,14 @@ fn setpoint() -> impl Strategy<Value = Setpoint> {
         )
 }
 
+/// Keys of verbatim maps: short ones, and ones past YAML's implicit-key limit once quoted.
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => "[a-z_]{1,8}",
+        1 => ("[a-z\u{1}\u{18}]{1,3}", 170usize..400).prop_map(|(unit, n)| unit.repeat(n)),
+    ]
+}
+
 fn extra_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
@@ -130,7 +138,7 @@ fn extra_value() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(3, 16, 4, |inner| {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            proptest::collection::btree_map("[a-z_]{1,8}", inner, 0..4)
+            proptest::collection::btree_map(key(), inner, 0..4)
                 .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
@@ -348,4 +356,31 @@ fn gate_readers_keep_defaults_and_numbers_as_text() {
     assert_eq!(gate.extra["x-team"], serde_json::json!({"a": 1}));
     let empty: Policy = serde_json::from_str("{}").unwrap();
     assert_eq!(empty, Policy::default());
+}
+
+/// Keys whose quoted form is longer than YAML's 1,024-character limit for implicit keys: the
+/// fuzz find (`policy_load`) of 182 × U+0018, U+0001 and `E` as a top-level key, and variants
+/// at every level a key can have, round-trip through the explicit `? key` form.
+#[test]
+fn keys_past_the_implicit_key_limit_round_trip() {
+    let fuzz_find = format!("{}\u{1}E: \n", "\u{18}".repeat(182));
+    let long = "k".repeat(1100);
+    let escaped = "\u{7}".repeat(200);
+    let sources = [
+        fuzz_find,
+        format!("version: \"1.0\"\n? \"{long}\"\n: 1\n"),
+        format!("version: \"1.0\"\n? {long}\n:\n  nested: [1, 2]\n"),
+        format!("version: \"1.0\"\n? \"{long}\"\n:\n  - \"{escaped}\": x\n"),
+        format!(
+            "version: \"1.0\"\ngates:\n  hard:\n    - id: G1\n      rule: r\n      ? \"{long}\"\n      : {{\"{escaped}\": null}}\n"
+        ),
+        format!("version: \"1.0\"\nbridge:\n  \"{escaped}\": []\n"),
+        format!("version: \"1.0\"\nx:\n  - ? {long}\n    : [a]\n    \"{escaped}\": 2\n"),
+    ];
+    for source in &sources {
+        let first = load_str(source, "in.yaml").unwrap_or_else(|e| panic!("{e:?}"));
+        let written = to_yaml(&first.policy).unwrap_or_else(|e| panic!("{e:?}"));
+        let again = load_str(&written, "out.yaml").unwrap_or_else(|e| panic!("{e:?}\n{written}"));
+        assert_eq!(first.policy, again.policy, "{written}");
+    }
 }
