@@ -392,7 +392,7 @@ fn bridge_section(
     if !output.is_dir() && !capture_wired {
         return vec![Check::ok(
             rel,
-            "no session capture hook is wired (metalayer captures Claude Code sessions; `metalayer capture` by hand)",
+            "not created: no session capture hook is wired",
         )];
     }
     if !output.is_dir() {

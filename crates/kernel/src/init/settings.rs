@@ -50,6 +50,9 @@ enum Presence {
     Present,
     /// A command `init` wrote, in an earlier form or for another binary: rewritten in place.
     Updated,
+    /// Like [`Presence::Updated`], under a matcher that does not cover ours: rewritten, but
+    /// ours is still to be added.
+    Rewritten,
 }
 
 impl Wiring {
@@ -120,11 +123,10 @@ impl Wiring {
     }
 
     /// Looks for this wiring among a handler list (under `matcher`), rewriting an out-of-date
-    /// command of ours in place.
+    /// command of ours in place, whatever its matcher (a plain command fails open wherever it
+    /// is); only a handler under a matcher covering ours counts as present.
     fn find_in_handlers(&self, handlers: &mut [Json], matcher: Option<&str>) -> Presence {
-        if !covers(matcher, self.matcher) {
-            return Presence::Absent;
-        }
+        let covered = covers(matcher, self.matcher);
         let mut found = Presence::Absent;
         for handler in handlers {
             let Some(command) = handler.get(self.command_key).and_then(Json::as_str) else {
@@ -132,12 +134,19 @@ impl Wiring {
             };
             match self.classify(command) {
                 Presence::Absent => {}
-                Presence::Present => return Presence::Present,
-                Presence::Updated => {
+                Presence::Present if covered => found = Presence::Present,
+                Presence::Present => {}
+                Presence::Updated | Presence::Rewritten => {
                     if let Some(slot) = handler.get_mut(self.command_key) {
                         *slot = Json::from(self.command.as_str());
                     }
-                    found = Presence::Updated;
+                    if found != Presence::Present {
+                        found = if covered {
+                            Presence::Updated
+                        } else {
+                            Presence::Rewritten
+                        };
+                    }
                 }
             }
         }
@@ -162,11 +171,12 @@ impl Wiring {
             } else {
                 self.find_in_handlers(std::slice::from_mut(entry), None)
             };
-            match presence {
-                Presence::Present => return Presence::Present,
-                Presence::Updated => found = Presence::Updated,
-                Presence::Absent => {}
-            }
+            found = match (found, presence) {
+                (Presence::Present, _) | (_, Presence::Present) => Presence::Present,
+                (Presence::Updated, _) | (_, Presence::Updated) => Presence::Updated,
+                (Presence::Rewritten, _) | (_, Presence::Rewritten) => Presence::Rewritten,
+                _ => Presence::Absent,
+            };
         }
         found
     }
@@ -407,6 +417,11 @@ pub(crate) fn merge(
         match wiring.find_in(entries) {
             Presence::Present => {}
             Presence::Updated => updated.push(wiring.label.clone()),
+            Presence::Rewritten => {
+                updated.push(wiring.label.clone());
+                entries.push(wiring.entry());
+                added.push(wiring.label.clone());
+            }
             Presence::Absent => {
                 entries.push(wiring.entry());
                 added.push(wiring.label.clone());
