@@ -138,8 +138,10 @@ impl Profile {
     /// The profile's policy file for a harness, as `init` writes it to `.control/policy.yaml`
     /// (below the generated-file marker line): [`Profile::policy_yaml`], with the
     /// `hooks_wired` setpoint (S12) lowered to the number of [`Profile::hook_kinds`] of that
-    /// harness, and a comment saying why, when it wires fewer hooks than Claude Code. With
-    /// Claude Code it is [`Profile::policy_yaml`] byte for byte.
+    /// harness, and a comment saying why, when it wires fewer hooks than Claude Code; without
+    /// session capture ([`captures_sessions`]), the capture setpoints (S13
+    /// `bridge_freshness_seconds`, S14 `sessions_captured`) left out with a comment, since they
+    /// could never be met. With Claude Code it is [`Profile::policy_yaml`] byte for byte.
     ///
     /// # Errors
     ///
@@ -151,7 +153,8 @@ impl Profile {
     /// use metalayer_kernel::{Harness, Profile};
     ///
     /// let codex = Profile::Governed.policy_yaml_for(Harness::Codex)?;
-    /// assert!(codex.contains("    target: 2\n    alert_below: 2\n"));
+    /// assert!(codex.contains("    target: 3\n    alert_below: 3\n"));
+    /// assert!(!codex.contains("name: sessions_captured"));
     /// assert_eq!(
     ///     Profile::Governed.policy_yaml_for(Harness::Claude)?,
     ///     Profile::Governed.policy_yaml()
