@@ -76,10 +76,18 @@ enum Command {
     /// It never overwrites a file of yours: files it generates say so on their first line, and
     /// only those are rewritten, with --force. A second run changes nothing.
     ///
+    /// The hooks run this binary by its absolute path, guarded so that a binary that cannot be
+    /// started blocks the call (exit 2, or the harness's JSON deny) instead of letting it run.
+    /// Codex, Gemini CLI and Copilot CLI run a project's hooks only once it is trusted: init
+    /// says how; --print codex-trust prints Codex's trust records for ~/.codex/config.toml,
+    /// --print codex-requirements its managed form for /etc/codex/requirements.toml.
+    ///
     /// The policy's hooks_wired setpoint (S12) wants the hooks the harness can wire: Claude
-    /// Code gets shell and file gates plus session capture; Codex, Gemini and Copilot shell and
-    /// file gates; Cursor the shell gate only (plus the git hook with autonomous). An existing
-    /// policy is kept; init says so when its S12 no longer matches the hooks wired.
+    /// Code gets shell and file gates, the outcome record (PostToolUse) and session capture;
+    /// Codex, Gemini and Copilot shell and file gates and the outcome record; Cursor the shell
+    /// gate only (plus the git hook with autonomous). Without session capture, the policy
+    /// leaves out S13 and S14. An existing policy is kept; init says so when its S12 no longer
+    /// matches the hooks wired.
     ///
     /// Profiles:
     ///   baseline    gates only (PreToolUse); no regression gate, no session capture
@@ -91,6 +99,7 @@ enum Command {
     ///   metalayer init --dry-run
     ///   metalayer init path/to/repo --profile autonomous
     ///   metalayer init --harness gemini --json
+    ///   metalayer init --harness codex --print codex-trust   # to merge into ~/.codex/config.toml
     ///   metalayer init --force        # rewrite the generated files you changed
     ///
     /// Exit status: 0 done (or nothing to do), 1 error (a refused settings file: nothing written).
@@ -101,7 +110,9 @@ enum Command {
     /// Sections: 1 Policy (`.control/policy.yaml` present and valid), 2 Governance docs
     /// (METALAYER.md, CLAUDE.md, AGENTS.md), 3 Schemas (present; a stale one is a warning),
     /// 4 Hooks (each harness's settings file and `.git/hooks/pre-commit`: which of shell gate,
-    /// file gate, session capture and pre-commit gate they wire), 5 Regression gate (the
+    /// file gate, session capture, outcome record and pre-commit gate they wire; that each
+    /// wired command runs metalayer, probed with METALAYER_PROBE; that the harness trusts and
+    /// will run them), 5 Regression gate (the
     /// feature map parses), 6 Bridge (output folder and index), 7 Ledger (decision counts), then
     /// every setpoint of the policy, measured:
     ///   builtin: governance_files_present, hooks_wired, sessions_captured,

@@ -230,7 +230,7 @@ pub fn pre_tool_use_as(input: &[u8], env: &HookEnv, harness: Option<Harness>) ->
         Ok(kernel) => kernel,
         Err(e) => return fail(harness, &e, OnError::Deny),
     };
-    let outcome = decide_event_as(&kernel, &event, harness);
+    let outcome = decide(&kernel, &event, harness, tool_use_id(&map));
     if env.exits_after {
         std::mem::forget(kernel);
     }
@@ -246,24 +246,127 @@ pub fn decide_event(kernel: &Kernel, event: &ToolEvent) -> HookOutcome {
 /// Decides an already parsed event with a kernel, answering in `harness`'s protocol.
 #[must_use]
 pub fn decide_event_as(kernel: &Kernel, event: &ToolEvent, harness: Harness) -> HookOutcome {
+    decide(kernel, event, harness, None)
+}
+
+/// [`decide_event_as`], recording the harness's id of the call with the decision.
+fn decide(
+    kernel: &Kernel,
+    event: &ToolEvent,
+    harness: Harness,
+    tool_use_id: Option<&str>,
+) -> HookOutcome {
     match decision_for(kernel, event) {
         Ok((decision, reason, gates)) => {
             if let Some(root) = kernel.root() {
-                crate::ledger::record(root, decision, || crate::ledger::DecisionRecord {
-                    time: 0,
-                    session_id: event.session_id.clone(),
-                    harness: harness.name().to_owned(),
-                    tool: event.tool.clone(),
-                    decision: decision.as_str().to_owned(),
-                    gates,
-                    subject: crate::ledger::mask(&subject_of(event)),
-                    reason: crate::ledger::mask(&reason),
+                crate::ledger::record(root, decision, || {
+                    let mut record = crate::ledger::DecisionRecord::new(
+                        harness.name(),
+                        event.tool.clone(),
+                        decision.as_str(),
+                        crate::ledger::mask(&subject_of(event)),
+                        crate::ledger::mask(&reason),
+                    );
+                    record.session_id.clone_from(&event.session_id);
+                    record.gates = gates;
+                    record.tool_use_id = tool_use_id.map(str::to_owned);
+                    record
                 });
             }
             harness.answer(decision, &reason)
         }
         Err(e) => fail(harness, &e, kernel.policy().on_error),
     }
+}
+
+/// The harness's id of a tool call (`tool_use_id` of Claude Code and Codex; the camelCase
+/// spellings of other harnesses), when the event has one.
+fn tool_use_id(map: &serde_json::Map<String, serde_json::Value>) -> Option<&str> {
+    ["tool_use_id", "toolUseId", "toolCallId", "tool_call_id"]
+        .iter()
+        .find_map(|k| map.get(*k).and_then(serde_json::Value::as_str))
+        .filter(|id| !id.is_empty())
+}
+
+/// Runs the post-tool-use hook (`metalayer hook post-tool-use`) on the raw bytes of an event:
+/// when the call that ran had been asked about, appends its outcome to the ledger (see
+/// [`record_outcome`](crate::ledger::record_outcome)). It never blocks and never answers:
+/// always exit 0 with nothing on standard output or standard error, whatever goes wrong (a
+/// harness that reads standard error at exit 0, as Gemini CLI does, must not take it for a
+/// message). It reads only the tail of the ledger, and nothing at all when no call was asked.
+///
+/// ```
+/// use metalayer_kernel::{HookEnv, post_tool_use};
+///
+/// let env = HookEnv::new(None, std::env::temp_dir());
+/// let out = post_tool_use(br#"{"tool_name":"Bash","tool_input":{"command":"ls"}}"#, &env, None);
+/// assert_eq!((out.exit_code, out.stdout.as_str(), out.stderr.as_str()), (0, "", ""));
+/// ```
+#[must_use]
+pub fn post_tool_use(input: &[u8], env: &HookEnv, harness: Option<Harness>) -> HookOutcome {
+    let Ok(map) = parse_object(input) else {
+        return HookOutcome::default();
+    };
+    let harness = harness.unwrap_or_else(|| Harness::detect(&map));
+    let Some(failed) = call_failed(&map) else {
+        // The harness says the call did not run (denied, rejected): nothing ran.
+        return HookOutcome::default();
+    };
+    let Ok(event) = harness.event(&map) else {
+        return HookOutcome::default();
+    };
+    let Some(root) = crate::root::find_root(env.start(event.cwd.as_deref())) else {
+        return HookOutcome::default();
+    };
+    let call = crate::ledger::RanCall::new(harness.name(), &event.tool)
+        .session(event.session_id.as_deref())
+        .tool_use_id(tool_use_id(&map))
+        .failed(failed);
+    crate::ledger::record_outcome(&root, &call, || crate::ledger::mask(&subject_of(&event)));
+    HookOutcome::default()
+}
+
+/// Whether a call that ran failed, from a post-tool event: `Some(true)` for Claude Code's
+/// `PostToolUseFailure`, a result saying so (`success: false`, `is_error: true`, a non-zero
+/// `exit_code`, `interrupted`, an `error`, Copilot's `resultType: "failure"`), `Some(false)`
+/// otherwise; `None` when the harness says it did not run at all (Copilot's `denied`).
+fn call_failed(map: &serde_json::Map<String, serde_json::Value>) -> Option<bool> {
+    use serde_json::Value;
+    if map.get("hook_event_name").and_then(Value::as_str) == Some("PostToolUseFailure") {
+        return Some(true);
+    }
+    let response = ["tool_response", "toolResult", "tool_result", "tool_output"]
+        .iter()
+        .find_map(|k| map.get(*k));
+    let Some(Value::Object(response)) = response else {
+        return Some(false);
+    };
+    if let Some(kind) = response.get("resultType").and_then(Value::as_str) {
+        return match kind {
+            "success" => Some(false),
+            "denied" | "rejected" | "cancelled" | "skipped" => None,
+            _ => Some(true),
+        };
+    }
+    let flag = |k: &str| response.get(k).and_then(Value::as_bool);
+    let nonzero = |k: &str| {
+        response
+            .get(k)
+            .and_then(Value::as_i64)
+            .is_some_and(|c| c != 0)
+    };
+    let error = response
+        .get("error")
+        .is_some_and(|e| !(e.is_null() || e.as_str() == Some("") || e == &Value::Bool(false)));
+    Some(
+        flag("success") == Some(false)
+            || flag("is_error") == Some(true)
+            || flag("isError") == Some(true)
+            || flag("interrupted") == Some(true)
+            || nonzero("exit_code")
+            || nonzero("exitCode")
+            || error,
+    )
 }
 
 /// What a call is about, for the ledger: its command, else the path it writes.

@@ -80,6 +80,9 @@ pub const GOVERNANCE_FILES: [&str; 5] = [
 /// The command a harness runs before each tool call (followed by ` --harness NAME` for the
 /// harnesses other than Claude Code).
 pub const PRE_TOOL_USE_COMMAND: &str = "metalayer hook pre-tool-use";
+/// The command a harness runs after a tool call ran (the outcome of an asked call, for the
+/// ledger), followed by ` --harness NAME` for the harnesses other than Claude Code.
+pub const POST_TOOL_USE_COMMAND: &str = "metalayer hook post-tool-use";
 /// The command a harness runs when the agent ends a turn (session capture).
 pub const STOP_COMMAND: &str = "metalayer hook stop";
 /// The command git's pre-commit hook runs (the autonomous profile's git hook).
@@ -108,6 +111,9 @@ pub enum HookKind {
     FileGate,
     /// A stop (end of turn) hook that runs [`STOP_COMMAND`].
     SessionCapture,
+    /// A post-tool-use hook that runs [`POST_TOOL_USE_COMMAND`]: whether an asked call ran,
+    /// and how it ended, recorded in the ledger.
+    OutcomeRecord,
     /// `.git/hooks/pre-commit` running [`PRE_COMMIT_COMMAND`].
     PreCommit,
 }

@@ -4,7 +4,10 @@
 //! - [`Kernel`]: a policy (a repository's `.control/policy.yaml`, or the embedded governed
 //!   default [`DEFAULT_POLICY_YAML`]) with its gates compiled; [`Kernel::decide`] answers a
 //!   [`ToolCall`].
-//! - [`pre_tool_use`]: Claude Code's PreToolUse hook protocol, failing closed.
+//! - [`pre_tool_use`]: Claude Code's PreToolUse hook protocol, failing closed;
+//!   [`post_tool_use`]: the outcome of an asked call, into the ledger; never blocks.
+//! - [`hook_command`]: the guarded hook commands `init` wires, which block when `metalayer`
+//!   cannot be started.
 //! - [`stop`]: Claude Code's Stop hook, capturing the session with the bridge; never blocks.
 //! - [`find_root`]: the repository a hook event belongs to.
 //! - [`plan`]: `metalayer init`, the files a [`Profile`] installs for a [`Harness`], worked out
@@ -42,6 +45,8 @@ mod root;
 mod rules;
 mod stop;
 mod summary;
+mod trust;
+mod wiring;
 
 pub use audit::{
     AuditCheck, AuditOptions, AuditReport, AuditSection, BUILTIN_MEASUREMENTS, CheckStatus,
@@ -52,22 +57,24 @@ pub use error::KernelError;
 pub use event::{MAX_EVENT_BYTES, ToolEvent, claude_pre_tool_use, parse_object, tool_call};
 pub use harness::Harness;
 pub use hook::{
-    HookEnv, HookOutcome, claude_output, decide_event, decide_event_as, pre_tool_use,
-    pre_tool_use_as, verdict_reason,
+    HookEnv, HookOutcome, claude_output, decide_event, decide_event_as, post_tool_use,
+    pre_tool_use, pre_tool_use_as, verdict_reason,
 };
 pub use init::{
     AUTONOMOUS_POLICY_YAML, Action, ActionKind, BASELINE_POLICY_YAML, InitOptions,
-    LEDGER_GITIGNORE, Plan, Profile, plan, pre_commit, pre_commit_check,
+    LEDGER_GITIGNORE, Plan, Profile, captures_sessions, codex_requirements_toml, codex_trust_toml,
+    plan, pre_commit, pre_commit_check,
 };
 pub use kernel::{DEFAULT_POLICY_YAML, EMBEDDED_POLICY_NAME, Kernel, PolicySource};
 pub use layout::{
     AGENTS_DOC, CLAUDE_DOC, GOVERNANCE_FILES, HookKind, METALAYER_DOC, POLICY_FILE,
-    PRE_COMMIT_COMMAND, PRE_TOOL_USE_COMMAND, REGRESSION_MAP_FILE, SCHEMAS_DIR, STOP_COMMAND,
-    SchemaKind, settings_path,
+    POST_TOOL_USE_COMMAND, PRE_COMMIT_COMMAND, PRE_TOOL_USE_COMMAND, REGRESSION_MAP_FILE,
+    SCHEMAS_DIR, STOP_COMMAND, SchemaKind, settings_path,
 };
 pub use ledger::{
-    ALLOWS_FILE, DECISIONS_FILE, DecisionRecord, LEDGER_DIR, ROTATE_BYTES, allow_count,
-    decision_record_schema, ledger_dir, mask, read_records, record,
+    ALLOWS_FILE, DECISIONS_FILE, DecisionRecord, LEDGER_DIR, OUTCOME_LOOKBACK_BYTES, ROTATE_BYTES,
+    RanCall, allow_count, decision_record_schema, ledger_dir, mask, read_records, record,
+    record_outcome,
 };
 pub use metalayer_bridge as bridge;
 pub use metalayer_gates as gates;
@@ -84,3 +91,5 @@ pub use stop::{
     DEFAULT_CONVERSATIONS_DIR, StopEvent, capture, git_dir, parse_stop, state_dir, stop,
 };
 pub use summary::policy_error_summary;
+pub use trust::HarnessEnv;
+pub use wiring::{HookSub, PROBE_ENV, hook_command, probe_answer, shell_quote};

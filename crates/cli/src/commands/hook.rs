@@ -3,7 +3,10 @@
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
-use metalayer_kernel::{HookEnv, HookOutcome, MAX_EVENT_BYTES, pre_commit, pre_tool_use_as, stop};
+use metalayer_kernel::{
+    HookEnv, HookOutcome, HookSub, MAX_EVENT_BYTES, PROBE_ENV, post_tool_use, pre_commit,
+    pre_tool_use_as, probe_answer, stop,
+};
 
 /// Arguments of `metalayer hook`.
 #[derive(Debug, clap::Args)]
@@ -22,6 +25,10 @@ pub(crate) struct Args {
 enum Event {
     /// Before a tool call: deny, ask, or say nothing. Never an explicit allow.
     PreToolUse,
+    /// After a tool call ran (PostToolUse, PostToolUseFailure, AfterTool, postToolUse): when
+    /// the call had been asked about, record in the ledger that it ran, its result and the
+    /// time since the ask. Never blocks: always exits 0 and prints nothing.
+    PostToolUse,
     /// After each turn: capture the session into docs/conversations. Never blocks: always
     /// exits 0 and prints no decision; failures go to stderr and the bridge log.
     #[value(alias = "subagent-stop")]
@@ -79,6 +86,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             .harness
             .map_or(metalayer_kernel::Harness::Claude, Harness::kernel)
             .blocked("metalayer: internal error while checking this call; blocking it"),
+        Event::PostToolUse => HookOutcome::default(),
         Event::Stop => HookOutcome::quiet_failure("metalayer stop hook: internal error"),
         Event::PreCommit => {
             let mut out = HookOutcome::quiet_failure(
@@ -92,6 +100,21 @@ pub(crate) fn run(args: &Args) -> ExitCode {
 }
 
 fn handle(args: &Args) -> HookOutcome {
+    let harness = args
+        .harness
+        .map_or(metalayer_kernel::Harness::Claude, Harness::kernel);
+    // `metalayer audit` checking that the wired command runs metalayer: answer, read nothing.
+    if let Some(nonce) = std::env::var_os(PROBE_ENV).filter(|v| !v.is_empty()) {
+        let sub = match args.event {
+            Event::PreToolUse => Some(HookSub::PreToolUse),
+            Event::PostToolUse => Some(HookSub::PostToolUse),
+            Event::Stop => Some(HookSub::Stop),
+            Event::PreCommit => None,
+        };
+        if let Some(sub) = sub {
+            return probe_answer(sub, harness, &nonce.to_string_lossy());
+        }
+    }
     if let Event::PreCommit = args.event {
         // git gives a pre-commit hook no input: standard input may be a terminal.
         let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
@@ -102,12 +125,10 @@ fn handle(args: &Args) -> HookOutcome {
         Ok(input) => input,
         Err(e) => {
             return match args.event {
-                Event::PreToolUse => args
-                    .harness
-                    .map_or(metalayer_kernel::Harness::Claude, Harness::kernel)
-                    .blocked(&format!(
-                        "metalayer: cannot read the hook event from standard input ({e}); blocking the call"
-                    )),
+                Event::PreToolUse => harness.blocked(&format!(
+                    "metalayer: cannot read the hook event from standard input ({e}); blocking the call"
+                )),
+                Event::PostToolUse => HookOutcome::default(),
                 Event::Stop | Event::PreCommit => HookOutcome::quiet_failure(format!(
                     "metalayer stop hook: cannot read the event ({e})"
                 )),
@@ -116,6 +137,7 @@ fn handle(args: &Args) -> HookOutcome {
     };
     match args.event {
         Event::PreToolUse => pre_tool_use_as(&input, &env, args.harness.map(Harness::kernel)),
+        Event::PostToolUse => post_tool_use(&input, &env, args.harness.map(Harness::kernel)),
         Event::Stop | Event::PreCommit => stop(&input, &env),
     }
 }

@@ -4,7 +4,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use metalayer_kernel::{ActionKind, InitOptions, Plan, Profile, plan};
+use metalayer_kernel::{
+    ActionKind, InitOptions, Plan, Profile, codex_requirements_toml, codex_trust_toml, plan,
+};
 use serde_json::json;
 
 /// Arguments of `metalayer init`.
@@ -33,6 +35,20 @@ pub(crate) struct Args {
     /// Print the plan (or what was done) as JSON for scripts.
     #[arg(long)]
     json: bool,
+    /// Print one file's text and write nothing: `codex-trust`, the lines to merge into
+    /// ~/.codex/config.toml so that Codex runs the hooks without asking (what it records when
+    /// you trust them); `codex-requirements`, the managed form for an administrator's
+    /// /etc/codex/requirements.toml (no trust step, in every project).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    print: Option<PrintArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum PrintArg {
+    /// The trust records for ~/.codex/config.toml.
+    CodexTrust,
+    /// The managed hooks for /etc/codex/requirements.toml.
+    CodexRequirements,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -47,15 +63,18 @@ enum ProfileArg {
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum HarnessArg {
-    /// Claude Code: `.claude/settings.json` (PreToolUse gate, Stop capture).
+    /// Claude Code: `.claude/settings.json` (PreToolUse gate, PostToolUse outcome, Stop capture).
     Claude,
-    /// OpenAI Codex CLI: `.codex/hooks.json` (PreToolUse gate for Bash and apply_patch).
+    /// OpenAI Codex CLI: `.codex/hooks.json` (PreToolUse gate for Bash and apply_patch,
+    /// PostToolUse outcome).
     Codex,
-    /// Gemini CLI: `.gemini/settings.json` (BeforeTool gate for shell and file tools).
+    /// Gemini CLI: `.gemini/settings.json` (BeforeTool gate for shell and file tools, AfterTool
+    /// outcome).
     Gemini,
     /// Cursor: `.cursor/hooks.json` (beforeShellExecution gate; shell commands only).
     Cursor,
-    /// GitHub Copilot: `.github/hooks/metalayer.json` (preToolUse gate for every tool).
+    /// GitHub Copilot: `.github/hooks/metalayer.json` (preToolUse gate for every tool,
+    /// postToolUse outcome).
     Copilot,
 }
 
@@ -166,13 +185,40 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         .clone()
         .unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")));
     let mut options = InitOptions::new(dir)
-        .dry_run(args.dry_run)
+        .dry_run(args.dry_run || args.print.is_some())
         .force(args.force);
+    // The hooks run this binary by its absolute path, so that they do not depend on the
+    // harness's PATH (a binary that cannot be found then blocks, rather than fails open).
+    if let Some(binary) = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::canonicalize(p).ok())
+    {
+        options = options.binary(binary);
+    }
     if let Some(harness) = args.harness {
         options = options.harness(harness.kernel());
     }
     if let Some(profile) = args.profile {
         options = options.profile(profile.kernel());
+    }
+    if let Some(what) = args.print {
+        let text = plan(&options).and_then(|plan| match what {
+            PrintArg::CodexTrust => codex_trust_toml(&plan),
+            PrintArg::CodexRequirements => Ok(codex_requirements_toml(
+                plan.profile(),
+                options.binary.as_deref(),
+            )),
+        });
+        return match text {
+            Ok(text) => {
+                let _ = std::io::stdout().lock().write_all(text.as_bytes());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                let _ = writeln!(std::io::stderr().lock(), "error: {e}");
+                ExitCode::FAILURE
+            }
+        };
     }
     let result = plan(&options).and_then(|plan| {
         if !args.dry_run {

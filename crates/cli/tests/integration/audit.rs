@@ -33,8 +33,10 @@ fn json(out: &std::process::Output) -> Value {
 /// The human form with the temporary root replaced.
 fn human(dir: &Path, out: &std::process::Output) -> String {
     let root = std::fs::canonicalize(dir).unwrap();
+    let bin = std::fs::canonicalize(assert_cmd::cargo::cargo_bin("metalayer")).unwrap();
     String::from_utf8(out.stdout.clone())
         .unwrap()
+        .replace(&bin.display().to_string(), "[BIN]")
         .replace(&root.display().to_string(), "[ROOT]")
 }
 
@@ -53,7 +55,7 @@ fn an_initialised_repository_audits_clean_until_a_file_is_deleted() {
         .iter()
         .find(|s| s["name"] == "hooks_wired")
         .unwrap();
-    assert_eq!(s12["value"], 3.0);
+    assert_eq!(s12["value"], 4.0);
     // init's schemas are current, not stale.
     assert!(
         !report["warnings"]

@@ -24,6 +24,18 @@ fn init(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// The binary under test, as `init` records it.
+fn binary() -> PathBuf {
+    std::fs::canonicalize(assert_cmd::cargo::cargo_bin("metalayer")).unwrap()
+}
+
+/// Output with the repository's root and the binary's path replaced (`[ROOT]`, `[BIN]`).
+fn redact(root: &Path, text: &str) -> String {
+    let root = std::fs::canonicalize(root).unwrap();
+    text.replace(&binary().display().to_string(), "[BIN]")
+        .replace(&root.display().to_string(), "[ROOT]")
+}
+
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -37,7 +49,7 @@ fn init_on_an_empty_repository_reports_each_file_and_what_to_do_next() {
     let repo = repo();
     let out = init(repo.path(), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    insta::assert_snapshot!("init_empty_repository", stdout(&out));
+    insta::assert_snapshot!("init_empty_repository", redact(repo.path(), &stdout(&out)));
     // The suggested `git add` works: it names no ignored file.
     let text = stdout(&out);
     let files = text
@@ -76,7 +88,7 @@ fn init_keeps_the_users_settings_and_agents_md_and_the_audit_is_clean() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("merged    .claude/settings.json (+PreToolUse gate, +Stop capture)"),
+        text.contains("merged    .claude/settings.json (+PreToolUse gate, +PostToolUse outcome, +PostToolUseFailure outcome, +Stop capture)"),
         "{text}"
     );
     assert!(text.contains("kept      AGENTS.md (yours)"), "{text}");
@@ -213,7 +225,7 @@ fn each_harness_writes_its_own_settings_file() {
                 .unwrap();
         let entry = v["hooks"][key].to_string();
         assert!(
-            entry.contains(&format!("metalayer hook pre-tool-use --harness {harness}")),
+            entry.contains(&format!("hook pre-tool-use --harness {harness} ||")),
             "{entry}"
         );
         assert!(!repo.path().join(".claude/settings.json").exists());
@@ -360,15 +372,43 @@ fn hooks_wired(report: &Value) -> &Value {
         .unwrap()
 }
 
+/// Gives the harness the trust it needs to run the repository's hooks, the way a person
+/// would, in the scratch home (`HOME` is the repository in these tests): Codex the records
+/// `init --print codex-trust` prints, Gemini CLI and Copilot CLI the folder.
+fn trust(dir: &Path, harness: &str) {
+    let root = std::fs::canonicalize(dir).unwrap().display().to_string();
+    match harness {
+        "codex" => {
+            let out = init(dir, &["--harness", "codex", "--print", "codex-trust"]);
+            assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+            std::fs::write(dir.join(".codex/config.toml"), &out.stdout).unwrap();
+        }
+        "gemini" => std::fs::write(
+            dir.join(".gemini/trustedFolders.json"),
+            serde_json::json!({ (root): "TRUST_FOLDER" }).to_string(),
+        )
+        .unwrap(),
+        "copilot" => {
+            std::fs::create_dir_all(dir.join(".copilot")).unwrap();
+            std::fs::write(
+                dir.join(".copilot/config.json"),
+                serde_json::json!({ "trustedFolders": [root] }).to_string(),
+            )
+            .unwrap();
+        }
+        _ => {}
+    }
+}
+
 #[test]
 fn a_fresh_init_audits_clean_for_every_profile_and_harness() {
     // (harness, hook kinds wired by the baseline, governed and autonomous profiles)
     let expected = [
-        ("claude", [2, 3, 4]),
-        ("codex", [2, 2, 3]),
-        ("gemini", [2, 2, 3]),
+        ("claude", [3, 4, 5]),
+        ("codex", [3, 3, 4]),
+        ("gemini", [3, 3, 4]),
         ("cursor", [1, 1, 2]),
-        ("copilot", [2, 2, 3]),
+        ("copilot", [3, 3, 4]),
     ];
     for (harness, counts) in expected {
         for (profile, n) in ["baseline", "governed", "autonomous"]
@@ -380,6 +420,14 @@ fn a_fresh_init_audits_clean_for_every_profile_and_harness() {
             let out = init(repo.path(), &["--profile", profile, "--harness", harness]);
             assert_eq!(out.status.code(), Some(0), "{what}: {}", stderr(&out));
             assert!(!stdout(&out).contains("note:"), "{what}: {}", stdout(&out));
+            if matches!(harness, "codex" | "gemini" | "copilot") {
+                // Untrusted, the harness would skip the hooks: a blocking alert.
+                let (audit, report) = audit_json(repo.path());
+                assert_eq!(audit.status.code(), Some(1), "{what}: {report:#}");
+                let failures = report["failures"].to_string();
+                assert!(failures.contains("will not"), "{what}: {failures}");
+                trust(repo.path(), harness);
+            }
             let (audit, report) = audit_json(repo.path());
             assert_eq!(report["ok"], true, "{what}: {report:#}");
             assert_eq!(audit.status.code(), Some(0), "{what}");
@@ -391,7 +439,7 @@ fn a_fresh_init_audits_clean_for_every_profile_and_harness() {
 }
 
 #[test]
-fn codex_gets_a_shell_and_file_gate() {
+fn codex_gets_a_shell_and_file_gate_and_an_outcome_record() {
     let repo = repo();
     let out = init(repo.path(), &["--harness", "codex"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -401,14 +449,25 @@ fn codex_gets_a_shell_and_file_gate() {
     .unwrap();
     assert_eq!(v["hooks"]["PreToolUse"][0]["matcher"], "Bash|apply_patch");
     let (_, report) = audit_json(repo.path());
-    assert_eq!(hooks_wired(&report)["detail"], "shell gate, file gate");
+    assert_eq!(
+        hooks_wired(&report)["detail"],
+        "shell gate, file gate, outcome record"
+    );
     let policy = std::fs::read_to_string(repo.path().join(".control/policy.yaml")).unwrap();
     assert!(
         policy.contains(
-            "    # no session capture: Codex's transcript is not in Claude Code's format\n    target: 2\n    alert_below: 2\n"
+            "    # no session capture: metalayer cannot capture Codex sessions yet\n    target: 3\n    alert_below: 3\n"
         ),
         "{policy}"
     );
+    // No setpoint it could never meet, and no advice that cannot work.
+    assert!(!policy.contains("sessions_captured}"), "{policy}");
+    assert!(
+        policy.contains("  # S13 bridge_freshness_seconds and S14 sessions_captured are left out")
+    );
+    let text = stdout(&out);
+    assert!(!text.contains("metalayer capture"), "{text}");
+    assert!(text.contains("--print codex-trust"), "{text}");
 }
 
 #[test]
@@ -416,7 +475,7 @@ fn changing_the_harness_keeps_the_policy_and_notes_what_s12_will_see() {
     let repo = repo();
     let root = repo.path();
     assert_eq!(init(root, &[]).status.code(), Some(0));
-    // Without the Claude Code settings, a Cursor init wires 1 kind; the kept policy wants 3.
+    // Without the Claude Code settings, a Cursor init wires 1 kind; the kept policy wants 4.
     std::fs::remove_file(root.join(".claude/settings.json")).unwrap();
     let policy = std::fs::read(root.join(".control/policy.yaml")).unwrap();
     let out = init(root, &["--harness", "cursor"]);
@@ -429,7 +488,7 @@ fn changing_the_harness_keeps_the_policy_and_notes_what_s12_will_see() {
         "{text}"
     );
     assert!(
-        text.contains("note: .control/policy.yaml is kept, but its S12 hooks_wired alerts below 3, and 1 hook kind is wired (shell gate): `metalayer audit` will fail; `metalayer init --harness cursor --force` rewrites"),
+        text.contains("note: .control/policy.yaml is kept, but its S12 hooks_wired alerts below 4, and 1 hook kind is wired (shell gate): `metalayer audit` will fail; `metalayer init --harness cursor --force` rewrites"),
         "{text}"
     );
     assert_eq!(
@@ -467,7 +526,7 @@ fn core_hooks_path_gets_the_pre_commit_hook_and_audit_finds_it_there() {
     let (audit, report) = audit_json(root);
     assert_eq!(audit.status.code(), Some(0), "{report:#}");
     let s12 = hooks_wired(&report);
-    assert_eq!(s12["value"], 4.0, "{s12}");
+    assert_eq!(s12["value"], 5.0, "{s12}");
     assert!(
         s12["detail"].as_str().unwrap().contains("pre-commit"),
         "{s12}"
@@ -482,11 +541,11 @@ fn audit_ignores_a_hook_in_dot_git_when_core_hooks_path_points_elsewhere() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(root.join(".git/hooks/pre-commit").is_file());
     let (_, before) = audit_json(root);
-    assert_eq!(hooks_wired(&before)["value"], 4.0);
+    assert_eq!(hooks_wired(&before)["value"], 5.0);
     // git now runs hooks from .githooks, which has none: the .git/hooks one never runs.
     git(root, &["config", "core.hooksPath", ".githooks"]);
     let (audit, after) = audit_json(root);
-    assert_eq!(hooks_wired(&after)["value"], 3.0, "{after:#}");
+    assert_eq!(hooks_wired(&after)["value"], 4.0, "{after:#}");
     assert_ne!(audit.status.code(), Some(0), "{after:#}");
 }
 
@@ -584,4 +643,196 @@ fn a_rewrite_keeps_the_files_permissions() {
     );
     let mode = std::fs::metadata(&settings).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_moved_binary_blocks_every_call_and_the_audit_says_so() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let repo = repo();
+    let root = repo.path();
+    // A copy of the binary in a folder with a space, which then disappears.
+    let bin_dir = tempfile::tempdir().unwrap();
+    let bin = bin_dir.path().join("my tools/metalayer");
+    std::fs::create_dir_all(bin.parent().unwrap()).unwrap();
+    std::fs::copy(binary(), &bin).unwrap();
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = std::process::Command::new(&bin)
+        .arg("init")
+        .current_dir(root)
+        .env("HOME", root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let settings: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join(".claude/settings.json")).unwrap())
+            .unwrap();
+    let command = settings["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let real = std::fs::canonicalize(&bin).unwrap();
+    assert!(
+        command.starts_with(&format!("'{}' hook pre-tool-use || {{", real.display())),
+        "{command}"
+    );
+    let (audit, report) = audit_json(root);
+    assert_eq!(audit.status.code(), Some(0), "{report:#}");
+    // Claude Code runs it through `sh -c`: with the binary there, its answer comes through.
+    let run = |command: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(command)
+            .current_dir(root)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    std::fs::remove_dir_all(bin_dir.path()).unwrap();
+    // Gone: the call is blocked (exit 2 with a reason), never run unchecked.
+    let out = run(&command);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("could not run (exit 127): this call is blocked"),
+        "{}",
+        stderr(&out)
+    );
+    let (audit, report) = audit_json(root);
+    assert_eq!(audit.status.code(), Some(1));
+    let failures = report["failures"].to_string();
+    assert!(
+        failures.contains(".claude/settings.json: PreToolUse: the command does not run metalayer"),
+        "{failures}"
+    );
+    assert!(failures.contains("blocks every gated call"), "{failures}");
+    // `metalayer init` (this binary) records itself instead, and the audit passes again.
+    let out = init(root, &[]);
+    assert!(
+        stdout(&out).contains("~PreToolUse gate (new command)"),
+        "{}",
+        stdout(&out)
+    );
+    let (audit, report) = audit_json(root);
+    assert_eq!(audit.status.code(), Some(0), "{report:#}");
+}
+
+#[test]
+fn wiring_of_earlier_versions_is_rewritten_and_meanwhile_flagged() {
+    let repo = repo();
+    let root = repo.path();
+    std::fs::create_dir_all(root.join(".claude")).unwrap();
+    std::fs::write(
+        root.join(".claude/settings.json"),
+        r#"{"hooks": {"PreToolUse": [{"matcher": "Bash|Write|Edit|MultiEdit|NotebookEdit", "hooks": [{"type": "command", "command": "metalayer hook pre-tool-use", "timeout": 10}]}]}}"#,
+    )
+    .unwrap();
+    std::fs::write(root.join("AGENTS.md"), "# Ours\n").unwrap();
+    // Before init: the plain command is found, and (with no metalayer on PATH) fails open.
+    let (_, report) = audit_json(root);
+    let failures = report["failures"].to_string();
+    assert!(
+        failures.contains("in this plain form the harness runs every call unchecked"),
+        "{failures}"
+    );
+    let out = init(root, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("~PreToolUse gate (new command)"),
+        "{}",
+        stdout(&out)
+    );
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join(".claude/settings.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        v["hooks"]["PreToolUse"].as_array().unwrap().len(),
+        1,
+        "{v:#}"
+    );
+    let (audit, report) = audit_json(root);
+    assert_eq!(audit.status.code(), Some(0), "{report:#}");
+}
+
+#[test]
+fn codex_requirements_and_trust_records_are_printed_and_nothing_is_written() {
+    let repo = repo();
+    let root = repo.path();
+    let out = init(
+        root,
+        &["--harness", "codex", "--print", "codex-requirements"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let table: toml::Table = text.parse().unwrap();
+    let command = table["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
+        .as_str()
+        .unwrap();
+    assert!(
+        command.starts_with("sh -c '\"$0\" hook pre-tool-use --harness codex ||"),
+        "{command}"
+    );
+    assert!(
+        command.ends_with(&binary().display().to_string()),
+        "{command}"
+    );
+    assert!(
+        std::fs::read_dir(root)
+            .unwrap()
+            .all(|e| e.unwrap().file_name() == ".git")
+    );
+    let out = init(root, &["--harness", "codex", "--print", "codex-trust"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let table: toml::Table = stdout(&out).parse().unwrap();
+    let real = std::fs::canonicalize(root).unwrap().display().to_string();
+    assert_eq!(
+        table["projects"][&real]["trust_level"].as_str(),
+        Some("trusted")
+    );
+    let states = table["hooks"]["state"].as_table().unwrap();
+    assert_eq!(states.len(), 2, "{states:?}");
+    assert!(
+        states
+            .keys()
+            .all(|k| k.starts_with(&format!("{real}/.codex/hooks.json:")))
+    );
+    assert!(
+        std::fs::read_dir(root)
+            .unwrap()
+            .all(|e| e.unwrap().file_name() == ".git")
+    );
+}
+
+#[test]
+fn an_untrusted_codex_hook_is_a_blocking_alert_naming_the_way_to_trust_it() {
+    let repo = repo();
+    let root = repo.path();
+    assert_eq!(init(root, &["--harness", "codex"]).status.code(), Some(0));
+    let (audit, report) = audit_json(root);
+    assert_eq!(audit.status.code(), Some(1));
+    let failures = report["failures"].to_string();
+    assert!(
+        failures.contains("Codex will not load this repository's hooks"),
+        "{failures}"
+    );
+    assert!(
+        failures.contains("Codex will not run the PreToolUse hook"),
+        "{failures}"
+    );
+    assert!(failures.contains("--print codex-trust"), "{failures}");
+    // Trusted, then the command changes (another binary): Codex would skip it again.
+    trust(root, "codex");
+    assert_eq!(audit_json(root).0.status.code(), Some(0));
+    let path = root.join(".codex/hooks.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("--harness codex ||", "--harness codex  ||"),
+    )
+    .unwrap();
+    let (_, report) = audit_json(root);
+    let failures = report["failures"].to_string();
+    assert!(
+        failures.contains("it changed since it was trusted"),
+        "{failures}"
+    );
 }

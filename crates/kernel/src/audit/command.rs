@@ -50,7 +50,57 @@ fn executable(_path: &Path) -> bool {
     false
 }
 
-fn run(dir: &Path, mut command: Command, timeout: Duration) -> Result<f64, String> {
+/// What a command printed and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Captured {
+    /// The exit code; `None` when a signal ended it.
+    pub(crate) code: Option<i32>,
+    /// Standard output (lossy UTF-8).
+    pub(crate) stdout: String,
+    /// Standard error (lossy UTF-8).
+    pub(crate) stderr: String,
+}
+
+/// Runs `sh -c COMMAND` in `dir` with `env` added, no input, killed (with what it started)
+/// after `timeout`.
+///
+/// # Errors
+///
+/// Why it has no outcome: it could not start, timed out, or left its output open.
+pub(crate) fn run_shell(
+    dir: &Path,
+    spec: &str,
+    env: &[(&str, &str)],
+    timeout: Duration,
+) -> Result<Captured, String> {
+    let mut command = Command::new("sh");
+    command.arg("-c").arg(spec);
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    capture(dir, command, timeout)
+}
+
+fn run(dir: &Path, command: Command, timeout: Duration) -> Result<f64, String> {
+    let Captured {
+        code,
+        stdout: out,
+        stderr: err,
+    } = capture(dir, command, timeout)?;
+    if code != Some(0) {
+        let code = code.map_or_else(|| "a signal".to_owned(), |c| format!("status {c}"));
+        let err = err.trim();
+        return Err(if err.is_empty() {
+            format!("exited with {code}")
+        } else {
+            let shown: String = err.chars().take(STDERR_SHOWN).collect();
+            format!("exited with {code}: {shown}")
+        });
+    }
+    parse_value(&out)
+}
+
+fn capture(dir: &Path, mut command: Command, timeout: Duration) -> Result<Captured, String> {
     command
         .current_dir(dir)
         .stdin(Stdio::null())
@@ -100,19 +150,11 @@ fn run(dir: &Path, mut command: Command, timeout: Duration) -> Result<f64, Strin
             timeout.as_secs_f64()
         ));
     };
-    if !status.success() {
-        let code = status
-            .code()
-            .map_or_else(|| "a signal".to_owned(), |c| format!("status {c}"));
-        let err = err.trim();
-        return Err(if err.is_empty() {
-            format!("exited with {code}")
-        } else {
-            let shown: String = err.chars().take(STDERR_SHOWN).collect();
-            format!("exited with {code}: {shown}")
-        });
-    }
-    parse_value(&out)
+    Ok(Captured {
+        code: status.code(),
+        stdout: out,
+        stderr: err,
+    })
 }
 
 /// A thread reading a pipe to its end (lossy UTF-8), sending the text when done.

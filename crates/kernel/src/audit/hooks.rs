@@ -9,14 +9,32 @@ use serde_json::{Map, Value};
 use crate::harness::Harness;
 use crate::layout::{HookKind, PRE_COMMIT_COMMAND, settings_path};
 use crate::stop::hooks_dir;
+use crate::wiring::{HookSub, parse_hook_command};
 
 use super::report::AuditCheck;
 
-/// The hooks found: the kinds wired, and one check per settings file or git hook seen.
+/// The hooks found: the kinds wired, one check per settings file or git hook seen, and every
+/// hook command that runs metalayer.
 #[derive(Debug, Default)]
 pub(crate) struct WiredHooks {
     pub(crate) kinds: BTreeSet<HookKind>,
     pub(crate) checks: Vec<AuditCheck>,
+    pub(crate) commands: Vec<WiredCommand>,
+}
+
+/// A hook command of a harness's settings that runs (or says it runs) a metalayer hook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct WiredCommand {
+    /// The harness whose settings file holds it.
+    pub(crate) harness: Harness,
+    /// The settings file, relative to the root.
+    pub(crate) file: &'static str,
+    /// The event it is wired to (`PreToolUse`).
+    pub(crate) event: String,
+    /// The metalayer hook it runs.
+    pub(crate) sub: HookSub,
+    /// The command.
+    pub(crate) command: String,
 }
 
 /// The name of a hook kind, in words.
@@ -25,14 +43,20 @@ pub(crate) fn kind_name(kind: HookKind) -> &'static str {
         HookKind::ShellGate => "shell gate",
         HookKind::FileGate => "file gate",
         HookKind::SessionCapture => "session capture",
+        HookKind::OutcomeRecord => "outcome record",
         HookKind::PreCommit => "pre-commit regression gate",
     }
 }
 
 /// Whether a hook command runs metalayer's hook subcommand `sub` (`pre-tool-use`, `stop`,
-/// `pre-commit`): it names `metalayer` (a path such as `/usr/local/bin/metalayer` or
-/// `cargo run -p metalayer --` counts) and then the words `hook <sub>`.
+/// `pre-commit`): one `init` writes (see [`crate::hook_command`]), or one that names
+/// `metalayer` (a path such as `/usr/local/bin/metalayer` or `cargo run -p metalayer --`
+/// counts) and then the words `hook <sub>`. Whether it really runs metalayer is for the
+/// audit's probe to find out.
 pub(crate) fn runs_hook(command: &str, sub: &str) -> bool {
+    if let Some(parsed) = parse_hook_command(command) {
+        return parsed.sub.name() == sub;
+    }
     let words: Vec<&str> = command.split_whitespace().collect();
     let Some(start) = words.iter().position(|w| w.contains("metalayer")) else {
         return false;
@@ -42,6 +66,11 @@ pub(crate) fn runs_hook(command: &str, sub: &str) -> bool {
         .unwrap_or_default()
         .windows(2)
         .any(|pair| pair.first() == Some(&"hook") && pair.get(1) == Some(&sub))
+}
+
+/// Whether a hook command runs any of metalayer's harness hooks.
+pub(crate) fn runs_metalayer(command: &str) -> bool {
+    HookSub::ALL.iter().any(|s| runs_hook(command, s.name()))
 }
 
 /// Whether a matcher selects a tool name. `*`, `""`, `.*` or no matcher select every tool; any
@@ -113,45 +142,79 @@ pub(crate) fn kinds_in(harness: Harness, settings: &Value) -> BTreeSet<HookKind>
             }
         }
     };
-    let stop_events: &[&str] = match harness {
-        Harness::Claude => {
-            gate("PreToolUse", &["Bash"], &["Write", "Edit"]);
-            &["Stop"]
-        }
-        Harness::Codex => {
+    for event in events(harness, HookSub::PreToolUse) {
+        let (shell, file): (&[&str], &[&str]) = match (harness, *event) {
+            (Harness::Claude, _) => (&["Bash"], &["Write", "Edit"]),
             // Codex's file edits are `apply_patch` calls; its matcher aliases `Edit` and
             // `Write` select them too.
-            gate("PreToolUse", &["Bash"], &["apply_patch", "Edit", "Write"]);
-            &["Stop"]
-        }
-        Harness::Gemini => {
-            gate(
-                "BeforeTool",
-                &["run_shell_command"],
-                &["write_file", "replace"],
-            );
-            &["AfterAgent"]
-        }
-        Harness::Cursor => {
-            gate("beforeShellExecution", &["Bash"], &[]);
-            gate("preToolUse", &["Shell"], &["Write", "Edit"]);
-            &["stop"]
-        }
-        Harness::Copilot => {
+            (Harness::Codex, _) => (&["Bash"], &["apply_patch", "Edit", "Write"]),
+            (Harness::Gemini, _) => (&["run_shell_command"], &["write_file", "replace"]),
+            (Harness::Cursor, "beforeShellExecution") => (&["Bash"], &[]),
+            (Harness::Cursor, _) => (&["Shell"], &["Write", "Edit"]),
             // Copilot's preToolUse has no matcher: it sees every tool.
-            gate("preToolUse", &["bash"], &["create", "edit"]);
-            &["sessionEnd"]
-        }
-    };
-    for event in stop_events {
-        if entries(hooks.get(*event))
-            .iter()
-            .any(|(_, c)| runs_hook(c, "stop"))
-        {
-            kinds.insert(HookKind::SessionCapture);
+            (Harness::Copilot, _) => (&["bash"], &["create", "edit"]),
+        };
+        gate(event, shell, file);
+    }
+    for (sub, kind) in [
+        (HookSub::PostToolUse, HookKind::OutcomeRecord),
+        (HookSub::Stop, HookKind::SessionCapture),
+    ] {
+        for event in events(harness, sub) {
+            if entries(hooks.get(*event))
+                .iter()
+                .any(|(_, c)| runs_hook(c, sub.name()))
+            {
+                kinds.insert(kind);
+            }
         }
     }
     kinds
+}
+
+/// The events of a harness's settings where a metalayer hook belongs.
+fn events(harness: Harness, sub: HookSub) -> &'static [&'static str] {
+    match (harness, sub) {
+        (Harness::Claude | Harness::Codex, HookSub::PreToolUse) => &["PreToolUse"],
+        (Harness::Claude, HookSub::PostToolUse) => &["PostToolUse", "PostToolUseFailure"],
+        (Harness::Codex, HookSub::PostToolUse) => &["PostToolUse"],
+        (Harness::Claude | Harness::Codex, HookSub::Stop) => &["Stop", "SubagentStop"],
+        (Harness::Gemini, HookSub::PreToolUse) => &["BeforeTool"],
+        (Harness::Gemini, HookSub::PostToolUse) => &["AfterTool"],
+        (Harness::Gemini, HookSub::Stop) => &["AfterAgent"],
+        (Harness::Cursor, HookSub::PreToolUse) => &["beforeShellExecution", "preToolUse"],
+        (Harness::Cursor, HookSub::PostToolUse) => &["postToolUse"],
+        (Harness::Cursor, HookSub::Stop) => &["stop"],
+        (Harness::Copilot, HookSub::PreToolUse) => &["preToolUse"],
+        (Harness::Copilot, HookSub::PostToolUse) => &["postToolUse"],
+        (Harness::Copilot, HookSub::Stop) => &["sessionEnd"],
+    }
+}
+
+/// Every command of a harness's settings that runs (or names) a metalayer hook, with its
+/// event, wherever in the settings' hook events it is.
+fn metalayer_commands(harness: Harness, file: &'static str, settings: &Value) -> Vec<WiredCommand> {
+    let Some(hooks) = settings.get("hooks").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (event, list) in hooks {
+        for (_, command) in entries(Some(list)) {
+            let sub = HookSub::ALL
+                .into_iter()
+                .find(|s| runs_hook(&command, s.name()));
+            if let Some(sub) = sub {
+                out.push(WiredCommand {
+                    harness,
+                    file,
+                    event: event.clone(),
+                    sub,
+                    command,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// `line L column C: message` for a JSON error.
@@ -193,7 +256,19 @@ pub(crate) fn wired(root: &Path) -> WiredHooks {
             }
         };
         let kinds = kinds_in(harness, &value);
-        if kinds.is_empty() {
+        let commands = metalayer_commands(harness, rel, &value);
+        if kinds.is_empty() && (harness == Harness::Copilot || !commands.is_empty()) {
+            // A file of metalayer's own, or hooks that name metalayer where it does not
+            // belong: whatever ran the gate from here is gone.
+            found.checks.push(AuditCheck::alert(
+                rel,
+                format!(
+                    "{} settings run no metalayer gate; run `metalayer init --harness {}`",
+                    harness.name(),
+                    harness.name()
+                ),
+            ));
+        } else if kinds.is_empty() {
             found.checks.push(AuditCheck::warning(
                 rel,
                 format!("{} settings wire no metalayer hook", harness.name()),
@@ -206,6 +281,7 @@ pub(crate) fn wired(root: &Path) -> WiredHooks {
             ));
         }
         found.kinds.extend(kinds);
+        found.commands.extend(commands);
     }
     if let Some(check) = pre_commit(root, &mut found.kinds) {
         found.checks.push(check);

@@ -28,6 +28,8 @@ pub(crate) struct Tally {
     pub(crate) deny: u64,
     pub(crate) ask: u64,
     pub(crate) allow: u64,
+    /// Asks answered by a `ran` line: the person approved and the call ran (at most `ask`).
+    pub(crate) ran: u64,
 }
 
 impl Tally {
@@ -252,9 +254,21 @@ fn builtin(name: &str, facts: &Facts<'_>) -> Outcome {
             if t.total() == 0 {
                 return Outcome::Unmeasured("the ledger holds no decision yet".to_owned());
             }
-            let detail = format!("{} deny, {} ask, {} allow", t.deny, t.ask, t.allow);
+            // With the outcome hook wired, an ask that never ran was refused: an
+            // intervention. Without it, what became of an ask is unknown, and it counts as
+            // neither passed nor stopped unless a `ran` line says it ran.
+            let outcomes = facts.hooks.contains(&HookKind::OutcomeRecord);
+            let mut detail = format!(
+                "{} deny, {} ask ({} approved and ran), {} allow",
+                t.deny, t.ask, t.ran, t.allow
+            );
+            if !outcomes {
+                detail.push_str("; no outcome hook is wired, so refused asks are not counted");
+            }
             let part = if name == "gate_pass_rate" {
-                t.allow
+                t.allow + t.ran
+            } else if outcomes {
+                t.deny + t.ask.saturating_sub(t.ran)
             } else {
                 t.deny
             };
@@ -329,6 +343,7 @@ mod tests {
             deny: 3,
             ask: 1,
             allow: 16,
+            ran: 0,
         };
         let f = facts(dir.path(), &hooks, tally);
         let s1 = measure(
@@ -349,6 +364,39 @@ mod tests {
         assert_eq!(s4.status, SetpointStatus::Alert);
         assert_eq!(s4.severity, Severity::Informational);
         assert!(s4.warns() && !s4.fails());
+    }
+
+    #[test]
+    fn outcomes_move_asks_to_passed_or_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        let rate = |hooks: &BTreeSet<HookKind>, spec: &str| {
+            // 2 deny, 4 ask of which 3 ran, 14 allow.
+            let tally = Tally {
+                deny: 2,
+                ask: 4,
+                allow: 14,
+                ran: 3,
+            };
+            let f = facts(dir.path(), hooks, tally);
+            let s = measure(
+                &setpoint(&format!(
+                    "{{id: S1, name: r, alert_below: 0, measurement: {{type: builtin, spec: {spec}}}}}"
+                )),
+                &f,
+            );
+            (s.value.unwrap(), s.detail)
+        };
+        let none = BTreeSet::new();
+        let wired: BTreeSet<HookKind> = [HookKind::OutcomeRecord].into_iter().collect();
+        // An ask that ran passed, whether or not the outcome hook is wired now.
+        assert_eq!(rate(&none, "gate_pass_rate").0, 17.0 / 20.0);
+        assert_eq!(rate(&wired, "gate_pass_rate").0, 17.0 / 20.0);
+        // An ask that did not run was stopped, when outcomes are recorded at all.
+        assert_eq!(rate(&wired, "shield_intervention_rate").0, 3.0 / 20.0);
+        let (value, detail) = rate(&none, "shield_intervention_rate");
+        assert_eq!(value, 2.0 / 20.0);
+        assert!(detail.contains("4 ask (3 approved and ran)"), "{detail}");
+        assert!(detail.contains("no outcome hook is wired"), "{detail}");
     }
 
     #[test]
@@ -436,7 +484,7 @@ mod tests {
             proptest::prop_assume!(deny + ask + allow > 0);
             let dir = tempfile::tempdir().unwrap();
             let hooks = BTreeSet::new();
-            let f = facts(dir.path(), &hooks, Tally { deny, ask, allow });
+            let f = facts(dir.path(), &hooks, Tally { deny, ask, allow, ran: 0 });
             let pass = measure(
                 &setpoint("{id: S1, name: p, alert_below: 0, measurement: {type: builtin, spec: gate_pass_rate}}"),
                 &f,

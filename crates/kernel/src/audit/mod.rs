@@ -4,8 +4,10 @@
 mod command;
 pub(crate) mod hooks;
 mod measure;
+mod probe;
 mod render;
 mod report;
+mod trust;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -14,10 +16,12 @@ use metalayer_policy::{BridgeSettings, Policy, RegressionSettings};
 
 use crate::KernelError;
 use crate::kernel::{EMBEDDED_POLICY_NAME, Kernel};
+use crate::layout::HookKind;
 use crate::layout::{AGENTS_DOC, CLAUDE_DOC, METALAYER_DOC, POLICY_FILE, SchemaKind};
 use crate::ledger::{LEDGER_DIR, allow_count, ledger_dir, read_records};
 use crate::regression::feature_map;
 use crate::stop::DEFAULT_CONVERSATIONS_DIR;
+use crate::trust::HarnessEnv;
 
 pub use measure::BUILTIN_MEASUREMENTS;
 pub use render::render;
@@ -33,6 +37,9 @@ use report::AuditCheck as Check;
 /// (`timeout_seconds`).
 pub const DEFAULT_MEASUREMENT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// From how many asks of one gate the audit says that people approve nearly all of them.
+const APPROVED_ASKS_MIN: u64 = 5;
+
 /// The index the bridge keeps in its output folder.
 const CONVERSATIONS_INDEX: &str = "Conversations.md";
 
@@ -44,9 +51,12 @@ pub struct AuditOptions {
     pub now: Option<SystemTime>,
     /// The timeout of `command` and `script` measurements that set none.
     pub command_timeout: Duration,
-    /// Whether `command` and `script` measurements run (default yes); when not, they are
-    /// reported as unmeasured.
+    /// Whether `command` and `script` measurements and the probes of the wired hook commands
+    /// run (default yes); when not, they are reported as unmeasured or not checked.
     pub run_commands: bool,
+    /// Where the harnesses keep their trust records (default: from this process's
+    /// environment).
+    pub harness_env: HarnessEnv,
 }
 
 impl Default for AuditOptions {
@@ -55,6 +65,7 @@ impl Default for AuditOptions {
             now: None,
             command_timeout: DEFAULT_MEASUREMENT_TIMEOUT,
             run_commands: true,
+            harness_env: HarnessEnv::from_process(),
         }
     }
 }
@@ -80,10 +91,17 @@ impl AuditOptions {
         self
     }
 
-    /// Runs (or not) `command` and `script` measurements.
+    /// Runs (or not) `command` and `script` measurements and the hook probes.
     #[must_use]
     pub fn with_commands(mut self, run: bool) -> Self {
         self.run_commands = run;
+        self
+    }
+
+    /// Reads the harnesses' trust records from these locations.
+    #[must_use]
+    pub fn with_harness_env(mut self, env: HarnessEnv) -> Self {
+        self.harness_env = env;
         self
     }
 }
@@ -109,6 +127,8 @@ pub fn audit(root: &Path, options: &AuditOptions) -> AuditReport {
     let schemas = schemas_section(root);
     let wired = hooks::wired(root);
     let mut hook_checks = wired.checks;
+    hook_checks.extend(probe::checks(root, &wired.commands, options.run_commands));
+    hook_checks.extend(trust::checks(root, &wired.commands, &options.harness_env));
     if wired.kinds.is_empty() {
         hook_checks.push(Check::warning(
             "agent hooks",
@@ -124,7 +144,8 @@ pub fn audit(root: &Path, options: &AuditOptions) -> AuditReport {
             .as_deref()
             .unwrap_or(DEFAULT_CONVERSATIONS_DIR),
     );
-    let bridge = bridge_section(root, &bridge_settings, &conversations);
+    let capture_wired = wired.kinds.contains(&HookKind::SessionCapture);
+    let bridge = bridge_section(root, &bridge_settings, &conversations, capture_wired);
     let (tally, ledger) = ledger_section(root);
     let facts = Facts {
         root,
@@ -358,11 +379,22 @@ fn regression_section(
     }
 }
 
-fn bridge_section(root: &Path, settings: &BridgeSettings, output: &Path) -> Vec<Check> {
+fn bridge_section(
+    root: &Path,
+    settings: &BridgeSettings,
+    output: &Path,
+    capture_wired: bool,
+) -> Vec<Check> {
     if settings.enabled == Some(false) {
         return vec![Check::ok("bridge", "disabled by the policy")];
     }
     let rel = relative(root, output);
+    if !output.is_dir() && !capture_wired {
+        return vec![Check::ok(
+            rel,
+            "not created: no session capture hook is wired",
+        )];
+    }
     if !output.is_dir() {
         return vec![Check::warning(
             rel,
@@ -401,20 +433,50 @@ fn ledger_section(root: &Path) -> (Tally, Vec<Check>) {
         allow: allow_count(root),
         ..Tally::default()
     };
+    // Per deciding gate: how often it asked, and how often the call then ran.
+    let mut asks: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
     for r in &records {
+        let gate = r.gates.first().cloned().unwrap_or_else(|| "-".to_owned());
         match r.decision.as_str() {
             "deny" => tally.deny += 1,
-            "ask" => tally.ask += 1,
+            "ask" => {
+                tally.ask += 1;
+                asks.entry(gate).or_default().0 += 1;
+            }
+            "ran" => {
+                tally.ran += 1;
+                asks.entry(gate).or_default().1 += 1;
+            }
             _ => {}
         }
     }
+    // A ran line answers one ask; more (an ask in a rotated-away file) count no further.
+    tally.ran = tally.ran.min(tally.ask);
     checks.push(Check::ok(
         LEDGER_DIR,
         format!(
-            "{} deny, {} ask, {} allow",
-            tally.deny, tally.ask, tally.allow
+            "{} deny, {} ask ({} approved and ran), {} allow",
+            tally.deny, tally.ask, tally.ran, tally.allow
         ),
     ));
+    for (gate, (asked, ran)) in &asks {
+        let ran = (*ran).min(*asked);
+        if *asked == 0 {
+            continue;
+        }
+        let line = format!("asks of {gate}: {asked} asked, {ran} approved and ran",);
+        // An ask that people keep approving is friction, not protection.
+        if *asked >= APPROVED_ASKS_MIN && ran * 5 >= asked * 4 {
+            checks.push(Check::warning(
+                format!("{LEDGER_DIR} {gate}"),
+                format!(
+                    "{line}: people approve almost every ask of {gate}; if what it asks about is routine here, narrow its pattern or give it an `unless`"
+                ),
+            ));
+        } else {
+            checks.push(Check::ok(format!("{LEDGER_DIR} {gate}"), line));
+        }
+    }
     if !ignored {
         checks.push(Check::warning(
             format!("{LEDGER_DIR}/.gitignore"),

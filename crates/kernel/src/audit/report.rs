@@ -18,10 +18,13 @@ pub enum CheckStatus {
     Invalid,
     /// Worth attention, never blocking (a stale schema, an absent output folder, …).
     Warning,
+    /// A file is fine, but what it sets up does not work: a hook command that does not run
+    /// metalayer, a hook the harness will not run (untrusted). Blocking.
+    Alert,
 }
 
 impl CheckStatus {
-    /// The tag of the human form: `[ok]`, `[missing]`, `[invalid]`, `[warning]`.
+    /// The tag of the human form: `[ok]`, `[missing]`, `[invalid]`, `[warning]`, `[alert]`.
     #[must_use]
     pub fn tag(self) -> &'static str {
         match self {
@@ -29,6 +32,7 @@ impl CheckStatus {
             CheckStatus::Missing => "[missing]",
             CheckStatus::Invalid => "[invalid]",
             CheckStatus::Warning => "[warning]",
+            CheckStatus::Alert => "[alert]",
         }
     }
 }
@@ -66,6 +70,11 @@ impl AuditCheck {
     /// A blocking unusable file.
     pub(crate) fn invalid(subject: impl Into<String>, detail: impl Into<String>) -> Self {
         Self::new(CheckStatus::Invalid, subject, detail, true)
+    }
+
+    /// A blocking alert: what a file sets up does not work.
+    pub(crate) fn alert(subject: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self::new(CheckStatus::Alert, subject, detail, true)
     }
 
     fn new(

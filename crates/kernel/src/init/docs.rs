@@ -69,6 +69,18 @@ fn hooks_words(profile: Profile, harness: Harness) -> String {
             "- `{settings}`: a preToolUse hook (`metalayer hook pre-tool-use --harness copilot`) for every tool"
         ),
     };
+    if kinds.contains(&HookKind::OutcomeRecord) {
+        let event = match harness {
+            Harness::Claude => "PostToolUse and PostToolUseFailure hooks",
+            Harness::Gemini => "an AfterTool hook",
+            Harness::Copilot => "a postToolUse hook",
+            _ => "a PostToolUse hook",
+        };
+        let _ = write!(
+            out,
+            "; {event} (`metalayer hook post-tool-use`) that record in the ledger whether a call the gate asked about then ran, and how it ended"
+        );
+    }
     if kinds.contains(&HookKind::SessionCapture) {
         out.push_str(
             ", and a Stop hook (`metalayer hook stop`) that captures each session into the conversation folder",
@@ -80,9 +92,7 @@ fn hooks_words(profile: Profile, harness: Harness) -> String {
         );
     }
     if profile.session_capture() && !kinds.contains(&HookKind::SessionCapture) {
-        out.push_str(
-            "; no session capture: this harness does not hand over a transcript in Claude Code's format (run `metalayer capture --transcript FILE` by hand)",
-        );
+        out.push_str("; no session capture: metalayer cannot capture this harness's sessions yet");
     }
     out.push_str(".\n");
     if kinds.contains(&HookKind::PreCommit) {
@@ -262,7 +272,7 @@ mod tests {
             "| G5 | Prefer feature branches over direct main commits | documentation only |"
         ));
         assert!(md.contains("| G9 |") && md.contains("| ask |"));
-        assert!(md.contains("| S12 | hooks_wired | 3 | below 3 |"));
+        assert!(md.contains("| S12 | hooks_wired | 4 | below 4 |"));
         assert!(md.contains("metalayer validate") && md.contains("metalayer audit"));
         assert!(md.contains("Stop hook"));
         let base = metalayer_md(
@@ -294,7 +304,8 @@ mod tests {
         );
         assert!(md.contains("BeforeTool"));
         assert!(md.contains("no session capture"));
-        assert!(md.contains("counts these hook kinds: shell gate, file gate (2)"));
+        assert!(md.contains("counts these hook kinds: shell gate, file gate, outcome record (3)"));
+        assert!(!md.contains("metalayer capture --transcript"));
         let cursor = metalayer_md(
             Profile::Autonomous,
             Harness::Cursor,

@@ -47,18 +47,18 @@ impl Json {
         }
     }
 
-    /// The string, when this is one.
-    pub(crate) fn as_str(&self) -> Option<&str> {
+    /// The value at `key`, mutable, when this is an object holding it.
+    pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut Json> {
         match self {
-            Json::String(s) => Some(s),
+            Json::Object(object) => object.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
         }
     }
 
-    /// The items, when this is an array.
-    pub(crate) fn as_array(&self) -> Option<&[Json]> {
+    /// The string, when this is one.
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
-            Json::Array(items) => Some(items),
+            Json::String(s) => Some(s),
             _ => None,
         }
     }

@@ -20,6 +20,7 @@ mod marker;
 mod precommit;
 mod profile;
 mod settings;
+mod trust;
 
 use std::path::{Path, PathBuf};
 
@@ -32,7 +33,8 @@ use crate::layout::{
 use crate::ledger::LEDGER_DIR;
 
 pub use precommit::{pre_commit, pre_commit_check};
-pub use profile::{AUTONOMOUS_POLICY_YAML, BASELINE_POLICY_YAML, Profile};
+pub use profile::{AUTONOMOUS_POLICY_YAML, BASELINE_POLICY_YAML, Profile, captures_sessions};
+pub use trust::{codex_requirements_toml, codex_trust_toml};
 
 /// The `.gitignore` of the ledger folder (the same text the ledger writes when it creates it).
 pub const LEDGER_GITIGNORE: &str = "# metalayer's decision ledger\n*\n";
@@ -56,6 +58,11 @@ pub struct InitOptions {
     pub dry_run: bool,
     /// Rewrite the files `init` generated even when they changed since.
     pub force: bool,
+    /// The `metalayer` binary the hooks run, by absolute path (the `metalayer` binary passes
+    /// its own, canonicalised); `None`: `metalayer`, looked up on the harness's `PATH`. Either
+    /// way the command is guarded so that a binary that cannot be started blocks the call
+    /// ([`hook_command`](crate::hook_command)).
+    pub binary: Option<PathBuf>,
 }
 
 impl InitOptions {
@@ -68,7 +75,15 @@ impl InitOptions {
             harness: None,
             dry_run: false,
             force: false,
+            binary: None,
         }
+    }
+
+    /// Sets the binary the hooks run (an absolute path).
+    #[must_use]
+    pub fn binary(mut self, binary: impl Into<PathBuf>) -> Self {
+        self.binary = Some(binary.into());
+        self
     }
 
     /// Sets the profile.
@@ -192,6 +207,7 @@ pub struct Plan {
     root: PathBuf,
     profile: Profile,
     harness: Harness,
+    binary: Option<PathBuf>,
     actions: Vec<Action>,
     notes: Vec<String>,
 }
@@ -258,12 +274,20 @@ impl Plan {
                 self.profile
             ));
         }
+        steps.push(match &self.binary {
+            Some(binary) => format!(
+                "the hooks run {}; if it moves, run `metalayer init` again (until then every gated call is blocked)",
+                binary.display()
+            ),
+            None => "make sure `metalayer` is on the PATH of your agent harness (the hooks run it by name; until it is, every gated call is blocked)".to_owned(),
+        });
+        steps.extend(trust::init_steps(
+            &self.root,
+            self.harness,
+            self.binary.as_deref(),
+        ));
         steps.push(
-            "make sure `metalayer` is on the PATH of your agent harness (the hooks run it by name)"
-                .to_owned(),
-        );
-        steps.push(
-            "metalayer audit: checks the governance files, the hooks and the setpoints".to_owned(),
+            "metalayer audit: checks the governance files, the hooks (that they run metalayer, and that the harness will run them) and the setpoints".to_owned(),
         );
         steps.push(
             "metalayer check -- git push --force origin main: shows a decision and the gate that made it"
@@ -272,17 +296,6 @@ impl Plan {
         if self.profile.regression_gate() {
             steps.push(format!(
                 "map your features in {REGRESSION_MAP_FILE} (metalayer affected previews it)"
-            ));
-        }
-        if self.profile.session_capture()
-            && !self
-                .profile
-                .hook_kinds(self.harness)
-                .contains(&HookKind::SessionCapture)
-        {
-            steps.push(format!(
-                "{} gets no session capture hook (its transcript is not in Claude Code's format): run `metalayer capture --transcript FILE` by hand",
-                self.harness.name()
             ));
         }
         steps
@@ -551,11 +564,17 @@ fn regression_map_text(profile: Profile) -> String {
 }
 
 /// The settings file's action.
-fn settings_action(root: &Path, profile: Profile, harness: Harness) -> Result<Action, KernelError> {
+fn settings_action(
+    root: &Path,
+    profile: Profile,
+    harness: Harness,
+    binary: Option<&Path>,
+) -> Result<Action, KernelError> {
     let rel = PathBuf::from(settings_path(harness));
     let existing = read_existing(&root.join(&rel))?;
-    let merged = settings::merge(&rel, existing.as_deref(), profile, harness)?;
+    let merged = settings::merge(&rel, existing.as_deref(), profile, harness, binary)?;
     let mut notes: Vec<String> = merged.added.iter().map(|l| format!("+{l}")).collect();
+    notes.extend(merged.updated.iter().map(|l| format!("~{l} (new command)")));
     let kinds = profile.hook_kinds(harness);
     if !kinds.contains(&HookKind::FileGate) {
         notes.push(format!(
@@ -565,7 +584,7 @@ fn settings_action(root: &Path, profile: Profile, harness: Harness) -> Result<Ac
     }
     if profile.session_capture() && !kinds.contains(&HookKind::SessionCapture) {
         notes.push(format!(
-            "no session capture: {}'s transcript is not in Claude Code's format",
+            "no session capture: metalayer cannot capture {} sessions yet",
             harness.name()
         ));
     }
@@ -854,7 +873,12 @@ pub fn plan(options: &InitOptions) -> Result<Plan, KernelError> {
         "instructions for Claude Code",
         force,
     )?);
-    actions.push(settings_action(&root, profile, harness)?);
+    actions.push(settings_action(
+        &root,
+        profile,
+        harness,
+        options.binary.as_deref(),
+    )?);
     let mut ignore = file_action(
         &root,
         &Path::new(LEDGER_DIR).join(".gitignore"),
@@ -888,6 +912,7 @@ pub fn plan(options: &InitOptions) -> Result<Plan, KernelError> {
         root,
         profile,
         harness,
+        binary: options.binary.clone(),
         actions,
         notes,
     })

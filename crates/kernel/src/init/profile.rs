@@ -100,19 +100,22 @@ impl Profile {
     ///   happen (Claude Code's file tools, Codex's `apply_patch`, Gemini's `write_file` and
     ///   `replace`, Copilot's `preToolUse` on every tool); not with Cursor, whose file edits
     ///   are reported only after the write (`afterFileEdit`);
-    /// - session capture (the Stop hook), with Claude Code only, the one harness whose
-    ///   transcript is in Claude Code's format, and only in a profile that captures sessions;
+    /// - session capture (the Stop hook), with a harness whose sessions metalayer can capture
+    ///   ([`captures_sessions`]: Claude Code today), and only in a profile that captures
+    ///   sessions;
+    /// - the outcome record (a post-tool-use hook: did an asked call run, and how did it end),
+    ///   with every harness whose post-tool hook says so (not Cursor);
     /// - the git pre-commit hook, in the autonomous profile, whatever the harness.
     ///
     /// ```
     /// use metalayer_kernel::{Harness, HookKind, Profile};
     ///
-    /// assert_eq!(Profile::Governed.hook_kinds(Harness::Claude).len(), 3);
+    /// assert_eq!(Profile::Governed.hook_kinds(Harness::Claude).len(), 4);
     /// assert_eq!(
     ///     Profile::Governed.hook_kinds(Harness::Cursor),
     ///     [HookKind::ShellGate]
     /// );
-    /// assert_eq!(Profile::Autonomous.hook_kinds(Harness::Codex).len(), 3);
+    /// assert_eq!(Profile::Autonomous.hook_kinds(Harness::Codex).len(), 4);
     /// ```
     #[must_use]
     pub fn hook_kinds(self, harness: Harness) -> Vec<HookKind> {
@@ -120,8 +123,11 @@ impl Profile {
         if harness != Harness::Cursor {
             kinds.push(HookKind::FileGate);
         }
-        if self.session_capture() && harness == Harness::Claude {
+        if self.session_capture() && captures_sessions(harness) {
             kinds.push(HookKind::SessionCapture);
+        }
+        if harness != Harness::Cursor {
+            kinds.push(HookKind::OutcomeRecord);
         }
         if self.git_hook() {
             kinds.push(HookKind::PreCommit);
@@ -132,8 +138,10 @@ impl Profile {
     /// The profile's policy file for a harness, as `init` writes it to `.control/policy.yaml`
     /// (below the generated-file marker line): [`Profile::policy_yaml`], with the
     /// `hooks_wired` setpoint (S12) lowered to the number of [`Profile::hook_kinds`] of that
-    /// harness, and a comment saying why, when it wires fewer hooks than Claude Code. With
-    /// Claude Code it is [`Profile::policy_yaml`] byte for byte.
+    /// harness, and a comment saying why, when it wires fewer hooks than Claude Code; without
+    /// session capture ([`captures_sessions`]), the capture setpoints (S13
+    /// `bridge_freshness_seconds`, S14 `sessions_captured`) left out with a comment, since they
+    /// could never be met. With Claude Code it is [`Profile::policy_yaml`] byte for byte.
     ///
     /// # Errors
     ///
@@ -145,7 +153,8 @@ impl Profile {
     /// use metalayer_kernel::{Harness, Profile};
     ///
     /// let codex = Profile::Governed.policy_yaml_for(Harness::Codex)?;
-    /// assert!(codex.contains("    target: 2\n    alert_below: 2\n"));
+    /// assert!(codex.contains("    target: 3\n    alert_below: 3\n"));
+    /// assert!(!codex.contains("name: sessions_captured"));
     /// assert_eq!(
     ///     Profile::Governed.policy_yaml_for(Harness::Claude)?,
     ///     Profile::Governed.policy_yaml()
@@ -156,7 +165,8 @@ impl Profile {
         let base = self.policy_yaml();
         let stock = self.hook_kinds(Harness::Claude).len();
         let kinds = self.hook_kinds(harness);
-        if kinds.len() == stock {
+        let drop_capture = self.session_capture() && !captures_sessions(harness);
+        if kinds.len() == stock && !drop_capture {
             return Ok(base.to_owned());
         }
         let fail = |message: String| KernelError::Init {
@@ -184,7 +194,10 @@ impl Profile {
             edited.push('\n');
         }
         edited.push_str(&format!("    target: {n}\n    alert_below: {n}\n"));
-        let text = base.replacen(&block, &edited, 1);
+        let mut text = base.replacen(&block, &edited, 1);
+        if drop_capture {
+            text = without_capture_setpoints(&text, harness).map_err(fail)?;
+        }
         let policy = metalayer_policy::load_str(&text, crate::layout::POLICY_FILE)
             .map_err(|e| fail(format!("the edited policy does not load: {e}")))?
             .policy;
@@ -200,8 +213,68 @@ impl Profile {
                 s12.target, s12.alert_below
             )));
         }
+        if drop_capture
+            && policy
+                .setpoints
+                .iter()
+                .any(|s| CAPTURE_SETPOINTS.contains(&s.name.as_str()))
+        {
+            return Err(fail("a session capture setpoint is left".to_owned()));
+        }
         Ok(text)
     }
+}
+
+/// Whether metalayer can capture this harness's sessions (its Stop hook hands over a
+/// transcript the bridge reads): Claude Code today. The one switch for a harness whose
+/// capture lands: `init` then wires its Stop hook and keeps the capture setpoints.
+#[must_use]
+pub fn captures_sessions(harness: Harness) -> bool {
+    harness == Harness::Claude
+}
+
+/// The setpoints that measure session capture, which a harness without it can never meet.
+const CAPTURE_SETPOINTS: [&str; 2] = ["bridge_freshness_seconds", "sessions_captured"];
+
+/// The policy text without the capture setpoints (S13 `bridge_freshness_seconds`, S14
+/// `sessions_captured`), with a comment where they were saying why.
+fn without_capture_setpoints(text: &str, harness: Harness) -> Result<String, String> {
+    let title = harness_title(harness);
+    let mut out = String::with_capacity(text.len());
+    let mut removed = Vec::new();
+    let mut lines = text.split_inclusive('\n').peekable();
+    while let Some(line) = lines.next() {
+        let name = line
+            .strip_prefix("  - id: ")
+            .and_then(|_| lines.peek())
+            .and_then(|next| next.trim().strip_prefix("name: "))
+            .map(str::trim)
+            .filter(|n| CAPTURE_SETPOINTS.contains(n));
+        let Some(name) = name else {
+            out.push_str(line);
+            continue;
+        };
+        let id = line.trim().trim_start_matches("- id: ").trim().to_owned();
+        removed.push(format!("{id} {name}"));
+        // Skip the rest of the block: the lines indented deeper than the `- id:` line.
+        while lines.peek().is_some_and(|l| l.starts_with("    ")) {
+            lines.next();
+        }
+        if removed.len() == 1 {
+            out.push_str("__CAPTURE_COMMENT__");
+        }
+    }
+    if removed.is_empty() {
+        return Err("it has no session capture setpoint to leave out".to_owned());
+    }
+    let comment = format!(
+        "  # {} left out: metalayer cannot capture {title} sessions yet, so they could\n  # never be met. `metalayer init --force` puts them back once it can.\n",
+        match removed.as_slice() {
+            [one] => format!("{one} is"),
+            many => format!("{} are", many.join(" and ")),
+        }
+    );
+    Ok(out.replacen("__CAPTURE_COMMENT__", &comment, 1))
 }
 
 /// A small count as a float (exact).
@@ -240,7 +313,12 @@ fn s12_comment(harness: Harness, kinds: &[HookKind]) -> Vec<String> {
     }
     if !kinds.contains(&HookKind::SessionCapture) {
         lines.push(format!(
-            "no session capture: {title}'s transcript is not in Claude Code's format"
+            "no session capture: metalayer cannot capture {title} sessions yet"
+        ));
+    }
+    if !kinds.contains(&HookKind::OutcomeRecord) {
+        lines.push(format!(
+            "no outcome record: {title}'s hooks do not say whether a call ran"
         ));
     }
     lines
@@ -286,9 +364,9 @@ mod tests {
 
     #[test]
     fn hook_kinds_grow_with_the_profile() {
-        assert_eq!(Profile::Baseline.hook_kinds(Harness::Claude).len(), 2);
-        assert_eq!(Profile::Governed.hook_kinds(Harness::Claude).len(), 3);
-        assert_eq!(Profile::Autonomous.hook_kinds(Harness::Claude).len(), 4);
+        assert_eq!(Profile::Baseline.hook_kinds(Harness::Claude).len(), 3);
+        assert_eq!(Profile::Governed.hook_kinds(Harness::Claude).len(), 4);
+        assert_eq!(Profile::Autonomous.hook_kinds(Harness::Claude).len(), 5);
         for h in Harness::ALL {
             assert!(
                 Profile::Autonomous
@@ -314,10 +392,18 @@ mod tests {
             );
         }
         let n = |p: Profile, h| p.hook_kinds(h).len();
-        assert_eq!(n(Profile::Governed, Harness::Codex), 2);
+        assert_eq!(n(Profile::Governed, Harness::Codex), 3);
         assert_eq!(n(Profile::Governed, Harness::Cursor), 1);
-        assert_eq!(n(Profile::Autonomous, Harness::Codex), 3);
+        assert_eq!(n(Profile::Autonomous, Harness::Codex), 4);
         assert_eq!(n(Profile::Autonomous, Harness::Cursor), 2);
+        for h in Harness::ALL {
+            assert_eq!(
+                Profile::Baseline
+                    .hook_kinds(h)
+                    .contains(&HookKind::OutcomeRecord),
+                h != Harness::Cursor
+            );
+        }
     }
 
     /// The S12 setpoint of a policy text: (target, alert_below).
@@ -358,23 +444,47 @@ mod tests {
                 if p.hook_kinds(h) == p.hook_kinds(Harness::Claude) {
                     assert_eq!(text, p.policy_yaml(), "{p} {}", h.name());
                 } else {
-                    // Only the S12 block changed: the same lines, plus comments, bar the two.
+                    // Only the S12 block changed (the same lines, plus comments, bar the two)
+                    // and, without session capture, its setpoints S13 and S14 went.
                     let removed: Vec<&str> = p
                         .policy_yaml()
                         .lines()
                         .filter(|l| !text.lines().any(|t| t == *l))
                         .collect();
                     let stock = p.hook_kinds(Harness::Claude).len();
-                    assert_eq!(
-                        removed,
-                        [
-                            format!("    target: {stock}"),
-                            format!("    alert_below: {stock}")
-                        ],
-                        "{p} {}",
-                        h.name()
-                    );
-                    assert!(text.contains("    # no session capture") || p == Profile::Baseline);
+                    let mut want = vec![
+                        format!("    target: {stock}"),
+                        format!("    alert_below: {stock}"),
+                    ];
+                    if p.session_capture() {
+                        assert!(text.contains("    # no session capture"));
+                        assert!(text.contains("  # S13 bridge_freshness_seconds and S14 sessions_captured are left out"), "{text}");
+                        for name in ["bridge_freshness_seconds", "sessions_captured"] {
+                            let setpoint = metalayer_policy::load_str(p.policy_yaml(), "p")
+                                .unwrap()
+                                .policy
+                                .setpoints
+                                .into_iter()
+                                .find(|s| s.name == name)
+                                .unwrap();
+                            assert!(!text.contains(&format!("name: {name}")));
+                            want.push(format!("  - id: {}", setpoint.id));
+                        }
+                    }
+                    // Every line gone is S12's old target or a line of a setpoint removed.
+                    let ids: Vec<&str> = removed
+                        .iter()
+                        .copied()
+                        .filter(|l| l.starts_with("  - id:"))
+                        .collect();
+                    assert_eq!(ids, want[2..], "{p} {}", h.name());
+                    for line in &removed {
+                        assert!(
+                            want[..2].iter().any(|w| w == line) || !text.contains(line.trim()),
+                            "{p} {}: {line}",
+                            h.name()
+                        );
+                    }
                 }
             }
         }
@@ -390,7 +500,7 @@ mod tests {
         let codex = Profile::Governed.policy_yaml_for(Harness::Codex).unwrap();
         assert!(
             codex.contains(
-                "  - id: S12\n    name: hooks_wired\n    # Codex: shell gate, file gate (2 hook kinds; Claude Code wires more)\n    # no session capture: Codex's transcript is not in Claude Code's format\n    target: 2\n    alert_below: 2\n"
+                "  - id: S12\n    name: hooks_wired\n    # Codex: shell gate, file gate, outcome record (3 hook kinds; Claude Code wires more)\n    # no session capture: metalayer cannot capture Codex sessions yet\n    target: 3\n    alert_below: 3\n"
             ),
             "{codex}"
         );
@@ -398,8 +508,17 @@ mod tests {
             .policy_yaml_for(Harness::Cursor)
             .unwrap();
         assert!(cursor.contains("# no file gate: Cursor reports file edits only after the write"));
+        assert!(
+            cursor.contains("# no outcome record: Cursor's hooks do not say whether a call ran")
+        );
         assert!(cursor.contains("    target: 2\n    alert_below: 2\n"));
         let base = Profile::Baseline.policy_yaml_for(Harness::Cursor).unwrap();
         assert!(base.contains("    target: 1\n    alert_below: 1\n"));
+        // No setpoint that can never be met: no capture setpoints without capture.
+        let gemini = Profile::Governed.policy_yaml_for(Harness::Gemini).unwrap();
+        assert!(gemini.contains(
+            "  # S13 bridge_freshness_seconds and S14 sessions_captured are left out: metalayer cannot capture Gemini CLI sessions yet, so they could\n  # never be met. `metalayer init --force` puts them back once it can.\n"
+        ), "{gemini}");
+        assert!(!gemini.contains("sessions_captured}"));
     }
 }

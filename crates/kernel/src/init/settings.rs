@@ -7,7 +7,8 @@ use super::json::{Json, Object};
 use super::profile::Profile;
 use crate::error::KernelError;
 use crate::harness::Harness;
-use crate::layout::{HookKind, PRE_TOOL_USE_COMMAND, STOP_COMMAND};
+use crate::layout::HookKind;
+use crate::wiring::{HookForm, HookSub, hook_command, parse_hook_command};
 
 /// Claude Code's PreToolUse matcher: the shell and every file-writing tool.
 pub(crate) const CLAUDE_MATCHER: &str = "Bash|Write|Edit|MultiEdit|NotebookEdit";
@@ -30,17 +31,58 @@ pub(crate) struct Wiring {
     grouped: bool,
     /// The key of the handler that holds the command (`command`, or Copilot's `bash`).
     command_key: &'static str,
-    /// The full command.
+    /// The metalayer hook it runs.
+    sub: HookSub,
+    /// The full command ([`hook_command`]).
     command: String,
-    /// The metalayer command it runs, to recognise an equivalent entry.
-    base: &'static str,
     /// The handler object, its keys in the README's order.
     handler: Object,
     /// What the output says was added (`PreToolUse gate`).
     pub(crate) label: String,
 }
 
+/// What a settings file holds of one wiring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Presence {
+    /// Nothing that runs this metalayer hook (under a matcher covering ours).
+    Absent,
+    /// Our command as `init` writes it now, or a command of the user's that runs the hook.
+    Present,
+    /// A command `init` wrote, in an earlier form or for another binary: rewritten in place.
+    Updated,
+    /// Like [`Presence::Updated`], under a matcher that does not cover ours: rewritten, but
+    /// ours is still to be added.
+    Rewritten,
+}
+
 impl Wiring {
+    /// The event key under `hooks`.
+    pub(crate) fn event(&self) -> &'static str {
+        self.event
+    }
+
+    /// The matcher of the group, if any.
+    pub(crate) fn matcher(&self) -> Option<&'static str> {
+        self.matcher
+    }
+
+    /// The handler's keys and values, in order.
+    pub(crate) fn handler_json(&self) -> Vec<(String, serde_json::Value)> {
+        match serde_json::to_value(Json::Object(self.handler.clone())) {
+            Ok(serde_json::Value::Object(map)) => {
+                // serde_json's map sorts its keys; keep the handler's own order instead.
+                let mut out: Vec<(String, serde_json::Value)> = map.into_iter().collect();
+                let order: Vec<String> = ["type", "command", "bash", "timeout", "timeoutSec"]
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .collect();
+                out.sort_by_key(|(k, _)| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
+                out
+            }
+            _ => Vec::new(),
+        }
+    }
+
     fn entry(&self) -> Json {
         let handler = Json::Object(self.handler.clone());
         if !self.grouped {
@@ -54,29 +96,89 @@ impl Wiring {
         Json::Object(group)
     }
 
-    /// Whether a handler (under this wiring's event) runs this wiring's command (the same
-    /// command, or one that runs the same metalayer command) under a matcher that covers
-    /// every tool of ours: a handler under `Bash` alone leaves the file tools ungated.
-    fn matches(&self, handler: &Json, matcher: Option<&str>) -> bool {
-        let Some(cmd) = handler.get(self.command_key).and_then(Json::as_str) else {
-            return false;
-        };
-        (cmd.trim() == self.command || cmd.contains(self.base)) && covers(matcher, self.matcher)
+    /// Whether a handler's command runs this wiring's metalayer hook, and whether it is one
+    /// `init` wrote that is out of date: the plain `metalayer hook …` of earlier versions
+    /// (which fails open when `metalayer` is not on the harness's `PATH`), or the guarded
+    /// form for another binary. A command of the user's that runs the hook (a wrapper,
+    /// `cargo run …`, a plain command naming another binary) is present and kept.
+    fn classify(&self, command: &str) -> Presence {
+        if command.trim() == self.command {
+            return Presence::Present;
+        }
+        match parse_hook_command(command) {
+            Some(parsed) if parsed.sub == self.sub => {
+                let ours = match parsed.form {
+                    HookForm::Guarded => true,
+                    HookForm::Plain => parsed.binary == "metalayer",
+                };
+                if ours {
+                    Presence::Updated
+                } else {
+                    Presence::Present
+                }
+            }
+            _ if crate::audit::hooks::runs_hook(command, self.sub.name()) => Presence::Present,
+            _ => Presence::Absent,
+        }
     }
 
-    /// Whether the event's entries already hold this wiring.
-    fn present_in(&self, entries: &[Json]) -> bool {
-        entries.iter().any(|entry| {
-            if self.grouped {
-                let matcher = entry.get("matcher").and_then(Json::as_str);
-                entry
-                    .get("hooks")
-                    .and_then(Json::as_array)
-                    .is_some_and(|hs| hs.iter().any(|h| self.matches(h, matcher)))
-            } else {
-                self.matches(entry, None)
+    /// Looks for this wiring among a handler list (under `matcher`), rewriting an out-of-date
+    /// command of ours in place, whatever its matcher (a plain command fails open wherever it
+    /// is); only a handler under a matcher covering ours counts as present.
+    fn find_in_handlers(&self, handlers: &mut [Json], matcher: Option<&str>) -> Presence {
+        let covered = covers(matcher, self.matcher);
+        let mut found = Presence::Absent;
+        for handler in handlers {
+            let Some(command) = handler.get(self.command_key).and_then(Json::as_str) else {
+                continue;
+            };
+            match self.classify(command) {
+                Presence::Absent => {}
+                Presence::Present if covered => found = Presence::Present,
+                Presence::Present => {}
+                Presence::Updated | Presence::Rewritten => {
+                    if let Some(slot) = handler.get_mut(self.command_key) {
+                        *slot = Json::from(self.command.as_str());
+                    }
+                    if found != Presence::Present {
+                        found = if covered {
+                            Presence::Updated
+                        } else {
+                            Presence::Rewritten
+                        };
+                    }
+                }
             }
-        })
+        }
+        found
+    }
+
+    /// Whether the event's entries hold this wiring; rewrites out-of-date commands of ours.
+    fn find_in(&self, entries: &mut [Json]) -> Presence {
+        let mut found = Presence::Absent;
+        for entry in entries {
+            let presence = if self.grouped {
+                let matcher = entry
+                    .get("matcher")
+                    .and_then(Json::as_str)
+                    .map(str::to_owned);
+                match entry.get_mut("hooks") {
+                    Some(Json::Array(handlers)) => {
+                        self.find_in_handlers(handlers, matcher.as_deref())
+                    }
+                    _ => Presence::Absent,
+                }
+            } else {
+                self.find_in_handlers(std::slice::from_mut(entry), None)
+            };
+            found = match (found, presence) {
+                (Presence::Present, _) | (_, Presence::Present) => Presence::Present,
+                (Presence::Updated, _) | (_, Presence::Updated) => Presence::Updated,
+                (Presence::Rewritten, _) | (_, Presence::Rewritten) => Presence::Rewritten,
+                _ => Presence::Absent,
+            };
+        }
+        found
     }
 }
 
@@ -97,85 +199,131 @@ fn covers(theirs: Option<&str>, ours: Option<&str>) -> bool {
         .all(|tool| tools.contains(&tool))
 }
 
-fn pre_tool_use_command(harness: Harness) -> String {
-    match harness {
-        Harness::Claude => PRE_TOOL_USE_COMMAND.to_owned(),
-        other => format!("{PRE_TOOL_USE_COMMAND} --harness {}", other.name()),
-    }
-}
-
 /// The hooks `init` wires for a profile and harness (README's "Wiring the hook" shapes), as
-/// [`Profile::hook_kinds`] says: the pre-tool gate (shell and, but for Cursor, file gate), and
-/// the Stop hook only where session capture is one of the kinds (Claude Code: the other
-/// harnesses do not hand over a transcript in Claude Code's format).
-pub(crate) fn wirings(profile: Profile, harness: Harness) -> Vec<Wiring> {
-    let command = pre_tool_use_command(harness);
-    let grouped = |event, matcher, timeout: u64, label: &str| Wiring {
-        event,
-        matcher: Some(matcher),
-        grouped: true,
-        command_key: "command",
-        handler: Object::from_iter([
-            ("type", "command".into()),
-            ("command", command.as_str().into()),
-            ("timeout", timeout.into()),
-        ]),
-        command: command.clone(),
-        base: PRE_TOOL_USE_COMMAND,
-        label: label.to_owned(),
+/// [`Profile::hook_kinds`] says: the pre-tool gate (shell and, but for Cursor, file gate), the
+/// post-tool outcome record (not Cursor), and the Stop hook only where session capture is one
+/// of the kinds. Each runs `binary` (`None`: `metalayer` on the harness's `PATH`) through
+/// [`hook_command`]'s guard.
+pub(crate) fn wirings(profile: Profile, harness: Harness, binary: Option<&Path>) -> Vec<Wiring> {
+    let kinds = profile.hook_kinds(harness);
+    let make = |event: &'static str, matcher: Option<&'static str>, sub: HookSub, label: &str| {
+        let command = hook_command(binary, sub, harness);
+        let (grouped, command_key, handler) = match harness {
+            Harness::Claude | Harness::Codex => (
+                true,
+                "command",
+                Object::from_iter([
+                    ("type", "command".into()),
+                    ("command", command.as_str().into()),
+                    (
+                        "timeout",
+                        (if sub == HookSub::Stop { 60_u64 } else { 10 }).into(),
+                    ),
+                ]),
+            ),
+            Harness::Gemini => (
+                true,
+                "command",
+                Object::from_iter([
+                    ("type", "command".into()),
+                    ("command", command.as_str().into()),
+                    ("timeout", 10_000_u64.into()),
+                ]),
+            ),
+            Harness::Cursor => (
+                false,
+                "command",
+                Object::from_iter([("command", command.as_str().into())]),
+            ),
+            Harness::Copilot => (
+                false,
+                "bash",
+                Object::from_iter([
+                    ("type", "command".into()),
+                    ("bash", command.as_str().into()),
+                    ("timeoutSec", 10_u64.into()),
+                ]),
+            ),
+        };
+        Wiring {
+            event,
+            matcher,
+            grouped,
+            command_key,
+            sub,
+            command,
+            handler,
+            label: label.to_owned(),
+        }
     };
+    let pre = HookSub::PreToolUse;
+    let post = HookSub::PostToolUse;
     let mut out = match harness {
-        Harness::Claude => vec![grouped("PreToolUse", CLAUDE_MATCHER, 10, "PreToolUse gate")],
-        Harness::Codex => vec![grouped("PreToolUse", CODEX_MATCHER, 10, "PreToolUse gate")],
-        Harness::Gemini => vec![grouped(
+        Harness::Claude => vec![make(
+            "PreToolUse",
+            Some(CLAUDE_MATCHER),
+            pre,
+            "PreToolUse gate",
+        )],
+        Harness::Codex => vec![make(
+            "PreToolUse",
+            Some(CODEX_MATCHER),
+            pre,
+            "PreToolUse gate",
+        )],
+        Harness::Gemini => vec![make(
             "BeforeTool",
-            GEMINI_MATCHER,
-            10_000,
+            Some(GEMINI_MATCHER),
+            pre,
             "BeforeTool gate",
         )],
-        Harness::Cursor => vec![Wiring {
-            event: "beforeShellExecution",
-            matcher: None,
-            grouped: false,
-            command_key: "command",
-            handler: Object::from_iter([("command", command.as_str().into())]),
-            command: command.clone(),
-            base: PRE_TOOL_USE_COMMAND,
-            label: "beforeShellExecution gate".to_owned(),
-        }],
-        Harness::Copilot => vec![Wiring {
-            event: "preToolUse",
-            matcher: None,
-            grouped: false,
-            command_key: "bash",
-            handler: Object::from_iter([
-                ("type", "command".into()),
-                ("bash", command.as_str().into()),
-                ("timeoutSec", 10_u64.into()),
-            ]),
-            command: command.clone(),
-            base: PRE_TOOL_USE_COMMAND,
-            label: "preToolUse gate".to_owned(),
-        }],
+        Harness::Cursor => vec![make(
+            "beforeShellExecution",
+            None,
+            pre,
+            "beforeShellExecution gate",
+        )],
+        Harness::Copilot => vec![make("preToolUse", None, pre, "preToolUse gate")],
     };
-    if profile
-        .hook_kinds(harness)
-        .contains(&HookKind::SessionCapture)
-    {
-        out.push(Wiring {
-            event: "Stop",
-            matcher: None,
-            grouped: true,
-            command_key: "command",
-            handler: Object::from_iter([
-                ("type", "command".into()),
-                ("command", STOP_COMMAND.into()),
-                ("timeout", 60_u64.into()),
-            ]),
-            command: STOP_COMMAND.to_owned(),
-            base: STOP_COMMAND,
-            label: "Stop capture".to_owned(),
-        });
+    if kinds.contains(&HookKind::OutcomeRecord) {
+        match harness {
+            Harness::Claude => {
+                out.push(make(
+                    "PostToolUse",
+                    Some(CLAUDE_MATCHER),
+                    post,
+                    "PostToolUse outcome",
+                ));
+                // Claude Code reports a call that failed to PostToolUseFailure, not PostToolUse.
+                out.push(make(
+                    "PostToolUseFailure",
+                    Some(CLAUDE_MATCHER),
+                    post,
+                    "PostToolUseFailure outcome",
+                ));
+            }
+            Harness::Codex => {
+                out.push(make(
+                    "PostToolUse",
+                    Some(CODEX_MATCHER),
+                    post,
+                    "PostToolUse outcome",
+                ));
+            }
+            Harness::Gemini => {
+                out.push(make(
+                    "AfterTool",
+                    Some(GEMINI_MATCHER),
+                    post,
+                    "AfterTool outcome",
+                ));
+            }
+            Harness::Copilot => out.push(make("postToolUse", None, post, "postToolUse outcome")),
+            Harness::Cursor => {}
+        }
+    }
+    if kinds.contains(&HookKind::SessionCapture) {
+        out.push(make("Stop", None, HookSub::Stop, "Stop capture"));
     }
     out
 }
@@ -192,6 +340,8 @@ pub(crate) struct Merged {
     pub(crate) text: Option<String>,
     /// The labels of the hooks added.
     pub(crate) added: Vec<String>,
+    /// The labels of the hooks whose command `init` rewrote (an earlier form of its own).
+    pub(crate) updated: Vec<String>,
 }
 
 fn refuse(path: &Path, what: String) -> KernelError {
@@ -215,6 +365,7 @@ pub(crate) fn merge(
     existing: Option<&str>,
     profile: Profile,
     harness: Harness,
+    binary: Option<&Path>,
 ) -> Result<Merged, KernelError> {
     let mut root = match existing {
         None => Object::new(),
@@ -250,7 +401,8 @@ pub(crate) fn merge(
         ));
     };
     let mut added = Vec::new();
-    for wiring in wirings(profile, harness) {
+    let mut updated = Vec::new();
+    for wiring in wirings(profile, harness, binary) {
         let entries = hooks.get_or_insert_with(wiring.event, || Json::Array(Vec::new()));
         let Json::Array(entries) = entries else {
             let found = entries.kind();
@@ -262,14 +414,27 @@ pub(crate) fn merge(
                 ),
             ));
         };
-        if !wiring.present_in(entries) {
-            entries.push(wiring.entry());
-            added.push(wiring.label.clone());
+        match wiring.find_in(entries) {
+            Presence::Present => {}
+            Presence::Updated => updated.push(wiring.label.clone()),
+            Presence::Rewritten => {
+                updated.push(wiring.label.clone());
+                entries.push(wiring.entry());
+                added.push(wiring.label.clone());
+            }
+            Presence::Absent => {
+                entries.push(wiring.entry());
+                added.push(wiring.label.clone());
+            }
         }
     }
-    if existing.is_some() && added.is_empty() {
+    if existing.is_some() && added.is_empty() && updated.is_empty() {
         // Nothing to add: the user's bytes stay exactly as they are.
-        return Ok(Merged { text: None, added });
+        return Ok(Merged {
+            text: None,
+            added,
+            updated,
+        });
     }
     let mut text = serde_json::to_string_pretty(&root)
         .map_err(|e| refuse(path, format!("cannot be written back ({e})")))?;
@@ -277,6 +442,7 @@ pub(crate) fn merge(
     Ok(Merged {
         text: Some(text),
         added,
+        updated,
     })
 }
 
@@ -290,28 +456,66 @@ mod tests {
         Path::new(".claude/settings.json")
     }
 
+    /// The command `init` writes with no binary path, for a harness.
+    fn cmd(sub: HookSub, harness: Harness) -> String {
+        hook_command(None, sub, harness)
+    }
+
+    /// A command as a JSON string literal.
+    fn lit(sub: HookSub, harness: Harness) -> String {
+        serde_json::to_string(&cmd(sub, harness)).unwrap()
+    }
+
     #[test]
     fn a_new_claude_file_has_the_readme_shape() {
-        let m = merge(p(), None, Profile::Governed, Harness::Claude).unwrap();
+        let m = merge(p(), None, Profile::Governed, Harness::Claude, None).unwrap();
         let v: Value = serde_json::from_str(m.text.as_deref().unwrap()).unwrap();
+        let claude = Harness::Claude;
         assert_eq!(
             v,
             json!({"hooks": {
                 "PreToolUse": [{"matcher": CLAUDE_MATCHER, "hooks": [
-                    {"type": "command", "command": "metalayer hook pre-tool-use", "timeout": 10}]}],
-                "Stop": [{"hooks": [{"type": "command", "command": "metalayer hook stop", "timeout": 60}]}]
+                    {"type": "command", "command": cmd(HookSub::PreToolUse, claude), "timeout": 10}]}],
+                "PostToolUse": [{"matcher": CLAUDE_MATCHER, "hooks": [
+                    {"type": "command", "command": cmd(HookSub::PostToolUse, claude), "timeout": 10}]}],
+                "PostToolUseFailure": [{"matcher": CLAUDE_MATCHER, "hooks": [
+                    {"type": "command", "command": cmd(HookSub::PostToolUse, claude), "timeout": 10}]}],
+                "Stop": [{"hooks": [{"type": "command", "command": cmd(HookSub::Stop, claude), "timeout": 60}]}]
             }})
         );
-        assert_eq!(m.added, ["PreToolUse gate", "Stop capture"]);
+        assert_eq!(
+            m.added,
+            [
+                "PreToolUse gate",
+                "PostToolUse outcome",
+                "PostToolUseFailure outcome",
+                "Stop capture"
+            ]
+        );
         assert!(m.text.unwrap().ends_with("}\n"));
+        // With a binary: its absolute path, quoted for the shell.
+        let bin = Path::new("/opt/my tools/metalayer");
+        let m = merge(p(), None, Profile::Baseline, Harness::Claude, Some(bin)).unwrap();
+        let v: Value = serde_json::from_str(m.text.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            v["hooks"]["PreToolUse"][0]["hooks"][0]["command"],
+            hook_command(Some(bin), HookSub::PreToolUse, Harness::Claude)
+        );
+        assert!(
+            v["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
+                .as_str()
+                .unwrap()
+                .starts_with("'/opt/my tools/metalayer' hook pre-tool-use || {")
+        );
     }
 
     #[test]
     fn baseline_wires_no_stop_hook() {
-        let m = merge(p(), None, Profile::Baseline, Harness::Claude).unwrap();
+        let m = merge(p(), None, Profile::Baseline, Harness::Claude, None).unwrap();
         let v: Value = serde_json::from_str(m.text.as_deref().unwrap()).unwrap();
         assert!(v["hooks"].get("Stop").is_none());
         assert!(v["hooks"].get("PreToolUse").is_some());
+        assert!(v["hooks"].get("PostToolUse").is_some());
     }
 
     #[test]
@@ -320,7 +524,7 @@ mod tests {
             "hooks": {"Stop": [{"hooks": [{"type": "command", "command": "my-stop"}]}],
                       "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "mine"}]}]},
             "zeta": [1, 2.5, null]}"#;
-        let m = merge(p(), Some(user), Profile::Governed, Harness::Claude).unwrap();
+        let m = merge(p(), Some(user), Profile::Governed, Harness::Claude, None).unwrap();
         let text = m.text.unwrap();
         let v: Value = serde_json::from_str(&text).unwrap();
         let Json::Object(root) = serde_json::from_str::<Json>(&text).unwrap() else {
@@ -335,9 +539,9 @@ mod tests {
         assert_eq!(v["hooks"]["PreToolUse"].as_array().unwrap().len(), 2);
         assert_eq!(v["hooks"]["Stop"][0]["hooks"][0]["command"], "my-stop");
         assert_eq!(v["hooks"]["Stop"].as_array().unwrap().len(), 2);
-        let again = merge(p(), Some(&text), Profile::Governed, Harness::Claude).unwrap();
+        let again = merge(p(), Some(&text), Profile::Governed, Harness::Claude, None).unwrap();
         assert_eq!(again.text, None);
-        assert!(again.added.is_empty());
+        assert!(again.added.is_empty() && again.updated.is_empty());
     }
 
     #[test]
@@ -351,77 +555,99 @@ mod tests {
   "alpha": "1e3 stays a string",
   "n": 1e3
 }"#;
-        let m = merge(p(), Some(user), Profile::Governed, Harness::Claude).unwrap();
-        let want = r#"{
-  "zeta": {
+        let m = merge(p(), Some(user), Profile::Governed, Harness::Claude, None).unwrap();
+        let (pre, post, stop) = (
+            lit(HookSub::PreToolUse, Harness::Claude),
+            lit(HookSub::PostToolUse, Harness::Claude),
+            lit(HookSub::Stop, Harness::Claude),
+        );
+        let group = |matcher: &str, command: &str| {
+            format!(
+                r#"
+      {{
+        "matcher": "{matcher}",
+        "hooks": [
+          {{
+            "type": "command",
+            "command": {command},
+            "timeout": 10
+          }}
+        ]
+      }}"#
+            )
+        };
+        let want = format!(
+            r#"{{
+  "zeta": {{
     "z": 1,
     "a": [
-      {
+      {{
         "y": true,
         "b": null
-      }
+      }}
     ]
-  },
-  "hooks": {
+  }},
+  "hooks": {{
     "Stop": [
-      {
+      {{
         "hooks": [
-          {
+          {{
             "type": "command",
             "command": "my-stop",
             "async": true
-          }
+          }}
         ]
-      },
-      {
+      }},
+      {{
         "hooks": [
-          {
+          {{
             "type": "command",
-            "command": "metalayer hook stop",
+            "command": {stop},
             "timeout": 60
-          }
+          }}
         ]
-      }
+      }}
     ],
     "PreToolUse": [
-      {
+      {{
         "hooks": [
-          {
+          {{
             "timeout": 5,
             "command": "mine",
             "type": "command"
-          }
+          }}
         ],
         "matcher": "Bash"
-      },
-      {
-        "matcher": "Bash|Write|Edit|MultiEdit|NotebookEdit",
-        "hooks": [
-          {
-            "type": "command",
-            "command": "metalayer hook pre-tool-use",
-            "timeout": 10
-          }
-        ]
-      }
+      }},{}
+    ],
+    "PostToolUse": [{}
+    ],
+    "PostToolUseFailure": [{}
     ]
-  },
+  }},
   "alpha": "1e3 stays a string",
   "n": 1000.0
-}
-"#;
-        assert_eq!(m.text.as_deref(), Some(want));
+}}
+"#,
+            group(CLAUDE_MATCHER, &pre),
+            group(CLAUDE_MATCHER, &post),
+            group(CLAUDE_MATCHER, &post),
+        );
+        assert_eq!(m.text.as_deref(), Some(want.as_str()));
         // Cursor's and Copilot's `version` goes first; the user's keys follow in their order.
         let user = r#"{"b": 1, "hooks": {}, "a": 2}"#;
-        let m = merge(p(), Some(user), Profile::Governed, Harness::Cursor).unwrap();
+        let m = merge(p(), Some(user), Profile::Governed, Harness::Cursor, None).unwrap();
         let compact: Json = serde_json::from_str(&m.text.unwrap()).unwrap();
         assert_eq!(
             serde_json::to_string(&compact).unwrap(),
-            r#"{"version":1,"b":1,"hooks":{"beforeShellExecution":[{"command":"metalayer hook pre-tool-use --harness cursor"}]},"a":2}"#
+            format!(
+                r#"{{"version":1,"b":1,"hooks":{{"beforeShellExecution":[{{"command":{}}}]}},"a":2}}"#,
+                lit(HookSub::PreToolUse, Harness::Cursor)
+            )
         );
         // A duplicated key keeps its first place and its last value, as serde_json reads it.
         let user = r#"{"b": 1, "a": 2, "b": 3}"#;
-        let m = merge(p(), Some(user), Profile::Baseline, Harness::Claude).unwrap();
+        let m = merge(p(), Some(user), Profile::Baseline, Harness::Claude, None).unwrap();
         assert!(
             m.text
                 .unwrap()
@@ -429,11 +655,31 @@ mod tests {
         );
     }
 
+    /// A Claude settings file with the three hooks of the baseline profile, each running
+    /// `command(sub)`, under `matcher` (a JSON fragment, possibly empty).
+    fn baseline_with(matcher: &str, command: impl Fn(HookSub) -> String) -> String {
+        let group = |sub| {
+            format!(
+                r#"[{{{matcher} "hooks": [{{"type": "command", "command": {}}}]}}]"#,
+                serde_json::to_string(&command(sub)).unwrap()
+            )
+        };
+        format!(
+            r#"{{"hooks": {{"PreToolUse": {}, "PostToolUse": {}, "PostToolUseFailure": {}}}}}"#,
+            group(HookSub::PreToolUse),
+            group(HookSub::PostToolUse),
+            group(HookSub::PostToolUse)
+        )
+    }
+
     #[test]
     fn an_equivalent_entry_is_not_duplicated() {
-        let user = r#"{"hooks": {"PreToolUse": [{"matcher": "Bash|Write|Edit|MultiEdit|NotebookEdit",
-            "hooks": [{"type": "command", "command": "/opt/bin/metalayer hook pre-tool-use"}]}]}}"#;
-        let m = merge(p(), Some(user), Profile::Baseline, Harness::Claude).unwrap();
+        // A plain command of the user's naming another binary: theirs, kept as it is.
+        let user = baseline_with(
+            r#""matcher": "Bash|Write|Edit|MultiEdit|NotebookEdit","#,
+            |s| format!("/opt/bin/metalayer hook {}", s.name()),
+        );
+        let m = merge(p(), Some(&user), Profile::Baseline, Harness::Claude, None).unwrap();
         assert_eq!(m.text, None);
         // A matcher that covers all of ours counts too (`*`, empty, absent, a superset).
         for matcher in [
@@ -442,31 +688,101 @@ mod tests {
             "",
             r#""matcher": "Read|NotebookEdit|MultiEdit|Edit|Write|Bash","#,
         ] {
-            let user = format!(
-                r#"{{"hooks": {{"PreToolUse": [{{{matcher} "hooks": [
-                {{"type": "command", "command": "metalayer hook pre-tool-use"}}]}}]}}}}"#
-            );
-            let m = merge(p(), Some(&user), Profile::Baseline, Harness::Claude).unwrap();
+            let user = baseline_with(matcher, |s| cmd(s, Harness::Claude));
+            let m = merge(p(), Some(&user), Profile::Baseline, Harness::Claude, None).unwrap();
             assert_eq!(m.text, None, "{matcher}");
         }
     }
 
     #[test]
+    fn earlier_wiring_of_init_is_rewritten_in_place_and_the_users_is_kept() {
+        // `metalayer hook …` as earlier versions wrote it fails open: init rewrites it.
+        let user = baseline_with(
+            r#""matcher": "Bash|Write|Edit|MultiEdit|NotebookEdit","#,
+            |s| format!("metalayer hook {}", s.name()),
+        );
+        let bin = Path::new("/usr/local/bin/metalayer");
+        let m = merge(
+            p(),
+            Some(&user),
+            Profile::Baseline,
+            Harness::Claude,
+            Some(bin),
+        )
+        .unwrap();
+        assert!(m.added.is_empty(), "{:?}", m.added);
+        assert_eq!(
+            m.updated,
+            [
+                "PreToolUse gate",
+                "PostToolUse outcome",
+                "PostToolUseFailure outcome"
+            ]
+        );
+        let v: Value = serde_json::from_str(m.text.as_deref().unwrap()).unwrap();
+        assert_eq!(v["hooks"]["PreToolUse"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            v["hooks"]["PreToolUse"][0]["hooks"][0]["command"],
+            hook_command(Some(bin), HookSub::PreToolUse, Harness::Claude)
+        );
+        // The guarded form for a binary that moved: rewritten to the new one.
+        let moved = m.text.unwrap();
+        let elsewhere = Path::new("/home/u/.cargo/bin/metalayer");
+        let m = merge(
+            p(),
+            Some(&moved),
+            Profile::Baseline,
+            Harness::Claude,
+            Some(elsewhere),
+        )
+        .unwrap();
+        assert_eq!(m.updated.len(), 3);
+        assert!(
+            m.text
+                .unwrap()
+                .contains("/home/u/.cargo/bin/metalayer hook pre-tool-use || {")
+        );
+        // A wrapper of the user's that runs metalayer is theirs: kept, and counts as wired.
+        let user = baseline_with("", |s| {
+            format!("cargo run -q -p metalayer -- hook {}", s.name())
+        });
+        let m = merge(
+            p(),
+            Some(&user),
+            Profile::Baseline,
+            Harness::Claude,
+            Some(bin),
+        )
+        .unwrap();
+        assert_eq!(m.text, None);
+    }
+
+    #[test]
     fn a_partial_matcher_does_not_count_as_wired() {
         // The same command under `Bash` only leaves the file tools ungated: ours is added.
-        let user = r#"{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
-            {"type": "command", "command": "metalayer hook pre-tool-use"}]}]}}"#;
-        let m = merge(p(), Some(user), Profile::Baseline, Harness::Claude).unwrap();
+        let user = format!(
+            r#"{{"hooks": {{"PreToolUse": [{{"matcher": "Bash", "hooks": [
+            {{"type": "command", "command": {}}}]}}]}}}}"#,
+            lit(HookSub::PreToolUse, Harness::Claude)
+        );
+        let m = merge(p(), Some(&user), Profile::Baseline, Harness::Claude, None).unwrap();
         let v: Value = serde_json::from_str(&m.text.unwrap()).unwrap();
         let entries = v["hooks"]["PreToolUse"].as_array().unwrap();
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[0]["matcher"], "Bash");
         assert_eq!(entries[1]["matcher"], CLAUDE_MATCHER);
-        assert_eq!(m.added, ["PreToolUse gate"]);
+        assert_eq!(
+            m.added,
+            [
+                "PreToolUse gate",
+                "PostToolUse outcome",
+                "PostToolUseFailure outcome"
+            ]
+        );
         // The same command under another event does not count either.
-        let user = r#"{"hooks": {"PostToolUse": [{"matcher": "*", "hooks": [
+        let user = r#"{"hooks": {"Stop": [{"matcher": "*", "hooks": [
             {"type": "command", "command": "metalayer hook pre-tool-use"}]}]}}"#;
-        let m = merge(p(), Some(user), Profile::Baseline, Harness::Claude).unwrap();
+        let m = merge(p(), Some(user), Profile::Baseline, Harness::Claude, None).unwrap();
         let v: Value = serde_json::from_str(&m.text.unwrap()).unwrap();
         assert_eq!(v["hooks"]["PreToolUse"][0]["matcher"], CLAUDE_MATCHER);
     }
@@ -478,6 +794,7 @@ mod tests {
             Some("{\n  \"a\": 1,\n}"),
             Profile::Governed,
             Harness::Claude,
+            None,
         )
         .unwrap_err()
         .to_string();
@@ -491,7 +808,7 @@ mod tests {
                 "`hooks.Stop` that must be an array",
             ),
         ] {
-            let err = merge(p(), Some(text), Profile::Governed, Harness::Claude)
+            let err = merge(p(), Some(text), Profile::Governed, Harness::Claude, None)
                 .unwrap_err()
                 .to_string();
             assert!(err.contains(what), "{err}");
@@ -502,32 +819,44 @@ mod tests {
     fn other_harnesses_get_their_readme_shapes() {
         let shape = |h| -> Value {
             serde_json::from_str(
-                &merge(p(), None, Profile::Governed, h)
+                &merge(p(), None, Profile::Governed, h, None)
                     .unwrap()
                     .text
                     .unwrap(),
             )
             .unwrap()
         };
+        let (pre, post) = (HookSub::PreToolUse, HookSub::PostToolUse);
+        let codex = Harness::Codex;
         assert_eq!(
-            shape(Harness::Codex),
-            json!({"hooks": {"PreToolUse": [{"matcher": "Bash|apply_patch", "hooks": [
-                {"type": "command", "command": "metalayer hook pre-tool-use --harness codex", "timeout": 10}]}]}})
+            shape(codex),
+            json!({"hooks": {
+                "PreToolUse": [{"matcher": "Bash|apply_patch", "hooks": [
+                    {"type": "command", "command": cmd(pre, codex), "timeout": 10}]}],
+                "PostToolUse": [{"matcher": "Bash|apply_patch", "hooks": [
+                    {"type": "command", "command": cmd(post, codex), "timeout": 10}]}]}})
         );
+        assert!(cmd(pre, codex).starts_with("sh -c '\"$0\" hook pre-tool-use --harness codex ||"));
+        let gemini = Harness::Gemini;
         assert_eq!(
-            shape(Harness::Gemini),
-            json!({"hooks": {"BeforeTool": [{"matcher": "run_shell_command|write_file|replace", "hooks": [
-                {"type": "command", "command": "metalayer hook pre-tool-use --harness gemini", "timeout": 10000}]}]}})
+            shape(gemini),
+            json!({"hooks": {
+                "BeforeTool": [{"matcher": "run_shell_command|write_file|replace", "hooks": [
+                    {"type": "command", "command": cmd(pre, gemini), "timeout": 10000}]}],
+                "AfterTool": [{"matcher": "run_shell_command|write_file|replace", "hooks": [
+                    {"type": "command", "command": cmd(post, gemini), "timeout": 10000}]}]}})
         );
         assert_eq!(
             shape(Harness::Cursor),
             json!({"version": 1, "hooks": {"beforeShellExecution": [
-                {"command": "metalayer hook pre-tool-use --harness cursor"}]}})
+                {"command": cmd(pre, Harness::Cursor)}]}})
         );
+        let copilot = Harness::Copilot;
         assert_eq!(
-            shape(Harness::Copilot),
-            json!({"version": 1, "hooks": {"preToolUse": [
-                {"type": "command", "bash": "metalayer hook pre-tool-use --harness copilot", "timeoutSec": 10}]}})
+            shape(copilot),
+            json!({"version": 1, "hooks": {
+                "preToolUse": [{"type": "command", "bash": cmd(pre, copilot), "timeoutSec": 10}],
+                "postToolUse": [{"type": "command", "bash": cmd(post, copilot), "timeoutSec": 10}]}})
         );
     }
 
@@ -535,7 +864,7 @@ mod tests {
     fn the_audit_counts_exactly_the_hook_kinds_of_every_profile_and_harness() {
         for profile in Profile::ALL {
             for harness in Harness::ALL {
-                let m = merge(p(), None, profile, harness).unwrap();
+                let m = merge(p(), None, profile, harness, None).unwrap();
                 let v: Value = serde_json::from_str(m.text.as_deref().unwrap()).unwrap();
                 let mut found: Vec<HookKind> = crate::audit::hooks::kinds_in(harness, &v)
                     .into_iter()

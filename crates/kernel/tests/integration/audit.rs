@@ -9,23 +9,42 @@ use metalayer_kernel::{
     METALAYER_DOC, POLICY_FILE, REGRESSION_MAP_FILE, SchemaKind, SetpointReport, SetpointStatus,
     audit, render_audit, settings_path,
 };
-use metalayer_kernel::{Harness, policy::Severity};
+use metalayer_kernel::{Harness, HookSub, hook_command, policy::Severity};
 
-/// README's Claude Code shape.
-const CLAUDE_SETTINGS: &str = r#"{
-  "hooks": {
-    "PreToolUse": [
-      {
-        "matcher": "Bash|Write|Edit|MultiEdit|NotebookEdit",
-        "hooks": [{ "type": "command", "command": "metalayer hook pre-tool-use", "timeout": 10 }]
-      }
-    ],
-    "Stop": [
-      { "hooks": [{ "type": "command", "command": "metalayer hook stop", "timeout": 60 }] }
-    ]
-  }
+/// A stand-in for the `metalayer` binary that answers the audit's probe as metalayer does:
+/// the nonce on standard error, exit 2 for the gate (Claude Code's blocking form), else 0.
+const FAKE_METALAYER: &str = "#!/bin/sh\necho \"metalayer probe $METALAYER_PROBE\" >&2\n[ \"$2\" = pre-tool-use ] && exit 2\nexit 0\n";
+
+/// Installs the stand-in as `ROOT/.git/fake bin/metalayer` (a path with a space).
+fn fake_metalayer(root: &Path) -> std::path::PathBuf {
+    let bin = root.join(".git/fake bin/metalayer");
+    write(root, ".git/fake bin/metalayer", FAKE_METALAYER);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    bin
 }
-"#;
+
+/// Claude Code's settings as `init` writes them, running `bin`.
+fn claude_settings(bin: &Path) -> String {
+    let cmd = |sub| serde_json::to_string(&hook_command(Some(bin), sub, Harness::Claude)).unwrap();
+    let group = |sub| {
+        format!(
+            r#"[{{"matcher": "Bash|Write|Edit|MultiEdit|NotebookEdit", "hooks": [{{"type": "command", "command": {}, "timeout": 10}}]}}]"#,
+            cmd(sub)
+        )
+    };
+    format!(
+        r#"{{"hooks": {{"PreToolUse": {}, "PostToolUse": {}, "PostToolUseFailure": {},
+            "Stop": [{{"hooks": [{{"type": "command", "command": {}, "timeout": 60}}]}}]}}}}"#,
+        group(HookSub::PreToolUse),
+        group(HookSub::PostToolUse),
+        group(HookSub::PostToolUse),
+        cmd(HookSub::Stop)
+    )
+}
 
 const SESSION: &str = "docs/conversations/session-2025-01-02-abcdef12.md";
 
@@ -59,7 +78,8 @@ fn healthy() -> tempfile::TempDir {
     write(root, METALAYER_DOC, "# METALAYER\n\n## Setpoints\n");
     write(root, AGENTS_DOC, "# Agents\n");
     write(root, CLAUDE_DOC, "# Claude\n");
-    write(root, settings_path(Harness::Claude), CLAUDE_SETTINGS);
+    let bin = fake_metalayer(root);
+    write(root, settings_path(Harness::Claude), &claude_settings(&bin));
     write(root, SESSION, "---\nsession: abcdef12\n---\n");
     write(
         root,
@@ -110,7 +130,7 @@ fn a_healthy_repository_audits_clean() {
         }
     }
     assert_eq!(setpoint(&report, "S11").value, Some(5.0));
-    assert_eq!(setpoint(&report, "S12").value, Some(3.0));
+    assert_eq!(setpoint(&report, "S12").value, Some(4.0));
     assert_eq!(setpoint(&report, "S13").value, Some(100.0));
     assert_eq!(setpoint(&report, "S14").value, Some(1.0));
     assert!(!report.policy.embedded_default);
@@ -141,19 +161,23 @@ fn the_ledger_gives_exact_rates() {
     assert_eq!(s1.value, Some(0.8));
     assert_eq!(s1.status, SetpointStatus::Ok);
     let s4 = setpoint(&report, "S4");
-    assert_eq!(s4.value, Some(0.15));
-    // 0.15 > alert_above 0.05, but S4 is informational: a warning, not a failure.
+    // 3 denies, and the one ask never ran (the outcome hook is wired): 4 of 20.
+    assert_eq!(s4.value, Some(0.2));
+    // 0.2 > alert_above 0.05, but S4 is informational: a warning, not a failure.
     assert_eq!(s4.status, SetpointStatus::Alert);
     assert!(report.ok);
     assert!(
         report
             .warnings
             .iter()
-            .any(|w| w.starts_with("S4 shield_intervention_rate = 0.15"))
+            .any(|w| w.starts_with("S4 shield_intervention_rate = 0.2"))
     );
     let ledger = &report.sections[6];
     assert_eq!(ledger.name, "Ledger");
-    assert_eq!(ledger.checks[0].detail, "3 deny, 1 ask, 16 allow");
+    assert_eq!(
+        ledger.checks[0].detail,
+        "3 deny, 1 ask (0 approved and ran), 16 allow"
+    );
 }
 
 #[test]
@@ -375,14 +399,14 @@ fn a_git_pre_commit_hook_counts_when_executable() {
     {
         // Not executable yet: git would skip it.
         let report = audit(dir.path(), &options(dir.path()));
-        assert_eq!(setpoint(&report, "S12").value, Some(3.0));
+        assert_eq!(setpoint(&report, "S12").value, Some(4.0));
         assert!(report.warnings.iter().any(|w| w.contains("not executable")));
         use std::os::unix::fs::PermissionsExt as _;
         std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
     let report = audit(dir.path(), &options(dir.path()));
     let s12 = setpoint(&report, "S12");
-    assert_eq!(s12.value, Some(4.0));
+    assert_eq!(s12.value, Some(5.0));
     assert!(
         s12.detail.ends_with("pre-commit regression gate"),
         "{}",

@@ -6,9 +6,9 @@ use std::path::Path;
 
 use metalayer_kernel::policy::{self, Severity, Target};
 use metalayer_kernel::{
-    ActionKind, AuditOptions, Decision, GOVERNANCE_FILES, Harness, HookKind, InitOptions, Kernel,
-    POLICY_FILE, PolicySource, Profile, SchemaKind, ToolCall, audit, plan, pre_commit_check,
-    settings_path,
+    ActionKind, AuditOptions, Decision, GOVERNANCE_FILES, Harness, HookKind, HookSub, InitOptions,
+    Kernel, POLICY_FILE, PolicySource, Profile, SchemaKind, ToolCall, audit, hook_command, plan,
+    pre_commit_check, settings_path,
 };
 use metalayer_test_support::git_repo as real_repo;
 use metalayer_test_support::snapshot;
@@ -16,6 +16,11 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use super::support::git;
+
+/// The command `init` writes (with no binary recorded) for a hook of a harness.
+fn cmd(sub: HookSub, harness: Harness) -> String {
+    hook_command(None, sub, harness)
+}
 
 /// A folder that looks like a git work tree (enough for `init`).
 fn fake_repo() -> tempfile::TempDir {
@@ -122,11 +127,20 @@ fn an_empty_repository_gets_every_file_and_a_second_run_changes_nothing() {
     for tool in ["Bash", "Write", "Edit", "MultiEdit", "NotebookEdit"] {
         assert!(matcher.split('|').any(|m| m == tool), "{matcher}");
     }
-    assert_eq!(pre[0].1, "metalayer hook pre-tool-use");
+    assert_eq!(pre[0].1, cmd(HookSub::PreToolUse, Harness::Claude));
     assert_eq!(
         handlers(&settings, "Stop"),
-        [(None, "metalayer hook stop".to_owned())]
+        [(None, cmd(HookSub::Stop, Harness::Claude))]
     );
+    for event in ["PostToolUse", "PostToolUseFailure"] {
+        assert_eq!(
+            handlers(&settings, event),
+            [(
+                Some(matcher.clone()),
+                cmd(HookSub::PostToolUse, Harness::Claude)
+            )]
+        );
+    }
 
     let before = snapshot(root);
     let second = plan(&options).unwrap();
@@ -198,24 +212,24 @@ fn a_repository_with_its_own_settings_and_agents_md_keeps_every_byte_of_it() {
         let before = entries.as_array().unwrap();
         assert_eq!(&now[..before.len()], before.as_slice(), "{event}");
     }
-    assert_eq!(
-        merged["hooks"]["PostToolUse"],
-        original["hooks"]["PostToolUse"]
-    );
-    // Ours were added once each.
+    // Ours were added once each, after the user's.
     let pre = handlers(&merged, "PreToolUse");
     assert_eq!(
         pre.iter()
-            .filter(|(_, c)| c == "metalayer hook pre-tool-use")
+            .filter(|(_, c)| *c == cmd(HookSub::PreToolUse, Harness::Claude))
             .count(),
         1
     );
+    let post = handlers(&merged, "PostToolUse");
+    assert_eq!(post.len(), 2);
+    assert_eq!(post[0].1, "prettier --write");
+    assert_eq!(post[1].1, cmd(HookSub::PostToolUse, Harness::Claude));
     let stop = handlers(&merged, "Stop");
     assert_eq!(
         stop,
         [
             (None, "say done".to_owned()),
-            (None, "metalayer hook stop".to_owned())
+            (None, cmd(HookSub::Stop, Harness::Claude))
         ]
     );
 
@@ -230,9 +244,16 @@ fn a_repository_with_its_own_settings_and_agents_md_keeps_every_byte_of_it() {
 fn settings_that_already_hold_our_hooks_are_not_even_reformatted() {
     let repo = fake_repo();
     let root = repo.path();
-    let odd = "{\"hooks\":{\"PreToolUse\":[{\"matcher\":\"Bash|Write|Edit|MultiEdit|NotebookEdit\",\"hooks\":[{\"type\":\"command\",\"command\":\"metalayer hook pre-tool-use\"}]}],\n\n\"Stop\":[{\"hooks\":[{\"type\":\"command\",\"command\":\"metalayer hook stop\"}]}]}, \"x\" : 1}";
+    let c = |sub| serde_json::to_string(&cmd(sub, Harness::Claude)).unwrap();
+    let odd = format!(
+        "{{\"hooks\":{{\"PreToolUse\":[{{\"matcher\":\"Bash|Write|Edit|MultiEdit|NotebookEdit\",\"hooks\":[{{\"type\":\"command\",\"command\":{}}}]}}],\n\"PostToolUse\":[{{\"hooks\":[{{\"type\":\"command\",\"command\":{}}}]}}],\"PostToolUseFailure\":[{{\"hooks\":[{{\"type\":\"command\",\"command\":{}}}]}}],\n\"Stop\":[{{\"hooks\":[{{\"type\":\"command\",\"command\":{}}}]}}]}}, \"x\" : 1}}",
+        c(HookSub::PreToolUse),
+        c(HookSub::PostToolUse),
+        c(HookSub::PostToolUse),
+        c(HookSub::Stop)
+    );
     std::fs::create_dir_all(root.join(".claude")).unwrap();
-    std::fs::write(root.join(".claude/settings.json"), odd).unwrap();
+    std::fs::write(root.join(".claude/settings.json"), &odd).unwrap();
     let p = plan(&InitOptions::new(root)).unwrap();
     let settings = p
         .actions()
@@ -307,7 +328,11 @@ fn a_schema_with_its_keys_in_another_order_is_unchanged_and_an_edited_one_is_kep
     assert_eq!(kind_of_schema(), ActionKind::SkipUnchanged);
     assert!(plan(&InitOptions::new(root)).unwrap().is_noop());
     // A changed value is an edit: kept, and rewritten with --force.
-    std::fs::write(&path, reordered.replacen("One deny or ask.", "Mine.", 1)).unwrap();
+    std::fs::write(
+        &path,
+        reordered.replacen("One deny or ask, or", "Mine, or", 1),
+    )
+    .unwrap();
     assert_eq!(kind_of_schema(), ActionKind::RewriteGenerated);
 }
 
@@ -391,28 +416,37 @@ fn each_harness_gets_its_settings_file_in_the_readme_shape() {
             .apply()
             .unwrap();
         let settings = read_json(&root.join(settings_path(harness)));
-        let command = if harness == Harness::Claude {
-            "metalayer hook pre-tool-use".to_owned()
-        } else {
-            format!("metalayer hook pre-tool-use --harness {}", harness.name())
-        };
+        let command = cmd(HookSub::PreToolUse, harness);
+        let post = cmd(HookSub::PostToolUse, harness);
+        let claude_tools = "Bash|Write|Edit|MultiEdit|NotebookEdit";
         let expected = match harness {
             Harness::Claude => json!({"hooks": {
-                "PreToolUse": [{"matcher": "Bash|Write|Edit|MultiEdit|NotebookEdit",
+                "PreToolUse": [{"matcher": claude_tools,
                     "hooks": [{"type": "command", "command": command, "timeout": 10}]}],
-                "Stop": [{"hooks": [{"type": "command", "command": "metalayer hook stop", "timeout": 60}]}]}}),
+                "PostToolUse": [{"matcher": claude_tools,
+                    "hooks": [{"type": "command", "command": post, "timeout": 10}]}],
+                "PostToolUseFailure": [{"matcher": claude_tools,
+                    "hooks": [{"type": "command", "command": post, "timeout": 10}]}],
+                "Stop": [{"hooks": [{"type": "command", "command": cmd(HookSub::Stop, harness), "timeout": 60}]}]}}),
             Harness::Codex => {
-                json!({"hooks": {"PreToolUse": [{"matcher": "Bash|apply_patch", "hooks": [
-                {"type": "command", "command": command, "timeout": 10}]}]}})
+                json!({"hooks": {
+                "PreToolUse": [{"matcher": "Bash|apply_patch", "hooks": [
+                    {"type": "command", "command": command, "timeout": 10}]}],
+                "PostToolUse": [{"matcher": "Bash|apply_patch", "hooks": [
+                    {"type": "command", "command": post, "timeout": 10}]}]}})
             }
             Harness::Gemini => {
-                json!({"hooks": {"BeforeTool": [{"matcher": "run_shell_command|write_file|replace", "hooks": [
-                {"type": "command", "command": command, "timeout": 10000}]}]}})
+                json!({"hooks": {
+                "BeforeTool": [{"matcher": "run_shell_command|write_file|replace", "hooks": [
+                    {"type": "command", "command": command, "timeout": 10000}]}],
+                "AfterTool": [{"matcher": "run_shell_command|write_file|replace", "hooks": [
+                    {"type": "command", "command": post, "timeout": 10000}]}]}})
             }
             Harness::Cursor => json!({"version": 1, "hooks": {"beforeShellExecution": [
                 {"command": command}]}}),
-            Harness::Copilot => json!({"version": 1, "hooks": {"preToolUse": [
-                {"type": "command", "bash": command, "timeoutSec": 10}]}}),
+            Harness::Copilot => json!({"version": 1, "hooks": {
+                "preToolUse": [{"type": "command", "bash": command, "timeoutSec": 10}],
+                "postToolUse": [{"type": "command", "bash": post, "timeoutSec": 10}]}}),
             _ => unreachable!("a harness this test does not know"),
         };
         assert_eq!(settings, expected, "{}", harness.name());
@@ -466,7 +500,7 @@ fn every_profile_validates_and_they_differ_as_documented() {
             Some(profile.name().to_owned())
         );
     }
-    // baseline: the same enforced gates, no regression gate, bridge off, S12 = 2.
+    // baseline: the same enforced gates, no regression gate, bridge off, S12 = 3.
     let enforced = |p: &policy::Policy| -> Vec<String> {
         let mut ids: Vec<_> = p
             .gates
@@ -484,19 +518,19 @@ fn every_profile_validates_and_they_differ_as_documented() {
         baseline.bridge.as_ref().and_then(|b| b.enabled),
         Some(false)
     );
-    assert_eq!(setpoint_target(&baseline, "hooks_wired"), Some(2.0));
+    assert_eq!(setpoint_target(&baseline, "hooks_wired"), Some(3.0));
     assert_eq!(
         setpoint_target(&baseline, "governance_files_present"),
         Some(5.0)
     );
     assert_eq!(setpoint_target(&baseline, "bridge_freshness_seconds"), None);
-    // governed: the regression gate, the bridge, S12 = 3.
+    // governed: the regression gate, the bridge, S12 = 4.
     assert!(governed.regression.is_some());
     assert_ne!(
         governed.bridge.as_ref().and_then(|b| b.enabled),
         Some(false)
     );
-    assert_eq!(setpoint_target(&governed, "hooks_wired"), Some(3.0));
+    assert_eq!(setpoint_target(&governed, "hooks_wired"), Some(4.0));
     // autonomous: stricter.
     assert_eq!(enforced(&autonomous), enforced(&governed));
     assert_eq!(autonomous.on_error, policy::OnError::Deny);
@@ -509,7 +543,7 @@ fn every_profile_validates_and_they_differ_as_documented() {
     }
     let ttl = |p: &policy::Policy| p.regression.as_ref().and_then(|r| r.stamp_ttl_seconds);
     assert!(ttl(&autonomous).unwrap() < ttl(&governed).unwrap());
-    assert_eq!(setpoint_target(&autonomous, "hooks_wired"), Some(4.0));
+    assert_eq!(setpoint_target(&autonomous, "hooks_wired"), Some(5.0));
     for p in [&baseline, &governed, &autonomous] {
         let blocking = p
             .setpoints
@@ -711,9 +745,31 @@ proptest! {
     }
 }
 
-/// The audit's S12: (value, target).
+/// The audit's S12: (value, target). The harnesses trust the hooks: Codex's are managed (its
+/// requirements file holds them), Gemini CLI and Copilot CLI trust the workspace by their
+/// environment variables (a warning, not a failure).
 fn audited_s12(root: &Path) -> (metalayer_kernel::AuditReport, Option<f64>, Option<f64>) {
-    let report = audit(root, &AuditOptions::default().with_commands(false));
+    let home = tempfile::tempdir().unwrap();
+    let requirements = home.path().join("requirements.toml");
+    std::fs::write(
+        &requirements,
+        metalayer_kernel::codex_requirements_toml(Profile::Governed, None),
+    )
+    .unwrap();
+    let home_text = home.path().display().to_string();
+    let env = metalayer_kernel::HarnessEnv::from_lookup(|name| match name {
+        "HOME" => Some(home_text.clone()),
+        "GEMINI_CLI_TRUST_WORKSPACE" | "COPILOT_ALLOW_ALL" => Some("true".to_owned()),
+        _ => None,
+    })
+    .with_codex_requirements(Some(requirements))
+    .with_gemini_system_settings(None);
+    let report = audit(
+        root,
+        &AuditOptions::default()
+            .with_commands(false)
+            .with_harness_env(env),
+    );
     let s12 = report
         .setpoints
         .iter()
@@ -834,13 +890,13 @@ fn a_plain_second_run_keeps_the_harness_of_the_first() {
 fn changing_the_harness_keeps_the_policy_and_says_what_s12_will_see() {
     let repo = real_repo();
     let root = repo.path();
-    // Codex first: its policy wants 2.
+    // Codex first: its policy wants 3.
     plan(&InitOptions::new(root).harness(Harness::Codex))
         .unwrap()
         .apply()
         .unwrap();
     let codex_policy = std::fs::read(root.join(POLICY_FILE)).unwrap();
-    // Then Claude Code: the policy is kept, said to be Codex's; 3 kinds are then wired, above
+    // Then Claude Code: the policy is kept, said to be Codex's; 4 kinds are then wired, above
     // the target: the note says so, and the audit passes.
     let p = plan(&InitOptions::new(root).harness(Harness::Claude)).unwrap();
     let policy = &p.actions()[0];
@@ -850,7 +906,11 @@ fn changing_the_harness_keeps_the_policy_and_says_what_s12_will_see() {
         "generated by init for codex; --force rewrites it for claude"
     );
     assert_eq!(p.notes().len(), 1, "{:?}", p.notes());
-    assert!(p.notes()[0].contains("target is 2, and 3 hook kinds are wired"));
+    assert!(
+        p.notes()[0].contains("target is 3, and 4 hook kinds are wired"),
+        "{:?}",
+        p.notes()
+    );
     assert!(p.notes()[0].contains("the audit passes"));
     p.apply().unwrap();
     assert_eq!(std::fs::read(root.join(POLICY_FILE)).unwrap(), codex_policy);
@@ -862,7 +922,7 @@ fn changing_the_harness_keeps_the_policy_and_says_what_s12_will_see() {
     assert!(plan(&InitOptions::new(root)).unwrap().notes().is_empty());
     let (report, value, target) = audited_s12(root);
     assert!(report.ok, "{:?}", report.failures);
-    assert_eq!((value, target), (Some(3.0), Some(3.0)));
+    assert_eq!((value, target), (Some(4.0), Some(4.0)));
 }
 
 #[test]
@@ -870,13 +930,13 @@ fn a_kept_policy_that_would_fail_the_audit_is_named_with_the_fix() {
     let repo = real_repo();
     let root = repo.path();
     plan(&InitOptions::new(root)).unwrap().apply().unwrap();
-    // The Claude Code settings go; Cursor is wired instead: 1 kind, and S12 wants 3.
+    // The Claude Code settings go; Cursor is wired instead: 1 kind, and S12 wants 4.
     std::fs::remove_file(root.join(".claude/settings.json")).unwrap();
     let p = plan(&InitOptions::new(root).harness(Harness::Cursor)).unwrap();
     assert_eq!(p.notes().len(), 1, "{:?}", p.notes());
     let note = &p.notes()[0];
     assert!(
-        note.contains("alerts below 3, and 1 hook kind is wired (shell gate)"),
+        note.contains("alerts below 4, and 1 hook kind is wired (shell gate)"),
         "{note}"
     );
     assert!(note.contains("`metalayer audit` will fail"), "{note}");
