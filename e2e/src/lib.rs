@@ -38,6 +38,9 @@ pub const VERSIONS: [(Harness, &str, &str); 4] = [
     (Harness::Copilot, "@github/copilot", "1.0.102"),
 ];
 
+/// Where a sandbox keeps the Codex trust records merged into each run's `config.toml`.
+const TRUST_RECORDS: &str = "trust-records.toml";
+
 /// How long one harness run may take before it is killed and the test fails.
 const RUN_TIMEOUT: Duration = Duration::from_secs(180);
 
@@ -283,12 +286,13 @@ impl Setup {
 /// Options of one harness run.
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
-    /// Codex: the project is trusted (`--trust`, without which Codex reads no project
-    /// configuration at all) but `--dangerously-bypass-hook-trust` is not given, so only
-    /// hooks whose content Codex has a trust record for run.
-    /// Gemini: run with `--skip-trust` and no trusted workspace.
-    /// Copilot: run without `--trust-folder`.
-    pub untrusted: bool,
+    /// Leave out the switches that make the harness trust this run's project and hooks
+    /// (Codex `--trust --dangerously-bypass-hook-trust`, Gemini `GEMINI_CLI_TRUST_WORKSPACE`,
+    /// Copilot `--trust-folder`), so that the hooks run only where a trust record of the
+    /// user's (see [`Sandbox::give_trust`]) says so.
+    pub without_trust_switches: bool,
+    /// Gemini: `--skip-trust`, which runs in an untrusted folder but skips its hooks.
+    pub gemini_skip_trust: bool,
     /// Copilot: a gpt-5 model over the Responses API, which offers `apply_patch` instead of
     /// `create` / `edit`.
     pub copilot_gpt5: bool,
@@ -619,6 +623,48 @@ impl Sandbox {
         })
     }
 
+    /// Gives the harness the lasting trust a user would, the way `metalayer init` tells them
+    /// to: Codex's project and hook trust records (`init --print codex-trust`, merged into
+    /// `$CODEX_HOME/config.toml`), Gemini's `trustedFolders.json`, Copilot's `trustedFolders`.
+    ///
+    /// # Errors
+    /// When init cannot print the records or a file cannot be written.
+    pub fn give_trust(&self) -> Result<()> {
+        let repo = self.repo.to_string_lossy().into_owned();
+        match self.harness {
+            Harness::Claude => {}
+            Harness::Codex => {
+                let out =
+                    self.metalayer(&["init", "--harness", "codex", "--print", "codex-trust"])?;
+                if !out.status.success() {
+                    return Err(String::from_utf8_lossy(&out.stderr).into_owned().into());
+                }
+                let dir = self.home.join(".codex");
+                std::fs::create_dir_all(&dir)?;
+                std::fs::write(dir.join(TRUST_RECORDS), &out.stdout)?;
+                // Where Codex (and audit) read them; each run adds its provider to them.
+                std::fs::write(dir.join("config.toml"), &out.stdout)?;
+            }
+            Harness::Gemini => {
+                let dir = self.home.join(".gemini");
+                std::fs::create_dir_all(&dir)?;
+                std::fs::write(
+                    dir.join("trustedFolders.json"),
+                    json!({ repo: "TRUST_FOLDER" }).to_string(),
+                )?;
+            }
+            Harness::Copilot => {
+                let dir = self.home.join(".copilot");
+                std::fs::create_dir_all(&dir)?;
+                std::fs::write(
+                    dir.join("config.json"),
+                    json!({ "trustedFolders": [repo] }).to_string(),
+                )?;
+            }
+        }
+        Ok(())
+    }
+
     fn configure(
         &self,
         command: &mut Command,
@@ -647,10 +693,13 @@ impl Sandbox {
             Harness::Codex => {
                 let codex_home = self.home.join(".codex");
                 std::fs::create_dir_all(&codex_home)?;
+                // The provider for this run's port, then the trust records the user gave.
+                let trust =
+                    std::fs::read_to_string(codex_home.join(TRUST_RECORDS)).unwrap_or_default();
                 std::fs::write(
                     codex_home.join("config.toml"),
                     format!(
-                        "model = \"gpt-5.5\"\nmodel_provider = \"fake\"\n\
+                        "model = \"gpt-5.5\"\nmodel_provider = \"fake\"\n\n{trust}\n\
                          [model_providers.fake]\nname = \"fake\"\n\
                          base_url = \"{base_url}/v1\"\nwire_api = \"responses\"\n\
                          env_key = \"FAKE_OPENAI_KEY\"\n"
@@ -659,9 +708,9 @@ impl Sandbox {
                 command
                     .env("CODEX_HOME", &codex_home)
                     .env("FAKE_OPENAI_KEY", "e2e-key")
-                    .args(["exec", "--json", "-s", "danger-full-access", "--trust"]);
-                if !options.untrusted {
-                    command.arg("--dangerously-bypass-hook-trust");
+                    .args(["exec", "--json", "-s", "danger-full-access"]);
+                if !options.without_trust_switches {
+                    command.args(["--trust", "--dangerously-bypass-hook-trust"]);
                 }
                 command.arg(task);
             }
@@ -678,9 +727,10 @@ impl Sandbox {
                     .env("GEMINI_API_KEY", "e2e-key")
                     .env("GOOGLE_GEMINI_BASE_URL", base_url)
                     .args(["-p", task, "--output-format", "stream-json", "--yolo"]);
-                if options.untrusted {
+                if options.gemini_skip_trust {
                     command.arg("--skip-trust");
-                } else {
+                }
+                if !options.without_trust_switches {
                     command.env("GEMINI_CLI_TRUST_WORKSPACE", "true");
                 }
             }
@@ -701,7 +751,7 @@ impl Sandbox {
                     .env("XDG_CACHE_HOME", self.setup.cache.join("xdg-cache"))
                     .args(["-p", task, "--allow-all-tools", "--output-format", "json"])
                     .arg("--no-auto-update");
-                if !options.untrusted {
+                if !options.without_trust_switches {
                     command.arg("--trust-folder");
                 }
             }

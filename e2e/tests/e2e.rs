@@ -242,33 +242,90 @@ fn missing_binary_blocks(harness: Harness) -> Result<()> {
 fn trust(harness: Harness) -> Result<()> {
     let sandbox = governed(harness)?;
     let head = sandbox.head()?;
-    let untrusted = RunOptions {
-        untrusted: true,
-        bypass_permissions: true,
+    let recorded_trust_only = RunOptions {
+        without_trust_switches: true,
         ..RunOptions::default()
     };
+    if harness == Harness::Claude {
+        // Claude Code runs project hooks whatever the permission mode: bypass mode still denies.
+        let bypass = RunOptions {
+            bypass_permissions: true,
+            ..RunOptions::default()
+        };
+        let run = sandbox.run_with(
+            "reset",
+            &[Action::shell("git reset --hard HEAD~1")],
+            &bypass,
+        )?;
+        assert_gate_reached_model(&run, 0, "G2")?;
+        assert_eq!(sandbox.head()?, head);
+        return Ok(());
+    }
+
+    // Before the user trusts it, the harness skips the project's hooks (or, Gemini in -p
+    // mode, refuses to start) and audit says so as a blocking alert.
+    let audit = sandbox.metalayer(&["audit", "--no-commands"])?;
+    let report = String::from_utf8_lossy(&audit.stdout).into_owned();
+    assert!(
+        !audit.status.success(),
+        "audit fails before the trust step:\n{report}"
+    );
+    assert!(
+        report
+            .lines()
+            .any(|l| l.contains("[alert]") && l.to_lowercase().contains("trust")),
+        "audit names the missing trust:\n{report}"
+    );
+    let run = sandbox.run_with(
+        "mark",
+        &[Action::shell("touch unguarded")],
+        &recorded_trust_only,
+    )?;
+    match harness {
+        Harness::Gemini => assert!(
+            sandbox.read("unguarded").is_none(),
+            "Gemini refuses to run in an untrusted folder\n{}",
+            run.describe()
+        ),
+        _ => assert!(
+            sandbox.read("unguarded").is_some(),
+            "{} runs calls without the untrusted hook: what audit warns about\n{}",
+            harness.name(),
+            run.describe()
+        ),
+    }
+    assert_eq!(sandbox.ledger(), Vec::<Value>::new(), "no hook ran");
+    if harness == Harness::Gemini {
+        let skip = RunOptions {
+            without_trust_switches: true,
+            gemini_skip_trust: true,
+            ..RunOptions::default()
+        };
+        let run = sandbox.run_with("mark", &[Action::shell("touch skipped")], &skip)?;
+        assert!(
+            sandbox.read("skipped").is_some(),
+            "--skip-trust runs without the project's hooks\n{}",
+            run.describe()
+        );
+    }
+
+    // The trust step init describes; then the hook runs with no switch at all.
+    sandbox.give_trust()?;
+    let audit = sandbox.metalayer(&["audit", "--no-commands"])?;
+    let report = String::from_utf8_lossy(&audit.stdout).into_owned();
+    assert!(
+        !report
+            .lines()
+            .any(|l| l.contains("[alert]") && l.to_lowercase().contains("trust")),
+        "audit is satisfied after the trust step:\n{report}"
+    );
     let run = sandbox.run_with(
         "reset",
         &[Action::shell("git reset --hard HEAD~1")],
-        &untrusted,
+        &recorded_trust_only,
     )?;
-    match harness {
-        // Claude Code runs project hooks whatever the permission mode: bypass mode still denies.
-        Harness::Claude => {
-            assert_gate_reached_model(&run, 0, "G2")?;
-            assert_eq!(sandbox.head()?, head);
-        }
-        // The others skip the project's hooks until the harness trusts them; audit must say so.
-        _ => {
-            let audit = sandbox.metalayer(&["audit", "--no-commands"])?;
-            let text = String::from_utf8_lossy(&audit.stdout);
-            assert!(
-                !audit.status.success() && text.to_lowercase().contains("trust"),
-                "audit reports that {} will not run the hook:\n{text}",
-                harness.name()
-            );
-        }
-    }
+    assert_gate_reached_model(&run, 0, "G2")?;
+    assert_eq!(sandbox.head()?, head, "{}", run.describe());
     Ok(())
 }
 
