@@ -283,6 +283,24 @@ impl Pathspec {
     }
 }
 
+/// As git would read it back: the repo-relative pattern with its magic (`:/` for the whole
+/// repository, `:(icase)` when case is ignored), `<computed>` when known only at run time,
+/// `<exclusion>` and `<outside>` for the pathspecs that select nothing here.
+impl std::fmt::Display for Pathspec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.kind {
+            Kind::All => f.write_str(":/"),
+            Kind::Unknown => f.write_str("<computed>"),
+            Kind::Exclude => f.write_str("<exclusion>"),
+            Kind::Outside => f.write_str("<outside>"),
+            Kind::Pattern {
+                text, icase: true, ..
+            } => write!(f, ":(icase){text}"),
+            Kind::Pattern { text, .. } => f.write_str(text),
+        }
+    }
+}
+
 /// Whether `path` is `dir` or lies under it.
 pub(crate) fn under(path: &str, dir: &str) -> bool {
     path.strip_prefix(dir)

@@ -88,6 +88,10 @@ pub enum IndexStep {
     Move(MoveStep),
     /// `git commit`.
     Commit(CommitStep),
+    /// Another command writes, truncates or deletes these paths (a redirection, `cp`, `sed -i`,
+    /// `rm`, ...): afterwards they may differ from the index, so a later `git add` or `git
+    /// commit -a` can stage them. Only plain paths count.
+    Write(Vec<Pathspec>),
 }
 
 /// What the commits of a command line will contain.
@@ -199,7 +203,7 @@ impl Needs {
                     needs.index |= add.unchanged_too;
                     widen(&mut needs, &add.specs);
                 }
-                IndexStep::Remove(_) => needs.index = true,
+                IndexStep::Remove(_) | IndexStep::Write(_) => needs.index = true,
                 IndexStep::Move(mv) => {
                     needs.index = true;
                     needs.worktree = true;
@@ -365,6 +369,18 @@ impl Model {
                 }
             }
             IndexStep::Move(mv) => self.apply_move(repo, mv),
+            IndexStep::Write(paths) => {
+                for path in paths.iter().filter_map(Pathspec::literal_path) {
+                    if path.is_empty() {
+                        continue;
+                    }
+                    if self.index.contains(path) {
+                        self.wt.insert(path.to_owned(), Wt::Changed);
+                    } else {
+                        self.wt.entry(path.to_owned()).or_insert(Wt::Untracked);
+                    }
+                }
+            }
             IndexStep::Commit(commit) => self.apply_commit(commit),
         }
     }

@@ -7,54 +7,7 @@ use metalayer_regression_map::{
     AddStep, CommitContents, CommitStep, IndexStep, MoveStep, Pathspec, PathspecFlags, RemoveStep,
     commit_contents,
 };
-use metalayer_test_support::git;
-
-/// A repository with one commit and every kind of work tree state:
-///
-/// - committed: `src/auth/login.py`, `src/auth/session.py`, `src/ui/button.py`,
-///   `docs/guide.md`, `README.md`, `.gitignore` (`build/`, `*.log`);
-/// - staged: a change to `README.md`;
-/// - modified, not staged: `src/auth/login.py`, `docs/guide.md`;
-/// - deleted, not staged: `src/ui/button.py`;
-/// - untracked: `src/auth/new.py`, `src/ui/icon.py`, `notes.txt`;
-/// - ignored: `build/out.bin`, `debug.log`.
-fn fixture() -> tempfile::TempDir {
-    let dir = metalayer_test_support::git_repo();
-    let root = dir.path();
-    for (path, text) in [
-        ("src/auth/login.py", "login\n"),
-        ("src/auth/session.py", "session\n"),
-        ("src/ui/button.py", "button\n"),
-        ("docs/guide.md", "guide\n"),
-        ("README.md", "readme\n"),
-        (".gitignore", "build/\n*.log\n"),
-    ] {
-        write(root, path, text);
-    }
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-q", "-m", "init"]);
-    write(root, "README.md", "readme 2\n");
-    git(root, &["add", "README.md"]);
-    write(root, "src/auth/login.py", "login 2\n");
-    write(root, "docs/guide.md", "guide 2\n");
-    std::fs::remove_file(root.join("src/ui/button.py")).unwrap();
-    for path in [
-        "src/auth/new.py",
-        "src/ui/icon.py",
-        "notes.txt",
-        "build/out.bin",
-        "debug.log",
-    ] {
-        write(root, path, "new\n");
-    }
-    dir
-}
-
-fn write(root: &Path, path: &str, text: &str) {
-    let full = root.join(path);
-    std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-    std::fs::write(full, text).unwrap();
-}
+use metalayer_test_support::{git, worktree_fixture as fixture, write};
 
 fn spec(word: &str) -> Pathspec {
     Pathspec::parse(
