@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use metalayer_gates::{Decision, Verdict};
+use metalayer_gates::{Decision, Normalized, SHELL_TOOL, Verdict};
 use metalayer_policy::OnError;
 use serde_json::json;
 
@@ -295,12 +295,9 @@ fn decision_for(
         .collect();
     // The regression gate: only when the gates did not deny, for a shell call in a repository.
     if decision != Decision::Deny
-        && let (Some(root), Some(normalized)) = (kernel.root(), verdict.normalized())
-        && let Some(message) = crate::regression::regression_ask(
-            root,
-            normalized,
-            kernel.policy().regression.as_ref(),
-        )?
+        && kernel.root().is_some()
+        && event.call.tool() == SHELL_TOOL
+        && let Some(message) = regression_gate(kernel, event, verdict.normalized())?
     {
         reason = if decision == Decision::Ask {
             format!("{reason}\n\n{message}")
@@ -311,6 +308,22 @@ fn decision_for(
         gates.push("regression".to_owned());
     }
     Ok((decision, reason, gates))
+}
+
+/// The regression gate's ask for a shell call whose command the gates normalised.
+fn regression_gate(
+    kernel: &Kernel,
+    event: &ToolEvent,
+    normalized: Option<&Normalized>,
+) -> Result<Option<String>, KernelError> {
+    let Some(normalized) = normalized else {
+        return Ok(None);
+    };
+    let mut call = crate::regression::ShellCall::new(normalized).in_folder(event.cwd.as_deref());
+    for raw in event.call.values("command") {
+        call = call.with_raw(raw);
+    }
+    crate::regression::regression_ask(kernel, call)
 }
 
 /// The `on_error` of the policy around `start`, if it loads; deny otherwise.

@@ -40,6 +40,7 @@ mod ledger;
 mod regression;
 mod root;
 mod rules;
+mod staging;
 mod stop;
 mod summary;
 
@@ -75,8 +76,8 @@ pub use metalayer_gates::{Decision, GateSet, Normalized, ToolCall, Verdict};
 pub use metalayer_policy as policy;
 pub use metalayer_regression_map as regression_map;
 pub use regression::{
-    DEFAULT_STAMP_TTL_SECONDS, Stamp, clear_stamp, describe, feature_map, regression_ask,
-    stamp_path, write_stamp,
+    DEFAULT_STAMP_TTL_SECONDS, MapLocation, ShellCall, Stamp, clear_stamp, commit_files, describe,
+    feature_map, kernel_feature_map, locate_feature_map, regression_ask, stamp_path, write_stamp,
 };
 pub use root::find_root;
 pub use rules::{rule_of, rules_of};

@@ -183,3 +183,133 @@ fn affected_explains_itself() {
     );
     assert!(human.contains("matches no tracked file"), "{human}");
 }
+
+/// The hook's full answer: exit code, decision (`allow` when nothing is printed), reason and
+/// standard error, for a call starting in `cwd`.
+fn hook_in(root: &Path, cwd: &Path, command: &str) -> (i32, String, String, String) {
+    let event = json!({"tool_name": "Bash", "cwd": cwd, "tool_input": {"command": command}});
+    let out = Command::cargo_bin("metalayer")
+        .unwrap()
+        .args(["hook", "pre-tool-use"])
+        .env("CLAUDE_PROJECT_DIR", root)
+        .env("HOME", root)
+        .write_stdin(event.to_string())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let code = out.status.code().unwrap();
+    if out.stdout.is_empty() {
+        return (code, "allow".into(), String::new(), stderr);
+    }
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let o = &v["hookSpecificOutput"];
+    (
+        code,
+        o["permissionDecision"].as_str().unwrap().to_owned(),
+        o["permissionDecisionReason"].as_str().unwrap().to_owned(),
+        stderr,
+    )
+}
+
+/// `repo()` with everything committed, then `src/auth/login.rs` changed and
+/// `src/auth/token.rs` new, nothing staged.
+fn committed_repo() -> tempfile::TempDir {
+    let r = repo();
+    let root = r.path();
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "init", "--no-verify"]);
+    std::fs::write(root.join("src/auth/login.rs"), "fn login() { 2 }\n").unwrap();
+    std::fs::write(root.join("src/auth/token.rs"), "fn token() {}\n").unwrap();
+    std::fs::write(root.join("notes.txt"), "notes\n").unwrap();
+    r
+}
+
+#[test]
+fn what_the_same_call_stages_before_committing_is_checked() {
+    let r = committed_repo();
+    let root = r.path();
+    // Nothing staged: a bare commit touches nothing mapped.
+    assert_eq!(hook(root, "git commit -m x").0, "allow");
+    for command in [
+        "git add src/auth/login.rs && git commit -m 'fix login'",
+        "git add src/auth/token.rs; git commit -m x",
+        "git add -A; git commit -m x",
+        "git add . && git commit -m x",
+        "git add --all && git commit -qm x",
+        "git add -u && git commit -m x",
+        "git add src && git commit -m x",
+        "git add 'src/*.rs' && git commit -m x",
+        "git add :/src/auth && git commit -m x",
+        "git add src/auth/login.rs\ngit commit -m x",
+        "bash -c 'git add src/auth && git commit -m \"a b\"'",
+        "sh -c \"git add -A; git commit -m wip\"",
+        "cd src && git add auth && git commit -m x",
+        "(git add src/auth/login.rs) && git commit -m x",
+        "git -C src add auth && git commit -m x",
+        "git -C src/auth add . && git -C src commit -m x",
+        "git stage src/auth/token.rs && git commit -m x",
+        "git rm -q --cached src/auth/login.rs && git commit -m x",
+        "git mv src/auth/login.rs src/login.rs && git commit -m x",
+        "git ls-files -m | xargs git add && git commit -m x",
+        "git add $FILES && git commit -m x",
+        "echo 'fn more() {}' >> src/auth/login.rs && git commit -am x",
+        "git commit -am x",
+        "git commit -m x src/auth/login.rs",
+        "git commit -m x -i src/auth",
+    ] {
+        let (decision, reason) = hook(root, command);
+        assert_eq!(decision, "ask", "{command}");
+        assert!(reason.contains("**auth**"), "{command}: {reason}");
+        assert!(
+            reason.contains("log in with a password"),
+            "{command}: {reason}"
+        );
+    }
+    // The folder the call starts in counts.
+    let (_, decision, reason, _) =
+        hook_in(root, &root.join("src"), "git add auth && git commit -m x");
+    assert_eq!(decision, "ask");
+    assert!(reason.contains("src/auth/login.rs"), "{reason}");
+    let (_, decision, _, _) = hook_in(root, &root.join("src/auth"), "git add . && git commit -m x");
+    assert_eq!(decision, "ask");
+    // What is staged first but not mapped, or not staged at all, stays silent.
+    for command in [
+        "git add notes.txt && git commit -m notes",
+        "git add README.md notes.txt; git commit -m x",
+        "git add -n . && git commit -m x",
+        "git commit -m x notes.txt",
+        "git add src/auth/login.rs && git commit --allow-empty -m x",
+        "git add -A && git commit -m '[skip-regression] wip'",
+        "git add -A && git status",
+        "echo 'git add -A && git commit -m x'",
+    ] {
+        assert_eq!(hook(root, command).0, "allow", "{command}");
+    }
+    // The hook staged nothing itself.
+    assert_eq!(git(root, &["diff", "--cached", "--name-only"]), "");
+}
+
+#[test]
+fn a_stamp_covers_a_call_that_stages_nothing_new() {
+    let r = committed_repo();
+    let root = r.path();
+    assert!(metalayer(root, &["stamp"]).status.success());
+    // Stamped with nothing staged; the call stages mapped changes first: not covered.
+    let (decision, reason) = hook(root, "git add -A && git commit -m x");
+    assert_eq!(decision, "ask");
+    assert!(reason.contains("stages before it commits"), "{reason}");
+    // Staged, tested, stamped: the same `git add` adds nothing more, and the stamp holds.
+    git(root, &["add", "-A"]);
+    assert!(metalayer(root, &["stamp"]).status.success());
+    assert_eq!(hook(root, "git add -A && git commit -m x").0, "allow");
+    assert_eq!(hook(root, "git commit -m x").0, "allow");
+    // A change after the stamp that the call would stage asks again.
+    std::fs::write(root.join("src/auth/login.rs"), "fn login() { 3 }\n").unwrap();
+    assert_eq!(hook(root, "git add -A && git commit -m x").0, "ask");
+    assert_eq!(hook(root, "git commit -am x").0, "ask");
+    assert_eq!(
+        hook(root, "git commit -m x").0,
+        "allow",
+        "what is staged is stamped"
+    );
+}
