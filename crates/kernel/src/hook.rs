@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use metalayer_gates::{Decision, Normalized, SHELL_TOOL, Verdict};
+use metalayer_gates::{Decision, NormalizeOptions, Normalized, SHELL_TOOL, Verdict, normalize};
 use metalayer_policy::OnError;
 use serde_json::json;
 
@@ -293,7 +293,9 @@ fn decision_for(
         .iter()
         .map(|m| m.id.as_str().to_owned())
         .collect();
-    // The regression gate: only when the gates did not deny, for a shell call in a repository.
+    // The regression gate: only when the gates did not deny, for a shell call in a repository,
+    // whatever the policy's gate lists hold (the gates normalise the command only when a gate
+    // reads it; with none, it is normalised here).
     if decision != Decision::Deny
         && kernel.root().is_some()
         && event.call.tool() == SHELL_TOOL
@@ -310,14 +312,24 @@ fn decision_for(
     Ok((decision, reason, gates))
 }
 
-/// The regression gate's ask for a shell call whose command the gates normalised.
+/// The regression gate's ask for a shell call, with its command normalised by the gates or,
+/// when no gate read it, here.
 fn regression_gate(
     kernel: &Kernel,
     event: &ToolEvent,
     normalized: Option<&Normalized>,
 ) -> Result<Option<String>, KernelError> {
-    let Some(normalized) = normalized else {
-        return Ok(None);
+    let own;
+    let normalized = match normalized {
+        Some(n) => n,
+        None => {
+            let command: Vec<&str> = event.call.values("command").collect();
+            if command.is_empty() {
+                return Ok(None);
+            }
+            own = normalize(&command.join("\n"), &NormalizeOptions::default());
+            &own
+        }
     };
     let mut call = crate::regression::ShellCall::new(normalized).in_folder(event.cwd.as_deref());
     for raw in event.call.values("command") {

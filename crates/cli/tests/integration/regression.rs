@@ -313,3 +313,27 @@ fn a_stamp_covers_a_call_that_stages_nothing_new() {
         "what is staged is stamped"
     );
 }
+
+#[test]
+fn empty_gate_lists_keep_the_regression_gate() {
+    for policy in [
+        "version: \"1.0\"\ngates: {hard: []}\nregression:\n  map: .control/regression-map.yaml\n",
+        "version: \"1.0\"\ngates:\n  hard: []\n  soft: []\nregression:\n  map: .control/regression-map.yaml\n",
+        "version: \"1.0\"\ngates: {hard: []}\n",
+        "version: \"1.0\"\n",
+        // Only a file gate: nothing reads the command.
+        "version: \"1.0\"\ngates:\n  hard:\n    - id: F1\n      rule: no secrets\n      field: file_path\n      tools: [Write]\n      pattern: \"\\\\.env$\"\n",
+        // Only documentation gates.
+        "version: \"1.0\"\ngates:\n  soft:\n    - {id: G5, rule: \"Prefer feature branches\"}\n",
+    ] {
+        let r = committed_repo();
+        let root = r.path();
+        std::fs::write(root.join(".control/policy.yaml"), policy).unwrap();
+        let (decision, reason) = hook(root, "git add src/auth/login.rs && git commit -m x");
+        assert_eq!(decision, "ask", "{policy}");
+        assert!(reason.contains("**auth**"), "{policy}: {reason}");
+        git(root, &["add", "src/auth/login.rs"]);
+        assert_eq!(hook(root, "git commit -m x").0, "ask", "{policy}");
+        assert_eq!(hook(root, "git status").0, "allow", "{policy}");
+    }
+}

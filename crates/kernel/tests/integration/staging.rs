@@ -131,3 +131,59 @@ fn commit_contents_cases() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The hook's decision for a Bash call in `root`.
+fn decide(root: &Path, command: &str) -> String {
+    let event = serde_json::json!({
+        "tool_name": "Bash",
+        "cwd": root,
+        "tool_input": {"command": command},
+    });
+    let env = metalayer_kernel::HookEnv::new(Some(root.to_path_buf()), root.to_path_buf());
+    let out = metalayer_kernel::pre_tool_use(event.to_string().as_bytes(), &env);
+    assert_eq!(out.exit_code, 0, "{}", out.stderr);
+    if out.stdout.is_empty() {
+        return "allow".to_owned();
+    }
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    v["hookSpecificOutput"]["permissionDecision"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn the_regression_gate_runs_whatever_the_gate_lists_hold() {
+    let map = "features:\n  auth:\n    patterns: ['src/auth/**']\n    scenarios: [sign in]\n";
+    for policy in [
+        "version: \"1.0\"\ngates: {hard: []}\nregression:\n  map: .control/regression-map.yaml\n",
+        "version: \"1.0\"\ngates:\n  hard: []\n  soft: []\n",
+        "version: \"1.0\"\n",
+        "version: \"1.0\"\ngates:\n  hard:\n    - {id: F1, rule: no env, field: file_path, tools: [Write], pattern: '\\.env$'}\n",
+    ] {
+        let repo = worktree_fixture();
+        let root = repo.path();
+        metalayer_test_support::write(root, ".control/regression-map.yaml", map);
+        metalayer_test_support::write(root, ".control/policy.yaml", policy);
+        let kernel = metalayer_kernel::Kernel::discover(root).unwrap();
+        assert!(
+            kernel
+                .decide(&metalayer_kernel::ToolCall::bash("git commit -m x"))
+                .normalized()
+                .is_none(),
+            "no gate reads the command: {policy}"
+        );
+        assert_eq!(
+            decide(root, "git add src/auth && git commit -m x"),
+            "ask",
+            "{policy}"
+        );
+        assert_eq!(decide(root, "git commit -am x"), "ask", "{policy}");
+        assert_eq!(
+            decide(root, "git add docs && git commit -m x"),
+            "allow",
+            "{policy}"
+        );
+        assert_eq!(decide(root, "ls"), "allow", "{policy}");
+    }
+}
