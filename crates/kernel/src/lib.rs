@@ -77,7 +77,8 @@ pub use metalayer_policy as policy;
 pub use metalayer_regression_map as regression_map;
 pub use regression::{
     DEFAULT_STAMP_TTL_SECONDS, MapLocation, ShellCall, Stamp, clear_stamp, commit_files, describe,
-    feature_map, kernel_feature_map, locate_feature_map, regression_ask, stamp_path, write_stamp,
+    feature_map, feature_map_diagnostic, kernel_feature_map, locate_feature_map, policy_root,
+    regression_ask, stamp_path, write_stamp,
 };
 pub use root::find_root;
 pub use rules::{rule_of, rules_of};

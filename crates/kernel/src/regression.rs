@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use metalayer_gates::Normalized;
-use metalayer_policy::RegressionSettings;
+use metalayer_policy::{Diagnostic, RegressionSettings, Span};
 use metalayer_regression_map::{
     Affected, CommitContents, Dialect, FeatureMap, commit_contents, locate,
 };
@@ -206,6 +206,79 @@ pub fn kernel_feature_map(
     )
 }
 
+/// The repository a policy file belongs to: the folder above its `.control/` folder, else
+/// the repository around it (see [`find_root`](crate::find_root)), else its own folder.
+#[must_use]
+pub fn policy_root(policy_path: &Path) -> PathBuf {
+    let path = std::path::absolute(policy_path).unwrap_or_else(|_| policy_path.to_path_buf());
+    let folder = path.parent().unwrap_or(Path::new("."));
+    if folder.file_name().is_some_and(|n| n == ".control")
+        && let Some(root) = folder.parent()
+    {
+        return root.to_path_buf();
+    }
+    crate::root::find_root(folder).unwrap_or_else(|| folder.to_path_buf())
+}
+
+/// Where the value of `regression.map` lies in a policy's text (block or flow style), as
+/// `(offset, length)`; `None` when it cannot be found.
+fn map_value_span(source: &str, named: &str) -> Option<(usize, usize)> {
+    let section = source
+        .match_indices("regression")
+        .map(|(i, _)| i)
+        .find(|&i| i == 0 || source.as_bytes().get(i - 1) == Some(&b'\n'))?;
+    let after = source.get(section..)?;
+    let key = after.find("map")?;
+    let value = after.get(key..)?.find(named)?;
+    Some((section + key + value, named.len()))
+}
+
+/// What `metalayer validate` reports about the feature map a policy file names
+/// (`regression.map`): an error when it does not exist or cannot be read or compiled (the
+/// hooks would then refuse every `git commit`), placed on the value in the policy's text.
+/// `None` when the policy names no map or the map is usable.
+#[must_use]
+pub fn feature_map_diagnostic(
+    policy_path: &Path,
+    source: &str,
+    policy: &metalayer_policy::Policy,
+) -> Option<Diagnostic> {
+    let settings = policy.regression.as_ref();
+    let named = settings.and_then(|s| s.map.as_deref())?;
+    let root = policy_root(policy_path);
+    let (code, message, help) = match locate_feature_map(&root, settings, true) {
+        MapLocation::Missing { path, .. } => (
+            "regression::missing-map",
+            format!(
+                "the feature map `{named}` named by `regression.map` does not exist (looked for `{}`)",
+                path.display()
+            ),
+            "restore the file, or remove `regression.map` from the policy: until then the hooks refuse every `git commit`",
+        ),
+        _ => match feature_map(&root, settings, true) {
+            Err(e) => (
+                "regression::invalid-map",
+                e.to_string(),
+                "fix the feature map: until then the hooks refuse every `git commit`",
+            ),
+            Ok(_) => return None,
+        },
+    };
+    let (offset, len) = map_value_span(source, named).unwrap_or((0, 0));
+    let before = source.get(..offset).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit_once('\n')
+        .map_or(before, |(_, last)| last)
+        .chars()
+        .count()
+        + 1;
+    let mut diagnostic = Diagnostic::error(code, message, Span::new(offset, len), line, column);
+    diagnostic.pointer = "/regression/map".to_owned();
+    diagnostic.help = Some(help.to_owned());
+    Some(diagnostic)
+}
+
 /// A shell call, as the regression gate reads it.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
@@ -381,4 +454,97 @@ pub fn describe(affected: &Affected) -> String {
     }
     out.push_str("\nRun these scenarios, then record it with `metalayer stamp` (valid for what is staged now).");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(map: Option<&str>) -> RegressionSettings {
+        RegressionSettings {
+            map: map.map(str::to_owned),
+            stamp_ttl_seconds: None,
+        }
+    }
+
+    #[test]
+    fn the_map_named_else_the_control_map_else_the_seed_map() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let named = settings(Some(".control/regression-map.yaml"));
+        let other = settings(Some("maps/features.yaml"));
+        // Nothing anywhere: absent for the embedded default, missing for a policy file.
+        assert_eq!(
+            locate_feature_map(root, Some(&named), false),
+            MapLocation::Absent
+        );
+        assert_eq!(locate_feature_map(root, None, true), MapLocation::Absent);
+        assert!(matches!(
+            locate_feature_map(root, Some(&named), true),
+            MapLocation::Missing { named, .. } if named == ".control/regression-map.yaml"
+        ));
+        // The seed's map serves the embedded default and a policy that names none.
+        std::fs::create_dir_all(root.join("scripts")).unwrap();
+        std::fs::write(root.join(metalayer_regression_map::SEED_MAP), "{}").unwrap();
+        let seed = MapLocation::Found {
+            path: root.join(metalayer_regression_map::SEED_MAP),
+            dialect: Dialect::Seed,
+        };
+        assert_eq!(locate_feature_map(root, Some(&named), false), seed);
+        assert_eq!(locate_feature_map(root, None, true), seed);
+        assert_eq!(locate_feature_map(root, Some(&settings(None)), true), seed);
+        assert!(matches!(
+            locate_feature_map(root, Some(&other), true),
+            MapLocation::Missing { .. }
+        ));
+        // The control map comes before the seed's.
+        std::fs::create_dir_all(root.join(".control")).unwrap();
+        std::fs::write(root.join(".control/regression-map.yaml"), "features: {}\n").unwrap();
+        let control = MapLocation::Found {
+            path: root.join(".control/regression-map.yaml"),
+            dialect: Dialect::Glob,
+        };
+        assert_eq!(locate_feature_map(root, Some(&named), true), control);
+        assert_eq!(locate_feature_map(root, Some(&other), false), control);
+        // A named map that exists wins.
+        std::fs::create_dir_all(root.join("maps")).unwrap();
+        std::fs::write(root.join("maps/features.yaml"), "features: {}\n").unwrap();
+        assert!(matches!(
+            locate_feature_map(root, Some(&other), true),
+            MapLocation::Found { path, .. } if path.ends_with("maps/features.yaml")
+        ));
+        // A missing named map is an error of `feature_map`, never `None`.
+        let err = feature_map(root, Some(&settings(Some("gone.yaml"))), true).unwrap_err();
+        assert!(err.to_string().contains("`gone.yaml`"), "{err}");
+    }
+
+    #[test]
+    fn the_map_value_is_found_in_the_policy_text() {
+        let block = "version: \"1.0\"\nregression:\n  stamp_ttl_seconds: 5\n  map: maps/x.yaml\n";
+        let (offset, len) = map_value_span(block, "maps/x.yaml").unwrap();
+        assert_eq!(block.get(offset..offset + len), Some("maps/x.yaml"));
+        let flow = "# map: maps/x.yaml\nregression: {map: 'maps/x.yaml'}\n";
+        let (offset, _) = map_value_span(flow, "maps/x.yaml").unwrap();
+        assert!(offset > flow.find('\n').unwrap(), "not the comment");
+        assert_eq!(map_value_span("version: 1\n", "x"), None);
+    }
+
+    #[test]
+    fn folders_relative_to_the_root() {
+        let root = Path::new("/r");
+        assert_eq!(relative_folder(root, None).as_deref(), Some(""));
+        assert_eq!(
+            relative_folder(root, Some(Path::new("/r"))).as_deref(),
+            Some("")
+        );
+        assert_eq!(
+            relative_folder(root, Some(Path::new("/r/a/b"))).as_deref(),
+            Some("a/b")
+        );
+        assert_eq!(relative_folder(root, Some(Path::new("/elsewhere"))), None);
+        assert_eq!(
+            policy_root(Path::new("/r/.control/policy.yaml")),
+            PathBuf::from("/r")
+        );
+    }
 }

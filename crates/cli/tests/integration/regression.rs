@@ -337,3 +337,145 @@ fn empty_gate_lists_keep_the_regression_gate() {
         assert_eq!(hook(root, "git status").0, "allow", "{policy}");
     }
 }
+
+const SEED_MAP: &str = r#"{"features": {"auth": {"patterns": ["auth/*.rs"], "scenarios": ["seed: sign in"], "url": "/login"}}}"#;
+
+/// A repository of the original system: the seed's JSON map, no `.control` folder.
+fn seed_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    std::fs::create_dir_all(root.join("scripts")).unwrap();
+    std::fs::write(root.join("scripts/regression-test-map.json"), SEED_MAP).unwrap();
+    std::fs::create_dir_all(root.join("src/auth")).unwrap();
+    std::fs::write(root.join("src/auth/login.rs"), "fn login() {}\n").unwrap();
+    std::fs::write(root.join("README.md"), "hi\n").unwrap();
+    dir
+}
+
+#[test]
+fn the_seed_map_serves_without_a_policy_file() {
+    let r = seed_repo();
+    let root = r.path();
+    assert!(!root.join(".control").exists());
+    // The embedded default names `.control/regression-map.yaml`, absent: the seed map serves,
+    // its patterns matching under any folder.
+    let (decision, reason) = hook(root, "git add src/auth/login.rs && git commit -m x");
+    assert_eq!(decision, "ask");
+    assert!(reason.contains("seed: sign in"), "{reason}");
+    assert!(reason.contains("URL: /login"), "{reason}");
+    assert_eq!(
+        hook(root, "git add README.md && git commit -m x").0,
+        "allow"
+    );
+    // git's pre-commit hook reads the same map.
+    git(root, &["add", "src/auth/login.rs"]);
+    let out = metalayer(root, &["hook", "pre-commit"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("seed: sign in"));
+    // `affected` and `audit` find it too.
+    let out = metalayer(root, &["affected"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("auth"));
+    let audit = String::from_utf8(metalayer(root, &["audit"]).stdout).unwrap();
+    assert!(
+        audit.contains("scripts/regression-test-map.json (1 feature mapped)"),
+        "{audit}"
+    );
+    // A policy file without a `regression` section: the same search.
+    std::fs::create_dir_all(root.join(".control")).unwrap();
+    std::fs::write(root.join(".control/policy.yaml"), "version: \"1.0\"\n").unwrap();
+    assert_eq!(hook(root, "git commit -m x").0, "ask");
+    assert_eq!(metalayer(root, &["validate"]).status.code(), Some(0));
+}
+
+#[test]
+fn a_map_the_policy_names_but_is_missing_fails_closed() {
+    let r = committed_repo();
+    let root = r.path();
+    let policy = "version: \"1.0\"\nregression:\n  map: maps/features.yaml\n";
+    std::fs::write(root.join(".control/policy.yaml"), policy).unwrap();
+    // The hook: every `git commit` is blocked with the reason, nothing else.
+    let (code, decision, _, stderr) = hook_in(root, root, "git add -A && git commit -m x");
+    assert_eq!((code, decision.as_str()), (2, "allow"), "blocked by exit 2");
+    assert!(stderr.contains("maps/features.yaml"), "{stderr}");
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    let (code, _, _, stderr) = hook_in(root, root, "git commit -m x README.md");
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(hook(root, "git status").0, "allow");
+    assert_eq!(hook(root, "cargo test").0, "allow");
+    // `on_error: ask` asks instead.
+    std::fs::write(
+        root.join(".control/policy.yaml"),
+        format!("{policy}on_error: ask\n"),
+    )
+    .unwrap();
+    let (code, decision, reason, _) = hook_in(root, root, "git commit -m x");
+    assert_eq!((code, decision.as_str()), (0, "ask"));
+    assert!(reason.contains("maps/features.yaml"), "{reason}");
+    // The map at the default place is not used instead of the one named.
+    std::fs::write(root.join(".control/policy.yaml"), policy).unwrap();
+    assert!(root.join(".control/regression-map.yaml").exists());
+    // validate and audit say so.
+    let out = metalayer(root, &["validate"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("maps/features.yaml"), "{err}");
+    assert!(err.contains("regression::missing-map"), "{err}");
+    assert!(err.contains(":3:"), "placed on the line of `map`: {err}");
+    let out = metalayer(root, &["validate", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["diagnostics"][0]["code"], "regression::missing-map");
+    assert_eq!(v["diagnostics"][0]["line"], 3);
+    let out = metalayer(root, &["audit", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["failures"].to_string().contains("maps/features.yaml"),
+        "{v:#}"
+    );
+    // git's pre-commit hook refuses too.
+    let out = metalayer(root, &["hook", "pre-commit"]);
+    assert_eq!(out.status.code(), Some(1));
+    // Restored: valid, and the gate works.
+    std::fs::create_dir_all(root.join("maps")).unwrap();
+    std::fs::write(root.join("maps/features.yaml"), MAP).unwrap();
+    assert_eq!(metalayer(root, &["validate"]).status.code(), Some(0));
+    assert_eq!(hook(root, "git add -A && git commit -m x").0, "ask");
+    // A named map that does not parse is an error too.
+    std::fs::write(root.join("maps/features.yaml"), "features: [").unwrap();
+    let out = metalayer(root, &["validate"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("regression::invalid-map"));
+}
+
+#[test]
+fn validate_places_a_missing_map_in_flow_style_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let control = dir.path().join(".control");
+    std::fs::create_dir_all(&control).unwrap();
+    std::fs::write(
+        control.join("policy.yaml"),
+        "version: \"1.0\"\ngates: {hard: []}\n\nregression: {map: nowhere.json, stamp_ttl_seconds: 5}\n",
+    )
+    .unwrap();
+    let out = metalayer(dir.path(), &["validate", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "regression::missing-map");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(4), Some(19))
+    );
+    // The embedded default names `.control/regression-map.yaml` and may lack it: not an error
+    // there, only for a policy file that names it.
+    std::fs::write(control.join("policy.yaml"), "version: \"1.0\"\n").unwrap();
+    assert_eq!(metalayer(dir.path(), &["validate"]).status.code(), Some(0));
+}
