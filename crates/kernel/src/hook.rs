@@ -331,6 +331,10 @@ fn regression_gate(
             &own
         }
     };
+    // The hot path: a call without a `git commit` costs one look at each simple command.
+    if !crate::staging::has_commit(normalized.commands()) {
+        return Ok(None);
+    }
     let mut call = crate::regression::ShellCall::new(normalized).in_folder(event.cwd.as_deref());
     for raw in event.call.values("command") {
         call = call.with_raw(raw);
