@@ -10,9 +10,10 @@
 //!
 //! What can only be known when the command runs is read as "anything it could be": a word
 //! holding `$`, a backquote or a leading `~`, `find -exec`'s `{}`, `--pathspec-from-file`, and
-//! the operands `xargs` or `parallel` append. The normaliser flattens subshells, so a `cd` may
-//! or may not still hold for a later command: the folders a command may run in are all kept,
-//! and its pathspecs are read in each of them.
+//! the operands `xargs` or `parallel` append. A `cd` lasts for the commands after it, except
+//! that the normaliser flattens subshells: when the raw command shows one a `cd` may sit in
+//! (`( )`, a pipeline, `&`, a substitution, a nested shell followed by more commands), the
+//! folders before and after it are both kept, and pathspecs are read in each.
 
 use std::path::Path;
 
@@ -128,7 +129,7 @@ pub(crate) fn has_commit(commands: &[SimpleCommand]) -> bool {
     commands.iter().any(|c| {
         c.name() == Some("git")
             && c.text().contains("commit")
-            && matches!(git_invocation(c.words()), Some((_, "commit", args)) if !skipped(args))
+            && git_invocation(c.words()).is_some_and(|g| g.sub == "commit" && !skipped(g.args))
     })
 }
 
@@ -141,22 +142,21 @@ pub(crate) fn commit_steps(normalized: &Normalized, site: &CallSite<'_>) -> Opti
     let lasting = !(site.shape.subshells || (site.shape.chained && nested));
     let mut folders = Folders::start(site.cwd.clone(), lasting);
     // Every folder seen, for the paths other commands write.
-    let mut seen = folders.clone();
+    let mut seen = Folders::start(site.cwd.clone(), false);
     let mut steps = Vec::new();
     let mut last_commit = None;
     for command in normalized.commands() {
         match command.name() {
             Some("cd" | "pushd") => {
                 folders.cd(command.words(), site.root);
-                seen.lasting = false;
                 seen.cd(command.words(), site.root);
             }
             Some("git") => {
-                let Some((dirs, sub, args)) = git_invocation(command.words()) else {
+                let Some(git) = git_invocation(command.words()) else {
                     continue;
                 };
-                let here = folders.with_dashc(&dirs, site.root);
-                let flags = pathspec_flags(command.words());
+                let (sub, args, flags) = (git.sub, git.args, git.flags);
+                let here = folders.with_dashc(&git.dirs, site.root);
                 let before = steps.len();
                 read_git((sub, args), &here, site, flags, &mut steps);
                 if sub == "commit" && steps.len() > before {
@@ -277,7 +277,8 @@ impl Folders {
     }
 }
 
-/// Git's global options that take the next word as their value.
+/// Git's global options that take the next word as their value (the others take none, or
+/// only an attached `=value`).
 const GLOBAL_WITH_VALUE: &[&str] = &[
     "-C",
     "-c",
@@ -287,40 +288,46 @@ const GLOBAL_WITH_VALUE: &[&str] = &[
     "--super-prefix",
     "--config-env",
     "--attr-source",
-    "--exec-path",
 ];
 
-/// `git [global options] SUBCOMMAND ARGS`: the `-C` folders, the subcommand and its arguments.
-fn git_invocation(words: &[String]) -> Option<(Vec<&str>, &str, &[String])> {
+/// `git [global options] SUBCOMMAND ARGS`, as git reads it.
+#[derive(Debug)]
+struct GitInvocation<'a> {
+    /// The `-C` folders, in order.
+    dirs: Vec<&'a str>,
+    /// How pathspecs read (`--literal-pathspecs`, `--icase-pathspecs`).
+    flags: PathspecFlags,
+    sub: &'a str,
+    args: &'a [String],
+}
+
+/// Reads the global options of a git command up to its subcommand.
+fn git_invocation(words: &[String]) -> Option<GitInvocation<'_>> {
     let mut dirs = Vec::new();
+    let mut flags = PathspecFlags::default();
     let mut i = 1;
     while let Some(w) = words.get(i) {
         let w = w.as_str();
-        if w == "-C" {
-            dirs.push(words.get(i + 1).map_or("", String::as_str));
-            i += 2;
-        } else if GLOBAL_WITH_VALUE.contains(&w) && w != "--exec-path" {
-            i += 2;
-        } else if w.starts_with('-') {
-            i += 1;
-        } else {
-            return Some((dirs, w, words.get(i + 1..).unwrap_or_default()));
-        }
-    }
-    None
-}
-
-/// Global options that change how pathspecs read, from the words before the subcommand.
-fn pathspec_flags(words: &[String]) -> PathspecFlags {
-    let mut flags = PathspecFlags::default();
-    for w in words.iter().skip(1).take_while(|w| w.starts_with('-')) {
-        match w.as_str() {
+        match w {
+            "-C" => dirs.push(words.get(i + 1).map_or("", String::as_str)),
             "--literal-pathspecs" => flags.literal = true,
             "--icase-pathspecs" => flags.icase = true,
             _ => {}
         }
+        if GLOBAL_WITH_VALUE.contains(&w) {
+            i += 2;
+        } else if w.starts_with('-') {
+            i += 1;
+        } else {
+            return Some(GitInvocation {
+                dirs,
+                flags,
+                sub: w,
+                args: words.get(i + 1..).unwrap_or_default(),
+            });
+        }
     }
-    flags
+    None
 }
 
 /// A commit the gate lets through unchecked: empty on purpose, a dry run, or marked
@@ -1088,6 +1095,10 @@ mod tests {
         assert_eq!(
             steps("git --icase-pathspecs add SRC && git commit").unwrap(),
             ["add[:(icase)src]", "commit"]
+        );
+        assert_eq!(
+            steps("git -C docs --literal-pathspecs add 'a*' && git commit").unwrap(),
+            ["add[docs/a*]", "commit"]
         );
     }
 
