@@ -17,7 +17,10 @@ use crate::session::{Session, SessionId};
 use crate::timestamp::Timestamp;
 
 /// Version of the state files; other versions are ignored (the transcript is read again).
-const STATE_VERSION: u32 = 1;
+/// Version 2: files touched are the writes whose result says they happened (version 1 listed
+/// every file tool call, denied and failed ones and reads included), so older states are read
+/// again from the transcript.
+const STATE_VERSION: u32 = 2;
 
 /// What a capture needs. Build with [`CaptureOptions::new`] and the `with_*` methods.
 #[derive(Debug, Clone)]

@@ -43,7 +43,8 @@
 //!   newline is left for the next run. Lines are parsed in place into borrowed structs, so
 //!   memory stays bounded by one line whatever the transcript's size.
 //! - [`Session`]: the model (branch, cwd, version, model, timestamps, prompts, thread, tool
-//!   calls with outcomes, files touched, commits, pull requests, token usage counted once
+//!   calls with outcomes, files written (only by calls whose result says they happened:
+//!   not failed ones, nor those a hook denied), commits, pull requests, token usage counted once
 //!   per assistant message id, turns). Bounded: long texts become [`Excerpt`]s cut at white
 //!   space and the thread keeps the most recent [`MAX_THREAD`] items. Serialisable, which is
 //!   how a capture resumes.

@@ -10,7 +10,7 @@ use serde_json::value::RawValue;
 use crate::excerpt::Excerpt;
 use crate::record::{Block, Content, Record, Usage, tool_result_text};
 use crate::timestamp::Timestamp;
-use crate::tool::{CallKind, ToolCall, ToolOutcome, facts};
+use crate::tool::{CallKind, ToolCall, ToolOutcome, facts, not_done};
 use crate::vcs::{Commit, parse_commits, parse_pr_urls};
 
 /// Longest prompt or assistant text kept, in characters.
@@ -177,6 +177,10 @@ pub enum LineKind {
 struct Pending {
     seq: u64,
     kind: CallKind,
+    /// The file the call writes: listed in [`Session::files`] once its result says the write
+    /// happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    writes: Option<String>,
 }
 
 /// Bookkeeping that makes incremental reading exact.
@@ -221,7 +225,9 @@ pub struct Session {
     pub thread_omitted: u64,
     /// Calls per tool name.
     pub tool_counts: BTreeMap<String, u64>,
-    /// Files touched by the file tools, relative to the cwd where possible.
+    /// Files the file tools wrote (`Write`, `Edit`, `MultiEdit`, `NotebookEdit`), relative to
+    /// the cwd where possible: only calls whose result says they happened, not those that
+    /// failed, were denied by a hook or refused, nor reads.
     pub files: BTreeSet<String>,
     /// Commits seen in `git commit` results.
     pub commits: Vec<Commit>,
@@ -438,6 +444,12 @@ impl Session {
         };
         let text = block.content.map(tool_result_text).unwrap_or_default();
         let is_error = block.is_error == Some(true);
+        if !not_done(is_error, &text)
+            && let Some(file) = pending.writes
+            && self.files.len() < MAX_LIST
+        {
+            self.files.insert(file);
+        }
         if !is_error {
             match pending.kind {
                 CallKind::GitCommit => {
@@ -542,11 +554,6 @@ impl Session {
         );
         let count = self.tool_counts.entry(name.clone()).or_insert(0);
         *count = count.saturating_add(1);
-        if let Some(file) = facts.file
-            && self.files.len() < MAX_LIST
-        {
-            self.files.insert(file);
-        }
         let seq = self.book.next_seq;
         self.book.next_seq = seq.saturating_add(1);
         if !id.is_empty() {
@@ -555,6 +562,7 @@ impl Session {
                 Pending {
                     seq,
                     kind: facts.kind,
+                    writes: facts.file.filter(|_| facts.writes),
                 },
             );
             if self.book.pending.len() > MAX_PENDING {
@@ -696,7 +704,7 @@ mod tests {
         assert_eq!(s.turns, 1, "tool results are not prompts");
         assert_eq!(s.tool_counts.get("Bash"), Some(&2));
         assert_eq!(s.tool_counts.get("Edit"), Some(&1));
-        assert_eq!(s.files.iter().collect::<Vec<_>>(), vec!["src/a.rs"]);
+        assert!(s.files.is_empty(), "the edit failed: {:?}", s.files);
         assert_eq!(s.commits.len(), 1);
         assert_eq!(s.commits[0].hash, "abc1234");
         assert_eq!(s.pull_requests, vec!["https://github.com/o/r/pull/9"]);
@@ -712,6 +720,85 @@ mod tests {
             outcomes,
             vec![ToolOutcome::Ok, ToolOutcome::Error, ToolOutcome::Ok]
         );
+    }
+
+    #[test]
+    fn only_writes_that_happened_are_files_touched() {
+        let mut s = session();
+        s.ingest_line(USER.as_bytes());
+        let uses = [
+            ("w1", "Write", "/p/src/written.rs"),
+            ("w2", "Edit", "/p/src/denied.rs"),
+            ("w3", "MultiEdit", "/p/src/failed.rs"),
+            ("w4", "Write", "/p/.env"),
+            ("w5", "Read", "/p/src/read.rs"),
+            ("w6", "NotebookEdit", "/p/nb.ipynb"),
+            ("w7", "Edit", "/p/src/pending.rs"),
+            ("w8", "Write", "/p/src/refused.rs"),
+        ];
+        for (id, tool, path) in uses {
+            let line = serde_json::json!({"type": "assistant", "message": {"id": format!("m-{id}"),
+                "content": [{"type": "tool_use", "id": id, "name": tool, "input": {"file_path": path}}]}});
+            s.ingest_line(line.to_string().as_bytes());
+        }
+        assert!(s.files.is_empty(), "nothing is written before its result");
+        let results = [
+            (
+                "w1",
+                serde_json::json!("File created successfully at: /p/src/written.rs"),
+                None,
+            ),
+            // A PreToolUse hook's denial: an error result holding the hook's reason.
+            (
+                "w2",
+                serde_json::json!("Safety shield G9: editing the governance files"),
+                Some(true),
+            ),
+            (
+                "w3",
+                serde_json::json!([{"type": "text", "text": "String to replace not found in file."}]),
+                Some(true),
+            ),
+            // A denial without `is_error`, as some versions write it.
+            (
+                "w4",
+                serde_json::json!(
+                    "PreToolUse:Write hook error: [metalayer hook pre-tool-use]: Safety shield G4: no secrets files"
+                ),
+                None,
+            ),
+            ("w5", serde_json::json!("fn read() {}"), None),
+            ("w6", serde_json::json!("Updated cell 3"), Some(false)),
+            (
+                "w8",
+                serde_json::json!("Permission to use Write has been denied."),
+                None,
+            ),
+        ];
+        for (id, content, is_error) in results {
+            let mut block =
+                serde_json::json!({"type": "tool_result", "tool_use_id": id, "content": content});
+            if let Some(e) = is_error {
+                block["is_error"] = serde_json::json!(e);
+            }
+            let line = serde_json::json!({"type": "user", "message": {"content": [block]}});
+            s.ingest_line(line.to_string().as_bytes());
+        }
+        assert_eq!(
+            s.files.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["nb.ipynb", "src/written.rs"]
+        );
+        // The pending edit is remembered across a save, and listed once its result comes.
+        let json = serde_json::to_string(&s).unwrap();
+        let mut back: Session = serde_json::from_str(&json).unwrap();
+        back.ingest_line(br#"{"type":"user","message":{"content":[{"type":"tool_result","tool_use_id":"w7","content":"The file /p/src/pending.rs has been updated."}]}}"#);
+        assert!(back.files.contains("src/pending.rs"));
+        // A state saved before this field existed still loads.
+        let old = json.replace(r#","writes":"src/pending.rs""#, "");
+        assert_ne!(old, json);
+        let mut older: Session = serde_json::from_str(&old).unwrap();
+        older.ingest_line(br#"{"type":"user","message":{"content":[{"type":"tool_result","tool_use_id":"w7","content":"ok"}]}}"#);
+        assert!(!older.files.contains("src/pending.rs"));
     }
 
     #[test]

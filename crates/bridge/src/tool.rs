@@ -50,6 +50,34 @@ const FILE_TOOLS: &[&str] = &[
     "NotebookRead",
 ];
 
+/// The file tools that write the file they name.
+const WRITE_TOOLS: &[&str] = &["Write", "Edit", "MultiEdit", "NotebookEdit"];
+
+/// How the text of a result that did not happen begins, when the harness did not mark it
+/// `is_error` (a hook's denial, a refused permission, the user's rejection). A write tool's
+/// success text never begins so ("File created successfully at: …", "The file … has been
+/// updated").
+const NOT_DONE: &[&str] = &[
+    "PreToolUse:",
+    "Hook PreToolUse",
+    "Blocked by hook",
+    "Permission to use ",
+    "The user doesn't want to proceed",
+    "The user doesn't want to take this action",
+    "<tool_use_error>",
+    "Error: ",
+    "Safety shield ",
+    "metalayer could not check this call",
+];
+
+/// Whether a tool result says the call did not happen: marked `is_error` (a failure, or a
+/// PreToolUse hook's denial, which Claude Code returns as an error result holding the
+/// reason), or beginning like a denial or a refusal.
+pub(crate) fn not_done(is_error: bool, text: &str) -> bool {
+    let text = text.trim_start();
+    is_error || NOT_DONE.iter().any(|start| text.starts_with(start))
+}
+
 /// What a tool call is, for the bits of the model that need more than a summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -65,6 +93,8 @@ pub(crate) struct UseFacts {
     pub(crate) summary: String,
     pub(crate) kind: CallKind,
     pub(crate) file: Option<String>,
+    /// The call writes `file` (if its result says it happened).
+    pub(crate) writes: bool,
 }
 
 fn one_line(text: &str) -> String {
@@ -150,6 +180,7 @@ pub(crate) fn facts(name: &str, input: Option<&RawValue>, cwd: Option<&str>) -> 
     UseFacts {
         summary,
         kind,
+        writes: file.is_some() && WRITE_TOOLS.contains(&name),
         file,
     }
 }
@@ -210,6 +241,7 @@ mod tests {
         );
         assert_eq!(f.file.as_deref(), Some("src/lib.rs"));
         assert_eq!(f.summary, "src/lib.rs");
+        assert!(f.writes);
 
         let f = facts(
             "Read",
@@ -217,6 +249,7 @@ mod tests {
             Some("/home/u/proj"),
         );
         assert_eq!(f.file.as_deref(), Some("/etc/hosts"));
+        assert!(!f.writes, "a read is no write");
 
         let f = facts(
             "Grep",
@@ -252,6 +285,26 @@ mod tests {
         let f = facts("Bash", Some(&raw(&long)), None);
         assert!(f.summary.ends_with(" …"));
         assert!(f.summary.chars().count() <= SUMMARY_CHARS + 2);
+    }
+
+    #[test]
+    fn results_that_did_not_happen() {
+        assert!(not_done(true, "File created successfully at: /p/a.rs"));
+        assert!(!not_done(false, "File created successfully at: /p/a.rs"));
+        assert!(!not_done(
+            false,
+            "The file /p/denied.rs has been updated. Permission to use is shown below"
+        ));
+        for text in [
+            "PreToolUse:Write hook error: [metalayer hook pre-tool-use]: Safety shield G4",
+            "Hook PreToolUse:Edit denied this tool",
+            "Permission to use Write has been denied.",
+            "The user doesn't want to proceed with this tool use. The tool use was rejected",
+            "<tool_use_error>File has not been read yet.</tool_use_error>",
+            "  Safety shield G4: no secrets files",
+        ] {
+            assert!(not_done(false, text), "{text}");
+        }
     }
 
     #[test]

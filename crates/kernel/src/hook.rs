@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use metalayer_gates::{Decision, Verdict};
+use metalayer_gates::{Decision, NormalizeOptions, Normalized, SHELL_TOOL, Verdict, normalize};
 use metalayer_policy::OnError;
 use serde_json::json;
 
@@ -396,14 +396,13 @@ fn decision_for(
         .iter()
         .map(|m| m.id.as_str().to_owned())
         .collect();
-    // The regression gate: only when the gates did not deny, for a shell call in a repository.
+    // The regression gate: only when the gates did not deny, for a shell call in a repository,
+    // whatever the policy's gate lists hold (the gates normalise the command only when a gate
+    // reads it; with none, it is normalised here).
     if decision != Decision::Deny
-        && let (Some(root), Some(normalized)) = (kernel.root(), verdict.normalized())
-        && let Some(message) = crate::regression::regression_ask(
-            root,
-            normalized,
-            kernel.policy().regression.as_ref(),
-        )?
+        && kernel.root().is_some()
+        && event.call.tool() == SHELL_TOOL
+        && let Some(message) = regression_gate(kernel, event, verdict.normalized())?
     {
         reason = if decision == Decision::Ask {
             format!("{reason}\n\n{message}")
@@ -414,6 +413,36 @@ fn decision_for(
         gates.push("regression".to_owned());
     }
     Ok((decision, reason, gates))
+}
+
+/// The regression gate's ask for a shell call, with its command normalised by the gates or,
+/// when no gate read it, here.
+fn regression_gate(
+    kernel: &Kernel,
+    event: &ToolEvent,
+    normalized: Option<&Normalized>,
+) -> Result<Option<String>, KernelError> {
+    let own;
+    let normalized = match normalized {
+        Some(n) => n,
+        None => {
+            let command: Vec<&str> = event.call.values("command").collect();
+            if command.is_empty() {
+                return Ok(None);
+            }
+            own = normalize(&command.join("\n"), &NormalizeOptions::default());
+            &own
+        }
+    };
+    // The hot path: a call without a `git commit` costs one look at each simple command.
+    if !crate::staging::has_commit(normalized.commands()) {
+        return Ok(None);
+    }
+    let mut call = crate::regression::ShellCall::new(normalized).in_folder(event.cwd.as_deref());
+    for raw in event.call.values("command") {
+        call = call.with_raw(raw);
+    }
+    crate::regression::regression_ask(kernel, call)
 }
 
 /// The `on_error` of the policy around `start`, if it loads; deny otherwise.

@@ -43,6 +43,7 @@ mod ledger;
 mod regression;
 mod root;
 mod rules;
+mod staging;
 mod stop;
 mod summary;
 mod trust;
@@ -82,8 +83,9 @@ pub use metalayer_gates::{Decision, GateSet, Normalized, ToolCall, Verdict};
 pub use metalayer_policy as policy;
 pub use metalayer_regression_map as regression_map;
 pub use regression::{
-    DEFAULT_STAMP_TTL_SECONDS, Stamp, clear_stamp, describe, feature_map, regression_ask,
-    stamp_path, write_stamp,
+    DEFAULT_STAMP_TTL_SECONDS, MapLocation, ShellCall, Stamp, clear_stamp, commit_files, describe,
+    feature_map, feature_map_diagnostic, kernel_feature_map, locate_feature_map, policy_root,
+    regression_ask, stamp_path, write_stamp,
 };
 pub use root::find_root;
 pub use rules::{rule_of, rules_of};

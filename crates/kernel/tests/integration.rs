@@ -12,5 +12,6 @@ mod integration {
     mod embedded;
     mod hook;
     mod init;
+    mod staging;
     pub(crate) mod support;
 }

@@ -53,7 +53,7 @@ pub enum GitError {
     },
 }
 
-fn op(operation: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
+pub(crate) fn op(operation: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
     let operation = operation.into();
     move |e| GitError::Operation {
         operation,
@@ -62,7 +62,7 @@ fn op(operation: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
 }
 
 /// Opens `repo` (or a parent of it) honouring git's environment variables.
-fn open(repo: &Path) -> Result<Repository, GitError> {
+pub(crate) fn open(repo: &Path) -> Result<Repository, GitError> {
     let opened = if std::env::var_os("GIT_DIR").is_some() {
         Repository::open_from_env()
     } else {
@@ -158,11 +158,15 @@ fn changes_of(diff: &Diff<'_>) -> Vec<Change> {
 ///
 /// [`GitError`] naming the operation that failed.
 pub fn staged_changes(repo: &Path) -> Result<Vec<Change>, GitError> {
-    let repo = open(repo)?;
-    let head = head_tree(&repo)?;
-    match staged::staged_changes(&repo, head.as_ref()) {
+    staged_changes_of(&open(repo)?)
+}
+
+/// [`staged_changes`] of an open repository.
+pub(crate) fn staged_changes_of(repo: &Repository) -> Result<Vec<Change>, GitError> {
+    let head = head_tree(repo)?;
+    match staged::staged_changes(repo, head.as_ref()) {
         Ok(changes) => Ok(changes),
-        Err(_) => staged_changes_libgit2(&repo, head.as_ref()),
+        Err(_) => staged_changes_libgit2(repo, head.as_ref()),
     }
 }
 

@@ -48,8 +48,11 @@
 //! - `git`: `staged_changes` (what `git diff --cached` lists, honouring `GIT_INDEX_FILE`),
 //!   `worktree_changes` (what `git commit -a` adds), `range_changes` (`A..B`, `A...B`, or a
 //!   branch's changes since it left `R`), `staged_tree_id` (the tree the index would commit)
-//!   and `tracked_paths`, through libgit2 without network support. [`Change`] and
-//!   [`changed_paths`] are always available.
+//!   and `tracked_paths`, through libgit2 without network support; `commit_contents`, what
+//!   the commits of a command line will contain, with the `git add`, `git rm`, `git mv` and
+//!   `git commit -a` / `git commit PATHS` before them simulated on the index and the work tree
+//!   without running anything. [`Change`], [`changed_paths`] and [`Pathspec`] (git's pathspec
+//!   rules, for matching what a git command names) are always available.
 //!
 //!   `staged_changes` reads the index file itself (SHA-1 checked, versions 2 to 4) and, as
 //!   `git diff-index --cached` does, uses its cache-tree to skip every directory whose tree id
@@ -72,8 +75,11 @@ mod locate;
 mod map;
 mod matcher;
 mod normalize;
+mod pathspec;
 #[cfg(feature = "git")]
 mod staged;
+#[cfg(feature = "git")]
+mod staging;
 mod warning;
 
 pub use affected::{Affected, AffectedFeature, FileMatch, PatternRef};
@@ -94,4 +100,9 @@ pub use locate::{SEED_MAP, locate};
 pub use map::{FeatureMap, schema};
 pub use matcher::Matcher;
 pub use normalize::normalize_path;
+pub use pathspec::{Pathspec, PathspecFlags, any_matches};
+#[cfg(feature = "git")]
+pub use staging::{
+    AddStep, CommitContents, CommitStep, IndexStep, MoveStep, RemoveStep, commit_contents,
+};
 pub use warning::Warning;

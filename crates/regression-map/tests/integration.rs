@@ -16,4 +16,6 @@ mod integration {
     mod snapshots;
     #[cfg(feature = "git")]
     mod staged;
+    #[cfg(feature = "git")]
+    mod staging;
 }

@@ -70,6 +70,58 @@ pub fn git_repo() -> tempfile::TempDir {
     dir
 }
 
+/// A real repository (branch `main`) with one commit and every kind of work tree state, for
+/// tests of what a commit will contain:
+///
+/// - committed: `src/auth/login.py`, `src/auth/session.py`, `src/ui/button.py`,
+///   `docs/guide.md`, `README.md`, `.gitignore` (`build/`, `*.log`);
+/// - staged: a change to `README.md`;
+/// - modified, not staged: `src/auth/login.py`, `docs/guide.md`;
+/// - deleted, not staged: `src/ui/button.py`;
+/// - untracked: `src/auth/new.py`, `src/ui/icon.py`, `notes.txt`;
+/// - ignored: `build/out.bin`, `debug.log`.
+#[must_use]
+pub fn worktree_fixture() -> tempfile::TempDir {
+    let dir = git_repo();
+    let root = dir.path();
+    for (path, text) in [
+        ("src/auth/login.py", "login\n"),
+        ("src/auth/session.py", "session\n"),
+        ("src/ui/button.py", "button\n"),
+        ("docs/guide.md", "guide\n"),
+        ("README.md", "readme\n"),
+        (".gitignore", "build/\n*.log\n"),
+    ] {
+        write(root, path, text);
+    }
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "init"]);
+    write(root, "README.md", "readme 2\n");
+    git(root, &["add", "README.md"]);
+    write(root, "src/auth/login.py", "login 2\n");
+    write(root, "docs/guide.md", "guide 2\n");
+    std::fs::remove_file(root.join("src/ui/button.py")).expect("a committed file");
+    for path in [
+        "src/auth/new.py",
+        "src/ui/icon.py",
+        "notes.txt",
+        "build/out.bin",
+        "debug.log",
+    ] {
+        write(root, path, "new\n");
+    }
+    dir
+}
+
+/// Writes `text` to `root/path`, creating the folders on the way.
+pub fn write(root: &Path, path: &str, text: &str) {
+    let full = root.join(path);
+    if let Some(dir) = full.parent() {
+        std::fs::create_dir_all(dir).expect("a folder");
+    }
+    std::fs::write(full, text).expect("a writable file");
+}
+
 /// A folder with a `.git` folder (all the hook needs to find the repository root) and,
 /// given a text, that text as `.control/policy.yaml`.
 #[must_use]

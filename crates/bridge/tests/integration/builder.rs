@@ -160,6 +160,45 @@ impl Transcript {
         self.push(m)
     }
 
+    /// A `tool_result` as Claude Code writes it for a call a PreToolUse hook denied: an error
+    /// holding the hook's reason, with the text repeated as `toolUseResult`.
+    pub(crate) fn hook_denial(&mut self, id: &str, reason: &str) -> &mut Self {
+        let mut m = self.envelope("user");
+        m.insert(
+            "message".into(),
+            json!({"role": "user", "content": [{"type": "tool_result", "tool_use_id": id, "content": reason, "is_error": true}]}),
+        );
+        m.insert("toolUseResult".into(), json!(format!("Error: {reason}")));
+        self.push(m)
+    }
+
+    /// A session whose file tools wrote, failed, were denied by a hook and read: only
+    /// `src/written.rs` and `src/edited.rs` were written (with `src/edited.rs` also failing
+    /// once).
+    pub(crate) fn writes_and_denials(session: &str) -> Self {
+        let mut t = Self::new(session);
+        let p = |f: &str| format!("/home/u/proj/{f}");
+        t.user("Add the parser and the secrets")
+            .tool_use("msg_01", "toolu_01", "Write", json!({"file_path": p("src/written.rs"), "content": "fn a() {}"}))
+            .tool_result("toolu_01", "File created successfully at: /home/u/proj/src/written.rs", false)
+            .tool_use("msg_02", "toolu_02", "Write", json!({"file_path": p(".env"), "content": "KEY=1"}))
+            .hook_denial("toolu_02", "Safety shield G4: no secrets files (matched file_path `/home/u/proj/.env`)")
+            .tool_use("msg_03", "toolu_03", "Edit", json!({"file_path": p(".control/policy.yaml"), "old_string": "a", "new_string": "b"}))
+            .hook_denial("toolu_03", "PreToolUse:Edit hook error: [metalayer hook pre-tool-use]: metalayer could not check this call and blocks it")
+            .tool_use("msg_04", "toolu_04", "Edit", json!({"file_path": p("src/edited.rs"), "old_string": "x", "new_string": "y"}))
+            .tool_result("toolu_04", "<tool_use_error>String to replace not found in file.</tool_use_error>", true)
+            .tool_use("msg_05", "toolu_05", "Edit", json!({"file_path": p("src/edited.rs"), "old_string": "fn", "new_string": "pub fn"}))
+            .tool_result("toolu_05", "The file /home/u/proj/src/edited.rs has been updated.", false)
+            .tool_use("msg_06", "toolu_06", "MultiEdit", json!({"file_path": p("src/failed.rs"), "edits": []}))
+            .tool_result("toolu_06", "File does not exist.", true)
+            .tool_use("msg_07", "toolu_07", "Read", json!({"file_path": p("src/read.rs")}))
+            .tool_result("toolu_07", "fn read() {}", false)
+            .tool_use("msg_08", "toolu_08", "Write", json!({"file_path": p("src/rejected.rs"), "content": "x"}))
+            .tool_result("toolu_08", "The user doesn't want to proceed with this tool use. The tool use was rejected (eg. if it was a file edit, the new_string was NOT written to the file).", true)
+            .assistant_text("msg_09", "Wrote the parser; the secrets file was blocked.");
+        t
+    }
+
     pub(crate) fn system(&mut self, subtype: &str) -> &mut Self {
         let mut m = self.envelope("system");
         m.insert("subtype".into(), json!(subtype));

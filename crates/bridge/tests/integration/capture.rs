@@ -306,3 +306,57 @@ fn hostile_session_ids_stay_inside_the_folders() {
     assert_eq!(report.session_file.parent().unwrap(), dirs.out());
     assert!(!dirs.root.parent().unwrap().join("escape").exists());
 }
+
+#[test]
+fn files_touched_lists_only_writes_that_happened() {
+    let dirs = Dirs::new();
+    let id = "bbbb2222-writes";
+    let t = Transcript::writes_and_denials(id);
+    fs::write(dirs.transcript(id), t.text()).unwrap();
+    let report = Capture::run(&dirs.options(id)).unwrap();
+    let note = fs::read_to_string(&report.session_file).unwrap();
+    let files = note
+        .split("## Files touched\n\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .unwrap();
+    assert_eq!(
+        files.trim(),
+        "- `src/edited.rs`\n- `src/written.rs`",
+        "{note}"
+    );
+    assert!(
+        note.contains("files: [\"src/edited.rs\", \"src/written.rs\"]"),
+        "{note}"
+    );
+    // The denied, failed, rejected and read calls are still in the thread, as calls.
+    assert!(note.contains(".env"), "{note}");
+    assert!(note.contains("Safety shield G4"), "{note}");
+}
+
+#[test]
+fn a_write_whose_result_comes_in_a_later_run_is_listed_then() {
+    let dirs = Dirs::new();
+    let id = "cccc3333-later";
+    let mut t = Transcript::new(id);
+    t.user("write it").tool_use(
+        "msg_01",
+        "toolu_01",
+        "Write",
+        serde_json::json!({"file_path": "/home/u/proj/src/late.rs", "content": "x"}),
+    );
+    fs::write(dirs.transcript(id), t.text()).unwrap();
+    let first = Capture::run(&dirs.options(id)).unwrap();
+    let note = fs::read_to_string(&first.session_file).unwrap();
+    assert!(note.contains("files: []"), "no result yet: {note}");
+    let mut more = Transcript::continuing(id, t.clock());
+    more.tool_result(
+        "toolu_01",
+        "File created successfully at: /home/u/proj/src/late.rs",
+        false,
+    );
+    append(&dirs.transcript(id), &more.text());
+    Capture::run(&dirs.options(id)).unwrap();
+    let note = fs::read_to_string(&first.session_file).unwrap();
+    assert!(note.contains("files: [\"src/late.rs\"]"), "{note}");
+}

@@ -39,12 +39,7 @@ fn affected(args: &Args) -> anyhow::Result<String> {
     let cwd = std::env::current_dir()?;
     let root = metalayer_kernel::find_root(&cwd).context("not inside a git repository")?;
     let kernel = metalayer_kernel::Kernel::discover(&root)?;
-    let configured = kernel
-        .policy()
-        .regression
-        .as_ref()
-        .and_then(|r| r.map.clone());
-    let matcher = metalayer_kernel::feature_map(&root, configured.as_deref())?.with_context(|| {
+    let matcher = metalayer_kernel::kernel_feature_map(&kernel, &root)?.with_context(|| {
         "no feature map: write .control/regression-map.yaml (or the seed's scripts/regression-test-map.json)"
     })?;
     let changes = match &args.range {

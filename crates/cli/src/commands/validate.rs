@@ -61,6 +61,13 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     };
     match policy::load_file(&path) {
         Ok(loaded) => {
+            if let Some(problem) = metalayer_kernel::feature_map_diagnostic(
+                &path,
+                loaded.warnings_report().source(),
+                &loaded.policy,
+            ) {
+                return map_problem(args.json, &path, &loaded, problem);
+            }
             let report = loaded.warnings_report();
             if !args.json && report.warning_count() > 0 {
                 let _ = std::io::stderr()
@@ -126,6 +133,32 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             )
         }
     }
+}
+
+/// A policy that loads but names a feature map the hooks cannot use: invalid, with that
+/// problem and the policy's warnings.
+fn map_problem(
+    json_output: bool,
+    path: &std::path::Path,
+    loaded: &policy::Loaded,
+    problem: policy::Diagnostic,
+) -> ExitCode {
+    let warnings = loaded.warnings_report();
+    let mut diagnostics = vec![problem];
+    diagnostics.extend(warnings.diagnostics().iter().cloned());
+    let report = policy::Report::new(warnings.name(), warnings.source(), diagnostics);
+    if !json_output {
+        let _ = std::io::stderr()
+            .lock()
+            .write_all(render(&report).as_bytes());
+    }
+    let mut value = report.to_json();
+    set(&mut value, "valid", json!(false));
+    let summary = format!(
+        "{}: invalid (its feature map cannot be used)",
+        path.display()
+    );
+    finish(json_output, false, value, &summary)
 }
 
 /// Sets a key of a JSON object (the report is always one).

@@ -19,7 +19,7 @@ use crate::kernel::{EMBEDDED_POLICY_NAME, Kernel};
 use crate::layout::HookKind;
 use crate::layout::{AGENTS_DOC, CLAUDE_DOC, METALAYER_DOC, POLICY_FILE, SchemaKind};
 use crate::ledger::{LEDGER_DIR, allow_count, ledger_dir, read_records};
-use crate::regression::feature_map;
+use crate::regression::{MapLocation, feature_map, locate_feature_map};
 use crate::stop::DEFAULT_CONVERSATIONS_DIR;
 use crate::trust::HarnessEnv;
 
@@ -333,33 +333,30 @@ fn schema_matches(text: &str, kind: SchemaKind) -> Option<bool> {
 }
 
 /// The feature map's check. `from_file`: the policy is the repository's file, so a map it
-/// names and that is absent blocks (git's pre-commit hook refuses every commit then).
+/// names and that is absent blocks (both hooks refuse every commit then); the embedded default
+/// names `.control/regression-map.yaml`, and without it the seed's map is looked for.
 fn regression_section(
     root: &Path,
     settings: Option<&RegressionSettings>,
     from_file: bool,
 ) -> Vec<Check> {
-    let configured = settings.and_then(|s| s.map.as_deref());
-    let Some((path, _)) = metalayer_regression_map::locate(root, configured.map(Path::new)) else {
-        return vec![Check::ok(
-            "feature map",
-            "none; the regression gate asks nothing before commits",
-        )];
-    };
-    let rel = relative(root, &path);
-    if !path.exists() {
-        if from_file && configured.is_some() {
+    let path = match locate_feature_map(root, settings, from_file) {
+        MapLocation::Found { path, .. } => path,
+        MapLocation::Missing { path, .. } => {
             return vec![Check::missing(
-                rel,
-                "named by the policy's `regression.map` but absent; restore it, or remove `regression.map` from the policy (git's pre-commit hook refuses every commit until then)",
+                relative(root, &path),
+                "named by the policy's `regression.map` but absent; restore it, or remove `regression.map` from the policy (the hooks refuse every `git commit` until then)",
             )];
         }
-        return vec![Check::warning(
-            rel,
-            "named by the policy's `regression.map` but absent; the regression gate is off",
-        )];
-    }
-    match feature_map(root, configured) {
+        _ => {
+            return vec![Check::ok(
+                "feature map",
+                "none; the regression gate asks nothing before commits",
+            )];
+        }
+    };
+    let rel = relative(root, &path);
+    match feature_map(root, settings, from_file) {
         Ok(Some(matcher)) => {
             let n = matcher.features().len();
             if n == 0 {

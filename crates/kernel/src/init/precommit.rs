@@ -7,8 +7,9 @@ use metalayer_gates::{NormalizeOptions, normalize};
 use super::marker::hash_comment;
 use crate::error::KernelError;
 use crate::hook::HookOutcome;
-use crate::kernel::{Kernel, PolicySource};
+use crate::kernel::Kernel;
 use crate::layout::PRE_COMMIT_COMMAND;
+use crate::regression::ShellCall;
 
 /// The `.git/hooks/pre-commit` script `init` installs for a profile.
 pub(crate) fn script(profile: &str) -> String {
@@ -41,29 +42,10 @@ pub(crate) fn script(profile: &str) -> String {
 /// changes. The hook then refuses the commit (fails closed).
 pub fn pre_commit_check(root: &Path) -> Result<Option<String>, KernelError> {
     let kernel = Kernel::discover(root)?;
-    let settings = kernel.policy().regression.as_ref();
-    if matches!(kernel.source(), PolicySource::File(_))
-        && let Some(missing) = missing_named_map(root, settings)
-    {
-        return Err(KernelError::Regression(missing));
-    }
+    // git runs the hook with the index the commit records (`GIT_INDEX_FILE` for `-a` and
+    // PATHS): what is staged is what it commits.
     let commit = normalize("git commit", &NormalizeOptions::default());
-    crate::regression::regression_ask(root, &commit, settings)
-}
-
-/// When a policy file names a `regression.map` that does not exist, the message saying so
-/// (the gate would otherwise be silently off): restore the file or remove the setting.
-pub(crate) fn missing_named_map(
-    root: &Path,
-    settings: Option<&metalayer_policy::RegressionSettings>,
-) -> Option<String> {
-    let named = settings.and_then(|s| s.map.as_deref())?;
-    if root.join(named).exists() {
-        return None;
-    }
-    Some(format!(
-        "the policy's `regression.map` names `{named}`, which does not exist; restore it, or remove `regression.map` from the policy"
-    ))
+    crate::regression::regression_ask(&kernel, ShellCall::new(&commit))
 }
 
 /// git's pre-commit hook for the repository around `cwd` (`metalayer hook pre-commit`): exit 0
