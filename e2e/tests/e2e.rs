@@ -213,6 +213,8 @@ fn add_and_commit_in_one_call_asked(harness: Harness) -> Result<()> {
             Action::shell("git add src/auth/login.py && git commit -m 'fix login'"),
             Action::shell("git add -A; git commit -m 'add session'"),
             Action::shell("git commit -am 'fix login'"),
+            Action::shell("git add src/auth && git commit --allow-empty -m 'empty?'"),
+            Action::shell("cd src && git add auth/session.py && cd .. && git commit -m session"),
         ],
     )?;
     assert_eq!(
@@ -222,7 +224,7 @@ fn add_and_commit_in_one_call_asked(harness: Harness) -> Result<()> {
         run.describe()
     );
     let asks = decisions(&sandbox.ledger(), "ask", "regression");
-    assert_eq!(asks.len(), 3, "each form asked\n{}", run.describe());
+    assert_eq!(asks.len(), 5, "each form asked\n{}", run.describe());
     Ok(())
 }
 

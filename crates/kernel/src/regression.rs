@@ -345,7 +345,7 @@ fn relative_folder(root: &Path, cwd: Option<&Path>) -> Option<String> {
 /// `git add`, `git rm`, `git mv` and `git commit -a` / `git commit PATHS` of the same call
 /// would stage before each (see [`commit_contents`]), worked out without running anything.
 /// `None` when the call makes no commit the regression gate checks (none at all, or only
-/// `--allow-empty`, `--dry-run` or `[skip-regression]` ones).
+/// `--dry-run` or `[skip-regression]` ones).
 ///
 /// # Errors
 ///

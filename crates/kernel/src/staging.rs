@@ -330,13 +330,13 @@ fn git_invocation(words: &[String]) -> Option<GitInvocation<'_>> {
     None
 }
 
-/// A commit the gate lets through unchecked: empty on purpose, a dry run, or marked
-/// `[skip-regression]` (the original system's escape hatch, usually in the message).
+/// A commit the gate lets through unchecked: a dry run, or marked `[skip-regression]` (the
+/// original system's escape hatch, usually in the message). `--allow-empty` is checked like
+/// any commit: it only allows an empty one, and `git add x && git commit --allow-empty`
+/// commits `x` (an empty commit touches no feature, so it is never asked about).
 fn skipped(args: &[String]) -> bool {
     let (options, _) = parse(args, COMMIT_OPTIONS);
-    options
-        .iter()
-        .any(|(name, _)| matches!(*name, "allow-empty" | "dry-run"))
+    options.iter().any(|(name, _)| *name == "dry-run")
         || args.iter().any(|a| a.contains("[skip-regression]"))
 }
 
@@ -810,8 +810,13 @@ mod tests {
         assert_eq!(steps("git status"), None);
         assert_eq!(steps("echo git commit"), None);
         assert_eq!(steps("git add ."), None, "no commit: nothing to check");
+        // --allow-empty commits whatever is staged: checked.
+        assert_eq!(steps("git commit --allow-empty -m x").unwrap(), ["commit"]);
+        assert_eq!(
+            steps("git add a && git commit --allow-empty -m x").unwrap(),
+            ["add[a]", "commit"]
+        );
         for skipped in [
-            "git commit --allow-empty -m x",
             "git commit --dry-run",
             "git commit --dry",
             "git commit -m '[skip-regression] docs'",
@@ -820,7 +825,7 @@ mod tests {
         }
         // A skipped commit does not hide a later one.
         assert_eq!(
-            steps("git commit --allow-empty -m x && git add a && git commit -m y").unwrap(),
+            steps("git commit --dry-run && git add a && git commit -m y").unwrap(),
             ["add[a]", "commit"]
         );
         // What follows the last commit does not matter.

@@ -115,7 +115,11 @@ fn unmapped_exclusions_and_skips_stay_silent() {
         "`!docs/drafts/**` excludes"
     );
     git(root, &["add", "src/auth/login.rs"]);
-    assert_eq!(hook(root, "git commit --allow-empty -m x").0, "allow");
+    assert_eq!(
+        hook(root, "git commit --allow-empty -m x").0,
+        "ask",
+        "--allow-empty commits what is staged"
+    );
     assert_eq!(
         hook(root, "git commit -m '[skip-regression] wip'").0,
         "allow"
@@ -272,13 +276,21 @@ fn what_the_same_call_stages_before_committing_is_checked() {
     assert!(reason.contains("src/auth/login.rs"), "{reason}");
     let (_, decision, _, _) = hook_in(root, &root.join("src/auth"), "git add . && git commit -m x");
     assert_eq!(decision, "ask");
+    let (_, decision, _, _) = hook_in(
+        root,
+        root,
+        "git add src/auth/login.rs && git commit --allow-empty -m x",
+    );
+    assert_eq!(
+        decision, "ask",
+        "--allow-empty still commits what was staged"
+    );
     // What is staged first but not mapped, or not staged at all, stays silent.
     for command in [
         "git add notes.txt && git commit -m notes",
         "git add README.md notes.txt; git commit -m x",
         "git add -n . && git commit -m x",
         "git commit -m x notes.txt",
-        "git add src/auth/login.rs && git commit --allow-empty -m x",
         "git add -A && git commit -m '[skip-regression] wip'",
         "git add -A && git status",
         "echo 'git add -A && git commit -m x'",
