@@ -42,6 +42,7 @@ mod root;
 mod rules;
 mod stop;
 mod summary;
+mod tools;
 
 pub use audit::{
     AuditCheck, AuditOptions, AuditReport, AuditSection, BUILTIN_MEASUREMENTS, CheckStatus,
