@@ -18,8 +18,9 @@
 //!   `tools: ["*"]` or on a named key still see it; an input that is not an object (Copilot's
 //!   `toolArgs` as text) fails closed unless the tool reads a patch.
 //!
-//! `Read`-like tools are listed too, so that a harness's name for reading never reaches a
-//! gate on the file-writing tools.
+//! Reading tools are listed too (as the gates' `Read`, their path under `file_path`), so a
+//! policy's gates on `tools: [Read]` see every harness's reads, and a tool that only reads
+//! (an editor's `view`) never meets the gates on file writes.
 
 use metalayer_gates::ToolCall;
 use serde_json::{Map, Value};
