@@ -28,8 +28,10 @@
 //! quote removal (a quoted sentence, a commit message) cannot be a command name, an option or a
 //! path a gate cares about, so the precise matching mode sees it as the placeholder
 //! [`DATA_PLACEHOLDER`]. The normaliser also lists the paths a command writes or deletes
-//! (redirections, `tee`, `cp`/`mv`/`install`/`ln` destinations, `rm`, `touch`, `truncate`,
-//! `sed -i`, `dd of=`, `curl -o`, `git rm`, …) so that file gates see shell writes too.
+//! (redirections, `tee`, `cp`/`mv`/`install`/`ln` destinations and the files they put into a
+//! destination folder, the sources `mv` and `git mv` take away, `rm`, `touch`, `truncate`,
+//! `chmod`/`chown`, `sed -i`, `dd of=`, `curl -o`, `git rm`, …) so that file gates see shell
+//! writes too.
 //!
 //! ```
 //! use metalayer_gates::{normalize, NormalizeOptions};
@@ -425,6 +427,25 @@ impl Normalizer<'_> {
         }
     }
 
+    /// The paths that copying, moving or linking `sources` into `dest` writes when `dest` is a
+    /// folder (`cp x .claude/` writes `.claude/x`): the normaliser cannot know whether it is
+    /// one, so both readings are listed, unless `-T` (`--no-target-directory`) says it is not.
+    fn sources_into(&mut self, name: &str, args: &[&str], sources: &[&str], dest: &str) {
+        let no_target_dir = matches!(name, "cp" | "mv" | "install" | "ln")
+            && args
+                .iter()
+                .any(|a| *a == "--no-target-directory" || is_short_flag(a, 'T'));
+        if no_target_dir || WRITE_SINKS.contains(&dest) {
+            return;
+        }
+        let dir = dest.trim_end_matches('/');
+        for source in sources {
+            if let Some(base) = source.rsplit('/').find(|c| !c.is_empty()) {
+                self.write_target(&format!("{dir}/{base}"));
+            }
+        }
+    }
+
     /// What is fed to the command's standard input, if the gate can see it.
     fn stdin_text<'l>(raw: &'l Raw<'_>, lexed: &'l Lexed<'_>) -> Option<&'l str> {
         raw.redirects
@@ -675,19 +696,42 @@ impl Normalizer<'_> {
                 }
             }
             "cp" | "mv" | "install" | "ln" | "rsync" | "scp" => {
-                if let Some(dir) = option_value(args, &["-t", "--target-directory"]) {
-                    self.write_target(dir);
-                } else {
-                    let ops = ops_list();
-                    if ops.len() >= 2
-                        && let Some(last) = ops.last()
-                    {
-                        self.write_target(last);
+                let ops = ops_list();
+                // `install -d DIR…` creates every operand.
+                if name == "install"
+                    && args
+                        .iter()
+                        .any(|a| *a == "--directory" || is_short_flag(a, 'd'))
+                {
+                    for p in &ops {
+                        self.write_target(p);
+                    }
+                    return;
+                }
+                // `-t DIR` (GNU's cp, mv, install, ln; rsync's `-t` keeps times) names the
+                // destination folder, and every operand is a source.
+                let target_dir = match name {
+                    "cp" | "mv" | "install" | "ln" => {
+                        option_value(args, &["-t", "--target-directory"])
+                    }
+                    _ => None,
+                };
+                let (sources, dest) = match (target_dir, ops.split_last()) {
+                    (Some(dir), _) => (ops.as_slice(), dir),
+                    (None, Some((last, rest))) if !rest.is_empty() => (rest, *last),
+                    _ => return,
+                };
+                self.write_target(dest);
+                self.sources_into(name, args, sources, dest);
+                // A moved file is deleted where it was.
+                if name == "mv" {
+                    for p in sources {
+                        self.write_target(p);
                     }
                 }
             }
             "chmod" | "chown" | "chgrp" => {
-                for p in ops_list().iter().skip(1) {
+                for p in mode_operands(name, args) {
                     self.write_target(p);
                 }
             }
@@ -731,8 +775,15 @@ impl Normalizer<'_> {
                         }
                     }
                     Some(("mv", rest)) => {
-                        if let Some(last) = operands(rest, &[]).last() {
-                            self.write_target(last);
+                        let ops = operands(rest, &[]);
+                        if let Some((dest, sources)) = ops.split_last()
+                            && !sources.is_empty()
+                        {
+                            self.write_target(dest);
+                            self.sources_into("git mv", rest, sources, dest);
+                            for p in sources {
+                                self.write_target(p);
+                            }
                         }
                     }
                     _ => {}
@@ -1342,11 +1393,48 @@ fn options_with_argument(name: &str) -> &'static [&'static str] {
         "perl" => &["-e", "-E", "-I", "-M"],
         "tee" | "rm" | "unlink" | "rmdir" => &[],
         "shred" => &["-n", "-s", "--iterations", "--size"],
-        "chmod" | "chown" | "chgrp" => &["--reference"],
         "rsync" => &["-e", "--rsh", "--exclude", "--include", "--filter"],
         "scp" => &["-P", "-i", "-o", "-F", "-J", "-l", "-c", "-S"],
         _ => &[],
     }
+}
+
+/// The files `chmod`, `chown` or `chgrp` change: their operands after the mode or owner (all of
+/// them with `--reference`). A `chmod` mode may look like an option (`chmod -x FILE`): a word
+/// starting with `-` is an option only when its letters are `chmod`'s option letters.
+fn mode_operands<'a>(name: &str, args: &[&'a str]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut first_seen = option_value(args, &["--reference"]).is_some();
+    let mut only_operands = false;
+    let mut k = 0;
+    while let Some(&a) = args.get(k) {
+        k += 1;
+        if !only_operands {
+            if a == "--" {
+                only_operands = true;
+                continue;
+            }
+            if a == "--reference" {
+                k += 1;
+                continue;
+            }
+            if a.starts_with("--") {
+                continue;
+            }
+            if let Some(letters) = a.strip_prefix('-')
+                && !letters.is_empty()
+                && (name != "chmod" || letters.bytes().all(|b| b"RcfvhHLP".contains(&b)))
+            {
+                continue;
+            }
+        }
+        if first_seen {
+            out.push(a);
+        } else {
+            first_seen = true;
+        }
+    }
+    out
 }
 
 /// The operands (non-option words) of an argument list.
@@ -1647,8 +1735,14 @@ mod tests {
         assert_eq!(writes("echo API_KEY=abc >> .env"), [".env"]);
         assert_eq!(writes("echo x > /dev/null 2>&1"), Vec::<String>::new());
         assert_eq!(writes("cat a | tee -a out.txt"), ["out.txt"]);
-        assert_eq!(writes("cp .env.example .env"), [".env"]);
-        assert_eq!(writes("mv -f a b/c"), ["b/c"]);
+        // A destination may be a folder: the file copied into it is listed too.
+        assert_eq!(
+            writes("cp .env.example .env"),
+            [".env", ".env/.env.example"]
+        );
+        assert_eq!(writes("cp -T a b"), ["b"]);
+        // A move deletes its source.
+        assert_eq!(writes("mv -f a b/c"), ["b/c", "b/c/a", "a"]);
         assert_eq!(writes("rm .control/policy.yaml"), [".control/policy.yaml"]);
         assert_eq!(
             writes("sed -i 's/a/b/' .claude/settings.json"),
@@ -1662,7 +1756,58 @@ mod tests {
         // Many arguments (more than fit on the stack).
         let files: Vec<String> = (0..20).map(|i| format!("f{i}")).collect();
         assert_eq!(writes(&format!("rm -f {}", files.join(" "))), files);
-        assert_eq!(writes(&format!("cp {} dest/", files.join(" "))), ["dest/"]);
+        let mut into_dest = vec!["dest/".to_owned()];
+        into_dest.extend(files.iter().map(|f| format!("dest/{f}")));
+        assert_eq!(writes(&format!("cp {} dest/", files.join(" "))), into_dest);
+    }
+
+    #[test]
+    fn copies_moves_and_links_list_what_they_write_and_delete() {
+        assert_eq!(writes("cp -r /tmp/hooks .git/"), [".git/", ".git/hooks"]);
+        assert_eq!(
+            writes("cp -t .claude a/settings.json b/"),
+            [".claude", ".claude/settings.json", ".claude/b"]
+        );
+        assert_eq!(
+            writes("mv .git/hooks/pre-commit /tmp/"),
+            ["/tmp/", "/tmp/pre-commit", ".git/hooks/pre-commit"]
+        );
+        assert_eq!(
+            writes("git mv .control/policy.yaml old.yaml"),
+            ["old.yaml", "old.yaml/policy.yaml", ".control/policy.yaml"]
+        );
+        assert_eq!(
+            writes("ln -sf /dev/null .git/hooks/pre-commit"),
+            [".git/hooks/pre-commit", ".git/hooks/pre-commit/null"]
+        );
+        assert_eq!(writes("cp x /dev/null"), Vec::<String>::new());
+        assert_eq!(
+            writes("install -d -m 755 .github/hooks out"),
+            [".github/hooks", "out"]
+        );
+        assert_eq!(
+            writes("install -m 755 hook .git/hooks/pre-push"),
+            [".git/hooks/pre-push", ".git/hooks/pre-push/hook"]
+        );
+        // rsync's -t keeps times; it names no folder.
+        assert_eq!(writes("rsync -t a .env"), [".env", ".env/a"]);
+        assert_eq!(writes("cp onlyone"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn mode_changes_list_their_files() {
+        assert_eq!(writes("chmod +x a b"), ["a", "b"]);
+        assert_eq!(
+            writes("chmod -x .git/hooks/pre-commit"),
+            [".git/hooks/pre-commit"]
+        );
+        assert_eq!(writes("chmod -R -v a-x,u-w .githooks"), [".githooks"]);
+        assert_eq!(writes("chmod -Rv 000 -- -odd"), ["-odd"]);
+        assert_eq!(writes("chmod --reference=a b c"), ["b", "c"]);
+        assert_eq!(writes("chmod --reference a b"), ["b"]);
+        assert_eq!(writes("chown -R me:me .control"), [".control"]);
+        assert_eq!(writes("chgrp --reference x y"), ["y"]);
+        assert_eq!(writes("chmod 644"), Vec::<String>::new());
     }
 
     #[test]

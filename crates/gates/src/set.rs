@@ -427,7 +427,9 @@ impl Verdict {
 }
 
 /// The texts a channel reads from a call. File paths use `/` as the separator (Windows
-/// harnesses send `\`), so one pattern serves both.
+/// harnesses send `\`), so one pattern serves both; a path with empty, `.` or `..`
+/// components is read both as written and cleaned ([`clean_path`]), so `.git//hooks/x` or
+/// `.git/info/../hooks/x` meet a pattern written for `.git/hooks/`.
 fn subjects<'a>(
     call: &'a ToolCall,
     normalized: &'a [Normalized],
@@ -468,6 +470,12 @@ fn subjects<'a>(
             for n in normalized {
                 out.extend(n.writes().iter().map(|p| slashed(p)));
             }
+            let written = out.len();
+            for k in 0..written {
+                if let Some(clean) = out.get(k).and_then(|p| clean_path(p)) {
+                    out.push(Cow::Owned(clean));
+                }
+            }
             out
         }
         _ => field
@@ -477,6 +485,52 @@ fn subjects<'a>(
             .map(Cow::Borrowed)
             .collect(),
     }
+}
+
+/// A `/`-separated path with its empty and `.` components dropped and each `..` taking away
+/// the component before it (lexically: symbolic links are not followed), or `None` when it has
+/// nothing to clean, as almost every path does. A leading `/` and a trailing `/` are kept, and
+/// so are the `..` that climb above the start of a relative path.
+fn clean_path(path: &str) -> Option<String> {
+    let needs = path == "."
+        || path == ".."
+        || path.starts_with("./")
+        || path.contains("//")
+        || path.contains("/./")
+        || path.contains("/../")
+        || path.ends_with("/.")
+        || path.ends_with("/..")
+        || path.starts_with("../");
+    if !needs {
+        return None;
+    }
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => match parts.last() {
+                Some(&last) if last != ".." => {
+                    parts.pop();
+                }
+                _ if absolute => {}
+                _ => parts.push(".."),
+            },
+            other => parts.push(other),
+        }
+    }
+    let mut out = String::with_capacity(path.len());
+    if absolute {
+        out.push('/');
+    }
+    out.push_str(&parts.join("/"));
+    if path.ends_with('/') && !parts.is_empty() {
+        out.push('/');
+    }
+    if out.is_empty() {
+        out.push('.');
+    }
+    (out != path).then_some(out)
 }
 
 impl GateSet {
@@ -870,6 +924,59 @@ mod tests {
             err,
             BuildError::TooManyRules { count: 2, limit: 1 }
         ));
+    }
+
+    #[test]
+    fn paths_are_cleaned_lexically() {
+        for (path, clean) in [
+            (".git//hooks/pre-commit", Some(".git/hooks/pre-commit")),
+            ("./.git/./hooks/x", Some(".git/hooks/x")),
+            (".git/info/../hooks/x", Some(".git/hooks/x")),
+            (
+                "/r/.github/hooks/../../.github/hooks/",
+                Some("/r/.github/hooks/"),
+            ),
+            ("/../etc/x", Some("/etc/x")),
+            ("../../a/./b", Some("../../a/b")),
+            ("a/..", Some(".")),
+            ("a/b/.", Some("a/b")),
+            ("/home/u/proj/.env", None),
+            ("relative/path.txt", None),
+            ("..hidden/x", None),
+        ] {
+            assert_eq!(clean_path(path).as_deref(), clean, "{path}");
+        }
+    }
+
+    #[test]
+    fn file_gates_see_through_empty_and_dot_components() {
+        let gates = GateSetBuilder::new()
+            .rule(
+                Rule::new("H", Decision::Deny, r"(?:^|/)\.git/hooks(?:/|$)")
+                    .with_field(Field::FilePath),
+            )
+            .build()
+            .unwrap();
+        for path in [
+            "/r/.git//hooks/pre-commit",
+            "/r/.git/./hooks/pre-commit",
+            "/r/.git/objects/../hooks/pre-commit",
+            r"C:\r\.git\\hooks\pre-commit",
+        ] {
+            let call = ToolCall::new("Write").with("file_path", path);
+            assert_eq!(gates.decide(&call).decision(), Decision::Deny, "{path}");
+        }
+        for command in [
+            "echo true > .git//hooks/pre-commit",
+            "chmod -x ./.git/./hooks/pre-commit",
+        ] {
+            let call = ToolCall::bash(command);
+            assert_eq!(gates.decide(&call).decision(), Decision::Deny, "{command}");
+        }
+        let call = ToolCall::new("Write").with("file_path", "/r/.git/hooks/../config");
+        assert_eq!(gates.decide(&call).decision(), Decision::Deny, "as written");
+        let call = ToolCall::new("Write").with("file_path", "/r/.git/hooksy/x");
+        assert_eq!(gates.decide(&call).decision(), Decision::Allow);
     }
 
     #[test]

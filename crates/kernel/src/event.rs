@@ -92,62 +92,24 @@ pub(crate) fn required_str<'a>(
         .ok_or_else(|| KernelError::Event(format!("the hook event has no `{key}` field")))
 }
 
-/// Builds the gates' tool call from a tool name and its `tool_input` object: every string
-/// field by its key, and the string fields of objects inside arrays (the `edits` of a
-/// `MultiEdit`) by theirs.
+/// Builds the gates' tool call from a Claude Code tool name (the gates' own names) and its
+/// `tool_input` object: every string field by its key, and the string fields of objects
+/// inside arrays (the `edits` of a `MultiEdit`) by theirs. Claude Code's `PowerShell` is read
+/// as `Bash`, Codex's `apply_patch` as `ApplyPatch` (see [`Harness::event`] for the other
+/// harnesses' words).
 ///
 /// # Errors
 ///
 /// [`KernelError::Event`] when a field the gates rely on has the wrong type: `command` of a
-/// shell call, or the path of a file tool.
+/// shell call, the path of a file tool, the patch of `apply_patch`.
+///
+/// [`Harness::event`]: crate::Harness::event
 pub fn tool_call(tool: &str, input: &Map<String, Value>) -> Result<ToolCall, KernelError> {
-    let mut call = ToolCall::new(tool);
-    for (key, value) in input {
-        match value {
-            Value::String(s) => call.push(key.as_str(), s.as_str()),
-            Value::Array(items) => {
-                for item in items {
-                    match item {
-                        Value::Object(obj) => {
-                            for (k, v) in obj {
-                                if let Value::String(s) = v {
-                                    call.push(k.as_str(), s.as_str());
-                                }
-                            }
-                        }
-                        Value::String(s) => call.push(key.as_str(), s.as_str()),
-                        _ => {}
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    let expect_string = |key: &str| -> Result<(), KernelError> {
-        match input.get(key) {
-            Some(Value::String(_)) => Ok(()),
-            Some(other) => Err(KernelError::Event(format!(
-                "`tool_input.{key}` of a {tool} call must be a string, found {}",
-                kind_of(other)
-            ))),
-            None => Err(KernelError::Event(format!(
-                "a {tool} call without `tool_input.{key}` cannot be checked"
-            ))),
-        }
-    };
-    match tool {
-        "Bash" => expect_string("command")?,
-        "Write" | "Edit" | "MultiEdit" => expect_string("file_path")?,
-        "NotebookEdit" => {
-            if input.contains_key("file_path") {
-                expect_string("file_path")?;
-            } else {
-                expect_string("notebook_path")?;
-            }
-        }
-        _ => {}
-    }
-    Ok(call)
+    crate::tools::call(
+        crate::Harness::Claude,
+        tool,
+        crate::tools::Input::Object(input),
+    )
 }
 
 /// Reads a Claude Code (or Codex) PreToolUse event.

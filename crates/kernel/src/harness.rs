@@ -2,12 +2,13 @@
 
 use std::path::PathBuf;
 
-use metalayer_gates::Decision;
+use metalayer_gates::{Decision, SHELL_TOOL, ToolCall};
 use serde_json::{Map, Value, json};
 
 use crate::error::KernelError;
-use crate::event::{ToolEvent, kind_of, optional_str, required_str, tool_call};
+use crate::event::{ToolEvent, kind_of, optional_str, required_str};
 use crate::hook::HookOutcome;
+use crate::tools::{self, Input};
 
 /// An agent harness whose hook protocol metalayer speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -72,117 +73,90 @@ impl Harness {
         }
     }
 
-    /// Reads the event into a tool call with the gates' tool names.
+    /// Reads the event into a tool call with the gates' tool names and keys, through the
+    /// harness's tool vocabulary (one table for every harness: a known tool in its known
+    /// shape is always read, in any other shape it fails closed).
     ///
     /// # Errors
     ///
     /// [`KernelError::Event`] for missing or mistyped fields.
     pub fn event(self, map: &Map<String, Value>) -> Result<ToolEvent, KernelError> {
         let cwd = optional_str(map, "cwd")?.map(PathBuf::from);
-        let (tool, input): (String, Map<String, Value>) = match self {
-            Harness::Claude | Harness::Codex => {
-                let tool = required_str(map, "tool_name")?;
-                let input = object(map, "tool_input")?;
-                match tool {
-                    // Codex's patches: the files they add, update, delete or move to are what
-                    // the file gates read.
-                    "apply_patch" => ("ApplyPatch".to_owned(), patch_input(&input)),
-                    // Windows routes shell commands to PowerShell: the same gates apply.
-                    "PowerShell" => ("Bash".to_owned(), input),
-                    other => (other.to_owned(), input),
-                }
-            }
-            Harness::Gemini => {
-                let tool = required_str(map, "tool_name")?;
-                let mut input = object(map, "tool_input")?;
-                if let Some(p) = input.remove("absolute_path") {
-                    input.entry("file_path").or_insert(p);
-                }
-                let tool = match tool {
-                    "run_shell_command" => "Bash",
-                    "write_file" => "Write",
-                    "replace" => "Edit",
-                    "read_file" | "read_many_files" => "Read",
-                    other => other,
-                };
-                (tool.to_owned(), input)
+        let call = match self {
+            Harness::Claude | Harness::Codex | Harness::Gemini => {
+                let name = required_str(map, "tool_name")?;
+                tools::call(self, name, Input::Object(object(map, "tool_input")?))?
             }
             Harness::Cursor => {
                 let name = optional_str(map, "hook_event_name")?.unwrap_or_default();
                 match name {
+                    // Cursor's older events carry their fields at the top level.
                     "beforeShellExecution" => {
-                        let mut input = Map::new();
-                        input.insert("command".into(), json!(required_str(map, "command")?));
-                        ("Bash".to_owned(), input)
+                        ToolCall::new(SHELL_TOOL).with("command", required_str(map, "command")?)
                     }
                     "beforeReadFile" => {
-                        let mut input = Map::new();
-                        input.insert("file_path".into(), json!(required_str(map, "file_path")?));
-                        ("Read".to_owned(), input)
+                        ToolCall::new("Read").with("file_path", required_str(map, "file_path")?)
                     }
                     "beforeMCPExecution" => {
                         let tool = optional_str(map, "tool_name")?.unwrap_or("mcp");
+                        let parsed;
+                        let empty = Map::new();
                         let input = match map.get("tool_input") {
-                            Some(Value::String(s)) => serde_json::from_str(s).unwrap_or_default(),
-                            Some(Value::Object(o)) => o.clone(),
-                            _ => Map::new(),
+                            Some(Value::String(s)) => {
+                                parsed = serde_json::from_str(s).unwrap_or_default();
+                                &parsed
+                            }
+                            Some(Value::Object(o)) => o,
+                            _ => &empty,
                         };
-                        (format!("mcp__{tool}"), input)
+                        tools::object_call(
+                            &format!("mcp__{tool}"),
+                            tool,
+                            input,
+                            &[],
+                            &[],
+                            "tool_input",
+                        )?
                     }
                     _ => {
-                        let tool = required_str(map, "tool_name")?;
-                        let tool = match tool {
-                            "Shell" | "terminal" | "run_terminal_cmd" => "Bash",
-                            "edit_file" | "search_replace" => "Edit",
-                            "write" => "Write",
-                            other => other,
-                        };
-                        (tool.to_owned(), object(map, "tool_input")?)
+                        let name = required_str(map, "tool_name")?;
+                        tools::call(self, name, Input::Object(object(map, "tool_input")?))?
                     }
                 }
             }
             Harness::Copilot => {
-                let tool = required_str(map, "toolName")?;
+                let name = required_str(map, "toolName")?;
+                // `toolArgs` is an object, or that object as a JSON string (github/copilot-cli
+                // #3349), or, for `apply_patch`, the patch text itself.
+                let parsed: Value;
+                let empty = Map::new();
                 let input = match map.get("toolArgs") {
-                    Some(Value::Object(o)) => o.clone(),
-                    Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
-                        Ok(Value::Object(o)) => o,
-                        _ => {
-                            return Err(KernelError::Event(
-                                "`toolArgs` is a string that does not hold a JSON object"
-                                    .to_owned(),
-                            ));
+                    Some(Value::Object(o)) => Input::Object(o),
+                    Some(Value::String(s)) => {
+                        parsed = serde_json::from_str(s).unwrap_or(Value::Null);
+                        match &parsed {
+                            Value::Object(o) => Input::Object(o),
+                            Value::String(text) => Input::Text(text),
+                            _ => Input::Text(s),
                         }
-                    },
+                    }
                     Some(other) => {
                         return Err(KernelError::Event(format!(
                             "`toolArgs` must be an object or a JSON string, found {}",
                             kind_of(other)
                         )));
                     }
-                    None => Map::new(),
+                    None => Input::Object(&empty),
                 };
-                let mut input = input;
-                if let Some(p) = input.remove("path") {
-                    input.entry("file_path").or_insert(p);
-                }
-                let tool = match tool {
-                    "bash" | "shell" | "powershell" => "Bash",
-                    "create" | "write" => "Write",
-                    "edit" | "str_replace" | "str_replace_editor" => "Edit",
-                    "view" | "read" => "Read",
-                    other => other,
-                };
-                (tool.to_owned(), input)
+                tools::call(self, name, input)?
             }
         };
-        let call = tool_call(&tool, &input)?;
         let session_id = ["session_id", "conversation_id", "sessionId"]
             .iter()
             .find_map(|k| map.get(*k).and_then(Value::as_str))
             .map(str::to_owned);
         Ok(ToolEvent {
-            tool,
+            tool: call.tool().to_owned(),
             call,
             cwd,
             session_id,
@@ -244,36 +218,12 @@ impl Harness {
     }
 }
 
-/// The `tool_input` of an `apply_patch` call as file paths and content: every path named by
-/// `*** Add File:`, `*** Update File:`, `*** Delete File:` and `*** Move to:` lines.
-fn patch_input(input: &Map<String, Value>) -> Map<String, Value> {
-    let patch = ["command", "patch", "input"]
-        .iter()
-        .find_map(|k| input.get(*k).and_then(Value::as_str))
-        .unwrap_or_default();
-    let paths: Vec<Value> = patch
-        .lines()
-        .filter_map(|l| {
-            [
-                "*** Add File:",
-                "*** Update File:",
-                "*** Delete File:",
-                "*** Move to:",
-            ]
-            .iter()
-            .find_map(|p| l.strip_prefix(p))
-        })
-        .map(|p| Value::String(p.trim().to_owned()))
-        .collect();
-    let mut out = Map::new();
-    out.insert("file_path".into(), Value::Array(paths));
-    out.insert("content".into(), Value::String(patch.to_owned()));
-    out
-}
-
-fn object(map: &Map<String, Value>, key: &str) -> Result<Map<String, Value>, KernelError> {
+fn object<'a>(
+    map: &'a Map<String, Value>,
+    key: &str,
+) -> Result<&'a Map<String, Value>, KernelError> {
     match map.get(key) {
-        Some(Value::Object(o)) => Ok(o.clone()),
+        Some(Value::Object(o)) => Ok(o),
         Some(other) => Err(KernelError::Event(format!(
             "field `{key}` of the hook event must be an object, found {}",
             kind_of(other)
@@ -281,5 +231,144 @@ fn object(map: &Map<String, Value>, key: &str) -> Result<Map<String, Value>, Ker
         None => Err(KernelError::Event(format!(
             "the hook event has no `{key}` field"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The event as the harness sends it, read: (gates tool, file paths, contents, commands).
+    fn read(harness: Harness, event: &str) -> (String, Vec<String>, Vec<String>, Vec<String>) {
+        let map = crate::event::parse_object(event.as_bytes()).unwrap();
+        assert_eq!(Harness::detect(&map), harness, "{event}");
+        let e = harness
+            .event(&map)
+            .unwrap_or_else(|err| panic!("{event}: {err}"));
+        let values = |k: &str| -> Vec<String> { e.call.values(k).map(str::to_owned).collect() };
+        let contents = ["content", "new_string", "new_source"]
+            .iter()
+            .flat_map(|k| values(k))
+            .collect();
+        (
+            e.tool.clone(),
+            values("file_path"),
+            contents,
+            values("command"),
+        )
+    }
+
+    fn strs(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn copilot_events_are_read_in_every_shape_they_come_in() {
+        let patch = r#"{"sessionId":"s","timestamp":1,"cwd":"/repo","toolName":"apply_patch","toolArgs":"*** Begin Patch\n*** Add File: notes.txt\n+hello\n*** End Patch\n"}"#;
+        assert_eq!(
+            read(Harness::Copilot, patch),
+            (
+                "ApplyPatch".into(),
+                strs(&["notes.txt"]),
+                strs(&["hello\n"]),
+                vec![]
+            )
+        );
+        // The same patch inside a JSON string, or in an object.
+        let quoted = serde_json::json!({"toolName": "apply_patch",
+            "toolArgs": serde_json::to_string("*** Begin Patch\n*** Delete File: a\n*** End Patch").unwrap()});
+        assert_eq!(read(Harness::Copilot, &quoted.to_string()).1, strs(&["a"]));
+        let object = r#"{"toolName":"apply_patch","toolArgs":{"input":"*** Begin Patch\n*** Update File: b\n@@\n-x\n+y\n*** End Patch"}}"#;
+        assert_eq!(read(Harness::Copilot, object).2, strs(&["y\n"]));
+        let create = r##"{"sessionId":"s","timestamp":1,"cwd":"/repo","toolName":"create","toolArgs":"{\"path\":\"/repo/a.md\",\"file_text\":\"# A\"}"}"##;
+        assert_eq!(
+            read(Harness::Copilot, create),
+            (
+                "Write".into(),
+                strs(&["/repo/a.md"]),
+                strs(&["# A"]),
+                vec![]
+            )
+        );
+        let edit =
+            r#"{"toolName":"edit","toolArgs":{"path":"/repo/a.md","old_str":"A","new_str":"B"}}"#;
+        assert_eq!(
+            read(Harness::Copilot, edit),
+            ("Edit".into(), strs(&["/repo/a.md"]), strs(&["B"]), vec![])
+        );
+        let bash = r#"{"toolName":"bash","toolArgs":"{\"command\":\"ls\",\"description\":\"list\",\"sessionId\":\"1\",\"async\":false}"}"#;
+        assert_eq!(read(Harness::Copilot, bash).3, strs(&["ls"]));
+    }
+
+    #[test]
+    fn codex_gemini_claude_and_cursor_file_tools_are_read() {
+        let codex = r#"{"session_id":"s","turn_id":"t","hook_event_name":"PreToolUse","tool_name":"apply_patch","tool_input":{"command":"*** Begin Patch\n*** Add File: x.py\n+print(1)\n*** End Patch\n"}}"#;
+        assert_eq!(
+            read(Harness::Codex, codex),
+            (
+                "ApplyPatch".into(),
+                strs(&["x.py"]),
+                strs(&["print(1)\n"]),
+                vec![]
+            )
+        );
+        let gemini = r#"{"hook_event_name":"BeforeTool","tool_name":"write_file","tool_input":{"file_path":"/r/a","content":"A"}}"#;
+        assert_eq!(
+            read(Harness::Gemini, gemini),
+            ("Write".into(), strs(&["/r/a"]), strs(&["A"]), vec![])
+        );
+        let replace = r#"{"hook_event_name":"BeforeTool","tool_name":"replace","tool_input":{"file_path":"/r/a","old_string":"A","new_string":"B","instruction":"x"}}"#;
+        assert_eq!(read(Harness::Gemini, replace).2, strs(&["B"]));
+        let shell = r#"{"hook_event_name":"BeforeTool","tool_name":"run_shell_command","tool_input":{"command":"ls","directory":"src"}}"#;
+        assert_eq!(read(Harness::Gemini, shell).0, "Bash");
+        let claude = r#"{"tool_name":"MultiEdit","tool_input":{"file_path":"/r/a","edits":[{"old_string":"a","new_string":"b"}]}}"#;
+        assert_eq!(read(Harness::Claude, claude).2, strs(&["b"]));
+        let notebook = r#"{"tool_name":"NotebookEdit","tool_input":{"notebook_path":"/r/n.ipynb","new_source":"x"}}"#;
+        assert_eq!(read(Harness::Claude, notebook).2, strs(&["x"]));
+        let cursor = r#"{"hook_event_name":"preToolUse","conversation_id":"c","tool_name":"Write","tool_input":{"file_path":"/r/a","contents":"A"}}"#;
+        assert_eq!(
+            read(Harness::Cursor, cursor),
+            ("Write".into(), strs(&["/r/a"]), strs(&["A"]), vec![])
+        );
+        let delete = r#"{"hook_event_name":"preToolUse","conversation_id":"c","tool_name":"Delete","tool_input":{"path":"/r/.cursor/hooks.json"}}"#;
+        assert_eq!(
+            read(Harness::Cursor, delete).1,
+            strs(&["/r/.cursor/hooks.json"])
+        );
+        let shell = r#"{"hook_event_name":"beforeShellExecution","conversation_id":"c","command":"ls","cwd":"/r"}"#;
+        assert_eq!(read(Harness::Cursor, shell).3, strs(&["ls"]));
+    }
+
+    #[test]
+    fn unknown_shapes_fail_closed_known_ones_never() {
+        for (harness, event) in [
+            (
+                Harness::Copilot,
+                r#"{"toolName":"bash","toolArgs":"{not json"}"#,
+            ),
+            (
+                Harness::Copilot,
+                r#"{"toolName":"create","toolArgs":{"file_text":"x"}}"#,
+            ),
+            (
+                Harness::Copilot,
+                r#"{"toolName":"apply_patch","toolArgs":"rm -rf /"}"#,
+            ),
+            (
+                Harness::Copilot,
+                r#"{"toolName":"apply_patch","toolArgs":7}"#,
+            ),
+            (
+                Harness::Codex,
+                r#"{"turn_id":"t","tool_name":"apply_patch","tool_input":{}}"#,
+            ),
+            (
+                Harness::Gemini,
+                r#"{"hook_event_name":"BeforeTool","tool_name":"write_file","tool_input":{"content":"x"}}"#,
+            ),
+        ] {
+            let map = crate::event::parse_object(event.as_bytes()).unwrap();
+            assert!(harness.event(&map).is_err(), "{event}");
+        }
     }
 }

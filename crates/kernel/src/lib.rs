@@ -46,6 +46,7 @@ mod rules;
 mod staging;
 mod stop;
 mod summary;
+mod tools;
 mod trust;
 mod wiring;
 

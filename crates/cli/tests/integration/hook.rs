@@ -315,3 +315,134 @@ fn codex_patches_meet_the_file_gates() {
         "tool_input": {"command": "*** Begin Patch\n*** Update File: src/lib.rs\n@@\n-a\n+b\n*** End Patch\n"}});
     assert!(run_as(r.path(), None, &harmless).stdout.is_empty());
 }
+
+/// The decision of an answer in any harness's format (`allow` for no answer).
+fn any_decision(out: &std::process::Output) -> String {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.stdout.is_empty() {
+        return "allow".into();
+    }
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    [
+        &v["hookSpecificOutput"]["permissionDecision"],
+        &v["permissionDecision"],
+        &v["decision"],
+        &v["permission"],
+    ]
+    .iter()
+    .find_map(|d| d.as_str())
+    .unwrap_or_else(|| panic!("no decision in {v}"))
+    .to_owned()
+}
+
+/// Sends the exact bytes a harness sends (no re-serialisation) and reads the decision.
+fn decide_raw(root: &Path, event: &str) -> String {
+    let out = Command::cargo_bin("metalayer")
+        .unwrap()
+        .args(["hook", "pre-tool-use"])
+        .env("CLAUDE_PROJECT_DIR", root)
+        .write_stdin(event)
+        .output()
+        .unwrap();
+    any_decision(&out)
+}
+
+#[test]
+fn copilot_patches_are_read_not_refused() {
+    let r = fake_repo(None);
+    let harmless = "{\"sessionId\":\"s\",\"timestamp\":1,\"cwd\":\"/repo\",\"toolName\":\"apply_patch\",\"toolArgs\":\"*** Begin Patch\\n*** Add File: notes.txt\\n+hello\\n*** End Patch\\n\"}";
+    assert_eq!(decide_raw(r.path(), harmless), "allow");
+    let secret = harmless.replace("notes.txt", ".env");
+    assert_eq!(decide_raw(r.path(), &secret), "deny");
+    let hook = harmless.replace("notes.txt", ".github/hooks/metalayer.json");
+    assert_eq!(decide_raw(r.path(), &hook), "ask");
+    let git_hook = harmless.replace("Add File: notes.txt", "Update File: .git/hooks/pre-commit");
+    assert_eq!(decide_raw(r.path(), &git_hook), "deny");
+    // A patch metalayer cannot read still fails closed, in Copilot's form (a deny).
+    let unknown = harmless.replace("Add File", "Copy File");
+    assert_eq!(decide_raw(r.path(), &unknown), "deny");
+}
+
+#[test]
+fn every_harness_s_file_tools_meet_the_governance_gates() {
+    let r = fake_repo(None);
+    let cases: [(&str, &str); 9] = [
+        (
+            r#"{"sessionId":"s","timestamp":1,"cwd":"/repo","toolName":"create","toolArgs":"{\"path\":\"/repo/.github/hooks/metalayer.json\",\"file_text\":\"true\"}"}"#,
+            "ask",
+        ),
+        (
+            r#"{"sessionId":"s","timestamp":1,"cwd":"/repo","toolName":"edit","toolArgs":{"path":"/repo/.git/hooks/pre-commit","old_str":"metalayer","new_str":"true"}}"#,
+            "deny",
+        ),
+        (
+            r#"{"sessionId":"s","timestamp":1,"cwd":"/repo","toolName":"bash","toolArgs":"{\"command\":\"echo true > .github/hooks/metalayer.json\"}"}"#,
+            "ask",
+        ),
+        (
+            r#"{"sessionId":"s","timestamp":1,"cwd":"/repo","toolName":"create","toolArgs":"{\"path\":\"/repo/.github/workflows/ci.yml\",\"file_text\":\"on: push\"}"}"#,
+            "allow",
+        ),
+        (
+            r#"{"session_id":"s","turn_id":"t","hook_event_name":"PreToolUse","tool_name":"apply_patch","tool_input":{"command":"*** Begin Patch\n*** Update File: .codex/config.toml\n@@\n+[features]\n+hooks = false\n*** End Patch\n"}}"#,
+            "deny",
+        ),
+        (
+            r#"{"session_id":"s","hook_event_name":"BeforeTool","tool_name":"write_file","tool_input":{"file_path":"/repo/.gemini/settings.json","content":"{}"}}"#,
+            "deny",
+        ),
+        (
+            r#"{"session_id":"s","hook_event_name":"BeforeTool","tool_name":"replace","tool_input":{"file_path":"/repo/docs/gemini/settings.json","old_string":"a","new_string":"b"}}"#,
+            "allow",
+        ),
+        (
+            r#"{"hook_event_name":"beforeShellExecution","conversation_id":"c","generation_id":"g","command":"chmod -x .git/hooks/pre-commit","cwd":"/repo"}"#,
+            "deny",
+        ),
+        (
+            r#"{"session_id":"s","hook_event_name":"PreToolUse","tool_name":"Write","tool_input":{"file_path":"/repo/.cursor/hooks.json","content":"{}"}}"#,
+            "ask",
+        ),
+    ];
+    // Codex and Gemini have no working ask: theirs come as denials naming the confirmation.
+    for (event, expected) in cases {
+        assert_eq!(decide_raw(r.path(), event), expected, "{event}");
+    }
+}
+
+#[test]
+fn content_gates_see_what_every_harness_writes() {
+    let policy = "version: \"1.0\"\ngates:\n  hard:\n    - id: C1\n      rule: \"No private keys in files\"\n      field: content\n      pattern: 'BEGIN [A-Z ]*PRIVATE KEY'\n";
+    let r = fake_repo(Some(policy));
+    let key = "-----BEGIN RSA PRIVATE KEY-----";
+    let events = [
+        json!({"sessionId": "s", "timestamp": 1, "cwd": "/repo", "toolName": "create",
+               "toolArgs": json!({"path": "/repo/k.txt", "file_text": key}).to_string()}),
+        json!({"toolName": "edit", "toolArgs": {"path": "/repo/k.txt", "old_str": "x", "new_str": key}}),
+        json!({"toolName": "apply_patch",
+               "toolArgs": format!("*** Begin Patch\n*** Add File: k.txt\n+{key}\n*** End Patch\n")}),
+        json!({"turn_id": "t", "tool_name": "apply_patch", "tool_input": {
+               "command": format!("*** Begin Patch\n*** Update File: k.txt\n@@\n x\n+{key}\n*** End Patch\n")}}),
+        json!({"hook_event_name": "BeforeTool", "tool_name": "write_file",
+               "tool_input": {"file_path": "/repo/k.txt", "content": key}}),
+        json!({"hook_event_name": "BeforeTool", "tool_name": "replace",
+               "tool_input": {"file_path": "/repo/k.txt", "old_string": "x", "new_string": key}}),
+        json!({"tool_name": "Write", "tool_input": {"file_path": "/repo/k.txt", "content": key}}),
+        json!({"tool_name": "Edit", "tool_input": {"file_path": "/repo/k.txt", "old_string": "x", "new_string": key}}),
+        json!({"tool_name": "MultiEdit", "tool_input": {"file_path": "/repo/k.txt",
+               "edits": [{"old_string": "a", "new_string": "b"}, {"old_string": "x", "new_string": key}]}}),
+        json!({"tool_name": "NotebookEdit", "tool_input": {"notebook_path": "/repo/n.ipynb", "new_source": key}}),
+    ];
+    for event in &events {
+        assert_eq!(decide_raw(r.path(), &event.to_string()), "deny", "{event}");
+    }
+    // A patch that only removes the key adds nothing a content gate objects to.
+    let removal = json!({"turn_id": "t", "tool_name": "apply_patch", "tool_input": {
+        "command": format!("*** Begin Patch\n*** Update File: k.txt\n@@\n-{key}\n+redacted\n*** End Patch\n")}});
+    assert_eq!(decide_raw(r.path(), &removal.to_string()), "allow");
+}

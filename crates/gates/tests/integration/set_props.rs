@@ -35,6 +35,8 @@ fn subjects(call: &ToolCall, rule: &Rule) -> Vec<String> {
             for c in &commands {
                 out.extend(normalize(c, &options).writes().iter().cloned());
             }
+            let cleaned: Vec<String> = out.iter().filter_map(|p| cleaned(p)).collect();
+            out.extend(cleaned);
             out
         }
         Field::Content => ["content", "new_string", "new_source"]
@@ -45,6 +47,38 @@ fn subjects(call: &ToolCall, rule: &Rule) -> Vec<String> {
         Field::Key(k) => call.values(k).map(str::to_owned).collect(),
         _ => unreachable!("no other field in these tests"),
     }
+}
+
+/// A path with its empty and `.` components dropped and each `..` taking away the component
+/// before it, when that changes it: file gates read both.
+fn cleaned(path: &str) -> Option<String> {
+    if path.is_empty() {
+        return None;
+    }
+    let absolute = path.starts_with('/');
+    let mut stack: Vec<&str> = Vec::new();
+    for c in path.split('/') {
+        if c.is_empty() || c == "." {
+            continue;
+        }
+        if c == ".." {
+            if stack.last().is_some_and(|l| *l != "..") {
+                stack.pop();
+            } else if !absolute {
+                stack.push("..");
+            }
+            continue;
+        }
+        stack.push(c);
+    }
+    let mut out = format!("{}{}", if absolute { "/" } else { "" }, stack.join("/"));
+    if path.ends_with('/') && !stack.is_empty() {
+        out.push('/');
+    }
+    if out.is_empty() {
+        out.push('.');
+    }
+    (out != path).then_some(out)
 }
 
 /// Rule by rule, one `regex::Regex` at a time.
@@ -119,6 +153,14 @@ const ATOMS: &[&str] = &[
 ];
 
 const WORDS: &[&str] = &[
+    "./.env",
+    "x/../.env",
+    ".git//hooks",
+    "..",
+    "cp",
+    "mv",
+    "chmod",
+    "-x",
     "git",
     "reset",
     "--hard",

@@ -1,8 +1,8 @@
 //! shared/corpus/gates.toml and the variants, through the library API.
 
-use metalayer_kernel::{Kernel, PolicySource};
+use metalayer_kernel::{Kernel, PolicySource, Profile};
 
-use super::support::{Case, corpus, seed_policy, variants};
+use super::support::{Case, corpus, governance_variants, seed_policy, variants};
 
 fn kernel_for(policy: &str) -> Kernel {
     match policy {
@@ -53,6 +53,49 @@ fn variants_of_the_default_categories_pass() {
     let cases = variants();
     assert!(cases.len() >= 100);
     check(&cases);
+}
+
+#[test]
+fn governance_files_and_hook_skipping_are_gated_in_every_profile() {
+    let cases = governance_variants();
+    assert!(cases.len() >= 150, "{}", cases.len());
+    for decision in ["allow", "ask", "deny"] {
+        assert!(
+            cases.iter().filter(|c| c.expect == decision).count() >= 20,
+            "too few `{decision}` cases"
+        );
+    }
+    let mut failures = Vec::new();
+    for profile in Profile::ALL {
+        let loaded =
+            metalayer_kernel::policy::load_str(profile.policy_yaml(), profile.name()).unwrap();
+        let kernel = Kernel::from_policy(loaded.policy, PolicySource::Embedded).unwrap();
+        for case in &cases {
+            let expected = match (profile, case.autonomous.as_deref(), case.expect.as_str()) {
+                (Profile::Autonomous, Some(a), _) => a,
+                (Profile::Autonomous, None, "ask") => "deny",
+                (_, _, e) => e,
+            };
+            let verdict = kernel.decide(&case.call());
+            let got = verdict.decision().as_str();
+            if got != expected {
+                failures.push(format!(
+                    "{}: {} {:?}{:?}: expected {expected}, got {got} ({})",
+                    profile.name(),
+                    case.tool,
+                    case.command.as_deref().unwrap_or(""),
+                    case.file_path.as_deref().unwrap_or(""),
+                    metalayer_kernel::verdict_reason(&verdict)
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

@@ -18,10 +18,12 @@ fn every_enforced_gate_of_the_embedded_policy_fires_somewhere() {
     let kernel = Kernel::embedded_default().unwrap();
     let cases = super::support::variants();
     let corpus = super::support::corpus();
+    let governance = super::support::governance_variants();
     let mut fired = std::collections::BTreeSet::new();
     for case in cases
         .iter()
         .chain(corpus.iter())
+        .chain(governance.iter())
         .filter(|c| c.policy == "default")
     {
         for m in kernel.decide(&case.call()).matches() {

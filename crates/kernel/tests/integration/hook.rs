@@ -6,7 +6,7 @@ use metalayer_kernel::{HookEnv, HookOutcome, pre_tool_use};
 use metalayer_test_support::fake_repo as repo;
 use serde_json::Value;
 
-use super::support::{corpus, seed_policy};
+use super::support::{corpus, governance_variants, seed_policy};
 
 fn run(input: &[u8], root: &Path) -> HookOutcome {
     pre_tool_use(
@@ -51,6 +51,23 @@ fn the_corpus_passes_through_the_hook_protocol() {
         assert_ne!(got, "allow-explicit");
         if got != "allow" {
             assert!(reason.starts_with("Safety shield"), "{reason}");
+        }
+    }
+}
+
+#[test]
+fn governance_cases_pass_through_the_hook_protocol_in_every_profile() {
+    let cases = governance_variants();
+    for profile in metalayer_kernel::Profile::ALL {
+        let r = repo(Some(profile.policy_yaml()));
+        for case in &cases {
+            let expected = match (profile, case.autonomous.as_deref(), case.expect.as_str()) {
+                (metalayer_kernel::Profile::Autonomous, Some(a), _) => a,
+                (metalayer_kernel::Profile::Autonomous, None, "ask") => "deny",
+                (_, _, e) => e,
+            };
+            let (got, reason) = decision(&run(case.event(r.path()).as_bytes(), r.path()));
+            assert_eq!(got, expected, "{}: {case:?} ({reason})", profile.name());
         }
     }
 }

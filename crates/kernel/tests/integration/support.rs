@@ -14,6 +14,9 @@ pub(crate) struct Case {
     pub(crate) command: Option<String>,
     pub(crate) file_path: Option<String>,
     pub(crate) expect: String,
+    /// The autonomous profile's decision, where a data file gives it.
+    #[serde(default)]
+    pub(crate) autonomous: Option<String>,
 }
 
 fn default_policy() -> String {
@@ -88,6 +91,11 @@ pub(crate) fn corpus() -> Vec<Case> {
 /// The variants of the default policy's categories kept in this crate.
 pub(crate) fn variants() -> Vec<Case> {
     load(&data_dir().join("default_policy_variants.toml"))
+}
+
+/// The governance-file and hook-skipping cases, decided in every profile.
+pub(crate) fn governance_variants() -> Vec<Case> {
+    load(&data_dir().join("governance_variants.toml"))
 }
 
 fn load(path: &Path) -> Vec<Case> {
