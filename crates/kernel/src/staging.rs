@@ -963,11 +963,12 @@ mod tests {
         );
         assert_eq!(
             steps("git mv -f a b/ && git commit").unwrap(),
-            ["write[b]", "mv[a>b]", "commit"]
+            // The normaliser lists what mv takes away and what lands in a folder too.
+            ["write[b,b/a,a]", "mv[a>b]", "commit"]
         );
         assert_eq!(
             steps("git mv a b c && git commit").unwrap(),
-            ["write[c]", "mv[a,b>c]", "commit"]
+            ["write[c,c/a,c/b,a,b]", "mv[a,b>c]", "commit"]
         );
     }
 
@@ -999,7 +1000,7 @@ mod tests {
         );
         assert_eq!(
             steps("git mv a $DEST && git commit").unwrap(),
-            ["mv[a><computed>]", "commit"]
+            ["write[a]", "mv[a><computed>]", "commit"]
         );
     }
 
@@ -1032,7 +1033,11 @@ mod tests {
         );
         assert_eq!(
             steps("cd src; git mv a b; git commit").unwrap(),
-            ["write[b,src/b]", "mv[src/a>src/b]", "commit"]
+            [
+                "write[b,src/b,b/a,src/b/a,a,src/a]",
+                "mv[src/a>src/b]",
+                "commit"
+            ]
         );
         // …unless it may sit in a subshell: then the folder before it stays possible.
         assert_eq!(
@@ -1061,12 +1066,21 @@ mod tests {
         );
         assert_eq!(
             steps("cd src; git mv a b 2>&1; git commit").unwrap(),
-            ["write[b,src/b]", "mv[src/a>src/b]", "commit"],
+            [
+                "write[b,src/b,b/a,src/b/a,a,src/a]",
+                "mv[src/a>src/b]",
+                "commit"
+            ],
             "a redirection is no subshell"
         );
         assert_eq!(
             steps("(cd src; git mv a b); git commit").unwrap(),
-            ["write[b,src/b]", "mv[a>b]", "mv[src/a>src/b]", "commit"]
+            [
+                "write[b,src/b,b/a,src/b/a,a,src/a]",
+                "mv[a>b]",
+                "mv[src/a>src/b]",
+                "commit"
+            ]
         );
         assert_eq!(
             steps("cd ~ && git add x && git commit").unwrap(),
