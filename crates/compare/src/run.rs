@@ -4,9 +4,14 @@
 //! standard input closed and its output written to files outside the worktree. A watchdog
 //! thread kills the whole group (`killpg`, SIGKILL) when the timeout passes or the run is
 //! cancelled, and once more after the command exits, so that nothing it started in the
-//! background outlives it. Peak memory is the `ru_maxrss` that `wait4` returns for that one
-//! child: the largest resident set of the shell and of the processes it waited for, which is
-//! `getrusage(RUSAGE_CHILDREN)` restricted to this command even when several run in parallel.
+//! background outlives it.
+//!
+//! Peak memory is `getrusage(RUSAGE_CHILDREN)` of one process per command, so that commands
+//! running in parallel do not mix: when GNU time is installed (`/usr/bin/time`), the command
+//! runs under `/usr/bin/time -f %M -o FILE`, a small process whose children's peak it writes.
+//! Otherwise it is the `ru_maxrss` that `wait4` returns for the shell, which Linux starts from
+//! the resident set of the process that spawned it (metalayer itself): a value no larger than
+//! metalayer's own peak (`VmHWM`) is then not reported, since it says nothing of the command.
 
 use std::fs::File;
 use std::io::Read;
@@ -172,9 +177,19 @@ pub(crate) fn run(
             return not_started(format!("cannot create its output file: {e}"));
         }
     };
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c")
-        .arg(command)
+    let rss_path = scratch.join("rss");
+    let _ = std::fs::remove_file(&rss_path);
+    let timer = Path::new(GNU_TIME);
+    let mut cmd = if timer.is_file() {
+        let mut c = Command::new(timer);
+        c.args(["-f", "%M", "-o"]).arg(&rss_path).args(["sh", "-c"]);
+        c
+    } else {
+        let mut c = Command::new("sh");
+        c.arg("-c");
+        c
+    };
+    cmd.arg(command)
         .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(out)
@@ -236,9 +251,29 @@ pub(crate) fn run(
                 (None, None, Some(signal)) => Ending::Signalled { signal },
                 (None, None, None) => Ending::Signalled { signal: 0 },
             };
-            finish(ending, Some(usage.rusage.maxrss), stdout, stderr)
+            let peak = match std::fs::read_to_string(&rss_path) {
+                // GNU time writes "Command exited with non-zero status N" before the value.
+                Ok(text) => text
+                    .lines()
+                    .rev()
+                    .find_map(|l| l.trim().parse::<u64>().ok())
+                    .map(|kib| kib * 1024),
+                Err(_) => Some(usage.rusage.maxrss).filter(|m| *m > own_peak().unwrap_or(0)),
+            };
+            finish(ending, peak, stdout, stderr)
         }
     }
+}
+
+/// GNU time, when installed: it reports the peak memory of its child alone.
+const GNU_TIME: &str = "/usr/bin/time";
+
+/// This process's own peak resident set (`VmHWM`), in bytes, on Linux.
+fn own_peak() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 fn read_tail(path: &Path) -> String {
@@ -280,7 +315,10 @@ mod tests {
         assert_eq!(r.ending, Ending::Exited { code: 3 });
         assert_eq!(r.stdout, "hi\n1\n");
         assert_eq!(r.stderr, "oops\n");
-        assert!(r.peak_memory_bytes.unwrap() > 100_000);
+        if Path::new(GNU_TIME).is_file() {
+            let peak = r.peak_memory_bytes.unwrap();
+            assert!(peak > 100_000 && peak < 20_000_000, "{peak}");
+        }
         assert!(r.describe().ends_with("status 3: oops"));
     }
 
