@@ -40,8 +40,21 @@ pub(crate) struct Worktree {
 }
 
 impl Worktree {
-    /// Checks `commit` out into `path` (which must not exist).
+    /// Checks `commit` out into `path` (which must not exist). Tried three times: parallel
+    /// `git worktree add` runs can collide on git's lock files.
     pub(crate) fn add(repo: &Path, path: &Path, commit: &str) -> Result<Self, String> {
+        let mut last = String::new();
+        for attempt in 0..3u64 {
+            match Self::add_once(repo, path, commit) {
+                Ok(tree) => return Ok(tree),
+                Err(e) => last = e,
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100 * (attempt + 1)));
+        }
+        Err(last)
+    }
+
+    fn add_once(repo: &Path, path: &Path, commit: &str) -> Result<Self, String> {
         let output = git(repo)
             .args(["worktree", "add", "--detach", "--quiet"])
             .arg(path)
