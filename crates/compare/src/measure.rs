@@ -8,6 +8,9 @@ use crate::evaluation::{CoverageReport, Evaluation};
 use crate::reports::{self, Coverage, TestCounts};
 use crate::run::{self, CancelFlag, CommandRun};
 
+/// A coverage report reader.
+type ReadCoverage = fn(BufReader<std::fs::File>) -> Result<Coverage, String>;
+
 /// What the commands measured for one ref.
 #[derive(Debug, Default)]
 pub(crate) struct Measured {
@@ -68,10 +71,7 @@ pub(crate) fn evaluate(
     if let Some(cov) = &evaluation.coverage
         && step("coverage".into(), &cov.command, &mut m).is_some()
     {
-        let (path, read): (
-            &str,
-            fn(BufReader<std::fs::File>) -> Result<Coverage, String>,
-        ) = match &cov.report {
+        let (path, read): (&str, ReadCoverage) = match &cov.report {
             CoverageReport::Lcov(p) => (p, reports::read_lcov),
             CoverageReport::Cobertura(p) => (p, reports::read_cobertura),
         };
