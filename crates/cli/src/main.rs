@@ -129,6 +129,24 @@ enum Command {
     /// or not inside a repository; 2 usage error.
     #[command(verbatim_doc_comment)]
     Audit(commands::audit::Args),
+    /// Rank competing branches against a ticket's acceptance criteria.
+    ///
+    /// Each REF and the base are checked out into temporary worktrees (removed afterwards, also
+    /// on Ctrl-C) and measured with the commands of the `evaluate:` section of the BASE's
+    /// .control/policy.yaml (never a candidate's): test, coverage, lint, build, named measures,
+    /// each under `timeout_seconds`. The ticket's task-list items (under an "Acceptance
+    /// Criteria" heading when there is one) become checks: tests pass, coverage >= N%, no new
+    /// dependencies (or none > SIZE), a measure < or > a bound, build output size, lint clean,
+    /// build succeeds; anything else is manual. Progress goes to standard error.
+    ///
+    /// Examples:
+    ///   metalayer compare --ticket TICKET.md agent-a agent-b agent-c
+    ///   gh issue view 42 --json body -q .body | metalayer compare --ticket - --base main a b
+    ///   metalayer compare --ticket T.md --jobs 2 --json a b > scorecard.json
+    ///
+    /// Exit status: 0 scorecard written, 1 error (unknown base, no repository), 130 interrupted.
+    #[command(verbatim_doc_comment)]
+    Compare(commands::compare::Args),
 }
 
 fn main() -> ExitCode {
@@ -143,5 +161,6 @@ fn main() -> ExitCode {
         Command::Stamp(args) => commands::stamp::run(&args),
         Command::Init(args) => commands::init::run(&args),
         Command::Audit(args) => commands::audit::run(&args),
+        Command::Compare(args) => commands::compare::run(&args),
     }
 }

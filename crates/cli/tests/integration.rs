@@ -9,6 +9,7 @@
 mod integration {
     mod audit;
     mod check;
+    mod compare;
     mod hook;
     mod init;
     mod ledger;

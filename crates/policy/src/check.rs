@@ -24,6 +24,7 @@ const TOP_KEYS: &[&str] = &[
     "setpoints",
     "regression",
     "bridge",
+    "evaluate",
 ];
 /// Top-level keys of the documented dialects, kept verbatim.
 const TOP_DIALECT_KEYS: &[&str] = &[
@@ -82,6 +83,14 @@ const SETPOINT_KEYS: &[&str] = &[
 const MEASUREMENT_KEYS: &[&str] = &["type", "spec", "timeout_seconds"];
 const REGRESSION_KEYS: &[&str] = &["map", "stamp_ttl_seconds"];
 const BRIDGE_KEYS: &[&str] = &["output", "enabled", "redact"];
+const EVALUATE_KEYS: &[&str] = &[
+    "test",
+    "coverage",
+    "lint",
+    "build",
+    "measure",
+    "timeout_seconds",
+];
 const REDACT_KEYS: &[&str] = &["name", "pattern"];
 
 /// Claude Code tool names a gate may name in `tools` (besides `*` and `mcp__...`).
@@ -262,6 +271,9 @@ impl<'s> Checker<'s, '_> {
         }
         if let Some(reg) = top.get("regression").and_then(Value::as_object) {
             self.unknown_keys(reg, "/regression", REGRESSION_KEYS, &[], "`regression`");
+        }
+        if let Some(evaluate) = top.get("evaluate").and_then(Value::as_object) {
+            self.unknown_keys(evaluate, "/evaluate", EVALUATE_KEYS, &[], "`evaluate`");
         }
         if let Some(bridge) = top.get("bridge").and_then(Value::as_object) {
             self.unknown_keys(bridge, "/bridge", BRIDGE_KEYS, &[], "`bridge`");

@@ -37,6 +37,7 @@ const KEY_ORDER: &[&str] = &[
     "setpoints",
     "regression",
     "bridge",
+    "evaluate",
 ];
 
 /// Writes a policy as YAML text that [`crate::load_str`] reads back to an equal policy.

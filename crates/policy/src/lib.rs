@@ -87,9 +87,10 @@ pub use load::{
     load_file_with, load_str, load_str_with,
 };
 pub use model::{
-    BridgeSettings, Extra, Gate, GateDocs, GateId, Gates, MatchMode, Measurement, MeasurementKind,
-    OnError, Policy, Profile, RedactionRule, RegressionSettings, Setpoint, SetpointId, Severity,
-    Target,
+    BridgeSettings, BuildSettings, CoverageSettings, EvaluateSettings, EvaluateStep, Extra, Gate,
+    GateDocs, GateId, Gates, LintSettings, MatchMode, MeasureSettings, Measurement,
+    MeasurementKind, OnError, Policy, Profile, RedactionRule, RegressionSettings, Setpoint,
+    SetpointId, Severity, Target, TestSettings,
 };
 pub use pattern::MAX_PATTERN_SIZE;
 pub use schema::{schema, schema_json};

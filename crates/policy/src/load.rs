@@ -289,7 +289,14 @@ fn to_policy(mut value: Value) -> Result<Policy, String> {
     let Some(top) = value.as_object_mut() else {
         return Err("the policy is not a map".to_owned());
     };
-    for key in ["gates", "setpoints", "regression", "bridge", "profile"] {
+    for key in [
+        "gates",
+        "setpoints",
+        "regression",
+        "bridge",
+        "evaluate",
+        "profile",
+    ] {
         if top.get(key).is_some_and(Value::is_null) {
             top.remove(key);
         }

@@ -111,6 +111,9 @@ pub struct Policy {
     /// Settings of the conversation bridge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bridge: Option<BridgeSettings>,
+    /// How `metalayer compare` measures a candidate; always read from the base ref.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluate: Option<EvaluateSettings>,
     /// Every other top-level key, kept verbatim (the keys of the other dialects).
     #[serde(flatten)]
     pub extra: Extra,
@@ -130,6 +133,7 @@ impl Default for Policy {
             setpoints: Vec::new(),
             regression: None,
             bridge: None,
+            evaluate: None,
             extra: Extra::new(),
         }
     }
@@ -517,6 +521,120 @@ pub struct BridgeSettings {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub redact: Vec<RedactionRule>,
 }
+
+/// How `metalayer compare` measures a candidate: shell commands run in the candidate's
+/// worktree. Always read from the base ref, never from a candidate.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct EvaluateSettings {
+    /// The test command (exit status), or `{command, junit}` for test counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test: Option<EvaluateStep<TestSettings>>,
+    /// The coverage command and its report: `{command, lcov: PATH}` or `{command, cobertura: PATH}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<CoverageSettings>,
+    /// The lint or type-check command, or `{command, sarif}` to count findings in a SARIF file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lint: Option<EvaluateStep<LintSettings>>,
+    /// The build command, or `{command, artifacts: [PATH...]}` to measure their size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<EvaluateStep<BuildSettings>>,
+    /// Named measurements: a command (the last number it prints is the value), or
+    /// `{command, unit}`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub measure: BTreeMap<String, EvaluateStep<MeasureSettings>>,
+    /// The limit of each command in seconds (default 900).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<u64>,
+}
+
+/// A step of `evaluate:`: a command alone, or a map with the command and its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum EvaluateStep<T> {
+    /// The command alone.
+    Command(String),
+    /// The command and its settings.
+    Detailed(T),
+}
+
+impl<T: From<String> + Clone> EvaluateStep<T> {
+    /// The step as its detailed form (a bare command has default settings).
+    pub fn detailed(&self) -> T {
+        match self {
+            Self::Command(c) => T::from(c.clone()),
+            Self::Detailed(t) => t.clone(),
+        }
+    }
+}
+
+/// The test step of `evaluate:`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TestSettings {
+    /// The shell command.
+    pub command: String,
+    /// A JUnit XML report it writes, relative to the repository.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub junit: Option<String>,
+}
+
+/// The coverage step of `evaluate:`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CoverageSettings {
+    /// The shell command.
+    pub command: String,
+    /// An LCOV report it writes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lcov: Option<String>,
+    /// A Cobertura XML report it writes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cobertura: Option<String>,
+}
+
+/// The lint step of `evaluate:`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct LintSettings {
+    /// The shell command.
+    pub command: String,
+    /// A SARIF file it writes; its results are the findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sarif: Option<String>,
+}
+
+/// The build step of `evaluate:`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct BuildSettings {
+    /// The shell command.
+    pub command: String,
+    /// Files or folders whose size (raw and gzip) is measured after the build.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub artifacts: Vec<String>,
+}
+
+/// A named measurement of `evaluate.measure`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct MeasureSettings {
+    /// The shell command; the last number it prints is the value.
+    pub command: String,
+    /// The unit of the value (`s`, `ms`, `KB`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+}
+
+macro_rules! from_command {
+    ($($t:ident { $($f:ident),* }),*) => {$(
+        impl From<String> for $t {
+            fn from(command: String) -> Self {
+                Self { command, $($f: Default::default()),* }
+            }
+        }
+    )*};
+}
+from_command!(
+    TestSettings { junit },
+    LintSettings { sarif },
+    BuildSettings { artifacts },
+    MeasureSettings { unit }
+);
 
 /// One redaction rule of the bridge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

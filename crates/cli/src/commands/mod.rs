@@ -4,6 +4,7 @@ pub(crate) mod affected;
 pub(crate) mod audit;
 pub(crate) mod capture;
 pub(crate) mod check;
+pub(crate) mod compare;
 pub(crate) mod hook;
 pub(crate) mod init;
 pub(crate) mod schema;

@@ -261,6 +261,10 @@ impl<'de> Visitor<'de> for PolicyVisitor {
                     seen.first(6, "bridge")?;
                     policy.bridge = map.next_value::<Option<BridgeSettings>>()?;
                 }
+                "evaluate" => {
+                    seen.first(7, "evaluate")?;
+                    policy.evaluate = map.next_value::<Option<super::EvaluateSettings>>()?;
+                }
                 _ => extra(&mut policy.extra, key, &mut map)?,
             }
         }

@@ -64,3 +64,53 @@ fn errors_expose_their_source() {
     let err = load_file(std::path::Path::new("/nonexistent/policy.yaml")).unwrap_err();
     assert!(err.source().is_some());
 }
+
+#[test]
+fn the_evaluate_section_is_read_and_written_back() {
+    use metalayer_policy::{EvaluateStep, MeasureSettings, TestSettings};
+    let path = super::data::data_dir().join("valid/evaluate.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let policy = metalayer_policy::load_str(&text, "evaluate.yaml")
+        .unwrap()
+        .policy;
+    let e = policy.evaluate.as_ref().unwrap();
+    assert_eq!(
+        e.test.as_ref().unwrap().detailed(),
+        TestSettings {
+            command: "cargo test --workspace".into(),
+            junit: Some("target/junit.xml".into())
+        }
+    );
+    assert_eq!(
+        e.coverage.as_ref().unwrap().lcov.as_deref(),
+        Some("lcov.info")
+    );
+    assert_eq!(
+        e.build.as_ref().unwrap().detailed().artifacts,
+        ["target/release/app"]
+    );
+    assert_eq!(e.lint.as_ref().unwrap().detailed().sarif, None);
+    assert_eq!(
+        e.measure["binary_count"],
+        EvaluateStep::Command("ls target/release | wc -l".into())
+    );
+    assert_eq!(
+        e.measure["login_load_seconds"].detailed(),
+        MeasureSettings {
+            command: "sh scripts/measure-login.sh".into(),
+            unit: Some("s".into())
+        }
+    );
+    assert_eq!(e.timeout_seconds, Some(900));
+    let again =
+        metalayer_policy::load_str(&metalayer_policy::to_yaml(&policy).unwrap(), "again.yaml")
+            .unwrap();
+    assert_eq!(again.policy, policy);
+    // An unknown key of the section is a warning, not an error.
+    let loaded = metalayer_policy::load_str(
+        "version: \"1.0\"\nevaluate:\n  tests: make test\n",
+        "p.yaml",
+    )
+    .unwrap();
+    assert_eq!(loaded.warnings.len(), 1);
+}

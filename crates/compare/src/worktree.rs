@@ -1,0 +1,103 @@
+//! Temporary git worktrees, one per ref evaluated, removed when dropped.
+//!
+//! `git worktree add --detach` through the git command (libgit2's worktree API makes a branch
+//! for each worktree, and a branch is exactly what must not be left behind). Removal runs in
+//! `Drop`, so a panic or an interrupted run unwinds into it; git runs in a process group of its
+//! own so that a Ctrl-C at the terminal does not kill it half-way.
+
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Variables that would point git (or a command) at another repository than the worktree.
+pub(crate) const GIT_ENV: &[&str] = &[
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_COMMON_DIR",
+    "GIT_PREFIX",
+];
+
+/// A git command against `repo`, isolated from the caller's git variables and terminal signals.
+pub(crate) fn git(repo: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.arg("-C")
+        .arg(repo)
+        .stdin(Stdio::null())
+        .process_group(0);
+    for var in GIT_ENV {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// A detached worktree of one commit; removed (folder and git's record of it) on drop.
+#[derive(Debug)]
+pub(crate) struct Worktree {
+    repo: PathBuf,
+    path: PathBuf,
+}
+
+impl Worktree {
+    /// Checks `commit` out into `path` (which must not exist). Tried three times: parallel
+    /// `git worktree add` runs can collide on git's lock files.
+    pub(crate) fn add(repo: &Path, path: &Path, commit: &str) -> Result<Self, String> {
+        let mut last = String::new();
+        for attempt in 0..3u64 {
+            match Self::add_once(repo, path, commit) {
+                Ok(tree) => return Ok(tree),
+                Err(e) => last = e,
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100 * (attempt + 1)));
+        }
+        Err(last)
+    }
+
+    fn add_once(repo: &Path, path: &Path, commit: &str) -> Result<Self, String> {
+        let output = git(repo)
+            .args(["worktree", "add", "--detach", "--quiet"])
+            .arg(path)
+            .arg(commit)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        // From here on the folder may exist, even if git failed half-way: drop cleans it.
+        let tree = Self {
+            repo: repo.to_owned(),
+            path: path.to_owned(),
+        };
+        if output.status.success() {
+            Ok(tree)
+        } else {
+            Err(format!(
+                "git worktree add failed: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ))
+        }
+    }
+
+    /// The worktree's folder.
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Worktree {
+    fn drop(&mut self) {
+        let removed = git(&self.repo)
+            .args(["worktree", "remove", "--force", "--force"])
+            .arg(&self.path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !removed {
+            let _ = std::fs::remove_dir_all(&self.path);
+            let _ = git(&self.repo)
+                .args(["worktree", "prune"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+    }
+}

@@ -1,0 +1,453 @@
+//! Whole comparisons in real git repositories, with real commands.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use metalayer_compare::{
+    BuildStep, CancelFlag, CompareError, Comparison, CoverageReport, CoverageStep, Evaluation,
+    Host, HostError, LintStep, MeasureStep, Scorecard, Status, TestStep,
+};
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn write(dir: &Path, path: &str, text: &str) {
+    let p = dir.join(path);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+/// The test script: one JUnit case per source file, and a failing one when `src/fail` exists.
+const RUN_TESTS: &str = r#"n=$(ls src | wc -l)
+{ echo '<testsuites><testsuite name="t">'
+  i=0; while [ $i -lt $n ]; do echo "<testcase name=\"t$i\"/>"; i=$((i+1)); done
+  [ -f src/fail ] && echo '<testcase name="bad"><failure message="x"/></testcase>'
+  echo '</testsuite></testsuites>'; } > junit.xml
+[ -f src/fail ] && exit 1
+exit 0
+"#;
+
+/// A coverage step writing LCOV with absolute paths: `src/cov` lines of 100 in `src/auth`.
+const COVERAGE: &str = r#"hit=$(cat src/cov 2>/dev/null || echo 50)
+{ echo "SF:$PWD/src/auth/login.js"; i=1
+  while [ $i -le 100 ]; do c=0; [ $i -le $hit ] && c=1; echo "DA:$i,$c"; i=$((i+1)); done
+  echo end_of_record; echo "SF:src/app.js"; echo "DA:1,1"; echo end_of_record; } > lcov.info
+"#;
+
+/// A repository with a base (`main`) and three candidates:
+/// - `agent-a`: small, coverage 85%, fast, a test file;
+/// - `agent-b`: large, coverage 90%, a new dependency, a bigger bundle;
+/// - `agent-c`: failing tests, slow, and a policy of its own that would make its tests pass.
+fn repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(d, ".control/policy.yaml", "test: sh tests/run.sh\n");
+    write(d, "tests/run.sh", RUN_TESTS);
+    write(d, "tests/coverage.sh", COVERAGE);
+    write(d, "tests/lint.sh", "grep -Hn TODO src/*.js; exit 0\n");
+    write(
+        d,
+        "tests/measure.sh",
+        "cat src/load 2>/dev/null || echo 3.5\n",
+    );
+    write(d, "src/app.js", "console.log('app')\n");
+    write(d, "src/auth/login.js", "export const login = 1\n");
+    write(
+        d,
+        "Cargo.lock",
+        "[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n",
+    );
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "base"]);
+
+    git(d, &["checkout", "-qb", "agent-a"]);
+    write(d, "src/cov", "85\n");
+    write(d, "src/load", "1.2\n");
+    write(d, "tests/unit/login_test.js", "test\n");
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "a"]);
+
+    git(d, &["checkout", "-q", "main"]);
+    git(d, &["checkout", "-qb", "agent-b"]);
+    write(d, "src/cov", "90\n");
+    write(d, "src/load", "1.5\n");
+    let big: String = (0..300).map(|i| format!("// line {i}\n")).collect();
+    write(d, "src/app.js", &format!("console.log('app')\n{big}"));
+    write(
+        d,
+        "Cargo.lock",
+        "[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n\n[[package]]\nname = \"left-pad\"\nversion = \"1.3.0\"\nsource = \"registry+x\"\n",
+    );
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "b"]);
+
+    git(d, &["checkout", "-q", "main"]);
+    git(d, &["checkout", "-qb", "agent-c"]);
+    write(d, "src/fail", "1\n");
+    write(d, "src/app.js", "console.log('app')\n// TODO\n");
+    // A candidate that tries to judge itself: its policy would make any test pass.
+    write(d, ".control/policy.yaml", "test: true\n");
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "c"]);
+    git(d, &["checkout", "-q", "main"]);
+    dir
+}
+
+/// A host that reads the test command from the policy text (`test: CMD`) and the rest from a
+/// fixed evaluation, and records the policy text it was given.
+struct TestHost {
+    rest: Evaluation,
+    seen: std::sync::Mutex<Vec<String>>,
+}
+
+impl TestHost {
+    fn new(rest: Evaluation) -> Self {
+        Self {
+            rest,
+            seen: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+}
+
+impl Host for TestHost {
+    fn evaluation(&self, policy: &str) -> Result<Option<Evaluation>, HostError> {
+        self.seen.lock().unwrap().push(policy.to_owned());
+        let mut e = self.rest.clone();
+        if let Some(cmd) = policy.lines().find_map(|l| l.strip_prefix("test: ")) {
+            e.test = Some(TestStep::new(cmd).with_junit("junit.xml"));
+        }
+        Ok(Some(e))
+    }
+}
+
+fn full_evaluation() -> Evaluation {
+    let mut e = Evaluation::default();
+    e.coverage = Some(CoverageStep::new(
+        "sh tests/coverage.sh",
+        CoverageReport::Lcov("lcov.info".into()),
+    ));
+    e.lint = Some(LintStep::new("sh tests/lint.sh"));
+    e.build = Some(BuildStep::new(
+        "mkdir -p dist && cat src/*.js > dist/app.js",
+        vec!["dist/app.js".into()],
+    ));
+    e.measure.insert(
+        "login_load_seconds".into(),
+        MeasureStep::new("sh tests/measure.sh", Some("s".into())),
+    );
+    e.timeout = Duration::from_secs(30);
+    e
+}
+
+const TICKET: &str = "# Faster login
+
+## Acceptance Criteria
+- [ ] All tests pass
+- [ ] Test coverage for auth module >= 80%
+- [ ] No new dependencies
+- [ ] Load time for /login page < 2s on 3G throttle
+- [ ] Bundle size under 1 KB
+- [ ] `cargo clippy` reports no warnings
+- [ ] Existing session tokens remain valid
+";
+
+fn worktrees(d: &Path) -> usize {
+    git(d, &["worktree", "list", "--porcelain"])
+        .lines()
+        .filter(|l| l.starts_with("worktree "))
+        .count()
+}
+
+fn statuses(card: &Scorecard, name: &str) -> Vec<Status> {
+    let c = card.candidates.iter().find(|c| c.name == name).unwrap();
+    c.criteria.iter().map(|r| r.status).collect()
+}
+
+#[test]
+fn ranks_the_candidates_with_every_criterion_kind() {
+    let repo = repository();
+    let d = repo.path();
+    let branches_before = git(d, &["branch", "--list"]);
+    let host = TestHost::new(full_evaluation());
+    let card = Comparison::new(d, TICKET)
+        .base("main")
+        .candidates(["agent-c", "agent-b", "agent-a"])
+        .jobs(2)
+        .run(&host)
+        .unwrap();
+
+    let order: Vec<&str> = card.candidates.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(order, ["agent-a", "agent-b", "agent-c"]);
+    assert_eq!(card.winner.as_deref(), Some("agent-a"));
+    let kinds: Vec<&str> = card.candidates[0].criteria.iter().map(|r| r.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            "tests",
+            "coverage",
+            "dependencies",
+            "measure",
+            "build_size",
+            "lint",
+            "manual"
+        ]
+    );
+    use Status::{Fail, Manual, Pass};
+    assert_eq!(
+        statuses(&card, "agent-a"),
+        [Pass, Pass, Pass, Pass, Pass, Pass, Manual]
+    );
+    assert_eq!(
+        statuses(&card, "agent-b"),
+        [Pass, Pass, Fail, Pass, Fail, Pass, Manual]
+    );
+    // agent-c's own policy says `test: true`; the base's command runs and fails.
+    assert_eq!(
+        statuses(&card, "agent-c"),
+        [Fail, Fail, Pass, Fail, Pass, Fail, Manual],
+        "{:?}",
+        card.candidates[2].criteria[0].evidence
+    );
+    assert_eq!(
+        host.seen.lock().unwrap().as_slice(),
+        ["test: sh tests/run.sh\n"]
+    );
+
+    let a = &card.candidates[0];
+    assert_eq!(a.rank, 1);
+    assert_eq!(a.signals.test_files_added, ["tests/unit/login_test.js"]);
+    assert_eq!(a.signals.coverage_percent, Some(85.15));
+    assert_eq!(a.signals.tests.as_ref().unwrap().counts.unwrap().passed, 4);
+    assert!(a.reasons[0].starts_with("meets 6 of 7 criteria"));
+    let b = &card.candidates[1];
+    assert_eq!(b.signals.new_dependencies[0].name, "left-pad");
+    assert!(b.signals.artifacts[0].delta_bytes.unwrap() > 3000);
+    assert!(b.signals.lines_added > 300);
+    let c = &card.candidates[2];
+    assert_eq!(c.signals.lint_findings, Some(1));
+    assert_eq!(c.signals.lint_delta, Some(1));
+    assert!(c.signals.commands["test"].peak_memory_bytes.is_some());
+
+    // The JSON has the promised shape.
+    let json = serde_json::to_value(&card).unwrap();
+    assert_eq!(json["winner"], "agent-a");
+    assert_eq!(json["base"]["ref"], "main");
+    let first = &json["candidates"][0];
+    assert_eq!(first["ref"], "agent-a");
+    assert_eq!(first["rank"], 1);
+    assert_eq!(first["criteria"][1]["kind"], "coverage");
+    assert_eq!(first["criteria"][1]["status"], "pass");
+    assert_eq!(first["criteria"][6]["status"], "manual");
+    assert!(
+        first["criteria"][1]["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("85%")
+    );
+    assert!(first["signals"]["files_changed"].is_number());
+
+    let md = card.to_markdown();
+    assert!(md.contains("| criterion | kind | 1. `agent-a` | 2. `agent-b` | 3. `agent-c` |"));
+    assert!(md.contains(
+        "| Existing session tokens remain valid | manual | ✋ manual | ✋ manual | ✋ manual |"
+    ));
+
+    // Nothing left behind: no worktree, no branch.
+    assert_eq!(worktrees(d), 1);
+    assert_eq!(git(d, &["branch", "--list"]), branches_before);
+}
+
+#[test]
+fn the_same_repository_gives_the_same_ranking() {
+    let repo = repository();
+    let run = || {
+        let card = Comparison::new(repo.path(), TICKET)
+            .base("main")
+            .candidates(["agent-b", "agent-a", "agent-c"])
+            .jobs(3)
+            .run(&TestHost::new(full_evaluation()))
+            .unwrap();
+        card.candidates
+            .iter()
+            .map(|c| (c.name.clone(), c.score, c.reasons.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn a_hanging_command_is_killed_and_its_candidate_ranked() {
+    let repo = repository();
+    let mut e = full_evaluation();
+    e.measure.insert(
+        "login_load_seconds".into(),
+        MeasureStep::new("sleep 60", Some("s".into())),
+    );
+    e.timeout = Duration::from_millis(500);
+    let started = std::time::Instant::now();
+    let card = Comparison::new(repo.path(), TICKET)
+        .base("main")
+        .candidates(["agent-a", "agent-b"])
+        .jobs(2)
+        .run(&TestHost::new(e))
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(card.candidates.len(), 2);
+    for c in &card.candidates {
+        assert!(c.evaluation_failed);
+        let measure = &c.criteria[3];
+        assert_eq!(measure.status, Status::Error);
+        assert!(
+            measure.evidence.contains("timed out"),
+            "{}",
+            measure.evidence
+        );
+        assert!(c.reasons.iter().any(|r| r.contains("evaluation failed")));
+    }
+    assert_eq!(worktrees(repo.path()), 1);
+}
+
+#[test]
+fn without_evaluate_the_change_is_still_measured() {
+    let repo = repository();
+    let card = Comparison::new(repo.path(), TICKET)
+        .base("main")
+        .candidates(["agent-a", "agent-b"])
+        .run(&metalayer_compare::FixedEvaluation(None))
+        .unwrap();
+    assert!(
+        card.problems[0].contains("no `evaluate:` section"),
+        "{:?}",
+        card.problems
+    );
+    use Status::{Fail, Manual, Pass, Unverified};
+    assert_eq!(
+        statuses(&card, "agent-b"),
+        [
+            Unverified, Unverified, Fail, Manual, Unverified, Unverified, Manual
+        ]
+    );
+    assert_eq!(statuses(&card, "agent-a")[2], Pass);
+    assert_eq!(card.winner.as_deref(), Some("agent-a"));
+}
+
+#[test]
+fn bad_input_gets_clear_messages() {
+    let repo = repository();
+    let d = repo.path();
+    let host = metalayer_compare::FixedEvaluation(None);
+    let err = Comparison::new(d, TICKET)
+        .base("nope")
+        .candidates(["agent-a"])
+        .run(&host)
+        .unwrap_err();
+    assert!(matches!(err, CompareError::UnknownRef { ref name, .. } if name == "nope"));
+    assert_eq!(
+        err.to_string(),
+        "unknown ref `nope`: no branch, tag or commit of that name"
+    );
+    assert!(std::error::Error::source(&err).is_some());
+
+    let card = Comparison::new(d, TICKET)
+        .base("main")
+        .candidates(["agent-a", "ghost"])
+        .run(&host)
+        .unwrap();
+    assert_eq!(card.candidates.len(), 1);
+    assert!(
+        card.problems
+            .iter()
+            .any(|p| p.contains("unknown ref `ghost`"))
+    );
+
+    let card = Comparison::new(d, "just prose\n")
+        .base("main")
+        .candidates(["agent-a"])
+        .run(&host)
+        .unwrap();
+    assert!(
+        card.problems
+            .iter()
+            .any(|p| p.contains("no acceptance criteria"))
+    );
+    assert!(card.candidates[0].criteria.is_empty());
+
+    let err = Comparison::new(d, TICKET)
+        .candidates(Vec::<String>::new())
+        .run(&host)
+        .unwrap_err();
+    assert!(matches!(err, CompareError::NoCandidates));
+}
+
+#[test]
+fn cancelling_kills_the_commands_and_removes_the_worktrees() {
+    let repo = repository();
+    let mut e = Evaluation::default();
+    e.build = Some(BuildStep::new("sleep 60", vec![]));
+    let flag = CancelFlag::new();
+    let raise = flag.clone();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(700));
+        raise.cancel();
+    });
+    let started = std::time::Instant::now();
+    let err = Comparison::new(repo.path(), TICKET)
+        .base("main")
+        .candidates(["agent-a", "agent-b"])
+        .jobs(2)
+        .cancel_flag(flag)
+        .run(&metalayer_compare::FixedEvaluation(Some(e)))
+        .unwrap_err();
+    t.join().unwrap();
+    assert!(matches!(err, CompareError::Cancelled));
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(worktrees(repo.path()), 1);
+    assert_eq!(git(repo.path(), &["branch", "--list"]).lines().count(), 4);
+}
+
+#[test]
+fn a_panic_in_the_host_still_removes_the_worktrees() {
+    struct Panics;
+    impl Host for Panics {
+        fn evaluation(&self, _: &str) -> Result<Option<Evaluation>, HostError> {
+            let mut e = Evaluation::default();
+            e.build = Some(BuildStep::new("true", vec![]));
+            Ok(Some(e))
+        }
+        fn progress(&self, event: &metalayer_compare::Progress<'_>) {
+            if matches!(event, metalayer_compare::Progress::Step { .. }) {
+                std::panic::panic_any("host failure");
+            }
+        }
+    }
+    let repo = repository();
+    let d: PathBuf = repo.path().to_owned();
+    let result = std::panic::catch_unwind(|| {
+        Comparison::new(&d, TICKET)
+            .base("main")
+            .candidates(["agent-a"])
+            .run(&Panics)
+    });
+    assert!(result.is_err());
+    assert_eq!(worktrees(repo.path()), 1);
+}
