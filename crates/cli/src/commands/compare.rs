@@ -184,12 +184,10 @@ impl Host for CliHost {
                 }
             }
         }
-        // The feature map of the working tree (the kernel reads it from a folder).
-        let configured = policy
-            .as_ref()
-            .and_then(|p| p.regression.as_ref())
-            .and_then(|r| r.map.clone());
-        let features = metalayer_kernel::feature_map(&self.root, configured.as_deref())
+        // The feature map of the working tree (the kernel reads it from a folder), looked up
+        // as the regression gate does: the policy's `regression.map`, then the defaults.
+        let settings = policy.as_ref().and_then(|p| p.regression.as_ref());
+        let features = metalayer_kernel::feature_map(&self.root, settings, policy.is_some())
             .ok()
             .flatten()
             .map(|m| {
