@@ -655,7 +655,15 @@ fn a_moved_binary_blocks_every_call_and_the_audit_says_so() {
     let bin_dir = tempfile::tempdir().unwrap();
     let bin = bin_dir.path().join("my tools/metalayer");
     std::fs::create_dir_all(bin.parent().unwrap()).unwrap();
-    std::fs::copy(binary(), &bin).unwrap();
+    // Copied by another process: a copy written by this one could still be open for writing
+    // in a child another test thread forks meanwhile, and executing it would then fail with
+    // "text file busy".
+    let copied = std::process::Command::new("cp")
+        .arg(binary())
+        .arg(&bin)
+        .status()
+        .unwrap();
+    assert!(copied.success());
     std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
     let out = std::process::Command::new(&bin)
         .arg("init")
