@@ -21,7 +21,8 @@
 //!   backticks), and each (and each list of adjacent literals, as in
 //!   `subprocess.run(["git", "reset", "--hard"])`) is normalised as a command;
 //! - `VAR=value` prefixes are stripped; a command run with assignments is followed by
-//!   `env NAME=VALUE…`, so a gate can see the environment it runs with (`HUSKY=0 git commit`);
+//!   `env NAME=VALUE… COMMAND…`, so a gate can see the environment it runs with
+//!   (`HUSKY=0 git commit`);
 //! - quotes and escapes are removed, a command path becomes its basename (`/usr/bin/git`,
 //!   `C:\Program Files\Git\bin\git.exe` → `git`), and the other words that are paths are
 //!   resolved lexically (`/tmp/../etc` → `/etc`);
@@ -49,7 +50,7 @@
 //!
 //! let n = normalize(r#"cd repo && FOO=1 sudo /usr/bin/git 'reset' "--hard""#, &NormalizeOptions::default());
 //! let texts: Vec<&str> = n.commands().iter().map(|c| c.text()).collect();
-//! assert_eq!(texts, ["cd repo", "git reset --hard", "env FOO=1"]);
+//! assert_eq!(texts, ["cd repo", "git reset --hard", "env FOO=1 git reset --hard"]);
 //!
 //! let n = normalize(r#"git commit -m "never git reset --hard" && echo x >> .env"#, &NormalizeOptions::default());
 //! assert_eq!(n.commands()[0].precise_text(), "git commit -m <data>");
@@ -546,19 +547,19 @@ impl Normalizer<'_> {
                     i = next;
                 }
                 Some(Unwrap::Script(text)) => {
-                    self.environment(&assignments, depth, origin);
+                    self.environment(&assignments, &[], depth, origin);
                     self.fanout_script(&text, depth, origin);
                     return;
                 }
                 Some(Unwrap::Scripts(texts)) => {
-                    self.environment(&assignments, depth, origin);
+                    self.environment(&assignments, &[], depth, origin);
                     for text in texts {
                         self.fanout_script(&text, depth, origin);
                     }
                     return;
                 }
                 Some(Unwrap::Unseen) => {
-                    self.environment(&assignments, depth, origin);
+                    self.environment(&assignments, &[], depth, origin);
                     self.push(words.get(i..=i).unwrap_or_default(), Some(STDIN_PROGRAM), depth, origin);
                     return;
                 }
@@ -576,7 +577,7 @@ impl Normalizer<'_> {
         }
         let words = words.get(i..).unwrap_or_default();
         self.dispatch(words, raw, lexed, depth, origin);
-        self.environment(&assignments, depth, origin);
+        self.environment(&assignments, words, depth, origin);
     }
 
     /// Normalises the unwrapped command `words`: shells, `eval`, interpreters, `find`, git,
@@ -770,17 +771,31 @@ impl Normalizer<'_> {
         self.script(text, depth + 1, origin);
     }
 
-    /// `env NAME=VALUE…` for the assignments a command runs with, so that gates can see them.
-    fn environment(&mut self, assignments: &[Word<'_>], depth: usize, origin: Origin) {
+    /// `env NAME=VALUE… COMMAND…` for a command run with assignments, so that gates can see
+    /// the environment it runs with (`HUSKY=0 git commit` → `env HUSKY=0 git commit`).
+    fn environment(
+        &mut self,
+        assignments: &[Word<'_>],
+        command: &[Word<'_>],
+        depth: usize,
+        origin: Origin,
+    ) {
         if assignments.is_empty() {
             return;
         }
-        let mut argv: Vec<Word<'_>> = Vec::with_capacity(assignments.len() + 1);
+        let mut argv: Vec<Word<'_>> = Vec::with_capacity(assignments.len() + command.len() + 1);
         argv.push(Word {
             text: "env".into(),
             ..Word::default()
         });
         argv.extend(assignments.iter().cloned());
+        if let Some((name, args)) = command.split_first() {
+            argv.push(Word {
+                text: Cow::Owned(command_name(&name.text).into_owned()),
+                ..name.clone()
+            });
+            argv.extend(args.iter().cloned());
+        }
         self.push(&argv, None, depth, origin);
     }
 
