@@ -990,24 +990,14 @@ mod tests {
 
     #[test]
     fn long_options_by_unique_prefix() {
-        assert_eq!(
-            long_option("all", COMMIT_OPTIONS).map(|o| o.0.0),
-            Some("all")
-        );
-        assert_eq!(
-            long_option("al", COMMIT_OPTIONS).map(|o| o.0.0),
-            None,
-            "all or allow-empty…"
-        );
-        assert_eq!(
-            long_option("am", COMMIT_OPTIONS).map(|o| o.0.0),
-            Some("amend")
-        );
-        assert_eq!(
-            long_option("no-verify", COMMIT_OPTIONS),
-            Some((("no-verify", Some('n'), Arity::None), false))
-        );
-        assert_eq!(long_option("no-all", ADD_OPTIONS).map(|o| o.1), Some(true));
-        assert_eq!(long_option("zzz", ADD_OPTIONS), None);
+        let long = |name: &str, table: &metalayer_gates::model::OptionTable| {
+            table.long(name).map(|(o, negated)| (o.long, negated))
+        };
+        assert_eq!(long("all", &git::COMMIT), Some(("all", false)));
+        assert_eq!(long("al", &git::COMMIT), None, "all or allow-empty…");
+        assert_eq!(long("am", &git::COMMIT), Some(("amend", false)));
+        assert_eq!(long("no-verify", &git::COMMIT), Some(("no-verify", false)));
+        assert_eq!(long("no-all", &git::ADD), Some(("all", true)));
+        assert_eq!(long("zzz", &git::ADD), None);
     }
 }
