@@ -80,8 +80,8 @@ pub use call::ToolCall;
 pub use decision::Decision;
 pub use error::{BuildError, PatternKind};
 pub use normalize::{
-    DATA_PLACEHOLDER, NormalizeOptions, Normalized, Origin, STDIN_PROGRAM, SimpleCommand, normalize,
-    normalize_in,
+    DATA_PLACEHOLDER, NormalizeOptions, Normalized, Origin, STDIN_PROGRAM, SimpleCommand,
+    normalize, normalize_in,
 };
 pub use rule::{FILE_WRITE_TOOLS, Field, GateId, MatchMode, Rule, SHELL_TOOL, Tools};
 pub use set::{GateMatch, GateSet, GateSetBuilder, Unverified, Verdict};

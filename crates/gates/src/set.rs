@@ -7,13 +7,13 @@ use std::sync::{Arc, Mutex, OnceLock};
 use regex_automata::meta::{self, Regex};
 use regex_automata::{Anchored, Input, MatchKind, PatternSet};
 
-use crate::path::clean_path;
 use crate::call::ToolCall;
 use crate::decision::Decision;
 use crate::error::{BuildError, PatternKind};
 use crate::hash::BuildFastHasher;
 use crate::model::git::GitState;
 use crate::normalize::{NormalizeOptions, Normalized, normalize_in};
+use crate::path::clean_path;
 use crate::prefilter::{BitSet, LiteralSets, Prefilter, required_literals, size_estimate};
 use crate::quick::QuickReader;
 use crate::rule::{FILE_WRITE_TOOLS, Field, GateId, MatchMode, Rule, SHELL_TOOL, Tools};

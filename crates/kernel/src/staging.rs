@@ -311,8 +311,7 @@ fn git_invocation(words: &[String]) -> Option<GitInvocation<'_>> {
 /// any commit: it only allows an empty one, and `git add x && git commit --allow-empty`
 /// commits `x` (an empty commit touches no feature, so it is never asked about).
 fn skipped(args: &[String]) -> bool {
-    git::COMMIT.parse(args).has("dry-run")
-        || args.iter().any(|a| a.contains("[skip-regression]"))
+    git::COMMIT.parse(args).has("dry-run") || args.iter().any(|a| a.contains("[skip-regression]"))
 }
 
 /// Expands `{a,b}` as the shell does (nested, several groups); `None` past

@@ -565,8 +565,22 @@ mod tests {
     #[test]
     fn every_table_has_unique_names_and_letters() {
         for sub in [
-            "commit", "add", "rm", "mv", "reset", "clean", "push", "checkout", "restore",
-            "switch", "branch", "merge", "gc", "update-ref", "reflog expire", "stash drop",
+            "commit",
+            "add",
+            "rm",
+            "mv",
+            "reset",
+            "clean",
+            "push",
+            "checkout",
+            "restore",
+            "switch",
+            "branch",
+            "merge",
+            "gc",
+            "update-ref",
+            "reflog expire",
+            "stash drop",
         ] {
             let Some(t) = subcommand_options(sub) else {
                 panic!("{sub}")

@@ -378,7 +378,10 @@ mod tests {
     #[test]
     fn long_prefixes_and_negations_resolve() {
         assert_eq!(T.long("har").map(|o| o.0.long), Some("hard"));
-        assert_eq!(T.long("no-verif"), Some((OptionSpec::flag("no-verify", Some('n')), false)));
+        assert_eq!(
+            T.long("no-verif"),
+            Some((OptionSpec::flag("no-verify", Some('n')), false))
+        );
         assert_eq!(T.long("verify").map(|o| o.1), Some(true));
         assert_eq!(T.long("no-force").map(|o| o.1), Some(true));
         // `--no-v` could be `--no-verify` or `--no-verbose`: ambiguous, as git says.
@@ -413,7 +416,8 @@ mod tests {
 
     #[test]
     fn posix_syntax_stops_at_the_first_operand() {
-        const P: OptionTable = OptionTable::new(Syntax::Posix, &[OptionSpec::value("user", Some('u'))]);
+        const P: OptionTable =
+            OptionTable::new(Syntax::Posix, &[OptionSpec::value("user", Some('u'))]);
         let args = ["-u", "root", "rm", "-rf", "/"];
         let p = P.parse(&args);
         assert_eq!(p.operands(), ["rm", "-rf", "/"]);

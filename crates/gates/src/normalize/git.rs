@@ -144,9 +144,10 @@ fn respell<'a>(
                 _ => out.push(word(name, false)),
             }
         } else {
-            let letter = o.spec.short.map_or(Cow::Borrowed(o.spec.long), |c| {
-                Cow::Owned(c.to_string())
-            });
+            let letter = o
+                .spec
+                .short
+                .map_or(Cow::Borrowed(o.spec.long), |c| Cow::Owned(c.to_string()));
             match (o.spec.arity, o.value) {
                 (Arity::Optional, Some(v)) => out.push(word(format!("-{letter}{v}"), dynamic)),
                 (Arity::Required, Some(v)) => {

@@ -72,16 +72,44 @@ pub(super) fn script_operand<'w>(argv: &'w [Word<'_>]) -> Option<&'w str> {
 /// Names of the calls that run a command (the last segment of `os.system`,
 /// `child_process.execSync`, `Open3.capture3`, …).
 const RUNNERS: &[&str] = &[
-    "system", "popen", "Popen", "run", "call", "check_call", "check_output", "getoutput",
-    "getstatusoutput", "exec", "execSync", "execFile", "execFileSync", "execa", "execaSync",
-    "execaCommand", "execaCommandSync", "spawn", "spawnSync", "shell_exec", "passthru",
-    "proc_open", "pcntl_exec", "capture2", "capture2e", "capture3", "pipeline", "Command", "sh",
-    "run_command", "qx", "startfile", "$",
+    "system",
+    "popen",
+    "Popen",
+    "run",
+    "call",
+    "check_call",
+    "check_output",
+    "getoutput",
+    "getstatusoutput",
+    "exec",
+    "execSync",
+    "execFile",
+    "execFileSync",
+    "execa",
+    "execaSync",
+    "execaCommand",
+    "execaCommandSync",
+    "spawn",
+    "spawnSync",
+    "shell_exec",
+    "passthru",
+    "proc_open",
+    "pcntl_exec",
+    "capture2",
+    "capture2e",
+    "capture3",
+    "pipeline",
+    "Command",
+    "sh",
+    "run_command",
+    "qx",
+    "startfile",
+    "$",
 ];
 
 fn is_runner(name: &str) -> bool {
     let last = name
-        .rsplit(|c: char| c == '.' || c == ':' || c == '>')
+        .rsplit(['.', ':', '>'])
         .next()
         .unwrap_or(name);
     RUNNERS.contains(&last)
@@ -214,8 +242,25 @@ pub(super) fn code_literals(code: &str, backticks_run: bool) -> Vec<String> {
                     .unwrap_or(rest.len());
                 let word = rest.get(..word_end).unwrap_or_default();
                 let next = rest.get(word_end..).unwrap_or_default().trim_start();
-                let keyword = next.starts_with('=') && !next.starts_with("==") || next.starts_with(':');
-                let constant = matches!(word, "True" | "False" | "None" | "true" | "false" | "null" | "undefined" | "shell" | "check" | "text" | "capture_output" | "stdio" | "cwd" | "encoding");
+                let keyword =
+                    next.starts_with('=') && !next.starts_with("==") || next.starts_with(':');
+                let constant = matches!(
+                    word,
+                    "True"
+                        | "False"
+                        | "None"
+                        | "true"
+                        | "false"
+                        | "null"
+                        | "undefined"
+                        | "shell"
+                        | "check"
+                        | "text"
+                        | "capture_output"
+                        | "stdio"
+                        | "cwd"
+                        | "encoding"
+                );
                 let called = next.starts_with('(') || next.starts_with('.');
                 if ident.0 == i && !keyword && !constant && !called {
                     opaque = true;

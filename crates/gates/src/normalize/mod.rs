@@ -74,7 +74,9 @@ use std::sync::OnceLock;
 use crate::lex::{self, Lexed, Redirect, Token, Word};
 use crate::model::git::GitState;
 use crate::path::clean_path;
-use interpreters::{backticks_run, code_literals, inline_code, interpreter_code_flags, script_operand};
+use interpreters::{
+    backticks_run, code_literals, inline_code, interpreter_code_flags, script_operand,
+};
 use wrappers::{Unwrap, wrapper_skip};
 use writes::is_writer;
 
@@ -560,7 +562,12 @@ impl Normalizer<'_> {
                 }
                 Some(Unwrap::Unseen) => {
                     self.environment(&assignments, &[], depth, origin);
-                    self.push(words.get(i..=i).unwrap_or_default(), Some(STDIN_PROGRAM), depth, origin);
+                    self.push(
+                        words.get(i..=i).unwrap_or_default(),
+                        Some(STDIN_PROGRAM),
+                        depth,
+                        origin,
+                    );
                     return;
                 }
                 Some(Unwrap::Argv { text, rest: next }) => {
@@ -720,7 +727,13 @@ impl Normalizer<'_> {
     /// `find … -exec CMD … ;`: each executed command, normalised like any other (wrappers,
     /// shells), then the find itself with each executed command's wrappers stripped (so
     /// `find / -exec sudo rm {} ;` reads `find / -exec rm {}`).
-    fn find_exec<'a>(&mut self, words: &[Word<'a>], lexed: &Lexed<'_>, depth: usize, origin: Origin) {
+    fn find_exec<'a>(
+        &mut self,
+        words: &[Word<'a>],
+        lexed: &Lexed<'_>,
+        depth: usize,
+        origin: Origin,
+    ) {
         let argv = words;
         let mut own: Vec<Word<'a>> = Vec::with_capacity(words.len());
         let mut k = 0;
@@ -959,7 +972,6 @@ fn strip_reserved<'w, 'a>(words: &'w [Word<'a>]) -> &'w [Word<'a>] {
     }
     words.get(k..).unwrap_or_default()
 }
-
 
 /// Quotes a word for re-parsing as one shell word.
 fn shell_quote(s: &str) -> String {

@@ -575,8 +575,16 @@ pub(super) fn wrapper_skip(name: &str, words: &[Word<'_>], i: usize) -> Option<U
                 && let Some(rest) = t.strip_prefix('-')
             {
                 let is_option = rest.strip_prefix('-').map_or_else(
-                    || row.options.short(rest.chars().next().unwrap_or(' ')).is_some_and(|o| o.long == long),
-                    |l| l.split('=').next().is_some_and(|l| !l.is_empty() && long.starts_with(l)),
+                    || {
+                        row.options
+                            .short(rest.chars().next().unwrap_or(' '))
+                            .is_some_and(|o| o.long == long)
+                    },
+                    |l| {
+                        l.split('=')
+                            .next()
+                            .is_some_and(|l| !l.is_empty() && long.starts_with(l))
+                    },
                 );
                 if is_option {
                     return text(after + 1).map(|s| Unwrap::Script(s.to_owned()));
@@ -609,7 +617,11 @@ fn env(words: &[Word<'_>], i: usize) -> Unwrap {
         }
         let one = [t, words.get(k + 1).map_or("", |w| &*w.text)];
         let parsed = ENV.parse(&one);
-        if let Some(o) = parsed.options().iter().find(|o| o.spec.long == "split-string") {
+        if let Some(o) = parsed
+            .options()
+            .iter()
+            .find(|o| o.spec.long == "split-string")
+        {
             // `-S STRING`, `-SSTRING`, `--split-string=STRING`: the string is split into words.
             let rest = match parsed.kinds().get(1) {
                 Some(ArgKind::Value) => k + 2,
@@ -642,7 +654,11 @@ fn parallel(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
     let mut list_kind = "";
     for w in tail {
         if sep(w) {
-            list_kind = if w.text.starts_with("::::") { "file" } else { "arg" };
+            list_kind = if w.text.starts_with("::::") {
+                "file"
+            } else {
+                "arg"
+            };
             continue;
         }
         if list_kind == "file" {
@@ -655,7 +671,11 @@ fn parallel(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
         if args.is_empty() {
             return Some(Unwrap::Unseen);
         }
-        let mut scripts: Vec<String> = args.iter().take(MAX_FANOUT).map(|a| (*a).to_owned()).collect();
+        let mut scripts: Vec<String> = args
+            .iter()
+            .take(MAX_FANOUT)
+            .map(|a| (*a).to_owned())
+            .collect();
         if from_files {
             scripts.push(super::STDIN_PROGRAM.to_owned());
         }

@@ -157,7 +157,6 @@ impl Normalizer<'_> {
             _ => {}
         }
     }
-
 }
 
 /// Commands whose writes [`Normalizer::writes_of`] knows.
@@ -311,4 +310,3 @@ fn is_short_flag(arg: &str, flag: char) -> bool {
                 .is_some_and(|cluster| cluster.contains(flag))
     })
 }
-

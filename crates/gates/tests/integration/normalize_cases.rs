@@ -40,8 +40,10 @@ impl GitState for OnBranch {
     }
 }
 
-pub(crate) fn cases(name: &str) -> Vec<Case> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
+fn cases(name: &str) -> Vec<Case> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
     let file: File = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     file.case
 }

@@ -99,7 +99,10 @@ fn a_forced_push_without_a_refspec_is_read_against_the_current_branch() {
     assert_eq!(decide("git push -f"), "allow", "on a topic branch");
     // A topic branch whose upstream is main.
     git(r.path(), &["config", "branch.topic.remote", "origin"]);
-    git(r.path(), &["config", "branch.topic.merge", "refs/heads/main"]);
+    git(
+        r.path(),
+        &["config", "branch.topic.merge", "refs/heads/main"],
+    );
     assert_eq!(decide("git push -f"), "deny", "topic pushes to main");
 }
 
