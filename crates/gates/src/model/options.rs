@@ -256,6 +256,54 @@ impl OptionTable {
         found
     }
 
+    /// The index in `args` where the operands start (after `--` if that comes first), or
+    /// `args.len()`: where a wrapper's command begins. Allocates nothing.
+    ///
+    /// ```
+    /// use metalayer_gates::model::{OptionSpec, OptionTable, Syntax};
+    ///
+    /// const SUDO: OptionTable = OptionTable::new(Syntax::Posix, &[OptionSpec::value("user", Some('u'))]);
+    /// assert_eq!(SUDO.first_operand(&["-u", "root", "-E", "git", "status"]), 3);
+    /// assert_eq!(SUDO.first_operand(&["-uroot", "--", "-x"]), 2);
+    /// ```
+    #[must_use]
+    pub fn first_operand<S: AsRef<str>>(&self, args: &[S]) -> usize {
+        let mut i = 0;
+        while let Some(arg) = args.get(i) {
+            let arg = arg.as_ref();
+            if arg == "-" || !arg.starts_with('-') {
+                return i;
+            }
+            if arg == "--" || (arg == "--end-of-options" && self.syntax == Syntax::Git) {
+                return i + 1;
+            }
+            i += 1;
+            if let Some(long) = arg.strip_prefix("--") {
+                if !long.contains('=')
+                    && let Some((spec, false)) = self.long(long)
+                    && spec.arity == Arity::Required
+                {
+                    i += 1;
+                }
+                continue;
+            }
+            let cluster = arg.get(1..).unwrap_or_default();
+            for (at, c) in cluster.char_indices() {
+                let Some(spec) = self.short(c) else {
+                    break;
+                };
+                if spec.arity != Arity::None {
+                    let rest = cluster.get(at + c.len_utf8()..).unwrap_or_default();
+                    if spec.arity == Arity::Required && rest.is_empty() {
+                        i += 1;
+                    }
+                    break;
+                }
+            }
+        }
+        args.len()
+    }
+
     /// Reads `args` (the words after the command or subcommand name).
     #[must_use]
     pub fn parse<'a, S: AsRef<str>>(&self, args: &'a [S]) -> ParsedArgs<'a> {

@@ -58,8 +58,19 @@ fn respell<'a>(
     computed: &mut bool,
 ) -> Option<Vec<Word<'a>>> {
     let rest = words.get(1..)?;
-    let texts: Vec<&str> = rest.iter().map(|w| &*w.text).collect();
-    let inv = git::invocation(&texts);
+    // The words as string slices: on the stack for the usual few, else on the heap.
+    let mut stack = [""; 16];
+    let heap: Vec<&str>;
+    let texts: &[&str] = if rest.len() <= stack.len() {
+        for (slot, w) in stack.iter_mut().zip(rest) {
+            *slot = &w.text;
+        }
+        stack.get(..rest.len()).unwrap_or_default()
+    } else {
+        heap = rest.iter().map(|w| &*w.text).collect();
+        &heap
+    };
+    let inv = git::invocation(texts);
     let Some(sub_at) = inv.subcommand_index() else {
         *computed |= rest.iter().any(could_be_option);
         return None;
@@ -72,10 +83,7 @@ fn respell<'a>(
     }
     let sub = inv.subcommand()?;
     let args = rest.get(sub_at + 1..).unwrap_or_default();
-    let arg_texts = inv.args(&texts);
-
-    let mut out: Vec<Word<'a>> = Vec::with_capacity(words.len() + 2);
-    out.extend(words.get(..=sub_at + 1).unwrap_or_default().iter().cloned());
+    let arg_texts = inv.args(texts);
 
     // `git SUB --help` shows help whatever else it says.
     let help = arg_texts
@@ -83,7 +91,7 @@ fn respell<'a>(
         .take_while(|a| **a != "--")
         .any(|a| *a == "--help" || *a == "-h");
     if help {
-        out.truncate(sub_at + 1);
+        let mut out: Vec<Word<'a>> = words.get(..=sub_at).unwrap_or_default().to_vec();
         out.push(word("help", false));
         out.push(sub_word.clone());
         return Some(out);
@@ -103,10 +111,33 @@ fn respell<'a>(
         }
         return None;
     };
-    out.extend(args.get(..verb).unwrap_or_default().iter().cloned());
+    let verb_words = args.get(..verb).unwrap_or_default();
     let args = args.get(verb..).unwrap_or_default();
     let arg_texts = arg_texts.get(verb..).unwrap_or_default();
     let parsed = table.parse(arg_texts);
+    if dangerous {
+        let mut separated = false;
+        for (w, kind) in args.iter().zip(parsed.kinds()) {
+            match kind {
+                ArgKind::Separator => separated = true,
+                ArgKind::Operand if !separated && could_be_option(w) => *computed = true,
+                _ => {}
+            }
+        }
+    }
+    let rewrite = (sub == "checkout"
+        && parsed.operands().len() >= 2
+        && parsed.operands_before_separator().is_none())
+        || (sub == "push"
+            && state.is_some()
+            && (parsed.has("force") || parsed.has("force-with-lease")));
+    if !rewrite && canonical_already(&parsed, arg_texts) {
+        return None;
+    }
+
+    let mut out: Vec<Word<'a>> = Vec::with_capacity(words.len() + 2);
+    out.extend(words.get(..=sub_at + 1).unwrap_or_default().iter().cloned());
+    out.extend(verb_words.iter().cloned());
 
     // Which words are operands, and which computed words sit in an option position.
     let mut operands: Vec<&Word<'a>> = Vec::new();
@@ -114,12 +145,7 @@ fn respell<'a>(
     let mut unknown: Vec<&Word<'a>> = Vec::new();
     for (w, kind) in args.iter().zip(parsed.kinds()) {
         match kind {
-            ArgKind::Operand => {
-                if dangerous && after_separator.is_none() && could_be_option(w) {
-                    *computed = true;
-                }
-                operands.push(w);
-            }
+            ArgKind::Operand => operands.push(w),
             ArgKind::Separator => after_separator = Some(operands.len()),
             ArgKind::Unknown => unknown.push(w),
             ArgKind::Option | ArgKind::Value => {}
@@ -221,6 +247,43 @@ fn respell<'a>(
     }
     let same = out.len() == words.len() && out.iter().zip(words).all(|(a, b)| a.text == b.text);
     (!same).then_some(out)
+}
+
+/// Whether the arguments are spelled canonically already: every option word is one full long
+/// option or one short flag (its value in the next word), and no option follows an operand.
+/// Most commands are, and need no second spelling.
+fn canonical_already(parsed: &crate::model::ParsedArgs<'_>, args: &[&str]) -> bool {
+    let mut seen_operand = false;
+    let mut options = parsed.options().iter().peekable();
+    for (k, (kind, text)) in parsed.kinds().iter().zip(args).enumerate() {
+        match kind {
+            ArgKind::Operand => seen_operand = true,
+            ArgKind::Separator => return true,
+            ArgKind::Value | ArgKind::Unknown => {}
+            ArgKind::Option => {
+                if seen_operand {
+                    return false;
+                }
+                let Some(o) = options.next() else {
+                    return false;
+                };
+                if o.index != k || options.peek().is_some_and(|n| n.index == k) {
+                    // A cluster of short flags.
+                    return false;
+                }
+                let spelled = match text.strip_prefix("--") {
+                    Some(long) => !o.negated && long == o.spec.long,
+                    None => {
+                        text.len() == 2 && o.value.is_none_or(|_| o.spec.arity == Arity::Required)
+                    }
+                };
+                if !spelled || (o.spec.arity == Arity::Required && text.contains('=')) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
 }
 
 /// Whether the separate value after the option at `index` is computed.

@@ -108,10 +108,7 @@ const RUNNERS: &[&str] = &[
 ];
 
 fn is_runner(name: &str) -> bool {
-    let last = name
-        .rsplit(['.', ':', '>'])
-        .next()
-        .unwrap_or(name);
+    let last = name.rsplit(['.', ':', '>']).next().unwrap_or(name);
     RUNNERS.contains(&last)
         || ["exec", "spawn", "popen", "system"]
             .iter()

@@ -20,8 +20,8 @@
 //!   runs as commands (`os.system`, `subprocess`, `exec`, `child_process`, `system`,
 //!   backticks), and each (and each list of adjacent literals, as in
 //!   `subprocess.run(["git", "reset", "--hard"])`) is normalised as a command;
-//! - `VAR=value` prefixes are stripped; a command run with assignments is followed by
-//!   `env NAME=VALUE… COMMAND…`, so a gate can see the environment it runs with
+//! - `VAR=value` prefixes are stripped; a git command run with assignments is followed by
+//!   `env NAME=VALUE… git …`, so a gate can see the environment it runs with
 //!   (`HUSKY=0 git commit`);
 //! - quotes and escapes are removed, a command path becomes its basename (`/usr/bin/git`,
 //!   `C:\Program Files\Git\bin\git.exe` → `git`), and the other words that are paths are
@@ -784,7 +784,7 @@ impl Normalizer<'_> {
         self.script(text, depth + 1, origin);
     }
 
-    /// `env NAME=VALUE… COMMAND…` for a command run with assignments, so that gates can see
+    /// `env NAME=VALUE… git …` for a git command run with assignments, so that gates can see
     /// the environment it runs with (`HUSKY=0 git commit` → `env HUSKY=0 git commit`).
     fn environment(
         &mut self,
@@ -793,7 +793,13 @@ impl Normalizer<'_> {
         depth: usize,
         origin: Origin,
     ) {
-        if assignments.is_empty() {
+        // Only git reads the variables that switch its hooks off (`HUSKY=0`, `SKIP=…`); other
+        // commands are not worth a second subject.
+        if assignments.is_empty()
+            || command
+                .first()
+                .is_none_or(|name| command_name(&name.text) != "git")
+        {
             return;
         }
         let mut argv: Vec<Word<'_>> = Vec::with_capacity(assignments.len() + command.len() + 1);

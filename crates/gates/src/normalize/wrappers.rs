@@ -492,22 +492,7 @@ const MAX_FANOUT: usize = 64;
 
 /// The index of the first operand in `words[from..]` read against `table`, or `words.len()`.
 fn first_operand(words: &[Word<'_>], from: usize, table: &OptionTable) -> usize {
-    let args: Vec<&str> = words
-        .get(from..)
-        .unwrap_or_default()
-        .iter()
-        .map(|w| &*w.text)
-        .collect();
-    let parsed = table.parse(&args);
-    let mut k = from;
-    for kind in parsed.kinds() {
-        match kind {
-            ArgKind::Operand => return k,
-            ArgKind::Separator => return k + 1,
-            _ => k += 1,
-        }
-    }
-    k
+    from + table.first_operand(words.get(from..).unwrap_or_default())
 }
 
 fn joined(words: &[Word<'_>]) -> String {
