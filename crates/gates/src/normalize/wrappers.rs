@@ -506,8 +506,52 @@ fn joined(words: &[Word<'_>]) -> String {
     out
 }
 
+/// Whether `name` is a wrapper at all: one `match`, so that the everyday command costs no
+/// table walk.
+fn is_wrapper(name: &str) -> bool {
+    matches!(
+        name,
+        "sudo"
+            | "doas"
+            | "run0"
+            | "pkexec"
+            | "runuser"
+            | "su"
+            | "nohup"
+            | "setsid"
+            | "unbuffer"
+            | "chronic"
+            | "catchsegv"
+            | "builtin"
+            | "caffeinate"
+            | "time"
+            | "nice"
+            | "ionice"
+            | "stdbuf"
+            | "chrt"
+            | "taskset"
+            | "timeout"
+            | "exec"
+            | "strace"
+            | "ltrace"
+            | "busybox"
+            | "toybox"
+            | "xargs"
+            | "flock"
+            | "script"
+            | "watch"
+            | "ssh"
+            | "env"
+            | "command"
+            | "parallel"
+    )
+}
+
 /// If `name` (the word at `i`) is a wrapper, where the wrapped command starts.
 pub(super) fn wrapper_skip(name: &str, words: &[Word<'_>], i: usize) -> Option<Unwrap> {
+    if !is_wrapper(name) {
+        return None;
+    }
     let text = |k: usize| words.get(k).map(|w| &*w.text);
     match name {
         "env" => return Some(env(words, i)),
