@@ -32,16 +32,18 @@ impl Gen<'_> {
         from[self.next() % from.len()]
     }
 
-    fn command(&mut self, out: &mut String, depth: usize) {
+    /// `first_in_subshell`: `( (` would read as bash's arithmetic `((`, so a subshell never
+    /// opens right inside another.
+    fn command(&mut self, out: &mut String, depth: usize, first_in_subshell: bool) {
         match self.next() % 8 {
-            0 if depth < 3 => {
+            0 if depth < 3 && !first_in_subshell => {
                 out.push_str("( ");
-                self.list(out, depth + 1);
+                self.list(out, depth + 1, true);
                 out.push_str(" )");
             }
             1 if depth < 3 => {
                 out.push_str("{ ");
-                self.list(out, depth + 1);
+                self.list(out, depth + 1, false);
                 out.push_str("; }");
             }
             _ => {
@@ -54,11 +56,11 @@ impl Gen<'_> {
         }
     }
 
-    fn list(&mut self, out: &mut String, depth: usize) {
-        self.command(out, depth);
+    fn list(&mut self, out: &mut String, depth: usize, in_subshell: bool) {
+        self.command(out, depth, in_subshell);
         for _ in 0..self.next() % 4 {
             out.push_str(self.pick(SEPARATORS));
-            self.command(out, depth);
+            self.command(out, depth, false);
         }
     }
 }
@@ -96,7 +98,7 @@ fn words_of_list(list: &ast::CompoundList, out: &mut Vec<Vec<String>>) {
 fuzz_target!(|data: &[u8]| {
     let mut g = Gen { bytes: data, at: 0 };
     let mut program = String::new();
-    g.list(&mut program, 0);
+    g.list(&mut program, 0, false);
 
     let mut parser = brush_parser::Parser::new(
         std::io::BufReader::new(program.as_bytes()),

@@ -428,7 +428,13 @@ impl Normalizer<'_> {
                         tokens.next();
                         raw.words.clear();
                     } else {
+                        // `{ ( cmd ); }`, `if ( cmd )`: a subshell after reserved words (found
+                        // by the differential fuzz target); `a=(1 2)` is an array, not one.
+                        let array = raw.words.last().is_some_and(|w| w.text.ends_with('='));
                         self.finish(&mut raw, lexed, depth, origin);
+                        if !array {
+                            paren_depth += 1;
+                        }
                     }
                 }
                 Token::Close => {
