@@ -29,6 +29,12 @@ pub(crate) struct Word<'a> {
     pub(crate) assignment: bool,
 }
 
+impl AsRef<str> for Word<'_> {
+    fn as_ref(&self) -> &str {
+        &self.text
+    }
+}
+
 impl Default for Word<'_> {
     fn default() -> Self {
         Word {

@@ -68,7 +68,9 @@ mod decision;
 mod error;
 mod hash;
 mod lex;
+pub mod model;
 mod normalize;
+mod path;
 mod prefilter;
 mod quick;
 mod rule;
@@ -78,7 +80,8 @@ pub use call::ToolCall;
 pub use decision::Decision;
 pub use error::{BuildError, PatternKind};
 pub use normalize::{
-    DATA_PLACEHOLDER, NormalizeOptions, Normalized, Origin, STDIN_PROGRAM, SimpleCommand, normalize,
+    DATA_PLACEHOLDER, NormalizeOptions, Normalized, Origin, STDIN_PROGRAM, SimpleCommand,
+    normalize, normalize_in,
 };
 pub use rule::{FILE_WRITE_TOOLS, Field, GateId, MatchMode, Rule, SHELL_TOOL, Tools};
 pub use set::{GateMatch, GateSet, GateSetBuilder, Unverified, Verdict};

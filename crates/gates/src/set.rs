@@ -11,7 +11,9 @@ use crate::call::ToolCall;
 use crate::decision::Decision;
 use crate::error::{BuildError, PatternKind};
 use crate::hash::BuildFastHasher;
-use crate::normalize::{NormalizeOptions, Normalized, normalize};
+use crate::model::git::GitState;
+use crate::normalize::{NormalizeOptions, Normalized, normalize_in};
+use crate::path::clean_path;
 use crate::prefilter::{BitSet, LiteralSets, Prefilter, required_literals, size_estimate};
 use crate::quick::QuickReader;
 use crate::rule::{FILE_WRITE_TOOLS, Field, GateId, MatchMode, Rule, SHELL_TOOL, Tools};
@@ -358,6 +360,9 @@ pub enum Unverified {
     DepthExceeded,
     /// The command held more simple commands than the normaliser examines.
     Truncated,
+    /// A word computed at run time sits where git reads its subcommand or an option of a
+    /// subcommand that can destroy work ([`Normalized::computed_argument`]).
+    ComputedArgument,
 }
 
 impl Unverified {
@@ -370,6 +375,9 @@ impl Unverified {
             }
             Unverified::Truncated => {
                 "the command holds more simple commands than the gate examines"
+            }
+            Unverified::ComputedArgument => {
+                "a git subcommand or option is computed when the command runs, so what it does cannot be checked"
             }
         }
     }
@@ -487,52 +495,6 @@ fn subjects<'a>(
     }
 }
 
-/// A `/`-separated path with its empty and `.` components dropped and each `..` taking away
-/// the component before it (lexically: symbolic links are not followed), or `None` when it has
-/// nothing to clean, as almost every path does. A leading `/` and a trailing `/` are kept, and
-/// so are the `..` that climb above the start of a relative path.
-fn clean_path(path: &str) -> Option<String> {
-    let needs = path == "."
-        || path == ".."
-        || path.starts_with("./")
-        || path.contains("//")
-        || path.contains("/./")
-        || path.contains("/../")
-        || path.ends_with("/.")
-        || path.ends_with("/..")
-        || path.starts_with("../");
-    if !needs {
-        return None;
-    }
-    let absolute = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => match parts.last() {
-                Some(&last) if last != ".." => {
-                    parts.pop();
-                }
-                _ if absolute => {}
-                _ => parts.push(".."),
-            },
-            other => parts.push(other),
-        }
-    }
-    let mut out = String::with_capacity(path.len());
-    if absolute {
-        out.push('/');
-    }
-    out.push_str(&parts.join("/"));
-    if path.ends_with('/') && !parts.is_empty() {
-        out.push('/');
-    }
-    if out.is_empty() {
-        out.push('.');
-    }
-    (out != path).then_some(out)
-}
-
 impl GateSet {
     /// The rules, in the order they were added.
     #[must_use]
@@ -560,6 +522,14 @@ impl GateSet {
     /// matches each subject, overlapping matches included.
     #[must_use]
     pub fn decide(&self, call: &ToolCall) -> Verdict {
+        self.decide_in(call, None)
+    }
+
+    /// [`GateSet::decide`] for a call run in a repository whose state `git` tells, so that a
+    /// forced `git push` without a refspec is read as the branch it updates (see
+    /// [`normalize_in`](crate::normalize_in)).
+    #[must_use]
+    pub fn decide_in(&self, call: &ToolCall, git: Option<&dyn GitState>) -> Verdict {
         let inner = &*self.0;
         let tool = call.tool();
         let applies = |channel: &Channel| channel.tools.as_ref().is_none_or(|t| t.contains(tool));
@@ -571,7 +541,7 @@ impl GateSet {
             && call.values("command").next().is_some();
         let normalized: Vec<Normalized> = if needs_shell {
             call.values("command")
-                .map(|c| normalize(c, &inner.normalize))
+                .map(|c| normalize_in(c, &inner.normalize, git))
                 .collect()
         } else {
             Vec::new()
@@ -617,6 +587,8 @@ impl GateSet {
                 Some(Unverified::DepthExceeded)
             } else if n.truncated() {
                 Some(Unverified::Truncated)
+            } else if n.computed_argument() {
+                Some(Unverified::ComputedArgument)
             } else {
                 None
             }

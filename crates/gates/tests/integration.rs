@@ -7,6 +7,7 @@
 )]
 
 mod integration {
+    mod normalize_cases;
     mod normalize_props;
     mod set_props;
 }

@@ -383,7 +383,7 @@ fn decision_for(
     kernel: &Kernel,
     event: &ToolEvent,
 ) -> Result<(Decision, String, Vec<String>), KernelError> {
-    let verdict = kernel.decide(&event.call);
+    let verdict = kernel.decide_in(&event.call, event.cwd.as_deref());
     if let Some(failure) = verdict.failure() {
         return Err(KernelError::Event(format!(
             "the gate engine failed: {failure}"

@@ -227,6 +227,19 @@ impl Kernel {
     pub fn decide(&self, call: &ToolCall) -> Verdict {
         self.0.gates.decide(call)
     }
+
+    /// Decides a tool call run in the folder `cwd`: a forced `git push` without a refspec is
+    /// read as the branch the repository there would update ([`crate::RepositoryState`]).
+    #[must_use]
+    pub fn decide_in(&self, call: &ToolCall, cwd: Option<&std::path::Path>) -> Verdict {
+        match cwd.or(self.root()) {
+            Some(dir) => {
+                let state = crate::RepositoryState::new(dir);
+                self.0.gates.decide_in(call, Some(&state))
+            }
+            None => self.decide(call),
+        }
+    }
 }
 
 /// Turns a policy error into a kernel error with a one-paragraph summary.

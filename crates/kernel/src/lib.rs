@@ -41,6 +41,7 @@ mod kernel;
 mod layout;
 mod ledger;
 mod regression;
+mod repository;
 mod root;
 mod rules;
 mod staging;
@@ -88,6 +89,7 @@ pub use regression::{
     feature_map, feature_map_diagnostic, kernel_feature_map, locate_feature_map, policy_root,
     regression_ask, stamp_path, write_stamp,
 };
+pub use repository::RepositoryState;
 pub use root::find_root;
 pub use rules::{rule_of, rules_of};
 pub use stop::{

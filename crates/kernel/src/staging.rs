@@ -3,10 +3,11 @@
 //! (`cd`, `pushd`, `git -C`), as steps for
 //! [`commit_contents`](metalayer_regression_map::commit_contents).
 //!
-//! Options are read the way git's parse-options reads them: long options by any unique
-//! prefix, `--opt=value` and `--opt value`, clusters of short flags whose last may take the
-//! rest of the word or the next word as its value, options after operands, and `--` (or
-//! `--end-of-options`) ending them.
+//! Options are read with the command model of metalayer-gates
+//! ([`metalayer_gates::model::git`]), the one the normaliser and the gates use: long options
+//! by any unique prefix, `--opt=value` and `--opt value`, clusters of short flags whose last
+//! may take the rest of the word or the next word as its value, options after operands, and
+//! `--` (or `--end-of-options`) ending them.
 //!
 //! What can only be known when the command runs is read as "anything it could be": a word
 //! holding `$`, a backquote or a leading `~`, `find -exec`'s `{}`, `--pathspec-from-file`, and
@@ -17,6 +18,7 @@
 
 use std::path::Path;
 
+use metalayer_gates::model::git;
 use metalayer_gates::{Normalized, SimpleCommand};
 use metalayer_regression_map::{
     AddStep, CommitStep, IndexStep, MoveStep, Pathspec, PathspecFlags, RemoveStep,
@@ -277,19 +279,6 @@ impl Folders {
     }
 }
 
-/// Git's global options that take the next word as their value (the others take none, or
-/// only an attached `=value`).
-const GLOBAL_WITH_VALUE: &[&str] = &[
-    "-C",
-    "-c",
-    "--git-dir",
-    "--work-tree",
-    "--namespace",
-    "--super-prefix",
-    "--config-env",
-    "--attr-source",
-];
-
 /// `git [global options] SUBCOMMAND ARGS`, as git reads it.
 #[derive(Debug)]
 struct GitInvocation<'a> {
@@ -301,33 +290,20 @@ struct GitInvocation<'a> {
     args: &'a [String],
 }
 
-/// Reads the global options of a git command up to its subcommand.
+/// Reads the global options of a git command (`words[0]` is `git`) up to its subcommand,
+/// with the command model of metalayer-gates.
 fn git_invocation(words: &[String]) -> Option<GitInvocation<'_>> {
-    let mut dirs = Vec::new();
+    let rest = words.get(1..)?;
+    let inv = git::invocation(rest);
     let mut flags = PathspecFlags::default();
-    let mut i = 1;
-    while let Some(w) = words.get(i) {
-        let w = w.as_str();
-        match w {
-            "-C" => dirs.push(words.get(i + 1).map_or("", String::as_str)),
-            "--literal-pathspecs" => flags.literal = true,
-            "--icase-pathspecs" => flags.icase = true,
-            _ => {}
-        }
-        if GLOBAL_WITH_VALUE.contains(&w) {
-            i += 2;
-        } else if w.starts_with('-') {
-            i += 1;
-        } else {
-            return Some(GitInvocation {
-                dirs,
-                flags,
-                sub: w,
-                args: words.get(i + 1..).unwrap_or_default(),
-            });
-        }
-    }
-    None
+    flags.literal = inv.literal_pathspecs();
+    flags.icase = inv.icase_pathspecs();
+    Some(GitInvocation {
+        dirs: inv.dirs().to_vec(),
+        flags,
+        sub: inv.subcommand()?,
+        args: inv.args(rest),
+    })
 }
 
 /// A commit the gate lets through unchecked: a dry run, or marked `[skip-regression]` (the
@@ -335,202 +311,7 @@ fn git_invocation(words: &[String]) -> Option<GitInvocation<'_>> {
 /// any commit: it only allows an empty one, and `git add x && git commit --allow-empty`
 /// commits `x` (an empty commit touches no feature, so it is never asked about).
 fn skipped(args: &[String]) -> bool {
-    let (options, _) = parse(args, COMMIT_OPTIONS);
-    options.iter().any(|(name, _)| *name == "dry-run")
-        || args.iter().any(|a| a.contains("[skip-regression]"))
-}
-
-/// Whether an option takes a value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Arity {
-    /// A flag.
-    None,
-    /// A value, attached (`-mX`, `--message=X`) or the next word.
-    Required,
-    /// A value only when attached (`-uno`, `--untracked-files=no`).
-    Optional,
-}
-
-/// One option: its long name (or the short letter as a name when it has none), its short
-/// letter, and its arity.
-type Opt = (&'static str, Option<char>, Arity);
-
-const COMMIT_OPTIONS: &[Opt] = &[
-    ("all", Some('a'), Arity::None),
-    ("patch", Some('p'), Arity::None),
-    ("interactive", None, Arity::None),
-    ("include", Some('i'), Arity::None),
-    ("only", Some('o'), Arity::None),
-    ("amend", None, Arity::None),
-    ("message", Some('m'), Arity::Required),
-    ("file", Some('F'), Arity::Required),
-    ("reuse-message", Some('C'), Arity::Required),
-    ("reedit-message", Some('c'), Arity::Required),
-    ("template", Some('t'), Arity::Required),
-    ("fixup", None, Arity::Required),
-    ("squash", None, Arity::Required),
-    ("author", None, Arity::Required),
-    ("date", None, Arity::Required),
-    ("cleanup", None, Arity::Required),
-    ("trailer", None, Arity::Required),
-    ("pathspec-from-file", None, Arity::Required),
-    ("pathspec-file-nul", None, Arity::None),
-    ("gpg-sign", Some('S'), Arity::Optional),
-    ("untracked-files", Some('u'), Arity::Optional),
-    ("allow-empty", None, Arity::None),
-    ("allow-empty-message", None, Arity::None),
-    ("dry-run", None, Arity::None),
-    ("no-verify", Some('n'), Arity::None),
-    ("verify", None, Arity::None),
-    ("signoff", Some('s'), Arity::None),
-    ("edit", Some('e'), Arity::None),
-    ("no-edit", None, Arity::None),
-    ("quiet", Some('q'), Arity::None),
-    ("verbose", Some('v'), Arity::None),
-    ("status", None, Arity::None),
-    ("short", None, Arity::None),
-    ("branch", None, Arity::None),
-    ("porcelain", None, Arity::None),
-    ("long", None, Arity::None),
-    ("null", Some('z'), Arity::None),
-    ("reset-author", None, Arity::None),
-    ("no-post-rewrite", None, Arity::None),
-];
-
-const ADD_OPTIONS: &[Opt] = &[
-    ("dry-run", Some('n'), Arity::None),
-    ("verbose", Some('v'), Arity::None),
-    ("force", Some('f'), Arity::None),
-    ("interactive", Some('i'), Arity::None),
-    ("patch", Some('p'), Arity::None),
-    ("edit", Some('e'), Arity::None),
-    ("update", Some('u'), Arity::None),
-    ("all", Some('A'), Arity::None),
-    ("no-ignore-removal", None, Arity::None),
-    ("ignore-removal", None, Arity::None),
-    ("intent-to-add", Some('N'), Arity::None),
-    ("refresh", None, Arity::None),
-    ("ignore-errors", None, Arity::None),
-    ("ignore-missing", None, Arity::None),
-    ("renormalize", None, Arity::None),
-    ("chmod", None, Arity::Required),
-    ("pathspec-from-file", None, Arity::Required),
-    ("pathspec-file-nul", None, Arity::None),
-    ("sparse", None, Arity::None),
-    ("no-warn-embedded-repo", None, Arity::None),
-    ("unified", Some('U'), Arity::Required),
-    ("inter-hunk-context", None, Arity::Required),
-];
-
-const RM_OPTIONS: &[Opt] = &[
-    ("force", Some('f'), Arity::None),
-    ("dry-run", Some('n'), Arity::None),
-    ("r", Some('r'), Arity::None),
-    ("cached", None, Arity::None),
-    ("ignore-unmatch", None, Arity::None),
-    ("quiet", Some('q'), Arity::None),
-    ("sparse", None, Arity::None),
-    ("pathspec-from-file", None, Arity::Required),
-    ("pathspec-file-nul", None, Arity::None),
-];
-
-const MV_OPTIONS: &[Opt] = &[
-    ("force", Some('f'), Arity::None),
-    ("k", Some('k'), Arity::None),
-    ("dry-run", Some('n'), Arity::None),
-    ("verbose", Some('v'), Arity::None),
-    ("sparse", None, Arity::None),
-];
-
-/// The long option `name` (without `--`) resolves to: an exact name, else the one option it
-/// is a unique prefix of. `--no-X` resolves to X negated.
-fn long_option(name: &str, table: &[Opt]) -> Option<(Opt, bool)> {
-    if let Some(exact) = table.iter().find(|o| o.0 == name && o.0.len() > 1) {
-        return Some((*exact, false));
-    }
-    let candidates: Vec<(Opt, bool)> = table
-        .iter()
-        .filter(|o| o.0.len() > 1)
-        .flat_map(|o| {
-            let plain = o.0.starts_with(name).then_some((*o, false));
-            let negated = name
-                .strip_prefix("no-")
-                .filter(|rest| !rest.is_empty() && o.0.starts_with(rest))
-                .map(|_| (*o, true));
-            plain.into_iter().chain(negated)
-        })
-        .collect();
-    match candidates.as_slice() {
-        [one] => Some(*one),
-        _ => None,
-    }
-}
-
-/// Reads `args` against an option table: the options met (name, value) and the operands.
-fn parse<'a>(
-    args: &'a [String],
-    table: &[Opt],
-) -> (Vec<(&'static str, Option<&'a str>)>, Vec<&'a str>) {
-    let mut options = Vec::new();
-    let mut operands = Vec::new();
-    let mut i = 0;
-    let mut only_operands = false;
-    while let Some(arg) = args.get(i) {
-        i += 1;
-        let arg = arg.as_str();
-        if only_operands || arg == "-" || !arg.starts_with('-') {
-            operands.push(arg);
-        } else if arg == "--" || arg == "--end-of-options" {
-            only_operands = true;
-        } else if let Some(long) = arg.strip_prefix("--") {
-            let (name, attached) = match long.split_once('=') {
-                Some((n, v)) => (n, Some(v)),
-                None => (long, None),
-            };
-            let Some(((opt_name, _, arity), negated)) = long_option(name, table) else {
-                continue;
-            };
-            let value = match (arity, attached, negated) {
-                (_, _, true) | (Arity::None, _, _) => None,
-                (Arity::Optional, v, _) => v,
-                (Arity::Required, Some(v), _) => Some(v),
-                (Arity::Required, None, _) => {
-                    i += 1;
-                    args.get(i - 1).map(String::as_str)
-                }
-            };
-            if !negated {
-                options.push((opt_name, value));
-            }
-        } else {
-            // A cluster of short options.
-            let cluster = arg.get(1..).unwrap_or_default();
-            for (at, c) in cluster.char_indices() {
-                let Some(&(opt_name, _, arity)) = table.iter().find(|o| o.1 == Some(c)) else {
-                    continue;
-                };
-                let rest = cluster.get(at + c.len_utf8()..).unwrap_or_default();
-                match arity {
-                    Arity::None => options.push((opt_name, None)),
-                    Arity::Optional => {
-                        options.push((opt_name, (!rest.is_empty()).then_some(rest)));
-                        break;
-                    }
-                    Arity::Required => {
-                        let value = if rest.is_empty() {
-                            i += 1;
-                            args.get(i - 1).map(String::as_str)
-                        } else {
-                            Some(rest)
-                        };
-                        options.push((opt_name, value));
-                        break;
-                    }
-                }
-            }
-        }
-    }
-    (options, operands)
+    git::COMMIT.parse(args).has("dry-run") || args.iter().any(|a| a.contains("[skip-regression]"))
 }
 
 /// Expands `{a,b}` as the shell does (nested, several groups); `None` past
@@ -630,16 +411,15 @@ fn read_git(
     flags: PathspecFlags,
     steps: &mut Vec<IndexStep>,
 ) {
-    let has =
-        |options: &[(&str, Option<&str>)], name: &str| options.iter().any(|(n, _)| *n == name);
     match sub {
         "add" | "stage" => {
-            let (options, operands) = parse(args, ADD_OPTIONS);
-            if has(&options, "dry-run") || has(&options, "refresh") {
+            let parsed = git::ADD.parse(args);
+            let operands = parsed.operands().to_vec();
+            if parsed.has("dry-run") || parsed.has("refresh") {
                 return;
             }
             let mut specs = pathspecs(&operands, here, site, flags);
-            if has(&options, "pathspec-from-file") {
+            if parsed.has("pathspec-from-file") {
                 specs.push(Pathspec::unknown());
             }
             let whole = [
@@ -651,7 +431,7 @@ fn read_git(
                 "edit",
             ]
             .iter()
-            .any(|n| has(&options, n));
+            .any(|n| parsed.has(n));
             if specs.is_empty() {
                 if !whole {
                     // `git add` alone adds nothing.
@@ -661,18 +441,19 @@ fn read_git(
             }
             let mut add = AddStep::default();
             add.specs = specs;
-            add.tracked_only = ["update", "patch", "edit"].iter().any(|n| has(&options, n));
-            add.force = has(&options, "force");
-            add.unchanged_too = has(&options, "chmod") || has(&options, "renormalize");
+            add.tracked_only = ["update", "patch", "edit"].iter().any(|n| parsed.has(n));
+            add.force = parsed.has("force");
+            add.unchanged_too = parsed.has("chmod") || parsed.has("renormalize");
             steps.push(IndexStep::Add(add));
         }
         "rm" => {
-            let (options, operands) = parse(args, RM_OPTIONS);
-            if has(&options, "dry-run") {
+            let parsed = git::RM.parse(args);
+            let operands = parsed.operands().to_vec();
+            if parsed.has("dry-run") {
                 return;
             }
             let mut specs = pathspecs(&operands, here, site, flags);
-            if has(&options, "pathspec-from-file") {
+            if parsed.has("pathspec-from-file") {
                 specs.push(Pathspec::unknown());
             }
             if specs.is_empty() {
@@ -680,12 +461,13 @@ fn read_git(
             }
             let mut rm = RemoveStep::default();
             rm.specs = specs;
-            rm.cached = has(&options, "cached");
+            rm.cached = parsed.has("cached");
             steps.push(IndexStep::Remove(rm));
         }
         "mv" => {
-            let (options, operands) = parse(args, MV_OPTIONS);
-            if has(&options, "dry-run") {
+            let parsed = git::MV.parse(args);
+            let operands = parsed.operands().to_vec();
+            if parsed.has("dry-run") {
                 return;
             }
             // One reading per folder the command may run in.
@@ -719,16 +501,17 @@ fn read_git(
             if skipped(args) {
                 return;
             }
-            let (options, operands) = parse(args, COMMIT_OPTIONS);
+            let parsed = git::COMMIT.parse(args);
+            let operands = parsed.operands().to_vec();
             let mut specs = pathspecs(&operands, here, site, flags);
-            if has(&options, "pathspec-from-file") {
+            if parsed.has("pathspec-from-file") {
                 specs.push(Pathspec::unknown());
             }
             let mut commit = CommitStep::default();
             commit.all = ["all", "patch", "interactive"]
                 .iter()
-                .any(|n| has(&options, n));
-            if has(&options, "include") {
+                .any(|n| parsed.has(n));
+            if parsed.has("include") {
                 commit.include = specs;
             } else if !specs.is_empty() {
                 commit.only = Some(specs);
@@ -1206,24 +989,14 @@ mod tests {
 
     #[test]
     fn long_options_by_unique_prefix() {
-        assert_eq!(
-            long_option("all", COMMIT_OPTIONS).map(|o| o.0.0),
-            Some("all")
-        );
-        assert_eq!(
-            long_option("al", COMMIT_OPTIONS).map(|o| o.0.0),
-            None,
-            "all or allow-empty…"
-        );
-        assert_eq!(
-            long_option("am", COMMIT_OPTIONS).map(|o| o.0.0),
-            Some("amend")
-        );
-        assert_eq!(
-            long_option("no-verify", COMMIT_OPTIONS),
-            Some((("no-verify", Some('n'), Arity::None), false))
-        );
-        assert_eq!(long_option("no-all", ADD_OPTIONS).map(|o| o.1), Some(true));
-        assert_eq!(long_option("zzz", ADD_OPTIONS), None);
+        let long = |name: &str, table: &metalayer_gates::model::OptionTable| {
+            table.long(name).map(|(o, negated)| (o.long, negated))
+        };
+        assert_eq!(long("all", &git::COMMIT), Some(("all", false)));
+        assert_eq!(long("al", &git::COMMIT), None, "all or allow-empty…");
+        assert_eq!(long("am", &git::COMMIT), Some(("amend", false)));
+        assert_eq!(long("no-verify", &git::COMMIT), Some(("no-verify", false)));
+        assert_eq!(long("no-all", &git::ADD), Some(("all", true)));
+        assert_eq!(long("zzz", &git::ADD), None);
     }
 }

@@ -90,7 +90,8 @@ fn decide(args: &Args) -> anyhow::Result<(Kernel, Verdict)> {
     if let Some(content) = &args.content {
         call.push("content", content.as_str());
     }
-    let verdict = kernel.decide(&call);
+    let cwd = std::env::current_dir().ok();
+    let verdict = kernel.decide_in(&call, cwd.as_deref());
     Ok((kernel, verdict))
 }
 

@@ -10,6 +10,7 @@ use metalayer_test_support::fake_repo;
 
 #[derive(Debug, Deserialize)]
 struct Case {
+    #[serde(default = "default_policy")]
     policy: String,
     tool: String,
     command: Option<String>,
@@ -20,6 +21,10 @@ struct Case {
 #[derive(Debug, Deserialize)]
 struct Corpus {
     case: Vec<Case>,
+}
+
+fn default_policy() -> String {
+    "default".to_owned()
 }
 
 fn manifest() -> &'static Path {
@@ -103,6 +108,32 @@ fn every_corpus_case_through_the_real_binary() {
         };
         assert!(ok, "{case:?}: got {got}");
     }
+}
+
+#[test]
+fn every_command_reading_case_through_the_real_binary() {
+    // Issue 12's classes (git's option spellings, commands that run commands, computed
+    // arguments, paths, history and hook-skipping gates, inline code), governed profile.
+    let path = manifest().join("../kernel/tests/data/command_reading.toml");
+    let cases: Corpus = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert!(cases.case.len() >= 200);
+    let root = fake_repo(None);
+    let mut failures = Vec::new();
+    for case in cases.case {
+        let event = json!({
+            "session_id": "s", "transcript_path": "/dev/null", "cwd": root.path(),
+            "hook_event_name": "PreToolUse", "tool_name": case.tool,
+            "tool_input": {"command": case.command},
+        });
+        let got = decision(&hook(root.path(), event.to_string()));
+        if got != case.expect {
+            failures.push(format!(
+                "{:?}: got {got}, expected {}",
+                case.command, case.expect
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]

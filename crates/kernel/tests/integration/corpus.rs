@@ -2,7 +2,7 @@
 
 use metalayer_kernel::{Kernel, PolicySource, Profile};
 
-use super::support::{Case, corpus, governance_variants, seed_policy, variants};
+use super::support::{Case, command_reading, corpus, governance_variants, seed_policy, variants};
 
 fn kernel_for(policy: &str) -> Kernel {
     match policy {
@@ -53,6 +53,48 @@ fn variants_of_the_default_categories_pass() {
     let cases = variants();
     assert!(cases.len() >= 100);
     check(&cases);
+}
+
+/// Every case in every profile, through the library.
+fn check_profiles(cases: &[Case]) {
+    let mut failures = Vec::new();
+    for profile in Profile::ALL {
+        let loaded =
+            metalayer_kernel::policy::load_str(profile.policy_yaml(), profile.name()).unwrap();
+        let kernel = Kernel::from_policy(loaded.policy, PolicySource::Embedded).unwrap();
+        for case in cases {
+            let expected = case.expected_in(profile);
+            let verdict = kernel.decide(&case.call());
+            let got = verdict.decision().as_str();
+            if got != expected {
+                failures.push(format!(
+                    "{}: {:?}: expected {expected}, got {got} ({})",
+                    profile.name(),
+                    case.command.as_deref().unwrap_or(""),
+                    metalayer_kernel::verdict_reason(&verdict)
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn commands_are_read_the_way_the_shell_and_git_read_them_in_every_profile() {
+    let cases = command_reading();
+    assert!(cases.len() >= 200, "{}", cases.len());
+    for decision in ["allow", "ask", "deny"] {
+        assert!(
+            cases.iter().filter(|c| c.expect == decision).count() >= 20,
+            "too few `{decision}` cases"
+        );
+    }
+    check_profiles(&cases);
 }
 
 #[test]

@@ -19,11 +19,13 @@ fn every_enforced_gate_of_the_embedded_policy_fires_somewhere() {
     let cases = super::support::variants();
     let corpus = super::support::corpus();
     let governance = super::support::governance_variants();
+    let reading = super::support::command_reading();
     let mut fired = std::collections::BTreeSet::new();
     for case in cases
         .iter()
         .chain(corpus.iter())
         .chain(governance.iter())
+        .chain(reading.iter())
         .filter(|c| c.policy == "default")
     {
         for m in kernel.decide(&case.call()).matches() {

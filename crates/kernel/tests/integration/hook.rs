@@ -6,7 +6,7 @@ use metalayer_kernel::{HookEnv, HookOutcome, pre_tool_use};
 use metalayer_test_support::fake_repo as repo;
 use serde_json::Value;
 
-use super::support::{corpus, governance_variants, seed_policy};
+use super::support::{command_reading, corpus, git, governance_variants, seed_policy};
 
 fn run(input: &[u8], root: &Path) -> HookOutcome {
     pre_tool_use(
@@ -53,6 +53,57 @@ fn the_corpus_passes_through_the_hook_protocol() {
             assert!(reason.starts_with("Safety shield"), "{reason}");
         }
     }
+}
+
+#[test]
+fn command_reading_cases_pass_through_the_hook_protocol_in_every_profile() {
+    let cases = command_reading();
+    for profile in metalayer_kernel::Profile::ALL {
+        let r = repo(Some(profile.policy_yaml()));
+        std::fs::write(
+            r.path().join(".control/regression-map.yaml"),
+            "features: {}\n",
+        )
+        .unwrap();
+        for case in &cases {
+            let expected = case.expected_in(profile);
+            let (got, reason) = decision(&run(case.event(r.path()).as_bytes(), r.path()));
+            assert_eq!(got, expected, "{}: {case:?} ({reason})", profile.name());
+        }
+    }
+}
+
+#[test]
+fn a_forced_push_without_a_refspec_is_read_against_the_current_branch() {
+    let r = metalayer_test_support::git_repo();
+    let event = |command: &str| {
+        serde_json::json!({
+            "session_id": "s", "transcript_path": "/dev/null", "cwd": r.path(),
+            "hook_event_name": "PreToolUse", "tool_name": "Bash",
+            "tool_input": {"command": command},
+        })
+        .to_string()
+    };
+    let decide = |command: &str| decision(&run(event(command).as_bytes(), r.path())).0;
+    for command in [
+        "git push -f",
+        "git push --force origin",
+        "git push -f origin HEAD",
+        "git push --force-with origin",
+        "cd . && git push -fq",
+    ] {
+        assert_eq!(decide(command), "deny", "{command} on main");
+    }
+    assert_eq!(decide("git push"), "allow");
+    git(r.path(), &["checkout", "-q", "-b", "topic"]);
+    assert_eq!(decide("git push -f"), "allow", "on a topic branch");
+    // A topic branch whose upstream is main.
+    git(r.path(), &["config", "branch.topic.remote", "origin"]);
+    git(
+        r.path(),
+        &["config", "branch.topic.merge", "refs/heads/main"],
+    );
+    assert_eq!(decide("git push -f"), "deny", "topic pushes to main");
 }
 
 #[test]

@@ -41,6 +41,16 @@ impl Case {
         call
     }
 
+    /// The decision the case expects in `profile`: its `autonomous` one there, where given;
+    /// otherwise an ask is a deny in the autonomous profile.
+    pub(crate) fn expected_in(&self, profile: metalayer_kernel::Profile) -> &str {
+        match (profile, self.autonomous.as_deref(), self.expect.as_str()) {
+            (metalayer_kernel::Profile::Autonomous, Some(a), _) => a,
+            (metalayer_kernel::Profile::Autonomous, None, "ask") => "deny",
+            (_, _, e) => e,
+        }
+    }
+
     /// Whether a decision (`allow`, `ask`, `deny`) is what the case expects.
     pub(crate) fn accepts(&self, decision: &str) -> bool {
         match self.expect.as_str() {
@@ -91,6 +101,11 @@ pub(crate) fn corpus() -> Vec<Case> {
 /// The variants of the default policy's categories kept in this crate.
 pub(crate) fn variants() -> Vec<Case> {
     load(&data_dir().join("default_policy_variants.toml"))
+}
+
+/// Issue 12's classes: commands read the way the shell and git read them, in every profile.
+pub(crate) fn command_reading() -> Vec<Case> {
+    load(&data_dir().join("command_reading.toml"))
 }
 
 /// The governance-file and hook-skipping cases, decided in every profile.

@@ -1,0 +1,598 @@
+//! git's command line: its global options, and the options of the subcommands the gates and
+//! the regression gate reason about.
+//!
+//! The tables follow git's own option declarations (`builtin/*.c`, `git.c`): global options
+//! are matched exactly (git.c does not abbreviate them), subcommand options by parse-options'
+//! rules ([`Syntax::Git`]).
+//!
+//! ```
+//! use metalayer_gates::model::git;
+//!
+//! let words = ["-C", "repo", "commit", "-qam", "wip", "--no-verif"];
+//! let inv = git::invocation(&words);
+//! assert_eq!(inv.dirs(), ["repo"]);
+//! assert_eq!(inv.subcommand(), Some("commit"));
+//! let args = inv.args(&words);
+//! let parsed = git::subcommand_options("commit").unwrap().parse(args);
+//! assert!(parsed.has("all") && parsed.has("no-verify"));
+//! assert_eq!(parsed.value("message"), Some("wip"));
+//! ```
+
+use std::fmt;
+
+use super::options::{OptionSpec as O, OptionTable, Syntax};
+
+/// What the repository says about where a `git push` without a refspec goes.
+///
+/// The kernel implements it over the repository the call runs in; it is asked only for a
+/// forced push that names no refspec (or `HEAD`), so an implementation may open the
+/// repository lazily.
+pub trait GitState: fmt::Debug + Send + Sync {
+    /// The branch `HEAD` points at (`main`); `None` when detached or unknown.
+    fn current_branch(&self) -> Option<String>;
+
+    /// The remote and the remote branch that `git push` sends `branch` to by default
+    /// (`branch.<name>.remote` and `branch.<name>.merge`, else `origin` and the same name).
+    fn push_destination(&self, branch: &str) -> Option<(String, String)>;
+}
+
+/// Global options that take the next word as their value.
+pub const GLOBAL_WITH_VALUE: &[&str] = &[
+    "-C",
+    "-c",
+    "--git-dir",
+    "--work-tree",
+    "--namespace",
+    "--super-prefix",
+    "--config-env",
+    "--attr-source",
+    "--list-cmds",
+];
+
+/// `git [global options] SUBCOMMAND ARGS` as git reads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GitInvocation<'a> {
+    dirs: Vec<&'a str>,
+    configs: Vec<&'a str>,
+    literal_pathspecs: bool,
+    icase_pathspecs: bool,
+    subcommand: Option<(usize, &'a str)>,
+}
+
+impl<'a> GitInvocation<'a> {
+    /// The `-C` folders, in order.
+    #[must_use]
+    pub fn dirs(&self) -> &[&'a str] {
+        &self.dirs
+    }
+
+    /// The `-c NAME=VALUE` settings, in order.
+    #[must_use]
+    pub fn configs(&self) -> &[&'a str] {
+        &self.configs
+    }
+
+    /// `--literal-pathspecs` was given.
+    #[must_use]
+    pub fn literal_pathspecs(&self) -> bool {
+        self.literal_pathspecs
+    }
+
+    /// `--icase-pathspecs` was given.
+    #[must_use]
+    pub fn icase_pathspecs(&self) -> bool {
+        self.icase_pathspecs
+    }
+
+    /// The subcommand, if any.
+    #[must_use]
+    pub fn subcommand(&self) -> Option<&'a str> {
+        self.subcommand.map(|(_, s)| s)
+    }
+
+    /// The index of the subcommand in the words given to [`invocation`].
+    #[must_use]
+    pub fn subcommand_index(&self) -> Option<usize> {
+        self.subcommand.map(|(i, _)| i)
+    }
+
+    /// The subcommand's arguments: the words after it.
+    #[must_use]
+    pub fn args<'w, S>(&self, words: &'w [S]) -> &'w [S] {
+        match self.subcommand {
+            Some((i, _)) => words.get(i + 1..).unwrap_or_default(),
+            None => &[],
+        }
+    }
+}
+
+/// Reads git's global options from `words` (the words after `git`) up to the subcommand.
+#[must_use]
+pub fn invocation<S: AsRef<str>>(words: &[S]) -> GitInvocation<'_> {
+    let mut out = GitInvocation::default();
+    let mut i = 0;
+    while let Some(w) = words.get(i) {
+        let w = w.as_ref();
+        let next = || words.get(i + 1).map_or("", AsRef::as_ref);
+        match w {
+            "-C" => out.dirs.push(next()),
+            "-c" => out.configs.push(next()),
+            "--literal-pathspecs" => out.literal_pathspecs = true,
+            "--icase-pathspecs" => out.icase_pathspecs = true,
+            _ => {}
+        }
+        if GLOBAL_WITH_VALUE.contains(&w) {
+            i += 2;
+        } else if w.starts_with('-') {
+            i += 1;
+        } else {
+            out.subcommand = Some((i, w));
+            return out;
+        }
+    }
+    out
+}
+
+/// Subcommands that take a verb of their own (`git reflog expire`, `git stash drop`): their
+/// option table is that of `"SUB VERB"`.
+pub const VERB_SUBCOMMANDS: &[&str] = &["reflog", "stash"];
+
+/// The option table of a subcommand (or `"reflog expire"`-style pair), if modelled.
+#[must_use]
+pub fn subcommand_options(sub: &str) -> Option<&'static OptionTable> {
+    Some(match sub {
+        "commit" => &COMMIT,
+        "add" | "stage" => &ADD,
+        "rm" => &RM,
+        "mv" => &MV,
+        "reset" => &RESET,
+        "clean" => &CLEAN,
+        "push" => &PUSH,
+        "checkout" => &CHECKOUT,
+        "restore" => &RESTORE,
+        "switch" => &SWITCH,
+        "branch" => &BRANCH,
+        "merge" => &MERGE,
+        "gc" => &GC,
+        "update-ref" => &UPDATE_REF,
+        "reflog expire" | "reflog delete" => &REFLOG_EXPIRE,
+        "stash drop" | "stash pop" | "stash apply" | "stash clear" => &STASH_DROP,
+        _ => return None,
+    })
+}
+
+/// `git commit`.
+pub const COMMIT: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[
+        O::flag("all", Some('a')),
+        O::flag("patch", Some('p')),
+        O::flag("interactive", None),
+        O::flag("include", Some('i')),
+        O::flag("only", Some('o')),
+        O::flag("amend", None),
+        O::value("message", Some('m')),
+        O::value("file", Some('F')),
+        O::value("reuse-message", Some('C')),
+        O::value("reedit-message", Some('c')),
+        O::value("template", Some('t')),
+        O::value("fixup", None),
+        O::value("squash", None),
+        O::value("author", None),
+        O::value("date", None),
+        O::value("cleanup", None),
+        O::value("trailer", None),
+        O::value("pathspec-from-file", None),
+        O::flag("pathspec-file-nul", None),
+        O::optional("gpg-sign", Some('S')),
+        O::optional("untracked-files", Some('u')),
+        O::flag("allow-empty", None),
+        O::flag("allow-empty-message", None),
+        O::flag("dry-run", None),
+        O::flag("no-verify", Some('n')),
+        O::flag("signoff", Some('s')),
+        O::flag("edit", Some('e')),
+        O::flag("quiet", Some('q')),
+        O::flag("verbose", Some('v')),
+        O::flag("status", None),
+        O::flag("short", None),
+        O::flag("branch", None),
+        O::flag("porcelain", None),
+        O::flag("long", None),
+        O::flag("null", Some('z')),
+        O::flag("reset-author", None),
+        O::flag("no-post-rewrite", None),
+    ],
+);
+
+/// `git add`.
+pub const ADD: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[
+        O::flag("dry-run", Some('n')),
+        O::flag("verbose", Some('v')),
+        O::flag("force", Some('f')),
+        O::flag("interactive", Some('i')),
+        O::flag("patch", Some('p')),
+        O::flag("edit", Some('e')),
+        O::flag("update", Some('u')),
+        O::flag("all", Some('A')),
+        O::flag("no-ignore-removal", None),
+        O::flag("ignore-removal", None),
+        O::flag("intent-to-add", Some('N')),
+        O::flag("refresh", None),
+        O::flag("ignore-errors", None),
+        O::flag("ignore-missing", None),
+        O::flag("renormalize", None),
+        O::value("chmod", None),
+        O::value("pathspec-from-file", None),
+        O::flag("pathspec-file-nul", None),
+        O::flag("sparse", None),
+        O::flag("no-warn-embedded-repo", None),
+        O::value("unified", Some('U')),
+        O::value("inter-hunk-context", None),
+    ],
+);
+
+/// `git rm`.
+pub const RM: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[
+        O::flag("force", Some('f')),
+        O::flag("dry-run", Some('n')),
+        O::flag("r", Some('r')),
+        O::flag("cached", None),
+        O::flag("ignore-unmatch", None),
+        O::flag("quiet", Some('q')),
+        O::flag("sparse", None),
+        O::value("pathspec-from-file", None),
+        O::flag("pathspec-file-nul", None),
+    ],
+);
+
+/// `git mv`.
+pub const MV: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[
+        O::flag("force", Some('f')),
+        O::flag("k", Some('k')),
+        O::flag("dry-run", Some('n')),
+        O::flag("verbose", Some('v')),
+        O::flag("sparse", None),
+    ],
+);
+
+/// `git reset`.
+pub const RESET: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[
+        O::flag("hard", None),
+        O::flag("soft", None),
+        O::flag("mixed", None),
+        O::flag("merge", None),
+        O::flag("keep", None),
+        O::flag("quiet", Some('q')),
+        O::flag("refresh", None),
+        O::flag("patch", Some('p')),
+        O::flag("intent-to-add", Some('N')),
+        O::value("pathspec-from-file", None),
+        O::flag("pathspec-file-nul", None),
+        O::optional("recurse-submodules", None),
+    ],
+);
+
+/// `git clean`.
+pub const CLEAN: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[
+        O::flag("force", Some('f')),
+        O::flag("dry-run", Some('n')),
+        O::flag("quiet", Some('q')),
+        O::flag("interactive", Some('i')),
+        O::flag("d", Some('d')),
+        O::flag("x", Some('x')),
+        O::flag("X", Some('X')),
+        O::value("exclude", Some('e')),
+    ],
+);
+
+/// `git push`.
+pub const PUSH: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[
+        O::flag("all", None),
+        O::flag("branches", None),
+        O::flag("mirror", None),
+        O::flag("delete", Some('d')),
+        O::flag("tags", None),
+        O::flag("dry-run", Some('n')),
+        O::flag("porcelain", None),
+        O::flag("force", Some('f')),
+        O::optional("force-with-lease", None),
+        O::flag("force-if-includes", None),
+        O::value("repo", None),
+        O::flag("set-upstream", Some('u')),
+        O::flag("thin", None),
+        O::value("receive-pack", None),
+        O::value("exec", None),
+        O::flag("verbose", Some('v')),
+        O::flag("quiet", Some('q')),
+        O::flag("progress", None),
+        O::value("recurse-submodules", None),
+        O::flag("no-verify", None),
+        O::optional("signed", None),
+        O::flag("atomic", None),
+        O::value("push-option", Some('o')),
+        O::flag("ipv4", Some('4')),
+        O::flag("ipv6", Some('6')),
+        O::flag("follow-tags", None),
+        O::flag("prune", None),
+    ],
+);
+
+/// `git checkout`.
+pub const CHECKOUT: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[
+        O::flag("quiet", Some('q')),
+        O::flag("progress", None),
+        O::value("b", Some('b')),
+        O::value("B", Some('B')),
+        O::value("orphan", None),
+        O::optional("track", Some('t')),
+        O::flag("guess", None),
+        O::flag("l", Some('l')),
+        O::flag("detach", None),
+        O::flag("force", Some('f')),
+        O::flag("ours", Some('2')),
+        O::flag("theirs", Some('3')),
+        O::flag("merge", Some('m')),
+        O::value("conflict", None),
+        O::flag("patch", Some('p')),
+        O::flag("ignore-skip-worktree-bits", None),
+        O::flag("ignore-other-worktrees", None),
+        O::flag("overwrite-ignore", None),
+        O::optional("recurse-submodules", None),
+        O::flag("overlay", None),
+        O::value("pathspec-from-file", None),
+        O::flag("pathspec-file-nul", None),
+    ],
+);
+
+/// `git restore`.
+pub const RESTORE: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[
+        O::value("source", Some('s')),
+        O::flag("staged", Some('S')),
+        O::flag("worktree", Some('W')),
+        O::flag("ours", None),
+        O::flag("theirs", None),
+        O::flag("merge", Some('m')),
+        O::value("conflict", None),
+        O::flag("patch", Some('p')),
+        O::flag("quiet", Some('q')),
+        O::flag("progress", None),
+        O::flag("ignore-unmerged", None),
+        O::flag("ignore-skip-worktree-bits", None),
+        O::optional("recurse-submodules", None),
+        O::flag("overlay", None),
+        O::value("pathspec-from-file", None),
+        O::flag("pathspec-file-nul", None),
+    ],
+);
+
+/// `git switch`.
+pub const SWITCH: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[
+        O::value("create", Some('c')),
+        O::value("force-create", Some('C')),
+        O::flag("detach", Some('d')),
+        O::flag("guess", None),
+        O::flag("force", Some('f')),
+        O::flag("discard-changes", None),
+        O::flag("merge", Some('m')),
+        O::value("conflict", None),
+        O::flag("quiet", Some('q')),
+        O::flag("progress", None),
+        O::optional("track", Some('t')),
+        O::value("orphan", None),
+        O::flag("ignore-other-worktrees", None),
+        O::optional("recurse-submodules", None),
+    ],
+);
+
+/// `git branch`.
+pub const BRANCH: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[
+        O::flag("delete", Some('d')),
+        O::flag("D", Some('D')),
+        O::flag("force", Some('f')),
+        O::flag("move", Some('m')),
+        O::flag("M", Some('M')),
+        O::flag("copy", Some('c')),
+        O::flag("C", Some('C')),
+        O::flag("list", Some('l')),
+        O::flag("all", Some('a')),
+        O::flag("remotes", Some('r')),
+        O::flag("verbose", Some('v')),
+        O::flag("quiet", Some('q')),
+        O::optional("track", Some('t')),
+        O::value("set-upstream-to", Some('u')),
+        O::flag("unset-upstream", None),
+        O::flag("create-reflog", None),
+        O::flag("show-current", None),
+        O::optional("contains", None),
+        O::optional("merged", None),
+        O::value("sort", None),
+        O::value("points-at", None),
+        O::value("format", None),
+        O::optional("column", None),
+        O::flag("ignore-case", Some('i')),
+        O::flag("edit-description", None),
+        O::optional("color", None),
+        O::optional("abbrev", None),
+        O::flag("omit-empty", None),
+        O::flag("recurse-submodules", None),
+    ],
+);
+
+/// `git merge`.
+pub const MERGE: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[
+        O::flag("commit", None),
+        O::flag("edit", Some('e')),
+        O::flag("ff", None),
+        O::flag("ff-only", None),
+        O::optional("log", None),
+        O::flag("stat", None),
+        O::flag("summary", None),
+        O::flag("n", Some('n')),
+        O::flag("squash", None),
+        O::value("strategy", Some('s')),
+        O::value("strategy-option", Some('X')),
+        O::value("message", Some('m')),
+        O::value("file", Some('F')),
+        O::flag("abort", None),
+        O::flag("continue", None),
+        O::flag("quit", None),
+        O::flag("quiet", Some('q')),
+        O::flag("verbose", Some('v')),
+        O::flag("signoff", None),
+        O::optional("gpg-sign", Some('S')),
+        O::flag("allow-unrelated-histories", None),
+        O::flag("autostash", None),
+        O::value("into-name", None),
+        O::flag("rerere-autoupdate", None),
+        O::flag("overwrite-ignore", None),
+        O::flag("progress", None),
+        O::value("cleanup", None),
+        O::flag("verify-signatures", None),
+        O::flag("no-verify", None),
+    ],
+);
+
+/// `git gc`.
+pub const GC: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[
+        O::flag("aggressive", None),
+        O::flag("auto", None),
+        O::optional("prune", None),
+        O::flag("quiet", Some('q')),
+        O::flag("force", None),
+        O::flag("keep-largest-pack", None),
+        O::flag("cruft", None),
+        O::value("max-cruft-size", None),
+        O::flag("detach", None),
+    ],
+);
+
+/// `git update-ref`.
+pub const UPDATE_REF: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[
+        O::flag("d", Some('d')),
+        O::flag("no-deref", None),
+        O::value("m", Some('m')),
+        O::flag("create-reflog", None),
+        O::flag("stdin", None),
+        O::flag("z", Some('z')),
+    ],
+);
+
+/// `git reflog expire` and `git reflog delete`.
+pub const REFLOG_EXPIRE: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[
+        O::value("expire", None),
+        O::value("expire-unreachable", None),
+        O::flag("rewrite", None),
+        O::flag("updateref", None),
+        O::flag("stale-fix", None),
+        O::flag("dry-run", Some('n')),
+        O::flag("verbose", None),
+        O::flag("all", None),
+        O::flag("single-worktree", None),
+    ],
+);
+
+/// `git stash drop|pop|apply|clear`.
+pub const STASH_DROP: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[O::flag("quiet", Some('q')), O::flag("index", None)],
+);
+
+/// Subcommands whose options or operands decide whether they destroy work or history (a
+/// word computed at run time in their option positions cannot be verified).
+pub const DANGEROUS_SUBCOMMANDS: &[&str] = &[
+    "push",
+    "reset",
+    "clean",
+    "checkout",
+    "restore",
+    "switch",
+    "branch",
+    "stash",
+    "commit",
+    "merge",
+    "gc",
+    "reflog",
+    "update-ref",
+    "filter-branch",
+    "filter-repo",
+    "config",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn global_options_are_skipped_exactly() {
+        let words = ["-C", "a", "-c", "x=1", "--no-pager", "push", "-f"];
+        let inv = invocation(&words);
+        assert_eq!(inv.subcommand(), Some("push"));
+        assert_eq!(inv.subcommand_index(), Some(5));
+        assert_eq!(inv.args(&words), ["-f"]);
+        assert_eq!(inv.configs(), ["x=1"]);
+        assert_eq!(invocation::<&str>(&[]).subcommand(), None);
+    }
+
+    #[test]
+    fn every_table_has_unique_names_and_letters() {
+        for sub in [
+            "commit",
+            "add",
+            "rm",
+            "mv",
+            "reset",
+            "clean",
+            "push",
+            "checkout",
+            "restore",
+            "switch",
+            "branch",
+            "merge",
+            "gc",
+            "update-ref",
+            "reflog expire",
+            "stash drop",
+        ] {
+            let Some(t) = subcommand_options(sub) else {
+                panic!("{sub}")
+            };
+            for (i, a) in t.options.iter().enumerate() {
+                for b in t.options.iter().skip(i + 1) {
+                    assert_ne!(a.long, b.long, "{sub}");
+                    if a.short.is_some() {
+                        assert_ne!(a.short, b.short, "{sub}");
+                    }
+                }
+            }
+        }
+    }
+}

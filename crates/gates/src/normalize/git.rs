@@ -1,0 +1,292 @@
+//! git commands respelled canonically with the command model ([`crate::model::git`]), so that a
+//! pattern written for one spelling sees them all:
+//!
+//! - a unique prefix of a long option becomes the option (`--har` → `--hard`, `--no-verif` →
+//!   `--no-verify`), a cluster of short flags becomes one word per flag (`-qf` → `-q -f`,
+//!   `-nm wip` → `-n -m wip`), an attached value its own word (`-mwip` → `-m wip`);
+//! - options come before operands (`push origin main -f` → `push -f origin main`), and `--`
+//!   stays before the operands that followed it;
+//! - `git checkout REF PATH…` is written `git checkout REF -- PATH…` (it discards PATH);
+//! - `git SUB --help` (or `-h`) is `git help SUB`: it only shows help;
+//! - a forced `git push` that names no refspec (or `HEAD`) names the branch it updates, when
+//!   the caller says what the repository holds ([`GitState`]);
+//! - a word computed at run time (`$x`, `` `…` ``) where git reads the subcommand or an option
+//!   of a subcommand that can destroy work is flagged: what it does cannot be verified.
+//!
+//! Subcommands the model does not know are left as written.
+
+use std::borrow::Cow;
+
+use super::Normalizer;
+use crate::lex::Word;
+use crate::model::git::{self, DANGEROUS_SUBCOMMANDS, GitState, VERB_SUBCOMMANDS};
+use crate::model::{ArgKind, Arity};
+
+/// A word the normaliser made up.
+fn word<'a>(text: impl Into<Cow<'a, str>>, dynamic: bool) -> Word<'a> {
+    Word {
+        text: text.into(),
+        substitutions: 0..0,
+        dynamic,
+        quoted: false,
+        assignment: false,
+    }
+}
+
+/// A computed word that could be an option: one that starts with an expansion.
+fn could_be_option(w: &Word<'_>) -> bool {
+    w.dynamic && (w.text.starts_with('$') || w.text.starts_with('`'))
+}
+
+impl Normalizer<'_> {
+    /// A git command: its writes, then the command respelled canonically.
+    pub(super) fn git(&mut self, words: &[Word<'_>], depth: usize, origin: super::Origin) {
+        self.writes_of("git", words);
+        match respell(words, self.git, &mut self.out.computed) {
+            Some(canonical) => self.push(&canonical, None, depth, origin),
+            None => self.push(words, None, depth, origin),
+        }
+    }
+}
+
+/// The canonical spelling of `git ARGS` (`words[0]` is the command name), or `None` when it
+/// is left as written. Sets `computed` when a computed word sits where git reads the
+/// subcommand or an option of a dangerous one.
+fn respell<'a>(
+    words: &[Word<'a>],
+    state: Option<&dyn GitState>,
+    computed: &mut bool,
+) -> Option<Vec<Word<'a>>> {
+    let rest = words.get(1..)?;
+    // The words as string slices: on the stack for the usual few, else on the heap.
+    let mut stack = [""; 16];
+    let heap: Vec<&str>;
+    let texts: &[&str] = if rest.len() <= stack.len() {
+        for (slot, w) in stack.iter_mut().zip(rest) {
+            *slot = &w.text;
+        }
+        stack.get(..rest.len()).unwrap_or_default()
+    } else {
+        heap = rest.iter().map(|w| &*w.text).collect();
+        &heap
+    };
+    let inv = git::invocation(texts);
+    let Some(sub_at) = inv.subcommand_index() else {
+        *computed |= rest.iter().any(could_be_option);
+        return None;
+    };
+    let sub_word = rest.get(sub_at)?;
+    let globals = rest.get(..sub_at).unwrap_or_default();
+    if sub_word.dynamic || globals.iter().any(could_be_option) {
+        *computed = true;
+        return None;
+    }
+    let sub = inv.subcommand()?;
+    let args = rest.get(sub_at + 1..).unwrap_or_default();
+    let arg_texts = inv.args(texts);
+
+    // `git SUB --help` shows help whatever else it says.
+    let help = arg_texts
+        .iter()
+        .take_while(|a| **a != "--")
+        .any(|a| *a == "--help" || *a == "-h");
+    if help {
+        let mut out: Vec<Word<'a>> = words.get(..=sub_at).unwrap_or_default().to_vec();
+        out.push(word("help", false));
+        out.push(sub_word.clone());
+        return Some(out);
+    }
+
+    // A verb of its own (`reflog expire`, `stash drop`).
+    let (key, verb) = match arg_texts.first() {
+        Some(verb) if VERB_SUBCOMMANDS.contains(&sub) && !verb.starts_with('-') => {
+            (Cow::Owned(format!("{sub} {verb}")), 1)
+        }
+        _ => (Cow::Borrowed(sub), 0),
+    };
+    let dangerous = DANGEROUS_SUBCOMMANDS.contains(&sub);
+    let Some(table) = git::subcommand_options(&key) else {
+        if dangerous && args.iter().any(could_be_option) {
+            *computed = true;
+        }
+        return None;
+    };
+    let verb_words = args.get(..verb).unwrap_or_default();
+    let args = args.get(verb..).unwrap_or_default();
+    let arg_texts = arg_texts.get(verb..).unwrap_or_default();
+    let parsed = table.parse(arg_texts);
+    if dangerous {
+        let mut separated = false;
+        for (w, kind) in args.iter().zip(parsed.kinds()) {
+            match kind {
+                ArgKind::Separator => separated = true,
+                ArgKind::Operand if !separated && could_be_option(w) => *computed = true,
+                _ => {}
+            }
+        }
+    }
+    let rewrite = (sub == "checkout"
+        && parsed.operands().len() >= 2
+        && parsed.operands_before_separator().is_none())
+        || (sub == "push"
+            && state.is_some()
+            && (parsed.has("force") || parsed.has("force-with-lease")));
+    if !rewrite && canonical_already(&parsed, arg_texts) {
+        return None;
+    }
+
+    let mut out: Vec<Word<'a>> = Vec::with_capacity(words.len() + 2);
+    out.extend(words.get(..=sub_at + 1).unwrap_or_default().iter().cloned());
+    out.extend(verb_words.iter().cloned());
+
+    // Which words are operands, and which computed words sit in an option position.
+    let mut operands: Vec<&Word<'a>> = Vec::new();
+    let mut after_separator: Option<usize> = None;
+    let mut unknown: Vec<&Word<'a>> = Vec::new();
+    for (w, kind) in args.iter().zip(parsed.kinds()) {
+        match kind {
+            ArgKind::Operand => operands.push(w),
+            ArgKind::Separator => after_separator = Some(operands.len()),
+            ArgKind::Unknown => unknown.push(w),
+            ArgKind::Option | ArgKind::Value => {}
+        }
+    }
+
+    for o in parsed.options() {
+        let from = args.get(o.index);
+        let dynamic = from.is_some_and(|w| w.dynamic);
+        if o.spec.has_long() && from.is_some_and(|w| w.text.starts_with("--")) {
+            let name = match (o.negated, o.spec.long.strip_prefix("no-")) {
+                (false, _) => format!("--{}", o.spec.long),
+                (true, Some(positive)) => format!("--{positive}"),
+                (true, None) => format!("--no-{}", o.spec.long),
+            };
+            match (o.spec.arity, o.value) {
+                (Arity::Optional, Some(v)) => out.push(word(format!("{name}={v}"), dynamic)),
+                (Arity::Required, Some(v)) => {
+                    out.push(word(name, false));
+                    out.push(word(v.to_owned(), dynamic || value_dynamic(args, o.index)));
+                }
+                _ => out.push(word(name, false)),
+            }
+        } else {
+            let letter = o
+                .spec
+                .short
+                .map_or(Cow::Borrowed(o.spec.long), |c| Cow::Owned(c.to_string()));
+            match (o.spec.arity, o.value) {
+                (Arity::Optional, Some(v)) => out.push(word(format!("-{letter}{v}"), dynamic)),
+                (Arity::Required, Some(v)) => {
+                    out.push(word(format!("-{letter}"), false));
+                    out.push(word(v.to_owned(), dynamic || value_dynamic(args, o.index)));
+                }
+                _ => out.push(word(format!("-{letter}"), false)),
+            }
+        }
+    }
+    out.extend(unknown.into_iter().cloned());
+
+    let mut separator = after_separator;
+    if sub == "checkout"
+        && separator.is_none()
+        && operands.len() >= 2
+        && !["b", "B", "orphan", "patch"].iter().any(|n| parsed.has(n))
+    {
+        // `git checkout REF PATH…`: PATH is restored from REF, discarding its changes.
+        separator = Some(1);
+    }
+    let resolved;
+    if sub == "push"
+        && let Some(state) = state
+        && (parsed.has("force") || parsed.has("force-with-lease"))
+        && !parsed.has("mirror")
+        && !parsed.has("all")
+        && !parsed.has("branches")
+        && let Some(branch) = state.current_branch()
+        && let Some((remote, dest)) = state.push_destination(&branch)
+    {
+        // A forced push without a refspec (or with `HEAD`) updates the current branch's
+        // destination: name it.
+        let spec = if dest == branch {
+            branch.clone()
+        } else {
+            format!("{branch}:{dest}")
+        };
+        let head = |w: &Word<'_>| matches!(&*w.text, "HEAD" | "+HEAD" | "@");
+        let mut new: Vec<Word<'a>> = Vec::with_capacity(operands.len() + 2);
+        match operands.split_first() {
+            None => {
+                new.push(word(remote, false));
+                new.push(word(spec, false));
+            }
+            Some((first, refspecs)) => {
+                new.push((*first).clone());
+                if refspecs.is_empty() {
+                    new.push(word(spec, false));
+                }
+                for r in refspecs {
+                    if head(r) {
+                        new.push(word(format!("HEAD:{dest}"), false));
+                    } else {
+                        new.push((*r).clone());
+                    }
+                }
+            }
+        }
+        resolved = new;
+        operands = resolved.iter().collect();
+    }
+    for (k, w) in operands.iter().enumerate() {
+        if separator == Some(k) {
+            out.push(word("--", false));
+        }
+        out.push((*w).clone());
+    }
+    if separator == Some(operands.len()) {
+        out.push(word("--", false));
+    }
+    let same = out.len() == words.len() && out.iter().zip(words).all(|(a, b)| a.text == b.text);
+    (!same).then_some(out)
+}
+
+/// Whether the arguments are spelled canonically already: every option word is one full long
+/// option or one short flag (its value in the next word), and no option follows an operand.
+/// Most commands are, and need no second spelling.
+fn canonical_already(parsed: &crate::model::ParsedArgs<'_>, args: &[&str]) -> bool {
+    let mut seen_operand = false;
+    let mut options = parsed.options().iter().peekable();
+    for (k, (kind, text)) in parsed.kinds().iter().zip(args).enumerate() {
+        match kind {
+            ArgKind::Operand => seen_operand = true,
+            ArgKind::Separator => return true,
+            ArgKind::Value | ArgKind::Unknown => {}
+            ArgKind::Option => {
+                if seen_operand {
+                    return false;
+                }
+                let Some(o) = options.next() else {
+                    return false;
+                };
+                if o.index != k || options.peek().is_some_and(|n| n.index == k) {
+                    // A cluster of short flags.
+                    return false;
+                }
+                let spelled = match text.strip_prefix("--") {
+                    Some(long) => !o.negated && long == o.spec.long,
+                    None => {
+                        text.len() == 2 && o.value.is_none_or(|_| o.spec.arity == Arity::Required)
+                    }
+                };
+                if !spelled || (o.spec.arity == Arity::Required && text.contains('=')) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// Whether the separate value after the option at `index` is computed.
+fn value_dynamic(args: &[Word<'_>], index: usize) -> bool {
+    args.get(index + 1).is_some_and(|w| w.dynamic)
+}

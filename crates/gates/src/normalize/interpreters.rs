@@ -1,0 +1,297 @@
+//! Interpreters given inline code (`python -c`, `node -e`, `perl -e`, …): which flags take the
+//! code, and which string literals of the code the language would run as a command.
+//!
+//! Hand-written, because no crate parses the dozen languages involved; it reads only string
+//! literals and the call each one is an argument of, and errs towards scanning: a literal is a
+//! command when the language runs it (`os.system`, `subprocess.*`, `exec*`, `spawn*`,
+//! `child_process`, `system`, backticks in Perl, Ruby and PHP, `%x`/`qx`), or when the callee
+//! cannot be read (`getattr(os, "system")("…")`).
+
+use super::shell_quote;
+use crate::lex::Word;
+
+/// Interpreters and the flags that take inline code.
+pub(super) fn interpreter_code_flags(name: &str) -> Option<&'static [&'static str]> {
+    let base = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    match base {
+        "python" | "pypy" => Some(&["-c"]),
+        "node" | "nodejs" | "bun" => Some(&["-e", "--eval", "-p", "--print"]),
+        "deno" => Some(&["eval"]),
+        "perl" => Some(&["-e", "-E"]),
+        "ruby" | "lua" | "luajit" | "osascript" => Some(&["-e"]),
+        "php" => Some(&["-r"]),
+        "Rscript" => Some(&["-e"]),
+        _ => None,
+    }
+}
+
+/// The inline code of an interpreter call, if any.
+pub(super) fn inline_code<'w>(argv: &'w [Word<'_>], flags: &[&str]) -> Option<&'w str> {
+    let mut k = 1;
+    while let Some(w) = argv.get(k) {
+        let t = &*w.text;
+        if flags.contains(&t) {
+            return argv.get(k + 1).map(|w| &*w.text);
+        }
+        // Combined short flags ending in the code flag: `python3 -Bc CODE`, `perl -ne CODE`.
+        if t.len() > 2
+            && t.starts_with('-')
+            && !t.starts_with("--")
+            && let Some(last) = t.chars().last()
+            && flags.iter().any(|f| f.len() == 2 && f.ends_with(last))
+        {
+            return argv.get(k + 1).map(|w| &*w.text);
+        }
+        // `perl -e'code'`, `ruby -e'code'`: flag and code in one word.
+        for f in flags {
+            if f.len() == 2
+                && let Some(code) = t.strip_prefix(f)
+                && !code.is_empty()
+                && !code.starts_with('-')
+            {
+                return Some(code);
+            }
+        }
+        if !t.starts_with('-') && !flags.contains(&t) {
+            return None;
+        }
+        k += 1;
+    }
+    None
+}
+
+/// The script file operand of an interpreter call, if any (first non-option word).
+pub(super) fn script_operand<'w>(argv: &'w [Word<'_>]) -> Option<&'w str> {
+    argv.get(1..)
+        .unwrap_or_default()
+        .iter()
+        .map(|w| &*w.text)
+        .find(|t| !t.starts_with('-'))
+}
+
+/// Names of the calls that run a command (the last segment of `os.system`,
+/// `child_process.execSync`, `Open3.capture3`, …).
+const RUNNERS: &[&str] = &[
+    "system",
+    "popen",
+    "Popen",
+    "run",
+    "call",
+    "check_call",
+    "check_output",
+    "getoutput",
+    "getstatusoutput",
+    "exec",
+    "execSync",
+    "execFile",
+    "execFileSync",
+    "execa",
+    "execaSync",
+    "execaCommand",
+    "execaCommandSync",
+    "spawn",
+    "spawnSync",
+    "shell_exec",
+    "passthru",
+    "proc_open",
+    "pcntl_exec",
+    "capture2",
+    "capture2e",
+    "capture3",
+    "pipeline",
+    "Command",
+    "sh",
+    "run_command",
+    "qx",
+    "startfile",
+    "$",
+];
+
+fn is_runner(name: &str) -> bool {
+    let last = name.rsplit(['.', ':', '>']).next().unwrap_or(name);
+    RUNNERS.contains(&last)
+        || ["exec", "spawn", "popen", "system"]
+            .iter()
+            .any(|p| last.starts_with(p))
+}
+
+/// The string literals of `code` that the language would run as a command (see the file
+/// header), and runs of adjacent ones joined as one argv. When a call that runs a command gets
+/// an argument that is not a literal (`os.system(cmd)`), the command cannot be told apart from
+/// the rest of the code, and every literal is returned. Backticks run a command where
+/// `backticks_run` (Perl, Ruby, PHP), not in JavaScript's template literals.
+pub(super) fn code_literals(code: &str, backticks_run: bool) -> Vec<String> {
+    let bytes = code.as_bytes();
+    // Every literal (for the fallback) and the literals run as commands, as runs.
+    let mut all = Vec::new();
+    let mut all_run: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    let mut run: Vec<String> = Vec::new();
+    // One entry per open bracket: whether it is (inside) a call that runs a command.
+    let mut stack: Vec<bool> = Vec::new();
+    // The identifier just read, and whether only white space followed it.
+    let mut ident = (0usize, 0usize);
+    let mut after_ident = false;
+    // A call without parentheses (`system "…"`) runs what follows until the statement ends.
+    let mut bare = false;
+    // A runner got an argument that is not a literal.
+    let mut opaque = false;
+    // The last significant byte before here.
+    let mut prev = 0u8;
+    let mut i = 0;
+    // Whether only separators (`,`, white space) stand between the last literal and here.
+    let mut adjacent = false;
+    while let Some(&c) = bytes.get(i) {
+        let in_runner = bare || stack.last().copied().unwrap_or(false);
+        match c {
+            b'\'' | b'"' | b'`' => {
+                // Python triple quotes are read as three literals; harmless.
+                let quote = c;
+                let mut j = i + 1;
+                let mut lit = Vec::new();
+                while let Some(&q) = bytes.get(j) {
+                    if q == b'\\' {
+                        if let Some(&n) = bytes.get(j + 1) {
+                            lit.push(match n {
+                                b'n' => b'\n',
+                                b't' => b'\t',
+                                other => other,
+                            });
+                        }
+                        j += 2;
+                        continue;
+                    }
+                    if q == quote {
+                        break;
+                    }
+                    lit.push(q);
+                    j += 1;
+                }
+                let lit = String::from_utf8_lossy(&lit).into_owned();
+                let runs = in_runner
+                    || (quote == b'`' && (backticks_run || prev == b'$'))
+                    || (after_ident && is_runner(code.get(ident.0..ident.1).unwrap_or_default()));
+                if !adjacent {
+                    flush_run(&mut run, &mut out);
+                    flush_run(&mut all_run, &mut all);
+                }
+                if !lit.trim().is_empty() {
+                    if runs {
+                        // Code run by `exec`/`eval`-like calls may itself run commands.
+                        if lit.contains(['\'', '"', '`']) {
+                            out.extend(code_literals(&lit, backticks_run).into_iter().take(64));
+                        }
+                        run.push(lit.clone());
+                    }
+                    all_run.push(lit);
+                }
+                if after_ident && is_runner(code.get(ident.0..ident.1).unwrap_or_default()) {
+                    bare = true;
+                }
+                adjacent = true;
+                after_ident = false;
+                prev = quote;
+                i = j + 1;
+                continue;
+            }
+            b',' | b' ' | b'\t' | b'\r' => {
+                if ident.1 == i && ident.1 > ident.0 {
+                    after_ident = true;
+                }
+                i += 1;
+                continue;
+            }
+            b'[' | b']' => {
+                // A list of literals stays one run (`spawn("git", ["reset", "--hard"])`).
+                if c == b'[' {
+                    stack.push(in_runner);
+                } else {
+                    stack.pop();
+                }
+                i += 1;
+                continue;
+            }
+            b'(' | b'{' => {
+                let callee = code.get(ident.0..ident.1).unwrap_or_default();
+                let called = c == b'('
+                    && (((after_ident || ident.1 == i) && is_runner(callee))
+                        || (ident.1 != i && !after_ident && matches!(prev, b')' | b']')));
+                stack.push(in_runner || called);
+            }
+            b')' | b'}' => {
+                stack.pop();
+            }
+            b';' | b'\n' => bare = false,
+            _ => {}
+        }
+        if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'$' | b':' | b'>' | b'-') {
+            if ident.1 != i || after_ident {
+                ident.0 = i;
+                after_ident = false;
+            }
+            ident.1 = i + 1;
+            if in_runner && c.is_ascii_alphabetic() {
+                // An identifier as an argument of a runner, unless a keyword argument or a
+                // constant (`check=True`, `shell: true`).
+                let rest = code.get(i..).unwrap_or_default();
+                let word_end = rest
+                    .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+                    .unwrap_or(rest.len());
+                let word = rest.get(..word_end).unwrap_or_default();
+                let next = rest.get(word_end..).unwrap_or_default().trim_start();
+                let keyword =
+                    next.starts_with('=') && !next.starts_with("==") || next.starts_with(':');
+                let constant = matches!(
+                    word,
+                    "True"
+                        | "False"
+                        | "None"
+                        | "true"
+                        | "false"
+                        | "null"
+                        | "undefined"
+                        | "shell"
+                        | "check"
+                        | "text"
+                        | "capture_output"
+                        | "stdio"
+                        | "cwd"
+                        | "encoding"
+                );
+                let called = next.starts_with('(') || next.starts_with('.');
+                if ident.0 == i && !keyword && !constant && !called {
+                    opaque = true;
+                }
+            }
+        } else {
+            after_ident = false;
+        }
+        adjacent = false;
+        prev = c;
+        i += 1;
+    }
+    flush_run(&mut run, &mut out);
+    flush_run(&mut all_run, &mut all);
+    if opaque { all } else { out }
+}
+
+pub(super) fn flush_run(run: &mut Vec<String>, out: &mut Vec<String>) {
+    if run.len() > 1 {
+        // Each element as given, and the list as one argv (`["git", "reset", "--hard"]`).
+        let joined = run
+            .iter()
+            .map(|s| shell_quote(s))
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.append(run);
+        out.push(joined);
+    } else {
+        out.append(run);
+    }
+}
+
+/// Whether backticks run a command in the language of interpreter `name` (Perl, Ruby, PHP).
+pub(super) fn backticks_run(name: &str) -> bool {
+    let base = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    matches!(base, "perl" | "ruby" | "php")
+}

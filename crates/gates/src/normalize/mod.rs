@@ -1,0 +1,1148 @@
+//! Shell-aware normalisation of Bash commands.
+//!
+//! A gate pattern such as `git reset --hard` should catch `FOO=1 sudo /usr/bin/git 'reset'
+//! "--hard"` and `bash -c "git reset --hard"`, and should not fire on `echo "git reset --hard"`
+//! or on a commit message. [`normalize`] turns a command string into the list of *simple
+//! commands* it would execute, each as plain words:
+//!
+//! - compound commands are split (`;`, `&&`, `||`, `|`, `&`, newlines, subshells, `{ …; }`,
+//!   `if`/`while`/`for`/`case` bodies), and the bodies of `$(…)`, `` `…` ``, `<(…)` and `>(…)`
+//!   are commands of their own;
+//! - `bash|sh|zsh|… -c STRING`, `eval ARGS`, here-documents or here-strings fed to a shell, and
+//!   the commands that run other commands (one row each in `wrappers.rs`: `sudo`, `doas`,
+//!   `env` with `-S`/`-C`/`-P`/`-`, `nice`, `timeout`, `stdbuf`, `flock`, `busybox` and
+//!   `toybox` applets, `xargs`, GNU `parallel` with its `:::` arguments, `watch`, `script -c`,
+//!   `su -c`, `ssh HOST COMMAND…`, `find … -exec|-execdir|-ok COMMAND ;`) are unwrapped and
+//!   normalised in turn; a shell that gets its program from a pipe, a file or a fan-out tool's
+//!   input ends in [`STDIN_PROGRAM`];
+//! - inline interpreter code (`python -c`, `node -e`, `perl -e`, `ruby -e`, `php -r`, …, and
+//!   here-documents fed to an interpreter) is scanned for the string literals the language
+//!   runs as commands (`os.system`, `subprocess`, `exec`, `child_process`, `system`,
+//!   backticks), and each (and each list of adjacent literals, as in
+//!   `subprocess.run(["git", "reset", "--hard"])`) is normalised as a command;
+//! - `VAR=value` prefixes are stripped; a git command run with assignments is followed by
+//!   `env NAME=VALUE… git …`, so a gate can see the environment it runs with
+//!   (`HUSKY=0 git commit`);
+//! - quotes and escapes are removed, a command path becomes its basename (`/usr/bin/git`,
+//!   `C:\Program Files\Git\bin\git.exe` → `git`), and the other words that are paths are
+//!   resolved lexically (`/tmp/../etc` → `/etc`);
+//! - git commands are respelled canonically with the command model (`git.rs`): long options
+//!   in full, one word per short flag, options before operands, `git checkout REF -- PATH`,
+//!   `git help SUB`; a forced `git push` without a refspec names the branch it updates when
+//!   [`normalize_in`] is given the repository's state;
+//! - a word computed at run time where git reads its subcommand or an option of a subcommand
+//!   that can destroy work is flagged ([`Normalized::computed_argument`]).
+//!
+//! Unwrapping is depth-limited ([`NormalizeOptions::max_depth`]); past the limit
+//! [`Normalized::depth_exceeded`] is set and the engine answers ask.
+//!
+//! Each simple command keeps which of its words are *data*: a word that holds white space after
+//! quote removal (a quoted sentence, a commit message) cannot be a command name, an option or a
+//! path a gate cares about, so the precise matching mode sees it as the placeholder
+//! [`DATA_PLACEHOLDER`]. The normaliser also lists the paths a command writes or deletes
+//! (redirections, `tee`, `cp`/`mv`/`install`/`ln` destinations and the files they put into a
+//! destination folder, the sources `mv` and `git mv` take away, `rm`, `touch`, `truncate`,
+//! `chmod`/`chown`, `sed -i`, `dd of=`, `curl -o`, `git rm`, …) so that file gates see shell
+//! writes too.
+//!
+//! ```
+//! use metalayer_gates::{normalize, NormalizeOptions};
+//!
+//! let n = normalize(r#"cd repo && FOO=1 sudo /usr/bin/git 'reset' "--hard""#, &NormalizeOptions::default());
+//! let texts: Vec<&str> = n.commands().iter().map(|c| c.text()).collect();
+//! assert_eq!(texts, ["cd repo", "git reset --hard", "env FOO=1 git reset --hard"]);
+//!
+//! let n = normalize(r#"git commit -m "never git reset --hard" && echo x >> .env"#, &NormalizeOptions::default());
+//! assert_eq!(n.commands()[0].precise_text(), "git commit -m <data>");
+//! assert_eq!(n.writes(), [".env"]);
+//!
+//! // git's own reading: a unique prefix, a cluster of flags, options after operands.
+//! let n = normalize("git push origin main -qf && git reset --har", &NormalizeOptions::default());
+//! let texts: Vec<&str> = n.commands().iter().map(|c| c.text()).collect();
+//! assert_eq!(texts, ["git push -q -f origin main", "git reset --hard"]);
+//! ```
+
+mod git;
+mod interpreters;
+mod wrappers;
+mod writes;
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::OnceLock;
+
+use crate::lex::{self, Lexed, Redirect, Token, Word};
+use crate::model::git::GitState;
+use crate::path::clean_path;
+use interpreters::{
+    backticks_run, code_literals, inline_code, interpreter_code_flags, script_operand,
+};
+use wrappers::{Unwrap, wrapper_skip};
+use writes::is_writer;
+
+/// What [`SimpleCommand::precise_text`] shows in place of a data word.
+pub const DATA_PLACEHOLDER: &str = "<data>";
+
+/// The last word of a shell or interpreter command whose program comes from a pipe or a file
+/// (`curl … | bash`, `python3 < x.py`): the gate cannot see what it runs.
+pub const STDIN_PROGRAM: &str = "<stdin>";
+
+/// Options of [`normalize`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NormalizeOptions {
+    /// How many levels of unwrapping (`bash -c`, substitutions, `eval`, inline code) are
+    /// followed before the command is reported as too deep to verify. Default 8.
+    pub max_depth: usize,
+    /// At most this many simple commands are produced; the rest of a pathological input is
+    /// reported through [`Normalized::truncated`]. Default 4,096.
+    pub max_commands: usize,
+}
+
+impl Default for NormalizeOptions {
+    fn default() -> Self {
+        Self {
+            max_depth: 8,
+            max_commands: 4096,
+        }
+    }
+}
+
+impl NormalizeOptions {
+    /// Sets [`NormalizeOptions::max_depth`].
+    #[must_use]
+    pub fn max_depth(mut self, depth: usize) -> Self {
+        self.max_depth = depth;
+        self
+    }
+}
+
+/// Where a simple command came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Origin {
+    /// Shell syntax (the command itself, a `-c` string, a substitution, a here-document fed to
+    /// a shell, …).
+    Shell,
+    /// A string literal in code given to an interpreter (`python -c`, `node -e`, …).
+    InlineCode,
+}
+
+/// One simple command: the words a shell would execute, after normalisation.
+///
+/// The words are stored once, joined into [`SimpleCommand::text`]; [`SimpleCommand::words`]
+/// builds the list of owned words on first use, because deciding a call never needs it.
+#[derive(Clone)]
+pub struct SimpleCommand {
+    /// The words joined by single spaces.
+    text: String,
+    /// Where each word ends in `text`, and whether it is data; empty (no allocation) when no
+    /// word holds a space or is data, as in most commands: the words are then `text` split at
+    /// spaces.
+    spans: Vec<Span>,
+    origin: Origin,
+    depth: usize,
+    /// Only when some word is data; otherwise the same as `text`.
+    precise: Option<String>,
+    /// [`SimpleCommand::words`], built on first use.
+    words: OnceLock<Vec<String>>,
+}
+
+/// The end of a word in [`SimpleCommand::text`] (it starts one byte after the previous word's
+/// end) and whether it is data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    end: usize,
+    data: bool,
+}
+
+impl SimpleCommand {
+    /// The words; the first is the command name.
+    #[must_use]
+    pub fn words(&self) -> &[String] {
+        self.words
+            .get_or_init(|| self.word_strs().map(str::to_owned).collect())
+    }
+
+    /// The words as string slices of [`SimpleCommand::text`].
+    fn word_strs(&self) -> impl Iterator<Item = &str> {
+        let split = self
+            .spans
+            .is_empty()
+            .then(|| self.text.split(' '))
+            .into_iter()
+            .flatten();
+        let mut start = 0;
+        let spanned = self.spans.iter().map(move |span| {
+            let word = self.text.get(start..span.end).unwrap_or_default();
+            start = span.end + 1;
+            word
+        });
+        split.chain(spanned)
+    }
+
+    /// The command name, if any.
+    #[must_use]
+    pub fn name(&self) -> Option<&str> {
+        self.word_strs().next()
+    }
+
+    /// Whether word `i` is data (it held white space after quote removal).
+    #[must_use]
+    pub fn is_data(&self, i: usize) -> bool {
+        self.spans.get(i).is_some_and(|s| s.data)
+    }
+
+    /// Where the command came from.
+    #[must_use]
+    pub fn origin(&self) -> Origin {
+        self.origin
+    }
+
+    /// How many levels of unwrapping it took to reach this command (0 = top level).
+    #[must_use]
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// The words joined by single spaces: what the `anywhere` match mode searches.
+    #[must_use]
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The words joined by single spaces with data words replaced by [`DATA_PLACEHOLDER`]: what
+    /// the precise `command` match mode matches, anchored at its start.
+    #[must_use]
+    pub fn precise_text(&self) -> &str {
+        self.precise.as_deref().unwrap_or(&self.text)
+    }
+}
+
+impl PartialEq for SimpleCommand {
+    fn eq(&self, other: &Self) -> bool {
+        // The words are a function of the text and the spans; the cache is not compared.
+        self.text == other.text
+            && self.spans == other.spans
+            && self.origin == other.origin
+            && self.depth == other.depth
+            && self.precise == other.precise
+    }
+}
+
+impl Eq for SimpleCommand {}
+
+impl fmt::Debug for SimpleCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let words: Vec<&str> = self.word_strs().collect();
+        let data: Vec<bool> = (0..words.len()).map(|i| self.is_data(i)).collect();
+        f.debug_struct("SimpleCommand")
+            .field("words", &words)
+            .field("data", &data)
+            .field("origin", &self.origin)
+            .field("depth", &self.depth)
+            .field("text", &self.text)
+            .field("precise", &self.precise)
+            .finish()
+    }
+}
+
+/// The result of [`normalize`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Normalized {
+    commands: Vec<SimpleCommand>,
+    writes: Vec<String>,
+    depth_exceeded: bool,
+    truncated: bool,
+    computed: bool,
+}
+
+impl Normalized {
+    /// Every simple command, in the order a reader meets them.
+    #[must_use]
+    pub fn commands(&self) -> &[SimpleCommand] {
+        &self.commands
+    }
+
+    /// Paths the command writes, truncates, moves onto or deletes.
+    #[must_use]
+    pub fn writes(&self) -> &[String] {
+        &self.writes
+    }
+
+    /// Unwrapping went deeper than [`NormalizeOptions::max_depth`]: what lies below was not
+    /// examined.
+    #[must_use]
+    pub fn depth_exceeded(&self) -> bool {
+        self.depth_exceeded
+    }
+
+    /// More than [`NormalizeOptions::max_commands`] simple commands: the rest was not examined.
+    #[must_use]
+    pub fn truncated(&self) -> bool {
+        self.truncated
+    }
+
+    /// A word computed at run time (`$x`, `$(…)`, `` `…` ``) sits where git reads its
+    /// subcommand or an option of a subcommand that can destroy work (`x=reset; git $x
+    /// --hard`): what the command does cannot be verified.
+    #[must_use]
+    pub fn computed_argument(&self) -> bool {
+        self.computed
+    }
+}
+
+/// Normalises a Bash command string into the simple commands it executes.
+#[must_use]
+pub fn normalize(command: &str, options: &NormalizeOptions) -> Normalized {
+    normalize_in(command, options, None)
+}
+
+/// [`normalize`] in a repository whose state `git` tells: a forced `git push` that names no
+/// refspec names the branch it updates.
+///
+/// ```
+/// use metalayer_gates::{NormalizeOptions, normalize_in};
+/// use metalayer_gates::model::git::GitState;
+///
+/// #[derive(Debug)]
+/// struct OnMain;
+/// impl GitState for OnMain {
+///     fn current_branch(&self) -> Option<String> { Some("main".into()) }
+///     fn push_destination(&self, b: &str) -> Option<(String, String)> {
+///         Some(("origin".into(), b.into()))
+///     }
+/// }
+/// let n = normalize_in("git push -f", &NormalizeOptions::default(), Some(&OnMain));
+/// assert_eq!(n.commands()[0].text(), "git push -f origin main");
+/// ```
+#[must_use]
+pub fn normalize_in(
+    command: &str,
+    options: &NormalizeOptions,
+    git: Option<&dyn GitState>,
+) -> Normalized {
+    let mut n = Normalizer {
+        options,
+        git,
+        out: Normalized::default(),
+    };
+    n.script(command, 0, Origin::Shell);
+    n.out
+}
+
+/// A simple command as parsed, before interpretation.
+struct Raw<'a> {
+    words: Vec<Word<'a>>,
+    /// `(kind, target)`.
+    redirects: Vec<(Redirect, Word<'a>)>,
+    /// Standard input comes from a pipe.
+    piped: bool,
+}
+
+impl Raw<'_> {
+    /// Standard input is a pipe or a file: a shell or interpreter without a script operand
+    /// runs a program the gate cannot see.
+    fn stdin_unseen(&self) -> bool {
+        self.piped || self.redirects.iter().any(|(k, _)| *k == Redirect::Read)
+    }
+
+    /// Empties it for the next command, keeping its buffers.
+    fn clear(&mut self) {
+        self.words.clear();
+        self.redirects.clear();
+        self.piped = false;
+    }
+}
+
+struct Normalizer<'o> {
+    options: &'o NormalizeOptions,
+    git: Option<&'o dyn GitState>,
+    out: Normalized,
+}
+
+const SHELLS: &[&str] = &[
+    "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "yash", "rbash", "pwsh",
+];
+const WRITE_SINKS: &[&str] = &["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"];
+
+impl Normalizer<'_> {
+    fn room(&self) -> bool {
+        if self.out.commands.len() >= self.options.max_commands {
+            return false;
+        }
+        true
+    }
+
+    /// Normalises a piece of shell script at `depth`.
+    fn script(&mut self, src: &str, depth: usize, origin: Origin) {
+        if depth > self.options.max_depth {
+            self.out.depth_exceeded = true;
+            return;
+        }
+        let mut lexed = lex::lex(src);
+        let tokens = std::mem::take(&mut lexed.tokens);
+        self.tokens(tokens, &lexed, depth, origin);
+    }
+
+    fn tokens<'a>(
+        &mut self,
+        tokens: Vec<Token<'a>>,
+        lexed: &Lexed<'a>,
+        depth: usize,
+        origin: Origin,
+    ) {
+        // One buffer for the words of every command of this script.
+        let mut raw = Raw {
+            words: Vec::with_capacity(8),
+            redirects: Vec::new(),
+            piped: false,
+        };
+        let mut paren_depth = 0usize;
+        let mut tokens = tokens.into_iter().peekable();
+        while let Some(token) = tokens.next() {
+            match token {
+                Token::Word(w) => raw.words.push(w),
+                Token::Redirect(kind) => {
+                    let target = match tokens.peek() {
+                        Some(Token::Word(_)) => match tokens.next() {
+                            Some(Token::Word(w)) => w,
+                            _ => Word::default(),
+                        },
+                        _ => Word::default(),
+                    };
+                    raw.redirects.push((kind, target));
+                }
+                Token::Separator => {
+                    self.finish(&mut raw, lexed, depth, origin);
+                }
+                Token::Pipe => {
+                    self.finish(&mut raw, lexed, depth, origin);
+                    raw.piped = true;
+                }
+                Token::Open => {
+                    if raw.words.is_empty() {
+                        paren_depth += 1;
+                    } else if matches!(tokens.peek(), Some(Token::Close)) {
+                        // `name() { …; }`: a function definition; its body follows.
+                        tokens.next();
+                        raw.words.clear();
+                    } else {
+                        // `{ ( cmd ); }`, `if ( cmd )`: a subshell after reserved words (found
+                        // by the differential fuzz target); `a=(1 2)` is an array, not one.
+                        let array = raw.words.last().is_some_and(|w| w.text.ends_with('='));
+                        self.finish(&mut raw, lexed, depth, origin);
+                        if !array {
+                            paren_depth += 1;
+                        }
+                    }
+                }
+                Token::Close => {
+                    if paren_depth > 0 {
+                        paren_depth -= 1;
+                        self.finish(&mut raw, lexed, depth, origin);
+                    } else {
+                        // A `case` pattern such as `start|stop)`: not a command. Its
+                        // alternatives were split at `|`, so the last one is all that is left.
+                        self.substitutions_of(&raw, lexed, depth, origin);
+                        raw.clear();
+                    }
+                }
+            }
+        }
+        self.finish(&mut raw, lexed, depth, origin);
+    }
+
+    /// Normalises the command substitutions found in a raw command's words and redirections.
+    fn substitutions_of(&mut self, raw: &Raw<'_>, lexed: &Lexed<'_>, depth: usize, origin: Origin) {
+        let words = raw.words.iter().chain(raw.redirects.iter().map(|(_, w)| w));
+        for word in words {
+            for sub in lexed.substitutions_of(word) {
+                self.script(sub, depth + 1, origin);
+            }
+        }
+    }
+
+    /// Normalises the command collected in `raw`, and empties it.
+    fn finish(&mut self, raw: &mut Raw<'_>, lexed: &Lexed<'_>, depth: usize, origin: Origin) {
+        if !raw.words.is_empty() || !raw.redirects.is_empty() {
+            self.command(raw, lexed, depth, origin);
+        }
+        raw.clear();
+    }
+
+    fn command(&mut self, raw: &Raw<'_>, lexed: &Lexed<'_>, depth: usize, origin: Origin) {
+        self.substitutions_of(raw, lexed, depth, origin);
+        for (kind, target) in &raw.redirects {
+            match kind {
+                Redirect::Write => self.write_target(&target.text),
+                Redirect::Dup => {
+                    let t = &*target.text;
+                    if !t.is_empty() && t != "-" && !t.bytes().all(|b| b.is_ascii_digit()) {
+                        self.write_target(t);
+                    }
+                }
+                Redirect::HereDoc(i) => {
+                    if let Some(doc) = lexed.heredocs.get(*i) {
+                        for sub in &doc.substitutions {
+                            self.script(sub, depth + 1, origin);
+                        }
+                    }
+                }
+                Redirect::Read | Redirect::HereString => {}
+            }
+        }
+        self.interpret(raw, lexed, depth, origin);
+    }
+
+    /// What is fed to the command's standard input, if the gate can see it.
+    fn stdin_text<'l>(raw: &'l Raw<'_>, lexed: &'l Lexed<'_>) -> Option<&'l str> {
+        raw.redirects
+            .iter()
+            .rev()
+            .find_map(|(kind, target)| match kind {
+                Redirect::HereDoc(i) => lexed.heredocs.get(*i).map(|d| d.body.as_str()),
+                Redirect::HereString => Some(&*target.text),
+                _ => None,
+            })
+    }
+
+    fn interpret<'a>(&mut self, raw: &Raw<'a>, lexed: &Lexed<'_>, depth: usize, origin: Origin) {
+        // The words after `env -S` splits a string, when it does.
+        let mut split: Vec<Word<'a>>;
+        // Reserved words that only introduce or close a compound command.
+        let mut words: &[Word<'a>] = strip_reserved(&raw.words);
+        if let Some(first) = words.first()
+            && !first.quoted
+            && matches!(&*first.text, "for" | "select" | "case")
+        {
+            // `for x in a b c`, `case $x in`: a header, nothing runs (substitutions in it
+            // were normalised already).
+            return;
+        }
+        let mut i = 0;
+        // The assignments the command runs with (prefixes, and `env`'s).
+        let mut assignments: Vec<Word<'a>> = Vec::new();
+        // Unwrap wrappers and assignments until the real command name.
+        let mut guard = 0;
+        loop {
+            guard += 1;
+            if guard > 64 {
+                break;
+            }
+            while let Some(w) = words.get(i)
+                && w.assignment
+            {
+                assignments.push(w.clone());
+                i += 1;
+            }
+            let Some(word) = words.get(i) else {
+                // Assignments alone set shell variables, not a command's environment.
+                return;
+            };
+            let unwrap = wrapper_skip(&command_name(&word.text), words, i);
+            match unwrap {
+                Some(Unwrap::Skip(next)) => {
+                    if basename(&word.text) == "env" {
+                        let between = words.get(i + 1..next).unwrap_or_default();
+                        assignments.extend(
+                            between
+                                .iter()
+                                .filter(|w| !w.text.starts_with('-') && w.text.contains('='))
+                                .cloned(),
+                        );
+                    }
+                    i = next;
+                }
+                Some(Unwrap::Script(text)) => {
+                    self.environment(&assignments, &[], depth, origin);
+                    self.fanout_script(&text, depth, origin);
+                    return;
+                }
+                Some(Unwrap::Scripts(texts)) => {
+                    self.environment(&assignments, &[], depth, origin);
+                    for text in texts {
+                        self.fanout_script(&text, depth, origin);
+                    }
+                    return;
+                }
+                Some(Unwrap::Unseen) => {
+                    self.environment(&assignments, &[], depth, origin);
+                    self.push(
+                        words.get(i..=i).unwrap_or_default(),
+                        Some(STDIN_PROGRAM),
+                        depth,
+                        origin,
+                    );
+                    return;
+                }
+                Some(Unwrap::Argv { text, rest: next }) => {
+                    // The rest is a command's argv with no shell re-parsing (env -S splits its
+                    // string into words first).
+                    let mut argv: Vec<Word<'a>> = split_words(&text);
+                    argv.extend(words.get(next..).unwrap_or_default().iter().cloned());
+                    split = argv;
+                    words = &split;
+                    i = 0;
+                }
+                None => break,
+            }
+        }
+        let words = words.get(i..).unwrap_or_default();
+        self.dispatch(words, raw, lexed, depth, origin);
+        self.environment(&assignments, words, depth, origin);
+    }
+
+    /// Normalises the unwrapped command `words`: shells, `eval`, interpreters, `find`, git,
+    /// and any other command with the paths it writes.
+    fn dispatch(
+        &mut self,
+        words: &[Word<'_>],
+        raw: &Raw<'_>,
+        lexed: &Lexed<'_>,
+        depth: usize,
+        origin: Origin,
+    ) {
+        let Some(first) = words.first() else {
+            return;
+        };
+        let name = command_name(&first.text);
+        let name: &str = &name;
+        if name == "git" {
+            self.git(words, depth, origin);
+            return;
+        }
+
+        if SHELLS.contains(&name) {
+            if self.shell(name, words, raw, lexed, depth, origin) {
+                return;
+            }
+        } else if name == "eval" {
+            let args = words.get(1..).unwrap_or_default();
+            let mut text = String::with_capacity(args.iter().map(|w| w.text.len() + 1).sum());
+            for (k, w) in args.iter().enumerate() {
+                if k > 0 {
+                    text.push(' ');
+                }
+                text.push_str(&w.text);
+            }
+            self.push(words, None, depth, origin);
+            self.script(&text, depth + 1, origin);
+            return;
+        } else if let Some(code_flags) = interpreter_code_flags(name) {
+            self.writes_of(name, words);
+            if let Some(code) = inline_code(words, code_flags) {
+                self.push(words, None, depth, origin);
+                self.inline_code(code, depth + 1, backticks_run(name));
+            } else if script_operand(words).is_none() {
+                if let Some(code) = Self::stdin_text(raw, lexed) {
+                    self.push(words, None, depth, origin);
+                    self.inline_code(code, depth + 1, backticks_run(name));
+                } else if raw.stdin_unseen() {
+                    self.push(words, Some(STDIN_PROGRAM), depth, origin);
+                } else {
+                    self.push(words, None, depth, origin);
+                }
+            } else {
+                self.push(words, None, depth, origin);
+            }
+            return;
+        } else if name == "find" {
+            self.find_exec(words, lexed, depth, origin);
+            return;
+        }
+        if is_writer(name) {
+            self.writes_of(name, words);
+        }
+        self.push(words, None, depth, origin);
+    }
+
+    /// A shell: unwrap `-c STRING`, or a here-document or here-string it reads. Returns whether
+    /// it was unwrapped (and so needs no entry of its own).
+    fn shell(
+        &mut self,
+        name: &str,
+        argv: &[Word<'_>],
+        raw: &Raw<'_>,
+        lexed: &Lexed<'_>,
+        depth: usize,
+        origin: Origin,
+    ) -> bool {
+        let _ = name;
+        let mut j = 1;
+        let mut command_string = false;
+        let mut reads_stdin = false;
+        while let Some(w) = argv.get(j) {
+            let t = &*w.text;
+            if t == "--" || t == "-" {
+                j += 1;
+                break;
+            }
+            if let Some(long) = t.strip_prefix("--") {
+                if long == "command" {
+                    command_string = true;
+                }
+                j += 1;
+                continue;
+            }
+            if let Some(flags) = t.strip_prefix('-').or_else(|| t.strip_prefix('+')) {
+                if flags.is_empty() {
+                    break;
+                }
+                if flags.contains('c') {
+                    command_string = true;
+                }
+                if flags.contains('s') {
+                    reads_stdin = true;
+                }
+                // `-o option` and `-O option` take an argument.
+                j += if flags.ends_with('o') || flags.ends_with('O') {
+                    2
+                } else {
+                    1
+                };
+                continue;
+            }
+            break;
+        }
+        if command_string {
+            match argv.get(j) {
+                // `xargs sh -c` and the like: the program comes from the input.
+                Some(w) if w.text.trim() == "{}" => {
+                    self.push(argv, Some(STDIN_PROGRAM), depth, origin);
+                }
+                Some(w) => self.script(&w.text, depth + 1, origin),
+                None => self.push(argv, Some(STDIN_PROGRAM), depth, origin),
+            }
+            return true;
+        }
+        if reads_stdin || argv.get(j).is_none() {
+            // No script file (or `-s`): the shell runs what comes on standard input.
+            if let Some(body) = Self::stdin_text(raw, lexed) {
+                self.script(body, depth + 1, origin);
+                return true;
+            }
+            if raw.stdin_unseen() {
+                self.push(argv, Some(STDIN_PROGRAM), depth, origin);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// `find … -exec CMD … ;`: each executed command, normalised like any other (wrappers,
+    /// shells), then the find itself with each executed command's wrappers stripped (so
+    /// `find / -exec sudo rm {} ;` reads `find / -exec rm {}`).
+    fn find_exec<'a>(
+        &mut self,
+        words: &[Word<'a>],
+        lexed: &Lexed<'_>,
+        depth: usize,
+        origin: Origin,
+    ) {
+        let argv = words;
+        let mut own: Vec<Word<'a>> = Vec::with_capacity(words.len());
+        let mut k = 0;
+        while let Some(w) = argv.get(k) {
+            k += 1;
+            own.push(w.clone());
+            if !matches!(&*w.text, "-exec" | "-execdir" | "-ok" | "-okdir") {
+                continue;
+            }
+            let mut end = k;
+            while argv
+                .get(end)
+                .is_some_and(|w| w.text != ";" && w.text != "+")
+            {
+                end += 1;
+            }
+            let inner = argv.get(k..end).unwrap_or_default();
+            if depth < self.options.max_depth {
+                let raw = Raw {
+                    words: inner.to_vec(),
+                    redirects: Vec::new(),
+                    piped: false,
+                };
+                self.interpret(&raw, lexed, depth + 1, origin);
+                own.extend(
+                    inner
+                        .get(unwrapped_start(inner)..)
+                        .unwrap_or_default()
+                        .iter()
+                        .cloned(),
+                );
+            } else {
+                self.out.depth_exceeded = true;
+                own.extend(inner.iter().cloned());
+            }
+            k = end + 1;
+        }
+        self.push(&own, None, depth, origin);
+    }
+
+    /// The script a fan-out tool or wrapper runs (`xargs sh -c`, `parallel CMD ::: …`,
+    /// `watch CMD`): normalised one level down.
+    fn fanout_script(&mut self, text: &str, depth: usize, origin: Origin) {
+        if text == STDIN_PROGRAM {
+            self.push(&[], Some(STDIN_PROGRAM), depth, origin);
+            return;
+        }
+        self.script(text, depth + 1, origin);
+    }
+
+    /// `env NAME=VALUE… git …` for a git command run with assignments, so that gates can see
+    /// the environment it runs with (`HUSKY=0 git commit` → `env HUSKY=0 git commit`).
+    fn environment(
+        &mut self,
+        assignments: &[Word<'_>],
+        command: &[Word<'_>],
+        depth: usize,
+        origin: Origin,
+    ) {
+        // Only git reads the variables that switch its hooks off (`HUSKY=0`, `SKIP=…`); other
+        // commands are not worth a second subject.
+        if assignments.is_empty()
+            || command
+                .first()
+                .is_none_or(|name| command_name(&name.text) != "git")
+        {
+            return;
+        }
+        let mut argv: Vec<Word<'_>> = Vec::with_capacity(assignments.len() + command.len() + 1);
+        argv.push(Word {
+            text: "env".into(),
+            ..Word::default()
+        });
+        argv.extend(assignments.iter().cloned());
+        if let Some((name, args)) = command.split_first() {
+            argv.push(Word {
+                text: Cow::Owned(command_name(&name.text).into_owned()),
+                ..name.clone()
+            });
+            argv.extend(args.iter().cloned());
+        }
+        self.push(&argv, None, depth, origin);
+    }
+
+    /// Code given to an interpreter: every string literal (and every run of adjacent literals)
+    /// is normalised as a shell command.
+    fn inline_code(&mut self, code: &str, depth: usize, backticks: bool) {
+        if depth > self.options.max_depth {
+            self.out.depth_exceeded = true;
+            return;
+        }
+        for candidate in code_literals(code, backticks) {
+            self.script(&candidate, depth, Origin::InlineCode);
+        }
+    }
+
+    /// Adds the simple command of `argv`, followed by `extra` when given: [`STDIN_PROGRAM`] for
+    /// a shell or interpreter whose program comes from a pipe or a file, so a policy can decide
+    /// what such a command gets.
+    fn push(&mut self, argv: &[Word<'_>], extra: Option<&str>, depth: usize, origin: Origin) {
+        let count = argv.len() + usize::from(extra.is_some());
+        if count == 0 {
+            return;
+        }
+        if !self.room() {
+            self.out.truncated = true;
+            return;
+        }
+        // Room for every word and a space after each (the name's basename can only be shorter).
+        let len =
+            argv.iter().map(|w| w.text.len() + 1).sum::<usize>() + extra.map_or(0, |t| t.len() + 1);
+        let mut text = String::with_capacity(len);
+        let mut spans = Vec::new();
+        let mut any_data = false;
+        // Whether some word holds a space or is data, so that `spans` is needed.
+        let mut spanned = false;
+        // Each word's text, whether it holds an expansion.
+        let words = argv
+            .iter()
+            .map(|w| (&*w.text, w.dynamic))
+            .chain(extra.map(|t| (t, false)));
+        for (k, (t, dynamic)) in words.enumerate() {
+            let cleaned;
+            let first_name;
+            let t = if k == 0 {
+                // The command name: its basename.
+                first_name = command_name(t);
+                &first_name
+            } else {
+                text.push(' ');
+                cleaned = if dynamic { None } else { resolved(t) };
+                cleaned.as_deref().unwrap_or(t)
+            };
+            let start = text.len();
+            text.push_str(t);
+            let (white, space) = white_space(t);
+            // Text with white space cannot be a command name, option or plain path: it is
+            // data. A word holding an expansion is not, since what it runs is unknown.
+            let data = !dynamic && white;
+            any_data |= data;
+            if (space || data) && !spanned {
+                spanned = true;
+                // The words so far, which hold no space and are not data.
+                spans = Vec::with_capacity(count);
+                let before = text.get(..start.saturating_sub(1)).unwrap_or_default();
+                if k > 0 {
+                    let mut end = 0;
+                    for w in before.split(' ') {
+                        end += w.len();
+                        spans.push(Span { end, data: false });
+                        end += 1;
+                    }
+                }
+            }
+            if spanned {
+                spans.push(Span {
+                    end: text.len(),
+                    data,
+                });
+            }
+        }
+        let precise = any_data.then(|| {
+            let mut out = String::with_capacity(text.len());
+            let mut start = 0;
+            for (i, span) in spans.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push_str(if span.data {
+                    DATA_PLACEHOLDER
+                } else {
+                    text.get(start..span.end).unwrap_or_default()
+                });
+                start = span.end + 1;
+            }
+            out
+        });
+        self.out.commands.push(SimpleCommand {
+            text,
+            spans,
+            origin,
+            depth,
+            precise,
+            words: OnceLock::new(),
+        });
+    }
+}
+
+/// Whether `s` holds white space ([`char::is_whitespace`]), and whether it holds a space
+/// (`' '`), with a fast path for ASCII.
+fn white_space(s: &str) -> (bool, bool) {
+    let mut white = false;
+    for &b in s.as_bytes() {
+        let class = lex::class(b);
+        if class & (lex::WHITE | lex::HIGH) == 0 {
+            continue;
+        }
+        if b == b' ' {
+            return (true, true);
+        }
+        if class & lex::HIGH != 0 {
+            return (
+                white || s.chars().any(char::is_whitespace),
+                s.as_bytes().contains(&b' '),
+            );
+        }
+        white = true;
+    }
+    (white, false)
+}
+
+/// Drops reserved words that open or close compound commands.
+fn strip_reserved<'w, 'a>(words: &'w [Word<'a>]) -> &'w [Word<'a>] {
+    let mut k = 0;
+    while let Some(w) = words.get(k) {
+        let reserved = !w.quoted
+            && matches!(
+                &*w.text,
+                "if" | "then"
+                    | "elif"
+                    | "else"
+                    | "fi"
+                    | "do"
+                    | "done"
+                    | "while"
+                    | "until"
+                    | "!"
+                    | "{"
+                    | "}"
+                    | "esac"
+                    | "coproc"
+                    | "function"
+            );
+        if !reserved {
+            break;
+        }
+        k += 1;
+        if w.text == "function" {
+            // `function name { …`: the name is not a command.
+            k += 1;
+        }
+    }
+    words.get(k..).unwrap_or_default()
+}
+
+/// Quotes a word for re-parsing as one shell word.
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./=:@%+,~".contains(&b))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// Splits a string into words like the shell would (for `env -S`).
+fn split_words(s: &str) -> Vec<Word<'static>> {
+    lex::lex(s)
+        .tokens
+        .into_iter()
+        .filter_map(|t| match t {
+            Token::Word(w) => Some(w.into_owned()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The last path component of a command word (`/usr/bin/git` → `git`). Words with expansions
+/// are left alone.
+fn basename(word: &str) -> &str {
+    // One pass: the last `/` (or Windows's `\\`), unless an expansion shows up.
+    let mut slash = None;
+    for (i, &b) in word.as_bytes().iter().enumerate() {
+        let class = lex::class(b);
+        if class & (lex::EXPANSION | lex::SLASH) != 0 || b == b'\\' {
+            if class & lex::EXPANSION != 0 {
+                return word;
+            }
+            slash = Some(i);
+        }
+    }
+    match slash {
+        Some(i) => match word.get(i + 1..) {
+            Some(base) if !base.is_empty() => base,
+            _ => word,
+        },
+        None => word,
+    }
+}
+
+/// The name a command word runs: its [`basename`], and on Windows spellings without `.exe`
+/// and in lower case (`C:\\Git\\cmd\\GIT.EXE` → `git`).
+fn command_name(word: &str) -> Cow<'_, str> {
+    let base = basename(word);
+    match base
+        .len()
+        .checked_sub(4)
+        .and_then(|n| Some((base.get(..n)?, base.get(n..)?)))
+    {
+        Some((stem, ext)) if !stem.is_empty() && ext.eq_ignore_ascii_case(".exe") => {
+            if stem.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(stem.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(stem)
+            }
+        }
+        _ => Cow::Borrowed(base),
+    }
+}
+
+/// Where the command wrapped in `words` starts, following wrappers that skip to it.
+fn unwrapped_start(words: &[Word<'_>]) -> usize {
+    let mut i = 0;
+    for _ in 0..16 {
+        while words.get(i).is_some_and(|w| w.assignment) {
+            i += 1;
+        }
+        match words
+            .get(i)
+            .and_then(|w| wrapper_skip(&command_name(&w.text), words, i))
+        {
+            Some(Unwrap::Skip(n)) if n > i => i = n,
+            _ => break,
+        }
+    }
+    i
+}
+
+/// A path argument with `.` or `..` components, resolved lexically (`/tmp/../etc` → `/etc`);
+/// URLs and words without such components are left alone.
+fn resolved(word: &str) -> Option<String> {
+    let has_dots = word.contains("/..") || word.contains("/./") || word.ends_with("/.");
+    if !has_dots || word.contains("://") {
+        return None;
+    }
+    clean_path(word)
+}
+
+#[cfg(test)]
+mod tests {
+    // The behaviour of the normaliser is data: tests/data/normalize.toml. What stays here is
+    // the shape of its output.
+    use super::*;
+
+    #[test]
+    fn a_command_keeps_its_words() {
+        let n = normalize(
+            r#"/usr/bin/git commit -m "a b" '' x && ls -l"#,
+            &NormalizeOptions::default(),
+        );
+        let [commit, ls] = n.commands() else {
+            panic!("{n:?}")
+        };
+        assert_eq!(commit.words(), ["git", "commit", "-m", "a b", "", "x"]);
+        assert_eq!(commit.text(), "git commit -m a b  x");
+        assert_eq!(commit.precise_text(), "git commit -m <data>  x");
+        assert_eq!(commit.name(), Some("git"));
+        assert_eq!(
+            (0..7).map(|i| commit.is_data(i)).collect::<Vec<_>>(),
+            [false, false, false, true, false, false, false]
+        );
+        // Without a word holding a space the words are the text split at spaces.
+        assert_eq!(ls.words(), ["ls", "-l"]);
+        assert_eq!(ls.name(), Some("ls"));
+        assert!(!ls.is_data(0) && !ls.is_data(1));
+        let empty = normalize("'' x", &NormalizeOptions::default());
+        assert_eq!(empty.commands()[0].words(), ["", "x"]);
+        // The words built on first use are not part of equality or of the debug form.
+        let fresh = normalize(
+            r#"/usr/bin/git commit -m "a b" '' x && ls -l"#,
+            &NormalizeOptions::default(),
+        );
+        assert_eq!(fresh, n);
+        assert_eq!(format!("{fresh:?}"), format!("{n:?}"));
+        assert!(format!("{n:?}").contains(r#"words: ["git", "commit", "-m", "a b", "", "x"]"#));
+        assert!(format!("{n:?}").contains("data: [false, false]"), "{n:?}");
+        let other = normalize("git commit -m a b '' x", &NormalizeOptions::default());
+        assert_ne!(other.commands()[0], n.commands()[0]);
+    }
+
+    #[test]
+    fn depth_is_limited() {
+        let mut cmd = "git reset --hard".to_owned();
+        for _ in 0..12 {
+            cmd = format!("bash -c {}", shell_quote(&cmd));
+        }
+        let n = normalize(&cmd, &NormalizeOptions::default());
+        assert!(n.depth_exceeded());
+        let n = normalize(&cmd, &NormalizeOptions::default().max_depth(20));
+        assert!(!n.depth_exceeded());
+        assert_eq!(
+            n.commands().last().map(SimpleCommand::text),
+            Some("git reset --hard")
+        );
+    }
+
+    #[test]
+    fn windows_command_names_lose_exe_and_case() {
+        assert_eq!(command_name(r"C:\Git\cmd\GIT.EXE"), "git");
+        assert_eq!(command_name("rm.exe"), "rm");
+        assert_eq!(command_name(".exe"), ".exe");
+        assert_eq!(command_name("/usr/bin/git"), "git");
+    }
+}

@@ -1,0 +1,729 @@
+//! Commands that run other commands: privilege and environment wrappers (`sudo`, `doas`,
+//! `env`), process wrappers (`nice`, `timeout`, `stdbuf`, `flock`, …), multi-call binaries
+//! (`busybox`, `toybox`), and the fan-out tools (`xargs`, `parallel`, `watch`, `script -c`,
+//! `ssh`).
+//!
+//! Each is one row of [`WRAPPERS`]: its names, its options (read with the command model's
+//! [`OptionTable`]), and what follows them ([`Then`]). A new wrapper is a new row. `env`
+//! (`-S` splits a string into words, `-` alone is `-i`), `command` (`-v` only looks a name up)
+//! and `parallel` (`:::` argument lists) are the only ones with code of their own.
+
+use crate::lex::Word;
+use crate::model::{ArgKind, OptionSpec as O, OptionTable, Syntax};
+
+/// How a wrapper continues.
+#[derive(Debug)]
+pub(super) enum Unwrap {
+    /// The real command starts at this word index.
+    Skip(usize),
+    /// The command is the shell script in this text (`su -c STRING`, `watch STRING`).
+    Script(String),
+    /// Several shell scripts (`parallel CMD ::: A B`: one per argument).
+    Scripts(Vec<String>),
+    /// `env -S STRING`: the string is split into words, followed by the words from `rest` on.
+    Argv {
+        /// The string.
+        text: String,
+        /// The index of the first word after it.
+        rest: usize,
+    },
+    /// The commands come from standard input or a file the gate cannot see
+    /// (`parallel` with no command and no `:::`).
+    Unseen,
+}
+
+/// What follows a wrapper's options.
+#[derive(Debug, Clone, Copy)]
+enum Then {
+    /// The command starts after this many operands (`timeout DURATION CMD`: 1).
+    Command(usize),
+    /// The value of this option is a shell script (`su -c`); the option may also follow this
+    /// many operands (`flock FILE -c CMD`). Without it, the command starts after those
+    /// operands, unless `fallback_command` is false (`script` without `-c` runs a login shell).
+    ScriptOption {
+        long: &'static str,
+        operands: usize,
+        fallback_command: bool,
+    },
+    /// The operands after this many are joined into a shell script (`watch CMD`, `ssh HOST CMD`).
+    ScriptOperands(usize),
+}
+
+struct Wrapper {
+    names: &'static [&'static str],
+    options: OptionTable,
+    then: Then,
+}
+
+const fn posix(options: &'static [O]) -> OptionTable {
+    OptionTable::new(Syntax::Posix, options)
+}
+
+/// The wrappers. Options are those of the GNU, BSD and util-linux versions together, so that
+/// a value is never mistaken for the command.
+const WRAPPERS: &[Wrapper] = &[
+    Wrapper {
+        names: &["sudo"],
+        options: posix(&[
+            O::value("user", Some('u')),
+            O::value("group", Some('g')),
+            O::value("close-from", Some('C')),
+            O::value("chdir", Some('D')),
+            O::value("host", Some('h')),
+            O::value("prompt", Some('p')),
+            O::value("role", Some('r')),
+            O::value("type", Some('t')),
+            O::value("other-user", Some('U')),
+            O::value("command-timeout", Some('T')),
+            O::value("chroot", Some('R')),
+            O::flag("preserve-env", Some('E')),
+            O::flag("set-home", Some('H')),
+            O::flag("non-interactive", Some('n')),
+            O::flag("stdin", Some('S')),
+            O::flag("background", Some('b')),
+            O::flag("login", Some('i')),
+            O::flag("shell", Some('s')),
+            O::flag("reset-timestamp", Some('k')),
+            O::flag("askpass", Some('A')),
+            O::flag("preserve-groups", Some('P')),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["doas"],
+        options: posix(&[
+            O::value("u", Some('u')),
+            O::value("C", Some('C')),
+            O::flag("n", Some('n')),
+            O::flag("s", Some('s')),
+            O::flag("L", Some('L')),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["run0", "pkexec"],
+        options: posix(&[
+            O::value("user", Some('u')),
+            O::value("group", Some('g')),
+            O::value("chdir", Some('D')),
+            O::value("description", None),
+            O::value("setenv", None),
+            O::flag("keep-cwd", None),
+            O::flag("disable-internal-agent", None),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["runuser"],
+        options: OptionTable::new(
+            Syntax::Gnu,
+            &[
+                O::value("user", Some('u')),
+                O::value("group", Some('g')),
+                O::value("supp-group", Some('G')),
+                O::value("command", Some('c')),
+                O::value("shell", Some('s')),
+                O::flag("login", Some('l')),
+                O::flag("preserve-environment", Some('m')),
+                O::flag("pty", Some('P')),
+            ],
+        ),
+        then: Then::ScriptOption {
+            long: "command",
+            operands: 0,
+            fallback_command: true,
+        },
+    },
+    Wrapper {
+        names: &["su"],
+        options: OptionTable::new(
+            Syntax::Gnu,
+            &[
+                O::value("command", Some('c')),
+                O::value("session-command", None),
+                O::value("shell", Some('s')),
+                O::value("group", Some('g')),
+                O::value("supp-group", Some('G')),
+                O::value("whitelist-environment", Some('w')),
+                O::flag("login", Some('l')),
+                O::flag("preserve-environment", Some('m')),
+                O::flag("p", Some('p')),
+                O::flag("fast", Some('f')),
+                O::flag("pty", Some('P')),
+            ],
+        ),
+        then: Then::ScriptOption {
+            long: "command",
+            operands: 0,
+            fallback_command: false,
+        },
+    },
+    Wrapper {
+        names: &[
+            "nohup",
+            "setsid",
+            "unbuffer",
+            "chronic",
+            "catchsegv",
+            "builtin",
+            "caffeinate",
+        ],
+        options: posix(&[
+            O::flag("c", Some('c')),
+            O::flag("f", Some('f')),
+            O::flag("w", Some('w')),
+            O::flag("d", Some('d')),
+            O::flag("i", Some('i')),
+            O::flag("m", Some('m')),
+            O::flag("s", Some('s')),
+            O::flag("u", Some('u')),
+            O::flag("e", Some('e')),
+            O::flag("v", Some('v')),
+            O::value("t", Some('t')),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["time"],
+        options: posix(&[
+            O::value("format", Some('f')),
+            O::value("output", Some('o')),
+            O::flag("portability", Some('p')),
+            O::flag("append", Some('a')),
+            O::flag("verbose", Some('v')),
+            O::flag("quiet", Some('q')),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["nice"],
+        options: posix(&[O::value("adjustment", Some('n'))]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["ionice"],
+        options: posix(&[
+            O::value("class", Some('c')),
+            O::value("classdata", Some('n')),
+            O::value("pid", Some('p')),
+            O::value("pgid", Some('P')),
+            O::value("uid", Some('u')),
+            O::flag("ignore", Some('t')),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["stdbuf"],
+        options: posix(&[
+            O::value("input", Some('i')),
+            O::value("output", Some('o')),
+            O::value("error", Some('e')),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["chrt"],
+        options: posix(&[
+            O::flag("batch", Some('b')),
+            O::flag("deadline", Some('d')),
+            O::flag("fifo", Some('f')),
+            O::flag("idle", Some('i')),
+            O::flag("other", Some('o')),
+            O::flag("rr", Some('r')),
+            O::flag("reset-on-fork", Some('R')),
+            O::flag("all-tasks", Some('a')),
+            O::flag("verbose", Some('v')),
+            O::value("sched-runtime", Some('T')),
+            O::value("sched-period", Some('P')),
+            O::value("sched-deadline", Some('D')),
+        ]),
+        then: Then::Command(1),
+    },
+    Wrapper {
+        names: &["taskset"],
+        options: posix(&[
+            O::flag("cpu-list", Some('c')),
+            O::flag("all-tasks", Some('a')),
+        ]),
+        then: Then::Command(1),
+    },
+    Wrapper {
+        names: &["timeout"],
+        options: posix(&[
+            O::value("signal", Some('s')),
+            O::value("kill-after", Some('k')),
+            O::flag("preserve-status", None),
+            O::flag("foreground", None),
+            O::flag("verbose", Some('v')),
+        ]),
+        then: Then::Command(1),
+    },
+    Wrapper {
+        names: &["exec"],
+        options: posix(&[
+            O::value("a", Some('a')),
+            O::flag("c", Some('c')),
+            O::flag("l", Some('l')),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["strace", "ltrace"],
+        options: posix(&[
+            O::value("output", Some('o')),
+            O::value("expr", Some('e')),
+            O::value("string-limit", Some('s')),
+            O::value("attach", Some('p')),
+            O::value("user", Some('u')),
+            O::value("env", Some('E')),
+            O::value("trace-path", Some('P')),
+            O::value("absolute-timestamps", None),
+            O::flag("follow-forks", Some('f')),
+            O::flag("summary-only", Some('c')),
+            O::flag("summary", Some('C')),
+            O::flag("t", Some('t')),
+            O::flag("T", Some('T')),
+            O::flag("i", Some('i')),
+            O::flag("y", Some('y')),
+            O::flag("q", Some('q')),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["busybox", "toybox"],
+        options: posix(&[]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["xargs"],
+        options: posix(&[
+            O::flag("null", Some('0')),
+            O::value("arg-file", Some('a')),
+            O::value("delimiter", Some('d')),
+            O::value("E", Some('E')),
+            O::optional("eof", Some('e')),
+            O::value("I", Some('I')),
+            O::optional("replace", Some('i')),
+            O::value("max-lines", Some('L')),
+            O::optional("l", Some('l')),
+            O::value("max-args", Some('n')),
+            O::value("max-procs", Some('P')),
+            O::flag("interactive", Some('p')),
+            O::flag("no-run-if-empty", Some('r')),
+            O::value("max-chars", Some('s')),
+            O::flag("verbose", Some('t')),
+            O::flag("exit", Some('x')),
+            O::flag("open-tty", Some('o')),
+            O::value("process-slot-var", None),
+            O::flag("show-limits", None),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["flock"],
+        options: posix(&[
+            O::flag("shared", Some('s')),
+            O::flag("exclusive", Some('x')),
+            O::flag("unlock", Some('u')),
+            O::flag("nonblock", Some('n')),
+            O::value("timeout", Some('w')),
+            O::value("conflict-exit-code", Some('E')),
+            O::flag("close", Some('o')),
+            O::flag("no-fork", Some('F')),
+            O::flag("verbose", None),
+            O::value("command", Some('c')),
+        ]),
+        then: Then::ScriptOption {
+            long: "command",
+            operands: 1,
+            fallback_command: true,
+        },
+    },
+    Wrapper {
+        names: &["script"],
+        options: OptionTable::new(
+            Syntax::Gnu,
+            &[
+                O::flag("append", Some('a')),
+                O::value("command", Some('c')),
+                O::flag("return", Some('e')),
+                O::flag("flush", Some('f')),
+                O::flag("force", None),
+                O::flag("quiet", Some('q')),
+                O::optional("timing", Some('t')),
+                O::value("log-timing", Some('T')),
+                O::value("log-io", Some('B')),
+                O::value("log-in", Some('I')),
+                O::value("log-out", Some('O')),
+                O::value("echo", Some('E')),
+                O::value("logging-format", Some('m')),
+                O::value("output-limit", None),
+            ],
+        ),
+        then: Then::ScriptOption {
+            long: "command",
+            operands: 0,
+            fallback_command: false,
+        },
+    },
+    Wrapper {
+        names: &["watch"],
+        options: posix(&[
+            O::value("interval", Some('n')),
+            O::optional("differences", Some('d')),
+            O::flag("no-title", Some('t')),
+            O::flag("beep", Some('b')),
+            O::flag("errexit", Some('e')),
+            O::flag("chgexit", Some('g')),
+            O::flag("color", Some('c')),
+            O::flag("no-color", Some('C')),
+            O::flag("exec", Some('x')),
+            O::flag("precise", Some('p')),
+            O::flag("no-wrap", Some('w')),
+            O::value("equexit", Some('q')),
+            O::flag("no-linewrap", None),
+        ]),
+        then: Then::ScriptOperands(0),
+    },
+    Wrapper {
+        names: &["ssh"],
+        options: posix(&[
+            O::value("p", Some('p')),
+            O::value("i", Some('i')),
+            O::value("l", Some('l')),
+            O::value("o", Some('o')),
+            O::value("F", Some('F')),
+            O::value("J", Some('J')),
+            O::value("L", Some('L')),
+            O::value("R", Some('R')),
+            O::value("D", Some('D')),
+            O::value("b", Some('b')),
+            O::value("c", Some('c')),
+            O::value("e", Some('e')),
+            O::value("m", Some('m')),
+            O::value("O", Some('O')),
+            O::value("Q", Some('Q')),
+            O::value("S", Some('S')),
+            O::value("W", Some('W')),
+            O::value("w", Some('w')),
+            O::value("E", Some('E')),
+            O::value("B", Some('B')),
+            O::value("I", Some('I')),
+        ]),
+        then: Then::ScriptOperands(1),
+    },
+];
+
+/// `command`'s options (`-v`/`-V` only look a name up, and are read by hand).
+const COMMAND: OptionTable = posix(&[O::flag("p", Some('p'))]);
+
+/// `env`'s options (`-S` and `-` are read by hand).
+const ENV: OptionTable = posix(&[
+    O::flag("ignore-environment", Some('i')),
+    O::flag("null", Some('0')),
+    O::value("unset", Some('u')),
+    O::value("chdir", Some('C')),
+    O::value("P", Some('P')),
+    O::value("split-string", Some('S')),
+    O::optional("default-signal", None),
+    O::optional("ignore-signal", None),
+    O::optional("block-signal", None),
+    O::flag("list-signal-handling", None),
+    O::flag("debug", Some('v')),
+]);
+
+/// GNU `parallel`'s options that take a value.
+const PARALLEL: OptionTable = posix(&[
+    O::value("jobs", Some('j')),
+    O::value("max-procs", Some('P')),
+    O::value("sshlogin", Some('S')),
+    O::value("sshloginfile", None),
+    O::value("arg-file", Some('a')),
+    O::value("colsep", Some('C')),
+    O::value("delimiter", Some('d')),
+    O::value("E", Some('E')),
+    O::value("I", Some('I')),
+    O::value("joblog", None),
+    O::value("results", None),
+    O::value("tmpdir", None),
+    O::value("timeout", None),
+    O::value("retries", None),
+    O::value("max-args", Some('n')),
+    O::value("N", Some('N')),
+    O::value("max-lines", Some('L')),
+    O::value("halt", None),
+    O::value("delay", None),
+    O::value("block", None),
+    O::value("env", None),
+    O::value("tagstring", None),
+    O::value("workdir", None),
+    O::value("wd", None),
+    O::value("basefile", None),
+    O::value("return", None),
+    O::value("nice", None),
+    O::value("load", None),
+    O::value("memfree", None),
+    O::value("header", None),
+    O::value("shebang-wrap", None),
+    O::flag("keep-order", Some('k')),
+    O::flag("verbose", Some('v')),
+    O::flag("dry-run", None),
+    O::flag("quote", Some('q')),
+    O::flag("pipe", None),
+    O::flag("tag", None),
+    O::flag("ungroup", Some('u')),
+    O::flag("line-buffer", None),
+    O::flag("group", None),
+    O::flag("will-cite", None),
+    O::flag("eta", None),
+    O::flag("bar", None),
+    O::flag("progress", None),
+    O::flag("X", Some('X')),
+    O::flag("m", Some('m')),
+    O::flag("null", Some('0')),
+    O::flag("plus", None),
+    O::flag("shuf", None),
+    O::flag("transfer", None),
+    O::flag("cleanup", None),
+]);
+
+/// At most this many `parallel` arguments are each turned into a command.
+const MAX_FANOUT: usize = 64;
+
+/// The index of the first operand in `words[from..]` read against `table`, or `words.len()`.
+fn first_operand(words: &[Word<'_>], from: usize, table: &OptionTable) -> usize {
+    from + table.first_operand(words.get(from..).unwrap_or_default())
+}
+
+fn joined(words: &[Word<'_>]) -> String {
+    let mut out = String::new();
+    for (k, w) in words.iter().enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        out.push_str(&w.text);
+    }
+    out
+}
+
+/// Whether `name` is a wrapper at all: one `match`, so that the everyday command costs no
+/// table walk.
+fn is_wrapper(name: &str) -> bool {
+    matches!(
+        name,
+        "sudo"
+            | "doas"
+            | "run0"
+            | "pkexec"
+            | "runuser"
+            | "su"
+            | "nohup"
+            | "setsid"
+            | "unbuffer"
+            | "chronic"
+            | "catchsegv"
+            | "builtin"
+            | "caffeinate"
+            | "time"
+            | "nice"
+            | "ionice"
+            | "stdbuf"
+            | "chrt"
+            | "taskset"
+            | "timeout"
+            | "exec"
+            | "strace"
+            | "ltrace"
+            | "busybox"
+            | "toybox"
+            | "xargs"
+            | "flock"
+            | "script"
+            | "watch"
+            | "ssh"
+            | "env"
+            | "command"
+            | "parallel"
+    )
+}
+
+/// If `name` (the word at `i`) is a wrapper, where the wrapped command starts.
+pub(super) fn wrapper_skip(name: &str, words: &[Word<'_>], i: usize) -> Option<Unwrap> {
+    if !is_wrapper(name) {
+        return None;
+    }
+    let text = |k: usize| words.get(k).map(|w| &*w.text);
+    match name {
+        "env" => return Some(env(words, i)),
+        "command" => {
+            let lookup = words
+                .get(i + 1..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|w| w.text.starts_with('-'))
+                .any(|w| w.text.contains('v') || w.text.contains('V'));
+            return (!lookup).then(|| Unwrap::Skip(first_operand(words, i + 1, &COMMAND)));
+        }
+        "parallel" => return parallel(words, i),
+        _ => {}
+    }
+    let row = WRAPPERS.iter().find(|w| w.names.contains(&name))?;
+    let start = first_operand(words, i + 1, &row.options);
+    match row.then {
+        Then::Command(n) => Some(Unwrap::Skip(start + n)),
+        Then::ScriptOption {
+            long,
+            operands,
+            fallback_command,
+        } => {
+            // The option among the wrapper's own options, or right after its operands.
+            let args: Vec<&str> = words
+                .get(i + 1..start)
+                .unwrap_or_default()
+                .iter()
+                .map(|w| &*w.text)
+                .collect();
+            let parsed = row.options.parse(&args);
+            if let Some(script) = parsed.value(long) {
+                return Some(Unwrap::Script(script.to_owned()));
+            }
+            // su and runuser permute: the option may follow the user name.
+            if row.options.syntax == Syntax::Gnu {
+                let all: Vec<&str> = words
+                    .get(i + 1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|w| &*w.text)
+                    .collect();
+                if let Some(script) = row.options.parse(&all).value(long) {
+                    return Some(Unwrap::Script(script.to_owned()));
+                }
+            }
+            let after = start + operands;
+            if let Some(t) = text(after)
+                && let Some(rest) = t.strip_prefix('-')
+            {
+                let is_option = rest.strip_prefix('-').map_or_else(
+                    || {
+                        row.options
+                            .short(rest.chars().next().unwrap_or(' '))
+                            .is_some_and(|o| o.long == long)
+                    },
+                    |l| {
+                        l.split('=')
+                            .next()
+                            .is_some_and(|l| !l.is_empty() && long.starts_with(l))
+                    },
+                );
+                if is_option {
+                    return text(after + 1).map(|s| Unwrap::Script(s.to_owned()));
+                }
+            }
+            (fallback_command && text(after).is_some()).then_some(Unwrap::Skip(after))
+        }
+        Then::ScriptOperands(n) => {
+            let rest = words.get(start + n..).unwrap_or_default();
+            (!rest.is_empty()).then(|| Unwrap::Script(joined(rest)))
+        }
+    }
+}
+
+/// `env [-i|-] [-u NAME] [-C DIR] [-P PATH] [-S STRING] [NAME=VALUE…] CMD…`.
+fn env(words: &[Word<'_>], i: usize) -> Unwrap {
+    let mut k = i + 1;
+    while let Some(w) = words.get(k) {
+        let t = &*w.text;
+        // `-` alone is `-i`; assignments may sit among the options.
+        if t == "-" || w.assignment {
+            k += 1;
+            continue;
+        }
+        if t == "--" {
+            return Unwrap::Skip(k + 1);
+        }
+        if !t.starts_with('-') {
+            break;
+        }
+        let one = [t, words.get(k + 1).map_or("", |w| &*w.text)];
+        let parsed = ENV.parse(&one);
+        if let Some(o) = parsed
+            .options()
+            .iter()
+            .find(|o| o.spec.long == "split-string")
+        {
+            // `-S STRING`, `-SSTRING`, `--split-string=STRING`: the string is split into words.
+            let rest = match parsed.kinds().get(1) {
+                Some(ArgKind::Value) => k + 2,
+                _ => k + 1,
+            };
+            return Unwrap::Argv {
+                text: o.value.unwrap_or_default().to_owned(),
+                rest,
+            };
+        }
+        k += match parsed.kinds().get(1) {
+            Some(ArgKind::Value) => 2,
+            _ => 1,
+        };
+    }
+    Unwrap::Skip(k)
+}
+
+/// GNU `parallel [OPTIONS] [COMMAND] [::: ARGS | :::: FILES]…`: the command is run by a shell
+/// once per argument (appended, or put in place of `{}`); without a command the arguments are
+/// the commands; without either, they come from standard input.
+fn parallel(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
+    let start = first_operand(words, i + 1, &PARALLEL);
+    let rest = words.get(start..).unwrap_or_default();
+    let sep = |w: &Word<'_>| matches!(&*w.text, ":::" | "::::" | ":::+" | "::::+");
+    let cut = rest.iter().position(sep).unwrap_or(rest.len());
+    let (command, tail) = rest.split_at(cut);
+    let mut args: Vec<&str> = Vec::new();
+    let mut from_files = false;
+    let mut list_kind = "";
+    for w in tail {
+        if sep(w) {
+            list_kind = if w.text.starts_with("::::") {
+                "file"
+            } else {
+                "arg"
+            };
+            continue;
+        }
+        if list_kind == "file" {
+            from_files = true;
+        } else {
+            args.push(&w.text);
+        }
+    }
+    if command.is_empty() {
+        if args.is_empty() {
+            return Some(Unwrap::Unseen);
+        }
+        let mut scripts: Vec<String> = args
+            .iter()
+            .take(MAX_FANOUT)
+            .map(|a| (*a).to_owned())
+            .collect();
+        if from_files {
+            scripts.push(super::STDIN_PROGRAM.to_owned());
+        }
+        return Some(Unwrap::Scripts(scripts));
+    }
+    let template = joined(command);
+    if args.is_empty() {
+        return Some(Unwrap::Script(template));
+    }
+    let scripts = args
+        .iter()
+        .take(MAX_FANOUT)
+        .map(|a| {
+            if template.contains("{}") {
+                template.replace("{}", a)
+            } else {
+                format!("{template} {a}")
+            }
+        })
+        .collect();
+    Some(Unwrap::Scripts(scripts))
+}

@@ -1,0 +1,312 @@
+//! The paths a shell command writes, truncates, moves onto or deletes: redirections, `tee`,
+//! `cp`/`mv`/`install`/`ln` destinations (and the files they put into a destination folder),
+//! the sources `mv` and `git mv` take away, `rm`, `touch`, `truncate`, `chmod`/`chown`,
+//! `sed -i`, `dd of=`, `curl -o`, `git rm`, so that file gates see shell writes too.
+//!
+//! A table of writers with their options taking a value; what each one writes is read with
+//! the option model of [`crate::model`] where the program is git.
+
+use super::{Normalizer, WRITE_SINKS};
+use crate::lex::Word;
+use crate::model::git;
+
+impl Normalizer<'_> {
+    /// Records a written path, unless it is a sink such as `/dev/null`.
+    pub(super) fn write_target(&mut self, target: &str) {
+        if !target.is_empty() && !WRITE_SINKS.contains(&target) {
+            self.out.writes.push(target.to_owned());
+        }
+    }
+
+    /// The paths that copying, moving or linking `sources` into `dest` writes when `dest` is a
+    /// folder (`cp x .claude/` writes `.claude/x`): the normaliser cannot know whether it is
+    /// one, so both readings are listed, unless `-T` (`--no-target-directory`) says it is not.
+    pub(super) fn sources_into(&mut self, name: &str, args: &[&str], sources: &[&str], dest: &str) {
+        let no_target_dir = matches!(name, "cp" | "mv" | "install" | "ln")
+            && args
+                .iter()
+                .any(|a| *a == "--no-target-directory" || is_short_flag(a, 'T'));
+        if no_target_dir || WRITE_SINKS.contains(&dest) {
+            return;
+        }
+        let dir = dest.trim_end_matches('/');
+        for source in sources {
+            if let Some(base) = source.rsplit('/').find(|c| !c.is_empty()) {
+                self.write_target(&format!("{dir}/{base}"));
+            }
+        }
+    }
+
+    /// Records the paths that the command `name` with `argv` writes or deletes.
+    pub(super) fn writes_of(&mut self, name: &str, argv: &[Word<'_>]) {
+        let rest = argv.get(1..).unwrap_or_default();
+        // The arguments as string slices: on the stack for the usual few, else on the heap.
+        let mut stack = [""; 16];
+        let heap: Vec<&str>;
+        let args: &[&str] = if rest.len() <= stack.len() {
+            for (slot, w) in stack.iter_mut().zip(rest) {
+                *slot = &w.text;
+            }
+            stack.get(..rest.len()).unwrap_or_default()
+        } else {
+            heap = rest.iter().map(|w| &*w.text).collect();
+            &heap
+        };
+        let ops_list = || operands(args, options_with_argument(name));
+        match name {
+            "tee" | "rm" | "unlink" | "shred" | "touch" | "rmdir" | "truncate" => {
+                for p in ops_list() {
+                    self.write_target(p);
+                }
+            }
+            "cp" | "mv" | "install" | "ln" | "rsync" | "scp" => {
+                let ops = ops_list();
+                // `install -d DIR…` creates every operand.
+                if name == "install"
+                    && args
+                        .iter()
+                        .any(|a| *a == "--directory" || is_short_flag(a, 'd'))
+                {
+                    for p in &ops {
+                        self.write_target(p);
+                    }
+                    return;
+                }
+                // `-t DIR` (GNU's cp, mv, install, ln; rsync's `-t` keeps times) names the
+                // destination folder, and every operand is a source.
+                let target_dir = match name {
+                    "cp" | "mv" | "install" | "ln" => {
+                        option_value(args, &["-t", "--target-directory"])
+                    }
+                    _ => None,
+                };
+                let (sources, dest) = match (target_dir, ops.split_last()) {
+                    (Some(dir), _) => (ops.as_slice(), dir),
+                    (None, Some((last, rest))) if !rest.is_empty() => (rest, *last),
+                    _ => return,
+                };
+                self.write_target(dest);
+                self.sources_into(name, args, sources, dest);
+                // A moved file is deleted where it was.
+                if name == "mv" {
+                    for p in sources {
+                        self.write_target(p);
+                    }
+                }
+            }
+            "chmod" | "chown" | "chgrp" => {
+                for p in mode_operands(name, args) {
+                    self.write_target(p);
+                }
+            }
+            "sed" | "perl" => {
+                let in_place = args.iter().any(|a| {
+                    *a == "--in-place" || a.starts_with("--in-place=") || is_short_flag(a, 'i')
+                });
+                if in_place {
+                    let has_script_option =
+                        option_value(args, &["-e", "--expression", "-f", "--file"]).is_some();
+                    let skip = usize::from(!has_script_option);
+                    for p in ops_list().iter().skip(skip) {
+                        self.write_target(p);
+                    }
+                }
+            }
+            "dd" => {
+                for a in args {
+                    if let Some(p) = a.strip_prefix("of=") {
+                        self.write_target(p);
+                    }
+                }
+            }
+            "curl" => {
+                if let Some(p) = option_value(args, &["-o", "--output"]) {
+                    self.write_target(p);
+                }
+            }
+            "wget" => {
+                if let Some(p) = option_value(args, &["-O", "--output-document"]) {
+                    self.write_target(p);
+                }
+            }
+            "git" => {
+                // `git rm PATH…`, `git mv SRC DST`: after the global options.
+                let inv = git::invocation(args);
+                let rest = inv.args(args);
+                match inv.subcommand() {
+                    Some("rm") => {
+                        for p in git::RM.parse(rest).operands() {
+                            self.write_target(p);
+                        }
+                    }
+                    Some("mv") => {
+                        let parsed = git::MV.parse(rest);
+                        if let Some((dest, sources)) = parsed.operands().split_last()
+                            && !sources.is_empty()
+                        {
+                            self.write_target(dest);
+                            self.sources_into("git mv", rest, sources, dest);
+                            for p in sources {
+                                self.write_target(p);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Commands whose writes [`Normalizer::writes_of`] knows.
+pub(super) fn is_writer(name: &str) -> bool {
+    matches!(
+        name,
+        "tee"
+            | "rm"
+            | "unlink"
+            | "shred"
+            | "touch"
+            | "rmdir"
+            | "truncate"
+            | "cp"
+            | "mv"
+            | "install"
+            | "ln"
+            | "rsync"
+            | "scp"
+            | "chmod"
+            | "chown"
+            | "chgrp"
+            | "sed"
+            | "perl"
+            | "dd"
+            | "curl"
+            | "wget"
+            | "git"
+    )
+}
+
+/// Options of common file commands that take a separate argument.
+fn options_with_argument(name: &str) -> &'static [&'static str] {
+    match name {
+        "cp" | "mv" | "install" | "ln" => &[
+            "-t",
+            "-S",
+            "--suffix",
+            "-m",
+            "-o",
+            "-g",
+            "--target-directory",
+        ],
+        "truncate" => &["-s", "--size", "-r", "--reference"],
+        "touch" => &["-d", "-r", "-t", "--date", "--reference"],
+        "sed" => &["-e", "-f", "--expression", "--file", "-l"],
+        "perl" => &["-e", "-E", "-I", "-M"],
+        "tee" | "rm" | "unlink" | "rmdir" => &[],
+        "shred" => &["-n", "-s", "--iterations", "--size"],
+        "rsync" => &["-e", "--rsh", "--exclude", "--include", "--filter"],
+        "scp" => &["-P", "-i", "-o", "-F", "-J", "-l", "-c", "-S"],
+        _ => &[],
+    }
+}
+
+/// The files `chmod`, `chown` or `chgrp` change: their operands after the mode or owner (all of
+/// them with `--reference`). A `chmod` mode may look like an option (`chmod -x FILE`): a word
+/// starting with `-` is an option only when its letters are `chmod`'s option letters.
+fn mode_operands<'a>(name: &str, args: &[&'a str]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut first_seen = option_value(args, &["--reference"]).is_some();
+    let mut only_operands = false;
+    let mut k = 0;
+    while let Some(&a) = args.get(k) {
+        k += 1;
+        if !only_operands {
+            if a == "--" {
+                only_operands = true;
+                continue;
+            }
+            if a == "--reference" {
+                k += 1;
+                continue;
+            }
+            if a.starts_with("--") {
+                continue;
+            }
+            if let Some(letters) = a.strip_prefix('-')
+                && !letters.is_empty()
+                && (name != "chmod" || letters.bytes().all(|b| b"RcfvhHLP".contains(&b)))
+            {
+                continue;
+            }
+        }
+        if first_seen {
+            out.push(a);
+        } else {
+            first_seen = true;
+        }
+    }
+    out
+}
+
+/// The operands (non-option words) of an argument list.
+fn operands<'a>(args: &[&'a str], with_arg: &[&str]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    let mut only_operands = false;
+    while let Some(&a) = args.get(k) {
+        k += 1;
+        if only_operands {
+            out.push(a);
+            continue;
+        }
+        if a == "--" {
+            only_operands = true;
+            continue;
+        }
+        if a.starts_with('-') && a.len() > 1 {
+            if with_arg.contains(&a) {
+                k += 1;
+            }
+            continue;
+        }
+        out.push(a);
+    }
+    out
+}
+
+/// The value of an option given as `-o VALUE`, `-oVALUE` (short) or `--opt=VALUE` / `--opt VALUE`.
+fn option_value<'a>(args: &[&'a str], names: &[&str]) -> Option<&'a str> {
+    let mut k = 0;
+    while let Some(&a) = args.get(k) {
+        for n in names {
+            if a == *n {
+                return args.get(k + 1).copied();
+            }
+            if n.starts_with("--") {
+                if let Some(v) = a.strip_prefix(n).and_then(|r| r.strip_prefix('=')) {
+                    return Some(v);
+                }
+            } else if let Some(v) = a.strip_prefix(n)
+                && !v.is_empty()
+                && !a.starts_with("--")
+            {
+                return Some(v);
+            }
+        }
+        k += 1;
+    }
+    None
+}
+
+/// `-i`, `-ni`, `-i.bak` (sed) style: a short flag cluster containing `flag`.
+fn is_short_flag(arg: &str, flag: char) -> bool {
+    arg.strip_prefix('-').is_some_and(|f| {
+        !f.starts_with('-')
+            && f.starts_with(|c: char| c.is_ascii_alphabetic())
+            && f.split('.')
+                .next()
+                .is_some_and(|cluster| cluster.contains(flag))
+    })
+}

@@ -1,0 +1,48 @@
+//! Lexical path cleaning, shared by the normaliser (the paths a command names) and the gate
+//! set (the paths a call writes).
+
+/// A `/`-separated path with its empty and `.` components dropped and each `..` taking away
+/// the component before it (lexically: symbolic links are not followed), or `None` when it has
+/// nothing to clean, as almost every path does. A leading `/` and a trailing `/` are kept, and
+/// so are the `..` that climb above the start of a relative path.
+pub(crate) fn clean_path(path: &str) -> Option<String> {
+    let needs = path == "."
+        || path == ".."
+        || path.starts_with("./")
+        || path.contains("//")
+        || path.contains("/./")
+        || path.contains("/../")
+        || path.ends_with("/.")
+        || path.ends_with("/..")
+        || path.starts_with("../");
+    if !needs {
+        return None;
+    }
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => match parts.last() {
+                Some(&last) if last != ".." => {
+                    parts.pop();
+                }
+                _ if absolute => {}
+                _ => parts.push(".."),
+            },
+            other => parts.push(other),
+        }
+    }
+    let mut out = String::with_capacity(path.len());
+    if absolute {
+        out.push('/');
+    }
+    out.push_str(&parts.join("/"));
+    if path.ends_with('/') && !parts.is_empty() {
+        out.push('/');
+    }
+    if out.is_empty() {
+        out.push('.');
+    }
+    (out != path).then_some(out)
+}

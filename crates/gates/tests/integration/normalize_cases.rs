@@ -1,0 +1,114 @@
+//! The normaliser's behaviour as data: tests/data/normalize.toml.
+
+use std::path::Path;
+
+use metalayer_gates::model::git::GitState;
+use metalayer_gates::{NormalizeOptions, Normalized, normalize_in};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    command: String,
+    texts: Option<Vec<String>>,
+    #[serde(default)]
+    contains: Vec<String>,
+    #[serde(default)]
+    absent: Vec<String>,
+    precise: Option<Vec<String>>,
+    writes: Option<Vec<String>>,
+    #[serde(default)]
+    flags: Vec<String>,
+    git: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct File {
+    case: Vec<Case>,
+}
+
+/// A repository on one branch whose upstream has the same name on `origin`.
+#[derive(Debug)]
+struct OnBranch(String);
+
+impl GitState for OnBranch {
+    fn current_branch(&self) -> Option<String> {
+        Some(self.0.clone())
+    }
+    fn push_destination(&self, branch: &str) -> Option<(String, String)> {
+        Some(("origin".to_owned(), branch.to_owned()))
+    }
+}
+
+fn cases(name: &str) -> Vec<Case> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
+    let file: File = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    file.case
+}
+
+fn check(case: &Case, n: &Normalized) -> Vec<String> {
+    let mut problems = Vec::new();
+    let texts: Vec<&str> = n.commands().iter().map(|c| c.text()).collect();
+    if let Some(want) = &case.texts
+        && texts != *want
+    {
+        problems.push(format!("texts {texts:?}, want {want:?}"));
+    }
+    for want in &case.contains {
+        if !texts.contains(&want.as_str()) {
+            problems.push(format!("texts {texts:?} lack {want:?}"));
+        }
+    }
+    for unwanted in &case.absent {
+        if texts.contains(&unwanted.as_str()) {
+            problems.push(format!("texts {texts:?} hold {unwanted:?}"));
+        }
+    }
+    if let Some(want) = &case.precise {
+        let got: Vec<&str> = n.commands().iter().map(|c| c.precise_text()).collect();
+        if got != *want {
+            problems.push(format!("precise {got:?}, want {want:?}"));
+        }
+    }
+    if let Some(want) = &case.writes
+        && n.writes() != want.as_slice()
+    {
+        problems.push(format!("writes {:?}, want {want:?}", n.writes()));
+    }
+    let flag = |name: &str| case.flags.iter().any(|f| f == name);
+    if n.depth_exceeded() != flag("depth_exceeded") {
+        problems.push(format!("depth_exceeded {}", n.depth_exceeded()));
+    }
+    if n.computed_argument() != flag("computed") {
+        problems.push(format!("computed_argument {}", n.computed_argument()));
+    }
+    problems
+}
+
+#[test]
+fn every_normalizer_case_holds() {
+    let cases = cases("normalize.toml");
+    assert!(cases.len() >= 150, "{}", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let state = case.git.clone().map(OnBranch);
+        let n = normalize_in(
+            &case.command,
+            &NormalizeOptions::default(),
+            state.as_ref().map(|s| s as &dyn GitState),
+        );
+        let problems = check(case, &n);
+        if !problems.is_empty() {
+            failures.push(format!("{:?}: {}", case.command, problems.join("; ")));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} case(s) failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
