@@ -70,6 +70,7 @@ mod reader;
 mod record;
 mod redact;
 mod render;
+pub mod secrets;
 mod session;
 mod timestamp;
 mod tool;

@@ -13,4 +13,5 @@ mod integration {
     mod reading;
     mod redaction;
     mod rendering;
+    mod secrets;
 }
