@@ -176,8 +176,16 @@ impl Capture {
             s.version == STATE_VERSION && s.offset <= len && s.session.id == options.session_id
         });
         let (offset, saved_name, mut session) = match saved {
-            Some(s) => (s.offset, Some(s.file_name), s.session),
-            None => (0, None, Session::new(options.session_id.clone())),
+            Some(s) => (
+                s.offset,
+                Some(s.file_name),
+                s.session.with_redactor(options.redactor.clone()),
+            ),
+            None => (
+                0,
+                None,
+                Session::new(options.session_id.clone()).with_redactor(options.redactor.clone()),
+            ),
         };
         use std::io::{Seek, SeekFrom};
         file.seek(SeekFrom::Start(offset)).map_err(transcript_err)?;

@@ -42,7 +42,9 @@ pub enum RedactError {
         regex: String,
     },
     /// The `secretGroup` of a rule is not a group of its regex.
-    #[error("redaction rule `{name}`: secretGroup {group}, but the regex has {groups} capture groups")]
+    #[error(
+        "redaction rule `{name}`: secretGroup {group}, but the regex has {groups} capture groups"
+    )]
     SecretGroup {
         /// The rule's id.
         name: String,

@@ -155,6 +155,9 @@ mod tests {
             )
             .unwrap();
         assert_eq!(red.redact("k acme_12345678"), "k [REDACTED:acme]");
-        assert!(red.redact("id AKIAIOSFODNN7EXAMPLE").contains("[REDACTED:aws-access-key]"));
+        assert!(
+            red.redact("id AKIAIOSFODNN7EXAMPLE")
+                .contains("[REDACTED:aws-access-key]")
+        );
     }
 }

@@ -693,7 +693,10 @@ mod tests {
     #[test]
     fn without_leaves_rules_out() {
         let text = "id AKIAIOSFODNN7EXAMPLE";
-        let d = Detector::builder().without("aws-access-key").build().unwrap();
+        let d = Detector::builder()
+            .without("aws-access-key")
+            .build()
+            .unwrap();
         assert!(d.find(text).is_empty());
         assert!(d.rule_ids().all(|id| id.as_str() != "aws-access-key"));
         let none = Detector::builder().builtin(false).build().unwrap();

@@ -248,7 +248,10 @@ impl Rule {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RulesFile {
     #[serde(default)]
-    #[expect(dead_code, reason = "gitleaks files carry a title; it is read and ignored")]
+    #[expect(
+        dead_code,
+        reason = "gitleaks files carry a title; it is read and ignored"
+    )]
     title: Option<String>,
     #[serde(default)]
     pub(crate) rules: Vec<Rule>,

@@ -110,7 +110,10 @@ fn secrets_are_found_and_redacted() {
             }
             for f in &findings {
                 if f.masked().contains(&text[f.span()]) || f.masked().contains(value) {
-                    failures.push(format!("[{rule}] masked form {:?} holds the secret", f.masked()));
+                    failures.push(format!(
+                        "[{rule}] masked form {:?} holds the secret",
+                        f.masked()
+                    ));
                 }
             }
         }
@@ -151,7 +154,9 @@ fn each_case_also_holds_inside_a_longer_text() {
             let text = format!("first line\n{}\nlast line", expand(&secret.text));
             let findings = detector.find(&text);
             assert!(
-                findings.iter().any(|f| f.rule().as_str() == rule && f.line() >= 2),
+                findings
+                    .iter()
+                    .any(|f| f.rule().as_str() == rule && f.line() >= 2),
                 "[{rule}] {text:?}: {}",
                 describe(&findings, &text)
             );
