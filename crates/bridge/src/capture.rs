@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::atomic::write_atomic;
+use crate::atomic::{Access, write_atomic};
 use crate::error::CaptureError;
 use crate::index::{INDEX_FILE, IndexEntry, merge, render_index};
-use crate::lock::{LockFile, STALE_AFTER, WAIT_AT_MOST};
+use crate::lock::{LockFile, WAIT_AT_MOST};
 use crate::reader::{ReadStats, TranscriptReader};
 use crate::redact::Redactor;
 use crate::render::{file_name, render_session};
@@ -145,7 +145,6 @@ impl Capture {
         create_dir(&options.state_dir)?;
         let _session_lock = LockFile::acquire(
             &options.state_dir.join(format!("bridge-{stem}.lock")),
-            STALE_AFTER,
             WAIT_AT_MOST,
         )?;
 
@@ -212,6 +211,7 @@ impl Capture {
         write_atomic(
             &session_file,
             render_session(&session, &options.redactor).as_bytes(),
+            Access::Shared,
         )?;
 
         let entry =
@@ -244,11 +244,7 @@ impl Capture {
 
 /// Merges `entry` into the index under the index lock; returns the number of entries.
 fn update_index(options: &CaptureOptions, entry: IndexEntry) -> Result<usize, CaptureError> {
-    let _lock = LockFile::acquire(
-        &options.state_dir.join("bridge-index.lock"),
-        STALE_AFTER,
-        WAIT_AT_MOST,
-    )?;
+    let _lock = LockFile::acquire(&options.state_dir.join("bridge-index.lock"), WAIT_AT_MOST)?;
     let sidecar = options.state_dir.join("bridge-index.json");
     let entries = read_json::<Vec<IndexEntry>>(&sidecar)
         .unwrap_or_else(|| scan_sessions(&options.output_dir));
@@ -257,6 +253,7 @@ fn update_index(options: &CaptureOptions, entry: IndexEntry) -> Result<usize, Ca
     write_atomic(
         &options.output_dir.join(INDEX_FILE),
         render_index(&entries).as_bytes(),
+        Access::Shared,
     )?;
     Ok(entries.len())
 }
@@ -300,5 +297,5 @@ fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), CaptureError> 
         path: path.to_owned(),
         source: std::io::Error::other(e),
     })?;
-    write_atomic(path, &bytes)
+    write_atomic(path, &bytes, Access::Private)
 }

@@ -54,9 +54,11 @@
 //!   fence.
 //! - [`Capture`]: the whole job, with the bookkeeping in `state_dir` (saved model and offset,
 //!   an index sidecar, lock files) and only the session files and the index in
-//!   `output_dir`. The index is updated under a lock file (created with `create_new`,
-//!   retried, broken when stale), so parallel captures never lose an entry. A missing,
-//!   unreadable or garbage transcript returns an error and changes nothing.
+//!   `output_dir`. The index is updated under an operating-system file lock
+//!   ([`std::fs::File::try_lock`]; released when its holder exits, however it exits), so
+//!   parallel captures never lose an entry; files are replaced atomically through `tempfile`
+//!   (an unpredictable temporary name, never a planted symlink). A missing, unreadable or
+//!   garbage transcript returns an error and changes nothing.
 #![deny(missing_docs)]
 
 mod atomic;
