@@ -193,8 +193,8 @@ struct Book {
     recent_ids: VecDeque<String>,
 }
 
-/// The model of one session, built from transcript lines. Serialisable, so that a later run
-/// restores it and reads only the new lines.
+/// The model of one session, built from transcript lines. Serialisable for embedders (a
+/// [`Capture`](crate::Capture) keeps no model between runs: its texts are conversation).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Session {

@@ -11,25 +11,25 @@ const CASES: &str = include_str!("../data/secrets.toml");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Secret {
-    text: String,
+pub(crate) struct Secret {
+    pub(crate) text: String,
     /// The whole text after redaction, when the case pins it.
     redacted: Option<String>,
     /// The secret itself, when it is not the only thing replaced.
-    value: Option<String>,
+    pub(crate) value: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RuleCases {
+pub(crate) struct RuleCases {
     #[serde(default)]
-    secrets: Vec<Secret>,
+    pub(crate) secrets: Vec<Secret>,
     #[serde(default)]
     near_misses: Vec<String>,
 }
 
 /// `{{abc*3}}` becomes `abcabcabc`: keeps live-looking tokens out of the file itself.
-fn expand(text: &str) -> String {
+pub(crate) fn expand(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(start) = rest.find("{{") {
@@ -48,7 +48,7 @@ fn expand(text: &str) -> String {
     out
 }
 
-fn cases() -> BTreeMap<String, RuleCases> {
+pub(crate) fn cases() -> BTreeMap<String, RuleCases> {
     toml::from_str(CASES).expect("tests/data/secrets.toml")
 }
 
