@@ -82,7 +82,14 @@ const SETPOINT_KEYS: &[&str] = &[
 const MEASUREMENT_KEYS: &[&str] = &["type", "spec", "timeout_seconds"];
 const REGRESSION_KEYS: &[&str] = &["map", "stamp_ttl_seconds"];
 const BRIDGE_KEYS: &[&str] = &["output", "enabled", "redact"];
-const REDACT_KEYS: &[&str] = &["name", "pattern"];
+const REDACT_KEYS: &[&str] = &[
+    "name",
+    "pattern",
+    "keywords",
+    "secret_group",
+    "secretGroup",
+    "entropy",
+];
 
 /// Claude Code tool names a gate may name in `tools` (besides `*` and `mcp__...`).
 pub const KNOWN_TOOLS: &[&str] = &[
