@@ -5,9 +5,10 @@ use serde::{Deserialize, Serialize};
 use crate::redact::Redactor;
 
 /// How far past a cut [`Excerpt::redacted`] looks for a secret that the cut would split, in
-/// characters (longer than any secret the rules match, except private key blocks, whose rule
-/// also matches a block cut short).
-const REDACTION_MARGIN: usize = 1024;
+/// characters: longer than any secret the built-in rules match with its name and quotes
+/// (values are at most 256 characters), except private key blocks, whose rule also matches
+/// a block cut short.
+const REDACTION_MARGIN: usize = 512;
 
 /// A text cut to a bounded length, remembering how long the original was.
 ///
