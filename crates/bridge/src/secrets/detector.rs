@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
@@ -87,9 +88,16 @@ struct Engine {
 
 /// One Aho-Corasick automaton over every rule's keywords (lower-cased, matched ASCII
 /// case-insensitively), and the rules that always run.
+///
+/// The automaton starts as a contiguous NFA, cheap to build for a process that checks one
+/// short text (a hook call), and is replaced by a DFA, faster to search but costlier to build,
+/// once [`DFA_AFTER_BYTES`] have been searched (a capture of a long transcript).
 #[derive(Debug)]
 struct Prefilter {
     automaton: Option<AhoCorasick>,
+    words: Vec<String>,
+    dfa: OnceLock<Option<AhoCorasick>>,
+    searched: AtomicUsize,
     /// Per automaton pattern, the rules (indexes) that have it as a keyword.
     owners: Vec<Vec<usize>>,
     /// Rules without keywords.
@@ -123,17 +131,10 @@ impl Engine {
             let automaton = if words.is_empty() {
                 None
             } else {
-                // A DFA: a few hundred states for the built-in keywords, and the fastest search
-                // when short keywords (`sk`, `ac`, `pass`) match often.
                 AhoCorasick::builder()
                     .ascii_case_insensitive(true)
-                    .kind(Some(AhoCorasickKind::DFA))
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
                     .build(&words)
-                    .or_else(|_| {
-                        AhoCorasick::builder()
-                            .ascii_case_insensitive(true)
-                            .build(&words)
-                    })
                     .ok()
             };
             // Should the automaton fail to build, every rule runs: slower, never weaker.
@@ -142,6 +143,9 @@ impl Engine {
             }
             Prefilter {
                 automaton,
+                words: words.into_iter().map(str::to_owned).collect(),
+                dfa: OnceLock::new(),
+                searched: AtomicUsize::new(0),
                 owners,
                 always,
             }
@@ -157,7 +161,8 @@ impl Engine {
                 *slot = true;
             }
         }
-        if let Some(automaton) = &prefilter.automaton {
+        if let Some(automaton) = prefilter.automaton() {
+            prefilter.searched.fetch_add(text.len(), Ordering::Relaxed);
             for m in automaton.find_overlapping_iter(text) {
                 for &index in prefilter
                     .owners
@@ -171,6 +176,27 @@ impl Engine {
             }
         }
         wanted
+    }
+}
+
+/// Text searched by a prefilter before it builds its DFA.
+const DFA_AFTER_BYTES: usize = 256 * 1024;
+
+impl Prefilter {
+    /// The automaton to search with: the DFA once enough text was searched.
+    fn automaton(&self) -> Option<&AhoCorasick> {
+        let nfa = self.automaton.as_ref()?;
+        if self.searched.load(Ordering::Relaxed) < DFA_AFTER_BYTES {
+            return Some(nfa);
+        }
+        let dfa = self.dfa.get_or_init(|| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&self.words)
+                .ok()
+        });
+        Some(dfa.as_ref().unwrap_or(nfa))
     }
 }
 
