@@ -167,3 +167,75 @@ fn each_case_also_holds_inside_a_longer_text() {
         }
     }
 }
+
+/// Texts made of the pieces secrets and their near misses are made of.
+fn secretish() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let piece = prop_oneof![
+        Just("password".to_owned()),
+        Just("DB_PASS".to_owned()),
+        Just("api_key".to_owned()),
+        Just("token".to_owned()),
+        Just("secret is".to_owned()),
+        Just("Authorization: Basic ".to_owned()),
+        Just("Bearer ".to_owned()),
+        Just("curl -u ".to_owned()),
+        Just("mysql -p".to_owned()),
+        Just("https://".to_owned()),
+        Just("@".to_owned()),
+        Just("ghp_".to_owned()),
+        Just("AKIA".to_owned()),
+        Just("-----BEGIN PRIVATE KEY-----".to_owned()),
+        Just("=".to_owned()),
+        Just(": ".to_owned()),
+        Just("\"".to_owned()),
+        Just("'".to_owned()),
+        Just("$".to_owned()),
+        Just("\n".to_owned()),
+        Just(" ".to_owned()),
+        Just("é".to_owned()),
+        Just("[REDACTED:x]".to_owned()),
+        "[A-Za-z0-9]{1,40}",
+        "[ -~]{1,12}",
+    ];
+    proptest::collection::vec(piece, 0..24).prop_map(|p| p.concat())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 400, ..Default::default() })]
+
+    #[test]
+    fn findings_are_well_formed_on_any_text(text in secretish()) {
+        let detector = Detector::new();
+        let findings = detector.find(&text);
+        let mut end = 0;
+        for f in &findings {
+            let span = f.span();
+            proptest::prop_assert!(span.start >= end && span.start < span.end);
+            proptest::prop_assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+            let secret = &text[span.clone()];
+            proptest::prop_assert!(secret.len() < 5 || !f.masked().contains(secret));
+            let line = 1 + text[..span.start].matches('\n').count();
+            proptest::prop_assert_eq!(f.line(), line);
+            end = span.end;
+        }
+        let redacted = detector.redact(&text);
+        if findings.is_empty() {
+            proptest::prop_assert_eq!(redacted.as_ref(), text.as_str());
+        } else {
+            // Only the secrets are replaced: what lies between them is kept, in order.
+            let mut last = 0;
+            let mut rest: &str = &redacted;
+            for f in &findings {
+                let kept = &text[last..f.span().start];
+                proptest::prop_assert!(rest.starts_with(kept));
+                rest = &rest[kept.len()..];
+                let marker = format!("[REDACTED:{}]", f.rule());
+                proptest::prop_assert!(rest.starts_with(&marker));
+                rest = &rest[marker.len()..];
+                last = f.span().end;
+            }
+            proptest::prop_assert_eq!(rest, &text[last..]);
+        }
+    }
+}
