@@ -1,15 +1,26 @@
-//! One capture run: read the new part of a transcript, merge it into the saved model,
-//! render the session file and the index, and save the state.
+//! One capture run: read the transcript, model it, render the session file and the index,
+//! and save a state that holds no conversation text.
+//!
+//! The state (`bridge-<session>.state` in the state folder) holds the transcript's length,
+//! where its last complete line ends, fingerprints (SHA-1) of its first bytes and of the
+//! redacted last assistant message, a few counts and the session file's name: enough to see
+//! that nothing is new, nothing to restore a conversation from. When something is new, the
+//! model is derived again from the transcript itself, from offset 0 (reading is streaming and
+//! bounded, so a 100 MB transcript takes well under the budget of one run). The index is
+//! rebuilt from the front matter of the session files under a lock, so no sidecar with
+//! conversation text (titles, topics) is kept either.
 
 use std::fs;
+use std::io::{BufRead as _, BufReader, Read as _, Seek as _, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use sha1::{Digest as _, Sha1};
 
-use crate::atomic::write_atomic;
+use crate::atomic::{Access, write_atomic};
 use crate::error::CaptureError;
 use crate::index::{INDEX_FILE, IndexEntry, merge, render_index};
-use crate::lock::{LockFile, STALE_AFTER, WAIT_AT_MOST};
+use crate::lock::{LockFile, WAIT_AT_MOST};
 use crate::reader::{ReadStats, TranscriptReader};
 use crate::redact::Redactor;
 use crate::render::{file_name, render_session};
@@ -17,10 +28,16 @@ use crate::session::{Session, SessionId};
 use crate::timestamp::Timestamp;
 
 /// Version of the state files; other versions are ignored (the transcript is read again).
-/// Version 2: files touched are the writes whose result says they happened (version 1 listed
-/// every file tool call, denied and failed ones and reads included), so older states are read
-/// again from the transcript.
-const STATE_VERSION: u32 = 2;
+/// Version 3: the state keeps offsets, fingerprints and counts, never conversation text
+/// (version 1 held the whole session), and files touched are the writes whose result says they
+/// happened (versions 1 and 2 counted denied and failed calls); older states are read again
+/// from the transcript.
+const STATE_VERSION: u32 = 3;
+/// How many leading bytes of the transcript are fingerprinted, to notice a transcript that
+/// was replaced by another of the same length.
+const HEAD_BYTES: u64 = 4096;
+/// Longest front matter read from a session file when the index is rebuilt.
+const FRONT_MATTER_BYTES: u64 = 64 * 1024;
 
 /// What a capture needs. Build with [`CaptureOptions::new`] and the `with_*` methods.
 #[derive(Debug, Clone)]
@@ -32,7 +49,7 @@ pub struct CaptureOptions {
     pub session_id: SessionId,
     /// Where the session files and `Conversations.md` go (e.g. `docs/conversations`).
     pub output_dir: PathBuf,
-    /// Where the bookkeeping goes (offsets, saved models, index sidecar, locks), e.g. a
+    /// Where the bookkeeping goes (offsets, fingerprints and counts, locks), e.g. a
     /// folder in the git directory.
     pub state_dir: PathBuf,
     /// The Stop event's `last_assistant_message`, shown when the transcript lags behind it.
@@ -100,22 +117,25 @@ pub struct CaptureReport {
     pub indexed: usize,
 }
 
-/// The saved model and how far it read.
-#[derive(Debug, Serialize, Deserialize)]
+/// What the bridge keeps between runs: positions, fingerprints and counts, never text.
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct State {
     version: u32,
+    /// The transcript's length at the last run.
+    len: u64,
+    /// Just past the last complete line read (a line still being written starts there).
     offset: u64,
+    /// SHA-1 of the transcript's first [`HEAD_BYTES`] bytes.
+    head: String,
+    /// SHA-1 of the redacted `last_assistant_message` of the last run.
+    last_message: Option<String>,
+    /// The session file's name (`session-<date>-<id8>.md`), kept once chosen.
     file_name: String,
-    session: Session,
-}
-
-/// A small file that says how far the last run read, to skip work when nothing is new.
-#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
-struct Cursor {
-    version: u32,
-    offset: u64,
-    file_name: String,
-    last_assistant_message: Option<String>,
+    /// Lines, records and turns read (for diagnostics).
+    lines: u64,
+    records: u64,
+    turns: u64,
 }
 
 /// The capture of one transcript.
@@ -137,27 +157,26 @@ impl Capture {
             source,
         };
         let stem = options.session_id.file_stem();
-        let state_path = options.state_dir.join(format!("bridge-{stem}.json"));
-        let cursor_path = options.state_dir.join(format!("bridge-{stem}.cursor"));
+        let state_path = options.state_dir.join(format!("bridge-{stem}.state"));
         let index_file = options.output_dir.join(INDEX_FILE);
 
-        // Check the transcript before creating anything.
         let mut file = fs::File::open(&options.transcript).map_err(transcript_err)?;
         let len = file.metadata().map_err(transcript_err)?.len();
+        let head = head_fingerprint(&mut file, len).map_err(transcript_err)?;
+        let last_message = options
+            .last_assistant_message
+            .as_deref()
+            .map(|m| fingerprint(options.redactor.redact(m).as_bytes()));
+        let saved = |state_path: &Path| {
+            read_json::<State>(state_path).filter(|s| s.version == STATE_VERSION && s.head == head)
+        };
 
-        create_dir(&options.state_dir)?;
-        let _session_lock = LockFile::acquire(
-            &options.state_dir.join(format!("bridge-{stem}.lock")),
-            STALE_AFTER,
-            WAIT_AT_MOST,
-        )?;
-
-        // Fast path: nothing new since the last run.
-        if let Some(cursor) = read_json::<Cursor>(&cursor_path) {
-            let session_file = options.output_dir.join(&cursor.file_name);
-            if cursor.version == STATE_VERSION
-                && cursor.offset == len
-                && cursor.last_assistant_message == options.last_assistant_message
+        // Fast path: nothing new since the last run. (The state is replaced atomically, so it
+        // is read without the lock.)
+        if let Some(state) = saved(&state_path) {
+            let session_file = options.output_dir.join(&state.file_name);
+            if state.len == len
+                && state.last_message == last_message
                 && session_file.is_file()
                 && index_file.is_file()
             {
@@ -165,8 +184,9 @@ impl Capture {
                     session_file,
                     index_file,
                     stats: ReadStats {
-                        start_offset: len,
-                        resume_offset: len,
+                        start_offset: state.offset,
+                        resume_offset: state.offset,
+                        pending_bytes: len.saturating_sub(state.offset),
                         ..ReadStats::default()
                     },
                     updated: false,
@@ -175,16 +195,12 @@ impl Capture {
             }
         }
 
-        let saved = read_json::<State>(&state_path).filter(|s| {
-            s.version == STATE_VERSION && s.offset <= len && s.session.id == options.session_id
-        });
-        let (offset, saved_name, mut session) = match saved {
-            Some(s) => (s.offset, Some(s.file_name), s.session),
-            None => (0, None, Session::new(options.session_id.clone())),
-        };
-        use std::io::{Seek, SeekFrom};
-        file.seek(SeekFrom::Start(offset)).map_err(transcript_err)?;
-        let stats = TranscriptReader::new(file, offset)
+        // Something is new: derive the model again from the transcript, before anything is
+        // created (a missing or garbage transcript changes nothing).
+        let mut session =
+            Session::new(options.session_id.clone()).with_redactor(options.redactor.clone());
+        file.seek(SeekFrom::Start(0)).map_err(transcript_err)?;
+        let stats = TranscriptReader::new(file, 0)
             .read_into(&mut session)
             .map_err(|crate::error::ReadError::Io(e)| transcript_err(e))?;
         if !session.has_records() {
@@ -195,7 +211,25 @@ impl Capture {
         }
         session.set_last_assistant_message(options.last_assistant_message.as_deref());
 
-        let name = saved_name.unwrap_or_else(|| {
+        create_private_dir(&options.state_dir)?;
+        let _session_lock = LockFile::acquire(
+            &options.state_dir.join(format!("bridge-{stem}.lock")),
+            WAIT_AT_MOST,
+        )?;
+        let saved = saved(&state_path);
+        // A parallel run captured a longer transcript while this one was reading: its notes
+        // are newer than these. (A transcript that really shrank is captured again.)
+        let len_now = fs::metadata(&options.transcript).map_or(len, |m| m.len());
+        if let Some(state) = saved.as_ref().filter(|s| s.len > len && len_now >= s.len) {
+            return Ok(CaptureReport {
+                session_file: options.output_dir.join(&state.file_name),
+                index_file,
+                stats,
+                updated: false,
+                indexed: 0,
+            });
+        }
+        let name = saved.map(|s| s.file_name).unwrap_or_else(|| {
             if session.first_timestamp.is_some() {
                 file_name(&session)
             } else {
@@ -207,6 +241,7 @@ impl Capture {
         write_atomic(
             &session_file,
             render_session(&session, &options.redactor).as_bytes(),
+            Access::Shared,
         )?;
 
         let entry =
@@ -215,18 +250,17 @@ impl Capture {
 
         let state = State {
             version: STATE_VERSION,
+            len,
             offset: stats.resume_offset,
-            file_name: name.clone(),
-            session,
+            head,
+            last_message,
+            file_name: name,
+            lines: stats.lines,
+            records: stats.records,
+            turns: session.turns,
         };
         write_json(&state_path, &state)?;
-        let cursor = Cursor {
-            version: STATE_VERSION,
-            offset: stats.resume_offset,
-            file_name: name,
-            last_assistant_message: options.last_assistant_message.clone(),
-        };
-        write_json(&cursor_path, &cursor)?;
+        remove_legacy_state(&options.state_dir);
         Ok(CaptureReport {
             session_file,
             index_file,
@@ -238,26 +272,22 @@ impl Capture {
 }
 
 /// Merges `entry` into the index under the index lock; returns the number of entries.
+///
+/// The entries come from the front matter of the session files in the output folder, so
+/// that parallel captures (each of which wrote its file before taking the lock) all land in
+/// the index, and no copy of titles is kept anywhere else.
 fn update_index(options: &CaptureOptions, entry: IndexEntry) -> Result<usize, CaptureError> {
-    let _lock = LockFile::acquire(
-        &options.state_dir.join("bridge-index.lock"),
-        STALE_AFTER,
-        WAIT_AT_MOST,
-    )?;
-    let sidecar = options.state_dir.join("bridge-index.json");
-    let entries = read_json::<Vec<IndexEntry>>(&sidecar)
-        .unwrap_or_else(|| scan_sessions(&options.output_dir));
-    let entries = merge(entries, entry);
-    write_json(&sidecar, &entries)?;
+    let _lock = LockFile::acquire(&options.state_dir.join("bridge-index.lock"), WAIT_AT_MOST)?;
+    let entries = merge(scan_sessions(&options.output_dir), entry);
     write_atomic(
         &options.output_dir.join(INDEX_FILE),
         render_index(&entries).as_bytes(),
+        Access::Shared,
     )?;
     Ok(entries.len())
 }
 
-/// Rebuilds index entries from the session files' front matter (when the sidecar is lost,
-/// e.g. in a fresh clone).
+/// Index entries from the session files' front matter.
 fn scan_sessions(dir: &Path) -> Vec<IndexEntry> {
     let Ok(read) = fs::read_dir(dir) else {
         return Vec::new();
@@ -269,7 +299,7 @@ fn scan_sessions(dir: &Path) -> Vec<IndexEntry> {
         if !(name.starts_with("session-") && name.ends_with(".md")) {
             continue;
         }
-        if let Ok(text) = fs::read_to_string(item.path())
+        if let Some(text) = front_matter(&item.path())
             && let Some(entry) = IndexEntry::from_session_markdown(name, &text)
         {
             entries = merge(entries, entry);
@@ -278,8 +308,80 @@ fn scan_sessions(dir: &Path) -> Vec<IndexEntry> {
     entries
 }
 
+/// The YAML front matter of a file (its `---` lines included), read no further.
+fn front_matter(path: &Path) -> Option<String> {
+    let file = fs::File::open(path).ok()?;
+    let mut reader = BufReader::new(file.take(FRONT_MATTER_BYTES));
+    let mut text = String::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        text.push_str(&line);
+        let opened = text.len() > line.len();
+        if !opened && line.trim_end() != "---" {
+            return None;
+        }
+        if opened && line.trim_end() == "---" {
+            return Some(text);
+        }
+    }
+}
+
+/// The first state format kept the whole conversation (`bridge-<id>.json`), the Stop
+/// event's last message (`bridge-<id>.cursor`) and the index titles (`bridge-index.json`):
+/// remove them wherever they are left.
+fn remove_legacy_state(state_dir: &Path) {
+    let Ok(read) = fs::read_dir(state_dir) else {
+        return;
+    };
+    for item in read.flatten() {
+        let name = item.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name.starts_with("bridge-")
+            && (name.ends_with(".json") || name.ends_with(".cursor"))
+            && item.file_type().is_ok_and(|t| t.is_file())
+        {
+            let _ = fs::remove_file(item.path());
+        }
+    }
+}
+
+/// SHA-1 of the transcript's first [`HEAD_BYTES`] bytes.
+fn head_fingerprint(file: &mut fs::File, len: u64) -> std::io::Result<String> {
+    let mut head = Vec::new();
+    (&mut *file)
+        .take(len.min(HEAD_BYTES))
+        .read_to_end(&mut head)?;
+    Ok(fingerprint(&head))
+}
+
+fn fingerprint(bytes: &[u8]) -> String {
+    Sha1::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 fn create_dir(dir: &Path) -> Result<(), CaptureError> {
     fs::create_dir_all(dir).map_err(|source| CaptureError::Write {
+        path: dir.to_owned(),
+        source,
+    })
+}
+
+/// Creates the state folder (and its parents) readable by the owner only.
+fn create_private_dir(dir: &Path) -> Result<(), CaptureError> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(|source| CaptureError::Write {
         path: dir.to_owned(),
         source,
     })
@@ -295,5 +397,5 @@ fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), CaptureError> 
         path: path.to_owned(),
         source: std::io::Error::other(e),
     })?;
-    write_atomic(path, &bytes)
+    write_atomic(path, &bytes, Access::Private)
 }

@@ -2,20 +2,70 @@
 
 use std::path::PathBuf;
 
-/// A redaction rule that could not be compiled.
+/// A secret rule or rules file that could not be used (see [`crate::secrets`]).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RedactError {
-    /// The pattern of an extra rule is not a valid regular expression.
+    /// The regex of a rule is not a valid regular expression.
     #[error("redaction rule `{name}`: invalid pattern `{pattern}`")]
     InvalidPattern {
-        /// The rule's name.
+        /// The rule's id.
         name: String,
         /// The pattern as given.
         pattern: String,
         /// The regex engine's error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A regex of an allowlist is not a valid regular expression.
+    #[error("{}: invalid allowlist pattern in `{patterns}`", rule.as_deref().map_or_else(|| "global allowlist".to_owned(), |r| format!("redaction rule `{r}`")))]
+    InvalidAllowlist {
+        /// The rule the allowlist belongs to (`None` for a global allowlist).
+        rule: Option<String>,
+        /// The allowlist's patterns, joined by ` | `.
+        patterns: String,
+        /// The regex engine's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A rules file is not TOML in gitleaks' rule shape.
+    #[error("invalid secret rules file")]
+    InvalidRules {
+        /// The parser's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A rule has no id.
+    #[error("a redaction rule has no id (its regex: `{regex}`)")]
+    MissingId {
+        /// The rule's regex.
+        regex: String,
+    },
+    /// The `secretGroup` of a rule is not a group of its regex.
+    #[error(
+        "redaction rule `{name}`: secretGroup {group}, but the regex has {groups} capture groups"
+    )]
+    SecretGroup {
+        /// The rule's id.
+        name: String,
+        /// The group asked for.
+        group: usize,
+        /// The groups the regex has.
+        groups: usize,
+    },
+    /// The `entropy` of a rule is negative or not a number.
+    #[error("redaction rule `{name}`: entropy {entropy} is not a number of bits per character")]
+    InvalidEntropy {
+        /// The rule's id.
+        name: String,
+        /// The value given.
+        entropy: f64,
+    },
+    /// A global allowlist targets a rule that its file does not have.
+    #[error("an allowlist targets `{name}`, which is not a rule of its file")]
+    UnknownRule {
+        /// The id targeted.
+        name: String,
     },
 }
 

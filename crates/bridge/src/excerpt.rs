@@ -2,6 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::redact::Redactor;
+
+/// How far past a cut [`Excerpt::redacted`] looks for a secret that the cut would split, in
+/// characters: longer than any secret the built-in rules match with its name and quotes
+/// (values are at most 256 characters), except private key blocks, whose rule also matches
+/// a block cut short.
+const REDACTION_MARGIN: usize = 512;
+
 /// A text cut to a bounded length, remembering how long the original was.
 ///
 /// The cut is made at a white-space boundary, so that no secret token is ever stored half
@@ -9,7 +17,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Excerpt {
-    /// The kept text (at most the limit given to [`Excerpt::new`], in characters).
+    /// The kept text (at most the limit given to [`Excerpt::new`], in characters, plus the
+    /// marker of a secret that spans the limit in [`Excerpt::redacted`]).
     pub text: String,
     /// The length of the original text in characters.
     pub total_chars: u64,
@@ -22,6 +31,52 @@ impl Excerpt {
         let total_chars = text.chars().count() as u64;
         Self {
             text: cut(text, max_chars).to_owned(),
+            total_chars,
+        }
+    }
+
+    /// Redacts `text` with `redactor` and then keeps at most `max_chars` characters, cut back to
+    /// the last white space: a secret is always replaced whole, even one that spans the cut
+    /// (a quoted password with spaces), so that no part of it is ever kept. Only the text
+    /// near the cut is searched, so a long text costs no more than the part kept.
+    ///
+    /// ```
+    /// use metalayer_bridge::{Excerpt, Redactor};
+    ///
+    /// let text = r#"run it with password = "correct horse battery staple" please"#;
+    /// // Cut plainly, 35 characters would keep `password = "correct`.
+    /// let e = Excerpt::redacted(text, 35, &Redactor::new());
+    /// assert_eq!(e.text, r#"run it with password = "[REDACTED:password-assignment]"#);
+    /// assert_eq!(e.total_chars, text.chars().count() as u64);
+    /// ```
+    #[must_use]
+    pub fn redacted(text: &str, max_chars: usize, redactor: &Redactor) -> Self {
+        let total_chars = text.chars().count() as u64;
+        let window_end = text
+            .char_indices()
+            .nth(max_chars.saturating_add(REDACTION_MARGIN))
+            .map_or(text.len(), |(at, _)| at);
+        let window = text.get(..window_end).unwrap_or_default();
+        let findings = redactor.detector().find(window);
+        let mut end = cut(text, max_chars).len();
+        let mut kept = String::new();
+        let mut last = 0;
+        for finding in &findings {
+            let span = finding.span();
+            if span.start >= end {
+                break;
+            }
+            // A secret that the cut would split is kept whole, as its marker.
+            end = end.max(span.end);
+            kept.push_str(window.get(last..span.start).unwrap_or_default());
+            kept.push_str("[REDACTED:");
+            kept.push_str(finding.rule().as_str());
+            kept.push(']');
+            last = span.end;
+        }
+        kept.push_str(window.get(last..end.max(last)).unwrap_or_default());
+        Self {
+            text: kept,
             total_chars,
         }
     }
@@ -69,6 +124,24 @@ mod tests {
         assert_eq!(e.text, "one two");
         assert_eq!(e.total_chars, 13);
         assert_eq!(e.omitted_chars(), 6);
+    }
+
+    #[test]
+    fn redacted_before_the_cut() {
+        let r = Redactor::new();
+        let text = r#"x password = "correct horse battery staple" and more words after it"#;
+        for max in 0..text.len() {
+            let kept = Excerpt::redacted(text, max, &r).text;
+            for word in ["correct", "horse", "battery", "staple"] {
+                assert!(!kept.contains(word), "{max}: {kept}");
+            }
+        }
+        let e = Excerpt::redacted("plain words only", 11, &r);
+        assert_eq!(e.text, "plain words");
+        assert_eq!(e.omitted_chars(), 5);
+        // A secret found past the cut is not kept.
+        let long = format!("{} AKIAIOSFODNN7EXAMPLE", "word ".repeat(10));
+        assert_eq!(Excerpt::redacted(&long, 20, &r).text, "word word word word");
     }
 
     #[test]

@@ -46,18 +46,24 @@
 //!   calls with outcomes, files written (only by calls whose result says they happened:
 //!   not failed ones, nor those a hook denied), commits, pull requests, token usage counted once
 //!   per assistant message id, turns). Bounded: long texts become [`Excerpt`]s cut at white
-//!   space and the thread keeps the most recent [`MAX_THREAD`] items. Serialisable, which is
-//!   how a capture resumes.
-//! - [`Redactor`]: keyword-prefiltered secret rules, applied to every string before it is
-//!   rendered; extra rules with [`Redactor::with_extra`].
+//!   space and the thread keeps the most recent [`MAX_THREAD`] items. Every text is
+//!   redacted as it is taken in, before it is cut, so the model never holds a secret.
+//! - [`secrets`]: the secret detection engine (rules as data in gitleaks' shape, a keyword
+//!   prefilter, findings with positions), shared with anything else that must keep secrets
+//!   out of what it writes. [`Redactor`] applies it to every string; extra rules with
+//!   [`Redactor::with_extra`], [`Redactor::with_rule`] or [`Redactor::with_rules_toml`].
 //! - [`render_session`], [`file_name`], [`render_index`], [`IndexEntry`], [`merge`]: the
 //!   markdown, escaped so that transcript text cannot inject HTML, break a table or a code
 //!   fence.
-//! - [`Capture`]: the whole job, with the bookkeeping in `state_dir` (saved model and offset,
-//!   an index sidecar, lock files) and only the session files and the index in
-//!   `output_dir`. The index is updated under a lock file (created with `create_new`,
-//!   retried, broken when stale), so parallel captures never lose an entry. A missing,
-//!   unreadable or garbage transcript returns an error and changes nothing.
+//! - [`Capture`]: the whole job, with the bookkeeping in `state_dir` (created 0700; a state
+//!   file per session holding offsets, fingerprints and counts but no conversation text,
+//!   and lock files, all 0600) and only the session files and the index in `output_dir`.
+//!   When the transcript has grown, the model is derived again from it; when it has not,
+//!   nothing is read or written. The index is rebuilt from the session files' front matter. The index is updated under an operating-system file lock
+//!   ([`std::fs::File::try_lock`]; released when its holder exits, however it exits), so
+//!   parallel captures never lose an entry; files are replaced atomically through `tempfile`
+//!   (an unpredictable temporary name, never a planted symlink). A missing, unreadable or
+//!   garbage transcript returns an error and changes nothing.
 #![deny(missing_docs)]
 
 mod atomic;
@@ -71,6 +77,7 @@ mod reader;
 mod record;
 mod redact;
 mod render;
+pub mod secrets;
 mod session;
 mod timestamp;
 mod tool;

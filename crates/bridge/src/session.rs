@@ -9,6 +9,7 @@ use serde_json::value::RawValue;
 
 use crate::excerpt::Excerpt;
 use crate::record::{Block, Content, Record, Usage, tool_result_text};
+use crate::redact::Redactor;
 use crate::timestamp::Timestamp;
 use crate::tool::{CallKind, ToolCall, ToolOutcome, facts, not_done};
 use crate::vcs::{Commit, parse_commits, parse_pr_urls};
@@ -196,8 +197,8 @@ struct Book {
     recent_ids: VecDeque<String>,
 }
 
-/// The model of one session, built from transcript lines. Serialisable, so that a later run
-/// restores it and reads only the new lines.
+/// The model of one session, built from transcript lines. Serialisable for embedders (a
+/// [`Capture`](crate::Capture) keeps no model between runs: its texts are conversation).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Session {
@@ -243,6 +244,9 @@ pub struct Session {
     pub pending_reply: Option<Excerpt>,
     #[serde(default)]
     book: Book,
+    /// Applied to every text before it is cut and kept (see [`Session::with_redactor`]).
+    #[serde(skip)]
+    redactor: Redactor,
 }
 
 fn is_noise(text: &str) -> bool {
@@ -275,7 +279,17 @@ impl Session {
             messages: 0,
             pending_reply: None,
             book: Book::default(),
+            redactor: Redactor::new(),
         }
+    }
+
+    /// Sets the redactor applied to every text as it is taken in, before it is cut to its
+    /// limit, so that the model never holds a secret, not even part of one (the built-in
+    /// rules by default).
+    #[must_use]
+    pub fn with_redactor(mut self, redactor: Redactor) -> Self {
+        self.redactor = redactor;
+        self
     }
 
     /// Whether any conversation record (user, assistant, system) has been taken in.
@@ -331,7 +345,8 @@ impl Session {
             }
             Some("summary") => {
                 if let Some(summary) = record.summary.as_deref().filter(|s| !s.trim().is_empty()) {
-                    self.summary = Some(Excerpt::new(summary.trim(), 300).text);
+                    self.summary =
+                        Some(Excerpt::redacted(summary.trim(), 300, &self.redactor).text);
                 }
                 LineKind::Record
             }
@@ -347,11 +362,11 @@ impl Session {
             .map(str::trim)
             .filter(|m| !m.is_empty())
             .filter(|m| !self.thread_has_reply(m))
-            .map(|m| Excerpt::new(m, TEXT_CHARS));
+            .map(|m| Excerpt::redacted(m, TEXT_CHARS, &self.redactor));
     }
 
     fn thread_has_reply(&self, message: &str) -> bool {
-        let wanted = Excerpt::new(message, TEXT_CHARS).text;
+        let wanted = Excerpt::redacted(message, TEXT_CHARS, &self.redactor).text;
         self.thread.iter().rev().take(50).any(
             |item| matches!(item, ThreadItem::Assistant(u) if u.text.text.trim() == wanted.trim()),
         )
@@ -426,7 +441,7 @@ impl Session {
         }
         let utterance = Utterance {
             at,
-            text: Excerpt::new(prompt.trim(), TEXT_CHARS),
+            text: Excerpt::redacted(prompt.trim(), TEXT_CHARS, &self.redactor),
         };
         self.turns = self.turns.saturating_add(1);
         if self.prompts.len() < MAX_PROMPTS {
@@ -480,7 +495,8 @@ impl Session {
                 ToolOutcome::Ok
             };
             let trimmed = text.trim();
-            call.output = (!trimmed.is_empty()).then(|| Excerpt::new(trimmed, OUTPUT_CHARS));
+            call.output = (!trimmed.is_empty())
+                .then(|| Excerpt::redacted(trimmed, OUTPUT_CHARS, &self.redactor));
         }
     }
 
@@ -538,7 +554,7 @@ impl Session {
         self.push(
             ThreadItem::Assistant(Utterance {
                 at,
-                text: Excerpt::new(text, TEXT_CHARS),
+                text: Excerpt::redacted(text, TEXT_CHARS, &self.redactor),
             }),
             None,
         );
@@ -551,6 +567,7 @@ impl Session {
             &name,
             block.input.map(|r: &RawValue| r),
             self.cwd.as_deref(),
+            &self.redactor,
         );
         let count = self.tool_counts.entry(name.clone()).or_insert(0);
         *count = count.saturating_add(1);

@@ -5,6 +5,7 @@ use serde_json::value::RawValue;
 
 use crate::excerpt::{Excerpt, cut};
 use crate::record::ToolInput;
+use crate::redact::Redactor;
 use crate::timestamp::Timestamp;
 
 /// The outcome of a tool call, from the matching `tool_result`.
@@ -97,8 +98,15 @@ pub(crate) struct UseFacts {
     pub(crate) writes: bool,
 }
 
-fn one_line(text: &str) -> String {
-    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+/// How much of a tool input is redacted before its summary is made (the summary keeps
+/// [`SUMMARY_CHARS`]; a command longer than this is cut first, at white space).
+const SUMMARY_WINDOW: usize = 64 * 1024;
+
+/// A one-line summary: redacted first (so that the cut never splits a secret, such as a
+/// quoted password with spaces), then white space collapsed, then cut.
+fn one_line(text: &str, redactor: &Redactor) -> String {
+    let redacted = redactor.redact(cut(text, SUMMARY_WINDOW));
+    let collapsed = redacted.split_whitespace().collect::<Vec<_>>().join(" ");
     let kept = cut(&collapsed, SUMMARY_CHARS);
     if kept.len() < collapsed.len() {
         format!("{kept} …")
@@ -121,7 +129,12 @@ pub(crate) fn relative_to(path: &str, cwd: Option<&str>) -> String {
 }
 
 /// Summarises a `tool_use` input and classifies the call.
-pub(crate) fn facts(name: &str, input: Option<&RawValue>, cwd: Option<&str>) -> UseFacts {
+pub(crate) fn facts(
+    name: &str,
+    input: Option<&RawValue>,
+    cwd: Option<&str>,
+    redactor: &Redactor,
+) -> UseFacts {
     let parsed: ToolInput<'_> = input
         .and_then(|raw| serde_json::from_str(raw.get()).ok())
         .unwrap_or_default();
@@ -145,14 +158,14 @@ pub(crate) fn facts(name: &str, input: Option<&RawValue>, cwd: Option<&str>) -> 
             } else if command.contains("gh pr") {
                 kind = CallKind::PullRequest;
             }
-            one_line(command)
+            one_line(command, redactor)
         }
         _ if file.is_some() => file.clone().unwrap_or_default(),
         "Grep" | "Glob" => {
             let pattern = parsed.pattern.as_deref().unwrap_or_default();
             match parsed.path.as_deref() {
-                Some(p) => one_line(&format!("{pattern} in {}", relative_to(p, cwd))),
-                None => one_line(pattern),
+                Some(p) => one_line(&format!("{pattern} in {}", relative_to(p, cwd)), redactor),
+                None => one_line(pattern, redactor),
             }
         }
         "Task" | "Agent" => {
@@ -162,20 +175,23 @@ pub(crate) fn facts(name: &str, input: Option<&RawValue>, cwd: Option<&str>) -> 
                 .or(parsed.prompt.as_deref())
                 .unwrap_or_default();
             match parsed.subagent_type.as_deref() {
-                Some(t) => one_line(&format!("{t}: {what}")),
-                None => one_line(what),
+                Some(t) => one_line(&format!("{t}: {what}"), redactor),
+                None => one_line(what, redactor),
             }
         }
-        "WebFetch" => one_line(parsed.url.as_deref().unwrap_or_default()),
-        "WebSearch" => one_line(parsed.query.as_deref().unwrap_or_default()),
+        "WebFetch" => one_line(parsed.url.as_deref().unwrap_or_default(), redactor),
+        "WebSearch" => one_line(parsed.query.as_deref().unwrap_or_default(), redactor),
         "Skill" => one_line(
             parsed
                 .skill
                 .as_deref()
                 .or(parsed.command.as_deref())
                 .unwrap_or_default(),
+            redactor,
         ),
-        _ => input.map(generic_summary).unwrap_or_default(),
+        _ => input
+            .map(|raw| generic_summary(raw, redactor))
+            .unwrap_or_default(),
     };
     UseFacts {
         summary,
@@ -186,7 +202,7 @@ pub(crate) fn facts(name: &str, input: Option<&RawValue>, cwd: Option<&str>) -> 
 }
 
 /// The first three scalar fields of an input object, `key=value`.
-fn generic_summary(raw: &RawValue) -> String {
+fn generic_summary(raw: &RawValue, redactor: &Redactor) -> String {
     let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(raw.get())
     else {
         return String::new();
@@ -201,7 +217,7 @@ fn generic_summary(raw: &RawValue) -> String {
         })
         .take(3)
         .collect();
-    one_line(&parts.join(" "))
+    one_line(&parts.join(" "), redactor)
 }
 
 #[cfg(test)]
@@ -220,6 +236,7 @@ mod tests {
                 r#"{"command":"git add .\n  && git commit -m x","description":"c"}"#,
             )),
             None,
+            &Redactor::new(),
         );
         assert_eq!(f.summary, "git add . && git commit -m x");
         assert_eq!(f.kind, CallKind::GitCommit);
@@ -229,6 +246,7 @@ mod tests {
             "Bash",
             Some(&raw(r#"{"command":"gh pr create --fill"}"#)),
             None,
+            &Redactor::new(),
         );
         assert_eq!(f.kind, CallKind::PullRequest);
 
@@ -238,6 +256,7 @@ mod tests {
                 r#"{"file_path":"/home/u/proj/src/lib.rs","old_string":"a"}"#,
             )),
             Some("/home/u/proj"),
+            &Redactor::new(),
         );
         assert_eq!(f.file.as_deref(), Some("src/lib.rs"));
         assert_eq!(f.summary, "src/lib.rs");
@@ -247,6 +266,7 @@ mod tests {
             "Read",
             Some(&raw(r#"{"file_path":"/etc/hosts"}"#)),
             Some("/home/u/proj"),
+            &Redactor::new(),
         );
         assert_eq!(f.file.as_deref(), Some("/etc/hosts"));
         assert!(!f.writes, "a read is no write");
@@ -255,6 +275,7 @@ mod tests {
             "Grep",
             Some(&raw(r#"{"pattern":"fn main","path":"/p/src"}"#)),
             Some("/p"),
+            &Redactor::new(),
         );
         assert_eq!(f.summary, "fn main in src");
         assert_eq!(f.file, None);
@@ -265,6 +286,7 @@ mod tests {
                 r#"{"subagent_type":"explore","description":"find it"}"#,
             )),
             None,
+            &Redactor::new(),
         );
         assert_eq!(f.summary, "explore: find it");
 
@@ -272,17 +294,18 @@ mod tests {
             "mcp__x__y",
             Some(&raw(r#"{"a":"1","b":2,"c":[1],"d":true,"e":"no"}"#)),
             None,
+            &Redactor::new(),
         );
         assert_eq!(f.summary, "a=1 b=2 d=true");
 
-        let f = facts("Bash", None, None);
+        let f = facts("Bash", None, None, &Redactor::new());
         assert_eq!(f.summary, "");
     }
 
     #[test]
     fn long_commands_are_cut() {
         let long = format!("{{\"command\":\"echo {}\"}}", "word ".repeat(100));
-        let f = facts("Bash", Some(&raw(&long)), None);
+        let f = facts("Bash", Some(&raw(&long)), None, &Redactor::new());
         assert!(f.summary.ends_with(" …"));
         assert!(f.summary.chars().count() <= SUMMARY_CHARS + 2);
     }
@@ -304,6 +327,20 @@ mod tests {
             "  Safety shield G4: no secrets files",
         ] {
             assert!(not_done(false, text), "{text}");
+        }
+    }
+
+    #[test]
+    fn summaries_are_redacted_before_the_cut() {
+        // The quoted password straddles the summary limit: redacted whole, never cut in half.
+        let command = format!(
+            "{} mysql -u root -p\"correct horse battery staple\" db",
+            "echo x &&".repeat(19)
+        );
+        let input = serde_json::json!({ "command": command }).to_string();
+        let f = facts("Bash", Some(&raw(&input)), None, &Redactor::new());
+        for word in ["correct", "horse", "battery", "staple"] {
+            assert!(!f.summary.contains(word), "{}", f.summary);
         }
     }
 

@@ -10,7 +10,9 @@
 mod integration {
     pub(crate) mod builder;
     mod capture;
+    mod on_disk;
     mod reading;
     mod redaction;
     mod rendering;
+    pub(crate) mod secrets;
 }

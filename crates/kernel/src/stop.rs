@@ -3,6 +3,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use metalayer_bridge::secrets::{Detector, Rule};
 use metalayer_bridge::{Capture, CaptureOptions, CaptureReport, Redactor, SessionId};
 use metalayer_policy::{BridgeSettings, LoadOptions};
 
@@ -138,14 +139,7 @@ pub fn capture(
     if settings.enabled == Some(false) {
         return Ok(None);
     }
-    let mut redactor = Redactor::new();
-    for rule in &settings.redact {
-        redactor = redactor
-            .with_extra(&rule.name, &rule.pattern)
-            .map_err(|e| KernelError::Capture {
-                message: format!("redaction rule `{}` of the policy: {e}", rule.name),
-            })?;
-    }
+    let redactor = redactor(&settings)?;
     let output = root.join(
         settings
             .output
@@ -171,17 +165,43 @@ pub fn capture(
     })
 }
 
-/// Appends a line to the bridge log in the state folder (best effort).
+/// The built-in secret rules plus the policy's `bridge.redact` rules (gitleaks' shape:
+/// name, pattern, keywords, secret group, entropy), all compiled into one detector.
+fn redactor(settings: &BridgeSettings) -> Result<Redactor, KernelError> {
+    let mut builder = Detector::builder();
+    for rule in &settings.redact {
+        let mut spec = Rule::new(&rule.name, &rule.pattern).with_keywords(&rule.keywords);
+        if let Some(group) = rule.secret_group {
+            spec = spec.with_secret_group(usize::try_from(group).unwrap_or(usize::MAX));
+        }
+        if let Some(entropy) = rule.entropy {
+            spec = spec.with_entropy(entropy);
+        }
+        builder = builder.rule(spec);
+    }
+    builder
+        .build()
+        .map(Redactor::from_detector)
+        .map_err(|e| KernelError::Capture {
+            message: format!("a redaction rule of the policy: {e}"),
+        })
+}
+
+/// Appends a line to the bridge log in the state folder (best effort); the log is created
+/// readable by its owner only.
 fn log(root: &Path, line: &str) {
     let dir = state_dir(root);
     if std::fs::create_dir_all(&dir).is_err() {
         return;
     }
-    if let Ok(mut file) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join("bridge.log"))
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
     {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    if let Ok(mut file) = options.open(dir.join("bridge.log")) {
         let _ = writeln!(file, "{line}");
     }
 }

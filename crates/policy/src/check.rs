@@ -91,7 +91,14 @@ const EVALUATE_KEYS: &[&str] = &[
     "measure",
     "timeout_seconds",
 ];
-const REDACT_KEYS: &[&str] = &["name", "pattern"];
+const REDACT_KEYS: &[&str] = &[
+    "name",
+    "pattern",
+    "keywords",
+    "secret_group",
+    "secretGroup",
+    "entropy",
+];
 
 /// Claude Code tool names a gate may name in `tools` (besides `*` and `mcp__...`).
 pub const KNOWN_TOOLS: &[&str] = &[

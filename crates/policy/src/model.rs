@@ -636,13 +636,44 @@ from_command!(
     MeasureSettings { unit }
 );
 
-/// One redaction rule of the bridge.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// One redaction rule of the bridge, in gitleaks' rule shape (`name` is gitleaks' `id`,
+/// `pattern` its `regex`). It runs beside the built-in rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RedactionRule {
     /// The rule's name, shown in place of the secret.
     pub name: String,
-    /// A Rust regex matching the secret.
+    /// A Rust regex matching the secret (or holding it in a capture group).
     pub pattern: String,
+    /// Literals one of which a text must contain for the rule to run (case-insensitive);
+    /// without keywords the rule runs on every text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+    /// The capture group holding the secret; by default the first group that took part in
+    /// the match, else the whole match.
+    #[serde(
+        default,
+        alias = "secretGroup",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub secret_group: Option<u32>,
+    /// The least Shannon entropy, in bits per character, that a secret must have.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entropy: Option<f64>,
+}
+
+impl RedactionRule {
+    /// A rule with a name and a pattern, no keywords, the default secret group and no
+    /// entropy threshold.
+    #[must_use]
+    pub fn new(name: impl Into<String>, pattern: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            pattern: pattern.into(),
+            keywords: Vec::new(),
+            secret_group: None,
+            entropy: None,
+        }
+    }
 }
 
 struct LooseText;

@@ -237,3 +237,153 @@ fn the_policy_can_turn_the_bridge_off_and_move_its_folder() {
     );
     assert!(!r.path().join("docs/conversations").exists());
 }
+
+/// Every file under `dir` with its bytes.
+fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        let Ok(read) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in read.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                files.push((path, bytes));
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn no_seeded_secret_reaches_any_file_the_stop_hook_writes() {
+    let r = fake_repo(None);
+    std::fs::create_dir(r.path().join(".control")).unwrap();
+    std::fs::write(
+        r.path().join(".control/policy.yaml"),
+        "version: \"1.0\"\nbridge:\n  redact:\n    - name: acme-key\n      pattern: \"acme_key_([0-9a-f]{16})\"\n      keywords: [acme_key_]\n      secret_group: 1\n",
+    )
+    .unwrap();
+    let hex32 = "0a1b2c3d".repeat(4);
+    let kinds: Vec<(String, String)> = vec![
+        (format!("export DB_PASS={}", "Hx7rT2wq"), "Hx7rT2wq".into()),
+        ("mysql -u root -pZq9LmX2v app".into(), "Zq9LmX2v".into()),
+        ("mysqldump --password=Vb4nM8kQ db".into(), "Vb4nM8kQ".into()),
+        (
+            "curl -u admin:Kp3sW9xY https://api.example.com".into(),
+            "admin:Kp3sW9xY".into(),
+        ),
+        (
+            "Authorization: Basic YWRtaW46S3AzczlXeFk=".into(),
+            "YWRtaW46S3AzczlXeFk=".into(),
+        ),
+        (
+            format!("Authorization: Bearer {}", "Tk5Lq8Wz3Rv7Yp2Nc6Md"),
+            "Tk5Lq8Wz3Rv7Yp2Nc6Md".into(),
+        ),
+        (
+            format!("SENTRY_DSN=https://{hex32}@o42.ingest.sentry.io/7"),
+            hex32.clone(),
+        ),
+        (
+            format!("dckr_pat_{}", "Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8"),
+            format!("dckr_pat_{}", "Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8"),
+        ),
+        (
+            format!("SK{}", "9f8e7d6c".repeat(4)),
+            format!("SK{}", "9f8e7d6c".repeat(4)),
+        ),
+        (
+            format!(
+                "client = Client(\"AC{}\", \"{}\")",
+                "1a2b3c4d".repeat(4),
+                "5e6f7a8b".repeat(4)
+            ),
+            "5e6f7a8b".repeat(4),
+        ),
+        (
+            "the secret is Xy7kQ2pLm9Rt, keep it".into(),
+            "Xy7kQ2pLm9Rt".into(),
+        ),
+        (
+            "password = \"correct horse battery staple\"".into(),
+            "correct horse battery staple".into(),
+        ),
+        (
+            format!("key ghp_{}", "Q1w2E3r4T5".repeat(4)),
+            format!("ghp_{}", "Q1w2E3r4T5".repeat(4)),
+        ),
+        ("AKIAIOSFODNN7EXAMPLE".into(), "AKIAIOSFODNN7EXAMPLE".into()),
+        (
+            "postgres://app:Pw9xLm2Q@db:5432/app".into(),
+            "Pw9xLm2Q".into(),
+        ),
+        (
+            "acme_key_0123456789abcdef".into(),
+            "0123456789abcdef".into(),
+        ),
+    ];
+    let session = "5ec2e75a-stop";
+    let transcript = r.path().join(format!("{session}.jsonl"));
+    let mut text = String::new();
+    for (n, (secret, _)) in kinds.iter().enumerate() {
+        let n = u32::try_from(n).unwrap();
+        text.push_str(&turn(session, n, &format!("turn {n}: {secret}")));
+    }
+    // The quoted password at the cut of a long prompt.
+    text.push_str(&turn(
+        session,
+        50,
+        &format!(
+            "{} password = \"correct horse battery staple\"",
+            "pad ".repeat(495)
+        ),
+    ));
+    std::fs::write(&transcript, &text).unwrap();
+    assert_eq!(stop(r.path(), session, &transcript).status.code(), Some(0));
+    // A failure, so that the log exists too.
+    assert_eq!(
+        stop(r.path(), session, &r.path().join("missing.jsonl"))
+            .status
+            .code(),
+        Some(0)
+    );
+
+    let mut written = files_under(&conversations(r.path()));
+    written.extend(files_under(&r.path().join(".git/metalayer")));
+    let names: Vec<String> = written
+        .iter()
+        .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().any(|n| n == "bridge.log"), "{names:?}");
+    assert!(names.iter().any(|n| n.ends_with(".state")), "{names:?}");
+    let note = written
+        .iter()
+        .find(|(p, _)| p.to_string_lossy().contains("session-"))
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .unwrap();
+    assert!(note.contains("[REDACTED:acme-key]"), "{note}");
+    for (_, value) in &kinds {
+        for (path, bytes) in &written {
+            assert!(
+                !bytes.windows(value.len()).any(|w| w == value.as_bytes()),
+                "{value:?} in {}",
+                path.display()
+            );
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        for (path, _) in &written {
+            if !path.starts_with(conversations(r.path())) {
+                let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+                assert_eq!(mode, 0o600, "{}", path.display());
+            }
+        }
+    }
+}

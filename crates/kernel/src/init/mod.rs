@@ -367,21 +367,24 @@ fn write_atomically(path: &Path, bytes: &[u8], executable: bool) -> Result<(), K
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.metalayer-init.{}.tmp", std::process::id()));
     // A rewrite keeps the file's permissions (plus the execute bits for the git hook).
     let original = std::fs::metadata(path).ok().map(|m| m.permissions());
-    let mut created = false;
+    // tempfile picks an unpredictable name and creates it with O_EXCL: never through a file
+    // or symlink someone left there. The file is removed if anything below fails.
+    let prefix = format!(".{name}.metalayer-init.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // A new file gets what `File::create` gives: 0666 less the umask.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(io("cannot write"))?;
     let result = (|| {
         use std::io::Write as _;
-        // create_new: never through a file or symlink someone left at the temporary name.
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        created = true;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
+        tmp.write_all(bytes)?;
+        tmp.as_file().sync_all()?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;
@@ -392,22 +395,59 @@ fn write_atomically(path: &Path, bytes: &[u8], executable: bool) -> Result<(), K
                 (None, false) => None,
             };
             if let Some(mode) = mode {
-                std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(mode))?;
+                tmp.as_file()
+                    .set_permissions(std::fs::Permissions::from_mode(mode))?;
             }
         }
         #[cfg(not(unix))]
         {
             let _ = executable;
             if let Some(p) = &original {
-                std::fs::set_permissions(&tmp, p.clone())?;
+                tmp.as_file().set_permissions(p.clone())?;
             }
         }
-        std::fs::rename(&tmp, path)
+        Ok(())
     })();
-    if result.is_err() && created {
-        let _ = std::fs::remove_file(&tmp);
+    result.map_err(io("cannot write"))?;
+    tmp.persist(path)
+        .map(drop)
+        .map_err(|e| io("cannot write")(e.error))
+}
+
+#[cfg(all(test, unix))]
+mod write_atomically_tests {
+    use super::write_atomically;
+
+    #[test]
+    fn planted_symlinks_are_never_followed_and_modes_are_kept() {
+        use std::os::unix::fs::{PermissionsExt as _, symlink};
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, b"precious").unwrap();
+        let path = dir.path().join("AGENTS.md");
+        // The old temporary name was predictable: plant a link there.
+        let old = format!(".AGENTS.md.metalayer-init.{}.tmp", std::process::id());
+        symlink(&victim, dir.path().join(old)).unwrap();
+        write_atomically(&path, b"one", false).unwrap();
+        write_atomically(&path, b"two", false).unwrap();
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        let hook = dir.path().join("pre-commit");
+        write_atomically(&hook, b"#!/bin/sh\n", true).unwrap();
+        let mode = std::fs::metadata(&hook).unwrap().permissions().mode();
+        assert_eq!(mode & 0o111, 0o111);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomically(&path, b"three", false).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp") && !n.contains(&std::process::id().to_string()))
+            .collect();
+        assert!(names.is_empty(), "temporary files left: {names:?}");
     }
-    result.map_err(io("cannot write"))
 }
 
 /// The root of the git work tree around `start`.

@@ -247,6 +247,10 @@ fn extension_fields_are_typed() {
     let bridge = p.bridge.as_ref().unwrap();
     assert_eq!(bridge.output.as_deref(), Some("docs/conversations"));
     assert_eq!(bridge.redact[0].name, "internal_token");
+    assert!(bridge.redact[0].keywords.is_empty());
+    let vendor = &bridge.redact[1];
+    assert_eq!(vendor.keywords, ["vendor_key"]);
+    assert_eq!((vendor.secret_group, vendor.entropy), (Some(1), Some(3.5)));
 }
 
 #[test]

@@ -215,7 +215,7 @@ fn policy() -> impl Strategy<Value = Policy> {
                         enabled,
                         redact: redact
                             .into_iter()
-                            .map(|(name, pattern)| RedactionRule { name, pattern })
+                            .map(|(name, pattern)| RedactionRule::new(name, pattern))
                             .collect(),
                     }),
                     extra,

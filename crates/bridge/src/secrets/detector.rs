@@ -1,0 +1,739 @@
+//! The detector: a keyword prefilter, the rules it selects, allowlists, and findings merged
+//! into non-overlapping spans.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+
+use super::rule::{CompiledAllowlist, CompiledRule, Rule, RuleId, RulesFile, shannon_entropy};
+use crate::error::RedactError;
+
+/// The built-in rules, embedded in the crate.
+pub(crate) const BUILTIN_RULES: &str = include_str!("rules.toml");
+
+/// The built-in rules, parsed on first use; an error here is a bug caught by the tests.
+fn builtin_engine() -> &'static Result<Engine, RedactError> {
+    static BUILTIN: OnceLock<Result<Engine, RedactError>> = OnceLock::new();
+    BUILTIN.get_or_init(|| {
+        let file = RulesFile::parse(BUILTIN_RULES)?;
+        let mut parts = Parts::default();
+        parts.add_file(&file)?;
+        Ok(parts.into_engine())
+    })
+}
+
+/// Rules being assembled: the global allowlists are attached to the rules they target once
+/// every rule is known.
+#[derive(Debug, Default)]
+struct Parts {
+    rules: Vec<CompiledRule>,
+    /// Global allowlists and the rule ids they target (all rules when empty).
+    globals: Vec<(Arc<CompiledAllowlist>, Vec<String>)>,
+}
+
+impl Parts {
+    fn add_file(&mut self, file: &RulesFile) -> Result<(), RedactError> {
+        for rule in &file.rules {
+            self.rules.push(CompiledRule::new(rule)?);
+        }
+        for allowlist in file.global_allowlists() {
+            for target in &allowlist.target_rules {
+                if !self.rules.iter().any(|r| r.id.as_str() == target) {
+                    return Err(RedactError::UnknownRule {
+                        name: target.clone(),
+                    });
+                }
+            }
+            self.globals.push((
+                Arc::new(CompiledAllowlist::new(allowlist)),
+                allowlist.target_rules.clone(),
+            ));
+        }
+        Ok(())
+    }
+
+    fn into_engine(mut self) -> Engine {
+        for (allowlist, targets) in &self.globals {
+            for rule in &mut self.rules {
+                if targets.is_empty() || targets.iter().any(|t| t == rule.id.as_str()) {
+                    rule.allowlists.push(Arc::clone(allowlist));
+                }
+            }
+        }
+        Engine {
+            rules: self.rules.into_iter().map(Arc::new).collect(),
+            untargeted: self
+                .globals
+                .into_iter()
+                .filter(|(_, targets)| targets.is_empty())
+                .map(|(allowlist, _)| allowlist)
+                .collect(),
+            prefilter: OnceLock::new(),
+        }
+    }
+}
+
+/// Compiled rules and their keyword prefilter (built on first use).
+#[derive(Debug)]
+struct Engine {
+    rules: Vec<Arc<CompiledRule>>,
+    /// Global allowlists without targets: they also apply to rules added later.
+    untargeted: Vec<Arc<CompiledAllowlist>>,
+    prefilter: OnceLock<Prefilter>,
+}
+
+/// One Aho-Corasick automaton over every rule's keywords (lower-cased, matched ASCII
+/// case-insensitively), and the rules that always run.
+///
+/// The automaton starts as a contiguous NFA, cheap to build for a process that checks one
+/// short text (a hook call), and is replaced by a DFA, faster to search but costlier to build,
+/// once [`DFA_AFTER_BYTES`] have been searched (a capture of a long transcript).
+#[derive(Debug)]
+struct Prefilter {
+    automaton: Option<AhoCorasick>,
+    words: Vec<String>,
+    dfa: OnceLock<Option<AhoCorasick>>,
+    searched: AtomicUsize,
+    /// Per automaton pattern, the rules (indexes) that have it as a keyword.
+    owners: Vec<Vec<usize>>,
+    /// Rules without keywords.
+    always: Vec<usize>,
+}
+
+impl Engine {
+    fn prefilter(&self) -> &Prefilter {
+        self.prefilter.get_or_init(|| {
+            let mut words: Vec<&str> = Vec::new();
+            let mut owners: Vec<Vec<usize>> = Vec::new();
+            let mut always = Vec::new();
+            for (index, rule) in self.rules.iter().enumerate() {
+                if rule.keywords.is_empty() {
+                    always.push(index);
+                }
+                for word in &rule.keywords {
+                    match words.iter().position(|w| w == word) {
+                        Some(at) => {
+                            if let Some(list) = owners.get_mut(at) {
+                                list.push(index);
+                            }
+                        }
+                        None => {
+                            words.push(word);
+                            owners.push(vec![index]);
+                        }
+                    }
+                }
+            }
+            let automaton = if words.is_empty() {
+                None
+            } else {
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(&words)
+                    .ok()
+            };
+            // Should the automaton fail to build, every rule runs: slower, never weaker.
+            if automaton.is_none() && !words.is_empty() {
+                always = (0..self.rules.len()).collect();
+            }
+            Prefilter {
+                automaton,
+                words: words.into_iter().map(str::to_owned).collect(),
+                dfa: OnceLock::new(),
+                searched: AtomicUsize::new(0),
+                owners,
+                always,
+            }
+        })
+    }
+
+    /// Rules worth running on `text`, in rule order.
+    fn wanted(&self, text: &str) -> Vec<bool> {
+        let prefilter = self.prefilter();
+        let mut wanted = vec![false; self.rules.len()];
+        for &index in &prefilter.always {
+            if let Some(slot) = wanted.get_mut(index) {
+                *slot = true;
+            }
+        }
+        if let Some(automaton) = prefilter.automaton() {
+            prefilter.searched.fetch_add(text.len(), Ordering::Relaxed);
+            for m in automaton.find_overlapping_iter(text) {
+                for &index in prefilter
+                    .owners
+                    .get(m.pattern().as_usize())
+                    .map_or(&[][..], Vec::as_slice)
+                {
+                    if let Some(slot) = wanted.get_mut(index) {
+                        *slot = true;
+                    }
+                }
+            }
+        }
+        wanted
+    }
+}
+
+/// Text searched by a prefilter before it builds its DFA.
+const DFA_AFTER_BYTES: usize = 256 * 1024;
+
+impl Prefilter {
+    /// The automaton to search with: the DFA once enough text was searched.
+    fn automaton(&self) -> Option<&AhoCorasick> {
+        let nfa = self.automaton.as_ref()?;
+        if self.searched.load(Ordering::Relaxed) < DFA_AFTER_BYTES {
+            return Some(nfa);
+        }
+        let dfa = self.dfa.get_or_init(|| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&self.words)
+                .ok()
+        });
+        Some(dfa.as_ref().unwrap_or(nfa))
+    }
+}
+
+/// Where [`Detector`]s get their rules: the built-in set shared by the process, or an own set.
+#[derive(Debug, Clone)]
+enum Source {
+    Builtin,
+    Own(Arc<Engine>),
+}
+
+/// Finds secrets in text: one pass of a keyword automaton selects the rules worth running,
+/// their regexes run (compiled on first use), entropy thresholds and allowlists drop what is
+/// not a secret, and overlapping findings are merged.
+///
+/// [`Detector::new`] has the built-in rules, embedded in the crate as a TOML file in
+/// gitleaks' rule shape (cloud, forge, registry, chat, payment, observability and AI
+/// provider keys, private keys, JWTs, URL credentials, Basic and Bearer authorization,
+/// passwords on command lines and in `NAME=value` / `name: value` / `"name": "value"`
+/// assignments, values stated in prose and bare high-entropy strings). Values that are
+/// references are not secrets: identifiers and attribute paths (`settings.SECRET_KEY`),
+/// environment lookups (`os.environ["X"]`, `process.env.X`, `${X}`, `$X`), calls, numbers
+/// (`max_tokens=128000`), placeholders and masks. [`Detector::builder`] adds rules (from a
+/// rules file or one by one) or leaves out the built-in ones.
+///
+/// Cloning is cheap; a `Detector` is `Send + Sync`.
+///
+/// ```
+/// use metalayer_bridge::secrets::Detector;
+///
+/// let detector = Detector::new();
+/// let text = "ok\nexport DB_PASS=hunter22 && ./deploy";
+/// let findings = detector.find(text);
+/// assert_eq!(findings.len(), 1);
+/// let finding = &findings[0];
+/// assert_eq!(finding.rule().as_str(), "password-assignment");
+/// assert_eq!(&text[finding.span()], "hunter22");
+/// assert_eq!((finding.line(), finding.column()), (2, 16));
+/// assert!(!finding.masked().contains("hunter22"));
+/// assert_eq!(detector.redact(text), "ok\nexport DB_PASS=[REDACTED:password-assignment] && ./deploy");
+///
+/// // References are not secrets, and the text around is never touched.
+/// let code = r#"api_key = os.environ["OPENAI_API_KEY"]; max_tokens=128000"#;
+/// assert_eq!(detector.redact(code), code);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Detector {
+    source: Source,
+}
+
+impl Default for Detector {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Detector {
+    /// A detector with the built-in rules. Nothing is parsed or compiled until it is first
+    /// used, and then only once per process.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            source: Source::Builtin,
+        }
+    }
+
+    /// A builder, starting with the built-in rules.
+    #[must_use]
+    pub fn builder() -> DetectorBuilder {
+        DetectorBuilder::new()
+    }
+
+    /// Checks that the built-in rules parse (they are embedded; the tests make sure they do).
+    ///
+    /// # Errors
+    ///
+    /// The parse or validation error of the embedded rules file.
+    pub fn check_builtin() -> Result<(), RedactError> {
+        match builtin_engine() {
+            Ok(engine) => engine.rules.iter().try_for_each(|rule| rule.validate()),
+            Err(e) => Err(RedactError::InvalidRules {
+                source: e.to_string().into(),
+            }),
+        }
+    }
+
+    fn engine(&self) -> Option<&Engine> {
+        match &self.source {
+            Source::Builtin => builtin_engine().as_ref().ok(),
+            Source::Own(engine) => Some(engine),
+        }
+    }
+
+    /// The ids of the rules, in the order they run (an id may appear more than once when
+    /// rules were added under the same id).
+    pub fn rule_ids(&self) -> impl Iterator<Item = &RuleId> {
+        self.engine()
+            .into_iter()
+            .flat_map(|engine| engine.rules.iter().map(|r| &r.id))
+    }
+
+    /// The secrets in `text`, in order, never overlapping.
+    #[must_use]
+    pub fn find(&self, text: &str) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        self.find_into(text, &mut findings);
+        findings
+    }
+
+    /// Appends the secrets in `text` to `findings` (which is not cleared), in order, never
+    /// overlapping one another.
+    pub fn find_into(&self, text: &str, findings: &mut Vec<Finding>) {
+        let spans = self.spans(text);
+        let mut line = 1;
+        let mut line_start = 0;
+        let mut scanned = 0;
+        for (range, rule) in spans {
+            let before = text.get(scanned..range.start).unwrap_or_default();
+            for (at, _) in before.match_indices('\n') {
+                line += 1;
+                line_start = scanned + at + 1;
+            }
+            scanned = range.start;
+            let column = text
+                .get(line_start..range.start)
+                .map_or(1, |s| s.chars().count() + 1);
+            let masked = mask(text.get(range.clone()).unwrap_or_default());
+            findings.push(Finding {
+                rule,
+                span: range,
+                line,
+                column,
+                masked,
+            });
+        }
+    }
+
+    /// Whether `text` holds a secret.
+    #[must_use]
+    pub fn is_match(&self, text: &str) -> bool {
+        !self.spans(text).is_empty()
+    }
+
+    /// `text` with every secret replaced by `[REDACTED:<rule id>]`, borrowed unchanged when
+    /// there is none. Only the secret is replaced: the name it is assigned to, its quotes and
+    /// everything around stay as they were.
+    #[must_use]
+    pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let spans = self.spans(text);
+        if spans.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for (range, rule) in spans {
+            out.push_str(text.get(last..range.start).unwrap_or_default());
+            out.push_str("[REDACTED:");
+            out.push_str(rule.as_str());
+            out.push(']');
+            last = range.end;
+        }
+        out.push_str(text.get(last..).unwrap_or_default());
+        Cow::Owned(out)
+    }
+
+    /// The merged secret spans of `text` with the rule that names each.
+    fn spans(&self, text: &str) -> Vec<(Range<usize>, RuleId)> {
+        let Some(engine) = self.engine() else {
+            return Vec::new();
+        };
+        if text.is_empty() {
+            return Vec::new();
+        }
+        let wanted = engine.wanted(text);
+        // (start, end, rule index)
+        let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
+        for (index, rule) in engine.rules.iter().enumerate() {
+            if !wanted.get(index).copied().unwrap_or(false) {
+                continue;
+            }
+            collect(rule, index, text, &mut candidates);
+        }
+        if candidates.is_empty() {
+            return Vec::new();
+        }
+        candidates.sort_unstable();
+        let mut merged: Vec<(Range<usize>, usize)> = Vec::new();
+        for (start, end, index) in candidates {
+            match merged.last_mut() {
+                Some((range, rule)) if start < range.end => {
+                    range.end = range.end.max(end);
+                    *rule = (*rule).min(index);
+                }
+                _ => merged.push((start..end, index)),
+            }
+        }
+        merged
+            .into_iter()
+            .filter_map(|(range, index)| Some((range, engine.rules.get(index)?.id.clone())))
+            .collect()
+    }
+}
+
+/// Runs one rule over `text`, pushing the secrets it finds.
+fn collect(
+    rule: &CompiledRule,
+    index: usize,
+    text: &str,
+    candidates: &mut Vec<(usize, usize, usize)>,
+) {
+    let Some(regex) = rule.regex() else {
+        return;
+    };
+    for caps in regex.captures_iter(text) {
+        let Some(whole) = caps.get_match() else {
+            continue;
+        };
+        let span = if rule.secret_group > 0 {
+            caps.get_group(rule.secret_group)
+        } else {
+            (1..caps.group_len())
+                .filter_map(|group| caps.get_group(group))
+                .find(|span| !span.is_empty())
+                .or(Some(whole.span()))
+        };
+        let Some(span) = span.filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        let Some(secret) = text.get(span.range()) else {
+            continue;
+        };
+        if rule
+            .entropy
+            .is_some_and(|least| shannon_entropy(secret) < least)
+        {
+            continue;
+        }
+        if !rule.allowlists.is_empty() {
+            let whole_text = text.get(whole.range()).unwrap_or_default();
+            let line = line_around(text, whole.range());
+            if rule
+                .allowlists
+                .iter()
+                .any(|a| a.allows(secret, whole_text, line))
+            {
+                continue;
+            }
+        }
+        candidates.push((span.start, span.end, index));
+    }
+}
+
+/// The lines that `range` of `text` is on.
+fn line_around(text: &str, range: Range<usize>) -> &str {
+    let start = text
+        .get(..range.start)
+        .and_then(|head| head.rfind('\n'))
+        .map_or(0, |at| at + 1);
+    let end = text
+        .get(range.end..)
+        .and_then(|tail| tail.find('\n'))
+        .map_or(text.len(), |at| range.end + at);
+    text.get(start..end).unwrap_or_default()
+}
+
+/// A masked form of a secret that never contains it: a short prefix of long secrets (where
+/// providers put their fixed prefix: `ghp_`, `AKIA`) and a fixed run of asterisks, so that
+/// not even the length is told.
+fn mask(secret: &str) -> String {
+    let shown: String = if secret.chars().count() >= 20 {
+        secret.chars().take(4).collect()
+    } else {
+        String::new()
+    };
+    format!("{shown}********")
+}
+
+/// A secret found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Finding {
+    rule: RuleId,
+    span: Range<usize>,
+    line: usize,
+    column: usize,
+    masked: String,
+}
+
+impl Finding {
+    /// The rule that found it (the first in rule order when several found overlapping
+    /// secrets).
+    #[must_use]
+    pub fn rule(&self) -> &RuleId {
+        &self.rule
+    }
+
+    /// The byte range of the secret in the text given to [`Detector::find`].
+    #[must_use]
+    pub fn span(&self) -> Range<usize> {
+        self.span.clone()
+    }
+
+    /// The line the secret starts on, from 1.
+    #[must_use]
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The column the secret starts at, from 1, in characters.
+    #[must_use]
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// A masked form (`ghp_********`, `********`) that never contains the secret, for
+    /// messages and logs.
+    #[must_use]
+    pub fn masked(&self) -> &str {
+        &self.masked
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at line {}, column {}: {}",
+            self.rule, self.line, self.column, self.masked
+        )
+    }
+}
+
+/// Builds a [`Detector`]: the built-in rules (unless turned off), rules files in gitleaks'
+/// shape, single rules, and rules left out by id.
+///
+/// ```
+/// use metalayer_bridge::secrets::{Detector, Rule};
+///
+/// let detector = Detector::builder()
+///     .rules_toml(r#"
+///         [[rules]]
+///         id = "employee-id"
+///         regex = '''emp=(E[0-9]{5})'''
+///         keywords = ["emp="]
+///     "#)?
+///     .rule(Rule::new("ticket", r"ACME-[0-9]{6}"))
+///     .without("high-entropy-string")
+///     .build()?;
+/// assert_eq!(detector.redact("emp=E12345 ACME-123456"), "emp=[REDACTED:employee-id] [REDACTED:ticket]");
+/// # Ok::<(), metalayer_bridge::RedactError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct DetectorBuilder {
+    builtin: bool,
+    files: Vec<RulesFile>,
+    rules: Vec<Rule>,
+    without: Vec<String>,
+}
+
+impl Default for DetectorBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl DetectorBuilder {
+    /// A builder with the built-in rules.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            builtin: true,
+            files: Vec::new(),
+            rules: Vec::new(),
+            without: Vec::new(),
+        }
+    }
+
+    /// Keeps (the default) or leaves out the built-in rules.
+    #[must_use]
+    pub fn builtin(mut self, yes: bool) -> Self {
+        self.builtin = yes;
+        self
+    }
+
+    /// Adds the rules and global allowlists of a rules file in gitleaks' TOML shape
+    /// (`[[rules]]`, `[[allowlists]]`; the `targetRules` of an allowlist name rules of the
+    /// same file).
+    ///
+    /// # Errors
+    ///
+    /// [`RedactError::InvalidRules`] when the file is not valid TOML of that shape,
+    /// [`RedactError::UnknownRule`] when an allowlist targets a rule the file does not have.
+    pub fn rules_toml(mut self, text: &str) -> Result<Self, RedactError> {
+        self.files.push(RulesFile::parse(text)?);
+        Ok(self)
+    }
+
+    /// Adds one rule. Rules with the id of another rule run beside it, never instead.
+    #[must_use]
+    pub fn rule(mut self, rule: Rule) -> Self {
+        self.rules.push(rule);
+        self
+    }
+
+    /// Leaves out every rule with this id (built-in or added).
+    #[must_use]
+    pub fn without(mut self, id: &str) -> Self {
+        self.without.push(id.to_owned());
+        self
+    }
+
+    /// Compiles the added rules (the built-in ones stay compiled on first use and shared).
+    ///
+    /// # Errors
+    ///
+    /// The first rule or allowlist that does not compile, or an invalid rules file.
+    pub fn build(self) -> Result<Detector, RedactError> {
+        if self.builtin && self.files.is_empty() && self.rules.is_empty() && self.without.is_empty()
+        {
+            return Ok(Detector::new());
+        }
+        let mut rules: Vec<Arc<CompiledRule>> = Vec::new();
+        let mut untargeted: Vec<Arc<CompiledAllowlist>> = Vec::new();
+        if self.builtin {
+            match builtin_engine() {
+                Ok(engine) => {
+                    rules.extend(engine.rules.iter().cloned());
+                    untargeted.extend(engine.untargeted.iter().cloned());
+                }
+                Err(e) => {
+                    return Err(RedactError::InvalidRules {
+                        source: e.to_string().into(),
+                    });
+                }
+            }
+        }
+        let mut parts = Parts::default();
+        for file in &self.files {
+            parts.add_file(file)?;
+        }
+        for rule in &self.rules {
+            parts.rules.push(CompiledRule::new(rule)?);
+        }
+        for rule in &mut parts.rules {
+            // The built-in file's untargeted allowlists (text already redacted) apply to
+            // added rules too.
+            rule.allowlists.extend(untargeted.iter().cloned());
+        }
+        let added = parts.into_engine();
+        for rule in &added.rules {
+            rule.validate()?;
+        }
+        rules.extend(added.rules);
+        rules.retain(|r| !self.without.iter().any(|w| w == r.id.as_str()));
+        Ok(Detector {
+            source: Source::Own(Arc::new(Engine {
+                rules,
+                untargeted,
+                prefilter: OnceLock::new(),
+            })),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_parse_and_compile() {
+        Detector::check_builtin().unwrap();
+        let detector = Detector::new();
+        let ids: Vec<&str> = detector.rule_ids().map(RuleId::as_str).collect();
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(ids.len(), unique.len(), "duplicate built-in ids");
+    }
+
+    #[test]
+    fn overlapping_findings_merge_under_the_first_rule() {
+        let token = format!("ghp_{}", "a1B2".repeat(9));
+        let text = format!("GITHUB_TOKEN={token} next");
+        let findings = Detector::new().find(&text);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].rule().as_str(), "github-token");
+        assert_eq!(&text[findings[0].span()], token);
+    }
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let text = "é\nàé AKIAIOSFODNN7EXAMPLE\nx AKIAIOSFODNN7EXAMPL2";
+        let findings = Detector::new().find(text);
+        let at: Vec<(usize, usize)> = findings.iter().map(|f| (f.line(), f.column())).collect();
+        assert_eq!(at, vec![(2, 4), (3, 3)]);
+        assert_eq!(findings[0].masked(), "AKIA********");
+        assert_eq!(
+            findings[0].to_string(),
+            "aws-access-key at line 2, column 4: AKIA********"
+        );
+    }
+
+    #[test]
+    fn masks_never_hold_the_secret() {
+        assert_eq!(mask("hunter22"), "********");
+        assert_eq!(mask(&"x".repeat(40)), "xxxx********");
+    }
+
+    #[test]
+    fn builder_errors() {
+        let err = Detector::builder()
+            .rule(Rule::new("bad", "(unclosed"))
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("`bad`"));
+        assert!(std::error::Error::source(&err).is_some());
+        assert!(matches!(
+            Detector::builder().rules_toml("[[rules]]\nid = 1"),
+            Err(RedactError::InvalidRules { .. })
+        ));
+        assert!(matches!(
+            Detector::builder()
+                .rules_toml("[[allowlists]]\ntargetRules = [\"nope\"]\nregexes = [\"x\"]")
+                .and_then(DetectorBuilder::build),
+            Err(RedactError::UnknownRule { .. })
+        ));
+    }
+
+    #[test]
+    fn without_leaves_rules_out() {
+        let text = "id AKIAIOSFODNN7EXAMPLE";
+        let d = Detector::builder()
+            .without("aws-access-key")
+            .build()
+            .unwrap();
+        assert!(d.find(text).is_empty());
+        assert!(d.rule_ids().all(|id| id.as_str() != "aws-access-key"));
+        let none = Detector::builder().builtin(false).build().unwrap();
+        assert_eq!(none.redact(text), text);
+    }
+}

@@ -1,0 +1,540 @@
+//! Secret rules as data, in gitleaks' rule shape, and their compiled form.
+//!
+//! The TOML model is serde's; regexes are compiled on first use (one `OnceLock` per rule and
+//! per allowlist), so a process that never meets a keyword of a rule never compiles it.
+
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+use regex_automata::meta::Regex;
+use regex_automata::util::syntax;
+use serde::Deserialize;
+
+use crate::error::RedactError;
+
+/// The id of a secret rule (`github-token`, `password-assignment`, ...), shown in place of a
+/// redacted secret: `[REDACTED:<id>]`. Cheap to clone.
+///
+/// ```
+/// use metalayer_bridge::secrets::RuleId;
+///
+/// let id = RuleId::new("github-token");
+/// assert_eq!(id.as_str(), "github-token");
+/// assert_eq!(id.to_string(), "github-token");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RuleId(Arc<str>);
+
+impl RuleId {
+    /// Wraps an id.
+    #[must_use]
+    pub fn new(id: &str) -> Self {
+        Self(Arc::from(id))
+    }
+
+    /// The id as written in the rules file.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for RuleId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What an allowlist's regexes are matched against (gitleaks' `regexTarget`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum AllowTarget {
+    /// The secret alone (the default).
+    #[default]
+    Secret,
+    /// The whole match of the rule's regex.
+    Match,
+    /// The line (or lines) the match is on.
+    Line,
+}
+
+/// Matches that are not secrets, for one rule or (in a rules file's `[[allowlists]]`) for
+/// several: a match is allowed when one of the `regexes` matches the [`AllowTarget`] or the
+/// secret contains one of the `stopwords` (case-insensitive).
+///
+/// ```
+/// use metalayer_bridge::secrets::{Allowlist, AllowTarget, Detector, Rule};
+///
+/// let rule = Rule::new("ticket", r"TICKET-([0-9]{6})")
+///     .with_allowlist(Allowlist::new().with_regex(r"\A0+\z"));
+/// let detector = Detector::builder().builtin(false).rule(rule).build()?;
+/// assert_eq!(detector.find("see TICKET-123456").len(), 1);
+/// assert!(detector.find("see TICKET-000000").is_empty());
+/// # let _ = AllowTarget::Match;
+/// # Ok::<(), metalayer_bridge::RedactError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Allowlist {
+    /// What the allowlist is for.
+    #[serde(default)]
+    pub description: String,
+    /// What the regexes are matched against.
+    #[serde(default)]
+    pub regex_target: AllowTarget,
+    /// Regexes (Rust dialect); any one matching allows the match.
+    #[serde(default)]
+    pub regexes: Vec<String>,
+    /// Words; a secret containing any of them (case-insensitive) is allowed.
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+    /// In a file's global `[[allowlists]]`: the rules it applies to (all when empty).
+    #[serde(default)]
+    pub target_rules: Vec<String>,
+}
+
+impl Allowlist {
+    /// An empty allowlist (allows nothing), targeting the secret.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a regex.
+    #[must_use]
+    pub fn with_regex(mut self, regex: &str) -> Self {
+        self.regexes.push(regex.to_owned());
+        self
+    }
+
+    /// Adds a stopword.
+    #[must_use]
+    pub fn with_stopword(mut self, word: &str) -> Self {
+        self.stopwords.push(word.to_owned());
+        self
+    }
+
+    /// Sets what the regexes are matched against.
+    #[must_use]
+    pub fn with_target(mut self, target: AllowTarget) -> Self {
+        self.regex_target = target;
+        self
+    }
+}
+
+/// One secret rule, in gitleaks' shape: `id`, `description`, `regex`, `keywords`,
+/// `secretGroup`, `entropy`, `allowlists` (the older single `allowlist` table is read too;
+/// `tags` are kept).
+///
+/// The secret is the capture group `secretGroup` when it is set (non-zero), else the first
+/// capture group that took part in the match, else the whole match. A rule with keywords
+/// runs only on texts that contain one of them (ASCII case-insensitive); a rule without
+/// keywords runs on every text.
+///
+/// ```
+/// use metalayer_bridge::secrets::{Detector, Rule};
+///
+/// let rule = Rule::new("acme-key", r"acme_(?:live|test)_([A-Za-z0-9]{20})")
+///     .with_keywords(["acme_"])
+///     .with_entropy(3.0);
+/// let detector = Detector::builder().rule(rule).build()?;
+/// let text = format!("use acme_live_{}", "a1B2c3D4e5".repeat(2));
+/// assert_eq!(detector.redact(&text), "use acme_live_[REDACTED:acme-key]");
+/// // Too regular to be a secret.
+/// assert_eq!(detector.redact("acme_test_aaaaaaaaaaaaaaaaaaaa"), "acme_test_aaaaaaaaaaaaaaaaaaaa");
+/// # Ok::<(), metalayer_bridge::RedactError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Rule {
+    /// The id, shown in redactions and findings.
+    pub id: String,
+    /// What the rule finds.
+    #[serde(default)]
+    pub description: String,
+    /// The regex (Rust dialect).
+    pub regex: String,
+    /// Literals, one of which a text must contain for the rule to run (case-insensitive).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// The capture group holding the secret (0: the first group that took part, else the
+    /// whole match).
+    #[serde(default)]
+    pub secret_group: usize,
+    /// The least Shannon entropy (bits per character) a secret must have.
+    #[serde(default)]
+    pub entropy: Option<f64>,
+    /// gitleaks' older single allowlist table.
+    #[serde(default)]
+    pub allowlist: Option<Allowlist>,
+    /// Matches that are not secrets.
+    #[serde(default)]
+    pub allowlists: Vec<Allowlist>,
+    /// Free-form tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+impl Rule {
+    /// A rule with an id and a regex, no keywords (it runs on every text), the default
+    /// secret group, no entropy threshold and no allowlist.
+    #[must_use]
+    pub fn new(id: &str, regex: &str) -> Self {
+        Self {
+            id: id.to_owned(),
+            description: String::new(),
+            regex: regex.to_owned(),
+            keywords: Vec::new(),
+            secret_group: 0,
+            entropy: None,
+            allowlist: None,
+            allowlists: Vec::new(),
+            tags: Vec::new(),
+        }
+    }
+
+    /// Sets the description.
+    #[must_use]
+    pub fn with_description(mut self, description: &str) -> Self {
+        self.description = description.to_owned();
+        self
+    }
+
+    /// Adds keywords.
+    #[must_use]
+    pub fn with_keywords<I, S>(mut self, keywords: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.keywords
+            .extend(keywords.into_iter().map(|k| k.as_ref().to_owned()));
+        self
+    }
+
+    /// Sets the secret group.
+    #[must_use]
+    pub fn with_secret_group(mut self, group: usize) -> Self {
+        self.secret_group = group;
+        self
+    }
+
+    /// Sets the entropy threshold.
+    #[must_use]
+    pub fn with_entropy(mut self, bits_per_char: f64) -> Self {
+        self.entropy = Some(bits_per_char);
+        self
+    }
+
+    /// Adds an allowlist.
+    #[must_use]
+    pub fn with_allowlist(mut self, allowlist: Allowlist) -> Self {
+        self.allowlists.push(allowlist);
+        self
+    }
+}
+
+/// A rules file: `[[rules]]` and global `[[allowlists]]` (or gitleaks' older `[allowlist]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RulesFile {
+    #[serde(default)]
+    #[expect(
+        dead_code,
+        reason = "gitleaks files carry a title; it is read and ignored"
+    )]
+    title: Option<String>,
+    #[serde(default)]
+    pub(crate) rules: Vec<Rule>,
+    #[serde(default)]
+    allowlist: Option<Allowlist>,
+    #[serde(default)]
+    allowlists: Vec<Allowlist>,
+}
+
+impl RulesFile {
+    /// Parses a rules file.
+    pub(crate) fn parse(text: &str) -> Result<Self, RedactError> {
+        toml::from_str(text).map_err(|e| RedactError::InvalidRules {
+            source: Box::new(e),
+        })
+    }
+
+    /// The global allowlists, the older single table first.
+    pub(crate) fn global_allowlists(&self) -> impl Iterator<Item = &Allowlist> {
+        self.allowlist.iter().chain(&self.allowlists)
+    }
+}
+
+/// Compiles a pattern: ASCII-only classes and word boundaries when the pattern allows it
+/// (the fast DFA path), Unicode otherwise (negated classes such as `[^\s]` or `.` must not
+/// split a UTF-8 character).
+pub(crate) fn compile(pattern: &str) -> Result<Regex, Box<regex_automata::meta::BuildError>> {
+    compile_many(&[pattern])
+}
+
+/// Compiles several patterns into one regex that matches when any of them does.
+fn compile_many<P: AsRef<str>>(
+    patterns: &[P],
+) -> Result<Regex, Box<regex_automata::meta::BuildError>> {
+    let build = |unicode: bool| {
+        Regex::builder()
+            .syntax(syntax::Config::new().unicode(unicode))
+            .build_many(patterns)
+            .map_err(Box::new)
+    };
+    build(false).or_else(|_| build(true))
+}
+
+/// An allowlist with its regexes compiled on first use.
+#[derive(Debug)]
+pub(crate) struct CompiledAllowlist {
+    target: AllowTarget,
+    patterns: Vec<String>,
+    regex: OnceLock<Option<Regex>>,
+    stopwords: Vec<String>,
+}
+
+impl CompiledAllowlist {
+    pub(crate) fn new(allowlist: &Allowlist) -> Self {
+        Self {
+            target: allowlist.regex_target,
+            patterns: allowlist.regexes.clone(),
+            regex: OnceLock::new(),
+            stopwords: allowlist
+                .stopwords
+                .iter()
+                .map(|w| w.to_ascii_lowercase())
+                .collect(),
+        }
+    }
+
+    /// Compiles now, to report a bad regex at build time.
+    pub(crate) fn validate(&self, rule: Option<&str>) -> Result<(), RedactError> {
+        if self.patterns.is_empty() {
+            return Ok(());
+        }
+        match compile_many(&self.patterns) {
+            Ok(regex) => {
+                let _ = self.regex.set(Some(regex));
+                Ok(())
+            }
+            Err(e) => Err(RedactError::InvalidAllowlist {
+                rule: rule.map(str::to_owned),
+                patterns: self.patterns.join(" | "),
+                source: e,
+            }),
+        }
+    }
+
+    fn regex(&self) -> Option<&Regex> {
+        if self.patterns.is_empty() {
+            return None;
+        }
+        self.regex
+            .get_or_init(|| compile_many(&self.patterns).ok())
+            .as_ref()
+    }
+
+    /// Whether this allowlist allows a match.
+    pub(crate) fn allows(&self, secret: &str, whole: &str, line: &str) -> bool {
+        if !self.stopwords.is_empty() {
+            let lower = secret.to_ascii_lowercase();
+            if self.stopwords.iter().any(|w| lower.contains(w.as_str())) {
+                return true;
+            }
+        }
+        let Some(regex) = self.regex() else {
+            return false;
+        };
+        let haystack = match self.target {
+            AllowTarget::Secret => secret,
+            AllowTarget::Match => whole,
+            AllowTarget::Line => line,
+        };
+        regex.is_match(haystack)
+    }
+}
+
+/// A rule with its regex compiled on first use and its allowlists (its own and the global
+/// ones that target it).
+#[derive(Debug)]
+pub(crate) struct CompiledRule {
+    pub(crate) id: RuleId,
+    pub(crate) keywords: Vec<String>,
+    pattern: String,
+    regex: OnceLock<Option<Regex>>,
+    pub(crate) secret_group: usize,
+    pub(crate) entropy: Option<f64>,
+    pub(crate) allowlists: Vec<Arc<CompiledAllowlist>>,
+}
+
+impl CompiledRule {
+    /// Checks the parts that need no compilation.
+    pub(crate) fn new(rule: &Rule) -> Result<Self, RedactError> {
+        if rule.id.trim().is_empty() {
+            return Err(RedactError::MissingId {
+                regex: rule.regex.clone(),
+            });
+        }
+        if let Some(entropy) = rule.entropy
+            && !(entropy.is_finite() && entropy >= 0.0)
+        {
+            return Err(RedactError::InvalidEntropy {
+                name: rule.id.clone(),
+                entropy,
+            });
+        }
+        let allowlists = rule
+            .allowlist
+            .iter()
+            .chain(&rule.allowlists)
+            .map(|a| Arc::new(CompiledAllowlist::new(a)))
+            .collect();
+        Ok(Self {
+            id: RuleId::new(&rule.id),
+            keywords: rule
+                .keywords
+                .iter()
+                .map(|k| k.to_ascii_lowercase())
+                .filter(|k| !k.is_empty())
+                .collect(),
+            pattern: rule.regex.clone(),
+            regex: OnceLock::new(),
+            secret_group: rule.secret_group,
+            entropy: rule.entropy,
+            allowlists,
+        })
+    }
+
+    /// Compiles the regex and the allowlists now, to report errors at build time.
+    pub(crate) fn validate(&self) -> Result<(), RedactError> {
+        let regex = compile(&self.pattern).map_err(|e| RedactError::InvalidPattern {
+            name: self.id.to_string(),
+            pattern: self.pattern.clone(),
+            source: e,
+        })?;
+        let groups = regex
+            .group_info()
+            .group_len(regex_automata::PatternID::ZERO);
+        if self.secret_group >= groups.max(1) && self.secret_group != 0 {
+            return Err(RedactError::SecretGroup {
+                name: self.id.to_string(),
+                group: self.secret_group,
+                groups: groups.saturating_sub(1),
+            });
+        }
+        let _ = self.regex.set(Some(regex));
+        for allowlist in &self.allowlists {
+            allowlist.validate(Some(self.id.as_str()))?;
+        }
+        Ok(())
+    }
+
+    /// The regex, compiled on first use (`None` when it does not compile).
+    pub(crate) fn regex(&self) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| compile(&self.pattern).ok())
+            .as_ref()
+    }
+}
+
+/// Shannon entropy of `text` in bits per character.
+///
+/// ```
+/// use metalayer_bridge::secrets::shannon_entropy;
+///
+/// assert_eq!(shannon_entropy(""), 0.0);
+/// assert_eq!(shannon_entropy("aaaa"), 0.0);
+/// assert!((shannon_entropy("abcd") - 2.0).abs() < 1e-9);
+/// ```
+#[must_use]
+pub fn shannon_entropy(text: &str) -> f64 {
+    let mut ascii = [0_u32; 128];
+    let mut other: Vec<(char, u32)> = Vec::new();
+    let mut total = 0_u32;
+    for c in text.chars() {
+        total = total.saturating_add(1);
+        match ascii.get_mut(c as usize) {
+            Some(slot) => *slot = slot.saturating_add(1),
+            None => match other.iter_mut().find(|(k, _)| *k == c) {
+                Some((_, n)) => *n = n.saturating_add(1),
+                None => other.push((c, 1)),
+            },
+        }
+    }
+    if total == 0 {
+        return 0.0;
+    }
+    let total = f64::from(total);
+    ascii
+        .iter()
+        .copied()
+        .chain(other.iter().map(|&(_, n)| n))
+        .filter(|&n| n > 0)
+        .map(|n| {
+            let p = f64::from(n) / total;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entropy_values() {
+        assert!((shannon_entropy("ab") - 1.0).abs() < 1e-9);
+        assert!((shannon_entropy("éaéa") - 1.0).abs() < 1e-9);
+        assert!(shannon_entropy("hunter22") > 2.5);
+    }
+
+    #[test]
+    fn rules_are_checked() {
+        assert!(matches!(
+            CompiledRule::new(&Rule::new(" ", "x")),
+            Err(RedactError::MissingId { .. })
+        ));
+        assert!(matches!(
+            CompiledRule::new(&Rule::new("a", "x").with_entropy(f64::NAN)),
+            Err(RedactError::InvalidEntropy { .. })
+        ));
+        let bad_group = CompiledRule::new(&Rule::new("a", "(x)").with_secret_group(2)).unwrap();
+        assert!(matches!(
+            bad_group.validate(),
+            Err(RedactError::SecretGroup {
+                group: 2,
+                groups: 1,
+                ..
+            })
+        ));
+        let bad_allow = CompiledRule::new(
+            &Rule::new("a", "x").with_allowlist(Allowlist::new().with_regex("(")),
+        )
+        .unwrap();
+        assert!(matches!(
+            bad_allow.validate(),
+            Err(RedactError::InvalidAllowlist { .. })
+        ));
+    }
+
+    #[test]
+    fn unicode_only_when_needed() {
+        // `\w` stays ASCII (fast); a negated class gets Unicode so that it never splits a
+        // character.
+        let ascii = compile(r"\w+").unwrap();
+        assert_eq!(ascii.find("é").map(|m| m.range()), None);
+        let negated = compile(r"[^\s]+").unwrap();
+        assert_eq!(negated.find("é").map(|m| m.range()), Some(0..2));
+    }
+}
