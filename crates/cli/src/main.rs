@@ -50,7 +50,19 @@ enum Command {
     Hook(commands::hook::Args),
     /// Check a policy file and point at every problem.
     ///
+    /// Besides syntax, structure and patterns, every gate's `examples` are run through that
+    /// gate alone, with the hook's engine: each call under `block` must be stopped by it, each
+    /// call under `allow` let through. A gate of `gates.hard` with its examples:
+    ///
+    ///   id: no-npm
+    ///   rule: This project uses pnpm
+    ///   pattern: '\bnpm\s+(install|i|ci)\b'
+    ///   examples:
+    ///     block: ['npm install left-pad', 'sudo npm ci']
+    ///     allow: ['pnpm install left-pad', {tool: Bash, command: 'echo npm install'}]
+    ///
     /// Exit status: 0 valid (warnings on stderr), 1 invalid.
+    #[command(verbatim_doc_comment)]
     Validate(commands::validate::Args),
     /// Print a JSON Schema of one of metalayer's file formats.
     Schema(commands::schema::Args),

@@ -34,6 +34,7 @@
 mod audit;
 mod error;
 mod event;
+mod examples;
 mod harness;
 mod hook;
 mod init;
@@ -53,11 +54,12 @@ mod wiring;
 
 pub use audit::{
     AuditCheck, AuditOptions, AuditReport, AuditSection, BUILTIN_MEASUREMENTS, CheckStatus,
-    DEFAULT_MEASUREMENT_TIMEOUT, PolicySummary, SetpointReport, SetpointStatus, audit,
-    render as render_audit,
+    DEFAULT_MEASUREMENT_TIMEOUT, DEFAULT_STALE_AFTER, PolicySummary, SetpointReport,
+    SetpointStatus, audit, render as render_audit,
 };
 pub use error::KernelError;
 pub use event::{MAX_EVENT_BYTES, ToolEvent, claude_pre_tool_use, parse_object, tool_call};
+pub use examples::{ExampleFailure, ExampleReport, check_examples};
 pub use harness::Harness;
 pub use hook::{
     HookEnv, HookOutcome, claude_output, decide_event, decide_event_as, post_tool_use,

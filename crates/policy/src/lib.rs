@@ -83,14 +83,14 @@ pub use diagnostic::{Diagnostic, DiagnosticSeverity, Report, SecondaryLabel, Spa
 pub use emit::to_yaml;
 pub use error::PolicyError;
 pub use load::{
-    DEFAULT_POLICY_FILE, LoadOptions, Loaded, MAX_POLICY_BYTES, find_policy, load_file,
-    load_file_with, load_str, load_str_with,
+    DEFAULT_POLICY_FILE, LoadOptions, Loaded, MAX_POLICY_BYTES, diagnostic_at, find_policy,
+    load_file, load_file_with, load_str, load_str_with,
 };
 pub use model::{
-    BridgeSettings, BuildSettings, CoverageSettings, EvaluateSettings, EvaluateStep, Extra, Gate,
-    GateDocs, GateId, Gates, LintSettings, MatchMode, MeasureSettings, Measurement,
-    MeasurementKind, OnError, Policy, Profile, RedactionRule, RegressionSettings, Setpoint,
-    SetpointId, Severity, Target, TestSettings,
+    BridgeSettings, BuildSettings, CoverageSettings, EvaluateSettings, EvaluateStep, Example,
+    Extra, Gate, GateDocs, GateExamples, GateId, Gates, LintSettings, MatchMode, MeasureSettings,
+    Measurement, MeasurementKind, OnError, Policy, Profile, RedactionRule, RegressionSettings,
+    Setpoint, SetpointId, Severity, Target, TestSettings,
 };
 pub use pattern::MAX_PATTERN_SIZE;
 pub use schema::{schema, schema_json};

@@ -366,6 +366,32 @@ pub fn find_policy(start: &Path) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
+/// An error diagnostic at the node a JSON pointer names in policy text (`/gates/hard/2/pattern`),
+/// for checks made outside this crate on a policy that loaded. A pointer the text does not hold
+/// points at its nearest ancestor that it does, or at the start of the file.
+///
+/// ```
+/// let source = "version: '1.0'\ngates:\n  hard:\n    - id: G1\n      pattern: rm\n";
+/// let d = metalayer_policy::diagnostic_at(source, "/gates/hard/0/pattern", "example::code", "a problem".into());
+/// assert_eq!((d.line, d.column), (5, 16));
+/// assert_eq!(d.pointer, "/gates/hard/0/pattern");
+/// ```
+#[must_use]
+pub fn diagnostic_at(
+    source: &str,
+    pointer: &str,
+    code: &'static str,
+    message: String,
+) -> Diagnostic {
+    let positions = Positions::new(source);
+    let span = tree::build(&positions, true)
+        .map_or(Span::new(0, 0), |tree| tree.spans.value_span(pointer));
+    let (line, column) = positions.line_col(span.offset);
+    let mut diagnostic = Diagnostic::error(code, message, span, line, column);
+    pointer.clone_into(&mut diagnostic.pointer);
+    diagnostic
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -312,6 +312,71 @@ pub struct GateDocs {
     )]
     #[schemars(schema_with = "loose_text_schema")]
     pub deprecated_in: Option<String>,
+    /// Calls the gate must stop and calls it must let through: checked by `metalayer
+    /// validate` (and so by `audit` and CI), never by the hook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub examples: Option<GateExamples>,
+}
+
+/// A gate's examples: its tests.
+///
+/// Each example is either the value of the gate's field (a command for a `command` gate, a
+/// path for a `file_path` gate, text for a `content` gate), sent with the gate's first tool,
+/// or a whole call (`{tool: Bash, command: "echo x > .env"}`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct GateExamples {
+    /// Calls the gate must stop (deny for a hard gate, ask for a soft one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub block: Vec<Example>,
+    /// Calls the gate must let through.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<Example>,
+}
+
+impl GateExamples {
+    /// Examples with these calls to block and to allow.
+    #[must_use]
+    pub fn new(block: Vec<Example>, allow: Vec<Example>) -> Self {
+        Self { block, allow }
+    }
+
+    /// Whether there are no examples.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.block.is_empty() && self.allow.is_empty()
+    }
+}
+
+/// One example call of a gate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Example {
+    /// The value of the gate's field.
+    Value(String),
+    /// A whole call: `tool` and the input keys.
+    Call {
+        /// The tool (`Bash`, `Write`, ...).
+        tool: String,
+        /// The call's input keys (`command`, `file_path`, `content`, ...), as text.
+        #[serde(flatten)]
+        input: BTreeMap<String, String>,
+    },
+}
+
+impl Example {
+    /// The example as one line of text, for reports.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Value(value) => value.clone(),
+            Self::Call { tool, input } => {
+                let fields: Vec<String> = input.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                format!("{tool} {{{}}}", fields.join(", "))
+            }
+        }
+    }
 }
 
 /// What [`Gate::docs`] reads for a gate without documentation keys.
@@ -325,6 +390,7 @@ static NO_DOCS: GateDocs = GateDocs {
     profiles: None,
     introduced_in: None,
     deprecated_in: None,
+    examples: None,
 };
 
 impl Gate {

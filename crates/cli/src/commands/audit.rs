@@ -26,6 +26,11 @@ pub(crate) struct Args {
     /// do not trust.
     #[arg(long)]
     no_commands: bool,
+    /// After how many days without a match in the ledger a gate the repository added itself
+    /// (not one the profiles ship) is reported as a candidate to retire or demote. Reported
+    /// only once the ledger's history is that old.
+    #[arg(long, value_name = "DAYS", default_value_t = 90, value_parser = clap::value_parser!(u64).range(1..=36_500))]
+    stale_after: u64,
 }
 
 pub(crate) fn run(args: &Args) -> ExitCode {
@@ -47,7 +52,9 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         }
         return ExitCode::FAILURE;
     };
-    let options = AuditOptions::default().with_commands(!args.no_commands);
+    let options = AuditOptions::default()
+        .with_commands(!args.no_commands)
+        .with_stale_after(std::time::Duration::from_secs(args.stale_after * 86_400));
     let report = audit(&root, &options);
     let text = if args.json {
         // The report itself, not its `Value`: the keys keep the struct's order (`ok` first).

@@ -66,7 +66,30 @@ pub(crate) fn run(args: &Args) -> ExitCode {
                 loaded.warnings_report().source(),
                 &loaded.policy,
             ) {
-                return map_problem(args.json, &path, &loaded, problem);
+                return problems(
+                    args.json,
+                    &path,
+                    &loaded,
+                    vec![problem],
+                    "its feature map cannot be used",
+                );
+            }
+            let examples = metalayer_kernel::check_examples(&loaded.policy);
+            if !examples.failures.is_empty() {
+                let source = loaded.warnings_report().source();
+                let count = examples.failures.len();
+                let found = examples
+                    .failures
+                    .iter()
+                    .map(|f| f.diagnostic(source))
+                    .collect();
+                let summary = format!(
+                    "{count} of {} gate example{} not honoured by {} gate",
+                    examples.checked,
+                    if examples.checked == 1 { "" } else { "s" },
+                    if count == 1 { "its" } else { "their" },
+                );
+                return problems(args.json, &path, &loaded, found, &summary);
             }
             let report = loaded.warnings_report();
             if !args.json && report.warning_count() > 0 {
@@ -82,8 +105,13 @@ pub(crate) fn run(args: &Args) -> ExitCode {
                 .chain(&loaded.policy.gates.soft)
                 .filter(|g| g.is_enforced())
                 .count();
+            let honoured = match examples.checked {
+                0 => String::new(),
+                1 => "1 gate example honoured, ".to_owned(),
+                n => format!("{n} gate examples honoured, "),
+            };
             let summary = format!(
-                "{}: valid ({} enforced gate{}, {} setpoint{}, {} warning{})",
+                "{}: valid ({} enforced gate{}, {honoured}{} setpoint{}, {} warning{})",
                 path.display(),
                 enforced,
                 if enforced == 1 { "" } else { "s" },
@@ -99,6 +127,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             let mut value = report.to_json();
             set(&mut value, "valid", json!(true));
             set(&mut value, "enforced_gates", json!(enforced));
+            set(&mut value, "examples_checked", json!(examples.checked));
             finish(args.json, true, value, &summary)
         }
         Err(PolicyError::Invalid(report)) => {
@@ -135,16 +164,18 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     }
 }
 
-/// A policy that loads but names a feature map the hooks cannot use: invalid, with that
-/// problem and the policy's warnings.
-fn map_problem(
+/// A policy that loads but fails a check made on the loaded policy (a feature map the hooks
+/// cannot use, gate examples its gates do not honour): invalid, with those problems and the
+/// policy's warnings.
+fn problems(
     json_output: bool,
     path: &std::path::Path,
     loaded: &policy::Loaded,
-    problem: policy::Diagnostic,
+    found: Vec<policy::Diagnostic>,
+    why: &str,
 ) -> ExitCode {
     let warnings = loaded.warnings_report();
-    let mut diagnostics = vec![problem];
+    let mut diagnostics = found;
     diagnostics.extend(warnings.diagnostics().iter().cloned());
     let report = policy::Report::new(warnings.name(), warnings.source(), diagnostics);
     if !json_output {
@@ -154,10 +185,7 @@ fn map_problem(
     }
     let mut value = report.to_json();
     set(&mut value, "valid", json!(false));
-    let summary = format!(
-        "{}: invalid (its feature map cannot be used)",
-        path.display()
-    );
+    let summary = format!("{}: invalid ({why})", path.display());
     finish(json_output, false, value, &summary)
 }
 

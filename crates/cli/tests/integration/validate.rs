@@ -82,3 +82,36 @@ fn every_schema_is_printed() {
         assert!(v["properties"][property].is_object(), "{format}: {v:#}");
     }
 }
+
+#[test]
+fn gate_examples_are_run_and_point_at_the_failing_example() {
+    let good = "version: \"1.0\"\ngates:\n  hard:\n    - id: no-npm\n      rule: use pnpm\n      pattern: '\\bnpm\\s+(install|ci)\\b'\n      match: command\n      examples:\n        block: ['npm install x', 'sudo npm ci', 'bash -c \"npm install\"']\n        allow: ['pnpm install x', 'git commit -m \"npm install is banned\"']\n";
+    let (code, out, err) = validate(good, false);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("5 gate examples honoured"), "{out}");
+    let bad = good.replace("allow: ['pnpm", "allow: ['npm ci', 'pnpm");
+    let (code, _, err) = validate(&bad, false);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("gate no-npm stops `npm ci`, listed under `allow`"),
+        "{err}"
+    );
+    assert!(err.contains(":10:"), "{err}");
+    assert!(err.contains("1 of 6 gate examples not honoured"), "{err}");
+    let (code, out, _) = validate(&bad, true);
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["valid"], false);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "gate::example", "{v:#}");
+    assert_eq!(d["pointer"], "/gates/hard/0/examples/allow/0", "{v:#}");
+    assert_eq!(d["gate"], "no-npm");
+}
+
+#[test]
+fn gate_examples_of_unknown_shape_are_refused() {
+    let text = "version: \"1.0\"\ngates:\n  hard:\n    - id: g\n      pattern: x\n      examples:\n        deny: ['x']\n";
+    let (code, _, err) = validate(text, false);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains(":7:") || err.contains(":6:"), "{err}");
+}

@@ -37,6 +37,10 @@ use report::AuditCheck as Check;
 /// (`timeout_seconds`).
 pub const DEFAULT_MEASUREMENT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long a gate of the repository's own may go without matching before the audit suggests
+/// retiring it: 90 days.
+pub const DEFAULT_STALE_AFTER: Duration = Duration::from_secs(90 * 24 * 3600);
+
 /// From how many asks of one gate the audit says that people approve nearly all of them.
 const APPROVED_ASKS_MIN: u64 = 5;
 
@@ -57,6 +61,9 @@ pub struct AuditOptions {
     /// Where the harnesses keep their trust records (default: from this process's
     /// environment).
     pub harness_env: HarnessEnv,
+    /// How long a gate of the repository's own may go without matching before the audit
+    /// suggests retiring it (default [`DEFAULT_STALE_AFTER`]).
+    pub stale_after: Duration,
 }
 
 impl Default for AuditOptions {
@@ -66,6 +73,7 @@ impl Default for AuditOptions {
             command_timeout: DEFAULT_MEASUREMENT_TIMEOUT,
             run_commands: true,
             harness_env: HarnessEnv::from_process(),
+            stale_after: DEFAULT_STALE_AFTER,
         }
     }
 }
@@ -95,6 +103,13 @@ impl AuditOptions {
     #[must_use]
     pub fn with_commands(mut self, run: bool) -> Self {
         self.run_commands = run;
+        self
+    }
+
+    /// Suggests retiring a gate of the repository's own that has not matched for this long.
+    #[must_use]
+    pub fn with_stale_after(mut self, window: Duration) -> Self {
+        self.stale_after = window;
         self
     }
 
@@ -146,13 +161,15 @@ pub fn audit(root: &Path, options: &AuditOptions) -> AuditReport {
     );
     let capture_wired = wired.kinds.contains(&HookKind::SessionCapture);
     let bridge = bridge_section(root, &bridge_settings, &conversations, capture_wired);
-    let (tally, ledger) = ledger_section(root);
+    let (tally, mut ledger) = ledger_section(root);
+    let now = options.now.unwrap_or_else(SystemTime::now);
+    ledger.extend(stale_gates(root, &policy, now, options.stale_after));
     let facts = Facts {
         root,
         hooks: &wired.kinds,
         conversations,
         tally,
-        now: options.now.unwrap_or_else(SystemTime::now),
+        now,
         default_timeout: options.command_timeout,
         run_commands: options.run_commands,
     };
@@ -204,6 +221,33 @@ fn policy_section(root: &Path) -> (Policy, PolicySummary, Vec<Check>) {
                     POLICY_FILE,
                     format!("{profile}{gates} enforced gate{}", plural(gates)),
                 ));
+                let examples = crate::examples::check_examples(kernel.policy());
+                if let Some(first) = examples.failures.first() {
+                    let n = examples.failures.len();
+                    let more = if n > 1 {
+                        format!(" (and {} more)", n - 1)
+                    } else {
+                        String::new()
+                    };
+                    checks.push(Check::invalid(
+                        "gate examples",
+                        format!("{}{more}; see `metalayer validate`", first.message()),
+                    ));
+                } else if examples.checked > 0 {
+                    checks.push(Check::ok(
+                        "gate examples",
+                        format!(
+                            "{} example{} honoured by {} gate",
+                            examples.checked,
+                            plural(examples.checked),
+                            if examples.checked == 1 {
+                                "its"
+                            } else {
+                                "their"
+                            }
+                        ),
+                    ));
+                }
                 let warnings = kernel.warnings().len();
                 if warnings > 0 {
                     checks.push(Check::warning(
@@ -491,6 +535,61 @@ fn ledger_section(root: &Path) -> (Tally, Vec<Check>) {
         ));
     }
     (tally, checks)
+}
+
+/// Gates of the repository's own (not the safety nets every profile ships, which exist for
+/// the rare day they match) that the ledger shows no match of within `window`, when the
+/// ledger's history reaches back that far: candidates to retire, or an ask to demote.
+fn stale_gates(root: &Path, policy: &Policy, now: SystemTime, window: Duration) -> Vec<Check> {
+    let records = read_records(root);
+    let Some(first) = records.iter().map(|r| r.time).min() else {
+        return Vec::new();
+    };
+    let now_s = now
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let since = now_s.saturating_sub(window.as_secs());
+    if first > since {
+        // The ledger is younger than the window: silence says nothing yet.
+        return Vec::new();
+    }
+    let shipped = crate::init::shipped_gate_ids();
+    let mut last: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+    for r in &records {
+        for gate in &r.gates {
+            let t = last.entry(gate.as_str()).or_default();
+            *t = (*t).max(r.time);
+        }
+    }
+    let days = window.as_secs() / 86_400;
+    let lists = [("hard", &policy.gates.hard), ("soft", &policy.gates.soft)];
+    let mut checks = Vec::new();
+    for (list, gates) in lists {
+        for gate in gates.iter().filter(|g| g.is_enforced()) {
+            let id = gate.id.as_ref();
+            if shipped.contains(id) {
+                continue;
+            }
+            let seen = last.get(id).copied();
+            if seen.is_some_and(|t| t >= since) {
+                continue;
+            }
+            let when = seen.map_or_else(
+                || "never matched in the ledger".to_owned(),
+                |t| format!("last matched {} days ago", now_s.saturating_sub(t) / 86_400),
+            );
+            let suggestion = if list == "hard" {
+                "if the lesson behind it no longer applies, move it to `gates.soft` (ask) or remove it"
+            } else {
+                "if the lesson behind it no longer applies, remove it"
+            };
+            checks.push(Check::ok(
+                format!("gate {id}"),
+                format!("no match in {days} days ({when}); {suggestion}"),
+            ));
+        }
+    }
+    checks
 }
 
 /// The non-empty lines of every decisions file.

@@ -346,6 +346,27 @@ impl FromStr for Profile {
     }
 }
 
+/// The ids of the gates the profiles ship (the safety nets every governed repository starts
+/// with, as opposed to the gates a repository adds for its own lessons).
+pub(crate) fn shipped_gate_ids() -> &'static std::collections::HashSet<String> {
+    static IDS: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    IDS.get_or_init(|| {
+        [
+            BASELINE_POLICY_YAML,
+            crate::kernel::DEFAULT_POLICY_YAML,
+            AUTONOMOUS_POLICY_YAML,
+        ]
+        .into_iter()
+        .filter_map(|text| metalayer_policy::load_str(text, "profile").ok())
+        .flat_map(|loaded| {
+            let gates = loaded.policy.gates;
+            gates.hard.into_iter().chain(gates.soft)
+        })
+        .map(|gate| gate.id.to_string())
+        .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 //! way at a time.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use metalayer_kernel::{
     AGENTS_DOC, AuditOptions, AuditReport, CLAUDE_DOC, CheckStatus, DEFAULT_POLICY_YAML,
@@ -470,4 +470,116 @@ fn the_json_form() {
     assert_eq!(s11["severity"], "blocking");
     assert_eq!(s11["measurement"], "builtin `governance_files_present`");
     assert_eq!(value["failures"][0], "AGENTS.md is missing");
+}
+
+/// The healthy repository with two gates of its own added to `gates.hard`: `no-npm` (with
+/// examples) and `no-yarn`, and a ledger line of `no-npm` matching at `matched`.
+fn with_own_gates(examples: &str, matched: u64) -> tempfile::TempDir {
+    let dir = healthy();
+    let root = dir.path();
+    let own = format!(
+        "  hard:\n    - id: no-npm\n      rule: This project uses pnpm\n      pattern: '\\bnpm\\s+install\\b'\n      examples:\n{examples}    - id: no-yarn\n      rule: This project uses pnpm\n      pattern: '\\byarn\\s+add\\b'\n"
+    );
+    let policy = DEFAULT_POLICY_YAML.replacen("  hard:\n", &own, 1);
+    assert_ne!(
+        policy, DEFAULT_POLICY_YAML,
+        "the default policy has a `  hard:` list"
+    );
+    write(root, POLICY_FILE, &policy);
+    let line = format!(
+        r#"{{"time":{matched},"session_id":"s","harness":"claude","tool":"Bash","decision":"deny","gates":["no-npm"],"subject":"npm install x","reason":"r"}}"#
+    );
+    let path = root.join(".control/ledger/decisions.jsonl");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(&line);
+    text.push('\n');
+    std::fs::write(path, text).unwrap();
+    dir
+}
+
+fn check<'a>(report: &'a AuditReport, subject: &str) -> Option<&'a metalayer_kernel::AuditCheck> {
+    report
+        .sections
+        .iter()
+        .flat_map(|s| &s.checks)
+        .find(|c| c.subject == subject)
+}
+
+const DAY: u64 = 86_400;
+
+#[test]
+fn gates_of_the_repository_s_own_that_stopped_matching_are_reported_for_retirement() {
+    let matched = 1_000 * DAY;
+    let examples = "        block: ['npm install x']\n        allow: ['pnpm install x']\n";
+    let dir = with_own_gates(examples, matched);
+    let at = |days: u64| UNIX_EPOCH + Duration::from_secs(matched + days * DAY);
+    let report = audit(dir.path(), &options(dir.path()).with_now(at(100)));
+    let npm = check(&report, "gate no-npm").expect("no-npm is stale after 100 days");
+    assert!(
+        npm.detail
+            .contains("no match in 90 days (last matched 100 days ago)"),
+        "{}",
+        npm.detail
+    );
+    assert!(
+        npm.detail.contains("move it to `gates.soft`"),
+        "{}",
+        npm.detail
+    );
+    let yarn = check(&report, "gate no-yarn").expect("no-yarn never matched");
+    assert!(
+        yarn.detail.contains("never matched in the ledger"),
+        "{}",
+        yarn.detail
+    );
+    // The gates every profile ships are safety nets: never suggested for retirement.
+    assert!(check(&report, "gate G2").is_none());
+    let examples_check = check(&report, "gate examples").unwrap();
+    assert_eq!(examples_check.detail, "2 examples honoured by their gate");
+    // Within the window, and with a longer window, no-npm is not stale.
+    let report = audit(dir.path(), &options(dir.path()).with_now(at(10)));
+    assert!(check(&report, "gate no-npm").is_none());
+    assert!(check(&report, "gate no-yarn").is_some());
+    let longer = options(dir.path())
+        .with_now(at(100))
+        .with_stale_after(Duration::from_secs(365 * DAY));
+    let report = audit(dir.path(), &longer);
+    assert!(check(&report, "gate no-npm").is_none());
+}
+
+#[test]
+fn a_ledger_younger_than_the_window_says_nothing_about_staleness() {
+    let dir = with_own_gates("        block: ['npm install x']\n", 1_000 * DAY);
+    // Rewrite the ledger with only recent lines.
+    let now = 2_000 * DAY;
+    let line = format!(
+        r#"{{"time":{},"session_id":"s","harness":"claude","tool":"Bash","decision":"deny","gates":["G2"],"subject":"git reset --hard","reason":"r"}}"#,
+        now - 5 * DAY
+    );
+    write(
+        dir.path(),
+        ".control/ledger/decisions.jsonl",
+        &(line + "\n"),
+    );
+    let report = audit(
+        dir.path(),
+        &options(dir.path()).with_now(UNIX_EPOCH + Duration::from_secs(now)),
+    );
+    assert!(check(&report, "gate no-yarn").is_none());
+}
+
+#[test]
+fn a_gate_example_the_gate_does_not_honour_fails_the_audit() {
+    let examples = "        block: ['npm install x']\n        allow: ['npm install y']\n";
+    let dir = with_own_gates(examples, 1_000 * DAY);
+    let report = audit(dir.path(), &options(dir.path()));
+    assert!(!report.ok);
+    let c = check(&report, "gate examples").unwrap();
+    assert!(c.blocking);
+    assert!(
+        c.detail
+            .contains("gate no-npm stops `npm install y`, listed under `allow`"),
+        "{}",
+        c.detail
+    );
 }

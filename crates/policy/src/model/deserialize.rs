@@ -138,6 +138,10 @@ impl<'de> Visitor<'de> for GateVisitor {
                     seen.first(15, "deprecated_in")?;
                     gate.docs_mut().deprecated_in = map.next_value::<LooseTextOpt>()?.0;
                 }
+                "examples" => {
+                    seen.first(16, "examples")?;
+                    gate.docs_mut().examples = map.next_value()?;
+                }
                 _ => extra(&mut gate.extra, key, &mut map)?,
             }
         }
