@@ -9,9 +9,6 @@ use metalayer_policy::{Diagnostic, Example, Gate, Policy};
 
 use crate::rules::rule_of;
 
-/// The two lists a gate can sit in.
-const LISTS: [(&str, Decision); 2] = [("hard", Decision::Deny), ("soft", Decision::Ask)];
-
 /// One example that its gate does not honour.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExampleFailure {
@@ -91,12 +88,11 @@ pub struct ExampleReport {
 #[must_use]
 pub fn check_examples(policy: &Policy) -> ExampleReport {
     let mut report = ExampleReport::default();
-    for (list, decision) in LISTS {
-        let gates = if list == "hard" {
-            &policy.gates.hard
-        } else {
-            &policy.gates.soft
-        };
+    let lists = [
+        ("hard", Decision::Deny, &policy.gates.hard),
+        ("soft", Decision::Ask, &policy.gates.soft),
+    ];
+    for (list, decision, gates) in lists {
         for (index, gate) in gates.iter().enumerate() {
             let base = format!("/gates/{list}/{index}/examples");
             check_gate(gate, decision, &base, &mut report);

@@ -18,7 +18,7 @@ use crate::KernelError;
 use crate::kernel::{EMBEDDED_POLICY_NAME, Kernel};
 use crate::layout::HookKind;
 use crate::layout::{AGENTS_DOC, CLAUDE_DOC, METALAYER_DOC, POLICY_FILE, SchemaKind};
-use crate::ledger::{LEDGER_DIR, allow_count, ledger_dir, read_records};
+use crate::ledger::{DecisionRecord, LEDGER_DIR, allow_count, ledger_dir, read_records};
 use crate::regression::{MapLocation, feature_map, locate_feature_map};
 use crate::stop::DEFAULT_CONVERSATIONS_DIR;
 use crate::trust::HarnessEnv;
@@ -161,9 +161,10 @@ pub fn audit(root: &Path, options: &AuditOptions) -> AuditReport {
     );
     let capture_wired = wired.kinds.contains(&HookKind::SessionCapture);
     let bridge = bridge_section(root, &bridge_settings, &conversations, capture_wired);
-    let (tally, mut ledger) = ledger_section(root);
+    let records = read_records(root);
+    let (tally, mut ledger) = ledger_section(root, &records);
     let now = options.now.unwrap_or_else(SystemTime::now);
-    ledger.extend(stale_gates(root, &policy, now, options.stale_after));
+    ledger.extend(stale_gates(&records, &policy, now, options.stale_after));
     let facts = Facts {
         root,
         hooks: &wired.kinds,
@@ -458,7 +459,7 @@ fn bridge_section(
     checks
 }
 
-fn ledger_section(root: &Path) -> (Tally, Vec<Check>) {
+fn ledger_section(root: &Path, records: &[DecisionRecord]) -> (Tally, Vec<Check>) {
     let dir = ledger_dir(root);
     if !dir.is_dir() {
         return (
@@ -469,14 +470,13 @@ fn ledger_section(root: &Path) -> (Tally, Vec<Check>) {
     let mut checks = Vec::new();
     let ignored = std::fs::read_to_string(dir.join(".gitignore"))
         .is_ok_and(|t| t.lines().any(|l| l.trim() == "*"));
-    let records = read_records(root);
     let mut tally = Tally {
         allow: allow_count(root),
         ..Tally::default()
     };
     // Per deciding gate: how often it asked, and how often the call then ran.
     let mut asks: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
-    for r in &records {
+    for r in records {
         let gate = r.gates.first().cloned().unwrap_or_else(|| "-".to_owned());
         match r.decision.as_str() {
             "deny" => tally.deny += 1,
@@ -540,8 +540,12 @@ fn ledger_section(root: &Path) -> (Tally, Vec<Check>) {
 /// Gates of the repository's own (not the safety nets every profile ships, which exist for
 /// the rare day they match) that the ledger shows no match of within `window`, when the
 /// ledger's history reaches back that far: candidates to retire, or an ask to demote.
-fn stale_gates(root: &Path, policy: &Policy, now: SystemTime, window: Duration) -> Vec<Check> {
-    let records = read_records(root);
+fn stale_gates(
+    records: &[DecisionRecord],
+    policy: &Policy,
+    now: SystemTime,
+    window: Duration,
+) -> Vec<Check> {
     let Some(first) = records.iter().map(|r| r.time).min() else {
         return Vec::new();
     };
@@ -555,7 +559,7 @@ fn stale_gates(root: &Path, policy: &Policy, now: SystemTime, window: Duration) 
     }
     let shipped = crate::init::shipped_gate_ids();
     let mut last: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
-    for r in &records {
+    for r in records {
         for gate in &r.gates {
             let t = last.entry(gate.as_str()).or_default();
             *t = (*t).max(r.time);
