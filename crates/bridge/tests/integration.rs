@@ -10,7 +10,7 @@
 mod integration {
     pub(crate) mod builder;
     mod capture;
-    mod on_disk;
+    pub(crate) mod on_disk;
     mod reading;
     mod redaction;
     mod rendering;

@@ -1,7 +1,6 @@
 //! Whole capture runs: incremental, truncated lines, lagging transcripts, parallel runs and
 //! failures that must change nothing.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -9,6 +8,7 @@ use std::path::{Path, PathBuf};
 use metalayer_bridge::{Capture, CaptureError, CaptureOptions, SessionId, Timestamp};
 
 use super::builder::Transcript;
+use super::on_disk::files_under;
 
 struct Dirs {
     _tmp: tempfile::TempDir,
@@ -43,24 +43,6 @@ impl Dirs {
         )
         .with_now(Timestamp::from_unix_seconds(1_800_000_000))
     }
-}
-
-/// Every file under `dir` with its bytes.
-fn snapshot_dir(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        let Ok(read) = fs::read_dir(&d) else { continue };
-        for entry in read.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(path.clone(), fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
 }
 
 fn append(path: &Path, text: &str) {
@@ -114,10 +96,10 @@ fn incremental_capture_updates_the_same_file() {
     assert_eq!(files.len(), 2, "one session file and the index: {files:?}");
 
     // Nothing new: nothing rewritten.
-    let before = snapshot_dir(&dirs.root);
+    let before = files_under(&dirs.root);
     let third = Capture::run(&dirs.options(id)).unwrap();
     assert!(!third.updated);
-    assert_eq!(snapshot_dir(&dirs.root), before);
+    assert_eq!(files_under(&dirs.root), before);
 }
 
 #[test]
@@ -248,24 +230,24 @@ fn missing_or_garbage_transcripts_change_nothing() {
     let id = "eeee5555-good";
     fs::write(dirs.transcript(id), Transcript::realistic(id).text()).unwrap();
     Capture::run(&dirs.options(id)).unwrap();
-    let before = snapshot_dir(&dirs.root);
+    let before = files_under(&dirs.root);
 
     // Missing transcript for the same session.
     fs::remove_file(dirs.transcript(id)).unwrap();
-    let before_without = snapshot_dir(&dirs.root);
+    let before_without = files_under(&dirs.root);
     let err = Capture::run(&dirs.options(id)).unwrap_err();
     assert!(matches!(err, CaptureError::Transcript { .. }), "{err:?}");
-    assert_eq!(snapshot_dir(&dirs.root), before_without);
+    assert_eq!(files_under(&dirs.root), before_without);
 
     // The transcript replaced by garbage (shorter than the saved offset).
     fs::write(dirs.transcript(id), "garbage\n{\"also\": garbage\n").unwrap();
-    let before_garbage = snapshot_dir(&dirs.root);
+    let before_garbage = files_under(&dirs.root);
     let err = Capture::run(&dirs.options(id)).unwrap_err();
     assert!(
         matches!(err, CaptureError::NoRecords { unparsable: 2, .. }),
         "{err:?}"
     );
-    assert_eq!(snapshot_dir(&dirs.root), before_garbage);
+    assert_eq!(files_under(&dirs.root), before_garbage);
 
     // A garbage transcript for another session.
     let other = "ffff6666-garbage";
@@ -273,7 +255,7 @@ fn missing_or_garbage_transcripts_change_nothing() {
     let err = Capture::run(&dirs.options(other)).unwrap_err();
     assert!(matches!(err, CaptureError::NoRecords { .. }));
     // The transcript files aside, everything is as it was after the good run.
-    let mut after = snapshot_dir(&dirs.root);
+    let mut after = files_under(&dirs.root);
     after.retain(|p, _| p.extension().is_none_or(|e| e != "jsonl"));
     let mut expected = before;
     expected.retain(|p, _| p.extension().is_none_or(|e| e != "jsonl"));

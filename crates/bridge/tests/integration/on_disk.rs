@@ -14,7 +14,7 @@ use super::builder::Transcript;
 use super::secrets::{cases, expand};
 
 /// Every file under `dir`, with its bytes.
-fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+pub(crate) fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut files = BTreeMap::new();
     let mut stack = vec![dir.to_owned()];
     while let Some(d) = stack.pop() {
@@ -29,6 +29,21 @@ fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         }
     }
     files
+}
+
+/// Captures a session of one prompt, `hello`, whose transcript is written in `dir`.
+fn capture_hello(dir: &Path, id: &str, out: &Path, state: &Path) {
+    let transcript = dir.join(format!("{id}.jsonl"));
+    let mut t = Transcript::new(id);
+    t.user("hello");
+    fs::write(&transcript, t.text()).unwrap();
+    Capture::run(&CaptureOptions::new(
+        &transcript,
+        SessionId::new(id),
+        out,
+        state,
+    ))
+    .unwrap();
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
@@ -201,18 +216,7 @@ fn the_first_state_format_is_removed() {
         )
         .unwrap();
     }
-    let id = "1e9ac1e5-legacy";
-    let transcript = tmp.path().join(format!("{id}.jsonl"));
-    let mut t = Transcript::new(id);
-    t.user("hello");
-    fs::write(&transcript, t.text()).unwrap();
-    Capture::run(&CaptureOptions::new(
-        &transcript,
-        SessionId::new(id),
-        &out,
-        &state,
-    ))
-    .unwrap();
+    capture_hello(tmp.path(), "1e9ac1e5-legacy", &out, &state);
     for (path, bytes) in files_under(&state) {
         assert!(!contains(&bytes, "hunter22"), "{}", path.display());
     }
@@ -226,18 +230,7 @@ fn bookkeeping_is_private_and_notes_are_ordinary_files() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("docs/conversations");
     let state = tmp.path().join(".git/metalayer/bridge");
-    let id = "0600c0de-modes";
-    let transcript = tmp.path().join(format!("{id}.jsonl"));
-    let mut t = Transcript::new(id);
-    t.user("hello");
-    fs::write(&transcript, t.text()).unwrap();
-    Capture::run(&CaptureOptions::new(
-        &transcript,
-        SessionId::new(id),
-        &out,
-        &state,
-    ))
-    .unwrap();
+    capture_hello(tmp.path(), "0600c0de-modes", &out, &state);
     assert_eq!(mode(&state), 0o700);
     let bookkeeping = files_under(&state);
     assert!(
