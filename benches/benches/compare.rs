@@ -117,12 +117,15 @@ fn compare(c: &mut Criterion) {
     repository(dir.path());
     let candidates = ["agent-0", "agent-1", "agent-2", "agent-3"];
     let host = FixedEvaluation(Some(evaluation()));
-    let card = Comparison::new(dir.path(), TICKET)
-        .base("main")
-        .candidates(candidates)
-        .jobs(2)
-        .run(&host)
-        .unwrap();
+    let run = |host: &FixedEvaluation, jobs: usize| {
+        Comparison::new(dir.path(), TICKET)
+            .base("main")
+            .candidates(candidates)
+            .jobs(jobs)
+            .run(host)
+            .unwrap()
+    };
+    let card = run(&host, 2);
     assert_eq!(card.candidates.len(), 4);
     assert!(card.problems.is_empty(), "{:?}", card.problems);
 
@@ -131,26 +134,12 @@ fn compare(c: &mut Criterion) {
         .sample_size(10)
         .measurement_time(Duration::from_secs(15));
     group.bench_function("four_candidates_10k_files_worktrees_jobs2", |b| {
-        b.iter(|| {
-            let card = Comparison::new(dir.path(), TICKET)
-                .base("main")
-                .candidates(candidates)
-                .jobs(2)
-                .run(&host)
-                .unwrap();
-            black_box(card.to_markdown())
-        });
+        b.iter(|| black_box(run(&host, 2).to_markdown()));
     });
     let signals_only = FixedEvaluation(None);
     group.bench_function("four_candidates_10k_files_signals_only", |b| {
-        b.iter(|| {
-            let card = Comparison::new(dir.path(), TICKET)
-                .base("main")
-                .candidates(candidates)
-                .run(&signals_only)
-                .unwrap();
-            black_box(card.to_markdown())
-        });
+        // Signals evaluate nothing: one job, the default.
+        b.iter(|| black_box(run(&signals_only, 1).to_markdown()));
     });
     group.finish();
 }
