@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use crate::excerpt::cut;
+use crate::format::Format;
 use crate::markdown::{blockquote, code_span, fenced, inline, yaml_string};
 use crate::redact::Redactor;
 use crate::session::{Session, ThreadItem, Utterance};
@@ -97,6 +98,9 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
         "session_id: {}",
         yaml_string(&red(session.id.as_str()))
     );
+    if let Some(format) = session.format {
+        let _ = writeln!(out, "harness: {}", yaml_string(format.name()));
+    }
     if let Some(branch) = &session.branch {
         let _ = writeln!(out, "branch: {}", yaml_string(&red(branch)));
     }
@@ -153,7 +157,8 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
         let _ = writeln!(out, "| Model | {} |", inline(&red(model)));
     }
     if let Some(version) = &session.version {
-        let _ = writeln!(out, "| Claude Code | {} |", inline(&red(version)));
+        let harness = session.format.unwrap_or(Format::Claude).harness();
+        let _ = writeln!(out, "| {harness} | {} |", inline(&red(version)));
     }
     let u = &session.usage;
     let _ = writeln!(

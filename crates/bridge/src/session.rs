@@ -8,10 +8,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::excerpt::Excerpt;
+use crate::format::Format;
 use crate::record::{Block, Content, Record, Usage, tool_result_text};
 use crate::redact::Redactor;
 use crate::timestamp::Timestamp;
-use crate::tool::{CallKind, ToolCall, ToolOutcome, facts, not_done};
+use crate::tool::{CallKind, ToolCall, ToolOutcome, UseFacts, facts, not_done};
 use crate::vcs::{Commit, parse_commits, parse_pr_urls};
 
 /// Longest prompt or assistant text kept, in characters.
@@ -28,6 +29,8 @@ pub const MAX_LIST: usize = 1000;
 const MAX_PENDING: usize = 1000;
 /// Assistant message ids remembered for de-duplication.
 const RECENT_IDS: usize = 256;
+/// Record and call ids remembered for formats that write a record again as it grows.
+const MAX_SEEN: usize = 1024;
 
 /// Text that marks a user record as harness noise rather than a typed prompt.
 const NOISE: &[&str] = &[
@@ -137,15 +140,28 @@ pub struct TokenUsage {
 }
 
 impl TokenUsage {
-    fn add(&mut self, usage: &Usage) {
-        self.input = self.input.saturating_add(usage.input_tokens.unwrap_or(0));
-        self.output = self.output.saturating_add(usage.output_tokens.unwrap_or(0));
-        self.cache_creation = self
-            .cache_creation
-            .saturating_add(usage.cache_creation_input_tokens.unwrap_or(0));
-        self.cache_read = self
-            .cache_read
-            .saturating_add(usage.cache_read_input_tokens.unwrap_or(0));
+    /// The counts of a Claude Code `message.usage`.
+    fn of(usage: &Usage) -> Self {
+        Self {
+            input: usage.input_tokens.unwrap_or(0),
+            output: usage.output_tokens.unwrap_or(0),
+            cache_creation: usage.cache_creation_input_tokens.unwrap_or(0),
+            cache_read: usage.cache_read_input_tokens.unwrap_or(0),
+        }
+    }
+
+    fn add(&mut self, other: &Self) {
+        self.input = self.input.saturating_add(other.input);
+        self.output = self.output.saturating_add(other.output);
+        self.cache_creation = self.cache_creation.saturating_add(other.cache_creation);
+        self.cache_read = self.cache_read.saturating_add(other.cache_read);
+    }
+
+    fn sub(&mut self, other: &Self) {
+        self.input = self.input.saturating_sub(other.input);
+        self.output = self.output.saturating_sub(other.output);
+        self.cache_creation = self.cache_creation.saturating_sub(other.cache_creation);
+        self.cache_read = self.cache_read.saturating_sub(other.cache_read);
     }
 
     /// The sum of all four counts.
@@ -182,6 +198,9 @@ struct Pending {
     /// happened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     writes: Option<String>,
+    /// Further files the call writes (a Codex patch names several).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    also_writes: Vec<String>,
 }
 
 /// Bookkeeping that makes incremental reading exact.
@@ -195,6 +214,15 @@ struct Book {
     next_seq: u64,
     /// Assistant message ids seen last (usage is counted once per id).
     recent_ids: VecDeque<String>,
+    /// The usage counted for each of `recent_ids`, at the same position: a later record of
+    /// the same message replaces it (Claude Code writes one record per content block, and
+    /// only the last carries the final output count).
+    #[serde(default)]
+    recent_usage: VecDeque<TokenUsage>,
+    /// Ids of records and calls already taken in, for formats that write a record again as
+    /// it grows (Gemini CLI): the text is not repeated, the calls not started twice.
+    #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
+    seen: VecDeque<String>,
 }
 
 /// The model of one session, built from transcript lines. Serialisable for embedders (a
@@ -208,8 +236,14 @@ pub struct Session {
     pub branch: Option<String>,
     /// The first `cwd` seen.
     pub cwd: Option<String>,
-    /// The last Claude Code `version` seen.
+    /// The last harness `version` seen (Claude Code's `version`, Codex's `cli_version`).
     pub version: Option<String>,
+    /// The transcript's format, told from its first record (`None` before any).
+    #[serde(default)]
+    pub format: Option<Format>,
+    /// The repository the session worked in, when known (see [`Session::with_root`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root: Option<String>,
     /// The last assistant `model` seen.
     pub model: Option<String>,
     /// The earliest record timestamp.
@@ -263,6 +297,8 @@ impl Session {
             branch: None,
             cwd: None,
             version: None,
+            format: None,
+            root: None,
             model: None,
             first_timestamp: None,
             last_timestamp: None,
@@ -318,12 +354,38 @@ impl Session {
             .filter(|t| !t.is_empty())
     }
 
-    /// Takes one transcript line (without or with its newline) into the model.
+    /// Sets the format of the transcript instead of telling it from the first record.
+    #[must_use]
+    pub fn with_format(mut self, format: Format) -> Self {
+        self.format = Some(format);
+        self
+    }
+
+    /// Takes one transcript line (without or with its newline) into the model. The first
+    /// record tells the transcript's [`Format`] (unless [`Session::with_format`] set it).
     pub fn ingest_line(&mut self, line: &[u8]) -> LineKind {
         let line = line.trim_ascii();
         if line.is_empty() {
             return LineKind::Blank;
         }
+        let format = match self.format {
+            Some(format) => format,
+            None => match Format::sniff(line) {
+                Some(format) => {
+                    self.format = Some(format);
+                    format
+                }
+                None => return LineKind::Unparsable,
+            },
+        };
+        match format {
+            Format::Claude => self.claude_line(line),
+            Format::Codex => crate::codex::ingest(self, line),
+            Format::Gemini => crate::gemini::ingest(self, line),
+        }
+    }
+
+    fn claude_line(&mut self, line: &[u8]) -> LineKind {
         let Ok(record) = serde_json::from_slice::<Record<'_>>(line) else {
             return LineKind::Unparsable;
         };
@@ -373,27 +435,69 @@ impl Session {
     }
 
     fn envelope(&mut self, record: &Record<'_>) {
-        if let Some(at) = record.timestamp.as_deref().and_then(Timestamp::parse) {
+        self.note_time(record.timestamp.as_deref().and_then(Timestamp::parse));
+        self.note_branch(record.git_branch.as_deref());
+        self.note_cwd(record.cwd.as_deref());
+        self.note_version(record.version.as_deref());
+    }
+
+    /// Widens the session's time span to `at`.
+    pub(crate) fn note_time(&mut self, at: Option<Timestamp>) {
+        if let Some(at) = at {
             self.first_timestamp = Some(self.first_timestamp.map_or(at, |t| t.min(at)));
             self.last_timestamp = Some(self.last_timestamp.map_or(at, |t| t.max(at)));
         }
-        if let Some(branch) = record.git_branch.as_deref().filter(|b| !b.is_empty())
+    }
+
+    /// The last branch seen wins.
+    pub(crate) fn note_branch(&mut self, branch: Option<&str>) {
+        if let Some(branch) = branch.filter(|b| !b.is_empty())
             && self.branch.as_deref() != Some(branch)
         {
             self.branch = Some(branch.to_owned());
         }
+    }
+
+    /// The first working directory seen wins.
+    pub(crate) fn note_cwd(&mut self, cwd: Option<&str>) {
         if self.cwd.is_none() {
-            self.cwd = record
-                .cwd
-                .as_deref()
-                .filter(|c| !c.is_empty())
-                .map(str::to_owned);
+            self.cwd = cwd.filter(|c| !c.is_empty()).map(str::to_owned);
         }
-        if let Some(version) = record.version.as_deref().filter(|v| !v.is_empty())
+    }
+
+    /// The last harness version seen wins.
+    pub(crate) fn note_version(&mut self, version: Option<&str>) {
+        if let Some(version) = version.filter(|v| !v.is_empty())
             && self.version.as_deref() != Some(version)
         {
             self.version = Some(version.to_owned());
         }
+    }
+
+    /// The last model seen wins (not a placeholder such as `<synthetic>`).
+    pub(crate) fn note_model(&mut self, model: Option<&str>) {
+        if let Some(model) = model.filter(|m| !m.is_empty() && !m.starts_with('<'))
+            && self.model.as_deref() != Some(model)
+        {
+            self.model = Some(model.to_owned());
+        }
+    }
+
+    /// Whether `id` (of a record or a call) was taken in already; remembers it if not.
+    pub(crate) fn seen_before(&mut self, id: &str) -> bool {
+        if self.book.seen.iter().any(|s| s == id) {
+            return true;
+        }
+        self.book.seen.push_back(id.to_owned());
+        if self.book.seen.len() > MAX_SEEN {
+            self.book.seen.pop_front();
+        }
+        false
+    }
+
+    /// Whether a call is awaiting its result.
+    pub(crate) fn is_pending(&self, id: &str) -> bool {
+        self.book.pending.contains_key(id)
     }
 
     fn user(&mut self, record: &Record<'_>) {
@@ -439,6 +543,14 @@ impl Session {
         if meta || record.tool_use_result.is_some() || is_noise(&prompt) {
             return;
         }
+        self.prompt(&prompt, at);
+    }
+
+    /// A prompt typed by the user (a turn), already told apart from harness noise.
+    pub(crate) fn prompt(&mut self, prompt: &str, at: Option<Timestamp>) {
+        if prompt.trim().is_empty() {
+            return;
+        }
         let utterance = Utterance {
             at,
             text: Excerpt::redacted(prompt.trim(), TEXT_CHARS, &self.redactor),
@@ -454,21 +566,30 @@ impl Session {
         let Some(id) = block.tool_use_id.as_deref() else {
             return;
         };
+        if !self.book.pending.contains_key(id) {
+            return;
+        }
+        let text = block.content.map(tool_result_text).unwrap_or_default();
+        self.resolve_call(id, &text, block.is_error == Some(true));
+    }
+
+    /// The result of call `id` (nothing when no such call awaits one): its outcome, the
+    /// files it wrote when it happened, and the commits and pull requests its output names.
+    pub(crate) fn resolve_call(&mut self, id: &str, text: &str, is_error: bool) {
         let Some(pending) = self.book.pending.remove(id) else {
             return;
         };
-        let text = block.content.map(tool_result_text).unwrap_or_default();
-        let is_error = block.is_error == Some(true);
-        if !not_done(is_error, &text)
-            && let Some(file) = pending.writes
-            && self.files.len() < MAX_LIST
-        {
-            self.files.insert(file);
+        if !not_done(is_error, text) {
+            for file in pending.writes.into_iter().chain(pending.also_writes) {
+                if self.files.len() < MAX_LIST {
+                    self.files.insert(file);
+                }
+            }
         }
         if !is_error {
             match pending.kind {
                 CallKind::GitCommit => {
-                    for commit in parse_commits(&text) {
+                    for commit in parse_commits(text) {
                         if self.commits.len() < MAX_LIST
                             && !self.commits.iter().any(|c| c.hash == commit.hash)
                         {
@@ -477,7 +598,7 @@ impl Session {
                     }
                 }
                 CallKind::PullRequest => {
-                    for url in parse_pr_urls(&text) {
+                    for url in parse_pr_urls(text) {
                         if self.pull_requests.len() < MAX_LIST && !self.pull_requests.contains(&url)
                         {
                             self.pull_requests.push(url);
@@ -505,30 +626,11 @@ impl Session {
         let Some(message) = record.message.as_ref() else {
             return;
         };
-        if let Some(model) = message
-            .model
-            .as_deref()
-            .filter(|m| !m.is_empty() && !m.starts_with('<'))
-            && self.model.as_deref() != Some(model)
-        {
-            self.model = Some(model.to_owned());
-        }
-        let seen = message
-            .id
-            .as_deref()
-            .is_some_and(|id| self.book.recent_ids.iter().any(|r| r == id));
-        if !seen {
-            self.messages = self.messages.saturating_add(1);
-            if let Some(usage) = &message.usage {
-                self.usage.add(usage);
-            }
-            if let Some(id) = message.id.as_deref() {
-                self.book.recent_ids.push_back(id.to_owned());
-                if self.book.recent_ids.len() > RECENT_IDS {
-                    self.book.recent_ids.pop_front();
-                }
-            }
-        }
+        self.note_model(message.model.as_deref());
+        self.message_usage(
+            message.id.as_deref(),
+            message.usage.as_ref().map(TokenUsage::of),
+        );
         match message.content.and_then(Content::parse) {
             Some(Content::Text(text)) => self.assistant_text(&text, at),
             Some(Content::Blocks(blocks)) => {
@@ -546,7 +648,49 @@ impl Session {
         }
     }
 
-    fn assistant_text(&mut self, text: &str, at: Option<crate::Timestamp>) {
+    /// Counts an assistant message once per id, and its usage from its latest record: a
+    /// later record of the same message replaces the usage counted for an earlier one.
+    pub(crate) fn message_usage(&mut self, id: Option<&str>, usage: Option<TokenUsage>) {
+        let position = id.and_then(|id| self.book.recent_ids.iter().rposition(|r| r == id));
+        if let Some(at) = position {
+            if let Some(usage) = usage {
+                if let Some(old) = self.book.recent_usage.get_mut(at) {
+                    self.usage.sub(old);
+                    *old = usage;
+                }
+                self.usage.add(&usage);
+            }
+            return;
+        }
+        self.messages = self.messages.saturating_add(1);
+        let usage = usage.unwrap_or_default();
+        self.usage.add(&usage);
+        if let Some(id) = id {
+            // Saved models of earlier versions have ids without usages: line them up.
+            while self.book.recent_usage.len() < self.book.recent_ids.len() {
+                self.book.recent_usage.push_front(TokenUsage::default());
+            }
+            self.book.recent_ids.push_back(id.to_owned());
+            self.book.recent_usage.push_back(usage);
+            if self.book.recent_ids.len() > RECENT_IDS {
+                self.book.recent_ids.pop_front();
+                self.book.recent_usage.pop_front();
+            }
+        }
+    }
+
+    /// Replaces the session's token counts (a harness that writes running totals: Codex).
+    pub(crate) fn set_usage(&mut self, usage: TokenUsage) {
+        self.usage = usage;
+    }
+
+    /// Counts a user or assistant message that carries no usage.
+    pub(crate) fn count_message(&mut self) {
+        self.messages = self.messages.saturating_add(1);
+    }
+
+    /// Text written by the assistant.
+    pub(crate) fn assistant_text(&mut self, text: &str, at: Option<crate::Timestamp>) {
         let text = text.trim();
         if text.is_empty() {
             return;
@@ -563,12 +707,54 @@ impl Session {
     fn tool_use(&mut self, block: &Block<'_>, at: Option<Timestamp>) {
         let name = block.name.as_deref().unwrap_or("unknown").to_owned();
         let id = block.id.as_deref().unwrap_or_default().to_owned();
-        let facts = facts(
-            &name,
-            block.input.map(|r: &RawValue| r),
-            self.cwd.as_deref(),
-            &self.redactor,
-        );
+        let facts = self.facts(&name, block.input.map(|r: &RawValue| r));
+        self.start_call(id, name, facts, at);
+    }
+
+    /// The facts of a call of tool `name` (Claude Code's names: `Bash`, `Write`, ...) with
+    /// input `input`.
+    pub(crate) fn facts(&self, name: &str, input: Option<&RawValue>) -> UseFacts {
+        facts(name, input, &self.bases(), &self.redactor)
+    }
+
+    /// What paths are made relative to: the repository, then the working directory.
+    fn bases(&self) -> Vec<&str> {
+        self.root
+            .iter()
+            .chain(self.cwd.iter())
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// `path` relative to the repository or the working directory when inside one of them.
+    pub(crate) fn relative(&self, path: &str) -> String {
+        crate::tool::relative_to_any(path, &self.bases())
+    }
+
+    /// Sets the repository the session worked in: paths inside it are shown relative to it
+    /// (before the transcript's working directory, which may be a folder inside it or, for
+    /// Gemini CLI, not written at all).
+    #[must_use]
+    pub fn with_root(mut self, root: impl Into<String>) -> Self {
+        let root = root.into();
+        self.root = (!root.is_empty()).then_some(root);
+        self
+    }
+
+    /// The redactor every text goes through.
+    pub(crate) fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+
+    /// Starts tool call `id` of tool `name` (as the harness names it) into the thread; its
+    /// result comes with [`Session::resolve_call`].
+    pub(crate) fn start_call(
+        &mut self,
+        id: String,
+        name: String,
+        facts: UseFacts,
+        at: Option<Timestamp>,
+    ) {
         let count = self.tool_counts.entry(name.clone()).or_insert(0);
         *count = count.saturating_add(1);
         let seq = self.book.next_seq;
@@ -580,6 +766,7 @@ impl Session {
                     seq,
                     kind: facts.kind,
                     writes: facts.file.filter(|_| facts.writes),
+                    also_writes: facts.also_writes,
                 },
             );
             if self.book.pending.len() > MAX_PENDING {
@@ -859,8 +1046,42 @@ mod tests {
             panic!("no tool")
         };
         assert_eq!(call.outcome, ToolOutcome::Ok);
-        // The id de-duplication survives too.
+        // The id de-duplication survives too: a later record of the message replaces its
+        // usage and is not a new message.
+        let messages = back.messages;
         back.ingest_line(br#"{"type":"assistant","message":{"id":"m1","content":[],"usage":{"input_tokens":5}}}"#);
-        assert_eq!(back.usage.input, 0);
+        assert_eq!(back.usage.input, 5);
+        assert_eq!(back.messages, messages);
+    }
+
+    #[test]
+    fn usage_of_a_message_is_its_final_record() {
+        // Claude Code writes one record per content block of a reply; the output count of
+        // the first ones is partial, only the last carries the final count.
+        let mut s = session();
+        for (block, output) in [
+            (r#"{"type":"thinking","thinking":"hm"}"#, 3),
+            (r#"{"type":"text","text":"Plan."}"#, 9),
+            (
+                r#"{"type":"tool_use","id":"t","name":"Bash","input":{"command":"ls"}}"#,
+                412,
+            ),
+        ] {
+            let line = format!(
+                r#"{{"type":"assistant","message":{{"id":"msg_1","content":[{block}],"usage":{{"input_tokens":4,"cache_read_input_tokens":100,"output_tokens":{output}}}}}}}"#
+            );
+            assert_eq!(s.ingest_line(line.as_bytes()), LineKind::Record);
+        }
+        s.ingest_line(br#"{"type":"assistant","message":{"id":"msg_2","content":[{"type":"text","text":"Done."}],"usage":{"input_tokens":1,"output_tokens":7}}}"#);
+        assert_eq!(
+            s.usage,
+            TokenUsage {
+                input: 5,
+                output: 419,
+                cache_creation: 0,
+                cache_read: 100
+            }
+        );
+        assert_eq!(s.messages, 2);
     }
 }

@@ -69,6 +69,7 @@ const NOT_DONE: &[&str] = &[
     "Error: ",
     "Safety shield ",
     "metalayer could not check this call",
+    "Command blocked by ",
 ];
 
 /// Whether a tool result says the call did not happen: marked `is_error` (a failure, or a
@@ -96,6 +97,8 @@ pub(crate) struct UseFacts {
     pub(crate) file: Option<String>,
     /// The call writes `file` (if its result says it happened).
     pub(crate) writes: bool,
+    /// Further files the call writes (a patch may name several).
+    pub(crate) also_writes: Vec<String>,
 }
 
 /// How much of a tool input is redacted before its summary is made (the summary keeps
@@ -104,7 +107,7 @@ const SUMMARY_WINDOW: usize = 64 * 1024;
 
 /// A one-line summary: redacted first (so that the cut never splits a secret, such as a
 /// quoted password with spaces), then white space collapsed, then cut.
-fn one_line(text: &str, redactor: &Redactor) -> String {
+pub(crate) fn one_line(text: &str, redactor: &Redactor) -> String {
     let redacted = redactor.redact(cut(text, SUMMARY_WINDOW));
     let collapsed = redacted.split_whitespace().collect::<Vec<_>>().join(" ");
     let kept = cut(&collapsed, SUMMARY_CHARS);
@@ -113,6 +116,18 @@ fn one_line(text: &str, redactor: &Redactor) -> String {
     } else {
         collapsed
     }
+}
+
+/// Makes `path` relative to the first of `bases` it lies inside (the repository, then the
+/// session's working directory).
+pub(crate) fn relative_to_any(path: &str, bases: &[&str]) -> String {
+    for base in bases {
+        let relative = relative_to(path, Some(base));
+        if relative != path {
+            return relative;
+        }
+    }
+    path.to_owned()
 }
 
 /// Makes `path` relative to `cwd` when it lies inside it.
@@ -132,7 +147,7 @@ pub(crate) fn relative_to(path: &str, cwd: Option<&str>) -> String {
 pub(crate) fn facts(
     name: &str,
     input: Option<&RawValue>,
-    cwd: Option<&str>,
+    bases: &[&str],
     redactor: &Redactor,
 ) -> UseFacts {
     let parsed: ToolInput<'_> = input
@@ -148,7 +163,7 @@ pub(crate) fn facts(
         .then_some(path)
         .flatten()
         .filter(|p| !p.trim().is_empty())
-        .map(|p| relative_to(p, cwd));
+        .map(|p| relative_to_any(p, bases));
     let mut kind = CallKind::Other;
     let summary = match name {
         "Bash" | "PowerShell" => {
@@ -164,7 +179,10 @@ pub(crate) fn facts(
         "Grep" | "Glob" => {
             let pattern = parsed.pattern.as_deref().unwrap_or_default();
             match parsed.path.as_deref() {
-                Some(p) => one_line(&format!("{pattern} in {}", relative_to(p, cwd)), redactor),
+                Some(p) => one_line(
+                    &format!("{pattern} in {}", relative_to_any(p, bases)),
+                    redactor,
+                ),
                 None => one_line(pattern, redactor),
             }
         }
@@ -198,6 +216,7 @@ pub(crate) fn facts(
         kind,
         writes: file.is_some() && WRITE_TOOLS.contains(&name),
         file,
+        also_writes: Vec::new(),
     }
 }
 
@@ -235,7 +254,7 @@ mod tests {
             Some(&raw(
                 r#"{"command":"git add .\n  && git commit -m x","description":"c"}"#,
             )),
-            None,
+            &[],
             &Redactor::new(),
         );
         assert_eq!(f.summary, "git add . && git commit -m x");
@@ -245,7 +264,7 @@ mod tests {
         let f = facts(
             "Bash",
             Some(&raw(r#"{"command":"gh pr create --fill"}"#)),
-            None,
+            &[],
             &Redactor::new(),
         );
         assert_eq!(f.kind, CallKind::PullRequest);
@@ -255,7 +274,7 @@ mod tests {
             Some(&raw(
                 r#"{"file_path":"/home/u/proj/src/lib.rs","old_string":"a"}"#,
             )),
-            Some("/home/u/proj"),
+            &["/home/u/proj"],
             &Redactor::new(),
         );
         assert_eq!(f.file.as_deref(), Some("src/lib.rs"));
@@ -265,7 +284,7 @@ mod tests {
         let f = facts(
             "Read",
             Some(&raw(r#"{"file_path":"/etc/hosts"}"#)),
-            Some("/home/u/proj"),
+            &["/home/u/proj"],
             &Redactor::new(),
         );
         assert_eq!(f.file.as_deref(), Some("/etc/hosts"));
@@ -274,7 +293,7 @@ mod tests {
         let f = facts(
             "Grep",
             Some(&raw(r#"{"pattern":"fn main","path":"/p/src"}"#)),
-            Some("/p"),
+            &["/p"],
             &Redactor::new(),
         );
         assert_eq!(f.summary, "fn main in src");
@@ -285,7 +304,7 @@ mod tests {
             Some(&raw(
                 r#"{"subagent_type":"explore","description":"find it"}"#,
             )),
-            None,
+            &[],
             &Redactor::new(),
         );
         assert_eq!(f.summary, "explore: find it");
@@ -293,19 +312,19 @@ mod tests {
         let f = facts(
             "mcp__x__y",
             Some(&raw(r#"{"a":"1","b":2,"c":[1],"d":true,"e":"no"}"#)),
-            None,
+            &[],
             &Redactor::new(),
         );
         assert_eq!(f.summary, "a=1 b=2 d=true");
 
-        let f = facts("Bash", None, None, &Redactor::new());
+        let f = facts("Bash", None, &[], &Redactor::new());
         assert_eq!(f.summary, "");
     }
 
     #[test]
     fn long_commands_are_cut() {
         let long = format!("{{\"command\":\"echo {}\"}}", "word ".repeat(100));
-        let f = facts("Bash", Some(&raw(&long)), None, &Redactor::new());
+        let f = facts("Bash", Some(&raw(&long)), &[], &Redactor::new());
         assert!(f.summary.ends_with(" …"));
         assert!(f.summary.chars().count() <= SUMMARY_CHARS + 2);
     }
@@ -338,7 +357,7 @@ mod tests {
             "echo x &&".repeat(19)
         );
         let input = serde_json::json!({ "command": command }).to_string();
-        let f = facts("Bash", Some(&raw(&input)), None, &Redactor::new());
+        let f = facts("Bash", Some(&raw(&input)), &[], &Redactor::new());
         for word in ["correct", "horse", "battery", "staple"] {
             assert!(!f.summary.contains(word), "{}", f.summary);
         }
