@@ -405,8 +405,8 @@ fn a_fresh_init_audits_clean_for_every_profile_and_harness() {
     // (harness, hook kinds wired by the baseline, governed and autonomous profiles)
     let expected = [
         ("claude", [3, 4, 5]),
-        ("codex", [3, 3, 4]),
-        ("gemini", [3, 3, 4]),
+        ("codex", [3, 4, 5]),
+        ("gemini", [3, 4, 5]),
         ("cursor", [1, 1, 2]),
         ("copilot", [3, 3, 4]),
     ];
@@ -439,7 +439,7 @@ fn a_fresh_init_audits_clean_for_every_profile_and_harness() {
 }
 
 #[test]
-fn codex_gets_a_shell_and_file_gate_and_an_outcome_record() {
+fn codex_gets_a_shell_and_file_gate_an_outcome_record_and_capture() {
     let repo = repo();
     let out = init(repo.path(), &["--harness", "codex"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -448,6 +448,34 @@ fn codex_gets_a_shell_and_file_gate_and_an_outcome_record() {
     )
     .unwrap();
     assert_eq!(v["hooks"]["PreToolUse"][0]["matcher"], "Bash|apply_patch");
+    assert!(
+        v["hooks"]["Stop"][0]["hooks"][0]["command"]
+            .as_str()
+            .unwrap()
+            .contains("hook stop --harness codex")
+    );
+    let (_, report) = audit_json(repo.path());
+    assert_eq!(
+        hooks_wired(&report)["detail"],
+        "shell gate, file gate, session capture, outcome record"
+    );
+    // The capture setpoints are kept: Codex sessions are captured.
+    let policy = std::fs::read_to_string(repo.path().join(".control/policy.yaml")).unwrap();
+    assert!(policy.contains("name: sessions_captured"), "{policy}");
+    assert!(
+        policy.contains("name: bridge_freshness_seconds"),
+        "{policy}"
+    );
+    assert!(!policy.contains("no session capture"), "{policy}");
+    let text = stdout(&out);
+    assert!(text.contains("--print codex-trust"), "{text}");
+}
+
+#[test]
+fn copilot_gets_no_capture_and_no_capture_setpoints() {
+    let repo = repo();
+    let out = init(repo.path(), &["--harness", "copilot"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let (_, report) = audit_json(repo.path());
     assert_eq!(
         hooks_wired(&report)["detail"],
@@ -456,7 +484,7 @@ fn codex_gets_a_shell_and_file_gate_and_an_outcome_record() {
     let policy = std::fs::read_to_string(repo.path().join(".control/policy.yaml")).unwrap();
     assert!(
         policy.contains(
-            "    # no session capture: metalayer cannot capture Codex sessions yet\n    target: 3\n    alert_below: 3\n"
+            "    # no session capture: metalayer cannot capture GitHub Copilot sessions yet\n    target: 3\n    alert_below: 3\n"
         ),
         "{policy}"
     );
@@ -467,7 +495,6 @@ fn codex_gets_a_shell_and_file_gate_and_an_outcome_record() {
     );
     let text = stdout(&out);
     assert!(!text.contains("metalayer capture"), "{text}");
-    assert!(text.contains("--print codex-trust"), "{text}");
 }
 
 #[test]
