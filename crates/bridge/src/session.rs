@@ -610,7 +610,8 @@ impl Session {
         }
         let position = self.book.seqs.iter().rposition(|&s| s == pending.seq);
         if let Some(ThreadItem::Tool(call)) = position.and_then(|p| self.thread.get_mut(p)) {
-            call.outcome = if is_error {
+            // A denial or refusal the harness did not mark as an error did not happen either.
+            call.outcome = if not_done(is_error, text) {
                 ToolOutcome::Error
             } else {
                 ToolOutcome::Ok

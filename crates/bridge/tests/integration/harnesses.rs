@@ -206,3 +206,40 @@ fn codex_capture_is_incremental() {
     assert!(note.contains("files: [\"PLAN.md\"]"), "{note}");
     assert!(note.contains("| Codex CLI | 0.171.0 |"), "{note}");
 }
+
+/// The e2e suite's `session_captured` runs, recorded from the real CLIs: a shell call, then a
+/// write of a secrets file that metalayer's PreToolUse (Codex) / BeforeTool (Gemini) hook
+/// denied.
+#[test]
+fn denied_writes_are_errors_and_no_files_touched() {
+    for (name, tool, path) in [
+        ("codex-denied-write.jsonl", "apply_patch", ".env"),
+        (
+            "gemini-denied-write.jsonl",
+            "write_file",
+            "certs/server.pem",
+        ),
+    ] {
+        let s = read(name, "x");
+        assert_eq!(s.title(), Some("write the release notes"), "{name}");
+        assert!(s.files.is_empty(), "{name}: {:?}", s.files);
+        let denied = s
+            .thread
+            .iter()
+            .find_map(|i| match i {
+                ThreadItem::Tool(c) if c.name == tool => Some(c.clone()),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(denied.outcome, ToolOutcome::Error, "{name}");
+        assert!(denied.summary.ends_with(path), "{name}: {}", denied.summary);
+        assert!(
+            denied
+                .output
+                .as_ref()
+                .is_some_and(|o| o.text.contains("Safety shield G4")),
+            "{name}: {:?}",
+            denied.output
+        );
+    }
+}
