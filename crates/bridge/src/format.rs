@@ -89,6 +89,44 @@ impl Format {
         Some(Format::Claude)
     }
 
+    /// The session id a transcript's first record names: Codex's `session_meta` `payload.id`,
+    /// Gemini CLI's and Claude Code's `sessionId`; `None` when it names none (Claude Code's
+    /// file name is then the session id).
+    ///
+    /// ```
+    /// use metalayer_bridge::Format;
+    ///
+    /// let codex = br#"{"type":"session_meta","payload":{"id":"01a244ff-13ae"}}"#;
+    /// assert_eq!(Format::session_id(codex).as_deref(), Some("01a244ff-13ae"));
+    /// assert_eq!(Format::session_id(br#"{"sessionId":"ab94","projectHash":"a"}"#).as_deref(), Some("ab94"));
+    /// assert_eq!(Format::session_id(br#"{"type":"summary"}"#), None);
+    /// ```
+    #[must_use]
+    pub fn session_id(line: &[u8]) -> Option<String> {
+        #[derive(Deserialize)]
+        struct Ids<'a> {
+            #[serde(borrow, default, rename = "sessionId")]
+            session_id: Option<Cow<'a, str>>,
+            #[serde(borrow, default)]
+            payload: Option<&'a serde_json::value::RawValue>,
+        }
+        #[derive(Deserialize)]
+        struct Payload<'a> {
+            #[serde(borrow, default)]
+            id: Option<Cow<'a, str>>,
+        }
+        let ids: Ids<'_> = serde_json::from_slice(line.trim_ascii()).ok()?;
+        let from_payload = || {
+            let payload: Payload<'_> = serde_json::from_str(ids.payload?.get()).ok()?;
+            payload.id.map(Cow::into_owned)
+        };
+        ids.session_id
+            .clone()
+            .map(Cow::into_owned)
+            .or_else(from_payload)
+            .filter(|id| !id.trim().is_empty())
+    }
+
     /// The harness that writes this format (`Claude Code`, `Codex CLI`, `Gemini CLI`).
     #[must_use]
     pub fn harness(self) -> &'static str {

@@ -198,7 +198,7 @@ fn codex_capture_is_incremental() {
     let note = fs::read_to_string(&first.session_file).unwrap();
     assert!(note.contains("take a note"));
     assert!(!note.contains("PLAN.md"));
-    fs::write(&path, format!("{text}")).unwrap();
+    fs::write(&path, &text).unwrap();
     let second = Capture::run(&options).unwrap();
     assert!(second.updated);
     assert_eq!(first.session_file, second.session_file);
