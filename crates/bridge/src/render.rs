@@ -88,6 +88,8 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
     let title = title(session, redactor);
     let created = session.first_timestamp;
     let updated = session.last_timestamp.or(created);
+    // A session that crosses midnight (UTC) dates every time it shows.
+    let days = matches!((created, updated), (Some(a), Some(b)) if a.date() != b.date());
     let mut out = String::new();
 
     // Front matter.
@@ -190,7 +192,7 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
         };
         let at = prompt
             .at
-            .map(|t| format!("**{}** ", t.time_of_day()))
+            .map(|t| format!("**{}** ", when(t, days)))
             .unwrap_or_default();
         let _ = writeln!(out, "{}. {at}{}{more}", n + 1, inline(&shown));
     }
@@ -256,8 +258,8 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
     }
     for item in &session.thread {
         match item {
-            ThreadItem::Prompt(u) => utterance(&mut out, "User", u, redactor),
-            ThreadItem::Assistant(u) => utterance(&mut out, "Assistant", u, redactor),
+            ThreadItem::Prompt(u) => utterance(&mut out, "User", u, redactor, days),
+            ThreadItem::Assistant(u) => utterance(&mut out, "Assistant", u, redactor, days),
             ThreadItem::Tool(call) => tool_call(&mut out, call, redactor),
         }
     }
@@ -273,9 +275,18 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
     out
 }
 
-fn utterance(out: &mut String, who: &str, u: &Utterance, redactor: &Redactor) {
+/// A time in the thread: the time of day, with the date when the session spans days.
+fn when(at: Timestamp, days: bool) -> String {
+    if days {
+        format!("{} {}", at.date(), at.time_of_day())
+    } else {
+        at.time_of_day()
+    }
+}
+
+fn utterance(out: &mut String, who: &str, u: &Utterance, redactor: &Redactor, days: bool) {
     let at =
-        u.at.map(|t| format!(" · {}", t.time_of_day()))
+        u.at.map(|t| format!(" · {}", when(t, days)))
             .unwrap_or_default();
     let _ = writeln!(out, "\n### {who}{at}\n");
     out.push_str(&blockquote(&shortened(
@@ -341,6 +352,22 @@ mod tests {
         assert_eq!(
             t,
             "please rotate [REDACTED:aws-access-key] and then do a lot of..."
+        );
+    }
+
+    #[test]
+    fn times_carry_the_date_when_the_session_crosses_midnight() {
+        let mut s = Session::new(SessionId::new("night"));
+        s.ingest_line(br#"{"type":"user","timestamp":"2026-08-24T23:50:00Z","message":{"content":"start late"}}"#);
+        let one_day = render_session(&s, &Redactor::new());
+        assert!(one_day.contains("### User · 23:50\n"), "{one_day}");
+        s.ingest_line(br#"{"type":"user","timestamp":"2026-08-25T00:10:00Z","message":{"content":"after midnight"}}"#);
+        let md = render_session(&s, &Redactor::new());
+        assert!(md.contains("### User · 2026-08-24 23:50\n"), "{md}");
+        assert!(md.contains("### User · 2026-08-25 00:10\n"), "{md}");
+        assert!(
+            md.contains("2. **2026-08-25 00:10** after midnight"),
+            "{md}"
         );
     }
 

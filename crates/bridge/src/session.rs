@@ -588,8 +588,17 @@ impl Session {
         }
         if !is_error {
             match pending.kind {
-                CallKind::GitCommit => {
-                    for commit in parse_commits(text) {
+                CallKind::GitCommit | CallKind::GitAmend => {
+                    let commits = parse_commits(text);
+                    // An amended commit replaces the last one on its branch.
+                    if pending.kind == CallKind::GitAmend
+                        && let Some(first) = commits.first()
+                        && let Some(at) =
+                            self.commits.iter().rposition(|c| c.branch == first.branch)
+                    {
+                        self.commits.remove(at);
+                    }
+                    for commit in commits {
                         if self.commits.len() < MAX_LIST
                             && !self.commits.iter().any(|c| c.hash == commit.hash)
                         {
@@ -1004,6 +1013,37 @@ mod tests {
         let mut older: Session = serde_json::from_str(&old).unwrap();
         older.ingest_line(br#"{"type":"user","message":{"content":[{"type":"tool_result","tool_use_id":"w7","content":"ok"}]}}"#);
         assert!(!older.files.contains("src/pending.rs"));
+    }
+
+    #[test]
+    fn amended_and_other_repositories_commits() {
+        let mut s = session();
+        let calls = [
+            ("git commit -m first", "[main 1111111] First try"),
+            ("git commit --amend -m better", "[main 2222222] Better"),
+            (
+                "cd ../other && git commit -m theirs",
+                "[main 3333333] Theirs",
+            ),
+            ("gh pr view 4", "https://github.com/o/r/pull/4"),
+            ("gh pr create --fill", "https://github.com/o/r/pull/5"),
+        ];
+        for (n, (command, output)) in calls.iter().enumerate() {
+            let id = format!("t{n}");
+            let call = serde_json::json!({"type": "assistant", "message": {"id": format!("m{n}"),
+                "content": [{"type": "tool_use", "id": id, "name": "Bash", "input": {"command": command}}]}});
+            s.ingest_line(call.to_string().as_bytes());
+            let result = serde_json::json!({"type": "user", "message": {"content": [
+                {"type": "tool_result", "tool_use_id": id, "content": output}]}});
+            s.ingest_line(result.to_string().as_bytes());
+        }
+        let hashes: Vec<&str> = s.commits.iter().map(|c| c.hash.as_str()).collect();
+        assert_eq!(
+            hashes,
+            ["2222222"],
+            "the amended commit replaces the first; theirs is not ours"
+        );
+        assert_eq!(s.pull_requests, ["https://github.com/o/r/pull/5"]);
     }
 
     #[test]

@@ -86,7 +86,45 @@ pub(crate) fn not_done(is_error: bool, text: &str) -> bool {
 pub(crate) enum CallKind {
     Other,
     GitCommit,
+    /// `git commit --amend`: its commit replaces the last one listed.
+    GitAmend,
     PullRequest,
+}
+
+/// What a shell command does to this repository's history: a commit (amended or not), a new
+/// pull request, or nothing the session lists. A commit made after `cd` into another folder
+/// or with `git -C other` is another repository's; `gh pr view`, `list` and `checkout` create
+/// nothing.
+pub(crate) fn command_kind(command: &str) -> CallKind {
+    let mut moved = false;
+    for segment in command.split(['\n', ';', '&', '|']) {
+        let words: Vec<&str> = segment.split_whitespace().collect();
+        match words.as_slice() {
+            ["cd", dir, ..] | ["pushd", dir, ..] => {
+                moved = !matches!(*dir, "." | "./");
+            }
+            ["git", rest @ ..] => {
+                let other = rest
+                    .windows(2)
+                    .any(|w| w.first() == Some(&"-C") && !matches!(w.get(1), Some(&".")));
+                let verb = rest
+                    .iter()
+                    .find(|w| !w.starts_with('-') && !w.contains('='));
+                if verb == Some(&"commit") && !moved && !other {
+                    return if rest.contains(&"--amend") {
+                        CallKind::GitAmend
+                    } else {
+                        CallKind::GitCommit
+                    };
+                }
+            }
+            ["gh", "pr", "create", ..] | ["glab", "mr", "create", ..] => {
+                return CallKind::PullRequest;
+            }
+            _ => {}
+        }
+    }
+    CallKind::Other
 }
 
 /// The parsed facts of one `tool_use` block.
@@ -168,11 +206,7 @@ pub(crate) fn facts(
     let summary = match name {
         "Bash" | "PowerShell" => {
             let command = parsed.command.as_deref().unwrap_or_default();
-            if command.contains("git commit") {
-                kind = CallKind::GitCommit;
-            } else if command.contains("gh pr") {
-                kind = CallKind::PullRequest;
-            }
+            kind = command_kind(command);
             one_line(command, redactor)
         }
         _ if file.is_some() => file.clone().unwrap_or_default(),
@@ -319,6 +353,27 @@ mod tests {
 
         let f = facts("Bash", None, &[], &Redactor::new());
         assert_eq!(f.summary, "");
+    }
+
+    #[test]
+    fn commits_and_pull_requests_of_this_repository() {
+        for (command, kind) in [
+            ("git commit -m x", CallKind::GitCommit),
+            ("git add . && git commit -am 'a b'", CallKind::GitCommit),
+            ("git -c user.name=x commit -m y", CallKind::GitCommit),
+            ("git commit --amend --no-edit", CallKind::GitAmend),
+            ("cd ../other && git commit -m x", CallKind::Other),
+            ("cd . && git commit -m x", CallKind::GitCommit),
+            ("git -C ../other commit -m x", CallKind::Other),
+            ("git log --grep commit", CallKind::Other),
+            ("echo git commit", CallKind::Other),
+            ("gh pr create --fill", CallKind::PullRequest),
+            ("gh pr view 12 --web", CallKind::Other),
+            ("gh pr list", CallKind::Other),
+            ("glab mr create", CallKind::PullRequest),
+        ] {
+            assert_eq!(command_kind(command), kind, "{command}");
+        }
     }
 
     #[test]
