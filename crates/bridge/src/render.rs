@@ -213,7 +213,7 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
     }
 
     // Files.
-    out.push_str("\n## Files touched\n\n");
+    out.push_str("\n## Files touched (written)\n\n");
     if session.files.is_empty() {
         out.push_str("_None._\n");
     }
@@ -222,6 +222,20 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
     }
     if session.files.len() > SHOWN_FILES {
         let _ = writeln!(out, "- … and {} more", session.files.len() - SHOWN_FILES);
+    }
+
+    if !session.files_read.is_empty() {
+        out.push_str("\n## Files read\n\n");
+        for file in session.files_read.iter().take(SHOWN_FILES) {
+            let _ = writeln!(out, "- {}", code_span(&red(file)));
+        }
+        if session.files_read.len() > SHOWN_FILES {
+            let _ = writeln!(
+                out,
+                "- … and {} more",
+                session.files_read.len() - SHOWN_FILES
+            );
+        }
     }
 
     // Commits and pull requests.

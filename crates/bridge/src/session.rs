@@ -201,6 +201,9 @@ struct Pending {
     /// Further files the call writes (a Codex patch names several).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     also_writes: Vec<String>,
+    /// The file the call reads: listed in [`Session::files_read`] once its result comes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reads: Option<String>,
 }
 
 /// Bookkeeping that makes incremental reading exact.
@@ -264,6 +267,10 @@ pub struct Session {
     /// the cwd where possible: only calls whose result says they happened, not those that
     /// failed, were denied by a hook or refused, nor reads.
     pub files: BTreeSet<String>,
+    /// Files the file tools read (`Read`, Gemini's `read_file`, ...) and did not write, with
+    /// the same paths as [`Session::files`].
+    #[serde(default)]
+    pub files_read: BTreeSet<String>,
     /// Commits seen in `git commit` results.
     pub commits: Vec<Commit>,
     /// Pull-request URLs seen in `gh pr` results.
@@ -308,6 +315,7 @@ impl Session {
             thread_omitted: 0,
             tool_counts: BTreeMap::new(),
             files: BTreeSet::new(),
+            files_read: BTreeSet::new(),
             commits: Vec::new(),
             pull_requests: Vec::new(),
             usage: TokenUsage::default(),
@@ -582,8 +590,15 @@ impl Session {
         if !not_done(is_error, text) {
             for file in pending.writes.into_iter().chain(pending.also_writes) {
                 if self.files.len() < MAX_LIST {
+                    self.files_read.remove(&file);
                     self.files.insert(file);
                 }
+            }
+            if let Some(file) = pending.reads
+                && self.files_read.len() < MAX_LIST
+                && !self.files.contains(&file)
+            {
+                self.files_read.insert(file);
             }
         }
         if !is_error {
@@ -775,6 +790,7 @@ impl Session {
                 Pending {
                     seq,
                     kind: facts.kind,
+                    reads: facts.file.clone().filter(|_| !facts.writes),
                     writes: facts.file.filter(|_| facts.writes),
                     also_writes: facts.also_writes,
                 },
@@ -998,6 +1014,11 @@ mod tests {
             let line = serde_json::json!({"type": "user", "message": {"content": [block]}});
             s.ingest_line(line.to_string().as_bytes());
         }
+        assert_eq!(
+            s.files_read.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["src/read.rs"],
+            "a read is listed apart from the writes"
+        );
         assert_eq!(
             s.files.iter().map(String::as_str).collect::<Vec<_>>(),
             ["nb.ipynb", "src/written.rs"]

@@ -157,7 +157,9 @@ pub(crate) fn one_line(text: &str, redactor: &Redactor) -> String {
 }
 
 /// Makes `path` relative to the first of `bases` it lies inside (the repository, then the
-/// session's working directory).
+/// session's working directory); a path outside them in a home directory (`/home/NAME/…`,
+/// `/Users/NAME/…`, `/root/…`, `C:\Users\NAME\…`) is written `~/…`, so that no user name is
+/// written out.
 pub(crate) fn relative_to_any(path: &str, bases: &[&str]) -> String {
     for base in bases {
         let relative = relative_to(path, Some(base));
@@ -165,7 +167,29 @@ pub(crate) fn relative_to_any(path: &str, bases: &[&str]) -> String {
             return relative;
         }
     }
-    path.to_owned()
+    without_home(path)
+}
+
+/// `~/…` for a path in a home directory.
+pub(crate) fn without_home(path: &str) -> String {
+    let unix = path.replace('\\', "/");
+    let rest = unix.strip_prefix("/root/").or_else(|| {
+        let lower = unix.get(..9).map(str::to_ascii_lowercase);
+        let after = if unix.starts_with("/home/") {
+            unix.get(6..)
+        } else if unix.starts_with("/Users/") {
+            unix.get(7..)
+        } else if lower.as_deref() == Some("c:/users/") {
+            unix.get(9..)
+        } else {
+            None
+        }?;
+        after.split_once('/').map(|(_, rest)| rest)
+    });
+    match rest {
+        Some(rest) => format!("~/{rest}"),
+        None => path.to_owned(),
+    }
 }
 
 /// Makes `path` relative to `cwd` when it lies inside it.
@@ -416,6 +440,23 @@ mod tests {
         for word in ["correct", "horse", "battery", "staple"] {
             assert!(!f.summary.contains(word), "{}", f.summary);
         }
+    }
+
+    #[test]
+    fn home_directories_are_never_written_out() {
+        assert_eq!(
+            relative_to_any("/home/alice/.ssh/config", &["/p"]),
+            "~/.ssh/config"
+        );
+        assert_eq!(relative_to_any("/Users/bob/x/y.rs", &[]), "~/x/y.rs");
+        assert_eq!(relative_to_any("/root/.bashrc", &[]), "~/.bashrc");
+        assert_eq!(relative_to_any("C:\\Users\\eve\\a.txt", &[]), "~/a.txt");
+        assert_eq!(
+            relative_to_any("/home/alice/p/src/a.rs", &["/home/alice/p"]),
+            "src/a.rs"
+        );
+        assert_eq!(relative_to_any("/etc/hosts", &[]), "/etc/hosts");
+        assert_eq!(relative_to_any("/home", &[]), "/home");
     }
 
     #[test]
