@@ -295,6 +295,51 @@ fn is_noise(text: &str) -> bool {
     trimmed.is_empty() || NOISE.iter().any(|marker| trimmed.contains(marker))
 }
 
+/// Context the harness adds to a typed prompt (the IDE's selection and open file, system
+/// reminders): taken out of the prompt, so that it is neither the title nor the topic.
+const CONTEXT_TAGS: &[&str] = &[
+    "system-reminder",
+    "ide_selection",
+    "ide_opened_file",
+    "ide_diagnostics",
+];
+
+/// The text between `<tag>` and `</tag>`.
+fn tagged<'a>(text: &'a str, tag: &str) -> Option<&'a str> {
+    let open = format!("<{tag}>");
+    let start = text.find(&open)? + open.len();
+    let rest = text.get(start..)?;
+    let end = rest.find(&format!("</{tag}>")).unwrap_or(rest.len());
+    rest.get(..end)
+}
+
+/// What the user typed, from a user record's text: a slash command as `/name args` (Claude
+/// Code writes it as `<command-name>` and `<command-args>` tags), a prompt without the
+/// context blocks the harness added; `None` for harness noise (command output, caveats,
+/// interruptions, notifications).
+fn typed_prompt(text: &str) -> Option<String> {
+    if let Some(name) = tagged(text, "command-name") {
+        let name = name.trim();
+        let args = tagged(text, "command-args").map_or("", str::trim);
+        let slash = if name.starts_with('/') { "" } else { "/" };
+        let command = format!("{slash}{name} {args}");
+        return Some(command.trim().to_owned()).filter(|c| c.len() > 1);
+    }
+    let mut rest = text.to_owned();
+    for tag in CONTEXT_TAGS {
+        let open = format!("<{tag}>");
+        let close = format!("</{tag}>");
+        while let Some(start) = rest.find(&open) {
+            let end = rest
+                .get(start..)
+                .and_then(|r| r.find(&close))
+                .map_or(rest.len(), |e| start + e + close.len());
+            rest.replace_range(start..end, "");
+        }
+    }
+    (!is_noise(&rest)).then(|| rest.trim().to_owned())
+}
+
 impl Session {
     /// An empty model for a session.
     #[must_use]
@@ -548,10 +593,12 @@ impl Session {
                 text
             }
         };
-        if meta || record.tool_use_result.is_some() || is_noise(&prompt) {
+        if meta || record.tool_use_result.is_some() {
             return;
         }
-        self.prompt(&prompt, at);
+        if let Some(prompt) = typed_prompt(&prompt) {
+            self.prompt(&prompt, at);
+        }
     }
 
     /// A prompt typed by the user (a turn), already told apart from harness noise.
@@ -856,9 +903,10 @@ mod tests {
     fn noise_and_meta_are_not_prompts() {
         let mut s = session();
         for text in [
-            "<command-name>/clear</command-name>",
+            "<local-command-stdout>cleared</local-command-stdout>",
             "[Request interrupted by user]",
-            "hello <system-reminder>x</system-reminder>",
+            "<system-reminder>x</system-reminder>",
+            "<ide_opened_file>The user opened src/a.rs</ide_opened_file>  ",
             "   ",
         ] {
             let line = serde_json::json!({"type":"user","message":{"content":text}}).to_string();
@@ -868,6 +916,26 @@ mod tests {
         s.ingest_line(meta.as_bytes());
         assert_eq!(s.turns, 0);
         assert!(s.thread.is_empty());
+    }
+
+    #[test]
+    fn slash_commands_and_context_tags() {
+        let mut s = session();
+        for text in [
+            "<command-message>review is running</command-message>\n<command-name>/review</command-name>\n<command-args>PR 12</command-args>",
+            "<ide_selection>The user selected lines 1-9 of a.rs: fn main</ide_selection>\nwhy does this panic?",
+            "hello <system-reminder>Today is Monday</system-reminder>",
+            "<command-name>clear</command-name>",
+        ] {
+            let line = serde_json::json!({"type":"user","message":{"content":text}}).to_string();
+            s.ingest_line(line.as_bytes());
+        }
+        let prompts: Vec<&str> = s.prompts.iter().map(|p| p.text.text.as_str()).collect();
+        assert_eq!(
+            prompts,
+            ["/review PR 12", "why does this panic?", "hello", "/clear"]
+        );
+        assert_eq!(s.title(), Some("/review PR 12"));
     }
 
     #[test]
