@@ -275,6 +275,25 @@ fn response_item(session: &mut Session, payload: &str, at: Option<Timestamp>) ->
                 _ => LineKind::Skipped,
             }
         }
+        Some("reasoning") => {
+            #[derive(Deserialize)]
+            struct Reasoning<'a> {
+                #[serde(borrow, default)]
+                summary: Option<Vec<Part<'a>>>,
+            }
+            let Ok(reasoning) = serde_json::from_str::<Reasoning<'_>>(payload) else {
+                return LineKind::Unparsable;
+            };
+            let text = reasoning
+                .summary
+                .iter()
+                .flatten()
+                .filter_map(|p| p.text.as_deref())
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            session.thinking(&text, at);
+            LineKind::Record
+        }
         Some("function_call" | "custom_tool_call" | "local_shell_call") => {
             let Ok(call) = serde_json::from_str::<Call<'_>>(payload) else {
                 return LineKind::Unparsable;

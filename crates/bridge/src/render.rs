@@ -274,6 +274,7 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
         match item {
             ThreadItem::Prompt(u) => utterance(&mut out, "User", u, redactor, days),
             ThreadItem::Assistant(u) => utterance(&mut out, "Assistant", u, redactor, days),
+            ThreadItem::Thinking(u) => thinking(&mut out, u, redactor),
             ThreadItem::Tool(call) => tool_call(&mut out, call, redactor),
         }
     }
@@ -309,6 +310,18 @@ fn utterance(out: &mut String, who: &str, u: &Utterance, redactor: &Redactor, da
         usize::MAX,
         redactor,
     )));
+}
+
+/// Thinking, collapsed: a `<details>` block whose body is a quote (HTML escaped).
+fn thinking(out: &mut String, u: &Utterance, redactor: &Redactor) {
+    out.push_str("\n<details><summary>Thinking</summary>\n\n");
+    out.push_str(&blockquote(&shortened(
+        &u.text.text,
+        u.text.total_chars,
+        usize::MAX,
+        redactor,
+    )));
+    out.push_str("\n</details>\n");
 }
 
 fn tool_call(out: &mut String, call: &ToolCall, redactor: &Redactor) {

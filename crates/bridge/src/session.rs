@@ -121,6 +121,9 @@ pub enum ThreadItem {
     Prompt(Utterance),
     /// Text written by the assistant.
     Assistant(Utterance),
+    /// The assistant's thinking (Claude Code's `thinking` blocks, Codex's reasoning
+    /// summaries), shown collapsed.
+    Thinking(Utterance),
     /// A tool call and its outcome.
     Tool(ToolCall),
 }
@@ -712,6 +715,9 @@ impl Session {
                             self.assistant_text(block.text.as_deref().unwrap_or_default(), at)
                         }
                         Some("tool_use") => self.tool_use(block, at),
+                        Some("thinking") => {
+                            self.thinking(block.thinking.as_deref().unwrap_or_default(), at)
+                        }
                         _ => {}
                     }
                 }
@@ -759,6 +765,21 @@ impl Session {
     /// Counts a user or assistant message that carries no usage.
     pub(crate) fn count_message(&mut self) {
         self.messages = self.messages.saturating_add(1);
+    }
+
+    /// The assistant's thinking, kept like its text (redacted, bounded).
+    pub(crate) fn thinking(&mut self, text: &str, at: Option<Timestamp>) {
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        self.push(
+            ThreadItem::Thinking(Utterance {
+                at,
+                text: Excerpt::redacted(text, TEXT_CHARS, &self.redactor),
+            }),
+            None,
+        );
     }
 
     /// Text written by the assistant.
@@ -939,6 +960,20 @@ mod tests {
     }
 
     #[test]
+    fn thinking_is_kept() {
+        let mut s = session();
+        s.ingest_line(br#"{"type":"assistant","message":{"id":"m","content":[{"type":"thinking","thinking":"Maybe the <parser> is off by one.","signature":"x"}]}}"#);
+        assert!(
+            matches!(s.thread.front(), Some(ThreadItem::Thinking(u)) if u.text.text == "Maybe the <parser> is off by one.")
+        );
+        let md = crate::render_session(&s, &Redactor::new());
+        assert!(
+            md.contains("<details><summary>Thinking</summary>\n\n> Maybe the &lt;parser&gt; is off by one.\n\n</details>\n"),
+            "{md}"
+        );
+    }
+
+    #[test]
     fn kinds_of_lines() {
         let mut s = session();
         assert_eq!(s.ingest_line(b""), LineKind::Blank);
@@ -981,7 +1016,7 @@ mod tests {
         );
         assert_eq!(s.messages, 2);
         assert_eq!(s.model.as_deref(), Some("claude-x"));
-        assert_eq!(s.thread.len(), 2);
+        assert_eq!(s.thread.len(), 3, "the thinking, the text and the reply");
     }
 
     #[test]
