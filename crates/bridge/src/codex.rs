@@ -415,6 +415,7 @@ fn patch_facts(patch: &str, session: &Session) -> UseFacts {
         writes: first.is_some(),
         file: first,
         also_writes: rest,
+        checklist: Vec::new(),
     }
 }
 

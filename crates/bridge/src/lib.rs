@@ -99,5 +99,5 @@ pub use session::{
     ThreadItem, TokenUsage, Utterance,
 };
 pub use timestamp::Timestamp;
-pub use tool::{ToolCall, ToolOutcome};
+pub use tool::{TodoItem, ToolCall, ToolOutcome};
 pub use vcs::Commit;

@@ -341,6 +341,21 @@ fn tool_call(out: &mut String, call: &ToolCall, redactor: &Redactor) {
         "\n**{}** ({outcome}){summary}",
         code_span(&redactor.redact(&call.name))
     );
+    if !call.checklist.is_empty() {
+        out.push('\n');
+        for item in &call.checklist {
+            let (mark, note) = match item.status.as_str() {
+                "completed" => ("x", ""),
+                "in_progress" => (" ", " (in progress)"),
+                _ => (" ", ""),
+            };
+            let _ = writeln!(
+                out,
+                "- [{mark}] {}{note}",
+                inline(&redactor.redact(&item.content))
+            );
+        }
+    }
     if let Some(output) = &call.output {
         out.push('\n');
         out.push_str(&fenced(

@@ -875,6 +875,7 @@ impl Session {
             outcome: ToolOutcome::Pending,
             output: None,
             at,
+            checklist: facts.checklist,
         };
         self.push(ThreadItem::Tool(call), Some(seq));
     }
@@ -957,6 +958,19 @@ mod tests {
             ["/review PR 12", "why does this panic?", "hello", "/clear"]
         );
         assert_eq!(s.title(), Some("/review PR 12"));
+    }
+
+    #[test]
+    fn todo_lists_are_checklists() {
+        let mut s = session();
+        s.ingest_line(br#"{"type":"assistant","message":{"id":"m","content":[{"type":"tool_use","id":"t","name":"TodoWrite","input":{"todos":[{"content":"Read the parser","status":"completed","activeForm":"Reading"},{"content":"Fix <the> bug","status":"in_progress"},{"content":"Commit","status":"pending"}]}}]}}"#);
+        let md = crate::render_session(&s, &Redactor::new());
+        assert!(
+            md.contains(
+                "- [x] Read the parser\n- [ ] Fix &lt;the&gt; bug (in progress)\n- [ ] Commit\n"
+            ),
+            "{md}"
+        );
     }
 
     #[test]

@@ -36,6 +36,51 @@ pub struct ToolCall {
     pub output: Option<Excerpt>,
     /// When the call was made.
     pub at: Option<Timestamp>,
+    /// The list a `TodoWrite` call set, item by item (redacted, each item bounded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checklist: Vec<TodoItem>,
+}
+
+/// One item of a `TodoWrite` list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TodoItem {
+    /// What is to be done.
+    pub content: String,
+    /// `pending`, `in_progress` or `completed`, as Claude Code writes it.
+    pub status: String,
+}
+
+/// Longest `TodoWrite` list kept, and longest item.
+const TODO_ITEMS: usize = 100;
+const TODO_CHARS: usize = 300;
+
+/// The items of a `TodoWrite` input (`{"todos": [{"content", "status"}]}`).
+fn checklist(input: Option<&RawValue>, redactor: &Redactor) -> Vec<TodoItem> {
+    #[derive(Deserialize)]
+    struct Todos {
+        #[serde(default)]
+        todos: Vec<Todo>,
+    }
+    #[derive(Deserialize)]
+    struct Todo {
+        #[serde(default)]
+        content: String,
+        #[serde(default)]
+        status: String,
+    }
+    let Some(todos) = input.and_then(|raw| serde_json::from_str::<Todos>(raw.get()).ok()) else {
+        return Vec::new();
+    };
+    todos
+        .todos
+        .into_iter()
+        .take(TODO_ITEMS)
+        .map(|t| TodoItem {
+            content: crate::excerpt::Excerpt::redacted(t.content.trim(), TODO_CHARS, redactor).text,
+            status: t.status,
+        })
+        .collect()
 }
 
 /// Longest summary kept, in characters.
@@ -137,6 +182,8 @@ pub(crate) struct UseFacts {
     pub(crate) writes: bool,
     /// Further files the call writes (a patch may name several).
     pub(crate) also_writes: Vec<String>,
+    /// A `TodoWrite` call's list.
+    pub(crate) checklist: Vec<TodoItem>,
 }
 
 /// How much of a tool input is redacted before its summary is made (the summary keeps
@@ -265,9 +312,15 @@ pub(crate) fn facts(
                 .unwrap_or_default(),
             redactor,
         ),
+        "TodoWrite" => String::new(),
         _ => input
             .map(|raw| generic_summary(raw, redactor))
             .unwrap_or_default(),
+    };
+    let checklist = if name == "TodoWrite" {
+        checklist(input, redactor)
+    } else {
+        Vec::new()
     };
     UseFacts {
         summary,
@@ -275,6 +328,7 @@ pub(crate) fn facts(
         writes: file.is_some() && WRITE_TOOLS.contains(&name),
         file,
         also_writes: Vec::new(),
+        checklist,
     }
 }
 
