@@ -270,12 +270,46 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
             session.thread_omitted
         );
     }
+    // Calls and thinking belong to the assistant's turn: when one opens a reply (no text
+    // before it), the reply's heading comes first, not left under the user's.
+    let mut in_reply = false;
     for item in &session.thread {
+        let opens = |out: &mut String, at: Option<Timestamp>, in_reply: &mut bool| {
+            if !*in_reply {
+                let at = at
+                    .map(|t| format!(" · {}", when(t, days)))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "\n### Assistant{at}");
+                *in_reply = true;
+            }
+        };
         match item {
-            ThreadItem::Prompt(u) => utterance(&mut out, "User", u, redactor, days),
-            ThreadItem::Assistant(u) => utterance(&mut out, "Assistant", u, redactor, days),
-            ThreadItem::Thinking(u) => thinking(&mut out, u, redactor),
-            ThreadItem::Tool(call) => tool_call(&mut out, call, redactor),
+            ThreadItem::Prompt(u) => {
+                utterance(&mut out, "User", u, redactor, days);
+                in_reply = false;
+            }
+            ThreadItem::Assistant(u) => {
+                if in_reply {
+                    out.push('\n');
+                    out.push_str(&blockquote(&shortened(
+                        &u.text.text,
+                        u.text.total_chars,
+                        usize::MAX,
+                        redactor,
+                    )));
+                } else {
+                    utterance(&mut out, "Assistant", u, redactor, days);
+                    in_reply = true;
+                }
+            }
+            ThreadItem::Thinking(u) => {
+                opens(&mut out, u.at, &mut in_reply);
+                thinking(&mut out, u, redactor);
+            }
+            ThreadItem::Tool(call) => {
+                opens(&mut out, call.at, &mut in_reply);
+                tool_call(&mut out, call, redactor);
+            }
         }
     }
     if let Some(reply) = &session.pending_reply {
