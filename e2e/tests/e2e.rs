@@ -518,4 +518,12 @@ mod session_captured {
     fn claude() -> Result<()> {
         session_captured(Harness::Claude)
     }
+    #[test]
+    fn codex() -> Result<()> {
+        session_captured(Harness::Codex)
+    }
+    #[test]
+    fn gemini() -> Result<()> {
+        session_captured(Harness::Gemini)
+    }
 }

@@ -58,6 +58,9 @@ pub struct CaptureOptions {
     pub now: Timestamp,
     /// The redactor applied to everything written.
     pub redactor: Redactor,
+    /// The repository the session worked in: file paths inside it are written relative to
+    /// it (see [`Session::with_root`]).
+    pub root: Option<PathBuf>,
 }
 
 impl CaptureOptions {
@@ -76,7 +79,15 @@ impl CaptureOptions {
             last_assistant_message: None,
             now: Timestamp::now(),
             redactor: Redactor::new(),
+            root: None,
         }
+    }
+
+    /// Sets the repository the session worked in.
+    #[must_use]
+    pub fn with_root(mut self, root: impl Into<PathBuf>) -> Self {
+        self.root = Some(root.into());
+        self
     }
 
     /// Sets the Stop event's `last_assistant_message`.
@@ -199,6 +210,9 @@ impl Capture {
         // created (a missing or garbage transcript changes nothing).
         let mut session =
             Session::new(options.session_id.clone()).with_redactor(options.redactor.clone());
+        if let Some(root) = options.root.as_deref().and_then(Path::to_str) {
+            session = session.with_root(root);
+        }
         file.seek(SeekFrom::Start(0)).map_err(transcript_err)?;
         let stats = TranscriptReader::new(file, 0)
             .read_into(&mut session)

@@ -68,8 +68,11 @@
 
 mod atomic;
 mod capture;
+mod codex;
 mod error;
 mod excerpt;
+mod format;
+mod gemini;
 mod index;
 mod lock;
 mod markdown;
@@ -86,6 +89,7 @@ mod vcs;
 pub use capture::{Capture, CaptureOptions, CaptureReport};
 pub use error::{CaptureError, ReadError, RedactError};
 pub use excerpt::Excerpt;
+pub use format::Format;
 pub use index::{INDEX_FILE, IndexEntry, TOPIC_CHARS, merge, render_index};
 pub use reader::{DEFAULT_MAX_LINE, ReadStats, TranscriptReader, read_transcript, transcript_len};
 pub use redact::Redactor;
@@ -95,5 +99,5 @@ pub use session::{
     ThreadItem, TokenUsage, Utterance,
 };
 pub use timestamp::Timestamp;
-pub use tool::{ToolCall, ToolOutcome};
+pub use tool::{TodoItem, ToolCall, ToolOutcome};
 pub use vcs::Commit;

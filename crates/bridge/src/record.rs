@@ -71,6 +71,9 @@ pub(crate) struct Block<'a> {
     pub(crate) kind: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     pub(crate) text: Option<Cow<'a, str>>,
+    /// `thinking` blocks.
+    #[serde(borrow, default)]
+    pub(crate) thinking: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     pub(crate) id: Option<Cow<'a, str>>,
     #[serde(borrow, default)]

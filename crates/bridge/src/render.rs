@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use crate::excerpt::cut;
+use crate::format::Format;
 use crate::markdown::{blockquote, code_span, fenced, inline, yaml_string};
 use crate::redact::Redactor;
 use crate::session::{Session, ThreadItem, Utterance};
@@ -87,6 +88,8 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
     let title = title(session, redactor);
     let created = session.first_timestamp;
     let updated = session.last_timestamp.or(created);
+    // A session that crosses midnight (UTC) dates every time it shows.
+    let days = matches!((created, updated), (Some(a), Some(b)) if a.date() != b.date());
     let mut out = String::new();
 
     // Front matter.
@@ -97,6 +100,9 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
         "session_id: {}",
         yaml_string(&red(session.id.as_str()))
     );
+    if let Some(format) = session.format {
+        let _ = writeln!(out, "harness: {}", yaml_string(format.name()));
+    }
     if let Some(branch) = &session.branch {
         let _ = writeln!(out, "branch: {}", yaml_string(&red(branch)));
     }
@@ -153,7 +159,8 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
         let _ = writeln!(out, "| Model | {} |", inline(&red(model)));
     }
     if let Some(version) = &session.version {
-        let _ = writeln!(out, "| Claude Code | {} |", inline(&red(version)));
+        let harness = session.format.unwrap_or(Format::Claude).harness();
+        let _ = writeln!(out, "| {harness} | {} |", inline(&red(version)));
     }
     let u = &session.usage;
     let _ = writeln!(
@@ -185,7 +192,7 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
         };
         let at = prompt
             .at
-            .map(|t| format!("**{}** ", t.time_of_day()))
+            .map(|t| format!("**{}** ", when(t, days)))
             .unwrap_or_default();
         let _ = writeln!(out, "{}. {at}{}{more}", n + 1, inline(&shown));
     }
@@ -206,7 +213,7 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
     }
 
     // Files.
-    out.push_str("\n## Files touched\n\n");
+    out.push_str("\n## Files touched (written)\n\n");
     if session.files.is_empty() {
         out.push_str("_None._\n");
     }
@@ -215,6 +222,20 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
     }
     if session.files.len() > SHOWN_FILES {
         let _ = writeln!(out, "- … and {} more", session.files.len() - SHOWN_FILES);
+    }
+
+    if !session.files_read.is_empty() {
+        out.push_str("\n## Files read\n\n");
+        for file in session.files_read.iter().take(SHOWN_FILES) {
+            let _ = writeln!(out, "- {}", code_span(&red(file)));
+        }
+        if session.files_read.len() > SHOWN_FILES {
+            let _ = writeln!(
+                out,
+                "- … and {} more",
+                session.files_read.len() - SHOWN_FILES
+            );
+        }
     }
 
     // Commits and pull requests.
@@ -249,11 +270,46 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
             session.thread_omitted
         );
     }
+    // Calls and thinking belong to the assistant's turn: when one opens a reply (no text
+    // before it), the reply's heading comes first, not left under the user's.
+    let mut in_reply = false;
     for item in &session.thread {
+        let opens = |out: &mut String, at: Option<Timestamp>, in_reply: &mut bool| {
+            if !*in_reply {
+                let at = at
+                    .map(|t| format!(" · {}", when(t, days)))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "\n### Assistant{at}");
+                *in_reply = true;
+            }
+        };
         match item {
-            ThreadItem::Prompt(u) => utterance(&mut out, "User", u, redactor),
-            ThreadItem::Assistant(u) => utterance(&mut out, "Assistant", u, redactor),
-            ThreadItem::Tool(call) => tool_call(&mut out, call, redactor),
+            ThreadItem::Prompt(u) => {
+                utterance(&mut out, "User", u, redactor, days);
+                in_reply = false;
+            }
+            ThreadItem::Assistant(u) => {
+                if in_reply {
+                    out.push('\n');
+                    out.push_str(&blockquote(&shortened(
+                        &u.text.text,
+                        u.text.total_chars,
+                        usize::MAX,
+                        redactor,
+                    )));
+                } else {
+                    utterance(&mut out, "Assistant", u, redactor, days);
+                    in_reply = true;
+                }
+            }
+            ThreadItem::Thinking(u) => {
+                opens(&mut out, u.at, &mut in_reply);
+                thinking(&mut out, u, redactor);
+            }
+            ThreadItem::Tool(call) => {
+                opens(&mut out, call.at, &mut in_reply);
+                tool_call(&mut out, call, redactor);
+            }
         }
     }
     if let Some(reply) = &session.pending_reply {
@@ -268,9 +324,18 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
     out
 }
 
-fn utterance(out: &mut String, who: &str, u: &Utterance, redactor: &Redactor) {
+/// A time in the thread: the time of day, with the date when the session spans days.
+fn when(at: Timestamp, days: bool) -> String {
+    if days {
+        format!("{} {}", at.date(), at.time_of_day())
+    } else {
+        at.time_of_day()
+    }
+}
+
+fn utterance(out: &mut String, who: &str, u: &Utterance, redactor: &Redactor, days: bool) {
     let at =
-        u.at.map(|t| format!(" · {}", t.time_of_day()))
+        u.at.map(|t| format!(" · {}", when(t, days)))
             .unwrap_or_default();
     let _ = writeln!(out, "\n### {who}{at}\n");
     out.push_str(&blockquote(&shortened(
@@ -279,6 +344,18 @@ fn utterance(out: &mut String, who: &str, u: &Utterance, redactor: &Redactor) {
         usize::MAX,
         redactor,
     )));
+}
+
+/// Thinking, collapsed: a `<details>` block whose body is a quote (HTML escaped).
+fn thinking(out: &mut String, u: &Utterance, redactor: &Redactor) {
+    out.push_str("\n<details><summary>Thinking</summary>\n\n");
+    out.push_str(&blockquote(&shortened(
+        &u.text.text,
+        u.text.total_chars,
+        usize::MAX,
+        redactor,
+    )));
+    out.push_str("\n</details>\n");
 }
 
 fn tool_call(out: &mut String, call: &ToolCall, redactor: &Redactor) {
@@ -298,6 +375,21 @@ fn tool_call(out: &mut String, call: &ToolCall, redactor: &Redactor) {
         "\n**{}** ({outcome}){summary}",
         code_span(&redactor.redact(&call.name))
     );
+    if !call.checklist.is_empty() {
+        out.push('\n');
+        for item in &call.checklist {
+            let (mark, note) = match item.status.as_str() {
+                "completed" => ("x", ""),
+                "in_progress" => (" ", " (in progress)"),
+                _ => (" ", ""),
+            };
+            let _ = writeln!(
+                out,
+                "- [{mark}] {}{note}",
+                inline(&redactor.redact(&item.content))
+            );
+        }
+    }
     if let Some(output) = &call.output {
         out.push('\n');
         out.push_str(&fenced(
@@ -336,6 +428,22 @@ mod tests {
         assert_eq!(
             t,
             "please rotate [REDACTED:aws-access-key] and then do a lot of..."
+        );
+    }
+
+    #[test]
+    fn times_carry_the_date_when_the_session_crosses_midnight() {
+        let mut s = Session::new(SessionId::new("night"));
+        s.ingest_line(br#"{"type":"user","timestamp":"2026-08-24T23:50:00Z","message":{"content":"start late"}}"#);
+        let one_day = render_session(&s, &Redactor::new());
+        assert!(one_day.contains("### User · 23:50\n"), "{one_day}");
+        s.ingest_line(br#"{"type":"user","timestamp":"2026-08-25T00:10:00Z","message":{"content":"after midnight"}}"#);
+        let md = render_session(&s, &Redactor::new());
+        assert!(md.contains("### User · 2026-08-24 23:50\n"), "{md}");
+        assert!(md.contains("### User · 2026-08-25 00:10\n"), "{md}");
+        assert!(
+            md.contains("2. **2026-08-25 00:10** after midnight"),
+            "{md}"
         );
     }
 

@@ -8,10 +8,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::excerpt::Excerpt;
+use crate::format::Format;
 use crate::record::{Block, Content, Record, Usage, tool_result_text};
 use crate::redact::Redactor;
 use crate::timestamp::Timestamp;
-use crate::tool::{CallKind, ToolCall, ToolOutcome, facts, not_done};
+use crate::tool::{CallKind, ToolCall, ToolOutcome, UseFacts, facts, not_done};
 use crate::vcs::{Commit, parse_commits, parse_pr_urls};
 
 /// Longest prompt or assistant text kept, in characters.
@@ -28,6 +29,8 @@ pub const MAX_LIST: usize = 1000;
 const MAX_PENDING: usize = 1000;
 /// Assistant message ids remembered for de-duplication.
 const RECENT_IDS: usize = 256;
+/// Record and call ids remembered for formats that write a record again as it grows.
+const MAX_SEEN: usize = 1024;
 
 /// Text that marks a user record as harness noise rather than a typed prompt.
 const NOISE: &[&str] = &[
@@ -118,6 +121,9 @@ pub enum ThreadItem {
     Prompt(Utterance),
     /// Text written by the assistant.
     Assistant(Utterance),
+    /// The assistant's thinking (Claude Code's `thinking` blocks, Codex's reasoning
+    /// summaries), shown collapsed.
+    Thinking(Utterance),
     /// A tool call and its outcome.
     Tool(ToolCall),
 }
@@ -137,15 +143,28 @@ pub struct TokenUsage {
 }
 
 impl TokenUsage {
-    fn add(&mut self, usage: &Usage) {
-        self.input = self.input.saturating_add(usage.input_tokens.unwrap_or(0));
-        self.output = self.output.saturating_add(usage.output_tokens.unwrap_or(0));
-        self.cache_creation = self
-            .cache_creation
-            .saturating_add(usage.cache_creation_input_tokens.unwrap_or(0));
-        self.cache_read = self
-            .cache_read
-            .saturating_add(usage.cache_read_input_tokens.unwrap_or(0));
+    /// The counts of a Claude Code `message.usage`.
+    fn of(usage: &Usage) -> Self {
+        Self {
+            input: usage.input_tokens.unwrap_or(0),
+            output: usage.output_tokens.unwrap_or(0),
+            cache_creation: usage.cache_creation_input_tokens.unwrap_or(0),
+            cache_read: usage.cache_read_input_tokens.unwrap_or(0),
+        }
+    }
+
+    fn add(&mut self, other: &Self) {
+        self.input = self.input.saturating_add(other.input);
+        self.output = self.output.saturating_add(other.output);
+        self.cache_creation = self.cache_creation.saturating_add(other.cache_creation);
+        self.cache_read = self.cache_read.saturating_add(other.cache_read);
+    }
+
+    fn sub(&mut self, other: &Self) {
+        self.input = self.input.saturating_sub(other.input);
+        self.output = self.output.saturating_sub(other.output);
+        self.cache_creation = self.cache_creation.saturating_sub(other.cache_creation);
+        self.cache_read = self.cache_read.saturating_sub(other.cache_read);
     }
 
     /// The sum of all four counts.
@@ -182,6 +201,12 @@ struct Pending {
     /// happened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     writes: Option<String>,
+    /// Further files the call writes (a Codex patch names several).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    also_writes: Vec<String>,
+    /// The file the call reads: listed in [`Session::files_read`] once its result comes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reads: Option<String>,
 }
 
 /// Bookkeeping that makes incremental reading exact.
@@ -195,6 +220,15 @@ struct Book {
     next_seq: u64,
     /// Assistant message ids seen last (usage is counted once per id).
     recent_ids: VecDeque<String>,
+    /// The usage counted for each of `recent_ids`, at the same position: a later record of
+    /// the same message replaces it (Claude Code writes one record per content block, and
+    /// only the last carries the final output count).
+    #[serde(default)]
+    recent_usage: VecDeque<TokenUsage>,
+    /// Ids of records and calls already taken in, for formats that write a record again as
+    /// it grows (Gemini CLI): the text is not repeated, the calls not started twice.
+    #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
+    seen: VecDeque<String>,
 }
 
 /// The model of one session, built from transcript lines. Serialisable for embedders (a
@@ -208,8 +242,14 @@ pub struct Session {
     pub branch: Option<String>,
     /// The first `cwd` seen.
     pub cwd: Option<String>,
-    /// The last Claude Code `version` seen.
+    /// The last harness `version` seen (Claude Code's `version`, Codex's `cli_version`).
     pub version: Option<String>,
+    /// The transcript's format, told from its first record (`None` before any).
+    #[serde(default)]
+    pub format: Option<Format>,
+    /// The repository the session worked in, when known (see [`Session::with_root`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root: Option<String>,
     /// The last assistant `model` seen.
     pub model: Option<String>,
     /// The earliest record timestamp.
@@ -230,6 +270,10 @@ pub struct Session {
     /// the cwd where possible: only calls whose result says they happened, not those that
     /// failed, were denied by a hook or refused, nor reads.
     pub files: BTreeSet<String>,
+    /// Files the file tools read (`Read`, Gemini's `read_file`, ...) and did not write, with
+    /// the same paths as [`Session::files`].
+    #[serde(default)]
+    pub files_read: BTreeSet<String>,
     /// Commits seen in `git commit` results.
     pub commits: Vec<Commit>,
     /// Pull-request URLs seen in `gh pr` results.
@@ -254,6 +298,51 @@ fn is_noise(text: &str) -> bool {
     trimmed.is_empty() || NOISE.iter().any(|marker| trimmed.contains(marker))
 }
 
+/// Context the harness adds to a typed prompt (the IDE's selection and open file, system
+/// reminders): taken out of the prompt, so that it is neither the title nor the topic.
+const CONTEXT_TAGS: &[&str] = &[
+    "system-reminder",
+    "ide_selection",
+    "ide_opened_file",
+    "ide_diagnostics",
+];
+
+/// The text between `<tag>` and `</tag>`.
+fn tagged<'a>(text: &'a str, tag: &str) -> Option<&'a str> {
+    let open = format!("<{tag}>");
+    let start = text.find(&open)? + open.len();
+    let rest = text.get(start..)?;
+    let end = rest.find(&format!("</{tag}>")).unwrap_or(rest.len());
+    rest.get(..end)
+}
+
+/// What the user typed, from a user record's text: a slash command as `/name args` (Claude
+/// Code writes it as `<command-name>` and `<command-args>` tags), a prompt without the
+/// context blocks the harness added; `None` for harness noise (command output, caveats,
+/// interruptions, notifications).
+fn typed_prompt(text: &str) -> Option<String> {
+    if let Some(name) = tagged(text, "command-name") {
+        let name = name.trim();
+        let args = tagged(text, "command-args").map_or("", str::trim);
+        let slash = if name.starts_with('/') { "" } else { "/" };
+        let command = format!("{slash}{name} {args}");
+        return Some(command.trim().to_owned()).filter(|c| c.len() > 1);
+    }
+    let mut rest = text.to_owned();
+    for tag in CONTEXT_TAGS {
+        let open = format!("<{tag}>");
+        let close = format!("</{tag}>");
+        while let Some(start) = rest.find(&open) {
+            let end = rest
+                .get(start..)
+                .and_then(|r| r.find(&close))
+                .map_or(rest.len(), |e| start + e + close.len());
+            rest.replace_range(start..end, "");
+        }
+    }
+    (!is_noise(&rest)).then(|| rest.trim().to_owned())
+}
+
 impl Session {
     /// An empty model for a session.
     #[must_use]
@@ -263,6 +352,8 @@ impl Session {
             branch: None,
             cwd: None,
             version: None,
+            format: None,
+            root: None,
             model: None,
             first_timestamp: None,
             last_timestamp: None,
@@ -272,6 +363,7 @@ impl Session {
             thread_omitted: 0,
             tool_counts: BTreeMap::new(),
             files: BTreeSet::new(),
+            files_read: BTreeSet::new(),
             commits: Vec::new(),
             pull_requests: Vec::new(),
             usage: TokenUsage::default(),
@@ -318,12 +410,38 @@ impl Session {
             .filter(|t| !t.is_empty())
     }
 
-    /// Takes one transcript line (without or with its newline) into the model.
+    /// Sets the format of the transcript instead of telling it from the first record.
+    #[must_use]
+    pub fn with_format(mut self, format: Format) -> Self {
+        self.format = Some(format);
+        self
+    }
+
+    /// Takes one transcript line (without or with its newline) into the model. The first
+    /// record tells the transcript's [`Format`] (unless [`Session::with_format`] set it).
     pub fn ingest_line(&mut self, line: &[u8]) -> LineKind {
         let line = line.trim_ascii();
         if line.is_empty() {
             return LineKind::Blank;
         }
+        let format = match self.format {
+            Some(format) => format,
+            None => match Format::sniff(line) {
+                Some(format) => {
+                    self.format = Some(format);
+                    format
+                }
+                None => return LineKind::Unparsable,
+            },
+        };
+        match format {
+            Format::Claude => self.claude_line(line),
+            Format::Codex => crate::codex::ingest(self, line),
+            Format::Gemini => crate::gemini::ingest(self, line),
+        }
+    }
+
+    fn claude_line(&mut self, line: &[u8]) -> LineKind {
         let Ok(record) = serde_json::from_slice::<Record<'_>>(line) else {
             return LineKind::Unparsable;
         };
@@ -373,27 +491,69 @@ impl Session {
     }
 
     fn envelope(&mut self, record: &Record<'_>) {
-        if let Some(at) = record.timestamp.as_deref().and_then(Timestamp::parse) {
+        self.note_time(record.timestamp.as_deref().and_then(Timestamp::parse));
+        self.note_branch(record.git_branch.as_deref());
+        self.note_cwd(record.cwd.as_deref());
+        self.note_version(record.version.as_deref());
+    }
+
+    /// Widens the session's time span to `at`.
+    pub(crate) fn note_time(&mut self, at: Option<Timestamp>) {
+        if let Some(at) = at {
             self.first_timestamp = Some(self.first_timestamp.map_or(at, |t| t.min(at)));
             self.last_timestamp = Some(self.last_timestamp.map_or(at, |t| t.max(at)));
         }
-        if let Some(branch) = record.git_branch.as_deref().filter(|b| !b.is_empty())
+    }
+
+    /// The last branch seen wins.
+    pub(crate) fn note_branch(&mut self, branch: Option<&str>) {
+        if let Some(branch) = branch.filter(|b| !b.is_empty())
             && self.branch.as_deref() != Some(branch)
         {
             self.branch = Some(branch.to_owned());
         }
+    }
+
+    /// The first working directory seen wins.
+    pub(crate) fn note_cwd(&mut self, cwd: Option<&str>) {
         if self.cwd.is_none() {
-            self.cwd = record
-                .cwd
-                .as_deref()
-                .filter(|c| !c.is_empty())
-                .map(str::to_owned);
+            self.cwd = cwd.filter(|c| !c.is_empty()).map(str::to_owned);
         }
-        if let Some(version) = record.version.as_deref().filter(|v| !v.is_empty())
+    }
+
+    /// The last harness version seen wins.
+    pub(crate) fn note_version(&mut self, version: Option<&str>) {
+        if let Some(version) = version.filter(|v| !v.is_empty())
             && self.version.as_deref() != Some(version)
         {
             self.version = Some(version.to_owned());
         }
+    }
+
+    /// The last model seen wins (not a placeholder such as `<synthetic>`).
+    pub(crate) fn note_model(&mut self, model: Option<&str>) {
+        if let Some(model) = model.filter(|m| !m.is_empty() && !m.starts_with('<'))
+            && self.model.as_deref() != Some(model)
+        {
+            self.model = Some(model.to_owned());
+        }
+    }
+
+    /// Whether `id` (of a record or a call) was taken in already; remembers it if not.
+    pub(crate) fn seen_before(&mut self, id: &str) -> bool {
+        if self.book.seen.iter().any(|s| s == id) {
+            return true;
+        }
+        self.book.seen.push_back(id.to_owned());
+        if self.book.seen.len() > MAX_SEEN {
+            self.book.seen.pop_front();
+        }
+        false
+    }
+
+    /// Whether a call is awaiting its result.
+    pub(crate) fn is_pending(&self, id: &str) -> bool {
+        self.book.pending.contains_key(id)
     }
 
     fn user(&mut self, record: &Record<'_>) {
@@ -436,7 +596,17 @@ impl Session {
                 text
             }
         };
-        if meta || record.tool_use_result.is_some() || is_noise(&prompt) {
+        if meta || record.tool_use_result.is_some() {
+            return;
+        }
+        if let Some(prompt) = typed_prompt(&prompt) {
+            self.prompt(&prompt, at);
+        }
+    }
+
+    /// A prompt typed by the user (a turn), already told apart from harness noise.
+    pub(crate) fn prompt(&mut self, prompt: &str, at: Option<Timestamp>) {
+        if prompt.trim().is_empty() {
             return;
         }
         let utterance = Utterance {
@@ -454,21 +624,46 @@ impl Session {
         let Some(id) = block.tool_use_id.as_deref() else {
             return;
         };
+        if !self.book.pending.contains_key(id) {
+            return;
+        }
+        let text = block.content.map(tool_result_text).unwrap_or_default();
+        self.resolve_call(id, &text, block.is_error == Some(true));
+    }
+
+    /// The result of call `id` (nothing when no such call awaits one): its outcome, the
+    /// files it wrote when it happened, and the commits and pull requests its output names.
+    pub(crate) fn resolve_call(&mut self, id: &str, text: &str, is_error: bool) {
         let Some(pending) = self.book.pending.remove(id) else {
             return;
         };
-        let text = block.content.map(tool_result_text).unwrap_or_default();
-        let is_error = block.is_error == Some(true);
-        if !not_done(is_error, &text)
-            && let Some(file) = pending.writes
-            && self.files.len() < MAX_LIST
-        {
-            self.files.insert(file);
+        if !not_done(is_error, text) {
+            for file in pending.writes.into_iter().chain(pending.also_writes) {
+                if self.files.len() < MAX_LIST {
+                    self.files_read.remove(&file);
+                    self.files.insert(file);
+                }
+            }
+            if let Some(file) = pending.reads
+                && self.files_read.len() < MAX_LIST
+                && !self.files.contains(&file)
+            {
+                self.files_read.insert(file);
+            }
         }
         if !is_error {
             match pending.kind {
-                CallKind::GitCommit => {
-                    for commit in parse_commits(&text) {
+                CallKind::GitCommit | CallKind::GitAmend => {
+                    let commits = parse_commits(text);
+                    // An amended commit replaces the last one on its branch.
+                    if pending.kind == CallKind::GitAmend
+                        && let Some(first) = commits.first()
+                        && let Some(at) =
+                            self.commits.iter().rposition(|c| c.branch == first.branch)
+                    {
+                        self.commits.remove(at);
+                    }
+                    for commit in commits {
                         if self.commits.len() < MAX_LIST
                             && !self.commits.iter().any(|c| c.hash == commit.hash)
                         {
@@ -477,7 +672,7 @@ impl Session {
                     }
                 }
                 CallKind::PullRequest => {
-                    for url in parse_pr_urls(&text) {
+                    for url in parse_pr_urls(text) {
                         if self.pull_requests.len() < MAX_LIST && !self.pull_requests.contains(&url)
                         {
                             self.pull_requests.push(url);
@@ -489,7 +684,8 @@ impl Session {
         }
         let position = self.book.seqs.iter().rposition(|&s| s == pending.seq);
         if let Some(ThreadItem::Tool(call)) = position.and_then(|p| self.thread.get_mut(p)) {
-            call.outcome = if is_error {
+            // A denial or refusal the harness did not mark as an error did not happen either.
+            call.outcome = if not_done(is_error, text) {
                 ToolOutcome::Error
             } else {
                 ToolOutcome::Ok
@@ -505,30 +701,11 @@ impl Session {
         let Some(message) = record.message.as_ref() else {
             return;
         };
-        if let Some(model) = message
-            .model
-            .as_deref()
-            .filter(|m| !m.is_empty() && !m.starts_with('<'))
-            && self.model.as_deref() != Some(model)
-        {
-            self.model = Some(model.to_owned());
-        }
-        let seen = message
-            .id
-            .as_deref()
-            .is_some_and(|id| self.book.recent_ids.iter().any(|r| r == id));
-        if !seen {
-            self.messages = self.messages.saturating_add(1);
-            if let Some(usage) = &message.usage {
-                self.usage.add(usage);
-            }
-            if let Some(id) = message.id.as_deref() {
-                self.book.recent_ids.push_back(id.to_owned());
-                if self.book.recent_ids.len() > RECENT_IDS {
-                    self.book.recent_ids.pop_front();
-                }
-            }
-        }
+        self.note_model(message.model.as_deref());
+        self.message_usage(
+            message.id.as_deref(),
+            message.usage.as_ref().map(TokenUsage::of),
+        );
         match message.content.and_then(Content::parse) {
             Some(Content::Text(text)) => self.assistant_text(&text, at),
             Some(Content::Blocks(blocks)) => {
@@ -538,6 +715,9 @@ impl Session {
                             self.assistant_text(block.text.as_deref().unwrap_or_default(), at)
                         }
                         Some("tool_use") => self.tool_use(block, at),
+                        Some("thinking") => {
+                            self.thinking(block.thinking.as_deref().unwrap_or_default(), at)
+                        }
                         _ => {}
                     }
                 }
@@ -546,7 +726,64 @@ impl Session {
         }
     }
 
-    fn assistant_text(&mut self, text: &str, at: Option<crate::Timestamp>) {
+    /// Counts an assistant message once per id, and its usage from its latest record: a
+    /// later record of the same message replaces the usage counted for an earlier one.
+    pub(crate) fn message_usage(&mut self, id: Option<&str>, usage: Option<TokenUsage>) {
+        let position = id.and_then(|id| self.book.recent_ids.iter().rposition(|r| r == id));
+        if let Some(at) = position {
+            if let Some(usage) = usage {
+                if let Some(old) = self.book.recent_usage.get_mut(at) {
+                    self.usage.sub(old);
+                    *old = usage;
+                }
+                self.usage.add(&usage);
+            }
+            return;
+        }
+        self.messages = self.messages.saturating_add(1);
+        let usage = usage.unwrap_or_default();
+        self.usage.add(&usage);
+        if let Some(id) = id {
+            // Saved models of earlier versions have ids without usages: line them up.
+            while self.book.recent_usage.len() < self.book.recent_ids.len() {
+                self.book.recent_usage.push_front(TokenUsage::default());
+            }
+            self.book.recent_ids.push_back(id.to_owned());
+            self.book.recent_usage.push_back(usage);
+            if self.book.recent_ids.len() > RECENT_IDS {
+                self.book.recent_ids.pop_front();
+                self.book.recent_usage.pop_front();
+            }
+        }
+    }
+
+    /// Replaces the session's token counts (a harness that writes running totals: Codex).
+    pub(crate) fn set_usage(&mut self, usage: TokenUsage) {
+        self.usage = usage;
+    }
+
+    /// Counts a user or assistant message that carries no usage.
+    pub(crate) fn count_message(&mut self) {
+        self.messages = self.messages.saturating_add(1);
+    }
+
+    /// The assistant's thinking, kept like its text (redacted, bounded).
+    pub(crate) fn thinking(&mut self, text: &str, at: Option<Timestamp>) {
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        self.push(
+            ThreadItem::Thinking(Utterance {
+                at,
+                text: Excerpt::redacted(text, TEXT_CHARS, &self.redactor),
+            }),
+            None,
+        );
+    }
+
+    /// Text written by the assistant.
+    pub(crate) fn assistant_text(&mut self, text: &str, at: Option<crate::Timestamp>) {
         let text = text.trim();
         if text.is_empty() {
             return;
@@ -563,12 +800,54 @@ impl Session {
     fn tool_use(&mut self, block: &Block<'_>, at: Option<Timestamp>) {
         let name = block.name.as_deref().unwrap_or("unknown").to_owned();
         let id = block.id.as_deref().unwrap_or_default().to_owned();
-        let facts = facts(
-            &name,
-            block.input.map(|r: &RawValue| r),
-            self.cwd.as_deref(),
-            &self.redactor,
-        );
+        let facts = self.facts(&name, block.input.map(|r: &RawValue| r));
+        self.start_call(id, name, facts, at);
+    }
+
+    /// The facts of a call of tool `name` (Claude Code's names: `Bash`, `Write`, ...) with
+    /// input `input`.
+    pub(crate) fn facts(&self, name: &str, input: Option<&RawValue>) -> UseFacts {
+        facts(name, input, &self.bases(), &self.redactor)
+    }
+
+    /// What paths are made relative to: the repository, then the working directory.
+    fn bases(&self) -> Vec<&str> {
+        self.root
+            .iter()
+            .chain(self.cwd.iter())
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// `path` relative to the repository or the working directory when inside one of them.
+    pub(crate) fn relative(&self, path: &str) -> String {
+        crate::tool::relative_to_any(path, &self.bases())
+    }
+
+    /// Sets the repository the session worked in: paths inside it are shown relative to it
+    /// (before the transcript's working directory, which may be a folder inside it or, for
+    /// Gemini CLI, not written at all).
+    #[must_use]
+    pub fn with_root(mut self, root: impl Into<String>) -> Self {
+        let root = root.into();
+        self.root = (!root.is_empty()).then_some(root);
+        self
+    }
+
+    /// The redactor every text goes through.
+    pub(crate) fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+
+    /// Starts tool call `id` of tool `name` (as the harness names it) into the thread; its
+    /// result comes with [`Session::resolve_call`].
+    pub(crate) fn start_call(
+        &mut self,
+        id: String,
+        name: String,
+        facts: UseFacts,
+        at: Option<Timestamp>,
+    ) {
         let count = self.tool_counts.entry(name.clone()).or_insert(0);
         *count = count.saturating_add(1);
         let seq = self.book.next_seq;
@@ -579,7 +858,9 @@ impl Session {
                 Pending {
                     seq,
                     kind: facts.kind,
+                    reads: facts.file.clone().filter(|_| !facts.writes),
                     writes: facts.file.filter(|_| facts.writes),
+                    also_writes: facts.also_writes,
                 },
             );
             if self.book.pending.len() > MAX_PENDING {
@@ -594,6 +875,7 @@ impl Session {
             outcome: ToolOutcome::Pending,
             output: None,
             at,
+            checklist: facts.checklist,
         };
         self.push(ThreadItem::Tool(call), Some(seq));
     }
@@ -643,9 +925,10 @@ mod tests {
     fn noise_and_meta_are_not_prompts() {
         let mut s = session();
         for text in [
-            "<command-name>/clear</command-name>",
+            "<local-command-stdout>cleared</local-command-stdout>",
             "[Request interrupted by user]",
-            "hello <system-reminder>x</system-reminder>",
+            "<system-reminder>x</system-reminder>",
+            "<ide_opened_file>The user opened src/a.rs</ide_opened_file>  ",
             "   ",
         ] {
             let line = serde_json::json!({"type":"user","message":{"content":text}}).to_string();
@@ -655,6 +938,53 @@ mod tests {
         s.ingest_line(meta.as_bytes());
         assert_eq!(s.turns, 0);
         assert!(s.thread.is_empty());
+    }
+
+    #[test]
+    fn slash_commands_and_context_tags() {
+        let mut s = session();
+        for text in [
+            "<command-message>review is running</command-message>\n<command-name>/review</command-name>\n<command-args>PR 12</command-args>",
+            "<ide_selection>The user selected lines 1-9 of a.rs: fn main</ide_selection>\nwhy does this panic?",
+            "hello <system-reminder>Today is Monday</system-reminder>",
+            "<command-name>clear</command-name>",
+        ] {
+            let line = serde_json::json!({"type":"user","message":{"content":text}}).to_string();
+            s.ingest_line(line.as_bytes());
+        }
+        let prompts: Vec<&str> = s.prompts.iter().map(|p| p.text.text.as_str()).collect();
+        assert_eq!(
+            prompts,
+            ["/review PR 12", "why does this panic?", "hello", "/clear"]
+        );
+        assert_eq!(s.title(), Some("/review PR 12"));
+    }
+
+    #[test]
+    fn todo_lists_are_checklists() {
+        let mut s = session();
+        s.ingest_line(br#"{"type":"assistant","message":{"id":"m","content":[{"type":"tool_use","id":"t","name":"TodoWrite","input":{"todos":[{"content":"Read the parser","status":"completed","activeForm":"Reading"},{"content":"Fix <the> bug","status":"in_progress"},{"content":"Commit","status":"pending"}]}}]}}"#);
+        let md = crate::render_session(&s, &Redactor::new());
+        assert!(
+            md.contains(
+                "- [x] Read the parser\n- [ ] Fix &lt;the&gt; bug (in progress)\n- [ ] Commit\n"
+            ),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn thinking_is_kept() {
+        let mut s = session();
+        s.ingest_line(br#"{"type":"assistant","message":{"id":"m","content":[{"type":"thinking","thinking":"Maybe the <parser> is off by one.","signature":"x"}]}}"#);
+        assert!(
+            matches!(s.thread.front(), Some(ThreadItem::Thinking(u)) if u.text.text == "Maybe the <parser> is off by one.")
+        );
+        let md = crate::render_session(&s, &Redactor::new());
+        assert!(
+            md.contains("<details><summary>Thinking</summary>\n\n> Maybe the &lt;parser&gt; is off by one.\n\n</details>\n"),
+            "{md}"
+        );
     }
 
     #[test]
@@ -700,7 +1030,7 @@ mod tests {
         );
         assert_eq!(s.messages, 2);
         assert_eq!(s.model.as_deref(), Some("claude-x"));
-        assert_eq!(s.thread.len(), 2);
+        assert_eq!(s.thread.len(), 3, "the thinking, the text and the reply");
     }
 
     #[test]
@@ -802,6 +1132,11 @@ mod tests {
             s.ingest_line(line.to_string().as_bytes());
         }
         assert_eq!(
+            s.files_read.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["src/read.rs"],
+            "a read is listed apart from the writes"
+        );
+        assert_eq!(
             s.files.iter().map(String::as_str).collect::<Vec<_>>(),
             ["nb.ipynb", "src/written.rs"]
         );
@@ -816,6 +1151,37 @@ mod tests {
         let mut older: Session = serde_json::from_str(&old).unwrap();
         older.ingest_line(br#"{"type":"user","message":{"content":[{"type":"tool_result","tool_use_id":"w7","content":"ok"}]}}"#);
         assert!(!older.files.contains("src/pending.rs"));
+    }
+
+    #[test]
+    fn amended_and_other_repositories_commits() {
+        let mut s = session();
+        let calls = [
+            ("git commit -m first", "[main 1111111] First try"),
+            ("git commit --amend -m better", "[main 2222222] Better"),
+            (
+                "cd ../other && git commit -m theirs",
+                "[main 3333333] Theirs",
+            ),
+            ("gh pr view 4", "https://github.com/o/r/pull/4"),
+            ("gh pr create --fill", "https://github.com/o/r/pull/5"),
+        ];
+        for (n, (command, output)) in calls.iter().enumerate() {
+            let id = format!("t{n}");
+            let call = serde_json::json!({"type": "assistant", "message": {"id": format!("m{n}"),
+                "content": [{"type": "tool_use", "id": id, "name": "Bash", "input": {"command": command}}]}});
+            s.ingest_line(call.to_string().as_bytes());
+            let result = serde_json::json!({"type": "user", "message": {"content": [
+                {"type": "tool_result", "tool_use_id": id, "content": output}]}});
+            s.ingest_line(result.to_string().as_bytes());
+        }
+        let hashes: Vec<&str> = s.commits.iter().map(|c| c.hash.as_str()).collect();
+        assert_eq!(
+            hashes,
+            ["2222222"],
+            "the amended commit replaces the first; theirs is not ours"
+        );
+        assert_eq!(s.pull_requests, ["https://github.com/o/r/pull/5"]);
     }
 
     #[test]
@@ -859,8 +1225,42 @@ mod tests {
             panic!("no tool")
         };
         assert_eq!(call.outcome, ToolOutcome::Ok);
-        // The id de-duplication survives too.
+        // The id de-duplication survives too: a later record of the message replaces its
+        // usage and is not a new message.
+        let messages = back.messages;
         back.ingest_line(br#"{"type":"assistant","message":{"id":"m1","content":[],"usage":{"input_tokens":5}}}"#);
-        assert_eq!(back.usage.input, 0);
+        assert_eq!(back.usage.input, 5);
+        assert_eq!(back.messages, messages);
+    }
+
+    #[test]
+    fn usage_of_a_message_is_its_final_record() {
+        // Claude Code writes one record per content block of a reply; the output count of
+        // the first ones is partial, only the last carries the final count.
+        let mut s = session();
+        for (block, output) in [
+            (r#"{"type":"thinking","thinking":"hm"}"#, 3),
+            (r#"{"type":"text","text":"Plan."}"#, 9),
+            (
+                r#"{"type":"tool_use","id":"t","name":"Bash","input":{"command":"ls"}}"#,
+                412,
+            ),
+        ] {
+            let line = format!(
+                r#"{{"type":"assistant","message":{{"id":"msg_1","content":[{block}],"usage":{{"input_tokens":4,"cache_read_input_tokens":100,"output_tokens":{output}}}}}}}"#
+            );
+            assert_eq!(s.ingest_line(line.as_bytes()), LineKind::Record);
+        }
+        s.ingest_line(br#"{"type":"assistant","message":{"id":"msg_2","content":[{"type":"text","text":"Done."}],"usage":{"input_tokens":1,"output_tokens":7}}}"#);
+        assert_eq!(
+            s.usage,
+            TokenUsage {
+                input: 5,
+                output: 419,
+                cache_creation: 0,
+                cache_read: 100
+            }
+        );
+        assert_eq!(s.messages, 2);
     }
 }

@@ -36,6 +36,51 @@ pub struct ToolCall {
     pub output: Option<Excerpt>,
     /// When the call was made.
     pub at: Option<Timestamp>,
+    /// The list a `TodoWrite` call set, item by item (redacted, each item bounded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checklist: Vec<TodoItem>,
+}
+
+/// One item of a `TodoWrite` list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TodoItem {
+    /// What is to be done.
+    pub content: String,
+    /// `pending`, `in_progress` or `completed`, as Claude Code writes it.
+    pub status: String,
+}
+
+/// Longest `TodoWrite` list kept, and longest item.
+const TODO_ITEMS: usize = 100;
+const TODO_CHARS: usize = 300;
+
+/// The items of a `TodoWrite` input (`{"todos": [{"content", "status"}]}`).
+fn checklist(input: Option<&RawValue>, redactor: &Redactor) -> Vec<TodoItem> {
+    #[derive(Deserialize)]
+    struct Todos {
+        #[serde(default)]
+        todos: Vec<Todo>,
+    }
+    #[derive(Deserialize)]
+    struct Todo {
+        #[serde(default)]
+        content: String,
+        #[serde(default)]
+        status: String,
+    }
+    let Some(todos) = input.and_then(|raw| serde_json::from_str::<Todos>(raw.get()).ok()) else {
+        return Vec::new();
+    };
+    todos
+        .todos
+        .into_iter()
+        .take(TODO_ITEMS)
+        .map(|t| TodoItem {
+            content: crate::excerpt::Excerpt::redacted(t.content.trim(), TODO_CHARS, redactor).text,
+            status: t.status,
+        })
+        .collect()
 }
 
 /// Longest summary kept, in characters.
@@ -69,6 +114,7 @@ const NOT_DONE: &[&str] = &[
     "Error: ",
     "Safety shield ",
     "metalayer could not check this call",
+    "Command blocked by ",
 ];
 
 /// Whether a tool result says the call did not happen: marked `is_error` (a failure, or a
@@ -85,7 +131,45 @@ pub(crate) fn not_done(is_error: bool, text: &str) -> bool {
 pub(crate) enum CallKind {
     Other,
     GitCommit,
+    /// `git commit --amend`: its commit replaces the last one listed.
+    GitAmend,
     PullRequest,
+}
+
+/// What a shell command does to this repository's history: a commit (amended or not), a new
+/// pull request, or nothing the session lists. A commit made after `cd` into another folder
+/// or with `git -C other` is another repository's; `gh pr view`, `list` and `checkout` create
+/// nothing.
+pub(crate) fn command_kind(command: &str) -> CallKind {
+    let mut moved = false;
+    for segment in command.split(['\n', ';', '&', '|']) {
+        let words: Vec<&str> = segment.split_whitespace().collect();
+        match words.as_slice() {
+            ["cd", dir, ..] | ["pushd", dir, ..] => {
+                moved = !matches!(*dir, "." | "./");
+            }
+            ["git", rest @ ..] => {
+                let other = rest
+                    .windows(2)
+                    .any(|w| w.first() == Some(&"-C") && !matches!(w.get(1), Some(&".")));
+                let verb = rest
+                    .iter()
+                    .find(|w| !w.starts_with('-') && !w.contains('='));
+                if verb == Some(&"commit") && !moved && !other {
+                    return if rest.contains(&"--amend") {
+                        CallKind::GitAmend
+                    } else {
+                        CallKind::GitCommit
+                    };
+                }
+            }
+            ["gh", "pr", "create", ..] | ["glab", "mr", "create", ..] => {
+                return CallKind::PullRequest;
+            }
+            _ => {}
+        }
+    }
+    CallKind::Other
 }
 
 /// The parsed facts of one `tool_use` block.
@@ -96,6 +180,10 @@ pub(crate) struct UseFacts {
     pub(crate) file: Option<String>,
     /// The call writes `file` (if its result says it happened).
     pub(crate) writes: bool,
+    /// Further files the call writes (a patch may name several).
+    pub(crate) also_writes: Vec<String>,
+    /// A `TodoWrite` call's list.
+    pub(crate) checklist: Vec<TodoItem>,
 }
 
 /// How much of a tool input is redacted before its summary is made (the summary keeps
@@ -104,7 +192,7 @@ const SUMMARY_WINDOW: usize = 64 * 1024;
 
 /// A one-line summary: redacted first (so that the cut never splits a secret, such as a
 /// quoted password with spaces), then white space collapsed, then cut.
-fn one_line(text: &str, redactor: &Redactor) -> String {
+pub(crate) fn one_line(text: &str, redactor: &Redactor) -> String {
     let redacted = redactor.redact(cut(text, SUMMARY_WINDOW));
     let collapsed = redacted.split_whitespace().collect::<Vec<_>>().join(" ");
     let kept = cut(&collapsed, SUMMARY_CHARS);
@@ -112,6 +200,42 @@ fn one_line(text: &str, redactor: &Redactor) -> String {
         format!("{kept} …")
     } else {
         collapsed
+    }
+}
+
+/// Makes `path` relative to the first of `bases` it lies inside (the repository, then the
+/// session's working directory); a path outside them in a home directory (`/home/NAME/…`,
+/// `/Users/NAME/…`, `/root/…`, `C:\Users\NAME\…`) is written `~/…`, so that no user name is
+/// written out.
+pub(crate) fn relative_to_any(path: &str, bases: &[&str]) -> String {
+    for base in bases {
+        let relative = relative_to(path, Some(base));
+        if relative != path {
+            return relative;
+        }
+    }
+    without_home(path)
+}
+
+/// `~/…` for a path in a home directory.
+pub(crate) fn without_home(path: &str) -> String {
+    let unix = path.replace('\\', "/");
+    let rest = unix.strip_prefix("/root/").or_else(|| {
+        let lower = unix.get(..9).map(str::to_ascii_lowercase);
+        let after = if unix.starts_with("/home/") {
+            unix.get(6..)
+        } else if unix.starts_with("/Users/") {
+            unix.get(7..)
+        } else if lower.as_deref() == Some("c:/users/") {
+            unix.get(9..)
+        } else {
+            None
+        }?;
+        after.split_once('/').map(|(_, rest)| rest)
+    });
+    match rest {
+        Some(rest) => format!("~/{rest}"),
+        None => path.to_owned(),
     }
 }
 
@@ -132,7 +256,7 @@ pub(crate) fn relative_to(path: &str, cwd: Option<&str>) -> String {
 pub(crate) fn facts(
     name: &str,
     input: Option<&RawValue>,
-    cwd: Option<&str>,
+    bases: &[&str],
     redactor: &Redactor,
 ) -> UseFacts {
     let parsed: ToolInput<'_> = input
@@ -148,23 +272,22 @@ pub(crate) fn facts(
         .then_some(path)
         .flatten()
         .filter(|p| !p.trim().is_empty())
-        .map(|p| relative_to(p, cwd));
+        .map(|p| relative_to_any(p, bases));
     let mut kind = CallKind::Other;
     let summary = match name {
         "Bash" | "PowerShell" => {
             let command = parsed.command.as_deref().unwrap_or_default();
-            if command.contains("git commit") {
-                kind = CallKind::GitCommit;
-            } else if command.contains("gh pr") {
-                kind = CallKind::PullRequest;
-            }
+            kind = command_kind(command);
             one_line(command, redactor)
         }
         _ if file.is_some() => file.clone().unwrap_or_default(),
         "Grep" | "Glob" => {
             let pattern = parsed.pattern.as_deref().unwrap_or_default();
             match parsed.path.as_deref() {
-                Some(p) => one_line(&format!("{pattern} in {}", relative_to(p, cwd)), redactor),
+                Some(p) => one_line(
+                    &format!("{pattern} in {}", relative_to_any(p, bases)),
+                    redactor,
+                ),
                 None => one_line(pattern, redactor),
             }
         }
@@ -189,15 +312,23 @@ pub(crate) fn facts(
                 .unwrap_or_default(),
             redactor,
         ),
+        "TodoWrite" => String::new(),
         _ => input
             .map(|raw| generic_summary(raw, redactor))
             .unwrap_or_default(),
+    };
+    let checklist = if name == "TodoWrite" {
+        checklist(input, redactor)
+    } else {
+        Vec::new()
     };
     UseFacts {
         summary,
         kind,
         writes: file.is_some() && WRITE_TOOLS.contains(&name),
         file,
+        also_writes: Vec::new(),
+        checklist,
     }
 }
 
@@ -235,7 +366,7 @@ mod tests {
             Some(&raw(
                 r#"{"command":"git add .\n  && git commit -m x","description":"c"}"#,
             )),
-            None,
+            &[],
             &Redactor::new(),
         );
         assert_eq!(f.summary, "git add . && git commit -m x");
@@ -245,7 +376,7 @@ mod tests {
         let f = facts(
             "Bash",
             Some(&raw(r#"{"command":"gh pr create --fill"}"#)),
-            None,
+            &[],
             &Redactor::new(),
         );
         assert_eq!(f.kind, CallKind::PullRequest);
@@ -255,7 +386,7 @@ mod tests {
             Some(&raw(
                 r#"{"file_path":"/home/u/proj/src/lib.rs","old_string":"a"}"#,
             )),
-            Some("/home/u/proj"),
+            &["/home/u/proj"],
             &Redactor::new(),
         );
         assert_eq!(f.file.as_deref(), Some("src/lib.rs"));
@@ -265,7 +396,7 @@ mod tests {
         let f = facts(
             "Read",
             Some(&raw(r#"{"file_path":"/etc/hosts"}"#)),
-            Some("/home/u/proj"),
+            &["/home/u/proj"],
             &Redactor::new(),
         );
         assert_eq!(f.file.as_deref(), Some("/etc/hosts"));
@@ -274,7 +405,7 @@ mod tests {
         let f = facts(
             "Grep",
             Some(&raw(r#"{"pattern":"fn main","path":"/p/src"}"#)),
-            Some("/p"),
+            &["/p"],
             &Redactor::new(),
         );
         assert_eq!(f.summary, "fn main in src");
@@ -285,7 +416,7 @@ mod tests {
             Some(&raw(
                 r#"{"subagent_type":"explore","description":"find it"}"#,
             )),
-            None,
+            &[],
             &Redactor::new(),
         );
         assert_eq!(f.summary, "explore: find it");
@@ -293,19 +424,40 @@ mod tests {
         let f = facts(
             "mcp__x__y",
             Some(&raw(r#"{"a":"1","b":2,"c":[1],"d":true,"e":"no"}"#)),
-            None,
+            &[],
             &Redactor::new(),
         );
         assert_eq!(f.summary, "a=1 b=2 d=true");
 
-        let f = facts("Bash", None, None, &Redactor::new());
+        let f = facts("Bash", None, &[], &Redactor::new());
         assert_eq!(f.summary, "");
+    }
+
+    #[test]
+    fn commits_and_pull_requests_of_this_repository() {
+        for (command, kind) in [
+            ("git commit -m x", CallKind::GitCommit),
+            ("git add . && git commit -am 'a b'", CallKind::GitCommit),
+            ("git -c user.name=x commit -m y", CallKind::GitCommit),
+            ("git commit --amend --no-edit", CallKind::GitAmend),
+            ("cd ../other && git commit -m x", CallKind::Other),
+            ("cd . && git commit -m x", CallKind::GitCommit),
+            ("git -C ../other commit -m x", CallKind::Other),
+            ("git log --grep commit", CallKind::Other),
+            ("echo git commit", CallKind::Other),
+            ("gh pr create --fill", CallKind::PullRequest),
+            ("gh pr view 12 --web", CallKind::Other),
+            ("gh pr list", CallKind::Other),
+            ("glab mr create", CallKind::PullRequest),
+        ] {
+            assert_eq!(command_kind(command), kind, "{command}");
+        }
     }
 
     #[test]
     fn long_commands_are_cut() {
         let long = format!("{{\"command\":\"echo {}\"}}", "word ".repeat(100));
-        let f = facts("Bash", Some(&raw(&long)), None, &Redactor::new());
+        let f = facts("Bash", Some(&raw(&long)), &[], &Redactor::new());
         assert!(f.summary.ends_with(" …"));
         assert!(f.summary.chars().count() <= SUMMARY_CHARS + 2);
     }
@@ -338,10 +490,27 @@ mod tests {
             "echo x &&".repeat(19)
         );
         let input = serde_json::json!({ "command": command }).to_string();
-        let f = facts("Bash", Some(&raw(&input)), None, &Redactor::new());
+        let f = facts("Bash", Some(&raw(&input)), &[], &Redactor::new());
         for word in ["correct", "horse", "battery", "staple"] {
             assert!(!f.summary.contains(word), "{}", f.summary);
         }
+    }
+
+    #[test]
+    fn home_directories_are_never_written_out() {
+        assert_eq!(
+            relative_to_any("/home/alice/.ssh/config", &["/p"]),
+            "~/.ssh/config"
+        );
+        assert_eq!(relative_to_any("/Users/bob/x/y.rs", &[]), "~/x/y.rs");
+        assert_eq!(relative_to_any("/root/.bashrc", &[]), "~/.bashrc");
+        assert_eq!(relative_to_any("C:\\Users\\eve\\a.txt", &[]), "~/a.txt");
+        assert_eq!(
+            relative_to_any("/home/alice/p/src/a.rs", &["/home/alice/p"]),
+            "src/a.rs"
+        );
+        assert_eq!(relative_to_any("/etc/hosts", &[]), "/etc/hosts");
+        assert_eq!(relative_to_any("/home", &[]), "/home");
     }
 
     #[test]

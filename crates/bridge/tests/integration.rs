@@ -10,6 +10,7 @@
 mod integration {
     pub(crate) mod builder;
     mod capture;
+    mod harnesses;
     pub(crate) mod on_disk;
     mod reading;
     mod redaction;

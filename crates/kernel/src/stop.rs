@@ -15,7 +15,8 @@ use crate::root::find_root;
 /// Where session files go when the policy does not say.
 pub const DEFAULT_CONVERSATIONS_DIR: &str = "docs/conversations";
 
-/// A Stop (or SubagentStop) event, as far as the bridge needs it.
+/// An end-of-turn event, as far as the bridge needs it: Claude Code's and Codex CLI's `Stop`
+/// (or `SubagentStop`), Gemini CLI's `AfterAgent`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct StopEvent {
@@ -25,22 +26,36 @@ pub struct StopEvent {
     pub transcript_path: PathBuf,
     /// The event's working directory.
     pub cwd: Option<PathBuf>,
-    /// The last assistant message, which the transcript may not hold yet.
+    /// The last assistant message, which the transcript may not hold yet
+    /// (`last_assistant_message`; Gemini CLI's `prompt_response`).
     pub last_assistant_message: Option<String>,
 }
 
-/// Reads a Stop event.
+/// Reads an end-of-turn event.
 ///
 /// # Errors
 ///
-/// [`KernelError::Event`] for malformed input or a missing `session_id` or `transcript_path`.
+/// [`KernelError::Event`] for malformed input, a missing `session_id`, or a missing or empty
+/// `transcript_path` (Codex CLI sends `null` when it keeps no rollout).
 pub fn parse_stop(input: &[u8]) -> Result<StopEvent, KernelError> {
     let map = parse_object(input)?;
+    let transcript = optional_str(&map, "transcript_path")?
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| {
+            KernelError::Event(
+                "the event names no transcript (`transcript_path` missing, null or empty): nothing to capture"
+                    .to_owned(),
+            )
+        })?;
+    let last = match optional_str(&map, "last_assistant_message")? {
+        Some(message) => Some(message),
+        None => optional_str(&map, "prompt_response")?,
+    };
     Ok(StopEvent {
         session_id: required_str(&map, "session_id")?.to_owned(),
-        transcript_path: PathBuf::from(required_str(&map, "transcript_path")?),
+        transcript_path: PathBuf::from(transcript),
         cwd: optional_str(&map, "cwd")?.map(PathBuf::from),
-        last_assistant_message: optional_str(&map, "last_assistant_message")?.map(str::to_owned),
+        last_assistant_message: last.map(str::to_owned),
     })
 }
 
@@ -153,7 +168,8 @@ pub fn capture(
         state_dir(root).join("bridge"),
     )
     .with_last_assistant_message(last_assistant_message)
-    .with_redactor(redactor);
+    .with_redactor(redactor)
+    .with_root(root);
     Capture::run(&options).map(Some).map_err(|e| {
         let mut message = e.to_string();
         let mut source = std::error::Error::source(&e);
@@ -206,8 +222,9 @@ fn log(root: &Path, line: &str) {
     }
 }
 
-/// Runs Claude Code's Stop hook: captures the session, always exits 0 and never prints a
-/// decision (the Stop hook must not keep the agent going). Failures go to stderr and to
+/// Runs the end-of-turn hook (Claude Code's and Codex CLI's `Stop`, Gemini CLI's
+/// `AfterAgent`): captures the session, always exits 0 and never prints a decision (the hook
+/// must not keep the agent going). Failures go to stderr and to
 /// `bridge.log` in the state folder.
 #[must_use]
 pub fn stop(input: &[u8], env: &HookEnv) -> HookOutcome {

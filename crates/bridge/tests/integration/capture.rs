@@ -315,7 +315,7 @@ fn files_touched_lists_only_writes_that_happened() {
     let report = Capture::run(&dirs.options(id)).unwrap();
     let note = fs::read_to_string(&report.session_file).unwrap();
     let files = note
-        .split("## Files touched\n\n")
+        .split("## Files touched (written)\n\n")
         .nth(1)
         .and_then(|rest| rest.split("\n## ").next())
         .unwrap();

@@ -16,9 +16,13 @@ fn realistic_transcript_model() {
     assert_eq!(stats.unparsable, 1, "the garbage line");
     assert_eq!(stats.resume_offset, text.len() as u64);
 
-    assert_eq!(s.turns, 2, "noise and tool results are not prompts");
     assert_eq!(
-        s.prompts[1].text.text,
+        s.turns, 3,
+        "noise and tool results are not prompts; a slash command is"
+    );
+    assert_eq!(s.prompts[1].text.text, "/clear");
+    assert_eq!(
+        s.prompts[2].text.text,
         "Now <b>commit</b> it, and open a PR"
     );
     assert_eq!(s.branch.as_deref(), Some("main"));

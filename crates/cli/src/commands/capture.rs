@@ -11,11 +11,14 @@ use serde_json::json;
 /// Arguments of `metalayer capture`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The transcript (JSONL). Default: the newest transcript Claude Code keeps for this
+    /// The transcript (JSONL: Claude Code, Codex CLI rollout or Gemini CLI chat file, told
+    /// from its first record). Default: the newest transcript Claude Code keeps for this
     /// repository, `~/.claude/projects/<repository path with / as ->/<session>.jsonl`.
     #[arg(long, value_name = "FILE")]
     transcript: Option<PathBuf>,
-    /// The session id. Default: the transcript's file name without `.jsonl`.
+    /// The session id. Default: the id the transcript's first record names (Claude Code's
+    /// `sessionId`, Codex's `session_meta`, Gemini CLI's metadata line), else the file name
+    /// without `.jsonl`.
     #[arg(long, value_name = "ID")]
     session: Option<String>,
     /// Print what was written as JSON.
@@ -71,11 +74,14 @@ fn capture(args: &Args) -> anyhow::Result<Option<CaptureReport>> {
     };
     let session = match &args.session {
         Some(s) => s.clone(),
-        None => transcript
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .map(str::to_owned)
-            .context("cannot tell the session id from the transcript's name; pass --session")?,
+        None => match first_record_session(&transcript) {
+            Some(id) => id,
+            None => transcript
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .map(str::to_owned)
+                .context("cannot tell the session id from the transcript's name; pass --session")?,
+        },
     };
     Ok(metalayer_kernel::capture(
         &root,
@@ -83,6 +89,18 @@ fn capture(args: &Args) -> anyhow::Result<Option<CaptureReport>> {
         &session,
         None,
     )?)
+}
+
+/// The session id the transcript's first record names (Codex's rollout and Gemini CLI's chat
+/// file name it there; their file names are not the id), read no further than 4 MiB.
+fn first_record_session(transcript: &Path) -> Option<String> {
+    use std::io::{BufRead as _, Read as _};
+    let file = std::fs::File::open(transcript).ok()?;
+    let mut line = Vec::new();
+    std::io::BufReader::new(file.take(4 << 20))
+        .read_until(b'\n', &mut line)
+        .ok()?;
+    metalayer_kernel::bridge::Format::session_id(&line)
 }
 
 /// The newest `*.jsonl` in Claude Code's project folder for `root`.

@@ -66,10 +66,10 @@ enum HarnessArg {
     /// Claude Code: `.claude/settings.json` (PreToolUse gate, PostToolUse outcome, Stop capture).
     Claude,
     /// OpenAI Codex CLI: `.codex/hooks.json` (PreToolUse gate for Bash and apply_patch,
-    /// PostToolUse outcome).
+    /// PostToolUse outcome, Stop capture of its rollout).
     Codex,
     /// Gemini CLI: `.gemini/settings.json` (BeforeTool gate for shell and file tools, AfterTool
-    /// outcome).
+    /// outcome, AfterAgent capture of its chat file).
     Gemini,
     /// Cursor: `.cursor/hooks.json` (beforeShellExecution gate; shell commands only).
     Cursor,

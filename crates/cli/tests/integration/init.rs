@@ -215,8 +215,10 @@ fn each_harness_writes_its_own_settings_file() {
         let repo = repo();
         let out = init(repo.path(), &["--harness", harness]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-        assert!(
+        // Codex and Gemini CLI sessions are captured; Cursor's and Copilot's not yet.
+        assert_eq!(
             stdout(&out).contains("no session capture"),
+            matches!(harness, "cursor" | "copilot"),
             "{}",
             stdout(&out)
         );
@@ -405,8 +407,8 @@ fn a_fresh_init_audits_clean_for_every_profile_and_harness() {
     // (harness, hook kinds wired by the baseline, governed and autonomous profiles)
     let expected = [
         ("claude", [3, 4, 5]),
-        ("codex", [3, 3, 4]),
-        ("gemini", [3, 3, 4]),
+        ("codex", [3, 4, 5]),
+        ("gemini", [3, 4, 5]),
         ("cursor", [1, 1, 2]),
         ("copilot", [3, 3, 4]),
     ];
@@ -439,7 +441,7 @@ fn a_fresh_init_audits_clean_for_every_profile_and_harness() {
 }
 
 #[test]
-fn codex_gets_a_shell_and_file_gate_and_an_outcome_record() {
+fn codex_gets_a_shell_and_file_gate_an_outcome_record_and_capture() {
     let repo = repo();
     let out = init(repo.path(), &["--harness", "codex"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -448,6 +450,34 @@ fn codex_gets_a_shell_and_file_gate_and_an_outcome_record() {
     )
     .unwrap();
     assert_eq!(v["hooks"]["PreToolUse"][0]["matcher"], "Bash|apply_patch");
+    assert!(
+        v["hooks"]["Stop"][0]["hooks"][0]["command"]
+            .as_str()
+            .unwrap()
+            .contains("hook stop --harness codex")
+    );
+    let (_, report) = audit_json(repo.path());
+    assert_eq!(
+        hooks_wired(&report)["detail"],
+        "shell gate, file gate, session capture, outcome record"
+    );
+    // The capture setpoints are kept: Codex sessions are captured.
+    let policy = std::fs::read_to_string(repo.path().join(".control/policy.yaml")).unwrap();
+    assert!(policy.contains("name: sessions_captured"), "{policy}");
+    assert!(
+        policy.contains("name: bridge_freshness_seconds"),
+        "{policy}"
+    );
+    assert!(!policy.contains("no session capture"), "{policy}");
+    let text = stdout(&out);
+    assert!(text.contains("--print codex-trust"), "{text}");
+}
+
+#[test]
+fn copilot_gets_no_capture_and_no_capture_setpoints() {
+    let repo = repo();
+    let out = init(repo.path(), &["--harness", "copilot"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let (_, report) = audit_json(repo.path());
     assert_eq!(
         hooks_wired(&report)["detail"],
@@ -456,7 +486,7 @@ fn codex_gets_a_shell_and_file_gate_and_an_outcome_record() {
     let policy = std::fs::read_to_string(repo.path().join(".control/policy.yaml")).unwrap();
     assert!(
         policy.contains(
-            "    # no session capture: metalayer cannot capture Codex sessions yet\n    target: 3\n    alert_below: 3\n"
+            "    # no session capture: metalayer cannot capture GitHub Copilot sessions yet\n    target: 3\n    alert_below: 3\n"
         ),
         "{policy}"
     );
@@ -467,7 +497,6 @@ fn codex_gets_a_shell_and_file_gate_and_an_outcome_record() {
     );
     let text = stdout(&out);
     assert!(!text.contains("metalayer capture"), "{text}");
-    assert!(text.contains("--print codex-trust"), "{text}");
 }
 
 #[test]
@@ -797,7 +826,8 @@ fn codex_requirements_and_trust_records_are_printed_and_nothing_is_written() {
         Some("trusted")
     );
     let states = table["hooks"]["state"].as_table().unwrap();
-    assert_eq!(states.len(), 2, "{states:?}");
+    // PreToolUse, PostToolUse and Stop (session capture).
+    assert_eq!(states.len(), 3, "{states:?}");
     assert!(
         states
             .keys()

@@ -387,3 +387,78 @@ fn no_seeded_secret_reaches_any_file_the_stop_hook_writes() {
         }
     }
 }
+
+/// A recorded session of the real harness, in the bridge's fixtures.
+fn recorded(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../bridge/tests/data/sessions")
+        .join(name)
+}
+
+#[test]
+fn capture_reads_codex_and_gemini_sessions_and_names_them_by_their_records() {
+    for (file, short, harness) in [
+        ("codex-rollout.jsonl", "01a244ff", "| Codex CLI | 0.171.0 |"),
+        ("gemini-chat.jsonl", "ab94cf4b", "harness: \"gemini\""),
+    ] {
+        let repo = fake_repo(None);
+        let root = repo.path();
+        // The file name is not the session id (`rollout-…`, `session-…`): the record's is.
+        let transcript = root.join(format!("rollout-2026-12-05-{file}"));
+        std::fs::copy(recorded(file), &transcript).unwrap();
+        let out = Command::cargo_bin("metalayer")
+            .unwrap()
+            .args(["capture", "--transcript"])
+            .arg(&transcript)
+            .current_dir(root)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let files = session_files(root);
+        assert_eq!(files.len(), 1, "{files:?}");
+        let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
+        assert_eq!(name, format!("session-2026-12-05-{short}.md"));
+        let note = std::fs::read_to_string(&files[0]).unwrap();
+        assert!(note.contains("# take a note"), "{note}");
+        assert!(note.contains(harness), "{note}");
+    }
+}
+
+#[test]
+fn gemini_after_agent_event_is_captured() {
+    let repo = fake_repo(None);
+    let root = repo.path();
+    let event = json!({
+        "session_id": "ab94cf4b-abff-4499-9187-e55d4b836f0b",
+        "transcript_path": recorded("gemini-chat.jsonl"), "cwd": root,
+        "hook_event_name": "AfterAgent", "prompt": "take a note",
+        "prompt_response": "A reply not yet in the chat file.", "stop_hook_active": false,
+    });
+    let out = Command::cargo_bin("metalayer")
+        .unwrap()
+        .args(["hook", "stop", "--harness", "gemini"])
+        .current_dir(root)
+        .write_stdin(event.to_string())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty(), "Gemini reads stdout as a decision");
+    let files = session_files(root);
+    assert_eq!(files.len(), 1, "{files:?}");
+    let note = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(note.contains("A reply not yet in the chat file."), "{note}");
+    // Codex sends a null transcript_path when it keeps no rollout: nothing, and no block.
+    let out = Command::cargo_bin("metalayer")
+        .unwrap()
+        .args(["hook", "stop", "--harness", "codex"])
+        .current_dir(root)
+        .write_stdin(json!({"session_id": "s", "transcript_path": null, "cwd": root}).to_string())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("names no transcript"));
+}

@@ -82,8 +82,13 @@ fn hooks_words(profile: Profile, harness: Harness) -> String {
         );
     }
     if kinds.contains(&HookKind::SessionCapture) {
-        out.push_str(
-            ", and a Stop hook (`metalayer hook stop`) that captures each session into the conversation folder",
+        let event = match harness {
+            Harness::Gemini => "an AfterAgent hook",
+            _ => "a Stop hook",
+        };
+        let _ = write!(
+            out,
+            ", and {event} (`metalayer hook stop`) that captures each session into the conversation folder"
         );
     }
     if !kinds.contains(&HookKind::FileGate) {
@@ -299,13 +304,23 @@ mod tests {
     fn other_harnesses_say_there_is_no_capture() {
         let md = metalayer_md(
             Profile::Governed,
-            Harness::Gemini,
+            Harness::Copilot,
             &policy(Profile::Governed),
         );
-        assert!(md.contains("BeforeTool"));
+        assert!(md.contains("preToolUse"));
         assert!(md.contains("no session capture"));
         assert!(md.contains("counts these hook kinds: shell gate, file gate, outcome record (3)"));
         assert!(!md.contains("metalayer capture --transcript"));
+        let gemini = metalayer_md(
+            Profile::Governed,
+            Harness::Gemini,
+            &policy(Profile::Governed),
+        );
+        assert!(gemini.contains("an AfterAgent hook (`metalayer hook stop`)"));
+        assert!(!gemini.contains("no session capture"));
+        assert!(gemini.contains(
+            "counts these hook kinds: shell gate, file gate, session capture, outcome record (4)"
+        ));
         let cursor = metalayer_md(
             Profile::Autonomous,
             Harness::Cursor,

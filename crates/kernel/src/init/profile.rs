@@ -100,9 +100,9 @@ impl Profile {
     ///   happen (Claude Code's file tools, Codex's `apply_patch`, Gemini's `write_file` and
     ///   `replace`, Copilot's `preToolUse` on every tool); not with Cursor, whose file edits
     ///   are reported only after the write (`afterFileEdit`);
-    /// - session capture (the Stop hook), with a harness whose sessions metalayer can capture
-    ///   ([`captures_sessions`]: Claude Code today), and only in a profile that captures
-    ///   sessions;
+    /// - session capture (the end-of-turn hook: `Stop`, Gemini's `AfterAgent`), with a harness
+    ///   whose sessions metalayer can capture ([`captures_sessions`]: Claude Code, Codex CLI,
+    ///   Gemini CLI), and only in a profile that captures sessions;
     /// - the outcome record (a post-tool-use hook: did an asked call run, and how did it end),
     ///   with every harness whose post-tool hook says so (not Cursor);
     /// - the git pre-commit hook, in the autonomous profile, whatever the harness.
@@ -115,7 +115,8 @@ impl Profile {
     ///     Profile::Governed.hook_kinds(Harness::Cursor),
     ///     [HookKind::ShellGate]
     /// );
-    /// assert_eq!(Profile::Autonomous.hook_kinds(Harness::Codex).len(), 4);
+    /// assert_eq!(Profile::Autonomous.hook_kinds(Harness::Codex).len(), 5);
+    /// assert_eq!(Profile::Autonomous.hook_kinds(Harness::Copilot).len(), 4);
     /// ```
     #[must_use]
     pub fn hook_kinds(self, harness: Harness) -> Vec<HookKind> {
@@ -152,9 +153,13 @@ impl Profile {
     /// ```
     /// use metalayer_kernel::{Harness, Profile};
     ///
-    /// let codex = Profile::Governed.policy_yaml_for(Harness::Codex)?;
-    /// assert!(codex.contains("    target: 3\n    alert_below: 3\n"));
-    /// assert!(!codex.contains("name: sessions_captured"));
+    /// let copilot = Profile::Governed.policy_yaml_for(Harness::Copilot)?;
+    /// assert!(copilot.contains("    target: 3\n    alert_below: 3\n"));
+    /// assert!(!copilot.contains("name: sessions_captured"));
+    /// assert_eq!(
+    ///     Profile::Governed.policy_yaml_for(Harness::Codex)?,
+    ///     Profile::Governed.policy_yaml()
+    /// );
     /// assert_eq!(
     ///     Profile::Governed.policy_yaml_for(Harness::Claude)?,
     ///     Profile::Governed.policy_yaml()
@@ -225,12 +230,15 @@ impl Profile {
     }
 }
 
-/// Whether metalayer can capture this harness's sessions (its Stop hook hands over a
-/// transcript the bridge reads): Claude Code today. The one switch for a harness whose
-/// capture lands: `init` then wires its Stop hook and keeps the capture setpoints.
+/// Whether metalayer can capture this harness's sessions (its end-of-turn hook hands over a
+/// transcript the bridge reads): Claude Code (`Stop`, its JSONL transcript), Codex CLI
+/// (`Stop`, its rollout) and Gemini CLI (`AfterAgent`, its chat file); not Cursor, whose
+/// hooks name no transcript, nor Copilot CLI, whose event log the bridge does not read yet.
+/// The one switch for a harness whose capture lands: `init` then wires its end-of-turn hook
+/// and keeps the capture setpoints.
 #[must_use]
 pub fn captures_sessions(harness: Harness) -> bool {
-    harness == Harness::Claude
+    matches!(harness, Harness::Claude | Harness::Codex | Harness::Gemini)
 }
 
 /// The setpoints that measure session capture, which a harness without it can never meet.
@@ -403,7 +411,7 @@ mod tests {
                 Profile::Governed
                     .hook_kinds(h)
                     .contains(&HookKind::SessionCapture),
-                h == Harness::Claude
+                matches!(h, Harness::Claude | Harness::Codex | Harness::Gemini)
             );
             assert_eq!(
                 Profile::Baseline
@@ -413,9 +421,10 @@ mod tests {
             );
         }
         let n = |p: Profile, h| p.hook_kinds(h).len();
-        assert_eq!(n(Profile::Governed, Harness::Codex), 3);
+        assert_eq!(n(Profile::Governed, Harness::Codex), 4);
+        assert_eq!(n(Profile::Governed, Harness::Copilot), 3);
         assert_eq!(n(Profile::Governed, Harness::Cursor), 1);
-        assert_eq!(n(Profile::Autonomous, Harness::Codex), 4);
+        assert_eq!(n(Profile::Autonomous, Harness::Codex), 5);
         assert_eq!(n(Profile::Autonomous, Harness::Cursor), 2);
         for h in Harness::ALL {
             assert_eq!(
@@ -518,13 +527,20 @@ mod tests {
 
     #[test]
     fn the_s12_comment_says_why() {
-        let codex = Profile::Governed.policy_yaml_for(Harness::Codex).unwrap();
+        let copilot = Profile::Governed.policy_yaml_for(Harness::Copilot).unwrap();
         assert!(
-            codex.contains(
-                "  - id: S12\n    name: hooks_wired\n    # Codex: shell gate, file gate, outcome record (3 hook kinds; Claude Code wires more)\n    # no session capture: metalayer cannot capture Codex sessions yet\n    target: 3\n    alert_below: 3\n"
+            copilot.contains(
+                "  - id: S12\n    name: hooks_wired\n    # GitHub Copilot: shell gate, file gate, outcome record (3 hook kinds; Claude Code wires more)\n    # no session capture: metalayer cannot capture GitHub Copilot sessions yet\n    target: 3\n    alert_below: 3\n"
             ),
-            "{codex}"
+            "{copilot}"
         );
+        // Codex and Gemini capture their sessions: the same hook kinds as Claude Code.
+        for h in [Harness::Codex, Harness::Gemini] {
+            assert_eq!(
+                Profile::Governed.policy_yaml_for(h).unwrap(),
+                Profile::Governed.policy_yaml()
+            );
+        }
         let cursor = Profile::Autonomous
             .policy_yaml_for(Harness::Cursor)
             .unwrap();
@@ -536,10 +552,10 @@ mod tests {
         let base = Profile::Baseline.policy_yaml_for(Harness::Cursor).unwrap();
         assert!(base.contains("    target: 1\n    alert_below: 1\n"));
         // No setpoint that can never be met: no capture setpoints without capture.
-        let gemini = Profile::Governed.policy_yaml_for(Harness::Gemini).unwrap();
-        assert!(gemini.contains(
-            "  # S13 bridge_freshness_seconds and S14 sessions_captured are left out: metalayer cannot capture Gemini CLI sessions yet, so they could\n  # never be met. `metalayer init --force` puts them back once it can.\n"
-        ), "{gemini}");
-        assert!(!gemini.contains("sessions_captured}"));
+        let copilot = Profile::Governed.policy_yaml_for(Harness::Copilot).unwrap();
+        assert!(copilot.contains(
+            "  # S13 bridge_freshness_seconds and S14 sessions_captured are left out: metalayer cannot capture GitHub Copilot sessions yet, so they could\n  # never be met. `metalayer init --force` puts them back once it can.\n"
+        ), "{copilot}");
+        assert!(!copilot.contains("sessions_captured}"));
     }
 }

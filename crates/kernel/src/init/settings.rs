@@ -227,7 +227,16 @@ pub(crate) fn wirings(profile: Profile, harness: Harness, binary: Option<&Path>)
                 Object::from_iter([
                     ("type", "command".into()),
                     ("command", command.as_str().into()),
-                    ("timeout", 10_000_u64.into()),
+                    // Milliseconds.
+                    (
+                        "timeout",
+                        (if sub == HookSub::Stop {
+                            60_000_u64
+                        } else {
+                            10_000
+                        })
+                        .into(),
+                    ),
                 ]),
             ),
             Harness::Cursor => (
@@ -323,7 +332,16 @@ pub(crate) fn wirings(profile: Profile, harness: Harness, binary: Option<&Path>)
         }
     }
     if kinds.contains(&HookKind::SessionCapture) {
-        out.push(make("Stop", None, HookSub::Stop, "Stop capture"));
+        match harness {
+            // Gemini CLI's end of a turn; its event names the chat file as `transcript_path`.
+            Harness::Gemini => out.push(make(
+                "AfterAgent",
+                None,
+                HookSub::Stop,
+                "AfterAgent capture",
+            )),
+            _ => out.push(make("Stop", None, HookSub::Stop, "Stop capture")),
+        }
     }
     out
 }
@@ -834,7 +852,9 @@ mod tests {
                 "PreToolUse": [{"matcher": "Bash|apply_patch", "hooks": [
                     {"type": "command", "command": cmd(pre, codex), "timeout": 10}]}],
                 "PostToolUse": [{"matcher": "Bash|apply_patch", "hooks": [
-                    {"type": "command", "command": cmd(post, codex), "timeout": 10}]}]}})
+                    {"type": "command", "command": cmd(post, codex), "timeout": 10}]}],
+                "Stop": [{"hooks": [
+                    {"type": "command", "command": cmd(HookSub::Stop, codex), "timeout": 60}]}]}})
         );
         assert!(cmd(pre, codex).starts_with("sh -c '\"$0\" hook pre-tool-use --harness codex ||"));
         let gemini = Harness::Gemini;
@@ -844,7 +864,9 @@ mod tests {
                 "BeforeTool": [{"matcher": "run_shell_command|write_file|replace", "hooks": [
                     {"type": "command", "command": cmd(pre, gemini), "timeout": 10000}]}],
                 "AfterTool": [{"matcher": "run_shell_command|write_file|replace", "hooks": [
-                    {"type": "command", "command": cmd(post, gemini), "timeout": 10000}]}]}})
+                    {"type": "command", "command": cmd(post, gemini), "timeout": 10000}]}],
+                "AfterAgent": [{"hooks": [
+                    {"type": "command", "command": cmd(HookSub::Stop, gemini), "timeout": 60000}]}]}})
         );
         assert_eq!(
             shape(Harness::Cursor),
