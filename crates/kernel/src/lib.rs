@@ -44,6 +44,7 @@ mod regression;
 mod repository;
 mod root;
 mod rules;
+mod secrets;
 mod staging;
 mod stop;
 mod summary;
@@ -65,8 +66,8 @@ pub use hook::{
 };
 pub use init::{
     AUTONOMOUS_POLICY_YAML, Action, ActionKind, BASELINE_POLICY_YAML, InitOptions,
-    LEDGER_GITIGNORE, Plan, Profile, captures_sessions, codex_requirements_toml, codex_trust_toml,
-    plan, pre_commit, pre_commit_check,
+    LEDGER_GITIGNORE, Plan, PreCommitRefusal, Profile, captures_sessions, codex_requirements_toml,
+    codex_trust_toml, plan, pre_commit, pre_commit_check,
 };
 pub use kernel::{DEFAULT_POLICY_YAML, EMBEDDED_POLICY_NAME, Kernel, PolicySource};
 pub use layout::{
@@ -92,6 +93,11 @@ pub use regression::{
 pub use repository::RepositoryState;
 pub use root::find_root;
 pub use rules::{rule_of, rules_of};
+pub use secrets::{
+    SecretFinding, SecretScanner, commit_action, commit_reason, commit_secrets, content_action,
+    file_secrets, range_secrets, secret_fingerprint, staged_secrets, written_reason,
+    written_secrets,
+};
 pub use stop::{
     DEFAULT_CONVERSATIONS_DIR, StopEvent, capture, git_dir, parse_stop, state_dir, stop,
 };

@@ -361,7 +361,9 @@ impl<'s> Checker<'s, '_> {
                     format!("`{text}` is not a valid glob: {problem}"),
                     &format!("/secrets/allow/paths/{i}"),
                 );
-                d.help = Some("globs are relative to the repository root: `tests/fixtures/**`".to_owned());
+                d.help = Some(
+                    "globs are relative to the repository root: `tests/fixtures/**`".to_owned(),
+                );
                 self.out.push(d);
             }
         }
