@@ -476,6 +476,7 @@ fn commit_gates(
     let action = crate::secrets::commit_action(kernel);
     if action != metalayer_policy::SecretAction::Off
         && let Some(root) = kernel.root()
+        && crate::secrets::is_git_repository(root)
         && let Some(contents) = crate::regression::commit_files(root, call)?
     {
         let scanner = crate::secrets::SecretScanner::of(kernel)?;

@@ -449,6 +449,12 @@ fn open(root: &Path) -> Result<Repository, KernelError> {
     opened.map_err(|e| git_error("open the repository", &e))
 }
 
+/// Whether `root` holds a git repository that git could commit to (a folder merely marked as
+/// a repository root holds nothing to scan).
+pub(crate) fn is_git_repository(root: &Path) -> bool {
+    open(root).is_ok()
+}
+
 fn git_error(what: &str, e: &git2::Error) -> KernelError {
     KernelError::Event(format!("git: cannot {what}: {}", e.message()))
 }
