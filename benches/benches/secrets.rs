@@ -70,10 +70,7 @@ fn bench(c: &mut Criterion) {
     write(
         off.path(),
         ".control/policy.yaml",
-        &format!(
-            "{}\nsecrets:\n  content: off\n",
-            metalayer_kernel::DEFAULT_POLICY_YAML
-        ),
+        &metalayer_kernel::DEFAULT_POLICY_YAML.replace("  content: deny", "  content: off"),
     );
     let on = git_repo();
     write(
