@@ -1,5 +1,5 @@
 //! Compile time of the costliest secret rule under meta regex configurations.
-#![allow(clippy::unwrap_used, clippy::print_stdout)]
+#![allow(clippy::unwrap_used, clippy::print_stdout, clippy::indexing_slicing)]
 use regex_automata::meta::Regex;
 use regex_automata::util::syntax;
 use std::time::Instant;

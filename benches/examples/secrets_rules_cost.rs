@@ -1,5 +1,5 @@
 //! Time of each secret rule on a 10 KB source text (which rule a file check pays for).
-#![allow(clippy::unwrap_used, clippy::print_stdout)]
+#![allow(clippy::unwrap_used, clippy::print_stdout, clippy::indexing_slicing)]
 use metalayer_bridge::secrets::{CONVERSATION_TAG, Detector};
 use std::time::Instant;
 

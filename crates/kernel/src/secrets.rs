@@ -477,10 +477,13 @@ fn diff_options() -> DiffOptions {
     opts
 }
 
+/// A file and the lines a diff adds to it: `(line, text)`.
+type AddedLines = (String, Vec<(usize, String)>);
+
 /// The lines a diff adds, per file (new side), in order: `(file, [(line, text)])`. Binary
 /// files have no lines; deleted files add none.
-fn added_lines(diff: &git2::Diff<'_>) -> Result<Vec<(String, Vec<(usize, String)>)>, KernelError> {
-    let mut files: Vec<(String, Vec<(usize, String)>)> = Vec::new();
+fn added_lines(diff: &git2::Diff<'_>) -> Result<Vec<AddedLines>, KernelError> {
+    let mut files: Vec<AddedLines> = Vec::new();
     diff.foreach(
         &mut |_, _| true,
         None,

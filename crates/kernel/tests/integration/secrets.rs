@@ -51,7 +51,10 @@ fn expand(text: &str) -> String {
 }
 
 /// The rules meant for files, and their cases: `(rule, secrets as (text, value), near misses)`.
-fn file_cases() -> Vec<(String, Vec<(String, String)>, Vec<String>)> {
+/// A rule, its secrets as `(text, value)`, its near misses.
+type Cases = (String, Vec<(String, String)>, Vec<String>);
+
+fn file_cases() -> Vec<Cases> {
     let cases: BTreeMap<String, RuleCases> = toml::from_str(CASES).unwrap();
     let files = Detector::builder()
         .without_tag(CONVERSATION_TAG)
