@@ -15,7 +15,11 @@
 //! - [`audit()`]: `metalayer audit`, the repository's governance files, hooks and measured
 //!   setpoints as an [`AuditReport`].
 //! - [`pre_commit`]: git's pre-commit hook of the autonomous profile, the regression gate
-//!   enforced by git; fails closed.
+//!   enforced by git, and the refusal of staged changes that add a secret; fails closed.
+//! - [`written_secrets`], [`staged_secrets`], [`commit_secrets`], [`range_secrets`],
+//!   [`file_secrets`]: secrets in what a tool call writes into a file and in what a commit adds,
+//!   found with the bridge's detector and the policy's `secrets:` allowlist ([`SecretScanner`]);
+//!   a [`SecretFinding`] carries a masked form and a fingerprint, never the value.
 //!
 //! ```
 //! use metalayer_kernel::{Decision, Kernel, ToolCall};
