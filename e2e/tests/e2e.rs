@@ -527,3 +527,67 @@ mod session_captured {
         session_captured(Harness::Gemini)
     }
 }
+
+/// A live-looking GitHub token, built at run time so that the repository holds none.
+fn live_looking_key() -> String {
+    format!("ghp_{}A1b2C3", "A1b2C3d4E5".repeat(3))
+}
+
+/// A secret pasted into source code is denied with the rule reaching the model, and a commit
+/// of a staged file holding one is refused; the value is in no answer and no ledger line.
+fn secret_content_denied(harness: Harness) -> Result<()> {
+    let sandbox = governed(harness)?;
+    let key = live_looking_key();
+    sandbox.write("src/staged.ts", &format!("export const T = \"{key}\";\n"))?;
+    sandbox.git(&["add", "src/staged.ts"])?;
+    let head = sandbox.head()?;
+    let run = sandbox.run(
+        "configure the client",
+        &[
+            Action::write(
+                "src/config.ts",
+                &format!("// client\nexport const API_TOKEN = \"{key}\";\n"),
+            ),
+            Action::shell("git commit -m 'add the client'"),
+        ],
+    )?;
+    for step in 0..2 {
+        let result = run.result(step)?;
+        assert!(
+            result.text.contains("github-token") && result.text.contains("Secret shield"),
+            "step {step}: the rule reaches the model\n{}",
+            run.describe()
+        );
+        // metalayer's reason, without what a harness quotes of the call itself (Codex adds
+        // `Command: <the call's input>`, which the model wrote).
+        let reason = result
+            .text
+            .split("Secret shield")
+            .nth(1)
+            .unwrap_or_default();
+        let reason = reason.split("Command:").next().unwrap_or_default();
+        assert!(
+            !reason.contains(&key),
+            "step {step}: the value is not echoed\n{}",
+            run.describe()
+        );
+    }
+    assert!(
+        run.result(0)?.text.contains("src/config.ts line 2"),
+        "{}",
+        run.describe()
+    );
+    assert!(
+        sandbox.read("src/config.ts").is_none(),
+        "the file was not written\n{}",
+        run.describe()
+    );
+    assert_eq!(sandbox.head()?, head, "no commit\n{}", run.describe());
+    let ledger = sandbox.ledger();
+    assert_eq!(decisions(&ledger, "deny", "secrets").len(), 2, "{ledger:?}");
+    let text = serde_json::to_string(&ledger)?;
+    assert!(!text.contains(&key), "the ledger holds no value");
+    Ok(())
+}
+
+for_each_harness!(secret_content_denied);

@@ -28,5 +28,10 @@ mod rule;
 pub use detector::{Detector, DetectorBuilder, Finding};
 pub use rule::{AllowTarget, Allowlist, Rule, RuleId, shannon_entropy};
 
+/// The tag of the built-in rules meant for conversation text only (values stated in prose, bare
+/// high-entropy strings): checks of written files and staged changes leave them out with
+/// [`DetectorBuilder::without_tag`].
+pub const CONVERSATION_TAG: &str = "conversation";
+
 /// The built-in rules file (TOML, gitleaks' rule shape), as embedded in the crate.
 pub const BUILTIN_RULES: &str = detector::BUILTIN_RULES;

@@ -68,6 +68,22 @@ enum Command {
     Schema(commands::schema::Args),
     /// Show which features the staged changes (or a range) touch, and why.
     Affected(commands::affected::Args),
+    /// Find secrets in what a commit adds (the staged changes, a range) or in files.
+    ///
+    /// Uses the same rules as the hooks (a Write of a secret is denied, a commit adding one is
+    /// refused) and the allowlist of .control/policy.yaml (`secrets.allow`: paths, rule ids,
+    /// fingerprints). Each finding shows file:line:column, the rule, a masked form and the
+    /// value's fingerprint (`sha256:` + 16 hex digits), never the value itself; put a
+    /// fingerprint under `secrets.allow.fingerprints` to allow a known fake value.
+    ///
+    /// Exit status: 0 nothing found, 1 secrets found, 2 error.
+    ///
+    /// Examples:
+    ///   metalayer scan                       # the staged changes
+    ///   metalayer scan --range origin/main..HEAD --sarif > secrets.sarif
+    ///   metalayer scan src/ config/app.yaml --json
+    #[command(verbatim_doc_comment)]
+    Scan(commands::scan::Args),
     /// Record that the regression scenarios were run for what is staged now (or clear it).
     ///
     /// The regression gate asks before `git commit` when mapped features are affected; a stamp
@@ -171,6 +187,7 @@ fn main() -> ExitCode {
         Command::Capture(args) => commands::capture::run(&args),
         Command::Affected(args) => commands::affected::run(&args),
         Command::Stamp(args) => commands::stamp::run(&args),
+        Command::Scan(args) => commands::scan::run(&args),
         Command::Init(args) => commands::init::run(&args),
         Command::Audit(args) => commands::audit::run(&args),
         Command::Compare(args) => commands::compare::run(&args),

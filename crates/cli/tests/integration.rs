@@ -14,6 +14,7 @@ mod integration {
     mod init;
     mod ledger;
     mod regression;
+    mod scan;
     mod stop;
     mod validate;
 }

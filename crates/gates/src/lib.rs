@@ -81,7 +81,7 @@ pub use decision::Decision;
 pub use error::{BuildError, PatternKind};
 pub use normalize::{
     DATA_PLACEHOLDER, NormalizeOptions, Normalized, Origin, STDIN_PROGRAM, SimpleCommand,
-    normalize, normalize_in,
+    WrittenText, normalize, normalize_in,
 };
 pub use rule::{FILE_WRITE_TOOLS, Field, GateId, MatchMode, Rule, SHELL_TOOL, Tools};
 pub use set::{GateMatch, GateSet, GateSetBuilder, Unverified, Verdict};

@@ -396,32 +396,63 @@ fn decision_for(
         .iter()
         .map(|m| m.id.as_str().to_owned())
         .collect();
-    // The regression gate: only when the gates did not deny, for a shell call in a repository,
-    // whatever the policy's gate lists hold (the gates normalise the command only when a gate
-    // reads it; with none, it is normalised here).
+    // The secret check of written content: only when the gates did not deny; the detector is
+    // built only when the call writes text.
+    if decision != Decision::Deny {
+        let action = crate::secrets::content_action(kernel);
+        let findings = crate::secrets::written_secrets(
+            kernel,
+            &event.call,
+            verdict.normalized(),
+            event.cwd.as_deref(),
+        )?;
+        if !findings.is_empty() {
+            let message = crate::secrets::written_reason(&findings);
+            gates.insert(0, "secrets".to_owned());
+            if action == metalayer_policy::SecretAction::Ask {
+                reason = if decision == Decision::Ask {
+                    format!("{reason}\n\n{message}")
+                } else {
+                    message
+                };
+                decision = Decision::Ask;
+            } else {
+                return Ok((Decision::Deny, message, gates));
+            }
+        }
+    }
+    // The commit checks (secrets the commit adds, then the regression gate): only when the
+    // gates did not deny, for a shell call in a repository, whatever the policy's gate lists
+    // hold (the gates normalise the command only when a gate reads it; with none, it is
+    // normalised here).
     if decision != Decision::Deny
         && kernel.root().is_some()
         && event.call.tool() == SHELL_TOOL
-        && let Some(message) = regression_gate(kernel, event, verdict.normalized())?
+        && let Some((deny, message, gate)) = commit_gates(kernel, event, verdict.normalized())?
     {
+        if deny {
+            gates.insert(0, gate.to_owned());
+            return Ok((Decision::Deny, message, gates));
+        }
         reason = if decision == Decision::Ask {
             format!("{reason}\n\n{message}")
         } else {
             message
         };
         decision = Decision::Ask;
-        gates.push("regression".to_owned());
+        gates.push(gate.to_owned());
     }
     Ok((decision, reason, gates))
 }
 
-/// The regression gate's ask for a shell call, with its command normalised by the gates or,
-/// when no gate read it, here.
-fn regression_gate(
+/// The commit checks of a shell call, with its command normalised by the gates or, when no
+/// gate read it, here: a commit adding a secret (deny or ask, as `secrets.commits` says), then
+/// the regression gate's ask. `(deny, message, gate)`.
+fn commit_gates(
     kernel: &Kernel,
     event: &ToolEvent,
     normalized: Option<&Normalized>,
-) -> Result<Option<String>, KernelError> {
+) -> Result<Option<(bool, String, &'static str)>, KernelError> {
     let own;
     let normalized = match normalized {
         Some(n) => n,
@@ -442,7 +473,24 @@ fn regression_gate(
     for raw in event.call.values("command") {
         call = call.with_raw(raw);
     }
-    crate::regression::regression_ask(kernel, call)
+    let action = crate::secrets::commit_action(kernel);
+    if action != metalayer_policy::SecretAction::Off
+        && let Some(root) = kernel.root()
+        && crate::secrets::is_git_repository(root)
+        && let Some(contents) = crate::regression::commit_files(root, call)?
+    {
+        let scanner = crate::secrets::SecretScanner::of(kernel)?;
+        let findings =
+            crate::secrets::commit_secrets(root, &contents.files, contents.index_as_is, &scanner)?;
+        if !findings.is_empty() {
+            return Ok(Some((
+                action == metalayer_policy::SecretAction::Deny,
+                crate::secrets::commit_reason(&findings),
+                "secrets",
+            )));
+        }
+    }
+    Ok(crate::regression::regression_ask(kernel, call)?.map(|m| (false, m, "regression")))
 }
 
 /// The `on_error` of the policy around `start`, if it loads; deny otherwise.

@@ -15,7 +15,11 @@
 //! - [`audit()`]: `metalayer audit`, the repository's governance files, hooks and measured
 //!   setpoints as an [`AuditReport`].
 //! - [`pre_commit`]: git's pre-commit hook of the autonomous profile, the regression gate
-//!   enforced by git; fails closed.
+//!   enforced by git, and the refusal of staged changes that add a secret; fails closed.
+//! - [`written_secrets`], [`staged_secrets`], [`commit_secrets`], [`range_secrets`],
+//!   [`file_secrets`]: secrets in what a tool call writes into a file and in what a commit adds,
+//!   found with the bridge's detector and the policy's `secrets:` allowlist ([`SecretScanner`]);
+//!   a [`SecretFinding`] carries a masked form and a fingerprint, never the value.
 //!
 //! ```
 //! use metalayer_kernel::{Decision, Kernel, ToolCall};
@@ -45,6 +49,7 @@ mod regression;
 mod repository;
 mod root;
 mod rules;
+mod secrets;
 mod staging;
 mod stop;
 mod summary;
@@ -67,8 +72,8 @@ pub use hook::{
 };
 pub use init::{
     AUTONOMOUS_POLICY_YAML, Action, ActionKind, BASELINE_POLICY_YAML, InitOptions,
-    LEDGER_GITIGNORE, Plan, Profile, captures_sessions, codex_requirements_toml, codex_trust_toml,
-    plan, pre_commit, pre_commit_check,
+    LEDGER_GITIGNORE, Plan, PreCommitRefusal, Profile, captures_sessions, codex_requirements_toml,
+    codex_trust_toml, plan, pre_commit, pre_commit_check,
 };
 pub use kernel::{DEFAULT_POLICY_YAML, EMBEDDED_POLICY_NAME, Kernel, PolicySource};
 pub use layout::{
@@ -94,6 +99,11 @@ pub use regression::{
 pub use repository::RepositoryState;
 pub use root::find_root;
 pub use rules::{rule_of, rules_of};
+pub use secrets::{
+    SecretFinding, SecretScanner, commit_action, commit_reason, commit_secrets, content_action,
+    file_secrets, range_secrets, secret_fingerprint, staged_secrets, written_reason,
+    written_secrets,
+};
 pub use stop::{
     DEFAULT_CONVERSATIONS_DIR, StopEvent, capture, git_dir, parse_stop, state_dir, stop,
 };

@@ -12,6 +12,7 @@ mod integration {
     mod embedded;
     mod hook;
     mod init;
+    mod secrets;
     mod staging;
     pub(crate) mod support;
 }

@@ -25,6 +25,7 @@ const TOP_KEYS: &[&str] = &[
     "regression",
     "bridge",
     "evaluate",
+    "secrets",
 ];
 /// Top-level keys of the documented dialects, kept verbatim.
 const TOP_DIALECT_KEYS: &[&str] = &[
@@ -83,6 +84,8 @@ const SETPOINT_KEYS: &[&str] = &[
 const MEASUREMENT_KEYS: &[&str] = &["type", "spec", "timeout_seconds"];
 const REGRESSION_KEYS: &[&str] = &["map", "stamp_ttl_seconds"];
 const BRIDGE_KEYS: &[&str] = &["output", "enabled", "redact"];
+const SECRETS_KEYS: &[&str] = &["content", "commits", "allow"];
+const SECRETS_ALLOW_KEYS: &[&str] = &["paths", "rules", "fingerprints"];
 const EVALUATE_KEYS: &[&str] = &[
     "test",
     "coverage",
@@ -282,6 +285,9 @@ impl<'s> Checker<'s, '_> {
         if let Some(evaluate) = top.get("evaluate").and_then(Value::as_object) {
             self.unknown_keys(evaluate, "/evaluate", EVALUATE_KEYS, &[], "`evaluate`");
         }
+        if let Some(secrets) = top.get("secrets").and_then(Value::as_object) {
+            self.secrets(secrets);
+        }
         if let Some(bridge) = top.get("bridge").and_then(Value::as_object) {
             self.unknown_keys(bridge, "/bridge", BRIDGE_KEYS, &[], "`bridge`");
             if let Some(rules) = bridge.get("redact").and_then(Value::as_array) {
@@ -308,6 +314,57 @@ impl<'s> Checker<'s, '_> {
                         self.out.push(d);
                     }
                 }
+            }
+        }
+    }
+
+    /// The `secrets:` section: known keys, and fingerprints in the form `metalayer scan` prints.
+    fn secrets(&mut self, secrets: &Map<String, Value>) {
+        self.unknown_keys(secrets, "/secrets", SECRETS_KEYS, &[], "`secrets`");
+        let Some(allow) = secrets.get("allow").and_then(Value::as_object) else {
+            return;
+        };
+        self.unknown_keys(
+            allow,
+            "/secrets/allow",
+            SECRETS_ALLOW_KEYS,
+            &[],
+            "`secrets.allow`",
+        );
+        let fingerprints = allow.get("fingerprints").and_then(Value::as_array);
+        for (i, fingerprint) in fingerprints.into_iter().flatten().enumerate() {
+            let Some(text) = fingerprint.as_str() else {
+                continue;
+            };
+            if !is_fingerprint(text) {
+                let mut d = self.error(
+                    "policy::bad-fingerprint",
+                    // Never quoted: a secret pasted in place of its fingerprint stays unshown.
+                    "this is not a secret fingerprint".to_owned(),
+                    &format!("/secrets/allow/fingerprints/{i}"),
+                );
+                d.help = Some(
+                    "write it as `metalayer scan` prints it: `sha256:` and 16 hex digits"
+                        .to_owned(),
+                );
+                self.out.push(d);
+            }
+        }
+        let paths = allow.get("paths").and_then(Value::as_array);
+        for (i, glob) in paths.into_iter().flatten().enumerate() {
+            let Some(text) = glob.as_str() else {
+                continue;
+            };
+            if let Some(problem) = glob_problem(text) {
+                let mut d = self.error(
+                    "policy::bad-glob",
+                    format!("`{text}` is not a valid glob: {problem}"),
+                    &format!("/secrets/allow/paths/{i}"),
+                );
+                d.help = Some(
+                    "globs are relative to the repository root: `tests/fixtures/**`".to_owned(),
+                );
+                self.out.push(d);
             }
         }
     }
@@ -688,4 +745,42 @@ pub(crate) fn check(
     };
     checker.run();
     checker.out
+}
+
+/// Whether `text` is a secret fingerprint as `metalayer scan` prints it: `sha256:` and 16
+/// lower-case hex digits.
+#[must_use]
+pub fn is_fingerprint(text: &str) -> bool {
+    text.strip_prefix("sha256:").is_some_and(|hex| {
+        hex.len() == 16 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    })
+}
+
+/// What is wrong with a glob of `secrets.allow.paths`, if anything: an empty glob, or an
+/// unclosed `[` or `{`.
+fn glob_problem(glob: &str) -> Option<&'static str> {
+    if glob.trim().is_empty() {
+        return Some("it is empty");
+    }
+    let (mut class, mut braces) = (false, 0_usize);
+    let mut chars = glob.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '[' if !class => class = true,
+            ']' if class => class = false,
+            '{' if !class => braces += 1,
+            '}' if !class && braces > 0 => braces -= 1,
+            _ => {}
+        }
+    }
+    if class {
+        Some("a `[` is not closed")
+    } else if braces > 0 {
+        Some("a `{` is not closed")
+    } else {
+        None
+    }
 }

@@ -38,6 +38,7 @@ const KEY_ORDER: &[&str] = &[
     "regression",
     "bridge",
     "evaluate",
+    "secrets",
 ];
 
 /// Writes a policy as YAML text that [`crate::load_str`] reads back to an equal policy.

@@ -78,7 +78,7 @@ mod schema;
 mod suggest;
 mod tree;
 
-pub use check::{DEFAULT_VERSION, KNOWN_TOOLS};
+pub use check::{DEFAULT_VERSION, KNOWN_TOOLS, is_fingerprint};
 pub use diagnostic::{Diagnostic, DiagnosticSeverity, Report, SecondaryLabel, Span};
 pub use emit::to_yaml;
 pub use error::PolicyError;
@@ -90,7 +90,8 @@ pub use model::{
     BridgeSettings, BuildSettings, CoverageSettings, EvaluateSettings, EvaluateStep, Example,
     Extra, Gate, GateDocs, GateExamples, GateId, Gates, LintSettings, MatchMode, MeasureSettings,
     Measurement, MeasurementKind, OnError, Policy, Profile, RedactionRule, RegressionSettings,
-    Setpoint, SetpointId, Severity, Target, TestSettings,
+    SecretAction, SecretsAllow, SecretsSettings, Setpoint, SetpointId, Severity, Target,
+    TestSettings,
 };
 pub use pattern::MAX_PATTERN_SIZE;
 pub use schema::{schema, schema_json};

@@ -295,6 +295,7 @@ fn to_policy(mut value: Value) -> Result<Policy, String> {
         "regression",
         "bridge",
         "evaluate",
+        "secrets",
         "profile",
     ] {
         if top.get(key).is_some_and(Value::is_null) {

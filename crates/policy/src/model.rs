@@ -114,6 +114,9 @@ pub struct Policy {
     /// How `metalayer compare` measures a candidate; always read from the base ref.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluate: Option<EvaluateSettings>,
+    /// Settings of the secret checks of written content and of commits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secrets: Option<SecretsSettings>,
     /// Every other top-level key, kept verbatim (the keys of the other dialects).
     #[serde(flatten)]
     pub extra: Extra,
@@ -134,6 +137,7 @@ impl Default for Policy {
             regression: None,
             bridge: None,
             evaluate: None,
+            secrets: None,
             extra: Extra::new(),
         }
     }
@@ -586,6 +590,82 @@ pub struct BridgeSettings {
     /// Extra redaction rules, applied with the built-in ones.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub redact: Vec<RedactionRule>,
+}
+
+/// Settings of the secret checks: what a file tool or a shell command writes into a file, and
+/// what a commit adds, are scanned with the bridge's secret rules (those meant for files).
+///
+/// ```yaml
+/// secrets:
+///   content: deny          # deny (default) | ask | off
+///   commits: deny          # deny (default) | ask | off
+///   allow:
+///     paths: ["tests/fixtures/**"]
+///     rules: [jwt]
+///     fingerprints: ["sha256:9f86d081884c7d65"]
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SecretsSettings {
+    /// What a secret in the content a tool call writes into a file gets (`Write`, `Edit`,
+    /// `MultiEdit`, `NotebookEdit`, the other harnesses' file tools, `echo`/`printf`/heredocs
+    /// into a file). Default deny.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<SecretAction>,
+    /// What a `git commit` whose added lines hold a secret gets, in the PreToolUse hook and in
+    /// git's pre-commit hook (which cannot ask: `ask` refuses there too). Default deny.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commits: Option<SecretAction>,
+    /// Findings that are not secrets (test fixtures, documented fake values).
+    #[serde(default, skip_serializing_if = "SecretsAllow::is_empty")]
+    pub allow: SecretsAllow,
+}
+
+/// What a secret check answers when it finds a secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SecretAction {
+    /// Block the call or the commit.
+    Deny,
+    /// Ask the user (git's pre-commit hook cannot ask: it refuses).
+    Ask,
+    /// Do not check.
+    Off,
+}
+
+impl SecretAction {
+    /// The lower-case name, as written in the policy.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Deny => "deny",
+            Self::Ask => "ask",
+            Self::Off => "off",
+        }
+    }
+}
+
+/// The allowlist of the secret checks: a finding is not reported when its file matches one of
+/// `paths`, its rule is one of `rules`, or its value's fingerprint is one of `fingerprints`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SecretsAllow {
+    /// Globs of files, relative to the repository root (`tests/fixtures/**`, `**/*.snap`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
+    /// Rule ids (`jwt`, `password-assignment`); `metalayer scan` names the rule of a finding.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
+    /// Fingerprints of known fake values (`sha256:` and the first 16 hex digits of the
+    /// value's SHA-256), as `metalayer scan` prints them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fingerprints: Vec<String>,
+}
+
+impl SecretsAllow {
+    /// Whether it allows nothing.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty() && self.rules.is_empty() && self.fingerprints.is_empty()
+    }
 }
 
 /// How `metalayer compare` measures a candidate: shell commands run in the candidate's

@@ -553,6 +553,7 @@ pub struct DetectorBuilder {
     files: Vec<RulesFile>,
     rules: Vec<Rule>,
     without: Vec<String>,
+    without_tags: Vec<String>,
 }
 
 impl Default for DetectorBuilder {
@@ -570,6 +571,7 @@ impl DetectorBuilder {
             files: Vec::new(),
             rules: Vec::new(),
             without: Vec::new(),
+            without_tags: Vec::new(),
         }
     }
 
@@ -607,13 +609,36 @@ impl DetectorBuilder {
         self
     }
 
+    /// Leaves out every rule carrying this tag (built-in or added). The built-in rules tagged
+    /// [`CONVERSATION_TAG`](super::CONVERSATION_TAG) are meant for conversation text only:
+    /// checks of files leave them out.
+    ///
+    /// ```
+    /// use metalayer_bridge::secrets::{CONVERSATION_TAG, Detector};
+    ///
+    /// let files = Detector::builder().without_tag(CONVERSATION_TAG).build()?;
+    /// let hash = "const ETAG = \"Zq8nV3kP2mX7wL4rT9bY6cJ1\";";
+    /// assert!(Detector::new().is_match(hash));
+    /// assert!(!files.is_match(hash));
+    /// # Ok::<(), metalayer_bridge::RedactError>(())
+    /// ```
+    #[must_use]
+    pub fn without_tag(mut self, tag: &str) -> Self {
+        self.without_tags.push(tag.to_owned());
+        self
+    }
+
     /// Compiles the added rules (the built-in ones stay compiled on first use and shared).
     ///
     /// # Errors
     ///
     /// The first rule or allowlist that does not compile, or an invalid rules file.
     pub fn build(self) -> Result<Detector, RedactError> {
-        if self.builtin && self.files.is_empty() && self.rules.is_empty() && self.without.is_empty()
+        if self.builtin
+            && self.files.is_empty()
+            && self.rules.is_empty()
+            && self.without.is_empty()
+            && self.without_tags.is_empty()
         {
             return Ok(Detector::new());
         }
@@ -649,7 +674,10 @@ impl DetectorBuilder {
             rule.validate()?;
         }
         rules.extend(added.rules);
-        rules.retain(|r| !self.without.iter().any(|w| w == r.id.as_str()));
+        rules.retain(|r| {
+            !self.without.iter().any(|w| w == r.id.as_str())
+                && !r.tags.iter().any(|t| self.without_tags.contains(t))
+        });
         Ok(Detector {
             source: Source::Own(Arc::new(Engine {
                 rules,

@@ -376,6 +376,7 @@ pub(crate) struct CompiledRule {
     pub(crate) secret_group: usize,
     pub(crate) entropy: Option<f64>,
     pub(crate) allowlists: Vec<Arc<CompiledAllowlist>>,
+    pub(crate) tags: Vec<String>,
 }
 
 impl CompiledRule {
@@ -413,6 +414,7 @@ impl CompiledRule {
             secret_group: rule.secret_group,
             entropy: rule.entropy,
             allowlists,
+            tags: rule.tags.clone(),
         })
     }
 

@@ -7,6 +7,7 @@ pub(crate) mod check;
 pub(crate) mod compare;
 pub(crate) mod hook;
 pub(crate) mod init;
+pub(crate) mod scan;
 pub(crate) mod schema;
 pub(crate) mod stamp;
 pub(crate) mod validate;

@@ -341,7 +341,7 @@ fn the_pre_commit_hook_fails_closed_when_it_cannot_decide() {
     let out = hook(root);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("cannot check the regression gate"),
+        stderr(&out).contains("cannot check the commit (regression gate"),
         "{}",
         stderr(&out)
     );

@@ -252,6 +252,7 @@ impl fmt::Debug for SimpleCommand {
 pub struct Normalized {
     commands: Vec<SimpleCommand>,
     writes: Vec<String>,
+    written: Vec<WrittenText>,
     depth_exceeded: bool,
     truncated: bool,
     computed: bool,
@@ -268,6 +269,22 @@ impl Normalized {
     #[must_use]
     pub fn writes(&self) -> &[String] {
         &self.writes
+    }
+
+    /// Text the command visibly puts into files: what `echo` and `printf` print, and the
+    /// here-document or here-string `cat` and `tee` read, when their output goes to a file
+    /// (a redirection, `tee`'s operands, a pipe into `tee` or into `cat > file`).
+    ///
+    /// ```
+    /// use metalayer_gates::{NormalizeOptions, normalize};
+    ///
+    /// let n = normalize("echo \"KEY=$K\" > .cfg && cat <<'EOF' | tee -a notes.md\nhello\nEOF", &NormalizeOptions::default());
+    /// let written: Vec<(&str, &str)> = n.written().iter().map(|w| (w.path(), w.text())).collect();
+    /// assert_eq!(written, [(".cfg", "KEY=$K"), ("notes.md", "hello\n")]);
+    /// ```
+    #[must_use]
+    pub fn written(&self) -> &[WrittenText] {
+        &self.written
     }
 
     /// Unwrapping went deeper than [`NormalizeOptions::max_depth`]: what lies below was not
@@ -289,6 +306,27 @@ impl Normalized {
     #[must_use]
     pub fn computed_argument(&self) -> bool {
         self.computed
+    }
+}
+
+/// Text that a shell command visibly writes into a file (see [`Normalized::written`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenText {
+    path: String,
+    text: String,
+}
+
+impl WrittenText {
+    /// The file, as the command names it.
+    #[must_use]
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The text written (expansions such as `$VAR` kept in their source form).
+    #[must_use]
+    pub fn text(&self) -> &str {
+        &self.text
     }
 }
 
@@ -326,6 +364,8 @@ pub fn normalize_in(
         options,
         git,
         out: Normalized::default(),
+        pipe_text: None,
+        upstream: None,
     };
     n.script(command, 0, Origin::Shell);
     n.out
@@ -359,6 +399,11 @@ struct Normalizer<'o> {
     options: &'o NormalizeOptions,
     git: Option<&'o dyn GitState>,
     out: Normalized,
+    /// The visible output of the command just normalised (`echo …`), for the next command of
+    /// a pipeline.
+    pipe_text: Option<String>,
+    /// The visible output piped into the command being normalised.
+    upstream: Option<String>,
 }
 
 const SHELLS: &[&str] = &[
@@ -472,6 +517,7 @@ impl Normalizer<'_> {
     }
 
     fn command(&mut self, raw: &Raw<'_>, lexed: &Lexed<'_>, depth: usize, origin: Origin) {
+        let upstream = self.pipe_text.take().filter(|_| raw.piped);
         self.substitutions_of(raw, lexed, depth, origin);
         for (kind, target) in &raw.redirects {
             match kind {
@@ -492,7 +538,10 @@ impl Normalizer<'_> {
                 Redirect::Read | Redirect::HereString => {}
             }
         }
+        self.pipe_text = None;
+        self.upstream = upstream;
         self.interpret(raw, lexed, depth, origin);
+        self.upstream = None;
     }
 
     /// What is fed to the command's standard input, if the gate can see it.
@@ -651,6 +700,7 @@ impl Normalizer<'_> {
             self.find_exec(words, lexed, depth, origin);
             return;
         }
+        self.written_text(name, words, raw, lexed);
         if is_writer(name) {
             self.writes_of(name, words);
         }

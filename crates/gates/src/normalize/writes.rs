@@ -6,8 +6,8 @@
 //! A table of writers with their options taking a value; what each one writes is read with
 //! the option model of [`crate::model`] where the program is git.
 
-use super::{Normalizer, WRITE_SINKS};
-use crate::lex::Word;
+use super::{Normalizer, Raw, WRITE_SINKS, WrittenText};
+use crate::lex::{Lexed, Redirect, Word};
 use crate::model::git;
 
 impl Normalizer<'_> {
@@ -34,6 +34,69 @@ impl Normalizer<'_> {
             if let Some(base) = source.rsplit('/').find(|c| !c.is_empty()) {
                 self.write_target(&format!("{dir}/{base}"));
             }
+        }
+    }
+
+    /// Records the text that `echo`, `printf`, `cat` and `tee` visibly write into files (see
+    /// [`Normalized::written`](super::Normalized::written)), and passes it on to the next
+    /// command of a pipeline.
+    pub(super) fn written_text(
+        &mut self,
+        name: &str,
+        argv: &[Word<'_>],
+        raw: &Raw<'_>,
+        lexed: &Lexed<'_>,
+    ) {
+        let upstream = self.upstream.take();
+        let rest = argv.get(1..).unwrap_or_default();
+        let output = match name {
+            "echo" | "printf" => {
+                let mut text = String::new();
+                let mut flags = name == "echo";
+                for word in rest {
+                    if flags && matches!(&*word.text, "-n" | "-e" | "-E" | "-ne" | "-en") {
+                        continue;
+                    }
+                    flags = false;
+                    if !text.is_empty() {
+                        text.push(' ');
+                    }
+                    text.push_str(&word.text);
+                }
+                Some(text)
+            }
+            // `cat` and `tee` copy their standard input when `cat` names no file.
+            "cat" | "tee" if name == "tee" || rest.iter().all(|w| w.text.starts_with('-')) => {
+                Self::stdin_text(raw, lexed).map(str::to_owned).or(upstream)
+            }
+            _ => None,
+        };
+        let Some(output) = output.filter(|t| !t.is_empty()) else {
+            return;
+        };
+        let mut targets: Vec<&str> = raw
+            .redirects
+            .iter()
+            .filter(|(kind, _)| *kind == Redirect::Write)
+            .map(|(_, target)| &*target.text)
+            .collect();
+        if name == "tee" {
+            targets.extend(
+                rest.iter()
+                    .map(|w| &*w.text)
+                    .filter(|t| !t.starts_with('-')),
+            );
+        }
+        targets.retain(|t| !t.is_empty() && !WRITE_SINKS.contains(t));
+        for path in &targets {
+            self.out.written.push(WrittenText {
+                path: (*path).to_owned(),
+                text: output.clone(),
+            });
+        }
+        // Output that goes on down a pipeline (not into a file, or through `tee`).
+        if targets.is_empty() || name == "tee" {
+            self.pipe_text = Some(output);
         }
     }
 

@@ -32,7 +32,7 @@ use crate::layout::{
 };
 use crate::ledger::LEDGER_DIR;
 
-pub use precommit::{pre_commit, pre_commit_check};
+pub use precommit::{PreCommitRefusal, pre_commit, pre_commit_check};
 pub(crate) use profile::shipped_gate_ids;
 pub use profile::{AUTONOMOUS_POLICY_YAML, BASELINE_POLICY_YAML, Profile, captures_sessions};
 pub use trust::{codex_requirements_toml, codex_trust_toml};

@@ -27,8 +27,10 @@ pub(crate) fn script(profile: &str) -> String {
 }
 
 /// What git's pre-commit hook decides for the repository at `root`: `Ok(None)` when the commit
-/// may go ahead (no feature map, nothing mapped is staged, or a valid stamp covers the staged
-/// tree), `Ok(Some(message))` when it must be refused, with the affected features, their files
+/// may go ahead (no staged line adds a secret, and no feature map, nothing mapped is staged, or
+/// a valid stamp covers the staged tree), `Ok(Some(refusal))` when it must be refused: a secret
+/// the staged changes add (unless `secrets.commits: off`; a hook cannot ask, so `ask` refuses
+/// too), or, with the affected features, their files
 /// and scenarios, and what to do (run them, then `metalayer stamp`).
 ///
 /// It reads the repository's policy (or the embedded default) for `regression.map` and
@@ -40,12 +42,34 @@ pub(crate) fn script(profile: &str) -> String {
 /// When it cannot decide: an invalid policy, a broken feature map, a feature map named by the
 /// policy file's `regression.map` that does not exist, or git failing to list the staged
 /// changes. The hook then refuses the commit (fails closed).
-pub fn pre_commit_check(root: &Path) -> Result<Option<String>, KernelError> {
+pub fn pre_commit_check(root: &Path) -> Result<Option<PreCommitRefusal>, KernelError> {
     let kernel = Kernel::discover(root)?;
     // git runs the hook with the index the commit records (`GIT_INDEX_FILE` for `-a` and
     // PATHS): what is staged is what it commits.
     let commit = normalize("git commit", &NormalizeOptions::default());
-    crate::regression::regression_ask(&kernel, ShellCall::new(&commit))
+    if crate::secrets::commit_action(&kernel) != metalayer_policy::SecretAction::Off {
+        let scanner = crate::secrets::SecretScanner::of(&kernel)?;
+        let findings = crate::secrets::staged_secrets(root, &scanner)?;
+        if !findings.is_empty() {
+            return Ok(Some(PreCommitRefusal::Secrets(
+                crate::secrets::commit_reason(&findings),
+            )));
+        }
+    }
+    Ok(
+        crate::regression::regression_ask(&kernel, ShellCall::new(&commit))?
+            .map(PreCommitRefusal::Regression),
+    )
+}
+
+/// Why git's pre-commit hook refuses a commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PreCommitRefusal {
+    /// The staged changes add a secret (the message names file, line and rule, never the value).
+    Secrets(String),
+    /// The staged files touch mapped features no valid stamp covers.
+    Regression(String),
 }
 
 /// git's pre-commit hook for the repository around `cwd` (`metalayer hook pre-commit`): exit 0
@@ -65,7 +89,11 @@ pub fn pre_commit(cwd: &Path) -> HookOutcome {
     };
     match pre_commit_check(&root) {
         Ok(None) => {}
-        Ok(Some(message)) => {
+        Ok(Some(PreCommitRefusal::Secrets(message))) => {
+            out.exit_code = 1;
+            out.stderr = format!("metalayer pre-commit: commit refused.\n\n{message}\n");
+        }
+        Ok(Some(PreCommitRefusal::Regression(message))) => {
             out.exit_code = 1;
             out.stderr = format!(
                 "metalayer pre-commit: commit refused by the regression gate.\n\n{message}\n\
@@ -75,7 +103,7 @@ pub fn pre_commit(cwd: &Path) -> HookOutcome {
         Err(e) => {
             out.exit_code = 1;
             out.stderr = format!(
-                "metalayer pre-commit: cannot check the regression gate ({e}); refusing the commit\n"
+                "metalayer pre-commit: cannot check the commit ({e}); refusing the commit\n"
             );
         }
     }

@@ -686,7 +686,11 @@ fn the_pre_commit_check_asks_for_mapped_features_until_stamped() {
         "features:\n  auth:\n    patterns: [\"src/auth/**\"]\n    scenarios: [\"log in\"]\n",
     )
     .unwrap();
-    let message = pre_commit_check(root).unwrap().unwrap();
+    let Some(metalayer_kernel::PreCommitRefusal::Regression(message)) =
+        pre_commit_check(root).unwrap()
+    else {
+        panic!("a regression refusal")
+    };
     assert!(message.contains("**auth**"), "{message}");
     assert!(message.contains("log in"), "{message}");
     assert!(message.contains("metalayer stamp"), "{message}");

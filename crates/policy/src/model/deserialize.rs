@@ -269,6 +269,10 @@ impl<'de> Visitor<'de> for PolicyVisitor {
                     seen.first(7, "evaluate")?;
                     policy.evaluate = map.next_value::<Option<super::EvaluateSettings>>()?;
                 }
+                "secrets" => {
+                    seen.first(8, "secrets")?;
+                    policy.secrets = map.next_value::<Option<super::SecretsSettings>>()?;
+                }
                 _ => extra(&mut policy.extra, key, &mut map)?,
             }
         }

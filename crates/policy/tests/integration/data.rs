@@ -68,6 +68,7 @@ fn expected_code(stem: &str) -> &'static str {
         "unknown_version" => "policy::unsupported-version",
         "soft_gate_no_pattern" => "policy::cannot-fire",
         "many_problems" => "policy::bad-pattern",
+        "secrets" => "policy::bad-fingerprint",
         other => panic!("add the expected code of new case `{other}` here"),
     }
 }
