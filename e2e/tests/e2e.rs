@@ -591,3 +591,57 @@ fn secret_content_denied(harness: Harness) -> Result<()> {
 }
 
 for_each_harness!(secret_content_denied);
+
+/// The session-start context reaches the model: the repository is governed, the session
+/// captured before is listed with its outcome, and a rule promoted into AGENTS.md is there.
+fn session_context(harness: Harness) -> Result<()> {
+    let sandbox = governed(harness)?;
+    let first = sandbox.run(
+        "tidy the changelog",
+        &[Action::shell("git reset --hard HEAD")],
+    )?;
+    let agents = sandbox.read("AGENTS.md").unwrap_or_default();
+    sandbox.write(
+        "AGENTS.md",
+        &format!(
+            "{agents}\n<!-- metalayer:lessons:begin -->\n- Use pnpm, not npm (lesson L-e2e, 3 sessions)\n<!-- metalayer:lessons:end -->\n"
+        ),
+    )?;
+    let second = sandbox.run("list the files", &[Action::shell("ls")])?;
+    let request = second
+        .exchanges
+        .iter()
+        .find(|e| e.main)
+        .map(|e| e.body.to_string())
+        .unwrap_or_default();
+    for (what, needle) in [
+        ("the governance", "governed by metalayer"),
+        ("the earlier session", "tidy the changelog"),
+        ("its outcome", "1 call denied"),
+        ("the promoted rule", "Use pnpm, not npm"),
+    ] {
+        assert!(
+            request.contains(needle),
+            "{what} reaches the model ({needle:?} in the first request)\nfirst run:\n{}\nsecond run:\n{}",
+            first.describe(),
+            second.describe()
+        );
+    }
+    Ok(())
+}
+
+mod session_context {
+    use super::*;
+    #[test]
+    fn claude() -> Result<()> {
+        session_context(Harness::Claude)
+    }
+    #[test]
+    fn codex() -> Result<()> {
+        session_context(Harness::Codex)
+    }
+    #[test]
+    fn gemini() -> Result<()> {
+        session_context(Harness::Gemini)
+    }
+}

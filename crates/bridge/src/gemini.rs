@@ -103,6 +103,30 @@ struct Set<'a> {
 /// How the user texts that Gemini CLI writes itself begin.
 const CONTEXT: &[&str] = &["<session_context>", "<hook_context>"];
 
+/// A user message without the `<hook_context>` blocks Gemini CLI puts before the typed prompt
+/// (the `additionalContext` of a SessionStart or BeforeAgent hook): the prompt alone.
+fn without_hook_context(text: &str) -> std::borrow::Cow<'_, str> {
+    const OPEN: &str = "<hook_context>";
+    const CLOSE: &str = "</hook_context>";
+    let mut rest = text.trim_start();
+    if !rest.starts_with(OPEN) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    while let Some(after) = rest.strip_prefix(OPEN) {
+        match after.find(CLOSE) {
+            Some(end) => {
+                rest = after
+                    .get(end + CLOSE.len()..)
+                    .unwrap_or_default()
+                    .trim_start()
+            }
+            // Unclosed: all of it is context.
+            None => return std::borrow::Cow::Borrowed(""),
+        }
+    }
+    std::borrow::Cow::Borrowed(rest)
+}
+
 /// Gemini CLI's tools under the Claude Code names whose inputs they share (`command`,
 /// `file_path`, `pattern`, `query`), for the summary, the files written and the commits.
 fn claude_name(name: &str) -> &str {
@@ -166,11 +190,12 @@ fn ingest_str(session: &mut Session, line: &str) -> LineKind {
                     text.push_str(t);
                 }
             }
-            let trimmed = text.trim_start();
-            let typed = !trimmed.is_empty() && !CONTEXT.iter().any(|c| trimmed.starts_with(c));
-            if typed && (id.is_empty() || !session.seen_before(&format!("m:{id}"))) {
+            let typed = without_hook_context(&text);
+            let typed = typed.trim_start();
+            let typed_prompt = !typed.is_empty() && !CONTEXT.iter().any(|c| typed.starts_with(c));
+            if typed_prompt && (id.is_empty() || !session.seen_before(&format!("m:{id}"))) {
                 session.count_message();
-                session.prompt(&text, at);
+                session.prompt(typed, at);
             }
             LineKind::Record
         }
@@ -302,6 +327,29 @@ mod tests {
         let raw = RawValue::from_string(r#"{"error":"denied"}"#.to_owned()).unwrap();
         assert_eq!(response_text(Some(&raw)), ("denied".to_owned(), true));
         assert_eq!(response_text(None), (String::new(), false));
+    }
+
+    #[test]
+    fn hook_context_before_a_prompt_is_left_out() {
+        for (text, prompt) in [
+            (
+                "<hook_context>governed</hook_context>\n\ntidy up",
+                "tidy up",
+            ),
+            (
+                "  <hook_context>a</hook_context><hook_context>b</hook_context> go",
+                "go",
+            ),
+            ("<hook_context>only context</hook_context>", ""),
+            ("<hook_context>unclosed", ""),
+            ("plain prompt", "plain prompt"),
+            (
+                "a prompt quoting <hook_context>x</hook_context>",
+                "a prompt quoting <hook_context>x</hook_context>",
+            ),
+        ] {
+            assert_eq!(without_hook_context(text).trim(), prompt, "{text}");
+        }
     }
 
     #[test]

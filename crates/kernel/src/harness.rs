@@ -216,6 +216,33 @@ impl Harness {
             }
         }
     }
+
+    /// The answer of a session-start hook that adds `context` to the session: Claude Code's
+    /// `hookSpecificOutput.additionalContext` (which Codex CLI and Gemini CLI read in the same
+    /// shape), exit 0. Copilot and Cursor get the text on standard output (their session
+    /// events do not add context). An empty context is no output.
+    #[must_use]
+    pub fn session_context(self, context: &str) -> HookOutcome {
+        if context.is_empty() {
+            return HookOutcome::default();
+        }
+        let stdout = match self {
+            Harness::Claude | Harness::Codex | Harness::Gemini => {
+                let value = json!({
+                    "hookSpecificOutput": {
+                        "hookEventName": "SessionStart",
+                        "additionalContext": context,
+                    }
+                });
+                format!("{value}\n")
+            }
+            Harness::Cursor | Harness::Copilot => format!("{context}\n"),
+        };
+        HookOutcome {
+            stdout,
+            ..HookOutcome::default()
+        }
+    }
 }
 
 fn object<'a>(

@@ -111,6 +111,9 @@ pub enum HookKind {
     FileGate,
     /// A stop (end of turn) hook that runs [`STOP_COMMAND`].
     SessionCapture,
+    /// A session-start hook that runs `metalayer hook session-start`: the agent starts each
+    /// session knowing the repository is governed, its latest sessions and the rules learned.
+    SessionContext,
     /// A post-tool-use hook that runs [`POST_TOOL_USE_COMMAND`]: whether an asked call ran,
     /// and how it ended, recorded in the ledger.
     OutcomeRecord,

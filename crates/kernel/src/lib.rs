@@ -36,6 +36,7 @@
 #![deny(missing_docs)]
 
 mod audit;
+mod context;
 mod error;
 mod event;
 mod examples;
@@ -61,6 +62,10 @@ pub use audit::{
     AuditCheck, AuditOptions, AuditReport, AuditSection, BUILTIN_MEASUREMENTS, CheckStatus,
     DEFAULT_MEASUREMENT_TIMEOUT, DEFAULT_STALE_AFTER, PolicySummary, SetpointReport,
     SetpointStatus, audit, render as render_audit,
+};
+pub use context::{
+    Governance, LATEST_RULES, LATEST_SESSIONS, LESSONS_BEGIN, LESSONS_END, MAX_CONTEXT_CHARS,
+    RecentSession, SessionContext, session_start,
 };
 pub use error::KernelError;
 pub use event::{MAX_EVENT_BYTES, ToolEvent, claude_pre_tool_use, parse_object, tool_call};

@@ -43,19 +43,27 @@ pub enum HookSub {
     PostToolUse,
     /// `metalayer hook stop`: session capture; never blocks.
     Stop,
+    /// `metalayer hook session-start`: the context a session starts with; never blocks.
+    SessionStart,
 }
 
 impl HookSub {
     /// Every event, in the order the settings list them.
-    pub const ALL: [HookSub; 3] = [HookSub::PreToolUse, HookSub::PostToolUse, HookSub::Stop];
+    pub const ALL: [HookSub; 4] = [
+        HookSub::PreToolUse,
+        HookSub::PostToolUse,
+        HookSub::Stop,
+        HookSub::SessionStart,
+    ];
 
-    /// The subcommand (`pre-tool-use`, `post-tool-use`, `stop`).
+    /// The subcommand (`pre-tool-use`, `post-tool-use`, `stop`, `session-start`).
     #[must_use]
     pub fn name(self) -> &'static str {
         match self {
             HookSub::PreToolUse => "pre-tool-use",
             HookSub::PostToolUse => "post-tool-use",
             HookSub::Stop => "stop",
+            HookSub::SessionStart => "session-start",
         }
     }
 
@@ -70,6 +78,7 @@ impl HookSub {
             "pre-tool-use" => Some(HookSub::PreToolUse),
             "post-tool-use" => Some(HookSub::PostToolUse),
             "stop" | "subagent-stop" => Some(HookSub::Stop),
+            "session-start" => Some(HookSub::SessionStart),
             _ => None,
         }
     }

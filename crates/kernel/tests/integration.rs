@@ -8,6 +8,7 @@
 
 mod integration {
     mod audit;
+    mod context;
     mod corpus;
     mod embedded;
     mod hook;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use metalayer_kernel::{
     HookEnv, HookOutcome, HookSub, MAX_EVENT_BYTES, PROBE_ENV, post_tool_use, pre_commit,
-    pre_tool_use_as, probe_answer, stop,
+    pre_tool_use_as, probe_answer, session_start, stop,
 };
 
 /// Arguments of `metalayer hook`.
@@ -33,6 +33,10 @@ enum Event {
     /// exits 0 and prints no decision; failures go to stderr and the bridge log.
     #[value(alias = "subagent-stop")]
     Stop,
+    /// When a session starts (SessionStart): prints the context the agent starts with (the
+    /// repository is governed and how, its latest captured sessions, the rules learned from
+    /// earlier sessions) in the harness's form. Never blocks: always exits 0.
+    SessionStart,
     /// git's pre-commit hook (installed by `metalayer init --profile autonomous`): exit 1 with
     /// the affected features and their scenarios when the staged files touch mapped features
     /// and no valid `metalayer stamp` covers them, or when it cannot decide; exit 0 otherwise.
@@ -88,6 +92,9 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             .blocked("metalayer: internal error while checking this call; blocking it"),
         Event::PostToolUse => HookOutcome::default(),
         Event::Stop => HookOutcome::quiet_failure("metalayer stop hook: internal error"),
+        Event::SessionStart => {
+            HookOutcome::quiet_failure("metalayer session-start hook: internal error")
+        }
         Event::PreCommit => {
             let mut out = HookOutcome::quiet_failure(
                 "metalayer pre-commit: internal error; refusing the commit",
@@ -109,6 +116,7 @@ fn handle(args: &Args) -> HookOutcome {
             Event::PreToolUse => Some(HookSub::PreToolUse),
             Event::PostToolUse => Some(HookSub::PostToolUse),
             Event::Stop => Some(HookSub::Stop),
+            Event::SessionStart => Some(HookSub::SessionStart),
             Event::PreCommit => None,
         };
         if let Some(sub) = sub {
@@ -132,6 +140,9 @@ fn handle(args: &Args) -> HookOutcome {
                 Event::Stop | Event::PreCommit => HookOutcome::quiet_failure(format!(
                     "metalayer stop hook: cannot read the event ({e})"
                 )),
+                Event::SessionStart => HookOutcome::quiet_failure(format!(
+                    "metalayer session-start hook: cannot read the event ({e})"
+                )),
             };
         }
     };
@@ -139,6 +150,7 @@ fn handle(args: &Args) -> HookOutcome {
         Event::PreToolUse => pre_tool_use_as(&input, &env, args.harness.map(Harness::kernel)),
         Event::PostToolUse => post_tool_use(&input, &env, args.harness.map(Harness::kernel)),
         Event::Stop | Event::PreCommit => stop(&input, &env),
+        Event::SessionStart => session_start(&input, &env, harness),
     }
 }
 

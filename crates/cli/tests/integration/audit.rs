@@ -55,7 +55,7 @@ fn an_initialised_repository_audits_clean_until_a_file_is_deleted() {
         .iter()
         .find(|s| s["name"] == "hooks_wired")
         .unwrap();
-    assert_eq!(s12["value"], 4.0);
+    assert_eq!(s12["value"], 5.0);
     // init's schemas are current, not stale.
     assert!(
         !report["warnings"]

@@ -88,7 +88,7 @@ fn init_keeps_the_users_settings_and_agents_md_and_the_audit_is_clean() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("merged    .claude/settings.json (+PreToolUse gate, +PostToolUse outcome, +PostToolUseFailure outcome, +Stop capture)"),
+        text.contains("merged    .claude/settings.json (+PreToolUse gate, +PostToolUse outcome, +PostToolUseFailure outcome, +Stop capture, +SessionStart context)"),
         "{text}"
     );
     assert!(text.contains("kept      AGENTS.md (yours)"), "{text}");
@@ -406,9 +406,9 @@ fn trust(dir: &Path, harness: &str) {
 fn a_fresh_init_audits_clean_for_every_profile_and_harness() {
     // (harness, hook kinds wired by the baseline, governed and autonomous profiles)
     let expected = [
-        ("claude", [3, 4, 5]),
-        ("codex", [3, 4, 5]),
-        ("gemini", [3, 4, 5]),
+        ("claude", [3, 5, 6]),
+        ("codex", [3, 5, 6]),
+        ("gemini", [3, 5, 6]),
         ("cursor", [1, 1, 2]),
         ("copilot", [3, 3, 4]),
     ];
@@ -459,7 +459,13 @@ fn codex_gets_a_shell_and_file_gate_an_outcome_record_and_capture() {
     let (_, report) = audit_json(repo.path());
     assert_eq!(
         hooks_wired(&report)["detail"],
-        "shell gate, file gate, session capture, outcome record"
+        "shell gate, file gate, session capture, session context, outcome record"
+    );
+    assert!(
+        v["hooks"]["SessionStart"][0]["hooks"][0]["command"]
+            .as_str()
+            .unwrap()
+            .contains("hook session-start --harness codex")
     );
     // The capture setpoints are kept: Codex sessions are captured.
     let policy = std::fs::read_to_string(repo.path().join(".control/policy.yaml")).unwrap();
@@ -504,7 +510,7 @@ fn changing_the_harness_keeps_the_policy_and_notes_what_s12_will_see() {
     let repo = repo();
     let root = repo.path();
     assert_eq!(init(root, &[]).status.code(), Some(0));
-    // Without the Claude Code settings, a Cursor init wires 1 kind; the kept policy wants 4.
+    // Without the Claude Code settings, a Cursor init wires 1 kind; the kept policy wants 5.
     std::fs::remove_file(root.join(".claude/settings.json")).unwrap();
     let policy = std::fs::read(root.join(".control/policy.yaml")).unwrap();
     let out = init(root, &["--harness", "cursor"]);
@@ -517,7 +523,7 @@ fn changing_the_harness_keeps_the_policy_and_notes_what_s12_will_see() {
         "{text}"
     );
     assert!(
-        text.contains("note: .control/policy.yaml is kept, but its S12 hooks_wired alerts below 4, and 1 hook kind is wired (shell gate): `metalayer audit` will fail; `metalayer init --harness cursor --force` rewrites"),
+        text.contains("note: .control/policy.yaml is kept, but its S12 hooks_wired alerts below 5, and 1 hook kind is wired (shell gate): `metalayer audit` will fail; `metalayer init --harness cursor --force` rewrites"),
         "{text}"
     );
     assert_eq!(
@@ -555,7 +561,7 @@ fn core_hooks_path_gets_the_pre_commit_hook_and_audit_finds_it_there() {
     let (audit, report) = audit_json(root);
     assert_eq!(audit.status.code(), Some(0), "{report:#}");
     let s12 = hooks_wired(&report);
-    assert_eq!(s12["value"], 5.0, "{s12}");
+    assert_eq!(s12["value"], 6.0, "{s12}");
     assert!(
         s12["detail"].as_str().unwrap().contains("pre-commit"),
         "{s12}"
@@ -570,11 +576,11 @@ fn audit_ignores_a_hook_in_dot_git_when_core_hooks_path_points_elsewhere() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(root.join(".git/hooks/pre-commit").is_file());
     let (_, before) = audit_json(root);
-    assert_eq!(hooks_wired(&before)["value"], 5.0);
+    assert_eq!(hooks_wired(&before)["value"], 6.0);
     // git now runs hooks from .githooks, which has none: the .git/hooks one never runs.
     git(root, &["config", "core.hooksPath", ".githooks"]);
     let (audit, after) = audit_json(root);
-    assert_eq!(hooks_wired(&after)["value"], 4.0, "{after:#}");
+    assert_eq!(hooks_wired(&after)["value"], 5.0, "{after:#}");
     assert_ne!(audit.status.code(), Some(0), "{after:#}");
 }
 
@@ -826,8 +832,8 @@ fn codex_requirements_and_trust_records_are_printed_and_nothing_is_written() {
         Some("trusted")
     );
     let states = table["hooks"]["state"].as_table().unwrap();
-    // PreToolUse, PostToolUse and Stop (session capture).
-    assert_eq!(states.len(), 3, "{states:?}");
+    // PreToolUse, PostToolUse, Stop (session capture) and SessionStart (session context).
+    assert_eq!(states.len(), 4, "{states:?}");
     assert!(
         states
             .keys()

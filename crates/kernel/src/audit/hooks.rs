@@ -45,6 +45,7 @@ pub(crate) fn kind_name(kind: HookKind) -> &'static str {
         HookKind::SessionCapture => "session capture",
         HookKind::OutcomeRecord => "outcome record",
         HookKind::PreCommit => "pre-commit regression gate",
+        HookKind::SessionContext => "session context",
     }
 }
 
@@ -159,6 +160,7 @@ pub(crate) fn kinds_in(harness: Harness, settings: &Value) -> BTreeSet<HookKind>
     for (sub, kind) in [
         (HookSub::PostToolUse, HookKind::OutcomeRecord),
         (HookSub::Stop, HookKind::SessionCapture),
+        (HookSub::SessionStart, HookKind::SessionContext),
     ] {
         for event in events(harness, sub) {
             if entries(hooks.get(*event))
@@ -188,6 +190,10 @@ fn events(harness: Harness, sub: HookSub) -> &'static [&'static str] {
         (Harness::Copilot, HookSub::PreToolUse) => &["preToolUse"],
         (Harness::Copilot, HookSub::PostToolUse) => &["postToolUse"],
         (Harness::Copilot, HookSub::Stop) => &["sessionEnd"],
+        (Harness::Claude | Harness::Codex | Harness::Gemini, HookSub::SessionStart) => {
+            &["SessionStart"]
+        }
+        (Harness::Cursor | Harness::Copilot, HookSub::SessionStart) => &["sessionStart"],
     }
 }
 

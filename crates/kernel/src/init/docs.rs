@@ -91,6 +91,11 @@ fn hooks_words(profile: Profile, harness: Harness) -> String {
             ", and {event} (`metalayer hook stop`) that captures each session into the conversation folder"
         );
     }
+    if kinds.contains(&HookKind::SessionContext) {
+        out.push_str(
+            "; a SessionStart hook (`metalayer hook session-start`) tells the agent at the start of each session that the repository is governed, its latest sessions and the rules learned from earlier ones",
+        );
+    }
     if !kinds.contains(&HookKind::FileGate) {
         out.push_str(
             "; no file gate: this harness reports file edits only after the write (afterFileEdit), too late to refuse them",
@@ -277,7 +282,8 @@ mod tests {
             "| G5 | Prefer feature branches over direct main commits | documentation only |"
         ));
         assert!(md.contains("| G9 |") && md.contains("| ask |"));
-        assert!(md.contains("| S12 | hooks_wired | 4 | below 4 |"));
+        assert!(md.contains("| S12 | hooks_wired | 5 | below 5 |"));
+        assert!(md.contains("a SessionStart hook (`metalayer hook session-start`)"));
         assert!(md.contains("metalayer validate") && md.contains("metalayer audit"));
         assert!(md.contains("Stop hook"));
         let base = metalayer_md(
@@ -319,7 +325,7 @@ mod tests {
         assert!(gemini.contains("an AfterAgent hook (`metalayer hook stop`)"));
         assert!(!gemini.contains("no session capture"));
         assert!(gemini.contains(
-            "counts these hook kinds: shell gate, file gate, session capture, outcome record (4)"
+            "counts these hook kinds: shell gate, file gate, session capture, session context, outcome record (5)"
         ));
         let cursor = metalayer_md(
             Profile::Autonomous,

@@ -103,6 +103,9 @@ impl Profile {
     /// - session capture (the end-of-turn hook: `Stop`, Gemini's `AfterAgent`), with a harness
     ///   whose sessions metalayer can capture ([`captures_sessions`]: Claude Code, Codex CLI,
     ///   Gemini CLI), and only in a profile that captures sessions;
+    /// - the session context (a session-start hook: the repository is governed, its latest
+    ///   sessions, the rules learned from them), wherever session capture is wired (the three
+    ///   harnesses whose `SessionStart` adds context);
     /// - the outcome record (a post-tool-use hook: did an asked call run, and how did it end),
     ///   with every harness whose post-tool hook says so (not Cursor);
     /// - the git pre-commit hook, in the autonomous profile, whatever the harness.
@@ -110,12 +113,12 @@ impl Profile {
     /// ```
     /// use metalayer_kernel::{Harness, HookKind, Profile};
     ///
-    /// assert_eq!(Profile::Governed.hook_kinds(Harness::Claude).len(), 4);
+    /// assert_eq!(Profile::Governed.hook_kinds(Harness::Claude).len(), 5);
     /// assert_eq!(
     ///     Profile::Governed.hook_kinds(Harness::Cursor),
     ///     [HookKind::ShellGate]
     /// );
-    /// assert_eq!(Profile::Autonomous.hook_kinds(Harness::Codex).len(), 5);
+    /// assert_eq!(Profile::Autonomous.hook_kinds(Harness::Codex).len(), 6);
     /// assert_eq!(Profile::Autonomous.hook_kinds(Harness::Copilot).len(), 4);
     /// ```
     #[must_use]
@@ -126,6 +129,7 @@ impl Profile {
         }
         if self.session_capture() && captures_sessions(harness) {
             kinds.push(HookKind::SessionCapture);
+            kinds.push(HookKind::SessionContext);
         }
         if harness != Harness::Cursor {
             kinds.push(HookKind::OutcomeRecord);
@@ -394,8 +398,8 @@ mod tests {
     #[test]
     fn hook_kinds_grow_with_the_profile() {
         assert_eq!(Profile::Baseline.hook_kinds(Harness::Claude).len(), 3);
-        assert_eq!(Profile::Governed.hook_kinds(Harness::Claude).len(), 4);
-        assert_eq!(Profile::Autonomous.hook_kinds(Harness::Claude).len(), 5);
+        assert_eq!(Profile::Governed.hook_kinds(Harness::Claude).len(), 5);
+        assert_eq!(Profile::Autonomous.hook_kinds(Harness::Claude).len(), 6);
         for h in Harness::ALL {
             assert!(
                 Profile::Autonomous
@@ -414,6 +418,12 @@ mod tests {
                 matches!(h, Harness::Claude | Harness::Codex | Harness::Gemini)
             );
             assert_eq!(
+                Profile::Governed
+                    .hook_kinds(h)
+                    .contains(&HookKind::SessionContext),
+                matches!(h, Harness::Claude | Harness::Codex | Harness::Gemini)
+            );
+            assert_eq!(
                 Profile::Baseline
                     .hook_kinds(h)
                     .contains(&HookKind::FileGate),
@@ -421,10 +431,10 @@ mod tests {
             );
         }
         let n = |p: Profile, h| p.hook_kinds(h).len();
-        assert_eq!(n(Profile::Governed, Harness::Codex), 4);
+        assert_eq!(n(Profile::Governed, Harness::Codex), 5);
         assert_eq!(n(Profile::Governed, Harness::Copilot), 3);
         assert_eq!(n(Profile::Governed, Harness::Cursor), 1);
-        assert_eq!(n(Profile::Autonomous, Harness::Codex), 5);
+        assert_eq!(n(Profile::Autonomous, Harness::Codex), 6);
         assert_eq!(n(Profile::Autonomous, Harness::Cursor), 2);
         for h in Harness::ALL {
             assert_eq!(

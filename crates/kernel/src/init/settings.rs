@@ -343,6 +343,14 @@ pub(crate) fn wirings(profile: Profile, harness: Harness, binary: Option<&Path>)
             _ => out.push(make("Stop", None, HookSub::Stop, "Stop capture")),
         }
     }
+    if kinds.contains(&HookKind::SessionContext) {
+        out.push(make(
+            "SessionStart",
+            None,
+            HookSub::SessionStart,
+            "SessionStart context",
+        ));
+    }
     out
 }
 
@@ -498,7 +506,9 @@ mod tests {
                     {"type": "command", "command": cmd(HookSub::PostToolUse, claude), "timeout": 10}]}],
                 "PostToolUseFailure": [{"matcher": CLAUDE_MATCHER, "hooks": [
                     {"type": "command", "command": cmd(HookSub::PostToolUse, claude), "timeout": 10}]}],
-                "Stop": [{"hooks": [{"type": "command", "command": cmd(HookSub::Stop, claude), "timeout": 60}]}]
+                "Stop": [{"hooks": [{"type": "command", "command": cmd(HookSub::Stop, claude), "timeout": 60}]}],
+                "SessionStart": [{"hooks": [
+                    {"type": "command", "command": cmd(HookSub::SessionStart, claude), "timeout": 10}]}]
             }})
         );
         assert_eq!(
@@ -507,7 +517,8 @@ mod tests {
                 "PreToolUse gate",
                 "PostToolUse outcome",
                 "PostToolUseFailure outcome",
-                "Stop capture"
+                "Stop capture",
+                "SessionStart context"
             ]
         );
         assert!(m.text.unwrap().ends_with("}\n"));
@@ -574,10 +585,11 @@ mod tests {
   "n": 1e3
 }"#;
         let m = merge(p(), Some(user), Profile::Governed, Harness::Claude, None).unwrap();
-        let (pre, post, stop) = (
+        let (pre, post, stop, start) = (
             lit(HookSub::PreToolUse, Harness::Claude),
             lit(HookSub::PostToolUse, Harness::Claude),
             lit(HookSub::Stop, Harness::Claude),
+            lit(HookSub::SessionStart, Harness::Claude),
         );
         let group = |matcher: &str, command: &str| {
             format!(
@@ -641,6 +653,17 @@ mod tests {
     "PostToolUse": [{}
     ],
     "PostToolUseFailure": [{}
+    ],
+    "SessionStart": [
+      {{
+        "hooks": [
+          {{
+            "type": "command",
+            "command": {start},
+            "timeout": 10
+          }}
+        ]
+      }}
     ]
   }},
   "alpha": "1e3 stays a string",
@@ -854,7 +877,9 @@ mod tests {
                 "PostToolUse": [{"matcher": "Bash|apply_patch", "hooks": [
                     {"type": "command", "command": cmd(post, codex), "timeout": 10}]}],
                 "Stop": [{"hooks": [
-                    {"type": "command", "command": cmd(HookSub::Stop, codex), "timeout": 60}]}]}})
+                    {"type": "command", "command": cmd(HookSub::Stop, codex), "timeout": 60}]}],
+                "SessionStart": [{"hooks": [
+                    {"type": "command", "command": cmd(HookSub::SessionStart, codex), "timeout": 10}]}]}})
         );
         assert!(cmd(pre, codex).starts_with("sh -c '\"$0\" hook pre-tool-use --harness codex ||"));
         let gemini = Harness::Gemini;
@@ -866,7 +891,9 @@ mod tests {
                 "AfterTool": [{"matcher": "run_shell_command|write_file|replace", "hooks": [
                     {"type": "command", "command": cmd(post, gemini), "timeout": 10000}]}],
                 "AfterAgent": [{"hooks": [
-                    {"type": "command", "command": cmd(HookSub::Stop, gemini), "timeout": 60000}]}]}})
+                    {"type": "command", "command": cmd(HookSub::Stop, gemini), "timeout": 60000}]}],
+                "SessionStart": [{"hooks": [
+                    {"type": "command", "command": cmd(HookSub::SessionStart, gemini), "timeout": 10000}]}]}})
         );
         assert_eq!(
             shape(Harness::Cursor),

@@ -38,11 +38,13 @@ fn claude_settings(bin: &Path) -> String {
     };
     format!(
         r#"{{"hooks": {{"PreToolUse": {}, "PostToolUse": {}, "PostToolUseFailure": {},
-            "Stop": [{{"hooks": [{{"type": "command", "command": {}, "timeout": 60}}]}}]}}}}"#,
+            "Stop": [{{"hooks": [{{"type": "command", "command": {}, "timeout": 60}}]}}],
+            "SessionStart": [{{"hooks": [{{"type": "command", "command": {}, "timeout": 10}}]}}]}}}}"#,
         group(HookSub::PreToolUse),
         group(HookSub::PostToolUse),
         group(HookSub::PostToolUse),
-        cmd(HookSub::Stop)
+        cmd(HookSub::Stop),
+        cmd(HookSub::SessionStart)
     )
 }
 
@@ -130,7 +132,7 @@ fn a_healthy_repository_audits_clean() {
         }
     }
     assert_eq!(setpoint(&report, "S11").value, Some(5.0));
-    assert_eq!(setpoint(&report, "S12").value, Some(4.0));
+    assert_eq!(setpoint(&report, "S12").value, Some(5.0));
     assert_eq!(setpoint(&report, "S13").value, Some(100.0));
     assert_eq!(setpoint(&report, "S14").value, Some(1.0));
     assert!(!report.policy.embedded_default);
@@ -399,14 +401,14 @@ fn a_git_pre_commit_hook_counts_when_executable() {
     {
         // Not executable yet: git would skip it.
         let report = audit(dir.path(), &options(dir.path()));
-        assert_eq!(setpoint(&report, "S12").value, Some(4.0));
+        assert_eq!(setpoint(&report, "S12").value, Some(5.0));
         assert!(report.warnings.iter().any(|w| w.contains("not executable")));
         use std::os::unix::fs::PermissionsExt as _;
         std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
     let report = audit(dir.path(), &options(dir.path()));
     let s12 = setpoint(&report, "S12");
-    assert_eq!(s12.value, Some(5.0));
+    assert_eq!(s12.value, Some(6.0));
     assert!(
         s12.detail.ends_with("pre-commit regression gate"),
         "{}",

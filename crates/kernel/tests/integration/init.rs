@@ -246,11 +246,12 @@ fn settings_that_already_hold_our_hooks_are_not_even_reformatted() {
     let root = repo.path();
     let c = |sub| serde_json::to_string(&cmd(sub, Harness::Claude)).unwrap();
     let odd = format!(
-        "{{\"hooks\":{{\"PreToolUse\":[{{\"matcher\":\"Bash|Write|Edit|MultiEdit|NotebookEdit\",\"hooks\":[{{\"type\":\"command\",\"command\":{}}}]}}],\n\"PostToolUse\":[{{\"hooks\":[{{\"type\":\"command\",\"command\":{}}}]}}],\"PostToolUseFailure\":[{{\"hooks\":[{{\"type\":\"command\",\"command\":{}}}]}}],\n\"Stop\":[{{\"hooks\":[{{\"type\":\"command\",\"command\":{}}}]}}]}}, \"x\" : 1}}",
+        "{{\"hooks\":{{\"PreToolUse\":[{{\"matcher\":\"Bash|Write|Edit|MultiEdit|NotebookEdit\",\"hooks\":[{{\"type\":\"command\",\"command\":{}}}]}}],\n\"PostToolUse\":[{{\"hooks\":[{{\"type\":\"command\",\"command\":{}}}]}}],\"PostToolUseFailure\":[{{\"hooks\":[{{\"type\":\"command\",\"command\":{}}}]}}],\n\"Stop\":[{{\"hooks\":[{{\"type\":\"command\",\"command\":{}}}]}}],\"SessionStart\":[{{\"hooks\":[{{\"type\":\"command\",\"command\":{}}}]}}]}}, \"x\" : 1}}",
         c(HookSub::PreToolUse),
         c(HookSub::PostToolUse),
         c(HookSub::PostToolUse),
-        c(HookSub::Stop)
+        c(HookSub::Stop),
+        c(HookSub::SessionStart)
     );
     std::fs::create_dir_all(root.join(".claude")).unwrap();
     std::fs::write(root.join(".claude/settings.json"), &odd).unwrap();
@@ -418,6 +419,7 @@ fn each_harness_gets_its_settings_file_in_the_readme_shape() {
         let settings = read_json(&root.join(settings_path(harness)));
         let command = cmd(HookSub::PreToolUse, harness);
         let post = cmd(HookSub::PostToolUse, harness);
+        let start = cmd(HookSub::SessionStart, harness);
         let claude_tools = "Bash|Write|Edit|MultiEdit|NotebookEdit";
         let expected = match harness {
             Harness::Claude => json!({"hooks": {
@@ -427,7 +429,8 @@ fn each_harness_gets_its_settings_file_in_the_readme_shape() {
                     "hooks": [{"type": "command", "command": post, "timeout": 10}]}],
                 "PostToolUseFailure": [{"matcher": claude_tools,
                     "hooks": [{"type": "command", "command": post, "timeout": 10}]}],
-                "Stop": [{"hooks": [{"type": "command", "command": cmd(HookSub::Stop, harness), "timeout": 60}]}]}}),
+                "Stop": [{"hooks": [{"type": "command", "command": cmd(HookSub::Stop, harness), "timeout": 60}]}],
+                "SessionStart": [{"hooks": [{"type": "command", "command": start, "timeout": 10}]}]}}),
             Harness::Codex => {
                 json!({"hooks": {
                 "PreToolUse": [{"matcher": "Bash|apply_patch", "hooks": [
@@ -435,7 +438,9 @@ fn each_harness_gets_its_settings_file_in_the_readme_shape() {
                 "PostToolUse": [{"matcher": "Bash|apply_patch", "hooks": [
                     {"type": "command", "command": post, "timeout": 10}]}],
                 "Stop": [{"hooks": [
-                    {"type": "command", "command": cmd(HookSub::Stop, harness), "timeout": 60}]}]}})
+                    {"type": "command", "command": cmd(HookSub::Stop, harness), "timeout": 60}]}],
+                "SessionStart": [{"hooks": [
+                    {"type": "command", "command": start, "timeout": 10}]}]}})
             }
             Harness::Gemini => {
                 json!({"hooks": {
@@ -444,7 +449,9 @@ fn each_harness_gets_its_settings_file_in_the_readme_shape() {
                 "AfterTool": [{"matcher": "run_shell_command|write_file|replace", "hooks": [
                     {"type": "command", "command": post, "timeout": 10000}]}],
                 "AfterAgent": [{"hooks": [
-                    {"type": "command", "command": cmd(HookSub::Stop, harness), "timeout": 60000}]}]}})
+                    {"type": "command", "command": cmd(HookSub::Stop, harness), "timeout": 60000}]}],
+                "SessionStart": [{"hooks": [
+                    {"type": "command", "command": start, "timeout": 10000}]}]}})
             }
             Harness::Cursor => json!({"version": 1, "hooks": {"beforeShellExecution": [
                 {"command": command}]}}),
@@ -528,13 +535,13 @@ fn every_profile_validates_and_they_differ_as_documented() {
         Some(5.0)
     );
     assert_eq!(setpoint_target(&baseline, "bridge_freshness_seconds"), None);
-    // governed: the regression gate, the bridge, S12 = 4.
+    // governed: the regression gate, the bridge, S12 = 5.
     assert!(governed.regression.is_some());
     assert_ne!(
         governed.bridge.as_ref().and_then(|b| b.enabled),
         Some(false)
     );
-    assert_eq!(setpoint_target(&governed, "hooks_wired"), Some(4.0));
+    assert_eq!(setpoint_target(&governed, "hooks_wired"), Some(5.0));
     // autonomous: stricter.
     assert_eq!(enforced(&autonomous), enforced(&governed));
     assert_eq!(autonomous.on_error, policy::OnError::Deny);
@@ -547,7 +554,7 @@ fn every_profile_validates_and_they_differ_as_documented() {
     }
     let ttl = |p: &policy::Policy| p.regression.as_ref().and_then(|r| r.stamp_ttl_seconds);
     assert!(ttl(&autonomous).unwrap() < ttl(&governed).unwrap());
-    assert_eq!(setpoint_target(&autonomous, "hooks_wired"), Some(5.0));
+    assert_eq!(setpoint_target(&autonomous, "hooks_wired"), Some(6.0));
     for p in [&baseline, &governed, &autonomous] {
         let blocking = p
             .setpoints
@@ -904,7 +911,7 @@ fn changing_the_harness_keeps_the_policy_and_says_what_s12_will_see() {
         .apply()
         .unwrap();
     let codex_policy = std::fs::read(root.join(POLICY_FILE)).unwrap();
-    // Then Claude Code: the policy is kept, said to be Copilot's; 4 kinds are then wired,
+    // Then Claude Code: the policy is kept, said to be Copilot's; 5 kinds are then wired,
     // above the target: the note says so, and the audit passes.
     let p = plan(&InitOptions::new(root).harness(Harness::Claude)).unwrap();
     let policy = &p.actions()[0];
@@ -915,7 +922,7 @@ fn changing_the_harness_keeps_the_policy_and_says_what_s12_will_see() {
     );
     assert_eq!(p.notes().len(), 1, "{:?}", p.notes());
     assert!(
-        p.notes()[0].contains("target is 3, and 4 hook kinds are wired"),
+        p.notes()[0].contains("target is 3, and 5 hook kinds are wired"),
         "{:?}",
         p.notes()
     );
@@ -930,7 +937,7 @@ fn changing_the_harness_keeps_the_policy_and_says_what_s12_will_see() {
     assert!(plan(&InitOptions::new(root)).unwrap().notes().is_empty());
     let (report, value, target) = audited_s12(root);
     assert!(report.ok, "{:?}", report.failures);
-    assert_eq!((value, target), (Some(4.0), Some(4.0)));
+    assert_eq!((value, target), (Some(5.0), Some(5.0)));
 }
 
 #[test]
@@ -938,13 +945,13 @@ fn a_kept_policy_that_would_fail_the_audit_is_named_with_the_fix() {
     let repo = real_repo();
     let root = repo.path();
     plan(&InitOptions::new(root)).unwrap().apply().unwrap();
-    // The Claude Code settings go; Cursor is wired instead: 1 kind, and S12 wants 4.
+    // The Claude Code settings go; Cursor is wired instead: 1 kind, and S12 wants 5.
     std::fs::remove_file(root.join(".claude/settings.json")).unwrap();
     let p = plan(&InitOptions::new(root).harness(Harness::Cursor)).unwrap();
     assert_eq!(p.notes().len(), 1, "{:?}", p.notes());
     let note = &p.notes()[0];
     assert!(
-        note.contains("alerts below 4, and 1 hook kind is wired (shell gate)"),
+        note.contains("alerts below 5, and 1 hook kind is wired (shell gate)"),
         "{note}"
     );
     assert!(note.contains("`metalayer audit` will fail"), "{note}");
