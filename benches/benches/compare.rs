@@ -2,7 +2,10 @@
 //! repository (budget ≤ 1 s beside the user's commands). The evaluation's commands are `true`,
 //! so what is timed is what metalayer does: resolving refs, diffing, reading lockfiles, one
 //! worktree per candidate and the base (checked out, then removed), running and measuring
-//! each step, reading an LCOV and a JUnit report, judging, ranking and rendering.
+//! each step, reading an LCOV and a JUnit report, judging, ranking and rendering. A lone `git
+//! worktree add` and `remove` of the same tree is measured in the same run as the baseline:
+//! with two jobs, metalayer checks out the tree twice (once per job) and moves each worktree to
+//! its next ref.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -135,6 +138,26 @@ fn compare(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(15));
     group.bench_function("four_candidates_10k_files_worktrees_jobs2", |b| {
         b.iter(|| black_box(run(&host, 2).to_markdown()));
+    });
+    // The baseline in the same run: git checking the same tree out once, and removing it.
+    group.bench_function("baseline_one_git_worktree_add_and_remove", |b| {
+        let path = dir.path().join("../bench-worktree");
+        b.iter(|| {
+            let git = |args: &[&str]| {
+                assert!(
+                    Command::new("git")
+                        .arg("-C")
+                        .arg(dir.path())
+                        .args(args)
+                        .status()
+                        .unwrap()
+                        .success()
+                );
+            };
+            let p = path.to_str().unwrap();
+            git(&["worktree", "add", "--detach", "--quiet", p, "main"]);
+            git(&["worktree", "remove", "--force", "--force", p]);
+        });
     });
     let signals_only = FixedEvaluation(None);
     group.bench_function("four_candidates_10k_files_signals_only", |b| {

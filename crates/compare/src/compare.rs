@@ -358,12 +358,17 @@ impl Comparison {
             Mutex::new((0..refs.len()).map(|_| None).collect());
         let workers = self.jobs.min(refs.len()).max(1);
         std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| {
+            for worker in 0..workers {
+                let (next, slots, temp) = (&next, &slots, temp.path());
+                scope.spawn(move || {
+                    // One worktree per worker, moved from ref to ref; removed when it drops.
+                    let mut tree: Option<Worktree> = None;
                     loop {
                         let i = next.fetch_add(1, Ordering::SeqCst);
                         let Some(info) = refs.get(i) else { break };
-                        let m = self.evaluate_one(git_root, evaluation, info, i, temp.path(), host);
+                        let m = self.evaluate_one(
+                            git_root, evaluation, info, i, worker, temp, &mut tree, host,
+                        );
                         if let Ok(mut slots) = slots.lock()
                             && let Some(slot) = slots.get_mut(i)
                         {
@@ -390,13 +395,19 @@ impl Comparison {
             .collect())
     }
 
+    /// Evaluates one ref in the worker's worktree: made for the worker's first ref, moved to
+    /// each next one ([`Worktree::switch`]); a worktree that cannot be moved is removed and
+    /// made again.
+    #[allow(clippy::too_many_arguments)]
     fn evaluate_one(
         &self,
         git_root: &Path,
         evaluation: &Evaluation,
         info: &RefInfo,
         index: usize,
+        worker: usize,
         temp: &Path,
+        tree: &mut Option<Worktree>,
         host: &dyn Host,
     ) -> Measured {
         if self.cancel.is_cancelled() {
@@ -407,11 +418,24 @@ impl Comparison {
         }
         host.progress(&Progress::Started { name: &info.name });
         let scratch = temp.join(format!("{index}.out"));
-        let path = temp.join(format!("{index}-{}", sanitize(&info.name)));
-        let measured = match std::fs::create_dir_all(&scratch)
+        let ready = std::fs::create_dir_all(&scratch)
             .map_err(|e| format!("cannot create a scratch folder: {e}"))
-            .and_then(|()| Worktree::add(git_root, &path, &info.commit))
-        {
+            .and_then(|()| {
+                if let Some(existing) = tree.as_ref() {
+                    if existing.switch(&info.commit).is_ok() {
+                        return Ok(());
+                    }
+                    // Dropping it removes it; a fresh one takes its place.
+                    *tree = None;
+                }
+                let path = temp.join(format!("worktree-{worker}"));
+                *tree = Some(Worktree::add(git_root, &path, &info.commit)?);
+                Ok(())
+            });
+        let measured = match ready.and_then(|()| {
+            tree.as_ref()
+                .ok_or_else(|| "no worktree was made".to_owned())
+        }) {
             Err(e) => Measured {
                 failure: Some(e),
                 ..Measured::default()
@@ -430,34 +454,19 @@ impl Comparison {
                         run,
                     });
                 };
-                let m = measure::evaluate(
+                measure::evaluate(
                     evaluation,
                     tree.path(),
                     &env,
                     &self.cancel,
                     &scratch,
                     &on_step,
-                );
-                drop(tree);
-                m
+                )
             }
         };
         host.progress(&Progress::Finished { name: &info.name });
         measured
     }
-}
-
-fn sanitize(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(40)
-        .collect()
 }
 
 fn resolve(repo: &git2::Repository, name: &str) -> Result<RefInfo, CompareError> {

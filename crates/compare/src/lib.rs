@@ -15,9 +15,10 @@
 //!    timeout) comes from the `evaluate:` section of the *base's* `.control/policy.yaml`, read
 //!    from the base commit's tree and never from a candidate, so a candidate cannot change how
 //!    it is judged. The caller turns that text into an [`Evaluation`] ([`Host::evaluation`]).
-//! 3. Each candidate and the base are checked out into their own temporary worktree
-//!    (`git worktree add --detach`, no branch made), the commands run there with `sh -c`, at
-//!    most [`Comparison::jobs`] refs at a time, each under the timeout (its whole process group
+//! 3. Each candidate and the base are checked out into a temporary worktree (`git worktree
+//!    add --detach`, no branch made; one per job, moved from ref to ref with a forced checkout
+//!    and `git clean -ffdx`, so each ref starts from exactly its own tree), the commands run
+//!    there with `sh -c`, at most [`Comparison::jobs`] refs at a time, each under the timeout (its whole process group
 //!    killed past it), with the peak memory of each command recorded (`wait4`). The worktrees
 //!    are removed afterwards, also on a panic and when the run is cancelled through a
 //!    [`CancelFlag`] (the binary raises it on Ctrl-C).

@@ -1,9 +1,16 @@
-//! Temporary git worktrees, one per ref evaluated, removed when dropped.
+//! Temporary git worktrees, one per evaluation worker, removed when dropped.
 //!
 //! `git worktree add --detach` through the git command (libgit2's worktree API makes a branch
 //! for each worktree, and a branch is exactly what must not be left behind). Removal runs in
 //! `Drop`, so a panic or an interrupted run unwinds into it; git runs in a process group of its
 //! own so that a Ctrl-C at the terminal does not kill it half-way.
+//!
+//! A worker checks its first ref out in full and then moves the same worktree to each next ref
+//! ([`Worktree::switch`]): a forced checkout rewrites only the files that differ between the two
+//! commits, and `git clean -ffdx` removes everything the previous ref's commands left
+//! (untracked and ignored files, build output), so each ref still starts from exactly its own
+//! tree. Measured reason: a full checkout of a 10,000-file tree costs 0.3 s to several seconds
+//! on a loaded 2-core machine, and four candidates plus the base paid it five times.
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -79,6 +86,28 @@ impl Worktree {
     /// The worktree's folder.
     pub(crate) fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Moves the worktree to `commit`: tracked files as that commit has them (local changes
+    /// discarded), every untracked and ignored file removed, nested repositories included.
+    pub(crate) fn switch(&self, commit: &str) -> Result<(), String> {
+        for args in [
+            &["checkout", "--detach", "--force", "--quiet", commit][..],
+            &["clean", "-ffdxq"][..],
+        ] {
+            let output = git(&self.path)
+                .args(args)
+                .output()
+                .map_err(|e| format!("cannot run git: {e}"))?;
+            if !output.status.success() {
+                return Err(format!(
+                    "git {} failed in the worktree: {}",
+                    args.first().copied().unwrap_or_default(),
+                    String::from_utf8_lossy(&output.stderr).trim()
+                ));
+            }
+        }
+        Ok(())
     }
 }
 

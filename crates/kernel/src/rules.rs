@@ -30,7 +30,7 @@ pub fn rule_of(gate: &Gate, decision: Decision) -> Option<Rule> {
     if let Some(mode) = &gate.match_mode {
         rule = rule.with_mode(match mode {
             metalayer_policy::MatchMode::Command => MatchMode::Command,
-            _ => MatchMode::Anywhere,
+            metalayer_policy::MatchMode::Anywhere => MatchMode::Anywhere,
         });
     }
     if let Some(tools) = &gate.tools {

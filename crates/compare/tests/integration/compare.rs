@@ -451,3 +451,60 @@ fn a_panic_in_the_host_still_removes_the_worktrees() {
     assert!(result.is_err());
     assert_eq!(worktrees(repo.path()), 1);
 }
+
+/// Counts what an earlier ref's commands could have left in a reused worktree (an untracked
+/// file, an ignored build folder, an edit of a tracked file), then leaves all three behind.
+const LEFTOVERS: &str = r#"n=0
+[ -e stale.txt ] && n=$((n+1))
+[ -e build/out ] && n=$((n+1))
+grep -q tampered src/app.js && n=$((n+1))
+echo $n
+echo x > stale.txt; mkdir -p build; echo y > build/out; echo tampered >> src/app.js
+"#;
+
+#[test]
+fn one_worker_moves_its_worktree_and_every_ref_starts_from_its_own_tree() {
+    let repo = repository();
+    let d = repo.path();
+    // `build/` is ignored on main only after this commit; `git clean -x` removes it anyway.
+    write(d, ".gitignore", "build/\n");
+    git(d, &["add", ".gitignore"]);
+    git(d, &["commit", "-qm", "ignore build"]);
+    let mut e = full_evaluation();
+    e.measure
+        .insert("leftovers".into(), MeasureStep::new(LEFTOVERS, None));
+    let run = |jobs: usize| {
+        Comparison::new(d, TICKET)
+            .base("main")
+            .candidates(["agent-a", "agent-b", "agent-c"])
+            .jobs(jobs)
+            .run(&TestHost::new(e.clone()))
+            .unwrap()
+    };
+    let serial = run(1);
+    assert_eq!(serial.base_signals.measures.get("leftovers"), Some(&0.0));
+    for c in &serial.candidates {
+        assert_eq!(
+            c.signals.measures.get("leftovers"),
+            Some(&0.0),
+            "{}: {:?}",
+            c.name,
+            c.signals.commands
+        );
+        assert!(!c.evaluation_failed, "{}: {:?}", c.name, c.reasons);
+    }
+    // The same judgement as with a worktree per ref.
+    let parallel = run(4);
+    let ranks = |card: &Scorecard| -> Vec<(String, usize, Vec<Status>)> {
+        card.candidates
+            .iter()
+            .map(|c| (c.name.clone(), c.rank, statuses(card, &c.name)))
+            .collect()
+    };
+    assert_eq!(ranks(&serial), ranks(&parallel));
+    assert_eq!(worktrees(d), 1, "every worktree is removed");
+    assert!(
+        !git(d, &["status", "--porcelain"]).contains("stale.txt"),
+        "the user's own work tree is untouched"
+    );
+}
