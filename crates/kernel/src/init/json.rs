@@ -4,15 +4,15 @@
 //! serde_json's `Value` keeps keys in a `BTreeMap` (sorted) unless its `preserve_order`
 //! feature is on, and Cargo turns a feature on for every user of a crate in the build: the
 //! policy loader on the hook's hot path would pay for an `IndexMap` it does not need. So the
-//! one place that must keep a user's order has its own small type. It is read and written with
+//! one place that must keep a user's order has its own small value type, whose objects are
+//! an [`IndexMap`] (the map `preserve_order` would have used). It is read and written with
 //! serde_json (`serde_json::from_str::<Json>`, `serde_json::to_string_pretty`), so strings,
 //! escapes and numbers are read and printed exactly as serde_json's `Value` does: a number is
 //! a [`serde_json::Number`], so `1e3` is printed `1000.0` and `1.50` is printed `1.5`.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::fmt;
 
+use indexmap::IndexMap;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Number;
@@ -35,8 +35,16 @@ pub(crate) enum Json {
 }
 
 /// A JSON object: its entries in order, each key once.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Object(Vec<(String, Json)>);
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Object(IndexMap<String, Json>);
+
+/// Equal when the entries are equal in the same order (`IndexMap`'s own equality ignores
+/// the order, which is what this type is for).
+impl PartialEq for Object {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && self.0.iter().eq(other.0.iter())
+    }
+}
 
 impl Json {
     /// The value at `key` when this is an object holding it.
@@ -50,7 +58,7 @@ impl Json {
     /// The value at `key`, mutable, when this is an object holding it.
     pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut Json> {
         match self {
-            Json::Object(object) => object.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
+            Json::Object(object) => object.0.get_mut(key),
             _ => None,
         }
     }
@@ -102,32 +110,25 @@ impl Object {
 
     /// The value at `key`.
     pub(crate) fn get(&self, key: &str) -> Option<&Json> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.0.get(key)
     }
 
     /// Whether the object holds `key`.
     pub(crate) fn contains_key(&self, key: &str) -> bool {
-        self.get(key).is_some()
+        self.0.contains_key(key)
     }
 
     /// Sets `key` to `value`: in its place when the key is there (returning the old value),
     /// else as the last entry.
     pub(crate) fn insert(&mut self, key: impl Into<String>, value: Json) -> Option<Json> {
-        let key = key.into();
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, old)) => Some(std::mem::replace(old, value)),
-            None => {
-                self.0.push((key, value));
-                None
-            }
-        }
+        self.0.insert(key.into(), value)
     }
 
     /// Puts `key` first with `value`, removing any entry it had elsewhere.
     pub(crate) fn insert_first(&mut self, key: impl Into<String>, value: Json) {
         let key = key.into();
-        self.0.retain(|(k, _)| *k != key);
-        self.0.insert(0, (key, value));
+        self.0.shift_remove(&key);
+        self.0.shift_insert(0, key, value);
     }
 
     /// The value at `key`, first added as the last entry with `default()` when missing.
@@ -136,32 +137,19 @@ impl Object {
         key: &str,
         default: impl FnOnce() -> Json,
     ) -> &mut Json {
-        let at = match self.0.iter().position(|(k, _)| k == key) {
-            Some(at) => at,
-            None => {
-                self.0.push((key.to_owned(), default()));
-                self.0.len() - 1
-            }
-        };
-        #[expect(
-            clippy::indexing_slicing,
-            reason = "`at` is in bounds: the key's position, or the entry just pushed"
-        )]
-        let (_, value) = &mut self.0[at];
-        value
+        self.0.entry(key.to_owned()).or_insert_with(default)
     }
 
     /// The keys, in order.
     #[cfg(test)]
     pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|(k, _)| k.as_str())
+        self.0.keys().map(String::as_str)
     }
 
-    /// Removes `key`, returning its value.
+    /// Removes `key`, returning its value (the entries after it keep their order).
     #[cfg(test)]
     pub(crate) fn remove(&mut self, key: &str) -> Option<Json> {
-        let at = self.0.iter().position(|(k, _)| k == key)?;
-        Some(self.0.remove(at).1)
+        self.0.shift_remove(key)
     }
 }
 
@@ -261,26 +249,13 @@ impl<'de> Visitor<'de> for JsonVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
-        let mut entries: Vec<(String, Json)> = Vec::new();
-        // Where each key sits in `entries`, so that a large object is read in linear time.
-        let mut at: HashMap<String, usize> = HashMap::new();
+        let mut object = Object(IndexMap::with_capacity(map.size_hint().unwrap_or(0)));
         while let Some((key, value)) = map.next_entry::<String, Json>()? {
-            match at.entry(key) {
-                // A duplicated key keeps what serde_json's `Map` keeps: the last value. It
-                // sits where the key first appeared (as `preserve_order`'s `IndexMap::insert`
-                // put it; a sorted map has no position to keep).
-                Entry::Occupied(seen) => {
-                    if let Some((_, old)) = entries.get_mut(*seen.get()) {
-                        *old = value;
-                    }
-                }
-                Entry::Vacant(slot) => {
-                    entries.push((slot.key().clone(), value));
-                    slot.insert(entries.len() - 1);
-                }
-            }
+            // A duplicated key keeps what serde_json's `Map` keeps: the last value, where the
+            // key first appeared (as `preserve_order`'s `IndexMap::insert` puts it).
+            object.insert(key, value);
         }
-        Ok(Json::Object(Object(entries)))
+        Ok(Json::Object(object))
     }
 }
 
@@ -367,6 +342,9 @@ mod tests {
         assert!(o.contains_key("d") && !o.contains_key("e"));
         assert_eq!(o.remove("c"), Some("x".into()));
         assert_eq!(o.remove("c"), None);
+        let reordered: Object = [("a", Json::Null), ("z", Json::Null)].into_iter().collect();
+        let ordered: Object = [("z", Json::Null), ("a", Json::Null)].into_iter().collect();
+        assert_ne!(reordered, ordered, "objects are equal only in the same order");
         assert_eq!(
             compact(&Json::Object(o)),
             r#"{"z":null,"a":[],"b":2,"d":4}"#
