@@ -416,6 +416,7 @@ fn patch_facts(patch: &str, session: &Session) -> UseFacts {
         file: first,
         also_writes: rest,
         checklist: Vec::new(),
+        diff: crate::diff::EditDiff::of_patch(patch, session.redactor()),
     }
 }
 

@@ -69,6 +69,7 @@
 mod atomic;
 mod capture;
 mod codex;
+mod diff;
 mod error;
 mod excerpt;
 mod format;
@@ -87,6 +88,7 @@ mod tool;
 mod vcs;
 
 pub use capture::{Capture, CaptureOptions, CaptureReport};
+pub use diff::{DIFF_LINES, EditDiff};
 pub use error::{CaptureError, ReadError, RedactError};
 pub use excerpt::Excerpt;
 pub use format::Format;

@@ -150,6 +150,24 @@ pub(crate) struct ToolInput<'a> {
     pub(crate) prompt: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     pub(crate) skill: Option<Cow<'a, str>>,
+    /// `Edit`: the text replaced and its replacement.
+    #[serde(borrow, default)]
+    pub(crate) old_string: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) new_string: Option<Cow<'a, str>>,
+    /// `MultiEdit`: its replacements, in order, read on their own (an odd list must not
+    /// lose the call's path and summary).
+    #[serde(borrow, default)]
+    pub(crate) edits: Option<&'a serde_json::value::RawValue>,
+}
+
+/// One replacement of a `MultiEdit` call.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct EditInput<'a> {
+    #[serde(borrow, default)]
+    pub(crate) old_string: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) new_string: Option<Cow<'a, str>>,
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 
+use crate::diff::EditDiff;
 use crate::excerpt::cut;
 use crate::format::Format;
 use crate::markdown::{blockquote, code_span, fenced, inline, yaml_string};
@@ -358,6 +359,25 @@ fn thinking(out: &mut String, u: &Utterance, redactor: &Redactor) {
     out.push_str("\n</details>\n");
 }
 
+/// An edit's diff, collapsed, with its counts in the summary line and a line saying how much
+/// was left out when it was shortened.
+fn edit_diff(out: &mut String, diff: &EditDiff, redactor: &Redactor) {
+    let _ = write!(
+        out,
+        "\n<details><summary>diff +{} −{}</summary>\n\n",
+        diff.added, diff.removed
+    );
+    out.push_str(&fenced(&redactor.redact(&diff.text), "diff"));
+    if diff.omitted > 0 {
+        let _ = writeln!(
+            out,
+            "\n({} more diff lines not shown)",
+            thousands(diff.omitted as u64)
+        );
+    }
+    out.push_str("\n</details>\n");
+}
+
 fn tool_call(out: &mut String, call: &ToolCall, redactor: &Redactor) {
     let outcome = match call.outcome {
         ToolOutcome::Ok => "ok",
@@ -389,6 +409,9 @@ fn tool_call(out: &mut String, call: &ToolCall, redactor: &Redactor) {
                 inline(&redactor.redact(&item.content))
             );
         }
+    }
+    if let Some(diff) = &call.diff {
+        edit_diff(out, diff, redactor);
     }
     if let Some(output) = &call.output {
         out.push('\n');

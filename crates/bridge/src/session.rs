@@ -876,6 +876,7 @@ impl Session {
             output: None,
             at,
             checklist: facts.checklist,
+            diff: facts.diff,
         };
         self.push(ThreadItem::Tool(call), Some(seq));
     }

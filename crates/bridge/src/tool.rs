@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use crate::diff::EditDiff;
 use crate::excerpt::{Excerpt, cut};
 use crate::record::ToolInput;
 use crate::redact::Redactor;
@@ -39,6 +40,9 @@ pub struct ToolCall {
     /// The list a `TodoWrite` call set, item by item (redacted, each item bounded).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checklist: Vec<TodoItem>,
+    /// What an edit changed (`Edit`, `MultiEdit`, Codex's `apply_patch`), redacted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff: Option<EditDiff>,
 }
 
 /// One item of a `TodoWrite` list.
@@ -184,6 +188,8 @@ pub(crate) struct UseFacts {
     pub(crate) also_writes: Vec<String>,
     /// A `TodoWrite` call's list.
     pub(crate) checklist: Vec<TodoItem>,
+    /// An edit's change.
+    pub(crate) diff: Option<EditDiff>,
 }
 
 /// How much of a tool input is redacted before its summary is made (the summary keeps
@@ -322,6 +328,32 @@ pub(crate) fn facts(
     } else {
         Vec::new()
     };
+    let diff = match name {
+        "Edit" => EditDiff::of_edits(
+            &[(
+                parsed.old_string.as_deref().unwrap_or_default(),
+                parsed.new_string.as_deref().unwrap_or_default(),
+            )],
+            redactor,
+        ),
+        "MultiEdit" => {
+            let list: Vec<crate::record::EditInput<'_>> = parsed
+                .edits
+                .and_then(|raw| serde_json::from_str(raw.get()).ok())
+                .unwrap_or_default();
+            let edits: Vec<(&str, &str)> = list
+                .iter()
+                .map(|e| {
+                    (
+                        e.old_string.as_deref().unwrap_or_default(),
+                        e.new_string.as_deref().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            EditDiff::of_edits(&edits, redactor)
+        }
+        _ => None,
+    };
     UseFacts {
         summary,
         kind,
@@ -329,6 +361,7 @@ pub(crate) fn facts(
         file,
         also_writes: Vec::new(),
         checklist,
+        diff,
     }
 }
 
@@ -519,5 +552,50 @@ mod tests {
         assert_eq!(relative_to("/a/bc", Some("/a/b")), "/a/bc");
         assert_eq!(relative_to("/a/b", Some("/a/b")), "/a/b");
         assert_eq!(relative_to("x", None), "x");
+    }
+
+    #[test]
+    fn edits_carry_their_diff_and_other_tools_none() {
+        let redactor = Redactor::new();
+        let edit = facts(
+            "Edit",
+            Some(&raw(
+                r#"{"file_path":"/p/a.rs","old_string":"x = 1\n","new_string":"x = 2\n"}"#,
+            )),
+            &["/p"],
+            &redactor,
+        );
+        let diff = edit.diff.unwrap();
+        assert_eq!((diff.added, diff.removed), (1, 1));
+        assert!(diff.text.contains("-x = 1\n+x = 2\n"), "{}", diff.text);
+
+        let multi = facts(
+            "MultiEdit",
+            Some(&raw(
+                r#"{"file_path":"/p/a.rs","edits":[{"old_string":"a","new_string":"b"},{"old_string":"c","new_string":"token = \"ghp_0123456789abcdefghijklmnopqrstuvwxyzAB\"","replace_all":true}]}"#,
+            )),
+            &["/p"],
+            &redactor,
+        );
+        let diff = multi.diff.unwrap();
+        assert_eq!((diff.added, diff.removed), (2, 2));
+        assert!(!diff.text.contains("ghp_0123"), "{}", diff.text);
+
+        // An edit whose input is cut short (no strings) or a read has no diff.
+        for (name, input) in [
+            ("Edit", r#"{"file_path":"/p/a.rs"}"#),
+            (
+                "MultiEdit",
+                r#"{"file_path":"/p/a.rs","edits":"not a list"}"#,
+            ),
+            (
+                "Read",
+                r#"{"file_path":"/p/a.rs","old_string":"a","new_string":"b"}"#,
+            ),
+        ] {
+            let f = facts(name, Some(&raw(input)), &["/p"], &redactor);
+            assert_eq!(f.diff, None, "{name}");
+            assert_eq!(f.file.as_deref(), Some("a.rs"), "{name}");
+        }
     }
 }
