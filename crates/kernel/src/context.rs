@@ -542,6 +542,17 @@ mod tests {
     }
 
     #[test]
+    fn bullets_are_shown_without_the_provenance_promote_writes() {
+        let text = format!(
+            "{LESSONS_BEGIN}\n- Use pnpm, not npm (lesson `use-pnpm`; sessions: [2026-12-01 claude 3f2a91c0](docs/conversations/s.md), 2026-12-02 codex 77b1e2d4)\n- Keep answers short (really)\n{LESSONS_END}\n"
+        );
+        assert_eq!(
+            lesson_bullets(&text),
+            ["Use pnpm, not npm", "Keep answers short (really)"]
+        );
+    }
+
+    #[test]
     fn cutting_keeps_a_char_boundary() {
         assert_eq!(cut_chars("ééééé", 3), "éé…");
         assert_eq!(cut_chars("abc", 3), "abc");
