@@ -266,6 +266,40 @@ pub enum Outcome {
     Asked,
 }
 
+impl Outcome {
+    /// The name, as session records write it (`ok`, `error`, `denied`, `asked`).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Error => "error",
+            Self::Denied => "denied",
+            Self::Asked => "asked",
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Outcome {
+    type Err = String;
+
+    /// Reads `ok`, `error`, `denied` (or `deny`), `asked` (or `ask`); the error is the text.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "ok" => Ok(Self::Ok),
+            "error" => Ok(Self::Error),
+            "denied" | "deny" => Ok(Self::Denied),
+            "asked" | "ask" => Ok(Self::Asked),
+            _ => Err(s.to_owned()),
+        }
+    }
+}
+
 /// One recorded tool call, for the replay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
@@ -672,9 +706,10 @@ impl fmt::Display for Plan {
 }
 
 /// Works out how to promote `candidate` to `target` in the repository at `root`, without
-/// writing: the rule into `AGENTS.md`, a gate into `.control/policy.yaml`. `history` is
-/// every recorded call, replayed through the policy with a new gate; `force` keeps a gate
-/// that would have stopped calls that worked.
+/// writing: the rule into its `AGENTS.md`, a gate into its `.control/policy.yaml`. The
+/// repository is found from `root` upward as the hook finds it ([`crate::find_root`]), so a
+/// subfolder names its repository. `history` is every recorded call, replayed through the
+/// policy with a new gate; `force` keeps a gate that would have stopped calls that worked.
 ///
 /// # Errors
 ///
@@ -687,6 +722,7 @@ pub fn plan(
     history: &[HistoryCall],
     force: bool,
 ) -> Result<Plan, PromoteError> {
+    let root = crate::root::find_root(root).unwrap_or_else(|| root.to_path_buf());
     let path = match target {
         Target::Rule => root.join(AGENTS_DOC),
         Target::Ask | Target::Deny => root.join(metalayer_policy::DEFAULT_POLICY_FILE),
@@ -1019,6 +1055,10 @@ mod tests {
         for t in [Target::Rule, Target::Ask, Target::Deny] {
             assert_eq!(t.to_string().parse::<Target>().ok(), Some(t));
         }
+        for o in [Outcome::Ok, Outcome::Error, Outcome::Denied, Outcome::Asked] {
+            assert_eq!(o.to_string().parse::<Outcome>(), Ok(o));
+        }
+        assert_eq!("Deny".parse::<Outcome>(), Ok(Outcome::Denied));
         assert!(matches!(
             "gate".parse::<Target>(),
             Err(PromoteError::UnknownTarget { .. })

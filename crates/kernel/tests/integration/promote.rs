@@ -516,3 +516,14 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_subfolder_names_its_repository() {
+    let dir = repo(Some(POLICY));
+    let deep = dir.path().join("web/src");
+    std::fs::create_dir_all(&deep).unwrap();
+    let plan = promote::plan(&deep, &lesson(), Target::Deny, &history(), false).unwrap();
+    assert_eq!(plan.path(), dir.path().join(".control/policy.yaml"));
+    let rule = promote::plan(&deep, &lesson(), Target::Rule, &[], false).unwrap();
+    assert_eq!(rule.path(), dir.path().join("AGENTS.md"));
+}
