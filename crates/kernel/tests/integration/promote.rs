@@ -499,6 +499,26 @@ proptest! {
     }
 
     #[test]
+    fn yaml_like_noise_never_breaks_the_planner(
+        pieces in prop::collection::vec(
+            prop::sample::select(vec![
+                "version: \"1.0\"\n", "gates:\n", "gates: {", "  hard:", "  soft:", " [", "]", "}",
+                "\n", "\r\n", "    - id: G1\n", "      pattern: x\n", "    - {id: G2}\n", "  - id: G3\n",
+                " # c\n", "'", "\"", "\t", ",", " ", "-", ":", "hard: null\n", "|\n", "  text\n",
+            ]),
+            0..24,
+        ),
+        deny in any::<bool>(),
+    ) {
+        let policy: String = pieces.concat();
+        let target = if deny { Target::Deny } else { Target::Ask };
+        if let Ok(plan) = plan_text(Path::new("p.yaml"), Some(&policy), &lesson(), target, &history(), true) {
+            prop_assert!(is_insertion(&policy, plan.after()));
+            check_gate_plan("noise", &plan, target);
+        }
+    }
+
+    #[test]
     fn a_rule_insertion_keeps_every_byte(user in "(#{0,2} ?[a-zA-Z`*<>!-]{0,12}(\r?\n)?){0,8}", section in any::<bool>()) {
         let before = if section {
             format!("{user}\n{LESSONS_BEGIN}\n- an old rule\n{LESSONS_END}\n{user}")
