@@ -10,7 +10,13 @@
 //! runs every command once, in an order rotated by round, so that drifting machine load falls
 //! on all of them alike. Prints the median, the 10th and 90th percentiles, and the ratio of
 //! each median to the first command's.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::indexing_slicing
+)]
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

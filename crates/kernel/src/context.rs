@@ -21,13 +21,9 @@ use crate::harness::Harness;
 use crate::hook::{HookEnv, HookOutcome};
 use crate::layout::{AGENTS_DOC, POLICY_FILE};
 use crate::ledger::{DECISIONS_FILE, LEDGER_DIR};
+use crate::promote::{LESSONS_BEGIN, LESSONS_END, rule_text};
 use crate::root::find_root;
 use crate::stop::DEFAULT_CONVERSATIONS_DIR;
-
-/// The marker line that opens the section of AGENTS.md where `metalayer promote` writes rules.
-pub const LESSONS_BEGIN: &str = "<!-- metalayer:lessons:begin -->";
-/// The marker line that closes it.
-pub const LESSONS_END: &str = "<!-- metalayer:lessons:end -->";
 
 /// How many of the latest sessions the context lists.
 pub const LATEST_SESSIONS: usize = 3;
@@ -474,7 +470,8 @@ fn promoted_rules(root: &Path, warnings: &mut Vec<String>) -> Vec<String> {
         .collect()
 }
 
-/// The top-level bullets between the lessons markers, in file order, without their `- `.
+/// The top-level bullets between the lessons markers, in file order, without their `- ` and
+/// without the provenance `promote` writes after each rule.
 fn lesson_bullets(text: &str) -> Vec<String> {
     let mut inside = false;
     let mut out = Vec::new();
@@ -489,7 +486,7 @@ fn lesson_bullets(text: &str) -> Vec<String> {
             .or_else(|| line.strip_prefix("* "))
             .filter(|_| inside)
         {
-            out.push(bullet.trim().to_owned());
+            out.push(rule_text(bullet).to_owned());
         }
     }
     out
@@ -541,6 +538,17 @@ mod tests {
         assert_eq!(
             lesson_bullets(&text),
             ["Use pnpm, not npm", "Never run make deploy"]
+        );
+    }
+
+    #[test]
+    fn bullets_are_shown_without_the_provenance_promote_writes() {
+        let text = format!(
+            "{LESSONS_BEGIN}\n- Use pnpm, not npm (lesson `use-pnpm`; sessions: [2026-12-01 claude 3f2a91c0](docs/conversations/s.md), 2026-12-02 codex 77b1e2d4)\n- Keep answers short (really)\n{LESSONS_END}\n"
+        );
+        assert_eq!(
+            lesson_bullets(&text),
+            ["Use pnpm, not npm", "Keep answers short (really)"]
         );
     }
 

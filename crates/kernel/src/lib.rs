@@ -20,6 +20,9 @@
 //!   [`file_secrets`]: secrets in what a tool call writes into a file and in what a commit adds,
 //!   found with the bridge's detector and the policy's `secrets:` allowlist ([`SecretScanner`]);
 //!   a [`SecretFinding`] carries a masked form and a fingerprint, never the value.
+//! - [`promote`]: `metalayer promote`, a lesson learned from recorded sessions into a rule in
+//!   AGENTS.md or a gate in the policy, after replaying the history through it; planned
+//!   without writing ([`promote::plan`]), written by [`promote::Plan::apply`].
 //!
 //! ```
 //! use metalayer_kernel::{Decision, Kernel, ToolCall};
@@ -46,6 +49,7 @@ mod init;
 mod kernel;
 mod layout;
 mod ledger;
+pub mod promote;
 mod regression;
 mod repository;
 mod root;
@@ -64,8 +68,8 @@ pub use audit::{
     SetpointStatus, audit, render as render_audit,
 };
 pub use context::{
-    Governance, LATEST_RULES, LATEST_SESSIONS, LESSONS_BEGIN, LESSONS_END, MAX_CONTEXT_CHARS,
-    RecentSession, SessionContext, session_start,
+    Governance, LATEST_RULES, LATEST_SESSIONS, MAX_CONTEXT_CHARS, RecentSession, SessionContext,
+    session_start,
 };
 pub use error::KernelError;
 pub use event::{MAX_EVENT_BYTES, ToolEvent, claude_pre_tool_use, parse_object, tool_call};
@@ -96,6 +100,7 @@ pub use metalayer_gates as gates;
 pub use metalayer_gates::{Decision, GateSet, Normalized, ToolCall, Verdict};
 pub use metalayer_policy as policy;
 pub use metalayer_regression_map as regression_map;
+pub use promote::{LESSONS_BEGIN, LESSONS_END};
 pub use regression::{
     DEFAULT_STAMP_TTL_SECONDS, MapLocation, ShellCall, Stamp, clear_stamp, commit_files, describe,
     feature_map, feature_map_diagnostic, kernel_feature_map, locate_feature_map, policy_root,

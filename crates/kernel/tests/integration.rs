@@ -13,6 +13,7 @@ mod integration {
     mod embedded;
     mod hook;
     mod init;
+    mod promote;
     mod secrets;
     mod staging;
     pub(crate) mod support;

@@ -65,6 +65,8 @@ const GATE_KEYS: &[&str] = &[
     "profiles",
     "introduced_in",
     "deprecated_in",
+    "examples",
+    "origin",
     "description",
 ];
 const SETPOINT_KEYS: &[&str] = &[

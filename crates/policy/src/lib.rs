@@ -88,10 +88,10 @@ pub use load::{
 };
 pub use model::{
     BridgeSettings, BuildSettings, CoverageSettings, EvaluateSettings, EvaluateStep, Example,
-    Extra, Gate, GateDocs, GateExamples, GateId, Gates, LintSettings, MatchMode, MeasureSettings,
-    Measurement, MeasurementKind, OnError, Policy, Profile, RedactionRule, RegressionSettings,
-    SecretAction, SecretsAllow, SecretsSettings, Setpoint, SetpointId, Severity, Target,
-    TestSettings,
+    Extra, Gate, GateDocs, GateExamples, GateId, GateOrigin, Gates, LintSettings, MatchMode,
+    MeasureSettings, Measurement, MeasurementKind, OnError, Policy, Profile, RedactionRule,
+    RegressionSettings, SecretAction, SecretsAllow, SecretsSettings, Setpoint, SetpointId,
+    Severity, Target, TestSettings,
 };
 pub use pattern::MAX_PATTERN_SIZE;
 pub use schema::{schema, schema_json};

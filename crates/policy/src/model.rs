@@ -320,6 +320,40 @@ pub struct GateDocs {
     /// validate` (and so by `audit` and CI), never by the hook.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub examples: Option<GateExamples>,
+    /// Where the gate came from, when `metalayer promote` derived it from a lesson: the
+    /// lesson and the sessions it was seen in. Documentation only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<GateOrigin>,
+}
+
+/// Where a gate came from: the lesson `metalayer promote` derived it from and the captured
+/// sessions the lesson was seen in.
+///
+/// ```yaml
+/// origin:
+///   lesson: use-pnpm-not-npm
+///   sessions: [3f2a91c0, 77b1e2d4, c0ffee12]
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct GateOrigin {
+    /// The lesson's id, as `metalayer distill` names it.
+    pub lesson: String,
+    /// The ids of the sessions the lesson was seen in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sessions: Vec<String>,
+}
+
+impl GateOrigin {
+    /// The origin of a gate derived from the lesson `lesson`, seen in `sessions`.
+    #[must_use]
+    pub fn new(lesson: impl Into<String>, sessions: Vec<String>) -> Self {
+        Self {
+            lesson: lesson.into(),
+            sessions,
+        }
+    }
 }
 
 /// A gate's examples: its tests.
@@ -395,6 +429,7 @@ static NO_DOCS: GateDocs = GateDocs {
     introduced_in: None,
     deprecated_in: None,
     examples: None,
+    origin: None,
 };
 
 impl Gate {

@@ -353,7 +353,11 @@ fn refuse_symlinks(root: &Path, rel: &Path) -> Result<(), KernelError> {
     Ok(())
 }
 
-fn write_atomically(path: &Path, bytes: &[u8], executable: bool) -> Result<(), KernelError> {
+pub(crate) fn write_atomically(
+    path: &Path,
+    bytes: &[u8],
+    executable: bool,
+) -> Result<(), KernelError> {
     let io = |action: &'static str| {
         let path = path.to_path_buf();
         move |source| KernelError::Io {

@@ -142,6 +142,10 @@ impl<'de> Visitor<'de> for GateVisitor {
                     seen.first(16, "examples")?;
                     gate.docs_mut().examples = map.next_value()?;
                 }
+                "origin" => {
+                    seen.first(17, "origin")?;
+                    gate.docs_mut().origin = map.next_value()?;
+                }
                 _ => extra(&mut gate.extra, key, &mut map)?,
             }
         }

@@ -114,3 +114,31 @@ fn the_evaluate_section_is_read_and_written_back() {
     .unwrap();
     assert_eq!(loaded.warnings.len(), 1);
 }
+
+#[test]
+fn examples_and_origin_are_known_gate_keys() {
+    let source = "version: \"1.0\"\ngates:\n  hard:\n    - id: no-npm\n      rule: use pnpm\n      pattern: '^npm\\s+install\\b'\n      examples:\n        block: ['npm install x']\n      origin:\n        lesson: use-pnpm\n        sessions: [s1, s2]\n";
+    for options in [
+        metalayer_policy::LoadOptions::default(),
+        metalayer_policy::LoadOptions::fast(),
+    ] {
+        let loaded = metalayer_policy::load_str_with(source, "p.yaml", options).unwrap();
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        let gate = &loaded.policy.gates.hard[0];
+        assert_eq!(
+            gate.docs().origin,
+            Some(metalayer_policy::GateOrigin::new(
+                "use-pnpm",
+                vec!["s1".to_owned(), "s2".to_owned()]
+            ))
+        );
+    }
+    // An origin is the lesson and its sessions, nothing else.
+    let bad = source.replace("        sessions:", "        session:");
+    assert!(metalayer_policy::load_str(&bad, "p.yaml").is_err());
+    // It survives a round trip.
+    let loaded = metalayer_policy::load_str(source, "p.yaml").unwrap();
+    let again = metalayer_policy::to_yaml(&loaded.policy).unwrap();
+    let reloaded = metalayer_policy::load_str(&again, "p.yaml").unwrap();
+    assert_eq!(reloaded.policy, loaded.policy);
+}
