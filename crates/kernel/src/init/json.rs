@@ -344,7 +344,10 @@ mod tests {
         assert_eq!(o.remove("c"), None);
         let reordered: Object = [("a", Json::Null), ("z", Json::Null)].into_iter().collect();
         let ordered: Object = [("z", Json::Null), ("a", Json::Null)].into_iter().collect();
-        assert_ne!(reordered, ordered, "objects are equal only in the same order");
+        assert_ne!(
+            reordered, ordered,
+            "objects are equal only in the same order"
+        );
         assert_eq!(
             compact(&Json::Object(o)),
             r#"{"z":null,"a":[],"b":2,"d":4}"#
