@@ -20,6 +20,10 @@
 //!   [`file_secrets`]: secrets in what a tool call writes into a file and in what a commit adds,
 //!   found with the bridge's detector and the policy's `secrets:` allowlist ([`SecretScanner`]);
 //!   a [`SecretFinding`] carries a masked form and a fingerprint, never the value.
+//! - [`distill`]: `metalayer distill`, the [`Lesson`]s that recur across the captured
+//!   sessions' records and the decision ledger (a command used instead of another, calls
+//!   blocked again and again, asks nearly always approved, the user's corrections, rules of
+//!   `AGENTS.md` that sessions break), each with a stable [`LessonId`].
 //!
 //! ```
 //! use metalayer_kernel::{Decision, Kernel, ToolCall};
@@ -46,6 +50,7 @@ mod init;
 mod kernel;
 mod layout;
 mod ledger;
+mod lessons;
 mod regression;
 mod repository;
 mod root;
@@ -88,8 +93,13 @@ pub use layout::{
 };
 pub use ledger::{
     ALLOWS_FILE, DECISIONS_FILE, DecisionRecord, LEDGER_DIR, OUTCOME_LOOKBACK_BYTES, ROTATE_BYTES,
-    RanCall, allow_count, decision_record_schema, ledger_dir, mask, read_records, record,
-    record_outcome,
+    RanCall, allow_count, decision_record_schema, ledger_dir, mask, read_records,
+    read_records_checked, record, record_outcome,
+};
+pub use lessons::{
+    DEFAULT_MIN_SESSIONS, DistillOptions, Distillation, Lesson, LessonId, LessonKind,
+    LessonSession, RELAX_APPROVAL_RATE, USE_INSTEAD_WINDOW, distill, distillation_schema,
+    parse_since, render_lessons,
 };
 pub use metalayer_bridge as bridge;
 pub use metalayer_gates as gates;
