@@ -564,18 +564,22 @@ impl Accumulator {
             .iter()
             .filter(|c| c.kind == SubjectKind::Shell)
             .collect();
-        // Use B instead of A.
-        for (at, failed) in shell.iter().enumerate() {
+        // Use B instead of A: each call that worked answers one failure (the latest before
+        // it), so two failed tries before one fix are one occurrence.
+        let mut answered: BTreeSet<usize> = BTreeSet::new();
+        for (at, failed) in shell.iter().enumerate().rev() {
             if failed.outcome != CallOutcome::Error {
                 continue;
             }
             let Some(a) = CommandKey::of(&failed.subject) else {
                 continue;
             };
-            for next in shell
+            let after = at.saturating_add(1);
+            for (offset, next) in shell
                 .iter()
-                .skip(at.saturating_add(1))
+                .skip(after)
                 .take(USE_INSTEAD_WINDOW)
+                .enumerate()
             {
                 let Some(b) = CommandKey::of(&next.subject) else {
                     continue;
@@ -587,6 +591,9 @@ impl Accumulator {
                     continue;
                 }
                 if next.outcome == CallOutcome::Ok && a.args == b.args {
+                    if !answered.insert(after.saturating_add(offset)) {
+                        break;
+                    }
                     let key = format!("{} -> {}", a.program, b.program);
                     let evidence = self.evidence(LessonKind::UseInstead, key);
                     evidence.saw(&session);
