@@ -10,7 +10,14 @@
 //! runs every command once, in an order rotated by round, so that drifting machine load falls
 //! on all of them alike. Prints the median, the 10th and 90th percentiles, and the ratio of
 //! each median to the first command's.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stdout,
+    reason = "a measuring tool: it prints its table, and its indices come from its own loops"
+)]
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
