@@ -66,6 +66,9 @@ pub const RELAX_APPROVAL_RATE: f64 = 0.9;
 /// How many shell calls after a failure are looked at for the command that worked instead.
 pub const USE_INSTEAD_WINDOW: usize = 3;
 
+/// Sessions listed per lesson in the human form (the JSON lists all).
+const SESSIONS_SHOWN: usize = 5;
+
 /// Most examples, blocked and allowed commands kept per lesson.
 const MAX_EXAMPLES: usize = 5;
 
@@ -424,13 +427,20 @@ pub fn render_lessons(distillation: &Distillation) -> String {
         if let Some(gate) = &lesson.gate {
             let _ = writeln!(out, "  gate: {gate}");
         }
-        for session in &lesson.sessions {
+        for session in lesson.sessions.iter().take(SESSIONS_SHOWN) {
             let _ = writeln!(
                 out,
                 "  - {} {} {}",
                 session.date,
                 session.harness,
                 session.markdown.as_deref().unwrap_or(&session.id)
+            );
+        }
+        if lesson.sessions.len() > SESSIONS_SHOWN {
+            let _ = writeln!(
+                out,
+                "  - and {} more (--json lists them)",
+                lesson.sessions.len() - SESSIONS_SHOWN
             );
         }
     }
@@ -952,18 +962,34 @@ impl CommandKey {
     /// the program.
     fn short(&self) -> String {
         match self.args.first() {
-            Some(arg)
-                if !arg.is_empty()
-                    && arg
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-                    && !arg.starts_with('-') =>
-            {
-                format!("{} {arg}", self.program)
-            }
+            Some(arg) if is_word(arg) => format!("{} {arg}", self.program),
             _ => self.program.clone(),
         }
     }
+
+    /// [`CommandKey::short`] and the first two flags after it (`git push --force`): what a
+    /// blocked command is, without its variable arguments.
+    fn with_flags(&self) -> String {
+        let mut out = self.short();
+        for flag in self
+            .args
+            .iter()
+            .filter(|a| a.starts_with('-') && a.len() > 1 && !a.contains('='))
+            .take(2)
+        {
+            out.push(' ');
+            out.push_str(flag);
+        }
+        out
+    }
+}
+
+fn is_word(arg: &str) -> bool {
+    !arg.is_empty()
+        && !arg.starts_with('-')
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 fn is_assignment(word: &str) -> bool {
@@ -972,11 +998,11 @@ fn is_assignment(word: &str) -> bool {
     })
 }
 
-/// What a denied or refused call is about: `git push` for a command, `file:<name>` for a
-/// path.
+/// What a denied or refused call is about: `git push --force` for a command (the program,
+/// its first word and first flags), `file:<name>` for a path.
 fn block_key(kind: SubjectKind, subject: &str) -> Option<String> {
     match kind {
-        SubjectKind::Shell => CommandKey::of(subject).map(|k| k.short()),
+        SubjectKind::Shell => CommandKey::of(subject).map(|k| k.with_flags()),
         SubjectKind::File => {
             let name = subject.trim().rsplit(['/', '\\']).next()?;
             (!name.is_empty()).then(|| format!("file:{name}"))
@@ -1153,6 +1179,12 @@ mod tests {
                 .unwrap()
                 .short(),
             "git push"
+        );
+        assert_eq!(
+            CommandKey::of("git push --force origin main -u")
+                .unwrap()
+                .with_flags(),
+            "git push --force -u"
         );
         assert_eq!(CommandKey::of("cd x"), None);
         assert_eq!(CommandKey::of(""), None);
