@@ -68,12 +68,19 @@ fn lessons_from_captured_sessions_in_human_and_json_form() {
     for (n, id) in ["aaaa0001", "bbbb0002", "cccc0003"].iter().enumerate() {
         let day = u32::try_from(n).unwrap() + 1;
         let t = claude_transcript(transcripts.path(), id, day);
-        let out = metalayer(root, &["capture", "--transcript", t.to_str().unwrap()]);
+        let out = metalayer(
+            root,
+            &["capture", "--json", "--transcript", t.to_str().unwrap()],
+        );
         assert!(
             out.status.success(),
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let record = report["record_file"].as_str().unwrap();
+        assert!(record.ends_with(&format!("-{id}.jsonl")), "{report}");
+        assert!(Path::new(record).is_file());
     }
     let records: Vec<_> = fs::read_dir(root.join("docs/conversations"))
         .unwrap()
