@@ -61,7 +61,7 @@ fn calls(record: &SessionRecord) -> Vec<(String, SubjectKind, String, CallOutcom
 
 #[test]
 fn codex_denied_write() {
-    let (record, _, _) = capture(
+    let (record, text, _) = capture(
         &fixture("codex-denied-write.jsonl"),
         "x",
         "/home/user/codex-sandbox/repo",
@@ -88,6 +88,7 @@ fn codex_denied_write() {
             && *o == CallOutcome::Ok),
         "{calls:?}"
     );
+    insta::assert_snapshot!("codex-denied-write-record", text);
     let error = record.calls.last().unwrap().error.as_deref().unwrap();
     assert!(
         error.starts_with("Command blocked by PreToolUse hook: Safety shield G4"),
