@@ -34,6 +34,7 @@
 //! let found = distill(&DistillOptions::new(repo.path()))?;
 //! assert_eq!(found.sessions_read, 3);
 //! let lesson = &found.lessons[0];
+//! assert_eq!(found.lesson(&lesson.id), Some(lesson));
 //! assert_eq!(lesson.kind, LessonKind::UseInstead);
 //! assert_eq!(lesson.key, "npm -> pnpm");
 //! assert_eq!(lesson.sessions.len(), 3);
@@ -199,6 +200,24 @@ impl LessonId {
         Self(format!("L-{hex}"))
     }
 
+    /// An id as a user typed it (`L-1a2b3c4d`, any case); `None` when it is not one.
+    ///
+    /// ```
+    /// use metalayer_kernel::LessonId;
+    ///
+    /// assert_eq!(LessonId::parse("l-1A2B3C4D").map(|i| i.to_string()).as_deref(), Some("L-1a2b3c4d"));
+    /// assert_eq!(LessonId::parse("L-123"), None);
+    /// ```
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let hex = text
+            .strip_prefix("L-")
+            .or_else(|| text.strip_prefix("l-"))?;
+        (hex.len() == 8 && hex.chars().all(|c| c.is_ascii_hexdigit()))
+            .then(|| Self(format!("L-{}", hex.to_ascii_lowercase())))
+    }
+
     /// The id as text.
     #[must_use]
     pub fn as_str(&self) -> &str {
@@ -273,6 +292,14 @@ pub struct Distillation {
     pub ledger_read: usize,
     /// Lines and files skipped, each naming the file (and line).
     pub warnings: Vec<String>,
+}
+
+impl Distillation {
+    /// The lesson with id `id`, if it was found.
+    #[must_use]
+    pub fn lesson(&self, id: &LessonId) -> Option<&Lesson> {
+        self.lessons.iter().find(|l| &l.id == id)
+    }
 }
 
 /// The JSON Schema of `metalayer distill --json` ([`Distillation`]).
