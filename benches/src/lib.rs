@@ -273,3 +273,162 @@ pub fn policy_yaml_with_gates(n: usize) -> String {
     }
     s
 }
+
+/// Shell commands of a synthetic history (`{n}` is replaced by a number).
+const HISTORY_COMMANDS: [&str; 12] = [
+    "git status --short",
+    "cargo test -p crate{n} -- --nocapture",
+    "ls -la src/module{n}",
+    "rg -n 'fn handler{n}' crates",
+    "cargo clippy --workspace --all-targets -- -D warnings",
+    "git diff --stat HEAD~{n}",
+    "python3 scripts/check{n}.py",
+    "cat docs/notes{n}.md",
+    "cd web && pnpm build",
+    "git log --oneline -n {n}",
+    "make -C build target{n}",
+    "grep -rn TODO src/file{n}.rs",
+];
+
+/// Writes a synthetic governed history under `root`: `sessions` session records in
+/// `docs/conversations/` with `calls` tool calls in all (shell commands, file edits, failures
+/// followed by the command that works, denials, refusals, corrections), a ledger of denies,
+/// asks and outcomes, and an `AGENTS.md` with rules some calls break. Deterministic: the same
+/// arguments write the same bytes.
+///
+/// # Errors
+///
+/// When a file cannot be written.
+pub fn write_history(root: &std::path::Path, sessions: usize, calls: usize) -> std::io::Result<()> {
+    use metalayer_bridge::{
+        CallOutcome, Correction, RecordHeader, RecordedCall, SessionRecord, SubjectKind, Timestamp,
+        record_name,
+    };
+    use std::io::Write as _;
+
+    let folder = root.join("docs/conversations");
+    std::fs::create_dir_all(&folder)?;
+    std::fs::create_dir_all(root.join(".git"))?;
+    std::fs::write(
+        root.join("AGENTS.md"),
+        "# Agents\n\n- Never use yarn in this repository.\n- Do not edit `Cargo.lock` by hand.\n",
+    )?;
+    let ledger_dir = root.join(".control/ledger");
+    std::fs::create_dir_all(&ledger_dir)?;
+    let mut ledger =
+        std::io::BufWriter::new(std::fs::File::create(ledger_dir.join("decisions.jsonl"))?);
+    let harnesses = ["claude", "codex", "gemini"];
+    let per_session = calls / sessions.max(1);
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let start = 1_764_547_200_i64; // 2025-12-01
+    for s in 0..sessions {
+        let id = format!("{s:08x}-bench-session");
+        let at = start + i64::try_from(s).unwrap_or(0) * 3_000;
+        let date = Timestamp::from_unix_seconds(at).date();
+        let markdown = format!("session-{date}-{}.md", id.get(..8).unwrap_or(&id));
+        let harness = harnesses
+            .get(s % harnesses.len())
+            .copied()
+            .unwrap_or("claude");
+        let mut header = RecordHeader::new(id.as_str(), harness, date.as_str(), markdown.as_str());
+        header.started = Some(Timestamp::from_unix_seconds(at));
+        header.title = format!("work on module {s}");
+        let mut record = SessionRecord::new(header);
+        let mut c = 0;
+        while c < per_session {
+            let r = next();
+            let n = (r >> 8) % 50;
+            let call = match r % 20 {
+                0 if c + 1 < per_session => {
+                    // A failure, and the command that works instead.
+                    record.calls.push(
+                        RecordedCall::new(
+                            "Bash",
+                            SubjectKind::Shell,
+                            "npm test",
+                            CallOutcome::Error,
+                        )
+                        .with_error("npm ERR! Missing script: \"test\""),
+                    );
+                    c += 1;
+                    RecordedCall::new("Bash", SubjectKind::Shell, "pnpm test", CallOutcome::Ok)
+                }
+                1 => RecordedCall::new(
+                    "Bash",
+                    SubjectKind::Shell,
+                    "git push --force origin main",
+                    CallOutcome::Denied,
+                )
+                .with_error("Safety shield G1: No force push to main/master"),
+                2 => RecordedCall::new("Write", SubjectKind::File, ".env", CallOutcome::Denied),
+                3 => RecordedCall::new(
+                    "Bash",
+                    SubjectKind::Shell,
+                    format!("yarn add dep{n}"),
+                    CallOutcome::Ok,
+                ),
+                4..=6 => RecordedCall::new(
+                    "Edit",
+                    SubjectKind::File,
+                    format!("crates/crate{n}/src/lib.rs"),
+                    CallOutcome::Ok,
+                ),
+                7 => RecordedCall::new(
+                    "Bash",
+                    SubjectKind::Shell,
+                    format!("cargo build -p crate{n}"),
+                    CallOutcome::Error,
+                )
+                .with_error(format!(
+                    "error[E0425]: cannot find value `x{n}` in this scope"
+                )),
+                _ => {
+                    let command = HISTORY_COMMANDS
+                        .get(usize::try_from(r % 12).unwrap_or(0))
+                        .copied()
+                        .unwrap_or_default()
+                        .replace("{n}", &n.to_string());
+                    RecordedCall::new("Bash", SubjectKind::Shell, command, CallOutcome::Ok)
+                }
+            };
+            record
+                .calls
+                .push(call.with_at(Timestamp::from_unix_seconds(at)));
+            c += 1;
+        }
+        if s % 4 == 0 {
+            record.corrections.push(Correction::new(
+                "don't use npm here, this is a pnpm workspace",
+            ));
+        }
+        if s % 7 == 0 {
+            record
+                .corrections
+                .push(Correction::new(format!("never touch module{}", s % 5)));
+        }
+        std::fs::write(folder.join(record_name(&markdown)), record.render())?;
+        // Two ledger lines a session: a deny, and an ask that (mostly) ran.
+        let time = u64::try_from(at).unwrap_or(0);
+        writeln!(
+            ledger,
+            r#"{{"time":{time},"session_id":"{id}","harness":"{harness}","tool":"Bash","decision":"deny","gates":["G1"],"subject":"git push --force origin main","reason":"No force push"}}"#
+        )?;
+        writeln!(
+            ledger,
+            r#"{{"time":{time},"session_id":"{id}","harness":"{harness}","tool":"Bash","decision":"ask","gates":["S3"],"subject":"git commit -m 'change {s}'","reason":"regression"}}"#
+        )?;
+        if s % 20 != 0 {
+            writeln!(
+                ledger,
+                r#"{{"time":{time},"session_id":"{id}","harness":"{harness}","tool":"Bash","decision":"ran","gates":["S3"],"subject":"git commit -m 'change {s}'","reason":"asked, approved and ran (ok)","result":"ok"}}"#
+            )?;
+        }
+    }
+    ledger.flush()
+}

@@ -347,8 +347,10 @@ fn session_captured(harness: Harness) -> Result<()> {
     let session = sessions
         .iter()
         .find(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("session-"))
+            p.file_name().is_some_and(|n| {
+                let n = n.to_string_lossy();
+                n.starts_with("session-") && n.ends_with(".md")
+            })
         })
         .ok_or_else(|| {
             format!(
@@ -358,6 +360,13 @@ fn session_captured(harness: Harness) -> Result<()> {
             )
         })?;
     let text = std::fs::read_to_string(session)?;
+    // The machine-readable record beside the note lists the call.
+    let record = std::fs::read_to_string(session.with_extension("jsonl"))?;
+    assert!(
+        record.starts_with("{\"type\":\"session\"")
+            && record.contains("\"subject\":\"echo notes > RELEASE.md\""),
+        "the session record lists the call:\n{record}"
+    );
     assert!(
         text.contains("write the release notes"),
         "the prompt is recorded:\n{text}"

@@ -19,6 +19,7 @@ use sha1::{Digest as _, Sha1};
 
 use crate::atomic::{Access, write_atomic};
 use crate::error::CaptureError;
+use crate::history::{SessionRecord, record_name};
 use crate::index::{INDEX_FILE, IndexEntry, merge, render_index};
 use crate::lock::{LockFile, WAIT_AT_MOST};
 use crate::reader::{ReadStats, TranscriptReader};
@@ -120,6 +121,9 @@ pub struct CaptureReport {
     pub session_file: PathBuf,
     /// The index file.
     pub index_file: PathBuf,
+    /// The session record (`<name>.jsonl` beside the session file, see
+    /// [`SessionRecord`]).
+    pub record_file: PathBuf,
     /// What reading found (all zero when nothing was new).
     pub stats: ReadStats,
     /// False when there was nothing new and no file was touched.
@@ -186,14 +190,18 @@ impl Capture {
         // is read without the lock.)
         if let Some(state) = saved(&state_path) {
             let session_file = options.output_dir.join(&state.file_name);
+            let record_file = options.output_dir.join(record_name(&state.file_name));
+            // A session captured before records were written gets its record now.
             if state.len == len
                 && state.last_message == last_message
                 && session_file.is_file()
+                && record_file.is_file()
                 && index_file.is_file()
             {
                 return Ok(CaptureReport {
                     session_file,
                     index_file,
+                    record_file,
                     stats: ReadStats {
                         start_offset: state.offset,
                         resume_offset: state.offset,
@@ -237,6 +245,7 @@ impl Capture {
         if let Some(state) = saved.as_ref().filter(|s| s.len > len && len_now >= s.len) {
             return Ok(CaptureReport {
                 session_file: options.output_dir.join(&state.file_name),
+                record_file: options.output_dir.join(record_name(&state.file_name)),
                 index_file,
                 stats,
                 updated: false,
@@ -255,6 +264,15 @@ impl Capture {
         write_atomic(
             &session_file,
             render_session(&session, &options.redactor).as_bytes(),
+            Access::Shared,
+        )?;
+        // The machine-readable record beside it, redacted by the same redactor.
+        let record_file = options.output_dir.join(record_name(&name));
+        write_atomic(
+            &record_file,
+            SessionRecord::from_session(&session, &name, &options.redactor)
+                .render()
+                .as_bytes(),
             Access::Shared,
         )?;
 
@@ -278,6 +296,7 @@ impl Capture {
         Ok(CaptureReport {
             session_file,
             index_file,
+            record_file,
             stats,
             updated: true,
             indexed,

@@ -411,6 +411,7 @@ fn patch_facts(patch: &str, session: &Session) -> UseFacts {
     };
     UseFacts {
         summary,
+        shell: false,
         kind: CallKind::Other,
         writes: first.is_some(),
         file: first,

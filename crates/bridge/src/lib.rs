@@ -55,6 +55,11 @@
 //! - [`render_session`], [`file_name`], [`render_index`], [`IndexEntry`], [`merge`]: the
 //!   markdown, escaped so that transcript text cannot inject HTML, break a table or a code
 //!   fence.
+//! - [`SessionRecord`]: the machine-readable record written beside each session file
+//!   (`<name>.jsonl`): a header, every tool call with its normalised subject and outcome
+//!   (`ok`, `error`, `denied`, `asked`) and the first line of its error, and the user's
+//!   corrections ([`is_correction`]), redacted like the markdown. [`SessionRecord::parse`]
+//!   reads one back, skipping corrupt lines with a [`RecordWarning`].
 //! - [`Capture`]: the whole job, with the bookkeeping in `state_dir` (created 0700; a state
 //!   file per session holding offsets, fingerprints and counts but no conversation text,
 //!   and lock files, all 0600) and only the session files and the index in `output_dir`.
@@ -74,6 +79,7 @@ mod error;
 mod excerpt;
 mod format;
 mod gemini;
+mod history;
 mod index;
 mod lock;
 mod markdown;
@@ -92,13 +98,17 @@ pub use diff::{DIFF_LINES, EditDiff};
 pub use error::{CaptureError, ReadError, RedactError};
 pub use excerpt::Excerpt;
 pub use format::Format;
+pub use history::{
+    CallOutcome, Correction, ParsedRecord, RECORD_TEXT_CHARS, RECORD_VERSION, RecordHeader,
+    RecordWarning, RecordedCall, SessionRecord, SubjectKind, is_correction, record_name,
+};
 pub use index::{INDEX_FILE, IndexEntry, TOPIC_CHARS, merge, render_index};
 pub use reader::{DEFAULT_MAX_LINE, ReadStats, TranscriptReader, read_transcript, transcript_len};
 pub use redact::Redactor;
 pub use render::{SHOWN_OUTPUT_CHARS, TITLE_CHARS, file_name, render_session};
 pub use session::{
-    LineKind, MAX_LIST, MAX_PROMPTS, MAX_THREAD, OUTPUT_CHARS, Session, SessionId, TEXT_CHARS,
-    ThreadItem, TokenUsage, Utterance,
+    LineKind, MAX_CALLS, MAX_LIST, MAX_PROMPTS, MAX_THREAD, OUTPUT_CHARS, Session, SessionId,
+    TEXT_CHARS, ThreadItem, TokenUsage, Utterance,
 };
 pub use timestamp::Timestamp;
 pub use tool::{TodoItem, ToolCall, ToolOutcome};

@@ -9,10 +9,11 @@ use serde_json::value::RawValue;
 
 use crate::excerpt::Excerpt;
 use crate::format::Format;
+use crate::history::{CallOutcome, RecordedCall, SubjectKind, first_line};
 use crate::record::{Block, Content, Record, Usage, tool_result_text};
 use crate::redact::Redactor;
 use crate::timestamp::Timestamp;
-use crate::tool::{CallKind, ToolCall, ToolOutcome, UseFacts, facts, not_done};
+use crate::tool::{CallKind, ToolCall, ToolOutcome, UseFacts, call_outcome, facts, not_done};
 use crate::vcs::{Commit, parse_commits, parse_pr_urls};
 
 /// Longest prompt or assistant text kept, in characters.
@@ -25,6 +26,9 @@ pub const MAX_PROMPTS: usize = 200;
 pub const MAX_THREAD: usize = 1000;
 /// Most files, commits and pull requests kept.
 pub const MAX_LIST: usize = 1000;
+/// Most tool calls listed in [`Session::calls`] (the session record); later ones are only
+/// counted in [`Session::tool_counts`].
+pub const MAX_CALLS: usize = 20_000;
 /// Tool calls still awaiting their result that are remembered.
 const MAX_PENDING: usize = 1000;
 /// Assistant message ids remembered for de-duplication.
@@ -207,6 +211,9 @@ struct Pending {
     /// The file the call reads: listed in [`Session::files_read`] once its result comes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     reads: Option<String>,
+    /// The call's position in [`Session::calls`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    call: Option<usize>,
 }
 
 /// Bookkeeping that makes incremental reading exact.
@@ -266,6 +273,10 @@ pub struct Session {
     pub thread_omitted: u64,
     /// Calls per tool name.
     pub tool_counts: BTreeMap<String, u64>,
+    /// Every tool call in transcript order (the first [`MAX_CALLS`]), with its normalised
+    /// subject and outcome: what the session record ([`crate::SessionRecord`]) lists.
+    #[serde(default)]
+    pub calls: Vec<RecordedCall>,
     /// Files the file tools wrote (`Write`, `Edit`, `MultiEdit`, `NotebookEdit`), relative to
     /// the cwd where possible: only calls whose result says they happened, not those that
     /// failed, were denied by a hook or refused, nor reads.
@@ -362,6 +373,7 @@ impl Session {
             thread: VecDeque::new(),
             thread_omitted: 0,
             tool_counts: BTreeMap::new(),
+            calls: Vec::new(),
             files: BTreeSet::new(),
             files_read: BTreeSet::new(),
             commits: Vec::new(),
@@ -682,7 +694,22 @@ impl Session {
                 CallKind::Other => {}
             }
         }
+        let trimmed = text.trim();
+        let outcome = call_outcome(is_error, text);
         let position = self.book.seqs.iter().rposition(|&s| s == pending.seq);
+        let in_thread = matches!(
+            position.and_then(|p| self.thread.get(p)),
+            Some(ThreadItem::Tool(_))
+        );
+        let recorded = pending.call.filter(|&at| at < self.calls.len());
+        let output = (!trimmed.is_empty() && (in_thread || outcome != CallOutcome::Ok))
+            .then(|| Excerpt::redacted(trimmed, OUTPUT_CHARS, &self.redactor));
+        if let Some(call) = recorded.and_then(|at| self.calls.get_mut(at)) {
+            call.outcome = outcome;
+            call.error = (outcome != CallOutcome::Ok)
+                .then(|| output.as_ref().and_then(|o| first_line(&o.text)))
+                .flatten();
+        }
         if let Some(ThreadItem::Tool(call)) = position.and_then(|p| self.thread.get_mut(p)) {
             // A denial or refusal the harness did not mark as an error did not happen either.
             call.outcome = if not_done(is_error, text) {
@@ -690,9 +717,7 @@ impl Session {
             } else {
                 ToolOutcome::Ok
             };
-            let trimmed = text.trim();
-            call.output = (!trimmed.is_empty())
-                .then(|| Excerpt::redacted(trimmed, OUTPUT_CHARS, &self.redactor));
+            call.output = output;
         }
     }
 
@@ -852,6 +877,28 @@ impl Session {
         *count = count.saturating_add(1);
         let seq = self.book.next_seq;
         self.book.next_seq = seq.saturating_add(1);
+        let recorded = (self.calls.len() < MAX_CALLS).then(|| {
+            let kind = if facts.shell {
+                SubjectKind::Shell
+            } else if facts.file.is_some() {
+                SubjectKind::File
+            } else {
+                SubjectKind::Other
+            };
+            let subject = match kind {
+                SubjectKind::File => facts.file.clone().unwrap_or_default(),
+                _ => facts.summary.clone(),
+            };
+            self.calls.push(RecordedCall {
+                tool: name.clone(),
+                kind,
+                subject,
+                outcome: CallOutcome::Pending,
+                error: None,
+                at,
+            });
+            self.calls.len() - 1
+        });
         if !id.is_empty() {
             self.book.pending.insert(
                 id.clone(),
@@ -861,6 +908,7 @@ impl Session {
                     reads: facts.file.clone().filter(|_| !facts.writes),
                     writes: facts.file.filter(|_| facts.writes),
                     also_writes: facts.also_writes,
+                    call: recorded,
                 },
             );
             if self.book.pending.len() > MAX_PENDING {

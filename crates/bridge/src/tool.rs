@@ -129,6 +129,40 @@ pub(crate) fn not_done(is_error: bool, text: &str) -> bool {
     is_error || NOT_DONE.iter().any(|start| text.starts_with(start))
 }
 
+/// How the text of a result begins when a hook, a policy or a permission rule denied the call.
+const DENIED: &[&str] = &[
+    "PreToolUse:",
+    "Hook PreToolUse",
+    "Blocked by hook",
+    "Command blocked by ",
+    "Tool execution blocked",
+    "Safety shield ",
+    "metalayer could not check this call",
+    "Permission to use ",
+];
+
+/// How the text of a result begins when the person was asked and refused the call.
+const REFUSED: &[&str] = &[
+    "The user doesn't want to proceed",
+    "The user doesn't want to take this action",
+];
+
+/// The outcome of a call for the session record: denied (by a hook or a permission rule),
+/// asked (and refused by the person), error, or ok.
+pub(crate) fn call_outcome(is_error: bool, text: &str) -> crate::history::CallOutcome {
+    use crate::history::CallOutcome;
+    let text = text.trim_start();
+    if DENIED.iter().any(|start| text.starts_with(start)) {
+        CallOutcome::Denied
+    } else if REFUSED.iter().any(|start| text.starts_with(start)) {
+        CallOutcome::Asked
+    } else if not_done(is_error, text) {
+        CallOutcome::Error
+    } else {
+        CallOutcome::Ok
+    }
+}
+
 /// What a tool call is, for the bits of the model that need more than a summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -180,6 +214,8 @@ pub(crate) fn command_kind(command: &str) -> CallKind {
 #[derive(Debug)]
 pub(crate) struct UseFacts {
     pub(crate) summary: String,
+    /// A shell command (its summary is the command).
+    pub(crate) shell: bool,
     pub(crate) kind: CallKind,
     pub(crate) file: Option<String>,
     /// The call writes `file` (if its result says it happened).
@@ -280,6 +316,7 @@ pub(crate) fn facts(
         .filter(|p| !p.trim().is_empty())
         .map(|p| relative_to_any(p, bases));
     let mut kind = CallKind::Other;
+    let shell = matches!(name, "Bash" | "PowerShell");
     let summary = match name {
         "Bash" | "PowerShell" => {
             let command = parsed.command.as_deref().unwrap_or_default();
@@ -356,6 +393,7 @@ pub(crate) fn facts(
     };
     UseFacts {
         summary,
+        shell,
         kind,
         writes: file.is_some() && WRITE_TOOLS.contains(&name),
         file,

@@ -13,6 +13,7 @@ mod integration {
     mod harnesses;
     pub(crate) mod on_disk;
     mod reading;
+    mod records;
     mod redaction;
     mod rendering;
     pub(crate) mod secrets;

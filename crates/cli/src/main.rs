@@ -175,6 +175,32 @@ enum Command {
     /// Exit status: 0 scorecard written, 1 error (unknown base, no repository), 130 interrupted.
     #[command(verbatim_doc_comment)]
     Compare(commands::compare::Args),
+    /// Find lessons that recur across the captured sessions and the decision ledger.
+    ///
+    /// Reads the session records the bridge writes beside each session note
+    /// (docs/conversations/session-*.jsonl, or the policy's bridge.output), the ledger
+    /// (.control/ledger/decisions*.jsonl) and the bullets of AGENTS.md. Kinds of lessons:
+    ///   use_instead     a command fails and another program with the same arguments works
+    ///                   right after (npm test fails, pnpm test works): "use B, not A"
+    ///   repeated_block  the same kind of call denied or refused again and again
+    ///   relax_ask       a gate asks and people approve nearly every time (>= 90%)
+    ///   correction      the user corrects the agent about the same thing ("don't…",
+    ///                   "never…", "always…", "use … instead", "stop…", "no, …")
+    ///   broken_rule     a rule of AGENTS.md ("never use npm") that calls keep breaking
+    /// A lesson needs --min-sessions distinct sessions (default 3). Each has a stable id
+    /// (L-xxxxxxxx, the same in every run), a suggested rule, and for commands a suggested
+    /// gate pattern with the commands it must block and let through. Corrupt record or
+    /// ledger lines are skipped with a warning naming the file and line.
+    ///
+    /// Examples:
+    ///   metalayer distill
+    ///   metalayer distill --since 30d --min-sessions 2
+    ///   metalayer distill --json | jq '.lessons[] | {id, kind, rule}'
+    ///
+    /// Exit status: 0 done (lessons or none), 1 error (no records and no ledger, not inside a
+    /// repository).
+    #[command(verbatim_doc_comment)]
+    Distill(commands::distill::Args),
 }
 
 fn main() -> ExitCode {
@@ -191,5 +217,6 @@ fn main() -> ExitCode {
         Command::Init(args) => commands::init::run(&args),
         Command::Audit(args) => commands::audit::run(&args),
         Command::Compare(args) => commands::compare::run(&args),
+        Command::Distill(args) => commands::distill::run(&args),
     }
 }

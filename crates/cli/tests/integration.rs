@@ -10,6 +10,7 @@ mod integration {
     mod audit;
     mod check;
     mod compare;
+    mod distill;
     mod hook;
     mod init;
     mod ledger;

@@ -246,7 +246,7 @@ fn cut_chars(text: &str, max: usize) -> String {
 }
 
 /// The policy's state and the conversation folder it names.
-fn governance(root: &Path) -> (Governance, String) {
+pub(crate) fn governance(root: &Path) -> (Governance, String) {
     let path = root.join(metalayer_policy::DEFAULT_POLICY_FILE);
     if !path.exists() {
         return (Governance::Default, DEFAULT_CONVERSATIONS_DIR.to_owned());

@@ -58,4 +58,16 @@ pub enum KernelError {
         /// What is wrong and what to do, naming the file (and line, for JSON errors).
         message: String,
     },
+    /// `metalayer distill` found no session record and no ledger line to read.
+    #[error(
+        "no session records in `{}`{} and no decision ledger: sessions are recorded by the Stop hook that `metalayer init` wires (Claude Code; `metalayer capture --transcript FILE` captures any harness's transcript by hand), and the ledger by the PreToolUse hook",
+        folder.display(),
+        if *since { " for that period" } else { "" }
+    )]
+    NoSessions {
+        /// The folder of session records looked in.
+        folder: PathBuf,
+        /// Whether `--since` left out older ones.
+        since: bool,
+    },
 }

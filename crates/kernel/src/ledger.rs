@@ -337,9 +337,17 @@ fn append(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// lines that do not parse are skipped.
 #[must_use]
 pub fn read_records(root: &Path) -> Vec<DecisionRecord> {
+    read_records_checked(root).0
+}
+
+/// Reads every decision record of the ledger like [`read_records`], and says which lines were
+/// skipped: one warning per line that is not a decision record, and per file that cannot be
+/// read, naming the file and the line.
+#[must_use]
+pub fn read_records_checked(root: &Path) -> (Vec<DecisionRecord>, Vec<String>) {
     let dir = ledger_dir(root);
     let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
@@ -357,15 +365,35 @@ pub fn read_records(root: &Path) -> Vec<DecisionRecord> {
             p.clone(),
         )
     });
-    files
-        .iter()
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        .flat_map(|text| {
-            text.lines()
-                .filter_map(|l| serde_json::from_str::<DecisionRecord>(l).ok())
-                .collect::<Vec<_>>()
-        })
-        .collect()
+    let mut records = Vec::new();
+    let mut warnings = Vec::new();
+    for path in &files {
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                warnings.push(format!("{}: cannot be read: {e}", path.display()));
+                continue;
+            }
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let mut lines = text.lines().enumerate().peekable();
+        while let Some((number, line)) = lines.next() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            match serde_json::from_str::<DecisionRecord>(line) {
+                Ok(record) => records.push(record),
+                // A last line still being written by a hook is no corruption.
+                Err(e) if lines.peek().is_some() || !e.is_eof() => warnings.push(format!(
+                    "{}:{}: not a ledger line ({e}); skipped",
+                    path.display(),
+                    number.saturating_add(1)
+                )),
+                Err(_) => {}
+            }
+        }
+    }
+    (records, warnings)
 }
 
 /// The JSON Schema of a ledger line ([`DecisionRecord`]), generated from the type.

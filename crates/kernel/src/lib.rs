@@ -23,6 +23,10 @@
 //! - [`promote`]: `metalayer promote`, a lesson learned from recorded sessions into a rule in
 //!   AGENTS.md or a gate in the policy, after replaying the history through it; planned
 //!   without writing ([`promote::plan`]), written by [`promote::Plan::apply`].
+//! - [`distill`]: `metalayer distill`, the [`Lesson`]s that recur across the captured
+//!   sessions' records and the decision ledger (a command used instead of another, calls
+//!   blocked again and again, asks nearly always approved, the user's corrections, rules of
+//!   `AGENTS.md` that sessions break), each with a stable [`LessonId`].
 //!
 //! ```
 //! use metalayer_kernel::{Decision, Kernel, ToolCall};
@@ -49,6 +53,7 @@ mod init;
 mod kernel;
 mod layout;
 mod ledger;
+mod lessons;
 pub mod promote;
 mod regression;
 mod repository;
@@ -92,8 +97,13 @@ pub use layout::{
 };
 pub use ledger::{
     ALLOWS_FILE, DECISIONS_FILE, DecisionRecord, LEDGER_DIR, OUTCOME_LOOKBACK_BYTES, ROTATE_BYTES,
-    RanCall, allow_count, decision_record_schema, ledger_dir, mask, read_records, record,
-    record_outcome,
+    RanCall, allow_count, decision_record_schema, ledger_dir, mask, read_records,
+    read_records_checked, record, record_outcome,
+};
+pub use lessons::{
+    DEFAULT_MIN_SESSIONS, DistillOptions, Distillation, Lesson, LessonId, LessonKind,
+    LessonSession, RELAX_APPROVAL_RATE, USE_INSTEAD_WINDOW, distill, distillation_schema,
+    parse_since, render_lessons,
 };
 pub use metalayer_bridge as bridge;
 pub use metalayer_gates as gates;

@@ -13,6 +13,7 @@ mod integration {
     mod embedded;
     mod hook;
     mod init;
+    mod lessons;
     mod promote;
     mod secrets;
     mod staging;

@@ -93,7 +93,20 @@ fn incremental_capture_updates_the_same_file() {
         .flatten()
         .map(|e| e.file_name())
         .collect();
-    assert_eq!(files.len(), 2, "one session file and the index: {files:?}");
+    assert_eq!(
+        files.len(),
+        3,
+        "one session file, its record and the index: {files:?}"
+    );
+    let record = fs::read_to_string(&second.record_file).unwrap();
+    assert_eq!(
+        record
+            .lines()
+            .next()
+            .map(|l| l.contains("\"type\":\"session\"")),
+        Some(true),
+        "{record}"
+    );
 
     // Nothing new: nothing rewritten.
     let before = files_under(&dirs.root);

@@ -39,14 +39,19 @@ pub(crate) fn run(args: &Args) -> ExitCode {
                     "{}\n",
                     json!({
                         "session_file": r.session_file,
+                        "record_file": r.record_file,
                         "index_file": r.index_file,
                         "updated": r.updated,
                         "indexed": r.indexed,
                     })
                 ),
                 (Some(r), false) if r.updated => format!(
-                    "{}: written ({} session{} in the index)\n",
+                    "{}: written, with its record {} ({} session{} in the index)\n",
                     r.session_file.display(),
+                    r.record_file
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
                     r.indexed,
                     if r.indexed == 1 { "" } else { "s" },
                 ),

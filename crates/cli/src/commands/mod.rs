@@ -5,6 +5,7 @@ pub(crate) mod audit;
 pub(crate) mod capture;
 pub(crate) mod check;
 pub(crate) mod compare;
+pub(crate) mod distill;
 pub(crate) mod hook;
 pub(crate) mod init;
 pub(crate) mod scan;

@@ -19,6 +19,8 @@ enum Format {
     FeatureMap,
     /// One line of the decision ledger (`.control/ledger/decisions.jsonl`).
     DecisionRecord,
+    /// The output of `metalayer distill --json`.
+    Distill,
 }
 
 pub(crate) fn run(args: &Args) -> ExitCode {
@@ -26,6 +28,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         Format::Policy => metalayer_kernel::policy::schema_json(),
         Format::FeatureMap => pretty(&metalayer_kernel::regression_map::schema()),
         Format::DecisionRecord => pretty(&metalayer_kernel::decision_record_schema()),
+        Format::Distill => pretty(&metalayer_kernel::distillation_schema()),
     };
     match std::io::stdout().lock().write_all(text.as_bytes()) {
         Ok(()) => ExitCode::SUCCESS,

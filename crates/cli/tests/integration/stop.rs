@@ -51,13 +51,21 @@ fn conversations(root: &Path) -> PathBuf {
     root.join("docs/conversations")
 }
 
+/// The session notes (`session-*.md`), sorted.
 fn session_files(root: &Path) -> Vec<PathBuf> {
+    session_files_ending(root, ".md")
+}
+
+/// The session files whose name ends with `suffix`, sorted.
+fn session_files_ending(root: &Path, suffix: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(conversations(root))
         .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
         .unwrap_or_default();
     files.retain(|p| {
-        p.file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with("session-"))
+        p.file_name().is_some_and(|n| {
+            let n = n.to_string_lossy();
+            n.starts_with("session-") && n.ends_with(suffix)
+        })
     });
     files.sort();
     files
@@ -136,6 +144,11 @@ fn eight_sessions_stopping_at_once_all_reach_the_index() {
         assert_eq!(h.join().unwrap(), Some(0));
     }
     assert_eq!(session_files(&root).len(), 8);
+    assert_eq!(
+        session_files_ending(&root, ".jsonl").len(),
+        8,
+        "each note has its record"
+    );
     let index = std::fs::read_to_string(conversations(&root).join("Conversations.md")).unwrap();
     for i in 0..8 {
         assert!(
@@ -363,7 +376,10 @@ fn no_seeded_secret_reaches_any_file_the_stop_hook_writes() {
     assert!(names.iter().any(|n| n.ends_with(".state")), "{names:?}");
     let note = written
         .iter()
-        .find(|(p, _)| p.to_string_lossy().contains("session-"))
+        .find(|(p, _)| {
+            let p = p.to_string_lossy();
+            p.contains("session-") && p.ends_with(".md")
+        })
         .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
         .unwrap();
     assert!(note.contains("[REDACTED:acme-key]"), "{note}");
