@@ -201,6 +201,29 @@ enum Command {
     /// repository).
     #[command(verbatim_doc_comment)]
     Distill(commands::distill::Args),
+    /// Write a lesson down: a rule in AGENTS.md, or an ask or deny gate in the policy.
+    ///
+    /// ID is a lesson of `metalayer distill` (read with the same --since and --min-sessions).
+    ///   --to rule  adds the lesson's rule to the marked lessons section of AGENTS.md, with
+    ///              the sessions it came from; your own text is never touched
+    ///   --to ask   adds a gate to gates.soft of .control/policy.yaml (comments and order
+    ///   --to deny  kept; gates.hard for deny) with a pattern derived from the real commands,
+    ///              `examples` to block and to allow from history, and its origin
+    /// Before writing a gate, every recorded call is replayed through the policy with the new
+    /// gate: a gate that would have stopped calls that worked and were not part of the lesson
+    /// is refused (exit 1) unless --force. Nothing is written when the result would not
+    /// validate or would not honour its own examples; a second promotion changes nothing.
+    ///
+    /// Examples:
+    ///   metalayer distill
+    ///   metalayer promote L-1a2b3c4d --to rule --dry-run
+    ///   metalayer promote L-1a2b3c4d --to deny
+    ///   metalayer promote L-1a2b3c4d --to ask --json | jq .replay
+    ///
+    /// Exit status: 0 written, already there or dry run; 1 refused (over-broad gate, a result
+    /// that would not validate); 2 error (no such lesson, no history, no policy file).
+    #[command(verbatim_doc_comment)]
+    Promote(commands::promote::Args),
 }
 
 fn main() -> ExitCode {
@@ -218,5 +241,6 @@ fn main() -> ExitCode {
         Command::Audit(args) => commands::audit::run(&args),
         Command::Compare(args) => commands::compare::run(&args),
         Command::Distill(args) => commands::distill::run(&args),
+        Command::Promote(args) => commands::promote::run(&args),
     }
 }

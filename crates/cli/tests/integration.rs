@@ -14,6 +14,7 @@ mod integration {
     mod hook;
     mod init;
     mod ledger;
+    mod promote;
     mod regression;
     mod scan;
     mod stop;

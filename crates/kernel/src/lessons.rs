@@ -57,6 +57,7 @@ use sha2::{Digest as _, Sha256};
 use crate::error::KernelError;
 use crate::layout::AGENTS_DOC;
 use crate::ledger::{DecisionRecord, read_records_checked};
+use crate::promote::{Candidate, HistoryCall, Outcome, SessionRef};
 
 /// The default threshold: a lesson needs this many distinct sessions (the rule of three).
 pub const DEFAULT_MIN_SESSIONS: usize = 3;
@@ -278,6 +279,33 @@ pub struct Lesson {
     pub approval_rate: Option<f64>,
 }
 
+impl Lesson {
+    /// What `promote` writes down for this lesson: its rule, the sessions it came from (with
+    /// their notes), the commands a gate must stop and let through, and the suggested pattern.
+    #[must_use]
+    pub fn candidate(&self) -> Candidate {
+        let mut candidate = Candidate::new(
+            self.id.as_str(),
+            self.kind.as_str(),
+            &self.summary,
+            &self.rule,
+        )
+        .with_block(&self.block)
+        .with_allow(&self.allow);
+        for session in &self.sessions {
+            let mut reference = SessionRef::new(&session.id, &session.harness, &session.date);
+            if let Some(markdown) = &session.markdown {
+                reference = reference.with_markdown(markdown);
+            }
+            candidate = candidate.with_session(reference);
+        }
+        if let Some(pattern) = &self.gate {
+            candidate = candidate.with_pattern(pattern);
+        }
+        candidate
+    }
+}
+
 /// What `distill` found.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
@@ -347,6 +375,97 @@ pub fn parse_since(text: &str) -> Option<Duration> {
 /// [`KernelError::NoSessions`] when there is neither a session record nor a ledger line to
 /// read.
 pub fn distill(options: &DistillOptions) -> Result<Distillation, KernelError> {
+    let mut warnings = Vec::new();
+    let rules = agents_rules(&options.root, &mut warnings);
+    let mut acc = Accumulator::new(rules);
+    let read = visit_history(options, &mut warnings, |item| match item {
+        Item::Record(info, record) => acc.take_record(info, record),
+        Item::Ledger(line) => acc.take_ledger(line),
+    })?;
+    let lessons = acc.finish(options.min_sessions);
+    Ok(Distillation {
+        lessons,
+        sessions_read: read.sessions,
+        calls_read: read.calls,
+        ledger_read: read.ledger,
+        warnings,
+    })
+}
+
+/// Every recorded call of the history `options` selects (the session records' calls, then
+/// the ledger's denials and asks), for `promote` to replay a gate against; with the
+/// warnings about what could not be read.
+///
+/// # Errors
+///
+/// [`KernelError::NoSessions`] when there is neither a session record nor a ledger line to
+/// read.
+pub fn history(options: &DistillOptions) -> Result<(Vec<HistoryCall>, Vec<String>), KernelError> {
+    let mut warnings = Vec::new();
+    let mut calls = Vec::new();
+    visit_history(options, &mut warnings, |item| match item {
+        Item::Record(info, record) => {
+            calls.extend(record.calls.iter().filter_map(|call| {
+                Some(HistoryCall::new(
+                    &info.id,
+                    &info.harness,
+                    &call.tool,
+                    &call.subject,
+                    outcome_of(call.outcome)?,
+                ))
+            }));
+        }
+        Item::Ledger(line) => {
+            let outcome = match line.decision.as_str() {
+                "deny" => Outcome::Denied,
+                "ask" => Outcome::Asked,
+                _ => return,
+            };
+            calls.push(HistoryCall::new(
+                line.session_id.as_deref().unwrap_or("ledger"),
+                &line.harness,
+                &line.tool,
+                &line.subject,
+                outcome,
+            ));
+        }
+    })?;
+    Ok((calls, warnings))
+}
+
+/// The replay's outcome of a recorded call; none for a call whose result was never seen.
+fn outcome_of(outcome: CallOutcome) -> Option<Outcome> {
+    match outcome {
+        CallOutcome::Ok => Some(Outcome::Ok),
+        CallOutcome::Error => Some(Outcome::Error),
+        CallOutcome::Denied => Some(Outcome::Denied),
+        CallOutcome::Asked => Some(Outcome::Asked),
+        CallOutcome::Pending => None,
+    }
+}
+
+/// One piece of the history, as [`visit_history`] reads it.
+enum Item<'a> {
+    /// A session record, with what a lesson says of its session.
+    Record(LessonSession, &'a SessionRecord),
+    /// A ledger line.
+    Ledger(&'a DecisionRecord),
+}
+
+/// How much of the history was read.
+struct Read {
+    sessions: usize,
+    calls: usize,
+    ledger: usize,
+}
+
+/// Reads the session records (in name order) and the ledger of the period `options`
+/// selects, handing each to its visitor; what cannot be read becomes a warning naming it.
+fn visit_history(
+    options: &DistillOptions,
+    warnings: &mut Vec<String>,
+    mut visit: impl FnMut(Item<'_>),
+) -> Result<Read, KernelError> {
     let root = &options.root;
     let folder_rel = options
         .sessions_dir
@@ -359,9 +478,6 @@ pub fn distill(options: &DistillOptions) -> Result<Distillation, KernelError> {
     let cutoff = options
         .since
         .map(|d| now.saturating_sub(i64::try_from(d.as_secs()).unwrap_or(i64::MAX)));
-    let mut warnings = Vec::new();
-    let rules = agents_rules(root, &mut warnings);
-    let mut acc = Accumulator::new(rules);
 
     let mut names: Vec<String> = match std::fs::read_dir(&folder) {
         Ok(entries) => entries
@@ -372,8 +488,11 @@ pub fn distill(options: &DistillOptions) -> Result<Distillation, KernelError> {
         Err(_) => Vec::new(),
     };
     names.sort_unstable();
-    let mut sessions_read = 0_usize;
-    let mut calls_read = 0_usize;
+    let mut read = Read {
+        sessions: 0,
+        calls: 0,
+        ledger: 0,
+    };
     for name in &names {
         let path = folder.join(name);
         let parsed = match SessionRecord::read(&path) {
@@ -391,35 +510,27 @@ pub fn distill(options: &DistillOptions) -> Result<Distillation, KernelError> {
         {
             continue;
         }
-        sessions_read = sessions_read.saturating_add(1);
-        calls_read = calls_read.saturating_add(record.calls.len());
-        acc.take_record(info, &record);
+        read.sessions = read.sessions.saturating_add(1);
+        read.calls = read.calls.saturating_add(record.calls.len());
+        visit(Item::Record(info, &record));
     }
 
     let (ledger, ledger_warnings) = read_records_checked(root);
     warnings.extend(ledger_warnings);
-    let mut ledger_read = 0_usize;
     for line in &ledger {
         if cutoff.is_some_and(|c| i64::try_from(line.time).unwrap_or(i64::MAX) < c) {
             continue;
         }
-        ledger_read = ledger_read.saturating_add(1);
-        acc.take_ledger(line);
+        read.ledger = read.ledger.saturating_add(1);
+        visit(Item::Ledger(line));
     }
-    if sessions_read == 0 && ledger_read == 0 {
+    if read.sessions == 0 && read.ledger == 0 {
         return Err(KernelError::NoSessions {
             folder,
             since: options.since.is_some(),
         });
     }
-    let lessons = acc.finish(options.min_sessions);
-    Ok(Distillation {
-        lessons,
-        sessions_read,
-        calls_read,
-        ledger_read,
-        warnings,
-    })
+    Ok(read)
 }
 
 /// The human form of a distillation: one block per lesson.

@@ -102,7 +102,7 @@ pub use ledger::{
 };
 pub use lessons::{
     DEFAULT_MIN_SESSIONS, DistillOptions, Distillation, Lesson, LessonId, LessonKind,
-    LessonSession, RELAX_APPROVAL_RATE, USE_INSTEAD_WINDOW, distill, distillation_schema,
+    LessonSession, RELAX_APPROVAL_RATE, USE_INSTEAD_WINDOW, distill, distillation_schema, history,
     parse_since, render_lessons,
 };
 pub use metalayer_bridge as bridge;

@@ -8,6 +8,7 @@ pub(crate) mod compare;
 pub(crate) mod distill;
 pub(crate) mod hook;
 pub(crate) mod init;
+pub(crate) mod promote;
 pub(crate) mod scan;
 pub(crate) mod schema;
 pub(crate) mod stamp;

@@ -26,6 +26,16 @@ fn line(value: &Value) -> String {
 /// A Claude Code transcript in which `npm test` fails and `pnpm test` works, and the user
 /// says not to use npm.
 fn claude_transcript(dir: &Path, id: &str, day: u32) -> PathBuf {
+    claude_transcript_with(dir, id, day, &[])
+}
+
+/// [`claude_transcript`] with further Bash calls at its end: `(command, output, failed)`.
+pub(super) fn claude_transcript_with(
+    dir: &Path,
+    id: &str,
+    day: u32,
+    extra: &[(&str, &str, bool)],
+) -> PathBuf {
     let at = format!("2026-12-0{day}T10:00:00Z");
     let cwd = dir.to_str().unwrap();
     let prompt = |text: &str| {
@@ -55,6 +65,12 @@ fn claude_transcript(dir: &Path, id: &str, day: u32) -> PathBuf {
         prompt("don't use npm here, this is a pnpm workspace"),
     ]
     .concat();
+    let mut text = text;
+    for (n, (command, output, failed)) in extra.iter().enumerate() {
+        let id = format!("x{n}");
+        text.push_str(&call(&id, command));
+        text.push_str(&result(&id, output, *failed));
+    }
     let path = dir.join(format!("{id}.jsonl"));
     fs::write(&path, text).unwrap();
     path
