@@ -20,9 +20,6 @@ pub struct HookEnv {
     pub project_dir: Option<PathBuf>,
     /// The hook process's working directory.
     pub cwd: PathBuf,
-    /// The process exits right after the hook: the compiled policy is not freed (for a large
-    /// policy, freeing it costs more than a decision).
-    pub exits_after: bool,
 }
 
 impl HookEnv {
@@ -33,30 +30,13 @@ impl HookEnv {
             .filter(|v| !v.is_empty())
             .map(PathBuf::from);
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-        Self {
-            project_dir,
-            cwd,
-            exits_after: false,
-        }
+        Self { project_dir, cwd }
     }
 
     /// A context with an explicit project folder and working directory.
     #[must_use]
     pub fn new(project_dir: Option<PathBuf>, cwd: PathBuf) -> Self {
-        Self {
-            project_dir,
-            cwd,
-            exits_after: false,
-        }
-    }
-
-    /// Says the process exits right after the hook, as the `metalayer` binary does: the
-    /// compiled policy is then left to the operating system to reclaim instead of being freed
-    /// piece by piece.
-    #[must_use]
-    pub fn exiting_after(mut self) -> Self {
-        self.exits_after = true;
-        self
+        Self { project_dir, cwd }
     }
 
     /// Where to look for the repository: the project folder, else the event's `cwd`, else the
@@ -230,11 +210,7 @@ pub fn pre_tool_use_as(input: &[u8], env: &HookEnv, harness: Option<Harness>) ->
         Ok(kernel) => kernel,
         Err(e) => return fail(harness, &e, OnError::Deny),
     };
-    let outcome = decide(&kernel, &event, harness, tool_use_id(&map));
-    if env.exits_after {
-        std::mem::forget(kernel);
-    }
-    outcome
+    decide(&kernel, &event, harness, tool_use_id(&map))
 }
 
 /// Decides an already parsed event with a kernel, in Claude Code's protocol.

@@ -128,7 +128,7 @@ fn handle(args: &Args) -> HookOutcome {
         let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
         return pre_commit(&cwd);
     }
-    let env = HookEnv::from_process().exiting_after();
+    let env = HookEnv::from_process();
     let input = match read_stdin() {
         Ok(input) => input,
         Err(e) => {
