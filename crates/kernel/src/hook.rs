@@ -487,6 +487,7 @@ fn on_error_near(start: &Path) -> OnError {
 
 /// The answer when no safe decision can be made, in the harness's blocking form.
 fn fail(harness: Harness, error: &KernelError, on_error: OnError) -> HookOutcome {
+    let error = error.with_causes();
     let reason = format!("metalayer could not check this call and blocks it: {error}");
     match on_error {
         OnError::Ask => {

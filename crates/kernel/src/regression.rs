@@ -51,7 +51,7 @@ pub fn stamp_path(root: &Path) -> PathBuf {
 /// written.
 pub fn write_stamp(root: &Path) -> Result<Stamp, KernelError> {
     let tree = metalayer_regression_map::staged_tree_id(root)
-        .map_err(|e| KernelError::Regression(format!("cannot read the staged tree: {e}")))?;
+        .map_err(|e| KernelError::regression("cannot read the staged tree", e))?;
     let stamp = Stamp {
         tree,
         created: now_seconds(),
@@ -65,7 +65,8 @@ pub fn write_stamp(root: &Path) -> Result<Stamp, KernelError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
-    let text = serde_json::to_string(&stamp).map_err(|e| KernelError::Regression(e.to_string()))?;
+    let text = serde_json::to_string(&stamp)
+        .map_err(|e| KernelError::regression("cannot write the stamp", e))?;
     std::fs::write(&path, text).map_err(io)?;
     Ok(stamp)
 }
@@ -178,15 +179,18 @@ pub fn feature_map(
     let (path, dialect) = match locate_feature_map(root, settings, from_file) {
         MapLocation::Found { path, dialect } => (path, dialect),
         MapLocation::Missing { named, .. } => {
-            return Err(KernelError::Regression(missing_map_message(&named)));
+            return Err(KernelError::Regression {
+                what: missing_map_message(&named),
+                source: None,
+            });
         }
         MapLocation::Absent => return Ok(None),
     };
     let map = FeatureMap::load(&path)
-        .map_err(|e| KernelError::Regression(format!("feature map `{}`: {e}", path.display())))?;
+        .map_err(|e| KernelError::regression(format!("feature map `{}`", path.display()), e))?;
     let matcher = map
         .compile(dialect)
-        .map_err(|e| KernelError::Regression(format!("feature map `{}`: {e}", path.display())))?;
+        .map_err(|e| KernelError::regression(format!("feature map `{}`", path.display()), e))?;
     Ok(Some(matcher))
 }
 
@@ -364,7 +368,7 @@ pub fn commit_files(
     };
     commit_contents(root, &steps)
         .map(Some)
-        .map_err(|e| KernelError::Regression(format!("cannot list what the commit contains: {e}")))
+        .map_err(|e| KernelError::regression("cannot list what the commit contains", e))
 }
 
 /// The ask for the `git commit`s of a shell call, if they touch mapped features and no valid

@@ -170,15 +170,9 @@ pub fn capture(
     .with_last_assistant_message(last_assistant_message)
     .with_redactor(redactor)
     .with_root(root);
-    Capture::run(&options).map(Some).map_err(|e| {
-        let mut message = e.to_string();
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            message.push_str(&format!(": {s}"));
-            source = s.source();
-        }
-        KernelError::Capture { message }
-    })
+    Capture::run(&options)
+        .map(Some)
+        .map_err(|source| KernelError::Capture { source })
 }
 
 /// The built-in secret rules plus the policy's `bridge.redact` rules (gitleaks' shape:
@@ -198,9 +192,7 @@ fn redactor(settings: &BridgeSettings) -> Result<Redactor, KernelError> {
     builder
         .build()
         .map(Redactor::from_detector)
-        .map_err(|e| KernelError::Capture {
-            message: format!("a redaction rule of the policy: {e}"),
-        })
+        .map_err(|source| KernelError::Redaction { source })
 }
 
 /// Appends a line to the bridge log in the state folder (best effort); the log is created
@@ -230,7 +222,9 @@ fn log(root: &Path, line: &str) {
 pub fn stop(input: &[u8], env: &HookEnv) -> HookOutcome {
     let event = match parse_stop(input) {
         Ok(event) => event,
-        Err(e) => return HookOutcome::quiet_failure(format!("metalayer stop hook: {e}")),
+        Err(e) => {
+            return HookOutcome::quiet_failure(format!("metalayer stop hook: {}", e.with_causes()));
+        }
     };
     let start = env
         .project_dir
@@ -246,7 +240,7 @@ pub fn stop(input: &[u8], env: &HookEnv) -> HookOutcome {
     ) {
         Ok(_) => HookOutcome::default(),
         Err(e) => {
-            let message = format!("metalayer stop hook: {e}");
+            let message = format!("metalayer stop hook: {}", e.with_causes());
             log(&root, &message);
             HookOutcome::quiet_failure(message)
         }

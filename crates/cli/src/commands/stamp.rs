@@ -44,7 +44,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            let _ = writeln!(std::io::stderr().lock(), "error: {e}");
+            let _ = writeln!(std::io::stderr().lock(), "error: {}", e.with_causes());
             ExitCode::FAILURE
         }
     }

@@ -416,7 +416,10 @@ fn regression_section(
         Ok(None) => vec![Check::warning(rel, "cannot be found")],
         Err(e) => vec![Check::invalid(
             rel,
-            format!("{e} (the pre-tool-use hook fails on every `git commit`)"),
+            format!(
+                "{} (the pre-tool-use hook fails on every `git commit`)",
+                e.with_causes()
+            ),
         )],
     }
 }

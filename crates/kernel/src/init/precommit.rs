@@ -103,7 +103,8 @@ pub fn pre_commit(cwd: &Path) -> HookOutcome {
         Err(e) => {
             out.exit_code = 1;
             out.stderr = format!(
-                "metalayer pre-commit: cannot check the commit ({e}); refusing the commit\n"
+                "metalayer pre-commit: cannot check the commit ({}); refusing the commit\n",
+                e.with_causes()
             );
         }
     }
