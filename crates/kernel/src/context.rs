@@ -496,7 +496,9 @@ fn lesson_bullets(text: &str) -> Vec<String> {
 /// 0. Never blocks: an unreadable event or repository gives a note on standard error and no
 /// context.
 #[must_use]
-pub fn session_start(input: &[u8], env: &HookEnv, harness: Harness) -> HookOutcome {
+pub fn session_start(input: &[u8], env: &HookEnv) -> HookOutcome {
+    // SessionStart events do not tell the harness apart: Claude Code's form unless told.
+    let harness = env.harness.unwrap_or(Harness::Claude);
     let (session_id, cwd) = match parse_object(input) {
         Ok(map) => (
             optional_str(&map, "session_id")

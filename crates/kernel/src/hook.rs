@@ -20,6 +20,9 @@ pub struct HookEnv {
     pub project_dir: Option<PathBuf>,
     /// The hook process's working directory.
     pub cwd: PathBuf,
+    /// The harness whose protocol the event speaks, when known (`metalayer hook --harness`);
+    /// `None`: told from the event ([`Harness::detect`]).
+    pub harness: Option<Harness>,
 }
 
 impl HookEnv {
@@ -30,13 +33,29 @@ impl HookEnv {
             .filter(|v| !v.is_empty())
             .map(PathBuf::from);
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-        Self { project_dir, cwd }
+        Self {
+            project_dir,
+            cwd,
+            harness: None,
+        }
     }
 
     /// A context with an explicit project folder and working directory.
     #[must_use]
     pub fn new(project_dir: Option<PathBuf>, cwd: PathBuf) -> Self {
-        Self { project_dir, cwd }
+        Self {
+            project_dir,
+            cwd,
+            harness: None,
+        }
+    }
+
+    /// The same context for events of `harness` (answered in its protocol, failing closed in
+    /// its own blocking form).
+    #[must_use]
+    pub fn with_harness(mut self, harness: Harness) -> Self {
+        self.harness = Some(harness);
+        self
     }
 
     /// Where to look for the repository: the project folder, else the event's `cwd`, else the
@@ -183,14 +202,7 @@ pub fn claude_output(decision: Decision, reason: &str) -> String {
 /// ```
 #[must_use]
 pub fn pre_tool_use(input: &[u8], env: &HookEnv) -> HookOutcome {
-    pre_tool_use_as(input, env, None)
-}
-
-/// [`pre_tool_use`] for a given harness (`None`: detect it from the event with
-/// [`Harness::detect`]), answering in that harness's format and failing closed in its own
-/// blocking form.
-#[must_use]
-pub fn pre_tool_use_as(input: &[u8], env: &HookEnv, harness: Option<Harness>) -> HookOutcome {
+    let harness = env.harness;
     let map = match parse_object(input) {
         Ok(map) => map,
         Err(e) => {
@@ -213,15 +225,9 @@ pub fn pre_tool_use_as(input: &[u8], env: &HookEnv, harness: Option<Harness>) ->
     decide(&kernel, &event, harness, tool_use_id(&map))
 }
 
-/// Decides an already parsed event with a kernel, in Claude Code's protocol.
-#[must_use]
-pub fn decide_event(kernel: &Kernel, event: &ToolEvent) -> HookOutcome {
-    decide_event_as(kernel, event, Harness::Claude)
-}
-
 /// Decides an already parsed event with a kernel, answering in `harness`'s protocol.
 #[must_use]
-pub fn decide_event_as(kernel: &Kernel, event: &ToolEvent, harness: Harness) -> HookOutcome {
+pub fn decide_event(kernel: &Kernel, event: &ToolEvent, harness: Harness) -> HookOutcome {
     decide(kernel, event, harness, None)
 }
 
@@ -275,15 +281,15 @@ fn tool_use_id(map: &serde_json::Map<String, serde_json::Value>) -> Option<&str>
 /// use metalayer_kernel::{HookEnv, post_tool_use};
 ///
 /// let env = HookEnv::new(None, std::env::temp_dir());
-/// let out = post_tool_use(br#"{"tool_name":"Bash","tool_input":{"command":"ls"}}"#, &env, None);
+/// let out = post_tool_use(br#"{"tool_name":"Bash","tool_input":{"command":"ls"}}"#, &env);
 /// assert_eq!((out.exit_code, out.stdout.as_str(), out.stderr.as_str()), (0, "", ""));
 /// ```
 #[must_use]
-pub fn post_tool_use(input: &[u8], env: &HookEnv, harness: Option<Harness>) -> HookOutcome {
+pub fn post_tool_use(input: &[u8], env: &HookEnv) -> HookOutcome {
     let Ok(map) = parse_object(input) else {
         return HookOutcome::default();
     };
-    let harness = harness.unwrap_or_else(|| Harness::detect(&map));
+    let harness = env.harness.unwrap_or_else(|| Harness::detect(&map));
     let Some(failed) = call_failed(&map) else {
         // The harness says the call did not run (denied, rejected): nothing ran.
         return HookOutcome::default();

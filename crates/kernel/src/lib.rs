@@ -81,8 +81,7 @@ pub use event::{MAX_EVENT_BYTES, ToolEvent, claude_pre_tool_use, parse_object, t
 pub use examples::{ExampleFailure, ExampleReport, check_examples};
 pub use harness::Harness;
 pub use hook::{
-    HookEnv, HookOutcome, claude_output, decide_event, decide_event_as, post_tool_use,
-    pre_tool_use, pre_tool_use_as, verdict_reason,
+    HookEnv, HookOutcome, claude_output, decide_event, post_tool_use, pre_tool_use, verdict_reason,
 };
 pub use init::{
     AUTONOMOUS_POLICY_YAML, Action, ActionKind, BASELINE_POLICY_YAML, InitOptions,

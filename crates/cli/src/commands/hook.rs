@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use metalayer_kernel::{
     HookEnv, HookOutcome, HookSub, MAX_EVENT_BYTES, PROBE_ENV, post_tool_use, pre_commit,
-    pre_tool_use_as, probe_answer, session_start, stop,
+    pre_tool_use, probe_answer, session_start, stop,
 };
 
 /// Arguments of `metalayer hook`.
@@ -128,7 +128,10 @@ fn handle(args: &Args) -> HookOutcome {
         let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
         return pre_commit(&cwd);
     }
-    let env = HookEnv::from_process();
+    let env = match args.harness {
+        Some(h) => HookEnv::from_process().with_harness(h.kernel()),
+        None => HookEnv::from_process(),
+    };
     let input = match read_stdin() {
         Ok(input) => input,
         Err(e) => {
@@ -147,10 +150,10 @@ fn handle(args: &Args) -> HookOutcome {
         }
     };
     match args.event {
-        Event::PreToolUse => pre_tool_use_as(&input, &env, args.harness.map(Harness::kernel)),
-        Event::PostToolUse => post_tool_use(&input, &env, args.harness.map(Harness::kernel)),
+        Event::PreToolUse => pre_tool_use(&input, &env),
+        Event::PostToolUse => post_tool_use(&input, &env),
         Event::Stop | Event::PreCommit => stop(&input, &env),
-        Event::SessionStart => session_start(&input, &env, harness),
+        Event::SessionStart => session_start(&input, &env),
     }
 }
 

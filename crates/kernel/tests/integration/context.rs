@@ -213,7 +213,7 @@ fn each_harness_gets_the_context_in_its_form_and_nothing_blocks() {
     })
     .to_string();
     for harness in [Harness::Claude, Harness::Codex, Harness::Gemini] {
-        let out = session_start(event.as_bytes(), &env, harness);
+        let out = session_start(event.as_bytes(), &env.clone().with_harness(harness));
         assert_eq!(out.exit_code, 0);
         let v: Value = serde_json::from_str(&out.stdout).unwrap();
         assert_eq!(v["hookSpecificOutput"]["hookEventName"], "SessionStart");
@@ -223,13 +223,13 @@ fn each_harness_gets_the_context_in_its_form_and_nothing_blocks() {
         assert!(context.contains("governed by metalayer"), "{context}");
     }
     for harness in [Harness::Copilot, Harness::Cursor] {
-        let out = session_start(event.as_bytes(), &env, harness);
+        let out = session_start(event.as_bytes(), &env.clone().with_harness(harness));
         assert_eq!(out.exit_code, 0);
         assert!(out.stdout.starts_with("This repository is governed"));
     }
     // Malformed input: a note, exit 0, no context.
     for input in [&b"not json"[..], b"", b"[1]"] {
-        let out = session_start(input, &env, Harness::Claude);
+        let out = session_start(input, &env);
         assert_eq!(out.exit_code, 0);
         assert!(out.stdout.is_empty());
         assert!(out.stderr.contains("session-start"), "{}", out.stderr);

@@ -306,12 +306,11 @@ fn shell_writes_edits_and_patches_are_read() {
         format!("*** Begin Patch\n*** Add File: a.txt\n+fine\n*** Add File: b.txt\n+x\n+k={key}\n*** End Patch\n")}}));
     assert!(reason.contains("b.txt line 2"), "{reason}");
     // Copilot's create.
-    let out = metalayer_kernel::pre_tool_use_as(
+    let out = pre_tool_use(
         json!({"toolName": "create", "cwd": root, "toolArgs": {"path": root.join("src/config.ts"), "file_text": format!("k = \"{key}\"")}})
             .to_string()
             .as_bytes(),
-        &env,
-        Some(metalayer_kernel::Harness::Copilot),
+        &env.clone().with_harness(metalayer_kernel::Harness::Copilot),
     );
     assert!(out.stdout.contains("github-token"), "{}", out.stdout);
     assert!(!out.stdout.contains(&key));
