@@ -93,10 +93,29 @@ impl SessionId {
         }
     }
 
-    /// The first eight characters of [`SessionId::file_stem`].
+    /// Eight characters of [`SessionId::file_stem`] that tell sessions apart: its first
+    /// eight, except for a time-ordered UUID (version 6 or 7, as Codex CLI's session ids),
+    /// whose first eight hex digits are the same for every session started in the same minute
+    /// or so; there, the last eight (random) ones.
+    ///
+    /// ```
+    /// use metalayer_bridge::SessionId;
+    ///
+    /// assert_eq!(SessionId::new("6151b6fd-1234").short(), "6151b6fd");
+    /// let codex = SessionId::new("01a2472f-6ffc-7fd3-bb6e-7448aa53ba5e");
+    /// assert_eq!(codex.short(), "aa53ba5e");
+    /// ```
     #[must_use]
     pub fn short(&self) -> String {
-        self.file_stem().chars().take(8).collect()
+        let stem = self.file_stem();
+        let bytes = stem.as_bytes();
+        let uuid = bytes.len() == 36
+            && [8, 13, 18, 23].iter().all(|&i| bytes.get(i) == Some(&b'-'))
+            && stem.chars().all(|c| c == '-' || c.is_ascii_hexdigit());
+        if uuid && matches!(bytes.get(14), Some(b'6' | b'7')) {
+            return stem.get(28..).unwrap_or(&stem).to_owned();
+        }
+        stem.chars().take(8).collect()
     }
 }
 
