@@ -306,7 +306,36 @@ fn response_text(response: Option<&RawValue>) -> (String, bool) {
         .unwrap_or(&text)
         .trim();
     let inner = inner.strip_prefix("Output: ").unwrap_or(inner);
-    (inner.to_owned(), failed)
+    (inner.to_owned(), failed || shell_failed(inner))
+}
+
+/// Whether the trailer Gemini CLI writes after a shell command's output (`Exit Code: 1`,
+/// `Signal: 9`, `Process Group PGID: …`, one per line at the end) says the command failed:
+/// the call's `status` is `success` whenever the command could be run, whatever it exited
+/// with. Only the trailing lines are read, so output that merely mentions an exit code does
+/// not count.
+fn shell_failed(text: &str) -> bool {
+    for line in text.lines().rev() {
+        let line = line.trim();
+        let Some((key, value)) = line.split_once(": ") else {
+            return false;
+        };
+        let value = value.trim();
+        match key {
+            // Anything but a number or `(none)` is output, not the trailer.
+            "Exit Code" => {
+                return value.parse::<i64>().is_ok_and(|code| code != 0);
+            }
+            "Signal" => {
+                if value != "(none)" && value != "0" {
+                    return true;
+                }
+            }
+            "Process Group PGID" | "Background PIDs" | "Error" | "Directory" | "Command" => {}
+            _ => return false,
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -324,6 +353,32 @@ mod tests {
             response_text(Some(&raw)),
             ("[main abc1234] x\nProcess Group PGID: 7".to_owned(), false)
         );
+        // A command that ran and exited non-zero: `status` says success, the trailer does not.
+        for (output, failed) in [
+            (
+                "Output: npm ERR! pnpm here\nExit Code: 1\nProcess Group PGID: 23563",
+                true,
+            ),
+            ("Output: fine\nExit Code: 0\nProcess Group PGID: 1", false),
+            ("Output: fine\nProcess Group PGID: 1", false),
+            ("Output: (empty)\nSignal: 9\nProcess Group PGID: 2", true),
+            (
+                "Output: Exit Code: 1 is what the docs say\nProcess Group PGID: 3",
+                false,
+            ),
+            (
+                "Output: x\nError: (none)\nExit Code: (none)\nSignal: (none)",
+                false,
+            ),
+            ("Output: x\nExit Code: 127", true),
+        ] {
+            let raw = RawValue::from_string(
+                serde_json::json!({"output": format!("<untrusted_context>\n{output}\n</untrusted_context>")})
+                    .to_string(),
+            )
+            .unwrap();
+            assert_eq!(response_text(Some(&raw)).1, failed, "{output}");
+        }
         let raw = RawValue::from_string(r#"{"error":"denied"}"#.to_owned()).unwrap();
         assert_eq!(response_text(Some(&raw)), ("denied".to_owned(), true));
         assert_eq!(response_text(None), (String::new(), false));
