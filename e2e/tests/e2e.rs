@@ -654,3 +654,107 @@ mod session_context {
         session_context(Harness::Gemini)
     }
 }
+
+/// The crystallization loop in the real harness: three sessions in which `npm test` fails
+/// and `pnpm test` works right after (two scripts of the repository standing in for them) are
+/// captured by the harness's own end-of-turn hook;
+/// `metalayer distill` finds the lesson in the records of those sessions, with its three
+/// sessions and the harness; `metalayer promote --to deny` writes the gate (the replay sees
+/// nothing that worked stopped); in the next session the harness is denied `npm test` by that
+/// gate and `pnpm test` still runs.
+fn lesson_promoted(harness: Harness) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    let sandbox = governed(harness)?;
+    for (tool, script) in [
+        (
+            "npm",
+            "#!/bin/sh\necho 'npm ERR! this is a pnpm workspace' >&2\nexit 1\n",
+        ),
+        ("pnpm", "#!/bin/sh\necho 'ok 12 tests'\n"),
+    ] {
+        let path = format!("tools/{tool}");
+        sandbox.write(&path, script)?;
+        std::fs::set_permissions(
+            sandbox.repo.join(&path),
+            std::fs::Permissions::from_mode(0o755),
+        )?;
+    }
+    sandbox.git(&["add", "tools"])?;
+    sandbox.git(&["commit", "-q", "-m", "Stand-ins for npm and pnpm"])?;
+    let steps = [
+        Action::shell("./tools/npm test"),
+        Action::shell("./tools/pnpm test"),
+    ];
+    for n in 1..=3 {
+        sandbox.run(&format!("run the checks, take {n}"), &steps)?;
+    }
+    let out = sandbox.metalayer(&["distill", "--json"])?;
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "distill: {stdout}\n{stderr}");
+    let json: Value = serde_json::from_str(&stdout)?;
+    assert_eq!(json["sessions_read"], 3, "{stdout}");
+    let lesson = json["lessons"]
+        .as_array()
+        .and_then(|l| l.iter().find(|l| l["kind"] == "use_instead"))
+        .ok_or_else(|| format!("no use_instead lesson in {stdout}"))?;
+    assert_eq!(lesson["key"], "npm -> pnpm", "{lesson}");
+    assert_eq!(lesson["occurrences"], 3, "{lesson}");
+    assert_eq!(
+        lesson["sessions"].as_array().map(Vec::len),
+        Some(3),
+        "{lesson}"
+    );
+    assert_eq!(
+        lesson["harnesses"],
+        serde_json::json!([harness.name()]),
+        "{lesson}"
+    );
+    let id = lesson["id"].as_str().unwrap_or_default().to_owned();
+
+    let out = sandbox.metalayer(&["promote", &id, "--to", "deny", "--json"])?;
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "promote: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan: Value = serde_json::from_str(&stdout)?;
+    assert_eq!(plan["written"], true, "{plan}");
+    assert_eq!(
+        plan["replay"]["collateral"],
+        serde_json::json!([]),
+        "{plan}"
+    );
+    let policy = sandbox.read(".control/policy.yaml").unwrap_or_default();
+    assert!(policy.contains(&format!("lesson: '{id}'")), "{policy}");
+
+    let run = sandbox.run("run the checks once more", &steps)?;
+    assert_gate_reached_model(&run, 0, &id)?;
+    let second = run.result(1)?;
+    assert!(
+        !second.text.contains(&id),
+        "`pnpm test` is not stopped by the new gate\n{}",
+        run.describe()
+    );
+    let ledger = sandbox.ledger();
+    assert_eq!(decisions(&ledger, "deny", &id).len(), 1, "{ledger:?}");
+    Ok(())
+}
+
+mod lesson_promoted {
+    use super::*;
+    #[test]
+    fn claude() -> Result<()> {
+        lesson_promoted(Harness::Claude)
+    }
+    #[test]
+    fn codex() -> Result<()> {
+        lesson_promoted(Harness::Codex)
+    }
+    #[test]
+    fn gemini() -> Result<()> {
+        lesson_promoted(Harness::Gemini)
+    }
+}
