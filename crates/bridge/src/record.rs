@@ -86,6 +86,55 @@ pub(crate) struct Block<'a> {
     pub(crate) content: Option<&'a RawValue>,
     #[serde(default)]
     pub(crate) is_error: Option<bool>,
+    /// `image` blocks: the picture (read on its own, so that an odd shape never loses the
+    /// message).
+    #[serde(borrow, default)]
+    pub(crate) source: Option<&'a RawValue>,
+}
+
+impl Block<'_> {
+    /// For an `image` block, a note of what it was: `[image: image/png, 48 KB]` (its type and
+    /// decoded size; never its data).
+    pub(crate) fn image_note(&self) -> Option<String> {
+        #[derive(Deserialize)]
+        struct Source<'s> {
+            #[serde(borrow, default)]
+            media_type: Option<Cow<'s, str>>,
+            #[serde(borrow, default)]
+            data: Option<Cow<'s, str>>,
+        }
+        if self.kind.as_deref() != Some("image") {
+            return None;
+        }
+        let source = self
+            .source
+            .and_then(|raw| serde_json::from_str::<Source<'_>>(raw.get()).ok());
+        let media = source
+            .as_ref()
+            .and_then(|s| s.media_type.as_deref())
+            .filter(|m| {
+                m.len() <= 64
+                    && m.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '+' | '-'))
+            })
+            .unwrap_or("image");
+        Some(match source.as_ref().and_then(|s| s.data.as_deref()) {
+            Some(data) => format!("[image: {media}, {}]", size(data.len() / 4 * 3)),
+            None => format!("[image: {media}]"),
+        })
+    }
+}
+
+/// A byte count in words: `512 bytes`, `48 KB`, `1.5 MB`.
+fn size(bytes: usize) -> String {
+    if bytes < 1024 {
+        format!("{bytes} bytes")
+    } else if bytes < 1024 * 1024 {
+        format!("{} KB", bytes.div_ceil(1024))
+    } else {
+        let tenths = bytes.saturating_mul(10) / (1024 * 1024);
+        format!("{}.{} MB", tenths / 10, tenths % 10)
+    }
 }
 
 /// `message.content`: a plain string or blocks.
@@ -107,13 +156,17 @@ impl<'a> Content<'a> {
 }
 
 /// The text of a `tool_result` body: a string or an array of blocks whose `text` fields are
-/// joined by newlines (images and other blocks are skipped).
+/// joined by newlines, an image noted by its type and size (other blocks are skipped).
 pub(crate) fn tool_result_text(raw: &RawValue) -> String {
     match Content::parse(raw) {
         Some(Content::Text(text)) => text.into_owned(),
         Some(Content::Blocks(blocks)) => {
             let mut out = String::new();
-            for text in blocks.iter().filter_map(|b| b.text.as_deref()) {
+            for block in &blocks {
+                let note = block.image_note();
+                let Some(text) = block.text.as_deref().or(note.as_deref()) else {
+                    continue;
+                };
                 if !out.is_empty() {
                     out.push('\n');
                 }
@@ -189,7 +242,10 @@ mod tests {
         };
         assert_eq!(blocks.len(), 1);
         assert_eq!(blocks[0].is_error, Some(true));
-        assert_eq!(tool_result_text(blocks[0].content.unwrap()), "a\nb");
+        assert_eq!(
+            tool_result_text(blocks[0].content.unwrap()),
+            "a\n[image: image]\nb"
+        );
     }
 
     #[test]
@@ -197,5 +253,23 @@ mod tests {
         let raw: &RawValue = serde_json::from_str("42").unwrap();
         assert!(Content::parse(raw).is_none());
         assert_eq!(tool_result_text(raw), "");
+    }
+
+    #[test]
+    fn images_are_noted_by_type_and_size_never_by_data() {
+        let data = "A".repeat(64 * 1024);
+        let blocks = format!(
+            r#"[{{"type":"image","source":{{"type":"base64","media_type":"image/png","data":"{data}"}}}},
+                {{"type":"image","source":"odd"}},
+                {{"type":"image","source":{{"type":"url","url":"https://x/y.jpg","media_type":"image/jpeg\nevil"}}}},
+                {{"type":"text","text":"see above"}}]"#
+        );
+        let raw = RawValue::from_string(blocks).unwrap();
+        assert_eq!(
+            tool_result_text(&raw),
+            "[image: image/png, 48 KB]\n[image: image]\n[image: image]\nsee above"
+        );
+        assert_eq!(size(100), "100 bytes");
+        assert_eq!(size(1536 * 1024), "1.5 MB");
     }
 }

@@ -618,6 +618,14 @@ impl Session {
                                 text.push_str(t);
                             }
                         }
+                        Some("image") => {
+                            if let Some(note) = block.image_note() {
+                                if !text.is_empty() {
+                                    text.push('\n');
+                                }
+                                text.push_str(&note);
+                            }
+                        }
                         _ => {}
                     }
                 }
@@ -1026,6 +1034,23 @@ mod tests {
             ["/review PR 12", "why does this panic?", "hello", "/clear"]
         );
         assert_eq!(s.title(), Some("/review PR 12"));
+    }
+
+    #[test]
+    fn a_pasted_image_is_noted_in_its_prompt() {
+        let mut s = session();
+        s.ingest_line(br#"{"type":"user","message":{"role":"user","content":[{"type":"text","text":"what is wrong here?"},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"}}]}}"#);
+        s.ingest_line(br#"{"type":"user","message":{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/jpeg","data":"/9j/4AAQ"}}]}}"#);
+        let prompts: Vec<&str> = s.prompts.iter().map(|p| p.text.text.as_str()).collect();
+        assert_eq!(
+            prompts,
+            [
+                "what is wrong here?\n[image: image/png, 45 bytes]",
+                "[image: image/jpeg, 6 bytes]"
+            ]
+        );
+        let md = crate::render_session(&s, &Redactor::new());
+        assert!(!md.contains("iVBORw0KGgo"), "{md}");
     }
 
     #[test]

@@ -22,8 +22,8 @@ fn realistic_transcript_model() {
     );
     assert_eq!(s.prompts[1].text.text, "/clear");
     assert_eq!(
-        s.prompts[2].text.text,
-        "Now <b>commit</b> it, and open a PR"
+        s.prompts[2].text.text, "Now <b>commit</b> it, and open a PR\n[image: image/png, 9 bytes]",
+        "the pasted image is noted by type and size"
     );
     assert_eq!(s.branch.as_deref(), Some("main"));
     assert_eq!(s.cwd.as_deref(), Some("/home/u/proj"));
