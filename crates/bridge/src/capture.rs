@@ -232,6 +232,9 @@ impl Capture {
             });
         }
         session.set_last_assistant_message(options.last_assistant_message.as_deref());
+        if session.format == Some(crate::format::Format::Claude) {
+            read_subagents(options, &mut session);
+        }
 
         create_private_dir(&options.state_dir)?;
         let _session_lock = LockFile::acquire(
@@ -431,4 +434,76 @@ fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), CaptureError> 
         source: std::io::Error::other(e),
     })?;
     write_atomic(path, &bytes, Access::Private)
+}
+
+/// Most subagent transcripts read for one session.
+const MAX_SUBAGENTS: usize = 200;
+
+/// Reads the transcripts of the session's subagents into it: Claude Code writes them to
+/// `<session>/subagents/agent-<id>.jsonl` beside the session's transcript (older releases:
+/// `agent-<id>.jsonl` beside it, told apart by their `sessionId`). Internal ones
+/// (`agent-acompact-…`, compaction) are left out; one that cannot be read is skipped.
+fn read_subagents(options: &CaptureOptions, session: &mut Session) {
+    let Some(dir) = options.transcript.parent() else {
+        return;
+    };
+    let session_id = session.id.to_string();
+    let mut found: Vec<(String, PathBuf)> = Vec::new();
+    if let Some(stem) = options.transcript.file_stem() {
+        found.extend(agent_files(&dir.join(stem).join("subagents")));
+    }
+    for (id, path) in agent_files(dir) {
+        if first_session_id(&path).as_deref() == Some(session_id.as_str())
+            && !found.iter().any(|(known, _)| *known == id)
+        {
+            found.push((id, path));
+        }
+    }
+    found.sort();
+    for (agent_id, path) in found.into_iter().take(MAX_SUBAGENTS) {
+        let Ok(file) = fs::File::open(&path) else {
+            continue;
+        };
+        let mut sub = Session::new(SessionId::new(agent_id.as_str()))
+            .with_redactor(options.redactor.clone())
+            .as_subagent();
+        if let Some(root) = options.root.as_deref().and_then(Path::to_str) {
+            sub = sub.with_root(root);
+        }
+        if TranscriptReader::new(file, 0).read_into(&mut sub).is_ok() && sub.has_records() {
+            session.add_subagent(&agent_id, sub);
+        }
+    }
+}
+
+/// The `agent-<id>.jsonl` files of a folder, with their agent ids.
+fn agent_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let id = name.strip_prefix("agent-")?.strip_suffix(".jsonl")?;
+            (!id.starts_with("acompact") && crate::session::is_agent_id(id))
+                .then(|| (id.to_owned(), entry.path()))
+        })
+        .collect()
+}
+
+/// The `sessionId` of a transcript's first record.
+fn first_session_id(path: &Path) -> Option<String> {
+    #[derive(Deserialize)]
+    struct First {
+        #[serde(default, rename = "sessionId")]
+        session_id: Option<String>,
+    }
+    let file = fs::File::open(path).ok()?;
+    let mut line = String::new();
+    BufReader::new(file)
+        .take(1024 * 1024)
+        .read_line(&mut line)
+        .ok()?;
+    serde_json::from_str::<First>(&line).ok()?.session_id
 }

@@ -108,7 +108,7 @@ pub use redact::Redactor;
 pub use render::{SHOWN_OUTPUT_CHARS, TITLE_CHARS, file_name, render_session};
 pub use session::{
     LineKind, MAX_CALLS, MAX_LIST, MAX_PROMPTS, MAX_THREAD, OUTPUT_CHARS, Session, SessionId,
-    TEXT_CHARS, ThreadItem, TokenUsage, Utterance,
+    Subagent, TEXT_CHARS, ThreadItem, TokenUsage, Utterance,
 };
 pub use timestamp::Timestamp;
 pub use tool::{TodoItem, ToolCall, ToolOutcome};

@@ -10,7 +10,7 @@ use crate::excerpt::cut;
 use crate::format::Format;
 use crate::markdown::{blockquote, code_span, fenced, inline, yaml_string};
 use crate::redact::Redactor;
-use crate::session::{Session, ThreadItem, Utterance};
+use crate::session::{Session, Subagent, ThreadItem, Utterance};
 use crate::timestamp::{Timestamp, format_duration};
 use crate::tool::{ToolCall, ToolOutcome};
 
@@ -310,6 +310,9 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
             ThreadItem::Tool(call) => {
                 opens(&mut out, call.at, &mut in_reply);
                 tool_call(&mut out, call, redactor);
+                if let Some(agent) = call.agent.as_deref().and_then(|a| session.subagent(a)) {
+                    subagent(&mut out, agent, redactor);
+                }
             }
         }
     }
@@ -356,6 +359,53 @@ fn thinking(out: &mut String, u: &Utterance, redactor: &Redactor) {
         usize::MAX,
         redactor,
     )));
+    out.push_str("\n</details>\n");
+}
+
+/// Longest list of a subagent's calls shown under the call that started it.
+const SUBAGENT_CALLS: usize = 50;
+
+/// A subagent's work, collapsed under the call that started it: its calls (each on one line,
+/// with its outcome), the files it wrote and the commits it made.
+fn subagent(out: &mut String, agent: &Subagent, redactor: &Redactor) {
+    let files = agent.files.len();
+    let commits = agent.commits.len();
+    let _ = write!(
+        out,
+        "\n<details><summary>Subagent {}: {} tool call{}, {files} file{} written, {commits} commit{}</summary>\n\n",
+        code_span(&redactor.redact(&agent.agent_id)),
+        agent.calls.len(),
+        if agent.calls.len() == 1 { "" } else { "s" },
+        if files == 1 { "" } else { "s" },
+        if commits == 1 { "" } else { "s" },
+    );
+    for call in agent.calls.iter().take(SUBAGENT_CALLS) {
+        let _ = writeln!(
+            out,
+            "- {} ({}) {}",
+            code_span(&redactor.redact(&call.tool)),
+            call.outcome.as_str(),
+            code_span(&redactor.redact(&call.subject))
+        );
+    }
+    if agent.calls.len() > SUBAGENT_CALLS {
+        let _ = writeln!(
+            out,
+            "- … {} more calls not shown",
+            agent.calls.len() - SUBAGENT_CALLS
+        );
+    }
+    for file in &agent.files {
+        let _ = writeln!(out, "- wrote {}", code_span(&redactor.redact(file)));
+    }
+    for commit in &agent.commits {
+        let _ = writeln!(
+            out,
+            "- commit {} {}",
+            code_span(&commit.hash),
+            inline(&redactor.redact(&commit.message))
+        );
+    }
     out.push_str("\n</details>\n");
 }
 

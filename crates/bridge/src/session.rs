@@ -1,6 +1,7 @@
 //! The session model: what a transcript says, accumulated line by line, bounded in size and
 //! saved between runs.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
 
@@ -149,6 +150,25 @@ pub enum ThreadItem {
     Thinking(Utterance),
     /// A tool call and its outcome.
     Tool(ToolCall),
+}
+
+/// A subagent a `Task` (or `Agent`) call started, read from its own transcript
+/// (`<session>/subagents/agent-<id>.jsonl`, or `agent-<id>.jsonl` beside the session in older
+/// releases): what it did, shown under the call; the files it wrote and the commits it made are
+/// also counted with the session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Subagent {
+    /// The agent id (`a1b2c3d`), as the `Task` result and the file name give it.
+    pub agent_id: String,
+    /// Its tool calls, in order, with their subjects and outcomes.
+    pub calls: Vec<RecordedCall>,
+    /// Files it wrote.
+    pub files: BTreeSet<String>,
+    /// Commits it made.
+    pub commits: Vec<Commit>,
+    /// Its token usage.
+    pub usage: TokenUsage,
 }
 
 /// Token usage, counted once per assistant message id.
@@ -316,6 +336,12 @@ pub struct Session {
     pub messages: u64,
     /// The Stop event's `last_assistant_message` when the transcript did not contain it yet.
     pub pending_reply: Option<Excerpt>,
+    /// The subagents of the session's `Task` calls, read from their own transcripts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subagents: Vec<Subagent>,
+    /// This model is a subagent's: its records are all `isSidechain`, and taken in.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    sidechain: bool,
     #[serde(default)]
     book: Book,
     /// Applied to every text before it is cut and kept (see [`Session::with_redactor`]).
@@ -401,9 +427,62 @@ impl Session {
             turns: 0,
             messages: 0,
             pending_reply: None,
+            subagents: Vec::new(),
+            sidechain: false,
             book: Book::default(),
             redactor: Redactor::new(),
         }
+    }
+
+    /// Makes this the model of a subagent's transcript, whose records are all sidechain ones
+    /// (a main transcript's sidechain records are replays, left out).
+    #[must_use]
+    pub fn as_subagent(mut self) -> Self {
+        self.sidechain = true;
+        self
+    }
+
+    /// Takes in subagent `agent_id`'s model: listed in [`Session::subagents`] (shown under the
+    /// call that started it), its files written, commits and pull requests counted with this
+    /// session, its tokens added to the session's.
+    pub fn add_subagent(&mut self, agent_id: &str, sub: Session) {
+        for file in &sub.files {
+            if self.files.len() < MAX_LIST {
+                self.files_read.remove(file);
+                self.files.insert(file.clone());
+            }
+        }
+        for file in &sub.files_read {
+            if self.files_read.len() < MAX_LIST && !self.files.contains(file) {
+                self.files_read.insert(file.clone());
+            }
+        }
+        for commit in &sub.commits {
+            if self.commits.len() < MAX_LIST && !self.commits.iter().any(|c| c.hash == commit.hash)
+            {
+                self.commits.push(commit.clone());
+            }
+        }
+        for url in &sub.pull_requests {
+            if self.pull_requests.len() < MAX_LIST && !self.pull_requests.contains(url) {
+                self.pull_requests.push(url.clone());
+            }
+        }
+        self.usage.add(&sub.usage);
+        self.subagents.retain(|a| a.agent_id != agent_id);
+        self.subagents.push(Subagent {
+            agent_id: agent_id.to_owned(),
+            calls: sub.calls,
+            files: sub.files,
+            commits: sub.commits,
+            usage: sub.usage,
+        });
+    }
+
+    /// The subagent `agent_id`, when it was taken in.
+    #[must_use]
+    pub fn subagent(&self, agent_id: &str) -> Option<&Subagent> {
+        self.subagents.iter().find(|a| a.agent_id == agent_id)
     }
 
     /// Sets the redactor applied to every text as it is taken in, before it is cut to its
@@ -477,7 +556,9 @@ impl Session {
             return LineKind::Unparsable;
         };
         match record.kind.as_deref() {
-            Some("user" | "assistant") if record.is_sidechain == Some(true) => LineKind::Skipped,
+            Some("user" | "assistant") if record.is_sidechain == Some(true) && !self.sidechain => {
+                LineKind::Skipped
+            }
             Some("user") => {
                 self.envelope(&record);
                 self.user(&record);
@@ -609,6 +690,7 @@ impl Session {
                         Some("tool_result") => {
                             tool_results = true;
                             self.tool_result(block);
+                            self.link_agent(block, record.tool_use_result);
                         }
                         Some("text") => {
                             if let Some(t) = block.text.as_deref() {
@@ -657,6 +739,45 @@ impl Session {
             self.prompts.push(utterance.clone());
         }
         self.push(ThreadItem::Prompt(utterance), None);
+    }
+
+    /// Notes on a `Task` call the subagent it started: the agent id of the record's
+    /// `toolUseResult`, else the `agentId: …` line of the result's text.
+    fn link_agent(&mut self, block: &Block<'_>, tool_use_result: Option<&RawValue>) {
+        #[derive(Deserialize)]
+        struct Started<'s> {
+            #[serde(borrow, default, rename = "agentId")]
+            agent_id: Option<Cow<'s, str>>,
+        }
+        let Some(id) = block.tool_use_id.as_deref() else {
+            return;
+        };
+        let from_record = tool_use_result
+            .and_then(|raw| serde_json::from_str::<Started<'_>>(raw.get()).ok())
+            .and_then(|s| s.agent_id.map(Cow::into_owned));
+        let agent = from_record.or_else(|| {
+            let text = block.content.map(tool_result_text).unwrap_or_default();
+            text.lines()
+                .rev()
+                .find_map(|l| l.trim().strip_prefix("agentId:"))
+                .map(|rest| {
+                    rest.split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned()
+                })
+        });
+        let Some(agent) = agent.filter(|a| is_agent_id(a)) else {
+            return;
+        };
+        for item in self.thread.iter_mut().rev() {
+            if let ThreadItem::Tool(call) = item
+                && call.id == id
+            {
+                call.agent = Some(agent);
+                return;
+            }
+        }
     }
 
     fn tool_result(&mut self, block: &Block<'_>) {
@@ -952,6 +1073,7 @@ impl Session {
             at,
             checklist: facts.checklist,
             diff: facts.diff,
+            agent: None,
         };
         self.push(ThreadItem::Tool(call), Some(seq));
     }
@@ -965,6 +1087,16 @@ impl Session {
             self.thread_omitted = self.thread_omitted.saturating_add(1);
         }
     }
+}
+
+/// An agent id as Claude Code writes them (hex or word characters, bounded), so that one
+/// can name a file safely.
+pub(crate) fn is_agent_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 #[cfg(test)]

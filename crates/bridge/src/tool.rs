@@ -43,6 +43,9 @@ pub struct ToolCall {
     /// What an edit changed (`Edit`, `MultiEdit`, Codex's `apply_patch`), redacted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff: Option<EditDiff>,
+    /// The subagent a `Task` call started (its agent id), when its result names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
 }
 
 /// One item of a `TodoWrite` list.

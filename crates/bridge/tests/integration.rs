@@ -17,4 +17,5 @@ mod integration {
     mod redaction;
     mod rendering;
     pub(crate) mod secrets;
+    mod subagents;
 }

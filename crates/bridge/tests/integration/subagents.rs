@@ -1,0 +1,197 @@
+//! Subagents: the transcripts of `Task` calls (`<session>/subagents/agent-<id>.jsonl`, or
+//! `agent-<id>.jsonl` beside the session in older releases) read with the session, shown under
+//! the call that started them, their files and commits counted with the session.
+
+use std::fs;
+use std::path::Path;
+
+use metalayer_bridge::{Capture, CaptureOptions, SessionId, Timestamp};
+use serde_json::{Value, json};
+
+const SESSION: &str = "6151b6fd-0000-4000-8000-00000000aaaa";
+
+fn line(value: &Value) -> String {
+    format!("{value}\n")
+}
+
+/// A main transcript: one prompt, a `Task` call whose result names agent `agent`, then the
+/// answer. `by_record`: the agent id is in the record's `toolUseResult` (newer releases), else
+/// only in the result's text.
+fn main_transcript(cwd: &str, agent: &str, by_record: bool) -> String {
+    let at = "2026-12-05T10:00:00Z";
+    let mut result = json!({"type": "user", "sessionId": SESSION, "cwd": cwd, "timestamp": at,
+        "message": {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_task",
+        "content": [{"type": "text", "text": format!("Done: the parser is fixed.\nagentId: {agent} (for resuming)")}]}]}});
+    if by_record {
+        result["toolUseResult"] =
+            json!({"status": "completed", "agentId": agent, "totalToolUseCount": 3});
+        result["message"]["content"][0]["content"] =
+            json!([{"type": "text", "text": "Done: the parser is fixed."}]);
+    }
+    [
+        line(&json!({"type": "user", "sessionId": SESSION, "cwd": cwd, "timestamp": at,
+            "message": {"role": "user", "content": "fix the parser with a subagent"}})),
+        line(&json!({"type": "assistant", "sessionId": SESSION, "cwd": cwd, "timestamp": at,
+            "message": {"id": "msg_1", "content": [{"type": "tool_use", "id": "toolu_task", "name": "Task",
+            "input": {"subagent_type": "general-purpose", "description": "fix the parser", "prompt": "Fix it."}}],
+            "usage": {"input_tokens": 10, "output_tokens": 20}}})),
+        line(&result),
+        line(&json!({"type": "assistant", "sessionId": SESSION, "cwd": cwd, "timestamp": at,
+            "message": {"id": "msg_2", "content": [{"type": "text", "text": "The subagent fixed it."}],
+            "usage": {"input_tokens": 5, "output_tokens": 7}}})),
+    ]
+    .concat()
+}
+
+/// A subagent's transcript: sidechain records that write a file and commit it.
+fn subagent_transcript(cwd: &str, agent: &str) -> String {
+    let at = "2026-12-05T10:00:01Z";
+    let record = |kind: &str, message: Value| {
+        line(
+            &json!({"type": kind, "isSidechain": true, "agentId": agent, "sessionId": SESSION,
+            "cwd": cwd, "timestamp": at, "message": message}),
+        )
+    };
+    [
+        record("user", json!({"role": "user", "content": "Fix it."})),
+        record(
+            "assistant",
+            json!({"id": "sub_1", "content": [{"type": "tool_use", "id": "s1", "name": "Write",
+            "input": {"file_path": format!("{cwd}/src/parser.rs"), "content": "fn parse() {}\n"}}],
+            "usage": {"input_tokens": 100, "output_tokens": 200}}),
+        ),
+        record(
+            "user",
+            json!({"role": "user", "content": [{"type": "tool_result", "tool_use_id": "s1",
+            "content": "File created successfully"}]}),
+        ),
+        record(
+            "assistant",
+            json!({"id": "sub_2", "content": [{"type": "tool_use", "id": "s2", "name": "Bash",
+            "input": {"command": "git commit -am 'Fix the parser'"}}]}),
+        ),
+        record(
+            "user",
+            json!({"role": "user", "content": [{"type": "tool_result", "tool_use_id": "s2",
+            "content": "[main 1a2b3c4] Fix the parser\n 1 file changed"}]}),
+        ),
+        record(
+            "assistant",
+            json!({"id": "sub_3", "content": [{"type": "tool_use", "id": "s3", "name": "Bash",
+            "input": {"command": "cargo test"}}]}),
+        ),
+        record(
+            "user",
+            json!({"role": "user", "content": [{"type": "tool_result", "tool_use_id": "s3",
+            "content": "error: 1 test failed", "is_error": true}]}),
+        ),
+    ]
+    .concat()
+}
+
+fn capture(dir: &Path, cwd: &str) -> String {
+    let options = CaptureOptions::new(
+        dir.join(format!("{SESSION}.jsonl")),
+        SessionId::new(SESSION),
+        dir.join("out"),
+        dir.join("state"),
+    )
+    .with_root(cwd)
+    .with_now(Timestamp::from_unix_seconds(1_800_000_000));
+    let report = Capture::run(&options).unwrap();
+    fs::read_to_string(report.session_file).unwrap()
+}
+
+#[test]
+fn a_subagent_in_the_subagents_folder_is_shown_under_its_task_and_counted() {
+    for by_record in [true, false] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let cwd = "/home/u/proj";
+        fs::write(
+            dir.join(format!("{SESSION}.jsonl")),
+            main_transcript(cwd, "a1b2c3d", by_record),
+        )
+        .unwrap();
+        let folder = dir.join(SESSION).join("subagents");
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(
+            folder.join("agent-a1b2c3d.jsonl"),
+            subagent_transcript(cwd, "a1b2c3d"),
+        )
+        .unwrap();
+        // Compaction's own agent is internal: left out.
+        fs::write(
+            folder.join("agent-acompact-9f9f.jsonl"),
+            subagent_transcript(cwd, "acompact-9f9f"),
+        )
+        .unwrap();
+        let md = capture(dir, cwd);
+        let task = md.find("**`Task`**").expect(&md);
+        let details = md
+            .find("<details><summary>Subagent `a1b2c3d`: 3 tool calls, 1 file written, 1 commit")
+            .unwrap_or_else(|| panic!("by_record {by_record}:\n{md}"));
+        assert!(details > task, "under its call:\n{md}");
+        for shown in [
+            "- `Write` (ok) `src/parser.rs`",
+            "- `Bash` (ok) `git commit -am 'Fix the parser'`",
+            "- `Bash` (error) `cargo test`",
+            "- wrote `src/parser.rs`",
+            "- commit `1a2b3c4` Fix the parser",
+        ] {
+            assert!(md.contains(shown), "{shown:?} in\n{md}");
+        }
+        assert!(!md.contains("acompact"), "{md}");
+        // Counted with the session.
+        let touched = md.split("## Files touched (written)").nth(1).unwrap();
+        assert!(touched.contains("src/parser.rs"), "{md}");
+        let commits = md.split("\n## Commits").nth(1).unwrap();
+        assert!(commits.contains("1a2b3c4"), "{md}");
+    }
+}
+
+#[test]
+fn older_agent_files_beside_the_session_count_only_for_their_session() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let cwd = "/home/u/proj";
+    fs::write(
+        dir.join(format!("{SESSION}.jsonl")),
+        main_transcript(cwd, "b2c3d4e", false),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("agent-b2c3d4e.jsonl"),
+        subagent_transcript(cwd, "b2c3d4e"),
+    )
+    .unwrap();
+    // Another session's agent, in the same project folder.
+    let other = subagent_transcript(cwd, "c3d4e5f")
+        .replace(SESSION, "ffffffff-0000-4000-8000-000000000000")
+        .replace("1a2b3c4", "9999999");
+    fs::write(dir.join("agent-c3d4e5f.jsonl"), other).unwrap();
+    let md = capture(dir, cwd);
+    assert!(md.contains("Subagent `b2c3d4e`"), "{md}");
+    assert!(!md.contains("c3d4e5f") && !md.contains("9999999"), "{md}");
+}
+
+#[test]
+fn a_missing_or_broken_subagent_file_changes_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let cwd = "/home/u/proj";
+    fs::write(
+        dir.join(format!("{SESSION}.jsonl")),
+        main_transcript(cwd, "d4e5f6a", true),
+    )
+    .unwrap();
+    let alone = capture(dir, cwd);
+    assert!(!alone.contains("<details><summary>Subagent"), "{alone}");
+    let folder = dir.join(SESSION).join("subagents");
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(folder.join("agent-d4e5f6a.jsonl"), "not json\n\u{0}\n").unwrap();
+    fs::write(folder.join("agent-..%2f.jsonl"), "{}\n").unwrap();
+    let md = capture(dir, cwd);
+    assert!(!md.contains("<details><summary>Subagent"), "{md}");
+    assert!(md.contains("The subagent fixed it."), "{md}");
+}
