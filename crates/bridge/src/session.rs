@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -741,6 +742,31 @@ impl Session {
         self.push(ThreadItem::Prompt(utterance), None);
     }
 
+    /// Lists the merge commit a `git merge` just made: git prints no hash for it, so it is the
+    /// earliest merge in the repository's reflog (`.git/logs/HEAD`) made during the session
+    /// and not listed yet. Nothing without a known repository or reflog.
+    fn merge_commit(&mut self) {
+        let Some(root) = self.root.as_deref() else {
+            return;
+        };
+        let since = self
+            .first_timestamp
+            .map_or(i64::MIN, |t| t.unix_seconds().saturating_sub(60));
+        let Some(entry) = crate::vcs::reflog_merges(Path::new(root))
+            .into_iter()
+            .find(|m| m.time >= since && !self.commits.iter().any(|c| m.hash.starts_with(&c.hash)))
+        else {
+            return;
+        };
+        if self.commits.len() < MAX_LIST {
+            self.commits.push(Commit {
+                hash: entry.hash.chars().take(7).collect(),
+                branch: self.branch.clone().unwrap_or_else(|| "HEAD".to_owned()),
+                message: entry.message,
+            });
+        }
+    }
+
     /// Notes on a `Task` call the subagent it started: the agent id of the record's
     /// `toolUseResult`, else the `agentId: …` line of the result's text.
     fn link_agent(&mut self, block: &Block<'_>, tool_use_result: Option<&RawValue>) {
@@ -829,6 +855,11 @@ impl Session {
                         {
                             self.commits.push(commit);
                         }
+                    }
+                }
+                CallKind::GitMerge => {
+                    if text.contains("Merge made by the '") {
+                        self.merge_commit();
                     }
                 }
                 CallKind::PullRequest => {

@@ -174,6 +174,9 @@ pub(crate) enum CallKind {
     GitCommit,
     /// `git commit --amend`: its commit replaces the last one listed.
     GitAmend,
+    /// `git merge` (`--no-ff`, an octopus, ...): git prints no hash for a merge commit, so it
+    /// is read from the repository's reflog.
+    GitMerge,
     PullRequest,
 }
 
@@ -196,12 +199,21 @@ pub(crate) fn command_kind(command: &str) -> CallKind {
                 let verb = rest
                     .iter()
                     .find(|w| !w.starts_with('-') && !w.contains('='));
-                if verb == Some(&"commit") && !moved && !other {
-                    return if rest.contains(&"--amend") {
-                        CallKind::GitAmend
-                    } else {
-                        CallKind::GitCommit
-                    };
+                if moved || other {
+                    continue;
+                }
+                match verb.copied() {
+                    Some("commit") => {
+                        return if rest.contains(&"--amend") {
+                            CallKind::GitAmend
+                        } else {
+                            CallKind::GitCommit
+                        };
+                    }
+                    // They print `[branch hash] subject` as `git commit` does.
+                    Some("cherry-pick" | "revert") => return CallKind::GitCommit,
+                    Some("merge") => return CallKind::GitMerge,
+                    _ => {}
                 }
             }
             ["gh", "pr", "create", ..] | ["glab", "mr", "create", ..] => {
@@ -514,6 +526,11 @@ mod tests {
             ("git add . && git commit -am 'a b'", CallKind::GitCommit),
             ("git -c user.name=x commit -m y", CallKind::GitCommit),
             ("git commit --amend --no-edit", CallKind::GitAmend),
+            ("git merge --no-ff feature", CallKind::GitMerge),
+            ("git merge a b c", CallKind::GitMerge),
+            ("git cherry-pick abc123", CallKind::GitCommit),
+            ("git revert --no-edit HEAD", CallKind::GitCommit),
+            ("cd ../other && git merge x", CallKind::Other),
             ("cd ../other && git commit -m x", CallKind::Other),
             ("cd . && git commit -m x", CallKind::GitCommit),
             ("git -C ../other commit -m x", CallKind::Other),

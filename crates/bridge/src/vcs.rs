@@ -58,6 +58,63 @@ pub(crate) fn parse_pr_urls(output: &str) -> Vec<String> {
         .collect()
 }
 
+/// A merge recorded in the reflog of `HEAD`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ReflogMerge {
+    /// The merge commit's full hash.
+    pub(crate) hash: String,
+    /// When it was made (Unix seconds).
+    pub(crate) time: i64,
+    /// `Merge a b (octopus)`, from the reflog's message.
+    pub(crate) message: String,
+}
+
+/// The merges `git merge` recorded in the reflog of `HEAD` of the repository at `root`
+/// (`.git/logs/HEAD`, or the one of the git folder a `.git` file names), oldest first. Lines
+/// are `OLD NEW NAME <EMAIL> TIME TZ<TAB>merge ARGS: Merge made by the 'STRATEGY' strategy.`
+pub(crate) fn reflog_merges(root: &std::path::Path) -> Vec<ReflogMerge> {
+    let dot_git = root.join(".git");
+    let git_dir = if dot_git.is_file() {
+        let Ok(text) = std::fs::read_to_string(&dot_git) else {
+            return Vec::new();
+        };
+        match text.trim().strip_prefix("gitdir:") {
+            Some(dir) => root.join(dir.trim()),
+            None => return Vec::new(),
+        }
+    } else {
+        dot_git
+    };
+    let Ok(log) = std::fs::read_to_string(git_dir.join("logs").join("HEAD")) else {
+        return Vec::new();
+    };
+    log.lines().filter_map(parse_reflog_merge).collect()
+}
+
+fn parse_reflog_merge(line: &str) -> Option<ReflogMerge> {
+    let (head, message) = line.split_once('\t')?;
+    let what = message.strip_prefix("merge ")?;
+    let (args, result) = what.split_once(": ")?;
+    let strategy = result
+        .strip_prefix("Merge made by the '")?
+        .split_once('\'')?
+        .0;
+    let mut words = head.split_whitespace();
+    let _old = words.next()?;
+    let new = words.next()?;
+    if new.len() < 7 || !new.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    // The time is the second word from the end (`TIME TZ`).
+    let rest: Vec<&str> = words.collect();
+    let time = rest.iter().rev().nth(1)?.parse().ok()?;
+    Some(ReflogMerge {
+        hash: new.to_owned(),
+        time,
+        message: format!("Merge {args} ({strategy})"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +149,42 @@ mod tests {
                 "https://gitlab.com/g/p/-/merge_requests/7"
             ]
         );
+    }
+
+    #[test]
+    fn merges_from_the_reflog() {
+        let log = "0000000000000000000000000000000000000000 1111111111111111111111111111111111111111 A U Thor <a@b.c> 1764920000 +0000\tcommit (initial): first\n\
+1111111111111111111111111111111111111111 2222222222222222222222222222222222222222 A U Thor <a@b.c> 1764920100 +0100\tmerge feature-a feature-b: Merge made by the 'octopus' strategy.\n\
+2222222222222222222222222222222222222222 3333333333333333333333333333333333333333 A U Thor <a@b.c> 1764920200 +0000\tmerge topic: Fast-forward\n\
+3333333333333333333333333333333333333333 4444444444444444444444444444444444444444 A U Thor <a@b.c> 1764920300 +0000\tmerge --no-ff topic: Merge made by the 'ort' strategy.\n";
+        let merges: Vec<ReflogMerge> = log.lines().filter_map(parse_reflog_merge).collect();
+        assert_eq!(
+            merges,
+            vec![
+                ReflogMerge {
+                    hash: "2".repeat(40),
+                    time: 1_764_920_100,
+                    message: "Merge feature-a feature-b (octopus)".into()
+                },
+                ReflogMerge {
+                    hash: "4".repeat(40),
+                    time: 1_764_920_300,
+                    message: "Merge --no-ff topic (ort)".into()
+                },
+            ]
+        );
+        let tmp = tempfile::tempdir().unwrap();
+        assert!(reflog_merges(tmp.path()).is_empty());
+        std::fs::create_dir_all(tmp.path().join(".git/logs")).unwrap();
+        std::fs::write(tmp.path().join(".git/logs/HEAD"), log).unwrap();
+        assert_eq!(reflog_merges(tmp.path()).len(), 2);
+        // A worktree's `.git` file names its git folder.
+        let wt = tempfile::tempdir().unwrap();
+        std::fs::write(
+            wt.path().join(".git"),
+            format!("gitdir: {}\n", tmp.path().join(".git").display()),
+        )
+        .unwrap();
+        assert_eq!(reflog_merges(wt.path()).len(), 2);
     }
 }

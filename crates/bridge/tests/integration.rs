@@ -11,6 +11,7 @@ mod integration {
     pub(crate) mod builder;
     mod capture;
     mod harnesses;
+    mod merges;
     pub(crate) mod on_disk;
     mod reading;
     mod records;

@@ -1,0 +1,101 @@
+//! Merge commits: git prints no hash for them, so the capture reads them from the reflog of a
+//! real repository (an octopus merge of two branches and a `--no-ff` merge).
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use metalayer_bridge::{Capture, CaptureOptions, SessionId, Timestamp};
+use serde_json::json;
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "A")
+        .env("GIT_AUTHOR_EMAIL", "a@example.com")
+        .env("GIT_COMMITTER_NAME", "A")
+        .env("GIT_COMMITTER_EMAIL", "a@example.com")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn octopus_and_no_ff_merges_are_listed_from_the_reflog() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    fs::write(repo.join("a.txt"), "a\n").unwrap();
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-q", "-m", "first"]);
+    for branch in ["feature-a", "feature-b", "topic"] {
+        git(&repo, &["checkout", "-q", "-b", branch, "main"]);
+        fs::write(repo.join(format!("{branch}.txt")), "x\n").unwrap();
+        git(&repo, &["add", "."]);
+        git(&repo, &["commit", "-q", "-m", branch]);
+    }
+    git(&repo, &["checkout", "-q", "main"]);
+    let octopus_out = git(&repo, &["merge", "--no-edit", "feature-a", "feature-b"]);
+    let octopus = git(&repo, &["rev-parse", "HEAD"]);
+    let no_ff_out = git(&repo, &["merge", "--no-ff", "--no-edit", "topic"]);
+    let no_ff = git(&repo, &["rev-parse", "HEAD"]);
+    assert!(
+        octopus_out.contains("Merge made by the 'octopus' strategy."),
+        "{octopus_out}"
+    );
+
+    let cwd = repo.to_str().unwrap();
+    let at = Timestamp::now().to_string();
+    let mut text = String::new();
+    text.push_str(&format!(
+        "{}\n",
+        json!({"type": "user", "sessionId": "s", "cwd": cwd, "gitBranch": "main", "timestamp": at,
+            "message": {"role": "user", "content": "merge the branches"}})
+    ));
+    for (n, (command, output)) in [
+        (
+            "git merge --no-edit feature-a feature-b",
+            octopus_out.as_str(),
+        ),
+        ("git merge --no-ff --no-edit topic", no_ff_out.as_str()),
+    ]
+    .iter()
+    .enumerate()
+    {
+        text.push_str(&format!(
+            "{}\n{}\n",
+            json!({"type": "assistant", "sessionId": "s", "cwd": cwd, "timestamp": at,
+                "message": {"id": format!("m{n}"), "content": [{"type": "tool_use", "id": format!("t{n}"),
+                "name": "Bash", "input": {"command": command}}]}}),
+            json!({"type": "user", "sessionId": "s", "cwd": cwd, "timestamp": at,
+                "message": {"role": "user", "content": [{"type": "tool_result", "tool_use_id": format!("t{n}"),
+                "content": output}]}})
+        ));
+    }
+    let transcript = tmp.path().join("s.jsonl");
+    fs::write(&transcript, text).unwrap();
+    let options = CaptureOptions::new(
+        transcript,
+        SessionId::new("s"),
+        tmp.path().join("out"),
+        tmp.path().join("state"),
+    )
+    .with_root(&repo);
+    let report = Capture::run(&options).unwrap();
+    let md = fs::read_to_string(report.session_file).unwrap();
+    let commits = md.split("\n## Commits").nth(1).unwrap();
+    assert!(commits.contains(&octopus[..7]), "octopus {octopus}:\n{md}");
+    assert!(commits.contains(&no_ff[..7]), "no-ff {no_ff}:\n{md}");
+    assert!(commits.contains("feature-a feature-b (octopus)"), "{md}");
+}
