@@ -414,7 +414,7 @@ fn recorded(name: &str) -> PathBuf {
 #[test]
 fn capture_reads_codex_and_gemini_sessions_and_names_them_by_their_records() {
     for (file, short, harness) in [
-        ("codex-rollout.jsonl", "01a244ff", "| Codex CLI | 0.171.0 |"),
+        ("codex-rollout.jsonl", "a6ae827a", "| Codex CLI | 0.171.0 |"),
         ("gemini-chat.jsonl", "ab94cf4b", "harness: \"gemini\""),
     ] {
         let repo = fake_repo(None);
