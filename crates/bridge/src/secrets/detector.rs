@@ -15,11 +15,27 @@ use crate::error::RedactError;
 /// The built-in rules, embedded in the crate.
 pub(crate) const BUILTIN_RULES: &str = include_str!("rules.toml");
 
-/// The built-in rules, parsed on first use; an error here is a bug caught by the tests.
+/// Whether `METALAYER_SECRETS_LIBRARY_PATH=1` forces the plain library paths: the built-in
+/// rules parsed from their TOML text instead of the table build.rs generated from it.
+pub(crate) fn library_path() -> bool {
+    std::env::var_os("METALAYER_SECRETS_LIBRARY_PATH").is_some_and(|v| v == "1")
+}
+
+/// The built-in rules file: the table build.rs generated from rules.toml (a fresh hook
+/// process does not parse TOML), or the TOML itself on the library path.
+fn builtin_rules_file() -> Result<RulesFile, RedactError> {
+    if library_path() {
+        RulesFile::parse(BUILTIN_RULES)
+    } else {
+        Ok(super::rule::builtin_rules_file())
+    }
+}
+
+/// The built-in rules, read on first use; an error here is a bug caught by the tests.
 fn builtin_engine() -> &'static Result<Engine, RedactError> {
     static BUILTIN: OnceLock<Result<Engine, RedactError>> = OnceLock::new();
     BUILTIN.get_or_init(|| {
-        let file = RulesFile::parse(BUILTIN_RULES)?;
+        let file = builtin_rules_file()?;
         let mut parts = Parts::default();
         parts.add_file(&file)?;
         Ok(parts.into_engine())
@@ -691,6 +707,16 @@ impl DetectorBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generated_rules_equal_the_parsed_file() {
+        // The fast path (the table build.rs generates) and the plain path (the TOML parse)
+        // read the same rules.
+        let parsed = RulesFile::parse(BUILTIN_RULES).unwrap();
+        let generated = super::super::rule::builtin_rules_file();
+        assert_eq!(generated, parsed);
+        assert!(generated.rules.len() > 40);
+    }
 
     #[test]
     fn builtin_rules_parse_and_compile() {
