@@ -16,9 +16,36 @@ use crate::error::RedactError;
 pub(crate) const BUILTIN_RULES: &str = include_str!("rules.toml");
 
 /// Whether `METALAYER_SECRETS_LIBRARY_PATH=1` forces the plain library paths: the built-in
-/// rules parsed from their TOML text instead of the table build.rs generated from it.
+/// rules parsed from their TOML text instead of the table build.rs generated from it, and no
+/// precompiled DFA.
 pub(crate) fn library_path() -> bool {
-    std::env::var_os("METALAYER_SECRETS_LIBRARY_PATH").is_some_and(|v| v == "1")
+    static PLAIN: OnceLock<bool> = OnceLock::new();
+    *PLAIN.get_or_init(|| {
+        std::env::var_os("METALAYER_SECRETS_LIBRARY_PATH").is_some_and(|v| v == "1")
+    })
+}
+
+/// Which way a text is scanned. Both find exactly the same spans (the differential tests
+/// below check it on every data case and on generated texts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Path {
+    /// The fast paths for a one-shot process: the DFAs build.rs precompiled gate the rules
+    /// (a rule whose DFA finds no match is neither compiled nor run) and answer the
+    /// allowlists.
+    Fast,
+    /// Only the library: every selected rule's regex is compiled and run.
+    Plain,
+}
+
+impl Path {
+    /// The fast path unless `METALAYER_SECRETS_LIBRARY_PATH=1`.
+    fn fastest() -> Self {
+        if library_path() {
+            Self::Plain
+        } else {
+            Self::Fast
+        }
+    }
 }
 
 /// The built-in rules file: the table build.rs generated from rules.toml (a fresh hook
@@ -379,6 +406,11 @@ impl Detector {
 
     /// The merged secret spans of `text` with the rule that names each.
     fn spans(&self, text: &str) -> Vec<(Range<usize>, RuleId)> {
+        self.spans_by(text, Path::fastest())
+    }
+
+    /// [`Self::spans`] by the fast paths or by the plain library path alone.
+    fn spans_by(&self, text: &str, path: Path) -> Vec<(Range<usize>, RuleId)> {
         let Some(engine) = self.engine() else {
             return Vec::new();
         };
@@ -392,7 +424,7 @@ impl Detector {
             if !wanted.get(index).copied().unwrap_or(false) {
                 continue;
             }
-            collect(rule, index, text, &mut candidates);
+            collect(rule, index, text, path, &mut candidates);
         }
         if candidates.is_empty() {
             return Vec::new();
@@ -420,8 +452,12 @@ fn collect(
     rule: &CompiledRule,
     index: usize,
     text: &str,
+    path: Path,
     candidates: &mut Vec<(usize, usize, usize)>,
 ) {
+    if path == Path::Fast && !rule.may_match(text) {
+        return;
+    }
     let Some(regex) = rule.regex() else {
         return;
     };
@@ -455,7 +491,7 @@ fn collect(
             if rule
                 .allowlists
                 .iter()
-                .any(|a| a.allows(secret, whole_text, line))
+                .any(|a| a.allows(secret, whole_text, line, path))
             {
                 continue;
             }
@@ -716,6 +752,143 @@ mod tests {
         let generated = super::super::rule::builtin_rules_file();
         assert_eq!(generated, parsed);
         assert!(generated.rules.len() > 40);
+    }
+
+    /// Every text of the per-rule data cases (tests/data/secrets.toml), `{{x*n}}` expanded.
+    fn data_texts() -> Vec<String> {
+        fn walk(value: &toml::Value, out: &mut Vec<String>) {
+            match value {
+                toml::Value::String(s) => out.push(s.clone()),
+                toml::Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+                toml::Value::Table(t) => t.values().for_each(|v| walk(v, out)),
+                _ => {}
+            }
+        }
+        fn expand(text: &str) -> String {
+            let mut out = String::new();
+            let mut rest = text;
+            while let Some(start) = rest.find("{{") {
+                let Some(len) = rest[start..].find("}}") else {
+                    break;
+                };
+                let Some((unit, times)) = rest[start + 2..start + len].rsplit_once('*') else {
+                    break;
+                };
+                out.push_str(&rest[..start]);
+                out.push_str(&unit.repeat(times.parse().unwrap()));
+                rest = &rest[start + len + 2..];
+            }
+            out.push_str(rest);
+            out
+        }
+        let data: toml::Value =
+            toml::from_str(include_str!("../../tests/data/secrets.toml")).unwrap();
+        let mut texts = Vec::new();
+        walk(&data, &mut texts);
+        texts.iter().map(|t| expand(t)).collect()
+    }
+
+    fn detectors() -> Vec<Detector> {
+        vec![
+            Detector::new(),
+            Detector::builder()
+                .without_tag(crate::secrets::CONVERSATION_TAG)
+                .build()
+                .unwrap(),
+        ]
+    }
+
+    #[test]
+    fn fast_and_plain_paths_find_the_same_spans_in_the_data_cases() {
+        let texts = data_texts();
+        assert!(texts.len() > 200, "{} texts", texts.len());
+        let joined = texts.join("\n");
+        for detector in detectors() {
+            for text in texts.iter().chain([&joined]) {
+                assert_eq!(
+                    detector.spans_by(text, Path::Fast),
+                    detector.spans_by(text, Path::Plain),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
+    /// Pieces of texts near what the rules look for: keywords, assignments, references,
+    /// tokens, non-ASCII.
+    const PIECES: &[&str] = &[
+        "password",
+        "PASSWORD",
+        "secret",
+        "token",
+        "api_key",
+        "key",
+        "auth",
+        "pwd",
+        "pass",
+        " = ",
+        ": ",
+        "=",
+        ":",
+        "\"",
+        "'",
+        "\n",
+        " ",
+        "\t",
+        "-p",
+        "--password ",
+        "mysql ",
+        "curl -u ",
+        "https://",
+        "://",
+        "@",
+        "ghp_",
+        "AKIA",
+        "sk-",
+        "xoxb-",
+        "eyJ",
+        ".",
+        "_",
+        "-----BEGIN ",
+        "PRIVATE KEY-----",
+        "AC",
+        "SK",
+        "os.environ[\"X\"]",
+        "${X}",
+        "$X",
+        "hunter22",
+        "Zq8nV3kP2mX7wL4rT9bY6cJ1",
+        "a1B2c3D4e5F6g7H8i9J0",
+        "0123456789abcdef",
+        "xxxxxxxx",
+        "[REDACTED:x]",
+        "é",
+        "ü",
+        "<password>",
+        "</password>",
+        "bearer ",
+        "Authorization: Basic ",
+        "string",
+        "get(token)",
+        "max_tokens=128000",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        #[test]
+        fn fast_and_plain_paths_find_the_same_spans(
+            picks in proptest::collection::vec(0..PIECES.len(), 0..40),
+            noise in "[ -~]{0,20}",
+        ) {
+            let mut text: String = picks.iter().map(|&i| PIECES[i]).collect();
+            text.push_str(&noise);
+            for detector in detectors() {
+                proptest::prop_assert_eq!(
+                    detector.spans_by(&text, Path::Fast),
+                    detector.spans_by(&text, Path::Plain)
+                );
+            }
+        }
     }
 
     #[test]

@@ -6,10 +6,13 @@
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
+use regex_automata::Input;
+use regex_automata::dfa::{Automaton, dense, sparse};
 use regex_automata::meta::Regex;
 use regex_automata::util::syntax;
 use serde::Deserialize;
 
+use super::detector::Path;
 use crate::error::RedactError;
 
 /// The id of a secret rule (`github-token`, `password-assignment`, ...), shown in place of a
@@ -276,6 +279,65 @@ impl RulesFile {
 // rules.toml (see there why).
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
+/// Bytes aligned for `dense::DFA::from_bytes` (state ids are `u32`).
+#[derive(Debug)]
+#[repr(C)]
+pub(crate) struct AlignedDfa<B: ?Sized> {
+    _align: [u32; 0],
+    bytes: B,
+}
+
+/// One precompiled DFA: the patterns it was built from, how it is stored, its bytes.
+type Precompiled = (&'static [&'static str], DfaKind, &'static AlignedDfa<[u8]>);
+
+// `PRECOMPILED_DFAS`: the match-only DFAs of the built-in rules' regexes and allowlists,
+// built and serialized by build.rs (see there why).
+include!(concat!(env!("OUT_DIR"), "/precompiled_dfas.rs"));
+
+/// How build.rs stored a DFA.
+#[derive(Debug, Clone, Copy)]
+enum DfaKind {
+    Dense,
+    Sparse,
+}
+
+/// A match-only DFA precompiled by build.rs, loaded without copying.
+#[derive(Debug)]
+enum Dfa {
+    Dense(dense::DFA<&'static [u32]>),
+    Sparse(sparse::DFA<&'static [u8]>),
+}
+
+/// The precompiled DFA of exactly these patterns (compiled as [`compile_many`] compiles
+/// them), `None` when build.rs made none or on the library path.
+fn precompiled<P: AsRef<str>>(patterns: &[P]) -> Option<Dfa> {
+    if super::detector::library_path() {
+        return None;
+    }
+    let (_, kind, aligned) = PRECOMPILED_DFAS.iter().find(|(known, _, _)| {
+        known.len() == patterns.len() && known.iter().zip(patterns).all(|(k, p)| *k == p.as_ref())
+    })?;
+    match kind {
+        DfaKind::Dense => dense::DFA::from_bytes(&aligned.bytes)
+            .ok()
+            .map(|(dfa, _)| Dfa::Dense(dfa)),
+        DfaKind::Sparse => sparse::DFA::from_bytes(&aligned.bytes)
+            .ok()
+            .map(|(dfa, _)| Dfa::Sparse(dfa)),
+    }
+}
+
+/// Whether `dfa` matches somewhere in `haystack`; `None` when it cannot tell (it gave up on
+/// a non-ASCII byte next to a Unicode `\b`).
+fn dfa_is_match(dfa: &Dfa, haystack: &str) -> Option<bool> {
+    let input = Input::new(haystack).earliest(true);
+    let found = match dfa {
+        Dfa::Dense(dfa) => dfa.try_search_fwd(&input),
+        Dfa::Sparse(dfa) => dfa.try_search_fwd(&input),
+    };
+    found.ok().map(|m| m.is_some())
+}
+
 /// Compiles a pattern: ASCII-only classes and word boundaries when the pattern allows it
 /// (the fast DFA path), Unicode otherwise (negated classes such as `[^\s]` or `.` must not
 /// split a UTF-8 character).
@@ -302,6 +364,8 @@ pub(crate) struct CompiledAllowlist {
     target: AllowTarget,
     patterns: Vec<String>,
     regex: OnceLock<Option<Regex>>,
+    /// The precompiled DFA of the patterns (an exact `is_match`), looked up on first use.
+    dfa: OnceLock<Option<Dfa>>,
     stopwords: Vec<String>,
 }
 
@@ -311,6 +375,7 @@ impl CompiledAllowlist {
             target: allowlist.regex_target,
             patterns: allowlist.regexes.clone(),
             regex: OnceLock::new(),
+            dfa: OnceLock::new(),
             stopwords: allowlist
                 .stopwords
                 .iter()
@@ -347,22 +412,28 @@ impl CompiledAllowlist {
     }
 
     /// Whether this allowlist allows a match.
-    pub(crate) fn allows(&self, secret: &str, whole: &str, line: &str) -> bool {
+    pub(crate) fn allows(&self, secret: &str, whole: &str, line: &str, path: Path) -> bool {
         if !self.stopwords.is_empty() {
             let lower = secret.to_ascii_lowercase();
             if self.stopwords.iter().any(|w| lower.contains(w.as_str())) {
                 return true;
             }
         }
-        let Some(regex) = self.regex() else {
+        if self.patterns.is_empty() {
             return false;
-        };
+        }
         let haystack = match self.target {
             AllowTarget::Secret => secret,
             AllowTarget::Match => whole,
             AllowTarget::Line => line,
         };
-        regex.is_match(haystack)
+        if path == Path::Fast
+            && let Some(dfa) = self.dfa.get_or_init(|| precompiled(&self.patterns))
+            && let Some(yes) = dfa_is_match(dfa, haystack)
+        {
+            return yes;
+        }
+        self.regex().is_some_and(|regex| regex.is_match(haystack))
     }
 }
 
@@ -374,6 +445,9 @@ pub(crate) struct CompiledRule {
     pub(crate) keywords: Vec<String>,
     pattern: String,
     regex: OnceLock<Option<Regex>>,
+    /// The precompiled DFA of the pattern (a gate: no match, no finding), looked up on
+    /// first use.
+    gate: OnceLock<Option<Dfa>>,
     pub(crate) secret_group: usize,
     pub(crate) entropy: Option<f64>,
     pub(crate) allowlists: Vec<Arc<CompiledAllowlist>>,
@@ -412,6 +486,7 @@ impl CompiledRule {
                 .collect(),
             pattern: rule.regex.clone(),
             regex: OnceLock::new(),
+            gate: OnceLock::new(),
             secret_group: rule.secret_group,
             entropy: rule.entropy,
             allowlists,
@@ -441,6 +516,15 @@ impl CompiledRule {
             allowlist.validate(Some(self.id.as_str()))?;
         }
         Ok(())
+    }
+
+    /// Whether the rule's regex may match `text`: false only when its precompiled DFA
+    /// finds no match there (then the regex is not even compiled).
+    pub(crate) fn may_match(&self, text: &str) -> bool {
+        match self.gate.get_or_init(|| precompiled(&[&self.pattern])) {
+            Some(dfa) => dfa_is_match(dfa, text).unwrap_or(true),
+            None => true,
+        }
     }
 
     /// The regex, compiled on first use (`None` when it does not compile).
@@ -529,6 +613,29 @@ mod tests {
             bad_allow.validate(),
             Err(RedactError::InvalidAllowlist { .. })
         ));
+    }
+
+    #[test]
+    fn precompiled_dfas_load_and_agree_with_the_regexes() {
+        // Every DFA build.rs made loads (same regex-automata version, aligned bytes), and
+        // answers `is_match` as the regex compiled from the same patterns does.
+        assert!(PRECOMPILED_DFAS.len() > 40, "{}", PRECOMPILED_DFAS.len());
+        let texts = [
+            "",
+            "password = hunter22",
+            "AKIAIOSFODNN7EXAMPLE é",
+            "${X}",
+            "\u{e9}x",
+        ];
+        for (patterns, _, _) in PRECOMPILED_DFAS {
+            let dfa = precompiled(patterns).unwrap();
+            let regex = compile_many(patterns).unwrap();
+            for text in texts {
+                if let Some(yes) = dfa_is_match(&dfa, text) {
+                    assert_eq!(yes, regex.is_match(text), "{patterns:?} on {text:?}");
+                }
+            }
+        }
     }
 
     #[test]
