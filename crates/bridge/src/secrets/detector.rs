@@ -15,11 +15,54 @@ use crate::error::RedactError;
 /// The built-in rules, embedded in the crate.
 pub(crate) const BUILTIN_RULES: &str = include_str!("rules.toml");
 
-/// The built-in rules, parsed on first use; an error here is a bug caught by the tests.
+/// Whether `METALAYER_SECRETS_LIBRARY_PATH=1` forces the plain library paths: the built-in
+/// rules parsed from their TOML text instead of the table build.rs generated from it, and no
+/// precompiled DFA.
+pub(crate) fn library_path() -> bool {
+    static PLAIN: OnceLock<bool> = OnceLock::new();
+    *PLAIN.get_or_init(|| {
+        std::env::var_os("METALAYER_SECRETS_LIBRARY_PATH").is_some_and(|v| v == "1")
+    })
+}
+
+/// Which way a text is scanned. Both find exactly the same spans (the differential tests
+/// below check it on every data case and on generated texts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Path {
+    /// The fast paths for a one-shot process: the DFAs build.rs precompiled gate the rules
+    /// (a rule whose DFA finds no match is neither compiled nor run) and answer the
+    /// allowlists.
+    Fast,
+    /// Only the library: every selected rule's regex is compiled and run.
+    Plain,
+}
+
+impl Path {
+    /// The fast path unless `METALAYER_SECRETS_LIBRARY_PATH=1`.
+    fn fastest() -> Self {
+        if library_path() {
+            Self::Plain
+        } else {
+            Self::Fast
+        }
+    }
+}
+
+/// The built-in rules file: the table build.rs generated from rules.toml (a fresh hook
+/// process does not parse TOML), or the TOML itself on the library path.
+fn builtin_rules_file() -> Result<RulesFile, RedactError> {
+    if library_path() {
+        RulesFile::parse(BUILTIN_RULES)
+    } else {
+        Ok(super::rule::builtin_rules_file())
+    }
+}
+
+/// The built-in rules, read on first use; an error here is a bug caught by the tests.
 fn builtin_engine() -> &'static Result<Engine, RedactError> {
     static BUILTIN: OnceLock<Result<Engine, RedactError>> = OnceLock::new();
     BUILTIN.get_or_init(|| {
-        let file = RulesFile::parse(BUILTIN_RULES)?;
+        let file = builtin_rules_file()?;
         let mut parts = Parts::default();
         parts.add_file(&file)?;
         Ok(parts.into_engine())
@@ -86,28 +129,118 @@ struct Engine {
     prefilter: OnceLock<Prefilter>,
 }
 
-/// One Aho-Corasick automaton over every rule's keywords (lower-cased, matched ASCII
-/// case-insensitively), and the rules that always run.
+/// The keyword prefilter: which rules are worth running on a text (the rules with a keyword
+/// the text contains, ASCII case-insensitively, and the rules without keywords).
 ///
-/// The automaton starts as a contiguous NFA, cheap to build for a process that checks one
-/// short text (a hook call), and is replaced by a DFA, faster to search but costlier to build,
-/// once [`DFA_AFTER_BYTES`] have been searched (a capture of a long transcript).
+/// Two ways to find the keywords, with the same answer:
+///
+/// - [`KeywordScan`], for a process that checks a few short texts (a hook call): nothing to
+///   build but two small tables; each text byte costs a bit test. Building the Aho-Corasick
+///   automaton was 1.2 M of the 4.1 M instructions of a denied `git push --force` (the ledger
+///   masks the command), for a 28-byte text (callgrind, December 2026).
+/// - One Aho-Corasick automaton over every keyword, once [`SCAN_BYTES`] have been searched
+///   (a capture of a long transcript) or on the library path: a contiguous NFA, replaced by a
+///   DFA, faster to search but costlier to build, after [`DFA_AFTER_BYTES`].
 #[derive(Debug)]
 struct Prefilter {
-    automaton: Option<AhoCorasick>,
+    /// The keywords, lower-cased, each once.
     words: Vec<String>,
+    scan: KeywordScan,
+    nfa: OnceLock<Option<AhoCorasick>>,
     dfa: OnceLock<Option<AhoCorasick>>,
     searched: AtomicUsize,
-    /// Per automaton pattern, the rules (indexes) that have it as a keyword.
+    /// Per keyword, the rules (indexes) that have it.
     owners: Vec<Vec<usize>>,
     /// Rules without keywords.
     always: Vec<usize>,
 }
 
+/// Text a prefilter finds keywords in by [`KeywordScan`] before it builds an automaton.
+const SCAN_BYTES: usize = 64 * 1024;
+
+/// Finds keywords (lower-case) in a text without an automaton: a bit per pair of leading
+/// bytes (lower-cased) that some keyword starts with, and the keywords by first byte. Written
+/// beside aho-corasick because building its automaton costs more than scanning a few short
+/// texts; the differential tests check that both find the same keywords.
+#[derive(Debug)]
+struct KeywordScan {
+    /// Bit `b0 << 8 | b1` set when a keyword starts with `b0 b1` (every `b1` for a keyword of
+    /// one byte).
+    pairs: Vec<u64>,
+    /// Per first byte, the range of `by_first` holding the keywords that start with it.
+    first: Vec<(u16, u16)>,
+    /// Keyword indexes, ordered by first byte.
+    by_first: Vec<usize>,
+}
+
+impl KeywordScan {
+    fn new(words: &[String]) -> Self {
+        let mut pairs = vec![0_u64; 65536 / 64];
+        let mut set = |key: usize| {
+            if let Some(slot) = pairs.get_mut(key / 64) {
+                *slot |= 1 << (key % 64);
+            }
+        };
+        let mut by_first: Vec<usize> = (0..words.len()).collect();
+        by_first.sort_by_key(|&w| words.get(w).and_then(|w| w.bytes().next()));
+        let mut first = vec![(0_u16, 0_u16); 256];
+        for (at, &w) in by_first.iter().enumerate() {
+            let Some(word) = words.get(w) else { continue };
+            let mut bytes = word.bytes();
+            let Some(b0) = bytes.next() else { continue };
+            match bytes.next() {
+                Some(b1) => set(usize::from(b0) << 8 | usize::from(b1)),
+                None => (0..256).for_each(|b1| set(usize::from(b0) << 8 | b1)),
+            }
+            if let Some(range) = first.get_mut(usize::from(b0)) {
+                let at = u16::try_from(at).unwrap_or(u16::MAX);
+                if range.1 == 0 {
+                    *range = (at, at);
+                }
+                range.1 = at.saturating_add(1);
+            }
+        }
+        Self {
+            pairs,
+            first,
+            by_first,
+        }
+    }
+
+    /// Calls `hit` with the index of every keyword that occurs in `text` (once or more).
+    fn find(&self, words: &[String], text: &[u8], mut hit: impl FnMut(usize)) {
+        for (at, &byte) in text.iter().enumerate() {
+            let b0 = byte.to_ascii_lowercase();
+            if let Some(&b1) = text.get(at + 1) {
+                let key = usize::from(b0) << 8 | usize::from(b1.to_ascii_lowercase());
+                let bit = self.pairs.get(key / 64).map_or(0, |w| w >> (key % 64) & 1);
+                if bit == 0 {
+                    continue;
+                }
+            }
+            let (from, to) = self.first.get(usize::from(b0)).copied().unwrap_or((0, 0));
+            let rest = text.get(at..).unwrap_or_default();
+            for &w in self
+                .by_first
+                .get(usize::from(from)..usize::from(to))
+                .unwrap_or_default()
+            {
+                let Some(word) = words.get(w) else { continue };
+                if rest
+                    .get(..word.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(word.as_bytes()))
+                {
+                    hit(w);
+                }
+            }
+        }
+    }
+}
+
 impl Engine {
     fn prefilter(&self) -> &Prefilter {
         self.prefilter.get_or_init(|| {
-            let mut words: Vec<&str> = Vec::new();
+            let mut words: Vec<String> = Vec::new();
             let mut owners: Vec<Vec<usize>> = Vec::new();
             let mut always = Vec::new();
             for (index, rule) in self.rules.iter().enumerate() {
@@ -122,28 +255,16 @@ impl Engine {
                             }
                         }
                         None => {
-                            words.push(word);
+                            words.push(word.clone());
                             owners.push(vec![index]);
                         }
                     }
                 }
             }
-            let automaton = if words.is_empty() {
-                None
-            } else {
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .build(&words)
-                    .ok()
-            };
-            // Should the automaton fail to build, every rule runs: slower, never weaker.
-            if automaton.is_none() && !words.is_empty() {
-                always = (0..self.rules.len()).collect();
-            }
             Prefilter {
-                automaton,
-                words: words.into_iter().map(str::to_owned).collect(),
+                scan: KeywordScan::new(&words),
+                words,
+                nfa: OnceLock::new(),
                 dfa: OnceLock::new(),
                 searched: AtomicUsize::new(0),
                 owners,
@@ -153,7 +274,15 @@ impl Engine {
     }
 
     /// Rules worth running on `text`, in rule order.
-    fn wanted(&self, text: &str) -> Vec<bool> {
+    fn wanted(&self, text: &str, path: Path) -> Vec<bool> {
+        let prefilter = self.prefilter();
+        let before = prefilter.searched.fetch_add(text.len(), Ordering::Relaxed);
+        let scan = path == Path::Fast && before.saturating_add(text.len()) <= SCAN_BYTES;
+        self.wanted_by(text, scan, before)
+    }
+
+    /// [`Self::wanted`] by the keyword scan or by the automaton (`searched` picks which).
+    fn wanted_by(&self, text: &str, scan: bool, searched: usize) -> Vec<bool> {
         let prefilter = self.prefilter();
         let mut wanted = vec![false; self.rules.len()];
         for &index in &prefilter.always {
@@ -161,19 +290,29 @@ impl Engine {
                 *slot = true;
             }
         }
-        if let Some(automaton) = prefilter.automaton() {
-            prefilter.searched.fetch_add(text.len(), Ordering::Relaxed);
-            for m in automaton.find_overlapping_iter(text) {
-                for &index in prefilter
-                    .owners
-                    .get(m.pattern().as_usize())
-                    .map_or(&[][..], Vec::as_slice)
-                {
+        if prefilter.words.is_empty() {
+            return wanted;
+        }
+        let mut seen = vec![false; prefilter.words.len()];
+        let mut hit = |word: usize| {
+            if let Some(seen) = seen.get_mut(word).filter(|seen| !**seen) {
+                *seen = true;
+                for &index in prefilter.owners.get(word).map_or(&[][..], Vec::as_slice) {
                     if let Some(slot) = wanted.get_mut(index) {
                         *slot = true;
                     }
                 }
             }
+        };
+        if scan {
+            prefilter.scan.find(&prefilter.words, text.as_bytes(), hit);
+        } else if let Some(automaton) = prefilter.automaton(searched) {
+            for m in automaton.find_overlapping_iter(text) {
+                hit(m.pattern().as_usize());
+            }
+        } else {
+            // Should the automaton fail to build, every rule runs: slower, never weaker.
+            wanted.iter_mut().for_each(|slot| *slot = true);
         }
         wanted
     }
@@ -183,20 +322,24 @@ impl Engine {
 const DFA_AFTER_BYTES: usize = 256 * 1024;
 
 impl Prefilter {
-    /// The automaton to search with: the DFA once enough text was searched.
-    fn automaton(&self) -> Option<&AhoCorasick> {
-        let nfa = self.automaton.as_ref()?;
-        if self.searched.load(Ordering::Relaxed) < DFA_AFTER_BYTES {
-            return Some(nfa);
-        }
-        let dfa = self.dfa.get_or_init(|| {
+    /// The automaton to search with, built on first use: the DFA once enough text was
+    /// searched, before that the NFA; `None` when it does not build.
+    fn automaton(&self, searched: usize) -> Option<&AhoCorasick> {
+        let build = |kind| {
             AhoCorasick::builder()
                 .ascii_case_insensitive(true)
-                .kind(Some(AhoCorasickKind::DFA))
+                .kind(Some(kind))
                 .build(&self.words)
                 .ok()
-        });
-        Some(dfa.as_ref().unwrap_or(nfa))
+        };
+        if searched >= DFA_AFTER_BYTES
+            && let Some(dfa) = self.dfa.get_or_init(|| build(AhoCorasickKind::DFA))
+        {
+            return Some(dfa);
+        }
+        self.nfa
+            .get_or_init(|| build(AhoCorasickKind::ContiguousNFA))
+            .as_ref()
     }
 }
 
@@ -363,20 +506,25 @@ impl Detector {
 
     /// The merged secret spans of `text` with the rule that names each.
     fn spans(&self, text: &str) -> Vec<(Range<usize>, RuleId)> {
+        self.spans_by(text, Path::fastest())
+    }
+
+    /// [`Self::spans`] by the fast paths or by the plain library path alone.
+    fn spans_by(&self, text: &str, path: Path) -> Vec<(Range<usize>, RuleId)> {
         let Some(engine) = self.engine() else {
             return Vec::new();
         };
         if text.is_empty() {
             return Vec::new();
         }
-        let wanted = engine.wanted(text);
+        let wanted = engine.wanted(text, path);
         // (start, end, rule index)
         let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
         for (index, rule) in engine.rules.iter().enumerate() {
             if !wanted.get(index).copied().unwrap_or(false) {
                 continue;
             }
-            collect(rule, index, text, &mut candidates);
+            collect(rule, index, text, path, &mut candidates);
         }
         if candidates.is_empty() {
             return Vec::new();
@@ -404,8 +552,12 @@ fn collect(
     rule: &CompiledRule,
     index: usize,
     text: &str,
+    path: Path,
     candidates: &mut Vec<(usize, usize, usize)>,
 ) {
+    if path == Path::Fast && !rule.may_match(text) {
+        return;
+    }
     let Some(regex) = rule.regex() else {
         return;
     };
@@ -439,7 +591,7 @@ fn collect(
             if rule
                 .allowlists
                 .iter()
-                .any(|a| a.allows(secret, whole_text, line))
+                .any(|a| a.allows(secret, whole_text, line, path))
             {
                 continue;
             }
@@ -691,6 +843,167 @@ impl DetectorBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generated_rules_equal_the_parsed_file() {
+        // The fast path (the table build.rs generates) and the plain path (the TOML parse)
+        // read the same rules.
+        let parsed = RulesFile::parse(BUILTIN_RULES).unwrap();
+        let generated = super::super::rule::builtin_rules_file();
+        assert_eq!(generated, parsed);
+        assert!(generated.rules.len() > 40);
+    }
+
+    /// Every text of the per-rule data cases (tests/data/secrets.toml), `{{x*n}}` expanded.
+    fn data_texts() -> Vec<String> {
+        fn walk(value: &toml::Value, out: &mut Vec<String>) {
+            match value {
+                toml::Value::String(s) => out.push(s.clone()),
+                toml::Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+                toml::Value::Table(t) => t.values().for_each(|v| walk(v, out)),
+                _ => {}
+            }
+        }
+        fn expand(text: &str) -> String {
+            let mut out = String::new();
+            let mut rest = text;
+            while let Some(start) = rest.find("{{") {
+                let Some(len) = rest[start..].find("}}") else {
+                    break;
+                };
+                let Some((unit, times)) = rest[start + 2..start + len].rsplit_once('*') else {
+                    break;
+                };
+                out.push_str(&rest[..start]);
+                out.push_str(&unit.repeat(times.parse().unwrap()));
+                rest = &rest[start + len + 2..];
+            }
+            out.push_str(rest);
+            out
+        }
+        let data: toml::Value =
+            toml::from_str(include_str!("../../tests/data/secrets.toml")).unwrap();
+        let mut texts = Vec::new();
+        walk(&data, &mut texts);
+        texts.iter().map(|t| expand(t)).collect()
+    }
+
+    fn detectors() -> Vec<Detector> {
+        vec![
+            Detector::new(),
+            Detector::builder()
+                .without_tag(crate::secrets::CONVERSATION_TAG)
+                .build()
+                .unwrap(),
+        ]
+    }
+
+    #[test]
+    fn fast_and_plain_paths_find_the_same_spans_in_the_data_cases() {
+        let texts = data_texts();
+        assert!(texts.len() > 200, "{} texts", texts.len());
+        let joined = texts.join("\n");
+        for detector in detectors() {
+            for text in texts.iter().chain([&joined]) {
+                same_keywords(&detector, text);
+                assert_eq!(
+                    detector.spans_by(text, Path::Fast),
+                    detector.spans_by(text, Path::Plain),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
+    /// The keyword scan selects the same rules as the Aho-Corasick automata (NFA and DFA).
+    fn same_keywords(detector: &Detector, text: &str) {
+        let engine = detector.engine().unwrap();
+        let scanned = engine.wanted_by(text, true, 0);
+        assert_eq!(scanned, engine.wanted_by(text, false, 0), "{text:?}");
+        assert_eq!(
+            scanned,
+            engine.wanted_by(text, false, DFA_AFTER_BYTES),
+            "{text:?}"
+        );
+    }
+
+    /// Pieces of texts near what the rules look for: keywords, assignments, references,
+    /// tokens, non-ASCII.
+    const PIECES: &[&str] = &[
+        "password",
+        "PASSWORD",
+        "secret",
+        "token",
+        "api_key",
+        "key",
+        "auth",
+        "pwd",
+        "pass",
+        " = ",
+        ": ",
+        "=",
+        ":",
+        "\"",
+        "'",
+        "\n",
+        " ",
+        "\t",
+        "-p",
+        "--password ",
+        "mysql ",
+        "curl -u ",
+        "https://",
+        "://",
+        "@",
+        "ghp_",
+        "AKIA",
+        "sk-",
+        "xoxb-",
+        "eyJ",
+        ".",
+        "_",
+        "-----BEGIN ",
+        "PRIVATE KEY-----",
+        "AC",
+        "SK",
+        "os.environ[\"X\"]",
+        "${X}",
+        "$X",
+        "hunter22",
+        "Zq8nV3kP2mX7wL4rT9bY6cJ1",
+        "a1B2c3D4e5F6g7H8i9J0",
+        "0123456789abcdef",
+        "xxxxxxxx",
+        "[REDACTED:x]",
+        "é",
+        "ü",
+        "<password>",
+        "</password>",
+        "bearer ",
+        "Authorization: Basic ",
+        "string",
+        "get(token)",
+        "max_tokens=128000",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        #[test]
+        fn fast_and_plain_paths_find_the_same_spans(
+            picks in proptest::collection::vec(0..PIECES.len(), 0..40),
+            noise in "[ -~]{0,20}",
+        ) {
+            let mut text: String = picks.iter().map(|&i| PIECES[i]).collect();
+            text.push_str(&noise);
+            for detector in detectors() {
+                same_keywords(&detector, &text);
+                proptest::prop_assert_eq!(
+                    detector.spans_by(&text, Path::Fast),
+                    detector.spans_by(&text, Path::Plain)
+                );
+            }
+        }
+    }
 
     #[test]
     fn builtin_rules_parse_and_compile() {
