@@ -21,6 +21,7 @@ use crate::atomic::{Access, write_atomic};
 use crate::error::CaptureError;
 use crate::history::{SessionRecord, record_name};
 use crate::index::{INDEX_FILE, IndexEntry, merge, render_index};
+use crate::limits::Limits;
 use crate::lock::{LockFile, WAIT_AT_MOST};
 use crate::reader::{ReadStats, TranscriptReader};
 use crate::redact::Redactor;
@@ -62,6 +63,9 @@ pub struct CaptureOptions {
     /// The repository the session worked in: file paths inside it are written relative to
     /// it (see [`Session::with_root`]).
     pub root: Option<PathBuf>,
+    /// How much of the session is kept (the whole session, tool output shortened, by
+    /// default).
+    pub limits: Limits,
 }
 
 impl CaptureOptions {
@@ -81,6 +85,7 @@ impl CaptureOptions {
             now: Timestamp::now(),
             redactor: Redactor::new(),
             root: None,
+            limits: Limits::default(),
         }
     }
 
@@ -109,6 +114,14 @@ impl CaptureOptions {
     #[must_use]
     pub fn with_redactor(mut self, redactor: Redactor) -> Self {
         self.redactor = redactor;
+        self
+    }
+
+    /// Sets how much of the session is kept (the policy's `bridge.limits`). A change of the
+    /// limits writes the session again at the next run, even with nothing new.
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
         self
     }
 }
@@ -147,6 +160,9 @@ struct State {
     last_message: Option<String>,
     /// The session file's name (`session-<date>-<id8>.md`), kept once chosen.
     file_name: String,
+    /// [`Limits::fingerprint`] of the limits the files were written with.
+    #[serde(default)]
+    limits: String,
     /// Lines, records and turns read (for diagnostics).
     lines: u64,
     records: u64,
@@ -182,6 +198,7 @@ impl Capture {
             .last_assistant_message
             .as_deref()
             .map(|m| fingerprint(options.redactor.redact(m).as_bytes()));
+        let limits = options.limits.fingerprint();
         let saved = |state_path: &Path| {
             read_json::<State>(state_path).filter(|s| s.version == STATE_VERSION && s.head == head)
         };
@@ -194,6 +211,7 @@ impl Capture {
             // A session captured before records were written gets its record now.
             if state.len == len
                 && state.last_message == last_message
+                && state.limits == limits
                 && session_file.is_file()
                 && record_file.is_file()
                 && index_file.is_file()
@@ -216,8 +234,9 @@ impl Capture {
 
         // Something is new: derive the model again from the transcript, before anything is
         // created (a missing or garbage transcript changes nothing).
-        let mut session =
-            Session::new(options.session_id.clone()).with_redactor(options.redactor.clone());
+        let mut session = Session::new(options.session_id.clone())
+            .with_redactor(options.redactor.clone())
+            .with_limits(options.limits);
         if let Some(root) = options.root.as_deref().and_then(Path::to_str) {
             session = session.with_root(root);
         }
@@ -290,6 +309,7 @@ impl Capture {
             head,
             last_message,
             file_name: name,
+            limits,
             lines: stats.lines,
             records: stats.records,
             turns: session.turns,

@@ -417,7 +417,7 @@ fn patch_facts(patch: &str, session: &Session) -> UseFacts {
         file: first,
         also_writes: rest,
         checklist: Vec::new(),
-        diff: crate::diff::EditDiff::of_patch(patch, session.redactor()),
+        diff: crate::diff::EditDiff::of_patch(patch, session.limits().diff(), session.redactor()),
     }
 }
 

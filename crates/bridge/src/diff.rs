@@ -3,8 +3,8 @@
 //! `similar` crate; Codex's `apply_patch` from the patch it carries.
 //!
 //! Both sides are redacted before they are compared, so a secret never reaches the diff, and
-//! a diff longer than [`DIFF_LINES`] lines is shortened with a line saying how many were left
-//! out.
+//! a diff longer than its limit (the `max_lines` given, [`Limits::diff_lines`](crate::Limits)
+//! in a capture) is shortened with a line saying how many were left out.
 
 use std::time::Duration;
 
@@ -12,9 +12,6 @@ use serde::{Deserialize, Serialize};
 use similar::TextDiff;
 
 use crate::redact::Redactor;
-
-/// Longest diff kept for one call, in lines; the rest is counted, not shown.
-pub const DIFF_LINES: usize = 120;
 
 /// Longest line kept in a diff, in characters (a minified file is one long line).
 const LINE_CHARS: usize = 400;
@@ -35,7 +32,7 @@ const DIFF_DEADLINE: Duration = Duration::from_millis(50);
 #[non_exhaustive]
 pub struct EditDiff {
     /// The diff's hunks (`@@ … @@` headers, `-`, `+` and context lines), redacted, at most
-    /// [`DIFF_LINES`] lines.
+    /// the `max_lines` it was made with.
     pub text: String,
     /// Lines added.
     pub added: usize,
@@ -52,12 +49,12 @@ impl EditDiff {
     /// ```
     /// use metalayer_bridge::{EditDiff, Redactor};
     ///
-    /// let diff = EditDiff::of_edits(&[("let a = 1;\n", "let a = 2;\n")], &Redactor::new()).unwrap();
+    /// let diff = EditDiff::of_edits(&[("let a = 1;\n", "let a = 2;\n")], 120, &Redactor::new()).unwrap();
     /// assert_eq!((diff.added, diff.removed), (1, 1));
     /// assert!(diff.text.contains("-let a = 1;") && diff.text.contains("+let a = 2;"));
     /// ```
     #[must_use]
-    pub fn of_edits(edits: &[(&str, &str)], redactor: &Redactor) -> Option<Self> {
+    pub fn of_edits(edits: &[(&str, &str)], max_lines: usize, redactor: &Redactor) -> Option<Self> {
         let mut lines = Vec::new();
         for (old, new) in edits {
             let old = with_newline(&redactor.redact(crate::excerpt::cut(old, EDIT_CHARS)));
@@ -71,7 +68,7 @@ impl EditDiff {
             let unified = diff.unified_diff().context_radius(CONTEXT).to_string();
             lines.extend(unified.lines().map(str::to_owned));
         }
-        Self::from_lines(lines)
+        Self::from_lines(lines, max_lines)
     }
 
     /// The diff a patch in Codex's `apply_patch` format (`*** Begin Patch`, `*** Update File:
@@ -79,26 +76,26 @@ impl EditDiff {
     /// no changed line.
     ///
     /// ```
-    /// use metalayer_bridge::{EditDiff, Redactor};
+    /// use metalayer_bridge::{DIFF_LINES, EditDiff, Redactor};
     ///
     /// let patch = "*** Begin Patch\n*** Update File: src/a.rs\n@@\n-old\n+new\n*** End Patch\n";
-    /// let diff = EditDiff::of_patch(patch, &Redactor::new()).unwrap();
+    /// let diff = EditDiff::of_patch(patch, DIFF_LINES, &Redactor::new()).unwrap();
     /// assert_eq!((diff.added, diff.removed), (1, 1));
     /// assert!(diff.text.starts_with("*** Update File: src/a.rs"));
     /// ```
     #[must_use]
-    pub fn of_patch(patch: &str, redactor: &Redactor) -> Option<Self> {
+    pub fn of_patch(patch: &str, max_lines: usize, redactor: &Redactor) -> Option<Self> {
         let redacted = redactor.redact(patch);
         let lines = redacted
             .lines()
             .filter(|line| !matches!(line.trim_end(), "*** Begin Patch" | "*** End Patch"))
             .map(str::to_owned)
             .collect();
-        Self::from_lines(lines)
+        Self::from_lines(lines, max_lines)
     }
 
     /// Counts and bounds the lines of a diff.
-    fn from_lines(lines: Vec<String>) -> Option<Self> {
+    fn from_lines(lines: Vec<String>, max_lines: usize) -> Option<Self> {
         let mut added = 0;
         let mut removed = 0;
         for line in &lines {
@@ -114,9 +111,9 @@ impl EditDiff {
         if added == 0 && removed == 0 {
             return None;
         }
-        let omitted = lines.len().saturating_sub(DIFF_LINES);
+        let omitted = lines.len().saturating_sub(max_lines);
         let mut text = String::new();
-        for line in lines.iter().take(DIFF_LINES) {
+        for line in lines.iter().take(max_lines) {
             // Cut at a character, not a word: a diff line's sign and indentation must stay.
             let kept = line
                 .char_indices()
@@ -150,9 +147,10 @@ fn with_newline(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::DIFF_LINES;
 
     fn edits(pairs: &[(&str, &str)]) -> Option<EditDiff> {
-        EditDiff::of_edits(pairs, &Redactor::new())
+        EditDiff::of_edits(pairs, DIFF_LINES, &Redactor::new())
     }
 
     #[test]
@@ -232,19 +230,23 @@ mod tests {
     #[test]
     fn codex_patches_keep_their_file_headers() {
         let patch = "*** Begin Patch\n*** Add File: b.txt\n+hello\n*** Update File: a.rs\n@@ fn main\n-    old();\n+    new();\n*** Delete File: c.rs\n*** End Patch";
-        let diff = EditDiff::of_patch(patch, &Redactor::new()).unwrap();
+        let diff = EditDiff::of_patch(patch, DIFF_LINES, &Redactor::new()).unwrap();
         assert_eq!((diff.added, diff.removed), (2, 1));
         assert_eq!(
             diff.text,
             "*** Add File: b.txt\n+hello\n*** Update File: a.rs\n@@ fn main\n-    old();\n+    new();\n*** Delete File: c.rs\n"
         );
         assert_eq!(
-            EditDiff::of_patch("*** Begin Patch\n*** End Patch\n", &Redactor::new()),
+            EditDiff::of_patch(
+                "*** Begin Patch\n*** End Patch\n",
+                DIFF_LINES,
+                &Redactor::new()
+            ),
             None
         );
         // A unified diff's file headers are not counted as changes.
         let unified = "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n";
-        let diff = EditDiff::of_patch(unified, &Redactor::new()).unwrap();
+        let diff = EditDiff::of_patch(unified, DIFF_LINES, &Redactor::new()).unwrap();
         assert_eq!((diff.added, diff.removed), (1, 1));
     }
 }

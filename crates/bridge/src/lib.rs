@@ -45,9 +45,10 @@
 //! - [`Session`]: the model (branch, cwd, version, model, timestamps, prompts, thread, tool
 //!   calls with outcomes, files written (only by calls whose result says they happened:
 //!   not failed ones, nor those a hook denied), commits, pull requests, token usage counted once
-//!   per assistant message id, turns). Bounded: long texts become [`Excerpt`]s cut at white
-//!   space and the thread keeps the most recent [`MAX_THREAD`] items. Every text is
-//!   redacted as it is taken in, before it is cut, so the model never holds a secret.
+//!   per assistant message id, turns). Whole by default: [`Limits`] shorten a tool's output
+//!   (and, when set, long texts, edit diffs and the thread) into [`Excerpt`]s cut at white
+//!   space, and every shortening is said in the markdown. Every text is redacted as it is
+//!   taken in, before it is cut, so the model never holds a secret.
 //! - [`secrets`]: the secret detection engine (rules as data in gitleaks' shape, a keyword
 //!   prefilter, findings with positions), shared with anything else that must keep secrets
 //!   out of what it writes. [`Redactor`] applies it to every string; extra rules with
@@ -81,6 +82,7 @@ mod format;
 mod gemini;
 mod history;
 mod index;
+mod limits;
 mod lock;
 mod markdown;
 mod reader;
@@ -94,7 +96,7 @@ mod tool;
 mod vcs;
 
 pub use capture::{Capture, CaptureOptions, CaptureReport};
-pub use diff::{DIFF_LINES, EditDiff};
+pub use diff::EditDiff;
 pub use error::{CaptureError, ReadError, RedactError};
 pub use excerpt::Excerpt;
 pub use format::Format;
@@ -103,12 +105,13 @@ pub use history::{
     RecordWarning, RecordedCall, SessionRecord, SubjectKind, is_correction, record_name,
 };
 pub use index::{INDEX_FILE, IndexEntry, TOPIC_CHARS, merge, render_index};
+pub use limits::{DIFF_LINES, Limits, OUTPUT_CHARS};
 pub use reader::{DEFAULT_MAX_LINE, ReadStats, TranscriptReader, read_transcript, transcript_len};
 pub use redact::Redactor;
-pub use render::{SHOWN_OUTPUT_CHARS, TITLE_CHARS, file_name, render_session};
+pub use render::{TITLE_CHARS, file_name, render_session};
 pub use session::{
-    LineKind, MAX_CALLS, MAX_LIST, MAX_PROMPTS, MAX_THREAD, OUTPUT_CHARS, Session, SessionId,
-    Subagent, TEXT_CHARS, ThreadItem, TokenUsage, Utterance,
+    LineKind, MAX_CALLS, MAX_LIST, MAX_PROMPTS, Session, SessionId, Subagent, ThreadItem,
+    TokenUsage, Utterance,
 };
 pub use timestamp::Timestamp;
 pub use tool::{TodoItem, ToolCall, ToolOutcome};

@@ -14,8 +14,6 @@ use crate::session::{Session, Subagent, ThreadItem, Utterance};
 use crate::timestamp::{Timestamp, format_duration};
 use crate::tool::{ToolCall, ToolOutcome};
 
-/// Tool output shown in the thread, in characters.
-pub const SHOWN_OUTPUT_CHARS: usize = 500;
 /// Longest title, in characters.
 pub const TITLE_CHARS: usize = 60;
 /// Files listed before "... and N more".
@@ -267,8 +265,9 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
     if session.thread_omitted > 0 {
         let _ = writeln!(
             out,
-            "\n_{} earlier items not kept._",
-            session.thread_omitted
+            "\n_{} earlier items not kept (the policy's `bridge.limits.thread_items` keeps the last {})._",
+            session.thread_omitted,
+            session.thread.len()
         );
     }
     // Calls and thinking belong to the assistant's turn: when one opens a reply (no text
@@ -466,12 +465,7 @@ fn tool_call(out: &mut String, call: &ToolCall, redactor: &Redactor) {
     if let Some(output) = &call.output {
         out.push('\n');
         out.push_str(&fenced(
-            &shortened(
-                &output.text,
-                output.total_chars,
-                SHOWN_OUTPUT_CHARS,
-                redactor,
-            ),
+            &shortened(&output.text, output.total_chars, usize::MAX, redactor),
             "text",
         ));
     }

@@ -12,20 +12,16 @@ use serde_json::value::RawValue;
 use crate::excerpt::Excerpt;
 use crate::format::Format;
 use crate::history::{CallOutcome, RecordedCall, SubjectKind, first_line};
+use crate::limits::Limits;
 use crate::record::{Block, Content, Record, Usage, tool_result_text};
 use crate::redact::Redactor;
 use crate::timestamp::Timestamp;
 use crate::tool::{CallKind, ToolCall, ToolOutcome, UseFacts, call_outcome, facts, not_done};
 use crate::vcs::{Commit, parse_commits, parse_pr_urls};
 
-/// Longest prompt or assistant text kept, in characters.
-pub const TEXT_CHARS: usize = 2000;
-/// Longest tool output kept, in characters (rendering shows less).
-pub const OUTPUT_CHARS: usize = 1000;
-/// Most user prompts listed in [`Session::prompts`]; later ones are only counted.
+/// Most user prompts listed in [`Session::prompts`]; later ones are only counted there (the
+/// thread keeps them all).
 pub const MAX_PROMPTS: usize = 200;
-/// Most thread items kept; the oldest are dropped (and counted) beyond this.
-pub const MAX_THREAD: usize = 1000;
 /// Most files, commits and pull requests kept.
 pub const MAX_LIST: usize = 1000;
 /// Most tool calls listed in [`Session::calls`] (the session record); later ones are only
@@ -307,7 +303,7 @@ pub struct Session {
     pub summary: Option<String>,
     /// The first [`MAX_PROMPTS`] user prompts.
     pub prompts: Vec<Utterance>,
-    /// The thread, at most [`MAX_THREAD`] most recent items.
+    /// The thread: the whole session, or its most recent [`Limits::thread_items`] items.
     pub thread: VecDeque<ThreadItem>,
     /// Thread items dropped from the front.
     pub thread_omitted: u64,
@@ -348,6 +344,9 @@ pub struct Session {
     /// Applied to every text before it is cut and kept (see [`Session::with_redactor`]).
     #[serde(skip)]
     redactor: Redactor,
+    /// How much is kept (see [`Session::with_limits`]).
+    #[serde(default)]
+    limits: Limits,
 }
 
 fn is_noise(text: &str) -> bool {
@@ -432,6 +431,7 @@ impl Session {
             sidechain: false,
             book: Book::default(),
             redactor: Redactor::new(),
+            limits: Limits::default(),
         }
     }
 
@@ -493,6 +493,20 @@ impl Session {
     pub fn with_redactor(mut self, redactor: Redactor) -> Self {
         self.redactor = redactor;
         self
+    }
+
+    /// Sets how much of the session is kept ([`Limits::default`]: the whole session, tool
+    /// output shortened).
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits applied as texts are taken in.
+    #[must_use]
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// Whether any conversation record (user, assistant, system) has been taken in.
@@ -593,11 +607,11 @@ impl Session {
             .map(str::trim)
             .filter(|m| !m.is_empty())
             .filter(|m| !self.thread_has_reply(m))
-            .map(|m| Excerpt::redacted(m, TEXT_CHARS, &self.redactor));
+            .map(|m| Excerpt::redacted(m, self.limits.text(), &self.redactor));
     }
 
     fn thread_has_reply(&self, message: &str) -> bool {
-        let wanted = Excerpt::redacted(message, TEXT_CHARS, &self.redactor).text;
+        let wanted = Excerpt::redacted(message, self.limits.text(), &self.redactor).text;
         self.thread.iter().rev().take(50).any(
             |item| matches!(item, ThreadItem::Assistant(u) if u.text.text.trim() == wanted.trim()),
         )
@@ -733,7 +747,7 @@ impl Session {
         }
         let utterance = Utterance {
             at,
-            text: Excerpt::redacted(prompt.trim(), TEXT_CHARS, &self.redactor),
+            text: Excerpt::redacted(prompt.trim(), self.limits.text(), &self.redactor),
         };
         self.turns = self.turns.saturating_add(1);
         if self.prompts.len() < MAX_PROMPTS {
@@ -882,7 +896,7 @@ impl Session {
         );
         let recorded = pending.call.filter(|&at| at < self.calls.len());
         let output = (!trimmed.is_empty() && (in_thread || outcome != CallOutcome::Ok))
-            .then(|| Excerpt::redacted(trimmed, OUTPUT_CHARS, &self.redactor));
+            .then(|| Excerpt::redacted(trimmed, self.limits.output(), &self.redactor));
         if let Some(call) = recorded.and_then(|at| self.calls.get_mut(at)) {
             call.outcome = outcome;
             call.error = (outcome != CallOutcome::Ok)
@@ -980,7 +994,7 @@ impl Session {
         self.push(
             ThreadItem::Thinking(Utterance {
                 at,
-                text: Excerpt::redacted(text, TEXT_CHARS, &self.redactor),
+                text: Excerpt::redacted(text, self.limits.text(), &self.redactor),
             }),
             None,
         );
@@ -995,7 +1009,7 @@ impl Session {
         self.push(
             ThreadItem::Assistant(Utterance {
                 at,
-                text: Excerpt::redacted(text, TEXT_CHARS, &self.redactor),
+                text: Excerpt::redacted(text, self.limits.text(), &self.redactor),
             }),
             None,
         );
@@ -1011,7 +1025,13 @@ impl Session {
     /// The facts of a call of tool `name` (Claude Code's names: `Bash`, `Write`, ...) with
     /// input `input`.
     pub(crate) fn facts(&self, name: &str, input: Option<&RawValue>) -> UseFacts {
-        facts(name, input, &self.bases(), &self.redactor)
+        facts(
+            name,
+            input,
+            &self.bases(),
+            self.limits.diff(),
+            &self.redactor,
+        )
     }
 
     /// What paths are made relative to: the repository, then the working directory.
@@ -1112,7 +1132,7 @@ impl Session {
     fn push(&mut self, item: ThreadItem, seq: Option<u64>) {
         self.thread.push_back(item);
         self.book.seqs.push_back(seq.unwrap_or(u64::MAX));
-        while self.thread.len() > MAX_THREAD {
+        while self.thread.len() > self.limits.thread() {
             self.thread.pop_front();
             self.book.seqs.pop_front();
             self.thread_omitted = self.thread_omitted.saturating_add(1);
@@ -1441,16 +1461,44 @@ mod tests {
     }
 
     #[test]
-    fn thread_is_bounded() {
-        let mut s = session();
-        for i in 0..(MAX_THREAD + 10) {
-            let line = serde_json::json!({"type":"user","message":{"content":format!("prompt number {i}")}}).to_string();
-            s.ingest_line(line.as_bytes());
-        }
-        assert_eq!(s.thread.len(), MAX_THREAD);
-        assert_eq!(s.thread_omitted, 10);
-        assert_eq!(s.prompts.len(), MAX_PROMPTS);
-        assert_eq!(s.turns, (MAX_THREAD + 10) as u64);
+    fn the_whole_thread_is_kept_unless_limited() {
+        let prompts = |s: &mut Session, n: usize| {
+            for i in 0..n {
+                let line = serde_json::json!({"type":"user","message":{"content":format!("prompt number {i}")}}).to_string();
+                s.ingest_line(line.as_bytes());
+            }
+        };
+        let mut whole = session();
+        prompts(&mut whole, 3000);
+        assert_eq!(whole.thread.len(), 3000);
+        assert_eq!(whole.thread_omitted, 0);
+        assert_eq!(whole.prompts.len(), MAX_PROMPTS);
+        assert_eq!(whole.turns, 3000);
+
+        let mut bounded = session().with_limits(Limits::default().with_thread_items(Some(100)));
+        prompts(&mut bounded, 110);
+        assert_eq!(bounded.thread.len(), 100);
+        assert_eq!(bounded.thread_omitted, 10);
+        assert_eq!(bounded.turns, 110);
+    }
+
+    #[test]
+    fn texts_are_whole_unless_limited() {
+        let long = "word ".repeat(5000);
+        let line = serde_json::json!({"type":"user","message":{"content": long}}).to_string();
+        let mut whole = session();
+        whole.ingest_line(line.as_bytes());
+        let Some(ThreadItem::Prompt(u)) = whole.thread.front() else {
+            panic!("no prompt")
+        };
+        assert_eq!(u.text.omitted_chars(), 0);
+        let mut cut = session().with_limits(Limits::default().with_text_chars(Some(100)));
+        cut.ingest_line(line.as_bytes());
+        let Some(ThreadItem::Prompt(u)) = cut.thread.front() else {
+            panic!("no prompt")
+        };
+        assert!(u.text.text.chars().count() <= 100);
+        assert!(u.text.omitted_chars() > 24_000);
     }
 
     #[test]

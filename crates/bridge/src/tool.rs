@@ -314,6 +314,7 @@ pub(crate) fn facts(
     name: &str,
     input: Option<&RawValue>,
     bases: &[&str],
+    diff_lines: usize,
     redactor: &Redactor,
 ) -> UseFacts {
     let parsed: ToolInput<'_> = input
@@ -386,6 +387,7 @@ pub(crate) fn facts(
                 parsed.old_string.as_deref().unwrap_or_default(),
                 parsed.new_string.as_deref().unwrap_or_default(),
             )],
+            diff_lines,
             redactor,
         ),
         "MultiEdit" => {
@@ -402,7 +404,7 @@ pub(crate) fn facts(
                     )
                 })
                 .collect();
-            EditDiff::of_edits(&edits, redactor)
+            EditDiff::of_edits(&edits, diff_lines, redactor)
         }
         _ => None,
     };
@@ -453,6 +455,7 @@ mod tests {
                 r#"{"command":"git add .\n  && git commit -m x","description":"c"}"#,
             )),
             &[],
+            120,
             &Redactor::new(),
         );
         assert_eq!(f.summary, "git add . && git commit -m x");
@@ -463,6 +466,7 @@ mod tests {
             "Bash",
             Some(&raw(r#"{"command":"gh pr create --fill"}"#)),
             &[],
+            120,
             &Redactor::new(),
         );
         assert_eq!(f.kind, CallKind::PullRequest);
@@ -473,6 +477,7 @@ mod tests {
                 r#"{"file_path":"/home/u/proj/src/lib.rs","old_string":"a"}"#,
             )),
             &["/home/u/proj"],
+            120,
             &Redactor::new(),
         );
         assert_eq!(f.file.as_deref(), Some("src/lib.rs"));
@@ -483,6 +488,7 @@ mod tests {
             "Read",
             Some(&raw(r#"{"file_path":"/etc/hosts"}"#)),
             &["/home/u/proj"],
+            120,
             &Redactor::new(),
         );
         assert_eq!(f.file.as_deref(), Some("/etc/hosts"));
@@ -492,6 +498,7 @@ mod tests {
             "Grep",
             Some(&raw(r#"{"pattern":"fn main","path":"/p/src"}"#)),
             &["/p"],
+            120,
             &Redactor::new(),
         );
         assert_eq!(f.summary, "fn main in src");
@@ -503,6 +510,7 @@ mod tests {
                 r#"{"subagent_type":"explore","description":"find it"}"#,
             )),
             &[],
+            120,
             &Redactor::new(),
         );
         assert_eq!(f.summary, "explore: find it");
@@ -511,11 +519,12 @@ mod tests {
             "mcp__x__y",
             Some(&raw(r#"{"a":"1","b":2,"c":[1],"d":true,"e":"no"}"#)),
             &[],
+            120,
             &Redactor::new(),
         );
         assert_eq!(f.summary, "a=1 b=2 d=true");
 
-        let f = facts("Bash", None, &[], &Redactor::new());
+        let f = facts("Bash", None, &[], 120, &Redactor::new());
         assert_eq!(f.summary, "");
     }
 
@@ -548,7 +557,7 @@ mod tests {
     #[test]
     fn long_commands_are_cut() {
         let long = format!("{{\"command\":\"echo {}\"}}", "word ".repeat(100));
-        let f = facts("Bash", Some(&raw(&long)), &[], &Redactor::new());
+        let f = facts("Bash", Some(&raw(&long)), &[], 120, &Redactor::new());
         assert!(f.summary.ends_with(" …"));
         assert!(f.summary.chars().count() <= SUMMARY_CHARS + 2);
     }
@@ -581,7 +590,7 @@ mod tests {
             "echo x &&".repeat(19)
         );
         let input = serde_json::json!({ "command": command }).to_string();
-        let f = facts("Bash", Some(&raw(&input)), &[], &Redactor::new());
+        let f = facts("Bash", Some(&raw(&input)), &[], 120, &Redactor::new());
         for word in ["correct", "horse", "battery", "staple"] {
             assert!(!f.summary.contains(word), "{}", f.summary);
         }
@@ -621,6 +630,7 @@ mod tests {
                 r#"{"file_path":"/p/a.rs","old_string":"x = 1\n","new_string":"x = 2\n"}"#,
             )),
             &["/p"],
+            120,
             &redactor,
         );
         let diff = edit.diff.unwrap();
@@ -633,6 +643,7 @@ mod tests {
                 r#"{"file_path":"/p/a.rs","edits":[{"old_string":"a","new_string":"b"},{"old_string":"c","new_string":"token = \"ghp_0123456789abcdefghijklmnopqrstuvwxyzAB\"","replace_all":true}]}"#,
             )),
             &["/p"],
+            120,
             &redactor,
         );
         let diff = multi.diff.unwrap();
@@ -651,7 +662,7 @@ mod tests {
                 r#"{"file_path":"/p/a.rs","old_string":"a","new_string":"b"}"#,
             ),
         ] {
-            let f = facts(name, Some(&raw(input)), &["/p"], &redactor);
+            let f = facts(name, Some(&raw(input)), &["/p"], 120, &redactor);
             assert_eq!(f.diff, None, "{name}");
             assert_eq!(f.file.as_deref(), Some("a.rs"), "{name}");
         }

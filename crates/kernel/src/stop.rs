@@ -4,7 +4,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use metalayer_bridge::secrets::{Detector, Rule};
-use metalayer_bridge::{Capture, CaptureOptions, CaptureReport, Redactor, SessionId};
+use metalayer_bridge::{Capture, CaptureOptions, CaptureReport, Limits, Redactor, SessionId};
 use metalayer_policy::{BridgeSettings, LoadOptions};
 
 use crate::error::KernelError;
@@ -169,10 +169,29 @@ pub fn capture(
     )
     .with_last_assistant_message(last_assistant_message)
     .with_redactor(redactor)
-    .with_root(root);
+    .with_root(root)
+    .with_limits(limits(&settings));
     Capture::run(&options)
         .map(Some)
         .map_err(|source| KernelError::Capture { source })
+}
+
+/// The policy's `bridge.limits` over the bridge's defaults; `0` keeps that part whole.
+fn limits(settings: &BridgeSettings) -> Limits {
+    let Some(set) = settings.limits else {
+        return Limits::default();
+    };
+    let defaults = Limits::default();
+    let pick = |value: Option<u64>, default: Option<usize>| match value {
+        None => default,
+        Some(0) => None,
+        Some(n) => Some(usize::try_from(n).unwrap_or(usize::MAX)),
+    };
+    defaults
+        .with_text_chars(pick(set.text_chars, defaults.text_chars))
+        .with_output_chars(pick(set.output_chars, defaults.output_chars))
+        .with_diff_lines(pick(set.diff_lines, defaults.diff_lines))
+        .with_thread_items(pick(set.thread_items, defaults.thread_items))
 }
 
 /// The built-in secret rules plus the policy's `bridge.redact` rules (gitleaks' shape:

@@ -85,7 +85,8 @@ const SETPOINT_KEYS: &[&str] = &[
 ];
 const MEASUREMENT_KEYS: &[&str] = &["type", "spec", "timeout_seconds"];
 const REGRESSION_KEYS: &[&str] = &["map", "stamp_ttl_seconds"];
-const BRIDGE_KEYS: &[&str] = &["output", "enabled", "redact"];
+const BRIDGE_KEYS: &[&str] = &["output", "enabled", "redact", "limits"];
+const BRIDGE_LIMIT_KEYS: &[&str] = &["text_chars", "output_chars", "diff_lines", "thread_items"];
 const SECRETS_KEYS: &[&str] = &["content", "commits", "allow"];
 const SECRETS_ALLOW_KEYS: &[&str] = &["paths", "rules", "fingerprints"];
 const EVALUATE_KEYS: &[&str] = &[
@@ -292,6 +293,15 @@ impl<'s> Checker<'s, '_> {
         }
         if let Some(bridge) = top.get("bridge").and_then(Value::as_object) {
             self.unknown_keys(bridge, "/bridge", BRIDGE_KEYS, &[], "`bridge`");
+            if let Some(limits) = bridge.get("limits").and_then(Value::as_object) {
+                self.unknown_keys(
+                    limits,
+                    "/bridge/limits",
+                    BRIDGE_LIMIT_KEYS,
+                    &[],
+                    "`bridge.limits`",
+                );
+            }
             if let Some(rules) = bridge.get("redact").and_then(Value::as_array) {
                 for (i, rule) in rules.iter().enumerate() {
                     let Some(rule) = rule.as_object() else {

@@ -87,11 +87,11 @@ pub use load::{
     load_file, load_file_with, load_str, load_str_with,
 };
 pub use model::{
-    BridgeSettings, BuildSettings, CoverageSettings, EvaluateSettings, EvaluateStep, Example,
-    Extra, Gate, GateDocs, GateExamples, GateId, GateOrigin, Gates, LintSettings, MatchMode,
-    MeasureSettings, Measurement, MeasurementKind, OnError, Policy, Profile, RedactionRule,
-    RegressionSettings, SecretAction, SecretsAllow, SecretsSettings, Setpoint, SetpointId,
-    Severity, Target, TestSettings,
+    BridgeLimits, BridgeSettings, BuildSettings, CoverageSettings, EvaluateSettings, EvaluateStep,
+    Example, Extra, Gate, GateDocs, GateExamples, GateId, GateOrigin, Gates, LintSettings,
+    MatchMode, MeasureSettings, Measurement, MeasurementKind, OnError, Policy, Profile,
+    RedactionRule, RegressionSettings, SecretAction, SecretsAllow, SecretsSettings, Setpoint,
+    SetpointId, Severity, Target, TestSettings,
 };
 pub use pattern::MAX_PATTERN_SIZE;
 pub use schema::{schema, schema_json};

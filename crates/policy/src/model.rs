@@ -625,6 +625,37 @@ pub struct BridgeSettings {
     /// Extra redaction rules, applied with the built-in ones.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub redact: Vec<RedactionRule>,
+    /// How much of a session the bridge keeps: the whole session by default, with a tool's
+    /// output shortened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<BridgeLimits>,
+}
+
+/// How much of a session the bridge keeps. Each limit left out keeps its default; `0` keeps
+/// that part whole. Every shortening is said in the session file where it happens.
+///
+/// ```yaml
+/// bridge:
+///   limits:
+///     text_chars: 0         # prompts, answers, thinking: whole (default)
+///     output_chars: 1000    # a tool's output (default 1000)
+///     diff_lines: 120       # an edit's diff (default 120)
+///     thread_items: 0       # the thread: the whole session (default)
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct BridgeLimits {
+    /// Characters kept of a prompt, an answer or a thinking block (default 0: whole).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_chars: Option<u64>,
+    /// Characters kept of a tool's output (default 1000; 0: whole).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_chars: Option<u64>,
+    /// Lines shown of an edit's diff (default 120; 0: whole).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff_lines: Option<u64>,
+    /// The most recent thread items kept (default 0: the whole session).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_items: Option<u64>,
 }
 
 /// Settings of the secret checks: what a file tool or a shell command writes into a file, and

@@ -5,7 +5,7 @@ use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use metalayer_bridge::{Capture, CaptureError, CaptureOptions, SessionId, Timestamp};
+use metalayer_bridge::{Capture, CaptureError, CaptureOptions, Limits, SessionId, Timestamp};
 
 use super::builder::Transcript;
 use super::on_disk::files_under;
@@ -113,6 +113,35 @@ fn incremental_capture_updates_the_same_file() {
     let third = Capture::run(&dirs.options(id)).unwrap();
     assert!(!third.updated);
     assert_eq!(files_under(&dirs.root), before);
+}
+
+#[test]
+fn changed_limits_write_the_session_again() {
+    let dirs = Dirs::new();
+    let id = "bbbb2222-limits";
+    let mut t = Transcript::new(id);
+    let long = "word ".repeat(400);
+    t.user(&long).assistant_text("msg_a", "An answer.");
+    fs::write(dirs.transcript(id), t.text()).unwrap();
+
+    let first = Capture::run(&dirs.options(id)).unwrap();
+    let whole = fs::read_to_string(&first.session_file).unwrap();
+    assert!(
+        whole.contains(long.trim()),
+        "prompts are kept whole by default"
+    );
+    assert!(!Capture::run(&dirs.options(id)).unwrap().updated);
+
+    // Nothing new in the transcript, but the policy's limits changed: written again.
+    let tight = dirs
+        .options(id)
+        .with_limits(Limits::default().with_text_chars(Some(50)));
+    let second = Capture::run(&tight).unwrap();
+    assert!(second.updated);
+    let cut = fs::read_to_string(&second.session_file).unwrap();
+    assert!(!cut.contains(long.trim()));
+    assert!(cut.contains("more characters)"), "{cut}");
+    assert!(!Capture::run(&tight).unwrap().updated);
 }
 
 #[test]

@@ -3,15 +3,19 @@
 use std::fs;
 
 use metalayer_bridge::{
-    Capture, CaptureOptions, IndexEntry, Redactor, Session, SessionId, Timestamp, TranscriptReader,
-    file_name, merge, render_index, render_session,
+    Capture, CaptureOptions, IndexEntry, Limits, OUTPUT_CHARS, Redactor, Session, SessionId,
+    Timestamp, TranscriptReader, file_name, merge, render_index, render_session,
 };
 use serde_json::json;
 
 use super::builder::Transcript;
 
 fn session_from(t: &Transcript, id: &str) -> Session {
-    let mut s = Session::new(SessionId::new(id));
+    session_with(t, id, Limits::default())
+}
+
+fn session_with(t: &Transcript, id: &str, limits: Limits) -> Session {
+    let mut s = Session::new(SessionId::new(id)).with_limits(limits);
     TranscriptReader::new(t.text().as_bytes(), 0)
         .read_into(&mut s)
         .unwrap();
@@ -97,7 +101,77 @@ fn long_tool_output_is_shortened() {
     let output = "line of output\n".repeat(300);
     t.tool_use("m1", "t1", "Bash", json!({"command": "make"}))
         .tool_result("t1", &output, false);
+    let total = output.trim().chars().count();
+    let more = |md: &str| -> Option<usize> {
+        let (head, _) = md.split_once(" more characters)")?;
+        head.rsplit_once("… (")?.1.parse().ok()
+    };
+    // By default a tool's output keeps its first OUTPUT_CHARS characters (cut at white space)
+    // and says how many more there were.
     let md = render_session(&session_from(&t, id), &Redactor::new());
-    let shown = output.trim().chars().count() - 500;
-    assert!(md.contains(&format!("… ({shown} more characters)")), "{md}");
+    let left = more(&md).unwrap_or_else(|| panic!("no shortening said: {md}"));
+    assert!(
+        (total - OUTPUT_CHARS..total - OUTPUT_CHARS + 15).contains(&left),
+        "{left}"
+    );
+    // The policy's limits set it, 0 (None here) keeping the output whole.
+    for (limit, kept) in [(Some(100), 100), (Some(10_000), total), (None, total)] {
+        let limits = Limits::default().with_output_chars(limit);
+        let md = render_session(&session_with(&t, id, limits), &Redactor::new());
+        match more(&md) {
+            Some(left) => assert!(total - left <= kept && total - left > kept - 15, "{left}"),
+            None => assert_eq!(kept, total, "{md}"),
+        }
+    }
+}
+
+#[test]
+fn shortened_threads_and_diffs_say_so() {
+    let id = "limit000";
+    let mut t = Transcript::new(id);
+    for n in 0..30 {
+        t.user(&format!("prompt {n}"));
+    }
+    let old = (0..200).map(|i| format!("line {i}\n")).collect::<String>();
+    let new = old.replace("line", "row");
+    t.tool_use(
+        "m1",
+        "t1",
+        "Edit",
+        json!({"file_path": "src/a.rs", "old_string": old, "new_string": new}),
+    )
+    .tool_result("t1", "The file src/a.rs has been updated.", false);
+
+    let whole = render_session(&session_from(&t, id), &Redactor::new());
+    assert!(!whole.contains("earlier items not kept"), "{whole}");
+    assert!(whole.contains("prompt 0"), "the first prompt is kept");
+
+    let limits = Limits::default()
+        .with_thread_items(Some(5))
+        .with_diff_lines(Some(10));
+    let md = render_session(&session_with(&t, id, limits), &Redactor::new());
+    assert!(
+        md.contains(
+            "26 earlier items not kept (the policy's `bridge.limits.thread_items` keeps the last 5)"
+        ),
+        "{md}"
+    );
+    assert!(
+        !md.contains("> prompt 0\n") && md.contains("> prompt 29\n"),
+        "{md}"
+    );
+    let diff_lines = |md: &str| {
+        md.lines()
+            .filter(|l| l.starts_with("-line ") || l.starts_with("+row "))
+            .count()
+    };
+    // The hunk header is one of the lines.
+    assert_eq!(diff_lines(&md), 9, "{md}");
+    assert!(md.contains("(391 more diff lines not shown)"), "{md}");
+    assert_eq!(diff_lines(&whole), 119, "the default shows 120 lines");
+    assert!(whole.contains("(281 more diff lines not shown)"), "{whole}");
+    let unlimited = Limits::default().with_diff_lines(None);
+    let md = render_session(&session_with(&t, id, unlimited), &Redactor::new());
+    assert_eq!(diff_lines(&md), 400, "{md}");
+    assert!(!md.contains("more diff lines"), "{md}");
 }

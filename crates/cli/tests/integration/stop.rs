@@ -251,6 +251,91 @@ fn the_policy_can_turn_the_bridge_off_and_move_its_folder() {
     assert!(!r.path().join("docs/conversations").exists());
 }
 
+#[test]
+fn the_policy_sets_how_much_of_a_session_is_kept() {
+    let r = fake_repo(None);
+    std::fs::create_dir(r.path().join(".control")).unwrap();
+    let policy = r.path().join(".control/policy.yaml");
+    let transcript = r.path().join("t.jsonl");
+    let long = "a long prompt word ".repeat(200);
+    let text: String = (1..=12)
+        .map(|n| turn("limits-0000-session", n, &long))
+        .collect();
+    std::fs::write(&transcript, text).unwrap();
+    let capture = || {
+        let out = Command::cargo_bin("metalayer")
+            .unwrap()
+            .args(["capture", "--transcript"])
+            .arg(&transcript)
+            .current_dir(r.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let files = session_files(r.path());
+        assert_eq!(files.len(), 1, "{files:?}");
+        std::fs::read_to_string(&files[0]).unwrap()
+    };
+
+    // No policy: the whole session, every prompt whole.
+    let whole = capture();
+    assert!(!whole.contains("earlier items not kept"), "{whole}");
+    assert_eq!(whole.matches(long.trim()).count(), 12, "{whole}");
+
+    // Limits from the policy, checked by validate, applied at the next run though nothing is new.
+    std::fs::write(
+        &policy,
+        "version: \"1.0\"\nbridge:\n  limits:\n    text_chars: 100\n    thread_items: 6\n",
+    )
+    .unwrap();
+    Command::cargo_bin("metalayer")
+        .unwrap()
+        .args(["validate"])
+        .arg(&policy)
+        .assert()
+        .success();
+    let cut = capture();
+    assert!(
+        cut.contains(
+            "earlier items not kept (the policy's `bridge.limits.thread_items` keeps the last 6)"
+        ),
+        "{cut}"
+    );
+    assert!(!cut.contains(long.trim()), "{cut}");
+    assert!(cut.contains("more characters)"), "{cut}");
+
+    // 0 keeps a part whole again.
+    std::fs::write(
+        &policy,
+        "version: \"1.0\"\nbridge:\n  limits: {text_chars: 0, thread_items: 0}\n",
+    )
+    .unwrap();
+    assert_eq!(capture(), whole);
+
+    // A misspelt limit is a warning that names the known ones.
+    std::fs::write(
+        &policy,
+        "version: \"1.0\"\nbridge:\n  limits: {thread_item: 5}\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("metalayer")
+        .unwrap()
+        .args(["validate"])
+        .arg(&policy)
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("thread_item"), "{said}");
+    assert!(said.contains("thread_items"), "{said}");
+}
+
 /// Every file under `dir` with its bytes.
 fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files = Vec::new();

@@ -3,8 +3,9 @@
 use std::collections::BTreeMap;
 
 use metalayer_policy::{
-    BridgeSettings, Gate, MatchMode, Measurement, MeasurementKind, OnError, Policy, Profile,
-    RedactionRule, RegressionSettings, Setpoint, SetpointId, Severity, Target, load_str, to_yaml,
+    BridgeLimits, BridgeSettings, Gate, MatchMode, Measurement, MeasurementKind, OnError, Policy,
+    Profile, RedactionRule, RegressionSettings, Setpoint, SetpointId, Severity, Target, load_str,
+    to_yaml,
 };
 use proptest::prelude::*;
 use serde_json::Value;
@@ -172,6 +173,12 @@ fn policy() -> impl Strategy<Value = Policy> {
             proptest::option::of(text()),
             proptest::option::of(any::<bool>()),
             proptest::collection::vec((text(), pattern()), 0..2),
+            proptest::option::of((
+                proptest::option::of(any::<u64>()),
+                proptest::option::of(any::<u64>()),
+                proptest::option::of(0..10_000u64),
+                proptest::option::of(0..10_000u64),
+            )),
         )),
         proptest::collection::btree_map(
             prop_oneof![
@@ -210,13 +217,19 @@ fn policy() -> impl Strategy<Value = Policy> {
                         map,
                         stamp_ttl_seconds: ttl,
                     }),
-                    bridge: bridge.map(|(output, enabled, redact)| BridgeSettings {
+                    bridge: bridge.map(|(output, enabled, redact, limits)| BridgeSettings {
                         output,
                         enabled,
                         redact: redact
                             .into_iter()
                             .map(|(name, pattern)| RedactionRule::new(name, pattern))
                             .collect(),
+                        limits: limits.map(|(text, output, diff, thread)| BridgeLimits {
+                            text_chars: text,
+                            output_chars: output,
+                            diff_lines: diff,
+                            thread_items: thread,
+                        }),
                     }),
                     extra,
                     ..Policy::default()
