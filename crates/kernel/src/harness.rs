@@ -11,8 +11,10 @@ use crate::hook::HookOutcome;
 use crate::tools::{self, Input};
 
 /// An agent harness whose hook protocol metalayer speaks.
+///
+/// Exhaustive on purpose: a new harness must make every `match` in the workspace (the kernel's
+/// protocols, `metalayer-setup`'s wiring and audit) say what it does for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum Harness {
     /// Claude Code: `hookSpecificOutput.permissionDecision`.
     Claude,

@@ -19,7 +19,6 @@ pub const SCHEMAS_DIR: &str = "schemas";
 
 /// A file format whose JSON Schema `init` writes under [`SCHEMAS_DIR`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum SchemaKind {
     /// `.control/policy.yaml`.
     Policy,
@@ -103,7 +102,6 @@ pub fn settings_path(harness: Harness) -> &'static str {
 /// The hooks the `hooks_wired` setpoint counts (the original's S12: `pre-commit + Stop hook +
 /// PreToolUse gate`): each kind counts once, whichever harness (or git) wires it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
 pub enum HookKind {
     /// A pre-tool-use hook that runs [`PRE_TOOL_USE_COMMAND`] for shell commands.
     ShellGate,

@@ -6,14 +6,11 @@
 //!   [`ToolCall`].
 //! - [`pre_tool_use`]: Claude Code's PreToolUse hook protocol, failing closed;
 //!   [`post_tool_use`]: the outcome of an asked call, into the ledger; never blocks.
-//! - [`hook_command`]: the guarded hook commands `init` wires, which block when `metalayer`
-//!   cannot be started.
+//! - [`hook_command`], [`parse_hook_command`], [`probe_answer`], [`probe_result`]: the guarded
+//!   hook commands `init` (in `metalayer-setup`) wires, which block when `metalayer` cannot be
+//!   started, read back, and probed by `audit`.
 //! - [`stop`]: Claude Code's Stop hook, capturing the session with the bridge; never blocks.
 //! - [`find_root`]: the repository a hook event belongs to.
-//! - [`plan`]: `metalayer init`, the files a [`Profile`] installs for a [`Harness`], worked out
-//!   without writing; [`Plan::apply`] writes them and never overwrites a file of the user's.
-//! - [`audit()`]: `metalayer audit`, the repository's governance files, hooks and measured
-//!   setpoints as an [`AuditReport`].
 //! - [`pre_commit`]: git's pre-commit hook of the autonomous profile, the regression gate
 //!   enforced by git, and the refusal of staged changes that add a secret; fails closed.
 //! - [`written_secrets`], [`staged_secrets`], [`commit_secrets`], [`range_secrets`],
@@ -42,18 +39,18 @@
 //! ```
 #![deny(missing_docs)]
 
-mod audit;
 mod context;
 mod error;
 mod event;
 mod examples;
+mod fs;
 mod harness;
 mod hook;
-mod init;
 mod kernel;
 mod layout;
 mod ledger;
 mod lessons;
+mod precommit;
 pub mod promote;
 mod regression;
 mod repository;
@@ -64,14 +61,8 @@ mod staging;
 mod stop;
 mod summary;
 mod tools;
-mod trust;
 mod wiring;
 
-pub use audit::{
-    AuditCheck, AuditOptions, AuditReport, AuditSection, BUILTIN_MEASUREMENTS, CheckStatus,
-    DEFAULT_MEASUREMENT_TIMEOUT, DEFAULT_STALE_AFTER, PolicySummary, SetpointReport,
-    SetpointStatus, audit, render as render_audit,
-};
 pub use context::{
     Governance, LATEST_RULES, LATEST_SESSIONS, MAX_CONTEXT_CHARS, RecentSession, SessionContext,
     session_start,
@@ -79,14 +70,10 @@ pub use context::{
 pub use error::KernelError;
 pub use event::{MAX_EVENT_BYTES, ToolEvent, claude_pre_tool_use, parse_object, tool_call};
 pub use examples::{ExampleFailure, ExampleReport, check_examples};
+pub use fs::write_atomically;
 pub use harness::Harness;
 pub use hook::{
     HookEnv, HookOutcome, claude_output, decide_event, post_tool_use, pre_tool_use, verdict_reason,
-};
-pub use init::{
-    AUTONOMOUS_POLICY_YAML, Action, ActionKind, BASELINE_POLICY_YAML, InitOptions,
-    LEDGER_GITIGNORE, Plan, PreCommitRefusal, Profile, captures_sessions, codex_requirements_toml,
-    codex_trust_toml, plan, pre_commit, pre_commit_check,
 };
 pub use kernel::{DEFAULT_POLICY_YAML, EMBEDDED_POLICY_NAME, Kernel, PolicySource};
 pub use layout::{
@@ -109,6 +96,7 @@ pub use metalayer_gates as gates;
 pub use metalayer_gates::{Decision, GateSet, Normalized, ToolCall, Verdict};
 pub use metalayer_policy as policy;
 pub use metalayer_regression_map as regression_map;
+pub use precommit::{PreCommitRefusal, pre_commit, pre_commit_check};
 pub use promote::{LESSONS_BEGIN, LESSONS_END};
 pub use regression::{
     DEFAULT_STAMP_TTL_SECONDS, MapLocation, ShellCall, Stamp, clear_stamp, commit_files, describe,
@@ -124,8 +112,10 @@ pub use secrets::{
     written_secrets,
 };
 pub use stop::{
-    DEFAULT_CONVERSATIONS_DIR, StopEvent, capture, git_dir, parse_stop, state_dir, stop,
+    DEFAULT_CONVERSATIONS_DIR, StopEvent, capture, git_dir, hooks_dir, parse_stop, state_dir, stop,
 };
 pub use summary::policy_error_summary;
-pub use trust::HarnessEnv;
-pub use wiring::{HookSub, PROBE_ENV, hook_command, probe_answer, shell_quote};
+pub use wiring::{
+    HookForm, HookSub, PROBE_ENV, ParsedHook, hook_command, parse_hook_command, probe_answer,
+    probe_result, shell_quote,
+};

@@ -639,7 +639,7 @@ impl Plan {
                 path: self.path.clone(),
             });
         }
-        crate::init::write_atomically(&self.path, self.after.as_bytes(), false)?;
+        crate::fs::write_atomically(&self.path, self.after.as_bytes(), false)?;
         Ok(())
     }
 }

@@ -82,7 +82,7 @@ pub fn git_dir(root: &Path) -> Option<PathBuf> {
 /// repository's hooks folder (the one git runs). A relative answer is resolved against `root`.
 /// When git cannot be run (or fails), `hooks/` in [`git_dir`]; `None` when there is neither.
 #[must_use]
-pub(crate) fn hooks_dir(root: &Path) -> Option<PathBuf> {
+pub fn hooks_dir(root: &Path) -> Option<PathBuf> {
     let answer = std::process::Command::new("git")
         .args(["rev-parse", "--git-path", "hooks"])
         .current_dir(root)

@@ -35,7 +35,6 @@ pub const PROBE_ENV: &str = "METALAYER_PROBE";
 
 /// A `metalayer hook` event that a harness's settings run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum HookSub {
     /// `metalayer hook pre-tool-use`: the gate; its failure must block the call.
     PreToolUse,
@@ -174,7 +173,7 @@ pub fn hook_command(binary: Option<&Path>, sub: HookSub, harness: Harness) -> St
 
 /// How a hook command that runs metalayer is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum HookForm {
+pub enum HookForm {
     /// Exactly what [`hook_command`] writes (for the binary it names).
     Guarded,
     /// `BINARY hook SUB [--harness NAME]` and nothing else, `BINARY` named `metalayer`: the
@@ -184,21 +183,22 @@ pub(crate) enum HookForm {
 
 /// A hook command read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ParsedHook {
+pub struct ParsedHook {
     /// The binary as the shell sees it (unquoted): an absolute path, or a name looked up on
     /// `PATH`.
-    pub(crate) binary: String,
+    pub binary: String,
     /// The event.
-    pub(crate) sub: HookSub,
+    pub sub: HookSub,
     /// The `--harness` argument, if any.
-    pub(crate) harness: Option<Harness>,
+    pub harness: Option<Harness>,
     /// Guarded or plain.
-    pub(crate) form: HookForm,
+    pub form: HookForm,
 }
 
 impl ParsedHook {
     /// The binary as `init` would record it: `None` for a bare `metalayer`.
-    fn binary_path(&self) -> Option<&Path> {
+    #[must_use]
+    pub fn binary_path(&self) -> Option<&Path> {
         (self.binary != "metalayer").then(|| Path::new(&self.binary))
     }
 }
@@ -206,7 +206,8 @@ impl ParsedHook {
 /// Reads a hook command written by [`hook_command`] (for any binary) or in the plain form of
 /// earlier versions; anything else (a wrapper script, `cargo run …`, a command edited by
 /// hand) is `None`.
-pub(crate) fn parse_hook_command(command: &str) -> Option<ParsedHook> {
+#[must_use]
+pub fn parse_hook_command(command: &str) -> Option<ParsedHook> {
     let command = command.trim();
     let words = shell_words(command)?;
     let (binary, rest): (String, Vec<String>) = match words.as_slice() {
@@ -336,7 +337,11 @@ pub fn probe_answer(sub: HookSub, harness: Harness, nonce: &str) -> HookOutcome 
 /// Whether what a hook command did under a probe is metalayer's answer: the nonce, with the
 /// exit code and output the harness reads as a block for the gate (exit 2 for Claude Code,
 /// Codex and Gemini CLI; a JSON deny with exit 0 for Copilot and Cursor), exit 0 otherwise.
-pub(crate) fn probe_result(
+///
+/// # Errors
+///
+/// What is wrong with the answer, for `audit` to show.
+pub fn probe_result(
     sub: HookSub,
     harness: Harness,
     nonce: &str,

@@ -7,12 +7,10 @@
 )]
 
 mod integration {
-    mod audit;
     mod context;
     mod corpus;
     mod embedded;
     mod hook;
-    mod init;
     mod lessons;
     mod promote;
     mod secrets;

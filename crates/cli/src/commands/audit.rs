@@ -4,7 +4,8 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use metalayer_kernel::{AuditOptions, audit, find_root, render_audit};
+use metalayer_kernel::find_root;
+use metalayer_setup::{AuditOptions, audit, render_audit};
 use serde_json::json;
 
 /// Arguments of `metalayer audit`.

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use metalayer_kernel::{
+use metalayer_setup::{
     ActionKind, InitOptions, Plan, Profile, codex_requirements_toml, codex_trust_toml, plan,
 };
 use serde_json::json;

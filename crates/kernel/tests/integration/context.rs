@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use metalayer_kernel::{
-    Governance, Harness, HookEnv, InitOptions, LATEST_RULES, LESSONS_BEGIN, LESSONS_END,
-    MAX_CONTEXT_CHARS, SessionContext, capture, plan, session_start,
+    Governance, Harness, HookEnv, LATEST_RULES, LESSONS_BEGIN, LESSONS_END, MAX_CONTEXT_CHARS,
+    SessionContext, capture, session_start,
 };
 use serde_json::Value;
 
@@ -19,10 +19,12 @@ fn fixture(name: &str) -> PathBuf {
 fn repo_with_sessions() -> (tempfile::TempDir, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join(".git/hooks")).unwrap();
-    plan(&InitOptions::new(dir.path()))
-        .unwrap()
-        .apply()
-        .unwrap();
+    std::fs::create_dir_all(dir.path().join(".control")).unwrap();
+    std::fs::write(
+        dir.path().join(".control/policy.yaml"),
+        metalayer_kernel::DEFAULT_POLICY_YAML,
+    )
+    .unwrap();
     let mut ids = Vec::new();
     for (i, name) in [
         "codex-rollout.jsonl",

@@ -1,8 +1,10 @@
 //! shared/corpus/gates.toml and the variants, through the library API.
 
-use metalayer_kernel::{Kernel, PolicySource, Profile};
+use metalayer_kernel::{Kernel, PolicySource};
 
-use super::support::{Case, command_reading, corpus, governance_variants, seed_policy, variants};
+use super::support::{
+    Case, PROFILES, command_reading, corpus, governance_variants, seed_policy, variants,
+};
 
 fn kernel_for(policy: &str) -> Kernel {
     match policy {
@@ -58,9 +60,8 @@ fn variants_of_the_default_categories_pass() {
 /// Every case in every profile, through the library.
 fn check_profiles(cases: &[Case]) {
     let mut failures = Vec::new();
-    for profile in Profile::ALL {
-        let loaded =
-            metalayer_kernel::policy::load_str(profile.policy_yaml(), profile.name()).unwrap();
+    for (profile, yaml) in PROFILES {
+        let loaded = metalayer_kernel::policy::load_str(yaml, profile).unwrap();
         let kernel = Kernel::from_policy(loaded.policy, PolicySource::Embedded).unwrap();
         for case in cases {
             let expected = case.expected_in(profile);
@@ -69,7 +70,7 @@ fn check_profiles(cases: &[Case]) {
             if got != expected {
                 failures.push(format!(
                     "{}: {:?}: expected {expected}, got {got} ({})",
-                    profile.name(),
+                    profile,
                     case.command.as_deref().unwrap_or(""),
                     metalayer_kernel::verdict_reason(&verdict)
                 ));
@@ -108,14 +109,13 @@ fn governance_files_and_hook_skipping_are_gated_in_every_profile() {
         );
     }
     let mut failures = Vec::new();
-    for profile in Profile::ALL {
-        let loaded =
-            metalayer_kernel::policy::load_str(profile.policy_yaml(), profile.name()).unwrap();
+    for (profile, yaml) in PROFILES {
+        let loaded = metalayer_kernel::policy::load_str(yaml, profile).unwrap();
         let kernel = Kernel::from_policy(loaded.policy, PolicySource::Embedded).unwrap();
         for case in &cases {
             let expected = match (profile, case.autonomous.as_deref(), case.expect.as_str()) {
-                (Profile::Autonomous, Some(a), _) => a,
-                (Profile::Autonomous, None, "ask") => "deny",
+                ("autonomous", Some(a), _) => a,
+                ("autonomous", None, "ask") => "deny",
                 (_, _, e) => e,
             };
             let verdict = kernel.decide(&case.call());
@@ -123,7 +123,7 @@ fn governance_files_and_hook_skipping_are_gated_in_every_profile() {
             if got != expected {
                 failures.push(format!(
                     "{}: {} {:?}{:?}: expected {expected}, got {got} ({})",
-                    profile.name(),
+                    profile,
                     case.tool,
                     case.command.as_deref().unwrap_or(""),
                     case.file_path.as_deref().unwrap_or(""),

@@ -6,7 +6,7 @@ use metalayer_kernel::{HookEnv, HookOutcome, pre_tool_use};
 use metalayer_test_support::fake_repo as repo;
 use serde_json::Value;
 
-use super::support::{command_reading, corpus, git, governance_variants, seed_policy};
+use super::support::{PROFILES, command_reading, corpus, git, governance_variants, seed_policy};
 
 fn run(input: &[u8], root: &Path) -> HookOutcome {
     pre_tool_use(
@@ -58,8 +58,8 @@ fn the_corpus_passes_through_the_hook_protocol() {
 #[test]
 fn command_reading_cases_pass_through_the_hook_protocol_in_every_profile() {
     let cases = command_reading();
-    for profile in metalayer_kernel::Profile::ALL {
-        let r = repo(Some(profile.policy_yaml()));
+    for (profile, yaml) in PROFILES {
+        let r = repo(Some(yaml));
         std::fs::write(
             r.path().join(".control/regression-map.yaml"),
             "features: {}\n",
@@ -68,7 +68,7 @@ fn command_reading_cases_pass_through_the_hook_protocol_in_every_profile() {
         for case in &cases {
             let expected = case.expected_in(profile);
             let (got, reason) = decision(&run(case.event(r.path()).as_bytes(), r.path()));
-            assert_eq!(got, expected, "{}: {case:?} ({reason})", profile.name());
+            assert_eq!(got, expected, "{}: {case:?} ({reason})", profile);
         }
     }
 }
@@ -109,8 +109,8 @@ fn a_forced_push_without_a_refspec_is_read_against_the_current_branch() {
 #[test]
 fn governance_cases_pass_through_the_hook_protocol_in_every_profile() {
     let cases = governance_variants();
-    for profile in metalayer_kernel::Profile::ALL {
-        let r = repo(Some(profile.policy_yaml()));
+    for (profile, yaml) in PROFILES {
+        let r = repo(Some(yaml));
         // The feature map the governed and autonomous policies name (a named map that is
         // missing fails every `git commit` closed).
         std::fs::write(
@@ -120,12 +120,12 @@ fn governance_cases_pass_through_the_hook_protocol_in_every_profile() {
         .unwrap();
         for case in &cases {
             let expected = match (profile, case.autonomous.as_deref(), case.expect.as_str()) {
-                (metalayer_kernel::Profile::Autonomous, Some(a), _) => a,
-                (metalayer_kernel::Profile::Autonomous, None, "ask") => "deny",
+                ("autonomous", Some(a), _) => a,
+                ("autonomous", None, "ask") => "deny",
                 (_, _, e) => e,
             };
             let (got, reason) = decision(&run(case.event(r.path()).as_bytes(), r.path()));
-            assert_eq!(got, expected, "{}: {case:?} ({reason})", profile.name());
+            assert_eq!(got, expected, "{}: {case:?} ({reason})", profile);
         }
     }
 }

@@ -43,10 +43,10 @@ impl Case {
 
     /// The decision the case expects in `profile`: its `autonomous` one there, where given;
     /// otherwise an ask is a deny in the autonomous profile.
-    pub(crate) fn expected_in(&self, profile: metalayer_kernel::Profile) -> &str {
+    pub(crate) fn expected_in(&self, profile: &str) -> &str {
         match (profile, self.autonomous.as_deref(), self.expect.as_str()) {
-            (metalayer_kernel::Profile::Autonomous, Some(a), _) => a,
-            (metalayer_kernel::Profile::Autonomous, None, "ask") => "deny",
+            ("autonomous", Some(a), _) => a,
+            ("autonomous", None, "ask") => "deny",
             (_, _, e) => e,
         }
     }
@@ -126,3 +126,18 @@ pub(crate) fn seed_policy() -> String {
 }
 
 pub(crate) use metalayer_test_support::git;
+
+/// The policy of each profile `metalayer init` installs, by name: the governed one is the
+/// kernel's embedded default, the other two ship with `metalayer-setup` (read here as files, so
+/// that the kernel's tests need no dependency on the crate built on top of it).
+pub(crate) const PROFILES: [(&str, &str); 3] = [
+    (
+        "baseline",
+        include_str!("../../../setup/policies/baseline.yaml"),
+    ),
+    ("governed", metalayer_kernel::DEFAULT_POLICY_YAML),
+    (
+        "autonomous",
+        include_str!("../../../setup/policies/autonomous.yaml"),
+    ),
+];

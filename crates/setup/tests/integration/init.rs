@@ -6,16 +6,16 @@ use std::path::Path;
 
 use metalayer_kernel::policy::{self, Severity, Target};
 use metalayer_kernel::{
-    ActionKind, AuditOptions, Decision, GOVERNANCE_FILES, Harness, HookKind, HookSub, InitOptions,
-    Kernel, POLICY_FILE, PolicySource, Profile, SchemaKind, ToolCall, audit, hook_command, plan,
-    pre_commit_check, settings_path,
+    Decision, GOVERNANCE_FILES, Harness, HookKind, HookSub, Kernel, POLICY_FILE, PolicySource,
+    SchemaKind, ToolCall, hook_command, pre_commit_check, settings_path,
 };
+use metalayer_setup::{ActionKind, AuditOptions, InitOptions, Profile, audit, plan};
 use metalayer_test_support::git_repo as real_repo;
 use metalayer_test_support::snapshot;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-use super::support::git;
+use metalayer_test_support::git;
 
 /// The command `init` writes (with no binary recorded) for a hook of a harness.
 fn cmd(sub: HookSub, harness: Harness) -> String {
@@ -458,7 +458,6 @@ fn each_harness_gets_its_settings_file_in_the_readme_shape() {
             Harness::Copilot => json!({"version": 1, "hooks": {
                 "preToolUse": [{"type": "command", "bash": command, "timeoutSec": 10}],
                 "postToolUse": [{"type": "command", "bash": post, "timeoutSec": 10}]}}),
-            _ => unreachable!("a harness this test does not know"),
         };
         assert_eq!(settings, expected, "{}", harness.name());
         // Only Claude Code's settings are written.
@@ -763,16 +762,16 @@ proptest! {
 /// The audit's S12: (value, target). The harnesses trust the hooks: Codex's are managed (its
 /// requirements file holds them), Gemini CLI and Copilot CLI trust the workspace by their
 /// environment variables (a warning, not a failure).
-fn audited_s12(root: &Path) -> (metalayer_kernel::AuditReport, Option<f64>, Option<f64>) {
+fn audited_s12(root: &Path) -> (metalayer_setup::AuditReport, Option<f64>, Option<f64>) {
     let home = tempfile::tempdir().unwrap();
     let requirements = home.path().join("requirements.toml");
     std::fs::write(
         &requirements,
-        metalayer_kernel::codex_requirements_toml(Profile::Governed, None),
+        metalayer_setup::codex_requirements_toml(Profile::Governed, None),
     )
     .unwrap();
     let home_text = home.path().display().to_string();
-    let env = metalayer_kernel::HarnessEnv::from_lookup(|name| match name {
+    let env = metalayer_setup::HarnessEnv::from_lookup(|name| match name {
         "HOME" => Some(home_text.clone()),
         "GEMINI_CLI_TRUST_WORKSPACE" | "COPILOT_ALLOW_ALL" => Some("true".to_owned()),
         _ => None,

@@ -24,15 +24,14 @@ mod trust;
 
 use std::path::{Path, PathBuf};
 
-use crate::error::KernelError;
-use crate::harness::Harness;
-use crate::layout::{
+use metalayer_kernel::Harness;
+use metalayer_kernel::KernelError;
+use metalayer_kernel::LEDGER_DIR;
+use metalayer_kernel::{
     AGENTS_DOC, CLAUDE_DOC, HookKind, METALAYER_DOC, POLICY_FILE, PRE_COMMIT_COMMAND,
     REGRESSION_MAP_FILE, SchemaKind, settings_path,
 };
-use crate::ledger::LEDGER_DIR;
 
-pub use precommit::{PreCommitRefusal, pre_commit, pre_commit_check};
 pub(crate) use profile::shipped_gate_ids;
 pub use profile::{AUTONOMOUS_POLICY_YAML, BASELINE_POLICY_YAML, Profile, captures_sessions};
 pub use trust::{codex_requirements_toml, codex_trust_toml};
@@ -62,7 +61,7 @@ pub struct InitOptions {
     /// The `metalayer` binary the hooks run, by absolute path (the `metalayer` binary passes
     /// its own, canonicalised); `None`: `metalayer`, looked up on the harness's `PATH`. Either
     /// way the command is guarded so that a binary that cannot be started blocks the call
-    /// ([`hook_command`](crate::hook_command)).
+    /// ([`hook_command`](metalayer_kernel::hook_command)).
     pub binary: Option<PathBuf>,
 }
 
@@ -316,7 +315,11 @@ impl Plan {
                 continue;
             };
             refuse_symlinks(&self.root, &action.path)?;
-            write_atomically(&self.root.join(&action.path), bytes, action.executable)?;
+            metalayer_kernel::write_atomically(
+                &self.root.join(&action.path),
+                bytes,
+                action.executable,
+            )?;
         }
         Ok(())
     }
@@ -351,108 +354,6 @@ fn refuse_symlinks(root: &Path, rel: &Path) -> Result<(), KernelError> {
         }
     }
     Ok(())
-}
-
-pub(crate) fn write_atomically(
-    path: &Path,
-    bytes: &[u8],
-    executable: bool,
-) -> Result<(), KernelError> {
-    let io = |action: &'static str| {
-        let path = path.to_path_buf();
-        move |source| KernelError::Io {
-            action,
-            path,
-            source,
-        }
-    };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(io("cannot create the folder of"))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    // A rewrite keeps the file's permissions (plus the execute bits for the git hook).
-    let original = std::fs::metadata(path).ok().map(|m| m.permissions());
-    // tempfile picks an unpredictable name and creates it with O_EXCL: never through a file
-    // or symlink someone left there. The file is removed if anything below fails.
-    let prefix = format!(".{name}.metalayer-init.");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    // A new file gets what `File::create` gives: 0666 less the umask.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut tmp = builder.tempfile_in(dir).map_err(io("cannot write"))?;
-    let result = (|| {
-        use std::io::Write as _;
-        tmp.write_all(bytes)?;
-        tmp.as_file().sync_all()?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt as _;
-            let mode = match (&original, executable) {
-                (Some(p), true) => Some(p.mode() | 0o111),
-                (Some(p), false) => Some(p.mode()),
-                (None, true) => Some(0o755),
-                (None, false) => None,
-            };
-            if let Some(mode) = mode {
-                tmp.as_file()
-                    .set_permissions(std::fs::Permissions::from_mode(mode))?;
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = executable;
-            if let Some(p) = &original {
-                tmp.as_file().set_permissions(p.clone())?;
-            }
-        }
-        Ok(())
-    })();
-    result.map_err(io("cannot write"))?;
-    tmp.persist(path)
-        .map(drop)
-        .map_err(|e| io("cannot write")(e.error))
-}
-
-#[cfg(all(test, unix))]
-mod write_atomically_tests {
-    use super::write_atomically;
-
-    #[test]
-    fn planted_symlinks_are_never_followed_and_modes_are_kept() {
-        use std::os::unix::fs::{PermissionsExt as _, symlink};
-        let dir = tempfile::tempdir().unwrap();
-        let victim = dir.path().join("victim");
-        std::fs::write(&victim, b"precious").unwrap();
-        let path = dir.path().join("AGENTS.md");
-        // The old temporary name was predictable: plant a link there.
-        let old = format!(".AGENTS.md.metalayer-init.{}.tmp", std::process::id());
-        symlink(&victim, dir.path().join(old)).unwrap();
-        write_atomically(&path, b"one", false).unwrap();
-        write_atomically(&path, b"two", false).unwrap();
-        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
-        assert_eq!(std::fs::read(&path).unwrap(), b"two");
-        let hook = dir.path().join("pre-commit");
-        write_atomically(&hook, b"#!/bin/sh\n", true).unwrap();
-        let mode = std::fs::metadata(&hook).unwrap().permissions().mode();
-        assert_eq!(mode & 0o111, 0o111);
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
-        write_atomically(&path, b"three", false).unwrap();
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o640);
-        let names: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".tmp") && !n.contains(&std::process::id().to_string()))
-            .collect();
-        assert!(names.is_empty(), "temporary files left: {names:?}");
-    }
 }
 
 /// The root of the git work tree around `start`.
@@ -652,7 +553,8 @@ fn settings_action(
 
 /// The git pre-commit hook's action (autonomous profile).
 fn pre_commit_action(root: &Path, profile: Profile, force: bool) -> Result<Action, KernelError> {
-    let hooks = crate::stop::hooks_dir(root).unwrap_or_else(|| root.join(".git").join("hooks"));
+    let hooks =
+        metalayer_kernel::hooks_dir(root).unwrap_or_else(|| root.join(".git").join("hooks"));
     let full = hooks.join("pre-commit");
     let rel = full
         .strip_prefix(root)
@@ -847,7 +749,7 @@ fn count_f64(n: usize) -> f64 {
 /// [`KernelError::Io`] when a file cannot be read.
 ///
 /// ```
-/// use metalayer_kernel::{ActionKind, InitOptions, Profile, plan};
+/// use metalayer_setup::{ActionKind, InitOptions, Profile, plan};
 ///
 /// let repo = tempfile::tempdir()?;
 /// std::fs::create_dir(repo.path().join(".git"))?;
@@ -987,7 +889,7 @@ mod tests {
     #[test]
     fn the_ledger_gitignore_is_what_the_ledger_writes() {
         let dir = tempfile::tempdir().unwrap();
-        crate::ledger::record(dir.path(), metalayer_gates::Decision::Allow, || {
+        metalayer_kernel::record(dir.path(), metalayer_gates::Decision::Allow, || {
             unreachable!("allows make no record")
         });
         let written =

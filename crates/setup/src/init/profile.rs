@@ -3,9 +3,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::KernelError;
-use crate::harness::Harness;
-use crate::layout::HookKind;
+use metalayer_kernel::Harness;
+use metalayer_kernel::HookKind;
+use metalayer_kernel::KernelError;
 
 /// The baseline profile's policy.
 pub const BASELINE_POLICY_YAML: &str = include_str!("../../policies/baseline.yaml");
@@ -68,7 +68,7 @@ impl Profile {
     pub fn policy_yaml(self) -> &'static str {
         match self {
             Profile::Baseline => BASELINE_POLICY_YAML,
-            Profile::Governed => crate::kernel::DEFAULT_POLICY_YAML,
+            Profile::Governed => metalayer_kernel::DEFAULT_POLICY_YAML,
             Profile::Autonomous => AUTONOMOUS_POLICY_YAML,
         }
     }
@@ -111,7 +111,8 @@ impl Profile {
     /// - the git pre-commit hook, in the autonomous profile, whatever the harness.
     ///
     /// ```
-    /// use metalayer_kernel::{Harness, HookKind, Profile};
+    /// use metalayer_kernel::{Harness, HookKind};
+    /// use metalayer_setup::Profile;
     ///
     /// assert_eq!(Profile::Governed.hook_kinds(Harness::Claude).len(), 5);
     /// assert_eq!(
@@ -155,7 +156,8 @@ impl Profile {
     /// the tests).
     ///
     /// ```
-    /// use metalayer_kernel::{Harness, Profile};
+    /// use metalayer_kernel::Harness;
+    /// use metalayer_setup::Profile;
     ///
     /// let copilot = Profile::Governed.policy_yaml_for(Harness::Copilot)?;
     /// assert!(copilot.contains("    target: 3\n    alert_below: 3\n"));
@@ -179,7 +181,7 @@ impl Profile {
             return Ok(base.to_owned());
         }
         let fail = |message: String| KernelError::Init {
-            path: std::path::PathBuf::from(crate::layout::POLICY_FILE),
+            path: std::path::PathBuf::from(metalayer_kernel::POLICY_FILE),
             message: format!(
                 "the {} profile's policy for {}: {message}",
                 self.name(),
@@ -207,7 +209,7 @@ impl Profile {
         if drop_capture {
             text = without_capture_setpoints(&text, harness).map_err(fail)?;
         }
-        let policy = metalayer_policy::load_str(&text, crate::layout::POLICY_FILE)
+        let policy = metalayer_policy::load_str(&text, metalayer_kernel::POLICY_FILE)
             .map_err(|e| fail(format!("the edited policy does not load: {e}")))?
             .policy;
         let s12 = policy
@@ -365,7 +367,7 @@ pub(crate) fn shipped_gate_ids() -> &'static std::collections::HashSet<String> {
     IDS.get_or_init(|| {
         [
             BASELINE_POLICY_YAML,
-            crate::kernel::DEFAULT_POLICY_YAML,
+            metalayer_kernel::DEFAULT_POLICY_YAML,
             AUTONOMOUS_POLICY_YAML,
         ]
         .into_iter()
@@ -531,7 +533,7 @@ mod tests {
         // The governed file for Claude Code is the embedded default, byte for byte.
         assert_eq!(
             Profile::Governed.policy_yaml_for(Harness::Claude).unwrap(),
-            crate::kernel::DEFAULT_POLICY_YAML
+            metalayer_kernel::DEFAULT_POLICY_YAML
         );
     }
 

@@ -4,13 +4,13 @@
 
 use std::path::Path;
 
-use crate::harness::Harness;
-use crate::layout::settings_path;
 use crate::trust::{
     CodexTrust, GeminiTrust, HarnessEnv, codex_hook_trust, codex_hooks, codex_managed_commands,
     codex_project_trust, copilot_trust, gemini_trust, read_toml, real,
 };
-use crate::wiring::HookSub;
+use metalayer_kernel::Harness;
+use metalayer_kernel::HookSub;
+use metalayer_kernel::settings_path;
 
 use super::hooks::{WiredCommand, runs_hook, runs_metalayer};
 use super::report::AuditCheck;

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::harness::Harness;
-use crate::wiring::{HookForm, PROBE_ENV, parse_hook_command, probe_result};
+use metalayer_kernel::Harness;
+use metalayer_kernel::{HookForm, PROBE_ENV, parse_hook_command, probe_result};
 
 use super::command::run_shell;
 use super::hooks::WiredCommand;
@@ -136,7 +136,7 @@ pub(crate) fn checks(root: &Path, commands: &[WiredCommand], run: bool) -> Vec<A
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
-    use crate::wiring::{HookSub, hook_command};
+    use metalayer_kernel::{HookSub, hook_command};
 
     fn wired(command: String, sub: HookSub) -> WiredCommand {
         WiredCommand {

@@ -5,11 +5,11 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::error::KernelError;
-use crate::harness::Harness;
-use crate::layout::settings_path;
 use crate::trust::{codex_hooks, real, toml_string};
-use crate::wiring::parse_hook_command;
+use metalayer_kernel::Harness;
+use metalayer_kernel::KernelError;
+use metalayer_kernel::parse_hook_command;
+use metalayer_kernel::settings_path;
 
 use super::Plan;
 use super::profile::Profile;

@@ -14,14 +14,14 @@ use std::time::{Duration, SystemTime};
 
 use metalayer_policy::{BridgeSettings, Policy, RegressionSettings};
 
-use crate::KernelError;
-use crate::kernel::{EMBEDDED_POLICY_NAME, Kernel};
-use crate::layout::HookKind;
-use crate::layout::{AGENTS_DOC, CLAUDE_DOC, METALAYER_DOC, POLICY_FILE, SchemaKind};
-use crate::ledger::{DecisionRecord, LEDGER_DIR, allow_count, ledger_dir, read_records};
-use crate::regression::{MapLocation, feature_map, locate_feature_map};
-use crate::stop::DEFAULT_CONVERSATIONS_DIR;
 use crate::trust::HarnessEnv;
+use metalayer_kernel::DEFAULT_CONVERSATIONS_DIR;
+use metalayer_kernel::HookKind;
+use metalayer_kernel::KernelError;
+use metalayer_kernel::{AGENTS_DOC, CLAUDE_DOC, METALAYER_DOC, POLICY_FILE, SchemaKind};
+use metalayer_kernel::{DecisionRecord, LEDGER_DIR, allow_count, ledger_dir, read_records};
+use metalayer_kernel::{EMBEDDED_POLICY_NAME, Kernel};
+use metalayer_kernel::{MapLocation, feature_map, locate_feature_map};
 
 pub use measure::BUILTIN_MEASUREMENTS;
 pub use render::render;
@@ -121,13 +121,13 @@ impl AuditOptions {
     }
 }
 
-/// Audits the repository at `root` (its top folder; see [`crate::find_root`]).
+/// Audits the repository at `root` (its top folder; see [`metalayer_kernel::find_root`]).
 ///
 /// Never fails: every problem is a check or a setpoint in the report, and the blocking ones
 /// are listed in [`AuditReport::failures`] (`ok` is false when there is any).
 ///
 /// ```
-/// use metalayer_kernel::{AuditOptions, audit};
+/// use metalayer_setup::{AuditOptions, audit};
 ///
 /// let dir = tempfile::tempdir()?;
 /// let report = audit(dir.path(), &AuditOptions::default());
@@ -222,7 +222,7 @@ fn policy_section(root: &Path) -> (Policy, PolicySummary, Vec<Check>) {
                     POLICY_FILE,
                     format!("{profile}{gates} enforced gate{}", plural(gates)),
                 ));
-                let examples = crate::examples::check_examples(kernel.policy());
+                let examples = metalayer_kernel::check_examples(kernel.policy());
                 if let Some(first) = examples.failures.first() {
                     let n = examples.failures.len();
                     let more = if n > 1 {

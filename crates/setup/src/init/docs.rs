@@ -7,8 +7,8 @@ use metalayer_policy::{Measurement, Policy, Setpoint, Target};
 
 use super::marker::html_comment;
 use super::profile::Profile;
-use crate::harness::Harness;
-use crate::layout::{AGENTS_DOC, HookKind, METALAYER_DOC, POLICY_FILE, REGRESSION_MAP_FILE};
+use metalayer_kernel::Harness;
+use metalayer_kernel::{AGENTS_DOC, HookKind, METALAYER_DOC, POLICY_FILE, REGRESSION_MAP_FILE};
 
 /// Escapes a table cell.
 fn cell(text: &str) -> String {
@@ -50,7 +50,7 @@ fn severity(s: &Setpoint) -> &'static str {
 
 /// What the harness's settings wire, in words, from [`Profile::hook_kinds`].
 fn hooks_words(profile: Profile, harness: Harness) -> String {
-    let settings = crate::layout::settings_path(harness);
+    let settings = metalayer_kernel::settings_path(harness);
     let kinds = profile.hook_kinds(harness);
     let mut out = match harness {
         Harness::Claude => format!(
@@ -181,7 +181,7 @@ pub(crate) fn metalayer_md(profile: Profile, harness: Harness, policy: &Policy) 
             let map = r.map.as_deref().unwrap_or(REGRESSION_MAP_FILE);
             let ttl = r
                 .stamp_ttl_seconds
-                .unwrap_or(crate::regression::DEFAULT_STAMP_TTL_SECONDS);
+                .unwrap_or(metalayer_kernel::DEFAULT_STAMP_TTL_SECONDS);
             let _ = writeln!(
                 out,
                 "Before a `git commit`, the files it contains are mapped through `{map}` to features; \
@@ -208,7 +208,7 @@ pub(crate) fn metalayer_md(profile: Profile, harness: Harness, policy: &Policy) 
             bridge
                 .output
                 .as_deref()
-                .unwrap_or(crate::stop::DEFAULT_CONVERSATIONS_DIR)
+                .unwrap_or(metalayer_kernel::DEFAULT_CONVERSATIONS_DIR)
         );
     }
     let _ = write!(

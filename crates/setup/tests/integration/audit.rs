@@ -5,11 +5,13 @@ use std::path::Path;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use metalayer_kernel::{
-    AGENTS_DOC, AuditOptions, AuditReport, CLAUDE_DOC, CheckStatus, DEFAULT_POLICY_YAML,
-    METALAYER_DOC, POLICY_FILE, REGRESSION_MAP_FILE, SchemaKind, SetpointReport, SetpointStatus,
-    audit, render_audit, settings_path,
+    AGENTS_DOC, CLAUDE_DOC, DEFAULT_POLICY_YAML, METALAYER_DOC, POLICY_FILE, REGRESSION_MAP_FILE,
+    SchemaKind, settings_path,
 };
 use metalayer_kernel::{Harness, HookSub, hook_command, policy::Severity};
+use metalayer_setup::{
+    AuditOptions, AuditReport, CheckStatus, SetpointReport, SetpointStatus, audit, render_audit,
+};
 
 /// A stand-in for the `metalayer` binary that answers the audit's probe as metalayer does:
 /// the nonce on standard error, exit 2 for the gate (Claude Code's blocking form), else 0.
@@ -499,7 +501,7 @@ fn with_own_gates(examples: &str, matched: u64) -> tempfile::TempDir {
     dir
 }
 
-fn check<'a>(report: &'a AuditReport, subject: &str) -> Option<&'a metalayer_kernel::AuditCheck> {
+fn check<'a>(report: &'a AuditReport, subject: &str) -> Option<&'a metalayer_setup::AuditCheck> {
     report
         .sections
         .iter()

@@ -5,10 +5,10 @@ use std::path::Path;
 
 use super::json::{Json, Object};
 use super::profile::Profile;
-use crate::error::KernelError;
-use crate::harness::Harness;
-use crate::layout::HookKind;
-use crate::wiring::{HookForm, HookSub, hook_command, parse_hook_command};
+use metalayer_kernel::Harness;
+use metalayer_kernel::HookKind;
+use metalayer_kernel::KernelError;
+use metalayer_kernel::{HookForm, HookSub, hook_command, parse_hook_command};
 
 /// Claude Code's PreToolUse matcher: the shell and every file-writing tool.
 pub(crate) const CLAUDE_MATCHER: &str = "Bash|Write|Edit|MultiEdit|NotebookEdit";

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use metalayer_policy::{Measurement, MeasurementKind, Setpoint};
 
-use crate::layout::{GOVERNANCE_FILES, HookKind, SCHEMAS_DIR, SchemaKind};
+use metalayer_kernel::{GOVERNANCE_FILES, HookKind, SCHEMAS_DIR, SchemaKind};
 
 use super::command::{measure_command, measure_script};
 use super::hooks::kind_name;

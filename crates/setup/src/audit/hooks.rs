@@ -6,10 +6,10 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use crate::harness::Harness;
-use crate::layout::{HookKind, PRE_COMMIT_COMMAND, settings_path};
-use crate::stop::hooks_dir;
-use crate::wiring::{HookSub, parse_hook_command};
+use metalayer_kernel::Harness;
+use metalayer_kernel::hooks_dir;
+use metalayer_kernel::{HookKind, PRE_COMMIT_COMMAND, settings_path};
+use metalayer_kernel::{HookSub, parse_hook_command};
 
 use super::report::AuditCheck;
 
@@ -50,7 +50,7 @@ pub(crate) fn kind_name(kind: HookKind) -> &'static str {
 }
 
 /// Whether a hook command runs metalayer's hook subcommand `sub` (`pre-tool-use`, `stop`,
-/// `pre-commit`): one `init` writes (see [`crate::hook_command`]), or one that names
+/// `pre-commit`): one `init` writes (see [`metalayer_kernel::hook_command`]), or one that names
 /// `metalayer` (a path such as `/usr/local/bin/metalayer` or `cargo run -p metalayer --`
 /// counts) and then the words `hook <sub>`. Whether it really runs metalayer is for the
 /// audit's probe to find out.
