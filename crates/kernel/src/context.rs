@@ -18,9 +18,9 @@ use serde::Serialize;
 
 use crate::event::{optional_str, parse_object};
 use crate::harness::Harness;
-use crate::hook::{HookEnv, HookOutcome};
 use crate::layout::{AGENTS_DOC, POLICY_FILE};
 use crate::ledger::{DECISIONS_FILE, LEDGER_DIR};
+use crate::outcome::{HookEnv, HookOutcome};
 use crate::promote::{LESSONS_BEGIN, LESSONS_END, rule_text};
 use crate::root::find_root;
 use crate::stop::DEFAULT_CONVERSATIONS_DIR;

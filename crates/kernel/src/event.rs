@@ -91,32 +91,3 @@ pub(crate) fn required_str<'a>(
     optional_str(map, key)?
         .ok_or_else(|| KernelError::Event(format!("the hook event has no `{key}` field")))
 }
-
-/// Builds the gates' tool call from a Claude Code tool name (the gates' own names) and its
-/// `tool_input` object: every string field by its key, and the string fields of objects
-/// inside arrays (the `edits` of a `MultiEdit`) by theirs. Claude Code's `PowerShell` is read
-/// as `Bash`, Codex's `apply_patch` as `ApplyPatch` (see [`Harness::event`] for the other
-/// harnesses' words).
-///
-/// # Errors
-///
-/// [`KernelError::Event`] when a field the gates rely on has the wrong type: `command` of a
-/// shell call, the path of a file tool, the patch of `apply_patch`.
-///
-/// [`Harness::event`]: crate::Harness::event
-pub fn tool_call(tool: &str, input: &Map<String, Value>) -> Result<ToolCall, KernelError> {
-    crate::tools::call(
-        crate::Harness::Claude,
-        tool,
-        crate::tools::Input::Object(input),
-    )
-}
-
-/// Reads a Claude Code (or Codex) PreToolUse event.
-///
-/// # Errors
-///
-/// [`KernelError::Event`] for malformed input or missing or mistyped fields.
-pub fn claude_pre_tool_use(input: &[u8]) -> Result<ToolEvent, KernelError> {
-    crate::harness::Harness::Claude.event(&parse_object(input)?)
-}

@@ -1,6 +1,8 @@
 //! What a governed repository holds and where: the one list that `init` writes from and `audit`
 //! checks against, so the two can never disagree.
 
+use std::path::{Path, PathBuf};
+
 use crate::harness::Harness;
 
 /// The policy file, relative to the repository root.
@@ -117,6 +119,61 @@ pub enum HookKind {
     OutcomeRecord,
     /// `.git/hooks/pre-commit` running [`PRE_COMMIT_COMMAND`].
     PreCommit,
+}
+
+/// The repository's git directory: `.git`, or where a `.git` file (worktrees, submodules)
+/// points.
+#[must_use]
+pub fn git_dir(root: &Path) -> Option<PathBuf> {
+    let dot_git = root.join(".git");
+    if dot_git.is_dir() {
+        return Some(dot_git);
+    }
+    let text = std::fs::read_to_string(&dot_git).ok()?;
+    let target = text.strip_prefix("gitdir:")?.trim();
+    let path = Path::new(target);
+    Some(if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        root.join(path)
+    })
+}
+
+/// The folder git runs the repository's hooks from: `git rev-parse --git-path hooks` run in
+/// `root`, which honours `core.hooksPath` and, in a linked worktree, answers the main
+/// repository's hooks folder (the one git runs). A relative answer is resolved against `root`.
+/// When git cannot be run (or fails), `hooks/` in [`git_dir`]; `None` when there is neither.
+#[must_use]
+pub fn hooks_dir(root: &Path) -> Option<PathBuf> {
+    let answer = std::process::Command::new("git")
+        .args(["rev-parse", "--git-path", "hooks"])
+        .current_dir(root)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .map(|text| text.trim_end_matches(['\n', '\r']).to_owned())
+        .filter(|text| !text.is_empty());
+    match answer {
+        Some(text) => {
+            let path = Path::new(&text);
+            Some(if path.is_absolute() {
+                path.to_path_buf()
+            } else {
+                root.join(path)
+            })
+        }
+        None => git_dir(root).map(|g| g.join("hooks")),
+    }
+}
+
+/// Where metalayer keeps its bookkeeping for a repository: `metalayer/` in the git directory,
+/// or `.control/.state/` when there is none. Never in the home directory.
+#[must_use]
+pub fn state_dir(root: &Path) -> PathBuf {
+    git_dir(root).map_or_else(|| root.join(".control/.state"), |g| g.join("metalayer"))
 }
 
 #[cfg(test)]

@@ -50,8 +50,10 @@ mod kernel;
 mod layout;
 mod ledger;
 mod lessons;
+mod outcome;
 mod precommit;
 pub mod promote;
+mod protocol;
 mod regression;
 mod repository;
 mod root;
@@ -68,18 +70,16 @@ pub use context::{
     session_start,
 };
 pub use error::KernelError;
-pub use event::{MAX_EVENT_BYTES, ToolEvent, claude_pre_tool_use, parse_object, tool_call};
+pub use event::{MAX_EVENT_BYTES, ToolEvent, parse_object};
 pub use examples::{ExampleFailure, ExampleReport, check_examples};
 pub use fs::write_atomically;
 pub use harness::Harness;
-pub use hook::{
-    HookEnv, HookOutcome, claude_output, decide_event, post_tool_use, pre_tool_use, verdict_reason,
-};
+pub use hook::{decide_event, post_tool_use, pre_tool_use, verdict_reason};
 pub use kernel::{DEFAULT_POLICY_YAML, EMBEDDED_POLICY_NAME, Kernel, PolicySource};
 pub use layout::{
     AGENTS_DOC, CLAUDE_DOC, GOVERNANCE_FILES, HookKind, METALAYER_DOC, POLICY_FILE,
     POST_TOOL_USE_COMMAND, PRE_COMMIT_COMMAND, PRE_TOOL_USE_COMMAND, REGRESSION_MAP_FILE,
-    SCHEMAS_DIR, STOP_COMMAND, SchemaKind, settings_path,
+    SCHEMAS_DIR, STOP_COMMAND, SchemaKind, git_dir, hooks_dir, settings_path, state_dir,
 };
 pub use ledger::{
     ALLOWS_FILE, DECISIONS_FILE, DecisionRecord, LEDGER_DIR, OUTCOME_LOOKBACK_BYTES, ROTATE_BYTES,
@@ -96,8 +96,10 @@ pub use metalayer_gates as gates;
 pub use metalayer_gates::{Decision, GateSet, Normalized, ToolCall, Verdict};
 pub use metalayer_policy as policy;
 pub use metalayer_regression_map as regression_map;
+pub use outcome::{HookEnv, HookOutcome, claude_output};
 pub use precommit::{PreCommitRefusal, pre_commit, pre_commit_check};
 pub use promote::{LESSONS_BEGIN, LESSONS_END};
+pub use protocol::{claude_pre_tool_use, tool_call};
 pub use regression::{
     DEFAULT_STAMP_TTL_SECONDS, MapLocation, ShellCall, Stamp, clear_stamp, commit_files, describe,
     feature_map, feature_map_diagnostic, kernel_feature_map, locate_feature_map, policy_root,
@@ -111,9 +113,7 @@ pub use secrets::{
     file_secrets, range_secrets, secret_fingerprint, staged_secrets, written_reason,
     written_secrets,
 };
-pub use stop::{
-    DEFAULT_CONVERSATIONS_DIR, StopEvent, capture, git_dir, hooks_dir, parse_stop, state_dir, stop,
-};
+pub use stop::{DEFAULT_CONVERSATIONS_DIR, StopEvent, capture, parse_stop, stop};
 pub use summary::policy_error_summary;
 pub use wiring::{
     HookForm, HookSub, PROBE_ENV, ParsedHook, hook_command, parse_hook_command, probe_answer,

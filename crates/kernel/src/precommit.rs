@@ -7,8 +7,8 @@ use std::path::Path;
 use metalayer_gates::{NormalizeOptions, normalize};
 
 use crate::error::KernelError;
-use crate::hook::HookOutcome;
 use crate::kernel::Kernel;
+use crate::outcome::HookOutcome;
 use crate::regression::ShellCall;
 
 /// What git's pre-commit hook decides for the repository at `root`: `Ok(None)` when the commit

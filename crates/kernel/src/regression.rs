@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::KernelError;
 use crate::kernel::{Kernel, PolicySource};
+use crate::layout::state_dir;
 use crate::staging::{CallSite, RawShape, commit_steps};
-use crate::stop::state_dir;
 
 /// How long a stamp holds when the policy does not say (`regression.stamp_ttl_seconds`).
 pub const DEFAULT_STAMP_TTL_SECONDS: u64 = 600;

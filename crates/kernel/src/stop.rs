@@ -9,7 +9,8 @@ use metalayer_policy::{BridgeSettings, LoadOptions};
 
 use crate::error::KernelError;
 use crate::event::{optional_str, parse_object, required_str};
-use crate::hook::{HookEnv, HookOutcome};
+use crate::layout::state_dir;
+use crate::outcome::{HookEnv, HookOutcome};
 use crate::root::find_root;
 
 /// Where session files go when the policy does not say.
@@ -57,61 +58,6 @@ pub fn parse_stop(input: &[u8]) -> Result<StopEvent, KernelError> {
         cwd: optional_str(&map, "cwd")?.map(PathBuf::from),
         last_assistant_message: last.map(str::to_owned),
     })
-}
-
-/// The repository's git directory: `.git`, or where a `.git` file (worktrees, submodules)
-/// points.
-#[must_use]
-pub fn git_dir(root: &Path) -> Option<PathBuf> {
-    let dot_git = root.join(".git");
-    if dot_git.is_dir() {
-        return Some(dot_git);
-    }
-    let text = std::fs::read_to_string(&dot_git).ok()?;
-    let target = text.strip_prefix("gitdir:")?.trim();
-    let path = Path::new(target);
-    Some(if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        root.join(path)
-    })
-}
-
-/// The folder git runs the repository's hooks from: `git rev-parse --git-path hooks` run in
-/// `root`, which honours `core.hooksPath` and, in a linked worktree, answers the main
-/// repository's hooks folder (the one git runs). A relative answer is resolved against `root`.
-/// When git cannot be run (or fails), `hooks/` in [`git_dir`]; `None` when there is neither.
-#[must_use]
-pub fn hooks_dir(root: &Path) -> Option<PathBuf> {
-    let answer = std::process::Command::new("git")
-        .args(["rev-parse", "--git-path", "hooks"])
-        .current_dir(root)
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()
-        .filter(|out| out.status.success())
-        .and_then(|out| String::from_utf8(out.stdout).ok())
-        .map(|text| text.trim_end_matches(['\n', '\r']).to_owned())
-        .filter(|text| !text.is_empty());
-    match answer {
-        Some(text) => {
-            let path = Path::new(&text);
-            Some(if path.is_absolute() {
-                path.to_path_buf()
-            } else {
-                root.join(path)
-            })
-        }
-        None => git_dir(root).map(|g| g.join("hooks")),
-    }
-}
-
-/// Where metalayer keeps its bookkeeping for a repository: `metalayer/` in the git directory,
-/// or `.control/.state/` when there is none. Never in the home directory.
-#[must_use]
-pub fn state_dir(root: &Path) -> PathBuf {
-    git_dir(root).map_or_else(|| root.join(".control/.state"), |g| g.join("metalayer"))
 }
 
 /// The bridge settings of the repository's policy, and a note when the policy could not be

@@ -24,7 +24,7 @@
 use std::path::Path;
 
 use crate::harness::Harness;
-use crate::hook::HookOutcome;
+use crate::outcome::HookOutcome;
 
 /// The environment variable that turns `metalayer hook <event>` into a probe: it reads no
 /// event, touches no file, and answers with the variable's value (a nonce) and its version on

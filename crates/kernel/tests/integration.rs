@@ -12,6 +12,7 @@ mod integration {
     mod embedded;
     mod hook;
     mod lessons;
+    mod module_graph;
     mod promote;
     mod secrets;
     mod staging;
