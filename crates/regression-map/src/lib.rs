@@ -81,6 +81,7 @@ mod staged;
 #[cfg(feature = "git")]
 mod staging;
 mod warning;
+mod yaml;
 
 pub use affected::{Affected, AffectedFeature, FileMatch, PatternRef};
 pub use change::{Change, ChangeKind, changed_paths};

@@ -69,12 +69,21 @@ impl FeatureMap {
     ///
     /// [`MapError::Parse`] with the line and column of the problem.
     pub fn from_yaml_str(s: &str) -> Result<Self, MapError> {
-        serde_yaml::from_str(s).map_err(|e| {
-            let location = e.location();
+        let json = crate::yaml::to_json(s).map_err(|e| MapError::Parse {
+            format: "YAML",
+            line: Some(e.line),
+            column: Some(e.column),
+            message: e.message.clone(),
+            source: Box::new(e),
+        })?;
+        // The map's shape is checked by the same serde path as JSON; its errors are placed at
+        // the YAML line and column the offending JSON line came from.
+        serde_json::from_str(&json.text).map_err(|e| {
+            let at = (e.line() > 0).then(|| json.position(e.line())).flatten();
             MapError::Parse {
                 format: "YAML",
-                line: location.as_ref().map(serde_yaml::Location::line),
-                column: location.as_ref().map(serde_yaml::Location::column),
+                line: at.map(|(line, _)| line),
+                column: at.map(|(_, column)| column),
                 message: strip_location(&e.to_string()),
                 source: Box::new(e),
             }

@@ -18,4 +18,5 @@ mod integration {
     mod staged;
     #[cfg(feature = "git")]
     mod staging;
+    mod yaml;
 }
