@@ -3,7 +3,8 @@
 //!
 //! The input is read twice: whole, as a JSON and a YAML map; and line by line, as the patterns
 //! of one feature (so that the fnmatch translation and the glob parser see raw patterns, not
-//! only the few that survive a JSON parse).
+//! only the few that survive a JSON parse). A JSON map must read the same through the YAML
+//! reader (yaml-rust2 events written as JSON) as through serde_json.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -22,10 +23,19 @@ const PATHS: &[&str] = &[
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let mut maps = Vec::new();
+    let from_yaml = FeatureMap::from_yaml_str(text);
     if let Ok(map) = FeatureMap::from_json_str(text) {
+        // Differential: JSON is YAML 1.2 (tabs and carriage returns aside, which YAML treats
+        // as white space differently), and the YAML reader must read a JSON map the same.
+        if !text.contains(['\t', '\r']) && serde_json::from_str::<serde_json::Value>(text).is_ok() {
+            match &from_yaml {
+                Ok(yaml) => assert_eq!(yaml, &map, "the YAML reading differs from the JSON one"),
+                Err(e) => panic!("JSON map refused by the YAML reader: {e}"),
+            }
+        }
         maps.push(map);
     }
-    if let Ok(map) = FeatureMap::from_yaml_str(text) {
+    if let Ok(map) = from_yaml {
         maps.push(map);
     }
     maps.push(FeatureMap::new([Feature::new("lines", text.lines())]));

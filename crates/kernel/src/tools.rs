@@ -452,6 +452,33 @@ mod tests {
     }
 
     #[test]
+    fn every_tool_the_harnesses_are_read_into_is_one_a_policy_may_name() {
+        // One list of the gates' tool names: what the vocabularies map onto, what the gate
+        // engine treats as file writes and shell, and what `validate` accepts in `tools`.
+        let known = metalayer_policy::KNOWN_TOOLS;
+        for harness in Harness::ALL {
+            for spec in vocabulary(harness) {
+                assert!(
+                    known.contains(&spec.tool),
+                    "{}: `{}` is read as `{}`, which policy::KNOWN_TOOLS does not list",
+                    harness.name(),
+                    spec.name,
+                    spec.tool
+                );
+            }
+        }
+        for tool in metalayer_gates::FILE_WRITE_TOOLS
+            .iter()
+            .chain([&metalayer_gates::SHELL_TOOL, &PATCH_TOOL])
+        {
+            assert!(
+                known.contains(tool),
+                "`{tool}` is not in policy::KNOWN_TOOLS"
+            );
+        }
+    }
+
+    #[test]
     fn tool_names_are_unique_within_each_harness() {
         for harness in Harness::ALL {
             let mut names: Vec<&str> = vocabulary(harness).iter().map(|s| s.name).collect();

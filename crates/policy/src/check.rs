@@ -106,7 +106,10 @@ const REDACT_KEYS: &[&str] = &[
     "entropy",
 ];
 
-/// Claude Code tool names a gate may name in `tools` (besides `*` and `mcp__...`).
+/// The tool names a gate may name in `tools` (besides `*` and `mcp__...`): the gates' words,
+/// which are Claude Code's tool names plus `ApplyPatch` (Codex's and Copilot's `apply_patch`).
+/// Every harness's tools are read into these words; the kernel's tests check that each one it
+/// maps to is listed here.
 pub const KNOWN_TOOLS: &[&str] = &[
     "Bash",
     "Write",
@@ -121,6 +124,7 @@ pub const KNOWN_TOOLS: &[&str] = &[
     "Agent",
     "Task",
     "PowerShell",
+    "ApplyPatch",
 ];
 
 /// The keys of one gate the checks read, found in one pass over its map.
