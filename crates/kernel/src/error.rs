@@ -63,15 +63,6 @@ pub enum KernelError {
         #[source]
         source: std::io::Error,
     },
-    /// `metalayer init` cannot install into the repository (not a git work tree, a settings
-    /// file that is not valid JSON, ...). Nothing was written.
-    #[error("init: {message}")]
-    Init {
-        /// The file or folder concerned.
-        path: PathBuf,
-        /// What is wrong and what to do, naming the file (and line, for JSON errors).
-        message: String,
-    },
     /// `metalayer distill` found no session record and no ledger line to read.
     #[error(
         "no session records in `{}`{} and no decision ledger: sessions are recorded by the Stop hook that `metalayer init` wires (Claude Code; `metalayer capture --transcript FILE` captures any harness's transcript by hand), and the ledger by the PreToolUse hook",

@@ -31,6 +31,7 @@
 #![deny(missing_docs)]
 
 mod audit;
+mod error;
 mod init;
 mod trust;
 
@@ -39,6 +40,7 @@ pub use audit::{
     DEFAULT_MEASUREMENT_TIMEOUT, DEFAULT_STALE_AFTER, PolicySummary, SetpointReport,
     SetpointStatus, audit, render as render_audit,
 };
+pub use error::SetupError;
 pub use init::{
     AUTONOMOUS_POLICY_YAML, Action, ActionKind, BASELINE_POLICY_YAML, InitOptions,
     LEDGER_GITIGNORE, Plan, Profile, captures_sessions, codex_requirements_toml, codex_trust_toml,

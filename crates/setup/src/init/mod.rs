@@ -24,8 +24,8 @@ mod trust;
 
 use std::path::{Path, PathBuf};
 
+use crate::error::SetupError;
 use metalayer_kernel::Harness;
-use metalayer_kernel::KernelError;
 use metalayer_kernel::LEDGER_DIR;
 use metalayer_kernel::{
     AGENTS_DOC, CLAUDE_DOC, HookKind, METALAYER_DOC, POLICY_FILE, PRE_COMMIT_COMMAND,
@@ -306,10 +306,10 @@ impl Plan {
     ///
     /// # Errors
     ///
-    /// [`KernelError::Io`] naming the file that could not be written; the files before it in
-    /// the plan are written, the ones after it are not. [`KernelError::Init`] when a file to
+    /// [`SetupError::Io`] naming the file that could not be written; the files before it in
+    /// the plan are written, the ones after it are not. [`SetupError::Init`] when a file to
     /// write, or a folder on the way to it, has become a symlink since [`plan`].
-    pub fn apply(&self) -> Result<(), KernelError> {
+    pub fn apply(&self) -> Result<(), SetupError> {
         for action in self.actions.iter().filter(|a| a.kind.writes()) {
             let Some(bytes) = &action.contents else {
                 continue;
@@ -328,7 +328,7 @@ impl Plan {
 /// Refuses a write through a symlink: the file `rel` (relative to `root`, or absolute) or any
 /// folder between `root` and it. A symlinked `.claude` would otherwise have init write into a
 /// folder outside the repository.
-fn refuse_symlinks(root: &Path, rel: &Path) -> Result<(), KernelError> {
+fn refuse_symlinks(root: &Path, rel: &Path) -> Result<(), SetupError> {
     let full = root.join(rel);
     let mut checked = Vec::new();
     if let Ok(inside) = full.strip_prefix(root) {
@@ -343,7 +343,7 @@ fn refuse_symlinks(root: &Path, rel: &Path) -> Result<(), KernelError> {
     for path in checked {
         let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
         if is_link {
-            return Err(KernelError::Init {
+            return Err(SetupError::Init {
                 message: format!(
                     "`{}` is a symlink; init does not write through symlinks (it would write `{}` outside where it belongs). Replace it with a real file or folder, or move it away, and run `metalayer init` again. Nothing was written.",
                     path.display(),
@@ -357,14 +357,14 @@ fn refuse_symlinks(root: &Path, rel: &Path) -> Result<(), KernelError> {
 }
 
 /// The root of the git work tree around `start`.
-fn work_tree_root(start: &Path) -> Result<PathBuf, KernelError> {
-    let absolute = std::path::absolute(start).map_err(|source| KernelError::Io {
+fn work_tree_root(start: &Path) -> Result<PathBuf, SetupError> {
+    let absolute = std::path::absolute(start).map_err(|source| SetupError::Io {
         action: "cannot resolve",
         path: start.to_path_buf(),
         source,
     })?;
     if !absolute.is_dir() {
-        return Err(KernelError::Init {
+        return Err(SetupError::Init {
             path: absolute.clone(),
             message: format!("`{}` is not a folder", absolute.display()),
         });
@@ -373,7 +373,7 @@ fn work_tree_root(start: &Path) -> Result<PathBuf, KernelError> {
         .ancestors()
         .find(|d| d.join(".git").exists())
         .map(Path::to_path_buf)
-        .ok_or_else(|| KernelError::Init {
+        .ok_or_else(|| SetupError::Init {
             message: format!(
                 "`{}` is not inside a git work tree; run `git init` there first",
                 absolute.display()
@@ -384,11 +384,11 @@ fn work_tree_root(start: &Path) -> Result<PathBuf, KernelError> {
 
 /// Reads a file as text; `None` when it does not exist. A file that is not UTF-8 reads as an
 /// empty string, so it is never taken for a generated one.
-fn read_existing(path: &Path) -> Result<Option<String>, KernelError> {
+fn read_existing(path: &Path) -> Result<Option<String>, SetupError> {
     match std::fs::read(path) {
         Ok(bytes) => Ok(Some(String::from_utf8(bytes).unwrap_or_default())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(KernelError::Io {
+        Err(source) => Err(SetupError::Io {
             action: "cannot read",
             path: path.to_path_buf(),
             source,
@@ -427,7 +427,7 @@ fn file_action(
     text: String,
     note: &str,
     force: bool,
-) -> Result<Action, KernelError> {
+) -> Result<Action, SetupError> {
     let existing = read_existing(&root.join(rel))?;
     let (kind, note) = match existing {
         None => (ActionKind::Create, note.to_owned()),
@@ -467,9 +467,9 @@ fn same_json(rel: &Path, old: &str, new: &str) -> bool {
 }
 
 /// A schema with the generated-file marker as its first key.
-fn schema_text(kind: SchemaKind) -> Result<String, KernelError> {
+fn schema_text(kind: SchemaKind) -> Result<String, SetupError> {
     let path = PathBuf::from(kind.path());
-    let fail = |message: String| KernelError::Init {
+    let fail = |message: String| SetupError::Init {
         path: path.clone(),
         message,
     };
@@ -515,7 +515,7 @@ fn settings_action(
     profile: Profile,
     harness: Harness,
     binary: Option<&Path>,
-) -> Result<Action, KernelError> {
+) -> Result<Action, SetupError> {
     let rel = PathBuf::from(settings_path(harness));
     let existing = read_existing(&root.join(&rel))?;
     let merged = settings::merge(&rel, existing.as_deref(), profile, harness, binary)?;
@@ -552,7 +552,7 @@ fn settings_action(
 }
 
 /// The git pre-commit hook's action (autonomous profile).
-fn pre_commit_action(root: &Path, profile: Profile, force: bool) -> Result<Action, KernelError> {
+fn pre_commit_action(root: &Path, profile: Profile, force: bool) -> Result<Action, SetupError> {
     let hooks =
         metalayer_kernel::hooks_dir(root).unwrap_or_else(|| root.join(".git").join("hooks"));
     let full = hooks.join("pre-commit");
@@ -587,8 +587,8 @@ fn harness_file_action(
     note: &str,
     force: bool,
     harness: Harness,
-    render: impl Fn(Harness) -> Result<String, KernelError>,
-) -> Result<Action, KernelError> {
+    render: impl Fn(Harness) -> Result<String, SetupError>,
+) -> Result<Action, SetupError> {
     let mut action = file_action(root, rel, render(harness)?, note, force)?;
     if matches!(
         action.kind,
@@ -614,7 +614,7 @@ fn harness_file_action(
 }
 
 /// The policy file's text for a profile and harness, with the generated-file marker.
-fn policy_text(profile: Profile, harness: Harness) -> Result<String, KernelError> {
+fn policy_text(profile: Profile, harness: Harness) -> Result<String, SetupError> {
     Ok(format!(
         "{}{}",
         marker::hash_comment(profile.name()),
@@ -623,10 +623,10 @@ fn policy_text(profile: Profile, harness: Harness) -> Result<String, KernelError
 }
 
 /// `METALAYER.md` for a profile and harness.
-fn metalayer_doc_text(profile: Profile, harness: Harness) -> Result<String, KernelError> {
+fn metalayer_doc_text(profile: Profile, harness: Harness) -> Result<String, SetupError> {
     let yaml = profile.policy_yaml_for(harness)?;
     let policy = metalayer_policy::load_str(&yaml, POLICY_FILE)
-        .map_err(|e| KernelError::Init {
+        .map_err(|e| SetupError::Init {
             path: PathBuf::from(POLICY_FILE),
             message: format!("the {} profile's policy does not load: {e}", profile.name()),
         })?
@@ -743,10 +743,10 @@ fn count_f64(n: usize) -> f64 {
 ///
 /// # Errors
 ///
-/// [`KernelError::Init`] when the folder is not inside a git work tree, the harness's
+/// [`SetupError::Init`] when the folder is not inside a git work tree, the harness's
 /// settings file is not valid JSON (naming the file and line) or has the wrong shape, or a
 /// file to write (or a folder between the root and it) is a symlink, naming it;
-/// [`KernelError::Io`] when a file cannot be read.
+/// [`SetupError::Io`] when a file cannot be read.
 ///
 /// ```
 /// use metalayer_setup::{ActionKind, InitOptions, Profile, plan};
@@ -760,7 +760,7 @@ fn count_f64(n: usize) -> f64 {
 /// assert!(plan(&options)?.is_noop());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn plan(options: &InitOptions) -> Result<Plan, KernelError> {
+pub fn plan(options: &InitOptions) -> Result<Plan, SetupError> {
     let root = work_tree_root(&options.root)?;
     let profile = options
         .profile

@@ -3,9 +3,9 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::error::SetupError;
 use metalayer_kernel::Harness;
 use metalayer_kernel::HookKind;
-use metalayer_kernel::KernelError;
 
 /// The baseline profile's policy.
 pub const BASELINE_POLICY_YAML: &str = include_str!("../../policies/baseline.yaml");
@@ -151,7 +151,7 @@ impl Profile {
     ///
     /// # Errors
     ///
-    /// [`KernelError::Init`] when the profile's S12 block is not in the expected shape, or the
+    /// [`SetupError::Init`] when the profile's S12 block is not in the expected shape, or the
     /// edited policy does not load with the new target (a bug in the embedded files, caught by
     /// the tests).
     ///
@@ -170,9 +170,9 @@ impl Profile {
     ///     Profile::Governed.policy_yaml_for(Harness::Claude)?,
     ///     Profile::Governed.policy_yaml()
     /// );
-    /// # Ok::<(), metalayer_kernel::KernelError>(())
+    /// # Ok::<(), metalayer_setup::SetupError>(())
     /// ```
-    pub fn policy_yaml_for(self, harness: Harness) -> Result<String, KernelError> {
+    pub fn policy_yaml_for(self, harness: Harness) -> Result<String, SetupError> {
         let base = self.policy_yaml();
         let stock = self.hook_kinds(Harness::Claude).len();
         let kinds = self.hook_kinds(harness);
@@ -180,7 +180,7 @@ impl Profile {
         if kinds.len() == stock && !drop_capture {
             return Ok(base.to_owned());
         }
-        let fail = |message: String| KernelError::Init {
+        let fail = |message: String| SetupError::Init {
             path: std::path::PathBuf::from(metalayer_kernel::POLICY_FILE),
             message: format!(
                 "the {} profile's policy for {}: {message}",
@@ -345,13 +345,13 @@ impl fmt::Display for Profile {
 }
 
 impl FromStr for Profile {
-    type Err = KernelError;
+    type Err = SetupError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Profile::ALL
             .into_iter()
             .find(|p| p.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| KernelError::Init {
+            .ok_or_else(|| SetupError::Init {
                 path: std::path::PathBuf::new(),
                 message: format!(
                     "unknown profile `{s}`: expected baseline, governed or autonomous"

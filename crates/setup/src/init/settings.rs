@@ -5,9 +5,9 @@ use std::path::Path;
 
 use super::json::{Json, Object};
 use super::profile::Profile;
+use crate::error::SetupError;
 use metalayer_kernel::Harness;
 use metalayer_kernel::HookKind;
-use metalayer_kernel::KernelError;
 use metalayer_kernel::{HookForm, HookSub, hook_command, parse_hook_command};
 
 /// Claude Code's PreToolUse matcher: the shell and every file-writing tool.
@@ -370,8 +370,8 @@ pub(crate) struct Merged {
     pub(crate) updated: Vec<String>,
 }
 
-fn refuse(path: &Path, what: String) -> KernelError {
-    KernelError::Init {
+fn refuse(path: &Path, what: String) -> SetupError {
+    SetupError::Init {
         path: path.to_path_buf(),
         message: format!(
             "`{}` {what}; fix it (or move it away) and run `metalayer init` again. Nothing was written.",
@@ -384,7 +384,7 @@ fn refuse(path: &Path, what: String) -> KernelError {
 ///
 /// # Errors
 ///
-/// [`KernelError::Init`] when the text is not valid JSON (naming the line and column), not an
+/// [`SetupError::Init`] when the text is not valid JSON (naming the line and column), not an
 /// object, or its `hooks` (or one of the events we add to) has the wrong type.
 pub(crate) fn merge(
     path: &Path,
@@ -392,7 +392,7 @@ pub(crate) fn merge(
     profile: Profile,
     harness: Harness,
     binary: Option<&Path>,
-) -> Result<Merged, KernelError> {
+) -> Result<Merged, SetupError> {
     let mut root = match existing {
         None => Object::new(),
         Some(text) => match serde_json::from_str::<Json>(text) {

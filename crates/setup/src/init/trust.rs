@@ -5,9 +5,9 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use crate::error::SetupError;
 use crate::trust::{codex_hooks, real, toml_string};
 use metalayer_kernel::Harness;
-use metalayer_kernel::KernelError;
 use metalayer_kernel::parse_hook_command;
 use metalayer_kernel::settings_path;
 
@@ -37,9 +37,9 @@ pub(crate) fn init_steps(root: &Path, harness: Harness, _binary: Option<&Path>) 
 }
 
 /// The Codex hooks file of a plan: what it writes, else what is there.
-fn planned_codex_settings(plan: &Plan) -> Result<serde_json::Value, KernelError> {
+fn planned_codex_settings(plan: &Plan) -> Result<serde_json::Value, SetupError> {
     let rel = Path::new(settings_path(Harness::Codex));
-    let fail = |message: String| KernelError::Init {
+    let fail = |message: String| SetupError::Init {
         path: rel.to_path_buf(),
         message,
     };
@@ -67,8 +67,8 @@ fn planned_codex_settings(plan: &Plan) -> Result<serde_json::Value, KernelError>
 ///
 /// # Errors
 ///
-/// [`KernelError::Init`] when the hooks file cannot be read or is not valid JSON.
-pub fn codex_trust_toml(plan: &Plan) -> Result<String, KernelError> {
+/// [`SetupError::Init`] when the hooks file cannot be read or is not valid JSON.
+pub fn codex_trust_toml(plan: &Plan) -> Result<String, SetupError> {
     let settings = planned_codex_settings(plan)?;
     let root = real(plan.root());
     let path = root.join(settings_path(Harness::Codex));
