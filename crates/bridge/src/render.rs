@@ -259,6 +259,13 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
             let _ = writeln!(out, "- Pull request: <{url}>");
         }
     }
+    if session.lists_capped {
+        let _ = writeln!(
+            out,
+            "\n_The lists of files, commits and pull requests stop at {} entries each; this session had more._",
+            thousands(crate::session::MAX_LIST as u64)
+        );
+    }
 
     // Thread.
     out.push_str("\n## Thread\n");

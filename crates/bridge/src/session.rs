@@ -307,6 +307,10 @@ pub struct Session {
     pub thread: VecDeque<ThreadItem>,
     /// Thread items dropped from the front.
     pub thread_omitted: u64,
+    /// Whether a list of files, commits or pull requests reached [`MAX_LIST`] and a new entry
+    /// was left out (said in the note).
+    #[serde(default)]
+    pub lists_capped: bool,
     /// Calls per tool name.
     pub tool_counts: BTreeMap<String, u64>,
     /// Every tool call in transcript order (the first [`MAX_CALLS`]), with its normalised
@@ -417,6 +421,7 @@ impl Session {
             prompts: Vec::new(),
             thread: VecDeque::new(),
             thread_omitted: 0,
+            lists_capped: false,
             tool_counts: BTreeMap::new(),
             calls: Vec::new(),
             files: BTreeSet::new(),
@@ -443,32 +448,73 @@ impl Session {
         self
     }
 
+    /// Lists a file written (and no longer as read); past [`MAX_LIST`] files a new one is
+    /// left out and [`Session::lists_capped`] says so.
+    fn add_written(&mut self, file: String) {
+        if self.files.contains(&file) {
+            return;
+        }
+        if self.files.len() < MAX_LIST {
+            self.files_read.remove(&file);
+            self.files.insert(file);
+        } else {
+            self.lists_capped = true;
+        }
+    }
+
+    /// Lists a file read that was not written.
+    fn add_read(&mut self, file: String) {
+        if self.files.contains(&file) || self.files_read.contains(&file) {
+            return;
+        }
+        if self.files_read.len() < MAX_LIST {
+            self.files_read.insert(file);
+        } else {
+            self.lists_capped = true;
+        }
+    }
+
+    /// Lists a commit not listed yet.
+    fn add_commit(&mut self, commit: Commit) {
+        if self.commits.iter().any(|c| c.hash == commit.hash) {
+            return;
+        }
+        if self.commits.len() < MAX_LIST {
+            self.commits.push(commit);
+        } else {
+            self.lists_capped = true;
+        }
+    }
+
+    /// Lists a pull request not listed yet.
+    fn add_pull_request(&mut self, url: String) {
+        if self.pull_requests.contains(&url) {
+            return;
+        }
+        if self.pull_requests.len() < MAX_LIST {
+            self.pull_requests.push(url);
+        } else {
+            self.lists_capped = true;
+        }
+    }
+
     /// Takes in subagent `agent_id`'s model: listed in [`Session::subagents`] (shown under the
     /// call that started it), its files written, commits and pull requests counted with this
     /// session, its tokens added to the session's.
     pub fn add_subagent(&mut self, agent_id: &str, sub: Session) {
         for file in &sub.files {
-            if self.files.len() < MAX_LIST {
-                self.files_read.remove(file);
-                self.files.insert(file.clone());
-            }
+            self.add_written(file.clone());
         }
         for file in &sub.files_read {
-            if self.files_read.len() < MAX_LIST && !self.files.contains(file) {
-                self.files_read.insert(file.clone());
-            }
+            self.add_read(file.clone());
         }
         for commit in &sub.commits {
-            if self.commits.len() < MAX_LIST && !self.commits.iter().any(|c| c.hash == commit.hash)
-            {
-                self.commits.push(commit.clone());
-            }
+            self.add_commit(commit.clone());
         }
         for url in &sub.pull_requests {
-            if self.pull_requests.len() < MAX_LIST && !self.pull_requests.contains(url) {
-                self.pull_requests.push(url.clone());
-            }
+            self.add_pull_request(url.clone());
         }
+        self.lists_capped |= sub.lists_capped;
         self.usage.add(&sub.usage);
         self.subagents.retain(|a| a.agent_id != agent_id);
         self.subagents.push(Subagent {
@@ -772,13 +818,11 @@ impl Session {
         else {
             return;
         };
-        if self.commits.len() < MAX_LIST {
-            self.commits.push(Commit {
-                hash: entry.hash.chars().take(7).collect(),
-                branch: self.branch.clone().unwrap_or_else(|| "HEAD".to_owned()),
-                message: entry.message,
-            });
-        }
+        self.add_commit(Commit {
+            hash: entry.hash.chars().take(7).collect(),
+            branch: self.branch.clone().unwrap_or_else(|| "HEAD".to_owned()),
+            message: entry.message,
+        });
     }
 
     /// Notes on a `Task` call the subagent it started: the agent id of the record's
@@ -839,16 +883,10 @@ impl Session {
         };
         if !not_done(is_error, text) {
             for file in pending.writes.into_iter().chain(pending.also_writes) {
-                if self.files.len() < MAX_LIST {
-                    self.files_read.remove(&file);
-                    self.files.insert(file);
-                }
+                self.add_written(file);
             }
-            if let Some(file) = pending.reads
-                && self.files_read.len() < MAX_LIST
-                && !self.files.contains(&file)
-            {
-                self.files_read.insert(file);
+            if let Some(file) = pending.reads {
+                self.add_read(file);
             }
         }
         if !is_error {
@@ -864,11 +902,7 @@ impl Session {
                         self.commits.remove(at);
                     }
                     for commit in commits {
-                        if self.commits.len() < MAX_LIST
-                            && !self.commits.iter().any(|c| c.hash == commit.hash)
-                        {
-                            self.commits.push(commit);
-                        }
+                        self.add_commit(commit);
                     }
                 }
                 CallKind::GitMerge => {
@@ -878,10 +912,7 @@ impl Session {
                 }
                 CallKind::PullRequest => {
                     for url in parse_pr_urls(text) {
-                        if self.pull_requests.len() < MAX_LIST && !self.pull_requests.contains(&url)
-                        {
-                            self.pull_requests.push(url);
-                        }
+                        self.add_pull_request(url);
                     }
                 }
                 CallKind::Other => {}
@@ -1458,6 +1489,27 @@ mod tests {
             "the amended commit replaces the first; theirs is not ours"
         );
         assert_eq!(s.pull_requests, ["https://github.com/o/r/pull/5"]);
+    }
+
+    #[test]
+    fn full_lists_say_they_left_entries_out() {
+        let mut s = session();
+        for i in 0..MAX_LIST {
+            s.add_written(format!("src/f{i}.rs"));
+            s.add_read(format!("docs/r{i}.md"));
+        }
+        assert!(!s.lists_capped);
+        s.add_written("src/f0.rs".to_owned());
+        s.add_read("docs/r1.md".to_owned());
+        assert!(!s.lists_capped, "an entry already listed is not a new one");
+        s.add_written("src/one-too-many.rs".to_owned());
+        assert!(s.lists_capped);
+        assert_eq!(s.files.len(), MAX_LIST);
+        let md = crate::render_session(&s, &Redactor::new());
+        assert!(
+            md.contains("stop at 1,000 entries each; this session had more"),
+            "{md}"
+        );
     }
 
     #[test]
