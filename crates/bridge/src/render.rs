@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use crate::diff::EditDiff;
-use crate::excerpt::cut;
+use crate::excerpt::{Excerpt, cut};
 use crate::format::Format;
 use crate::markdown::{blockquote, code_span, fenced, inline, yaml_string};
 use crate::redact::Redactor;
@@ -65,18 +65,13 @@ fn thousands(n: u64) -> String {
     out
 }
 
-/// Redacted text shortened to `max` characters with "… (N more characters)", where N also
-/// counts what the model never stored.
-fn shortened(text: &str, stored_total: u64, max: usize, redactor: &Redactor) -> String {
-    let redacted = redactor.redact(text);
-    let chars = redacted.chars().count();
-    let original_rest = stored_total.saturating_sub(text.chars().count() as u64);
-    let shown: String = redacted.chars().take(max).collect();
-    let more = (chars.saturating_sub(max) as u64).saturating_add(original_rest);
-    if more == 0 {
-        shown
-    } else {
-        format!("{shown}… ({more} more characters)")
+/// An excerpt's text, redacted, followed by "… (N more characters)" when the model kept only
+/// part of it (the limits were applied as it was taken in).
+fn shortened(excerpt: &Excerpt, redactor: &Redactor) -> String {
+    let shown = redactor.redact(&excerpt.text);
+    match excerpt.omitted_chars() {
+        0 => shown.into_owned(),
+        more => format!("{shown}… ({more} more characters)"),
     }
 }
 
@@ -298,12 +293,7 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
             ThreadItem::Assistant(u) => {
                 if in_reply {
                     out.push('\n');
-                    out.push_str(&blockquote(&shortened(
-                        &u.text.text,
-                        u.text.total_chars,
-                        usize::MAX,
-                        redactor,
-                    )));
+                    out.push_str(&blockquote(&shortened(&u.text, redactor)));
                 } else {
                     utterance(&mut out, "Assistant", u, redactor, days);
                     in_reply = true;
@@ -324,12 +314,7 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
     }
     if let Some(reply) = &session.pending_reply {
         out.push_str("\n### Assistant (final reply, not yet in the transcript)\n\n");
-        out.push_str(&blockquote(&shortened(
-            &reply.text,
-            reply.total_chars,
-            usize::MAX,
-            redactor,
-        )));
+        out.push_str(&blockquote(&shortened(reply, redactor)));
     }
     out
 }
@@ -348,23 +333,13 @@ fn utterance(out: &mut String, who: &str, u: &Utterance, redactor: &Redactor, da
         u.at.map(|t| format!(" · {}", when(t, days)))
             .unwrap_or_default();
     let _ = writeln!(out, "\n### {who}{at}\n");
-    out.push_str(&blockquote(&shortened(
-        &u.text.text,
-        u.text.total_chars,
-        usize::MAX,
-        redactor,
-    )));
+    out.push_str(&blockquote(&shortened(&u.text, redactor)));
 }
 
 /// Thinking, collapsed: a `<details>` block whose body is a quote (HTML escaped).
 fn thinking(out: &mut String, u: &Utterance, redactor: &Redactor) {
     out.push_str("\n<details><summary>Thinking</summary>\n\n");
-    out.push_str(&blockquote(&shortened(
-        &u.text.text,
-        u.text.total_chars,
-        usize::MAX,
-        redactor,
-    )));
+    out.push_str(&blockquote(&shortened(&u.text, redactor)));
     out.push_str("\n</details>\n");
 }
 
@@ -471,10 +446,7 @@ fn tool_call(out: &mut String, call: &ToolCall, redactor: &Redactor) {
     }
     if let Some(output) = &call.output {
         out.push('\n');
-        out.push_str(&fenced(
-            &shortened(&output.text, output.total_chars, usize::MAX, redactor),
-            "text",
-        ));
+        out.push_str(&fenced(&shortened(output, redactor), "text"));
     }
 }
 
@@ -524,8 +496,18 @@ mod tests {
     #[test]
     fn shortening_counts_unstored_characters() {
         let r = Redactor::new();
-        assert_eq!(shortened("abcdef", 6, 3, &r), "abc… (3 more characters)");
-        assert_eq!(shortened("abc", 10, 3, &r), "abc… (7 more characters)");
-        assert_eq!(shortened("abc", 3, 3, &r), "abc");
+        let stored = |text: &str, total_chars: u64| Excerpt {
+            text: text.to_owned(),
+            total_chars,
+        };
+        assert_eq!(
+            shortened(&Excerpt::new("abc def", 3), &r),
+            "abc… (4 more characters)"
+        );
+        assert_eq!(
+            shortened(&stored("abc", 10), &r),
+            "abc… (7 more characters)"
+        );
+        assert_eq!(shortened(&stored("abc", 3), &r), "abc");
     }
 }
