@@ -76,7 +76,6 @@ struct Writer {
     stack: Vec<Open>,
     captures: Vec<Capture>,
     anchors: HashMap<usize, (String, usize)>,
-    documents: usize,
     wrote_root: bool,
 }
 
@@ -100,17 +99,13 @@ impl Writer {
 
     /// Writes what goes before a value: a comma after an earlier list item. (In a map the
     /// comma goes before the key.)
-    fn before_value(&mut self, mark: Marker) -> Result<(), YamlError> {
-        match self.stack.last() {
-            None if self.wrote_root => Err(fail(
-                "more than one document; a feature map is one document",
-                mark,
-            )),
-            Some(open) if !open.map && open.items > 0 => {
-                self.json.line(",", at(mark));
-                Ok(())
-            }
-            _ => Ok(()),
+    fn before_value(&mut self, mark: Marker) {
+        if self
+            .stack
+            .last()
+            .is_some_and(|open| !open.map && open.items > 0)
+        {
+            self.json.line(",", at(mark));
         }
     }
 
@@ -166,7 +161,7 @@ impl Writer {
                     }
                     return Ok(true);
                 }
-                self.before_value(mark)?;
+                self.before_value(mark);
                 let string_tag = tag.as_ref().is_some_and(|t| t.suffix == "str");
                 let token = if style == TScalarStyle::Plain && !string_tag {
                     plain(&text)
@@ -185,7 +180,7 @@ impl Writer {
                         mark,
                     ));
                 }
-                self.before_value(mark)?;
+                self.before_value(mark);
                 let map = matches!(event, Event::MappingStart(..));
                 self.start_capture(anchor);
                 self.json.line(if map { "{" } else { "[" }, at(mark));
@@ -211,16 +206,17 @@ impl Writer {
                         mark,
                     ));
                 }
-                self.before_value(mark)?;
+                self.before_value(mark);
                 self.json.text.push_str(&text);
                 self.json
                     .positions
                     .extend(std::iter::repeat_n(at(mark), lines));
                 self.after_value();
             }
+            // The parser starts every document with this event, so a second one is refused
+            // before any of its values is written.
             Event::DocumentStart => {
-                self.documents += 1;
-                if self.documents > 1 && self.wrote_root {
+                if self.wrote_root {
                     return Err(fail(
                         "more than one document; a feature map is one document",
                         mark,
