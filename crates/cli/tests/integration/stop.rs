@@ -47,6 +47,25 @@ fn stop(root: &Path, session: &str, transcript: &Path) -> std::process::Output {
         .unwrap()
 }
 
+/// `metalayer capture --transcript TRANSCRIPT [EXTRA…]` run in `root`; fails the test unless it
+/// succeeds, and returns its standard output.
+fn capture(root: &Path, transcript: &Path, extra: &[&str]) -> Vec<u8> {
+    let out = Command::cargo_bin("metalayer")
+        .unwrap()
+        .args(["capture", "--transcript"])
+        .arg(transcript)
+        .args(extra)
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 fn conversations(root: &Path) -> PathBuf {
     root.join("docs/conversations")
 }
@@ -220,20 +239,8 @@ fn the_policy_can_turn_the_bridge_off_and_move_its_folder() {
     .unwrap();
     let transcript = r.path().join("t.jsonl");
     std::fs::write(&transcript, turn("moved-0000-session", 1, "hello there")).unwrap();
-    let out = Command::cargo_bin("metalayer")
-        .unwrap()
-        .args(["capture", "--transcript"])
-        .arg(&transcript)
-        .arg("--json")
-        .current_dir(r.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stdout = capture(r.path(), &transcript, &["--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
     assert_eq!(v["updated"], true);
     assert!(r.path().join("notes/sessions/Conversations.md").exists());
 
@@ -262,26 +269,15 @@ fn the_policy_sets_how_much_of_a_session_is_kept() {
         .map(|n| turn("limits-0000-session", n, &long))
         .collect();
     std::fs::write(&transcript, text).unwrap();
-    let capture = || {
-        let out = Command::cargo_bin("metalayer")
-            .unwrap()
-            .args(["capture", "--transcript"])
-            .arg(&transcript)
-            .current_dir(r.path())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+    let captured_note = || {
+        capture(r.path(), &transcript, &[]);
         let files = session_files(r.path());
         assert_eq!(files.len(), 1, "{files:?}");
         std::fs::read_to_string(&files[0]).unwrap()
     };
 
     // No policy: the whole session, every prompt whole.
-    let whole = capture();
+    let whole = captured_note();
     assert!(!whole.contains("earlier items not kept"), "{whole}");
     assert_eq!(whole.matches(long.trim()).count(), 12, "{whole}");
 
@@ -297,7 +293,7 @@ fn the_policy_sets_how_much_of_a_session_is_kept() {
         .arg(&policy)
         .assert()
         .success();
-    let cut = capture();
+    let cut = captured_note();
     assert!(
         cut.contains(
             "earlier items not kept (the policy's `bridge.limits.thread_items` keeps the last 6)"
@@ -313,7 +309,7 @@ fn the_policy_sets_how_much_of_a_session_is_kept() {
         "version: \"1.0\"\nbridge:\n  limits: {text_chars: 0, thread_items: 0}\n",
     )
     .unwrap();
-    assert_eq!(capture(), whole);
+    assert_eq!(captured_note(), whole);
 
     // A misspelt limit is a warning that names the known ones.
     std::fs::write(
@@ -507,18 +503,7 @@ fn capture_reads_codex_and_gemini_sessions_and_names_them_by_their_records() {
         // The file name is not the session id (`rollout-…`, `session-…`): the record's is.
         let transcript = root.join(format!("rollout-2026-12-05-{file}"));
         std::fs::copy(recorded(file), &transcript).unwrap();
-        let out = Command::cargo_bin("metalayer")
-            .unwrap()
-            .args(["capture", "--transcript"])
-            .arg(&transcript)
-            .current_dir(root)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        capture(root, &transcript, &[]);
         let files = session_files(root);
         assert_eq!(files.len(), 1, "{files:?}");
         let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
