@@ -474,28 +474,16 @@ impl Session {
         }
     }
 
-    /// Lists a commit not listed yet.
+    /// Lists a commit not listed yet (by its hash).
     fn add_commit(&mut self, commit: Commit) {
-        if self.commits.iter().any(|c| c.hash == commit.hash) {
-            return;
-        }
-        if self.commits.len() < MAX_LIST {
-            self.commits.push(commit);
-        } else {
-            self.lists_capped = true;
-        }
+        let listed = self.commits.iter().any(|c| c.hash == commit.hash);
+        self.lists_capped |= push_capped(&mut self.commits, commit, listed);
     }
 
     /// Lists a pull request not listed yet.
     fn add_pull_request(&mut self, url: String) {
-        if self.pull_requests.contains(&url) {
-            return;
-        }
-        if self.pull_requests.len() < MAX_LIST {
-            self.pull_requests.push(url);
-        } else {
-            self.lists_capped = true;
-        }
+        let listed = self.pull_requests.contains(&url);
+        self.lists_capped |= push_capped(&mut self.pull_requests, url, listed);
     }
 
     /// Takes in subagent `agent_id`'s model: listed in [`Session::subagents`] (shown under the
@@ -1169,6 +1157,19 @@ impl Session {
             self.thread_omitted = self.thread_omitted.saturating_add(1);
         }
     }
+}
+
+/// Appends `item` to `list` unless it is `listed` already or the list holds [`MAX_LIST`]
+/// entries; true when a new entry was left out for that reason.
+fn push_capped<T>(list: &mut Vec<T>, item: T, listed: bool) -> bool {
+    if listed {
+        return false;
+    }
+    if list.len() < MAX_LIST {
+        list.push(item);
+        return false;
+    }
+    true
 }
 
 /// An agent id as Claude Code writes them (hex or word characters, bounded), so that one
