@@ -209,12 +209,18 @@ fn entry_error(entry: usize, what: &'static str) -> IndexError {
 fn valid_path(path: &[u8]) -> bool {
     let mut previous = b'/';
     for &b in path {
-        if b == b'/' && previous == b'/' {
+        // A NUL would end the path for libgit2 (and git), which keep the name length of the
+        // flags: readers disagree about such an entry, so it is malformed.
+        if b == 0 || (b == b'/' && previous == b'/') {
             return false;
         }
         previous = b;
     }
     previous != b'/'
+        && !path.split(|&b| b == b'/').any(|c| {
+            // Components git never stores and libgit2 refuses to read.
+            c == b"." || c == b".." || c.eq_ignore_ascii_case(b".git")
+        })
 }
 
 /// Parses an index file, `bytes` without its trailing 20-byte checksum.
@@ -433,20 +439,45 @@ fn parse_cache_tree(data: &[u8]) -> Result<Vec<TreeNode>, IndexError> {
     Ok(nodes)
 }
 
-/// Parses an index file (with its trailing checksum, which is not verified) and returns the
-/// number of entries and of cache-tree nodes, or why it is not readable. The entry point of
+/// One index entry as the `git_index` fuzz target compares it with libgit2's; not part of the
+/// API.
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexEntryView {
+    /// The path, as stored.
+    pub path: Vec<u8>,
+    /// The file mode.
+    pub mode: u32,
+    /// The object id.
+    pub oid: [u8; OID_LEN],
+    /// The merge stage (0 to 3).
+    pub stage: u8,
+}
+
+/// Parses an index file (with its trailing checksum, which is not verified) and returns its
+/// entries and the number of cache-tree nodes, or why it is not readable. The entry point of
 /// the `git_index` fuzz target; not part of the API.
 ///
 /// # Errors
 ///
 /// The reader's message for anything malformed or unsupported.
 #[doc(hidden)]
-pub fn parse_git_index(bytes: &[u8]) -> Result<(usize, usize), String> {
+pub fn parse_git_index(bytes: &[u8]) -> Result<(Vec<IndexEntryView>, usize), String> {
     let body = bytes
         .get(..bytes.len().saturating_sub(OID_LEN))
         .unwrap_or_default();
     let index = parse(body).map_err(|e| e.to_string())?;
-    Ok((index.entries().len(), index.tree_nodes().len()))
+    let entries = index
+        .entries()
+        .iter()
+        .map(|e| IndexEntryView {
+            path: index.path(e).to_vec(),
+            mode: e.mode,
+            oid: e.oid,
+            stage: e.stage,
+        })
+        .collect();
+    Ok((entries, index.tree_nodes().len()))
 }
 
 #[cfg(test)]
@@ -696,9 +727,38 @@ mod tests {
             parse(&bytes[..boundaries[1]]).unwrap().tree_nodes().len(),
             0
         );
-        assert_eq!(
-            parse_git_index(&[bytes, vec![0; OID_LEN]].concat()),
-            Ok((4, 4))
+        let (entries, tree_nodes) = parse_git_index(&[bytes, vec![0; OID_LEN]].concat()).unwrap();
+        assert_eq!((entries.len(), tree_nodes), (4, 4));
+        assert_eq!(entries[0].path, b"a");
+        assert_eq!((entries[0].mode, entries[0].stage), (0o100_644, 0));
+    }
+
+    #[test]
+    fn a_path_holding_a_nul_is_malformed() {
+        // Found by the `git_index` fuzz target: the name length says five bytes, the path is
+        // `a/b` and two NULs. libgit2 reads `a/b` but keeps the length (git2's entry then
+        // reads past the path), so this reader must not vouch for such an index.
+        let bytes = index(2, &[entry("a/b\0\0", 0o100_644, 1, 0, None)], &[]);
+        assert!(matches!(
+            parse(&bytes),
+            Err(IndexError::Entry {
+                what: "invalid path",
+                ..
+            })
+        ));
+        assert!(parse(&index(2, &[entry("a/b", 0o100_644, 1, 0, None)], &[])).is_ok());
+        // Also found by it: components libgit2 refuses to read.
+        for path in [".", "a/..", "./b", ".git/config", "x/.GIT"] {
+            let bytes = index(2, &[entry(path, 0o100_644, 1, 0, None)], &[]);
+            assert!(parse(&bytes).is_err(), "{path}");
+        }
+        assert!(
+            parse(&index(
+                2,
+                &[entry(".gitignore", 0o100_644, 1, 0, None)],
+                &[]
+            ))
+            .is_ok()
         );
     }
 
