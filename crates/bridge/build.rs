@@ -5,7 +5,7 @@
 //! built-in rules with `toml` + serde cost about 1.5 M instructions of a 9.6 M-instruction
 //! deny (callgrind, December 2026), more than the whole allow call. The generated function
 //! `builtin_rules_file` is the fast path; `RulesFile::parse(BUILTIN_RULES)` stays the plain
-//! path (forced with `METALAYER_SECRETS_LIBRARY_PATH=1`), and a test checks that both give
+//! path (forced with `METALAYER_LIBRARY_PATH=1`), and a test checks that both give
 //! equal rules.
 //!
 //! Only the keys of the rules-file model are accepted; anything else fails the build, so the

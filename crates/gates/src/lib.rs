@@ -83,5 +83,7 @@ pub use normalize::{
     DATA_PLACEHOLDER, NormalizeOptions, Normalized, Origin, STDIN_PROGRAM, SimpleCommand,
     WrittenText, normalize, normalize_in,
 };
+#[doc(hidden)]
+pub use quick::{QuickComparison, compare_quick_reader};
 pub use rule::{FILE_WRITE_TOOLS, Field, GateId, MatchMode, Rule, SHELL_TOOL, Tools};
 pub use set::{GateMatch, GateSet, GateSetBuilder, Unverified, Verdict};

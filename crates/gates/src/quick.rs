@@ -9,8 +9,62 @@
 //! size. Anything else (named groups, flags other than `i`, `\x` escapes, POSIX or nested
 //! classes, odd placements) makes it give up, and the caller uses `regex-syntax` as before, so
 //! a pattern the reader accepts is one `regex-syntax` accepts too (a property test checks it).
+//!
+//! # The fast-path contract
+//!
+//! This reader is a hidden strategy beside the library, under the workspace's contract
+//! (ARCHITECTURE.md): the library is pinned exactly (`regex-syntax = "=0.8.12"` in the
+//! workspace manifest); `METALAYER_LIBRARY_PATH=1` in the environment makes every pattern go
+//! through `regex-syntax` ([`library_forced`]), and CI runs the whole test suite a second time
+//! with it set; the fuzz target `quick_regex` compares the reader with `regex-syntax` and the
+//! `regex` crate on any pattern and text (accepted means valid, the size bound is never below
+//! the library's estimate, and a text the pattern matches holds one of the literals), as the
+//! property tests below do on generated patterns.
 
 use crate::prefilter::MAX_FACTOR_LITERALS;
+
+/// Whether `METALAYER_LIBRARY_PATH=1` makes a gate set check every pattern with
+/// `regex-syntax` instead of this reader; read once per process.
+pub(crate) fn library_forced() -> bool {
+    static FORCED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *FORCED.get_or_init(|| std::env::var_os("METALAYER_LIBRARY_PATH").is_some_and(|v| v == "1"))
+}
+
+/// What the quick reader and the library make of one pattern: the entry point of the
+/// `quick_regex` fuzz target; not part of the API.
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuickComparison {
+    /// The quick reader's literals (one of which every match holds) and size bound, when it
+    /// vouches for the pattern with a selective literal set.
+    pub analysis: Option<(Vec<Vec<u8>>, usize)>,
+    /// The quick reader's size bound alone, when it reads the pattern.
+    pub bound: Option<usize>,
+    /// `regex-syntax`'s reading with the gate set's parser settings: its size estimate, or
+    /// its error.
+    pub library: Result<usize, String>,
+}
+
+/// Reads `pattern` with the quick reader and with `regex-syntax` (as a gate set would,
+/// whatever `METALAYER_LIBRARY_PATH` says), for differential fuzzing; not part of the API.
+#[doc(hidden)]
+#[must_use]
+pub fn compare_quick_reader(pattern: &str) -> QuickComparison {
+    let mut reader = QuickReader::default();
+    let analysis = reader
+        .analyze(pattern)
+        .map(|a| (a.literals().map(<[u8]>::to_vec).collect(), a.estimate));
+    let bound = reader.bound(pattern);
+    let library = crate::set::pattern_parser()
+        .parse(pattern)
+        .map(|hir| crate::prefilter::size_estimate(&hir))
+        .map_err(|e| e.to_string());
+    QuickComparison {
+        analysis,
+        bound,
+        library,
+    }
+}
 
 /// The quick reader, with buffers that are reused from one pattern to the next: reading a
 /// pattern allocates nothing once they have grown to fit.
@@ -577,6 +631,28 @@ mod tests {
                 .map(|l| String::from_utf8(l).unwrap())
                 .collect()
         })
+    }
+
+    #[test]
+    fn the_switch_follows_the_environment() {
+        let set = std::env::var_os("METALAYER_LIBRARY_PATH").is_some_and(|v| v == "1");
+        assert_eq!(library_forced(), set);
+    }
+
+    #[test]
+    fn the_comparison_reads_both_ways() {
+        let c = compare_quick_reader(r"git\s+reset\s+--hard");
+        let (literals, estimate) = c.analysis.unwrap();
+        assert!(!literals.is_empty());
+        for l in &literals {
+            let text = b"git reset --hard";
+            assert!(text.windows(l.len()).any(|w| w == l.as_slice()), "{l:?}");
+        }
+        assert!(estimate >= *c.library.as_ref().unwrap());
+        assert_eq!(c.bound, Some(estimate));
+        let c = compare_quick_reader("(?P<x>a");
+        assert_eq!((c.analysis, c.bound), (None, None));
+        assert!(c.library.is_err());
     }
 
     #[test]

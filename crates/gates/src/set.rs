@@ -15,7 +15,7 @@ use crate::model::git::GitState;
 use crate::normalize::{NormalizeOptions, Normalized, normalize_in};
 use crate::path::clean_path;
 use crate::prefilter::{BitSet, LiteralSets, Prefilter, required_literals, size_estimate};
-use crate::quick::QuickReader;
+use crate::quick::{self, QuickReader};
 use crate::rule::{FILE_WRITE_TOOLS, Field, GateId, MatchMode, Rule, SHELL_TOOL, Tools};
 
 /// Builds a [`GateSet`].
@@ -152,8 +152,9 @@ impl GateSetBuilder {
 
         // Group rules into channels by what they read and how.
         let mut groups: Vec<Group<'_>> = Vec::new();
-        // One reader for every pattern: its buffers are reused.
-        let mut quick = QuickReader::default();
+        // One reader for every pattern: its buffers are reused. Off when the environment
+        // forces the library path (every pattern then goes through regex-syntax).
+        let mut reader = (!quick::library_forced()).then(QuickReader::default);
         for (index, rule) in self.rules.iter().enumerate() {
             let (field, anchored) = (rule.field(), rule.mode() == MatchMode::Command);
             let slot = match groups
@@ -177,7 +178,7 @@ impl GateSetBuilder {
             };
             // The quick reader checks everyday patterns in a fraction of regex-syntax's
             // time; whatever it cannot vouch for goes through regex-syntax.
-            match quick.analyze(rule.pattern()) {
+            match reader.as_mut().and_then(|q| q.analyze(rule.pattern())) {
                 Some(a) if a.estimate <= self.pattern_size_limit => {
                     group.literals.push_set(a.literals());
                 }
@@ -191,8 +192,9 @@ impl GateSetBuilder {
                 },
             }
             if let Some(unless) = rule.unless()
-                && quick
-                    .bound(unless)
+                && reader
+                    .as_mut()
+                    .and_then(|q| q.bound(unless))
                     .is_none_or(|b| b > self.pattern_size_limit)
             {
                 self.parse(rule, unless, PatternKind::Unless)?;
@@ -236,9 +238,7 @@ impl GateSetBuilder {
         pattern: &str,
         kind: PatternKind,
     ) -> Result<regex_syntax::hir::Hir, BuildError> {
-        let hir = regex_syntax::ParserBuilder::new()
-            .nest_limit(128)
-            .build()
+        let hir = pattern_parser()
             .parse(pattern)
             .map_err(|e| BuildError::InvalidPattern {
                 id: rule.id().clone(),
@@ -270,6 +270,12 @@ struct Group<'a> {
 }
 
 /// The last line of regex-syntax's multi-line error text, which says what is wrong.
+/// The parser every pattern the quick reader does not vouch for goes through (and the
+/// reference of the `quick_regex` fuzz target).
+pub(crate) fn pattern_parser() -> regex_syntax::Parser {
+    regex_syntax::ParserBuilder::new().nest_limit(128).build()
+}
+
 fn first_line_of_error(e: &regex_syntax::Error) -> String {
     let text = e.to_string();
     text.lines()

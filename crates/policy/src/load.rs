@@ -163,6 +163,7 @@ fn read(source: &str, options: LoadOptions) -> Result<(Policy, Vec<Diagnostic>),
     let pos = Positions::new(source);
     if !options.spans
         && !options.schema
+        && !tree::library_forced()
         && let Some(policy) = read_streaming(&pos, options)
     {
         return Ok((policy, Vec::new()));

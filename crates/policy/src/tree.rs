@@ -14,7 +14,7 @@ use crate::diagnostic::{Diagnostic, Span};
 
 mod fast;
 
-pub(crate) use fast::{GateSink, read_into as read_fast_into};
+pub(crate) use fast::{GateSink, library_forced, read_into as read_fast_into};
 
 /// The deepest nesting of maps and lists accepted.
 pub const MAX_DEPTH: usize = 64;
@@ -620,7 +620,10 @@ impl Builder<'_, '_> {
 /// documents) together with the non-fatal ones found before it.
 pub(crate) fn build(pos: &Positions<'_>, spans: bool) -> Result<Tree, Vec<Diagnostic>> {
     let source = pos.source();
-    if !spans && let Some(value) = fast::read(source) {
+    if !spans
+        && !library_forced()
+        && let Some(value) = fast::read(source)
+    {
         // The block-style subset real policies use, read without yaml-rust2 (same value).
         return Ok(Tree {
             value,

@@ -164,6 +164,9 @@ pub fn staged_changes(repo: &Path) -> Result<Vec<Change>, GitError> {
 /// [`staged_changes`] of an open repository.
 pub(crate) fn staged_changes_of(repo: &Repository) -> Result<Vec<Change>, GitError> {
     let head = head_tree(repo)?;
+    if staged::library_forced() {
+        return staged_changes_libgit2(repo, head.as_ref());
+    }
     match staged::staged_changes(repo, head.as_ref()) {
         Ok(changes) => Ok(changes),
         Err(_) => staged_changes_libgit2(repo, head.as_ref()),

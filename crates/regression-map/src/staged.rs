@@ -8,6 +8,17 @@
 //! libgit2 diff instead: an index it cannot read (malformed, unsupported extension, checksum
 //! mismatch, missing), unmerged or `git add -N` entries, `core.ignorecase`, HEAD trees with
 //! unusual modes or unsorted entries, or any libgit2 error along the way.
+//!
+//! # The fast-path contract
+//!
+//! This path and its index reader ([`crate::index`]) are a hidden strategy beside the library,
+//! under the workspace's contract (ARCHITECTURE.md): the library is pinned exactly (`git2 =
+//! "=0.21.0"` in the workspace manifest, libgit2 1.9); `METALAYER_LIBRARY_PATH=1` in the
+//! environment makes every listing run libgit2's whole diff ([`library_forced`]), and CI runs
+//! the whole test suite a second time with it set; the fuzz target `git_index` compares the
+//! index reader with libgit2's on any bytes (what this reader reads, libgit2 reads to the same
+//! entries), and the property tests compare both listings with libgit2 and with `git diff
+//! --cached --name-status` on random repositories.
 
 use std::cmp::Ordering;
 
@@ -15,6 +26,13 @@ use git2::{Delta, Index as GitIndex, IndexEntry, IndexTime, Oid, Repository};
 
 use crate::change::{Change, ChangeKind};
 use crate::index::{self, Index, IndexError, OID_LEN};
+
+/// Whether `METALAYER_LIBRARY_PATH=1` makes every staged listing run libgit2's whole diff;
+/// read once per process.
+pub(crate) fn library_forced() -> bool {
+    static FORCED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *FORCED.get_or_init(|| std::env::var_os("METALAYER_LIBRARY_PATH").is_some_and(|v| v == "1"))
+}
 
 /// Why the fast path declined; the caller falls back to the libgit2 diff.
 #[derive(Debug, thiserror::Error)]
@@ -481,4 +499,13 @@ fn detect_renames(repo: &Repository, raw: Vec<Raw>) -> Result<Vec<Change>, Decli
     }
     keyed.sort_by(|(a, ca), (b, cb)| a.cmp(b).then(delta_rank(ca.kind).cmp(&delta_rank(cb.kind))));
     Ok(keyed.into_iter().map(|(_, change)| change).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_switch_follows_the_environment() {
+        let set = std::env::var_os("METALAYER_LIBRARY_PATH").is_some_and(|v| v == "1");
+        assert_eq!(super::library_forced(), set);
+    }
 }

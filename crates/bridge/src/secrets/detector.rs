@@ -15,14 +15,12 @@ use crate::error::RedactError;
 /// The built-in rules, embedded in the crate.
 pub(crate) const BUILTIN_RULES: &str = include_str!("rules.toml");
 
-/// Whether `METALAYER_SECRETS_LIBRARY_PATH=1` forces the plain library paths: the built-in
+/// Whether `METALAYER_LIBRARY_PATH=1` forces the plain library paths: the built-in
 /// rules parsed from their TOML text instead of the table build.rs generated from it, and no
 /// precompiled DFA.
 pub(crate) fn library_path() -> bool {
     static PLAIN: OnceLock<bool> = OnceLock::new();
-    *PLAIN.get_or_init(|| {
-        std::env::var_os("METALAYER_SECRETS_LIBRARY_PATH").is_some_and(|v| v == "1")
-    })
+    *PLAIN.get_or_init(|| std::env::var_os("METALAYER_LIBRARY_PATH").is_some_and(|v| v == "1"))
 }
 
 /// Which way a text is scanned. Both find exactly the same spans (the differential tests
@@ -38,7 +36,7 @@ pub(crate) enum Path {
 }
 
 impl Path {
-    /// The fast path unless `METALAYER_SECRETS_LIBRARY_PATH=1`.
+    /// The fast path unless `METALAYER_LIBRARY_PATH=1`.
     fn fastest() -> Self {
         if library_path() {
             Self::Plain

@@ -19,6 +19,15 @@
 //! safe; what this reader must never do is return a value that differs from the builder's, or
 //! a value where the builder reports a problem.
 //!
+//! # The fast-path contract
+//!
+//! This reader is a hidden strategy beside the library, under the workspace's contract
+//! (ARCHITECTURE.md): the library is pinned exactly (`yaml-rust2 = "=0.13.1"` in the workspace
+//! manifest), so a new release is a reviewed change; `METALAYER_LIBRARY_PATH=1` in the
+//! environment makes every load use `yaml-rust2` ([`library_forced`]), and CI runs the whole
+//! test suite a second time with it set; the fuzz target `policy_yaml_fast` compares the two on
+//! any text, and the tests below compare them on every policy in the repository.
+//!
 //! [`read_into`] hands the entries of the top-level `gates.hard` and `gates.soft` block lists
 //! to a [`GateSink`] as it finishes each, instead of keeping them in the value: the loader
 //! checks and deserialises each gate while its map is the only one alive.
@@ -59,6 +68,16 @@ enum Next {
     Gates,
     /// The value of `gates.hard` or `gates.soft`.
     List(&'static str),
+}
+
+/// The environment variable that makes every fast path of the workspace give way to its
+/// library (`1`); read once per process.
+pub(crate) const LIBRARY_PATH_VARIABLE: &str = "METALAYER_LIBRARY_PATH";
+
+/// Whether `METALAYER_LIBRARY_PATH=1` makes the loader read every text with `yaml-rust2`.
+pub(crate) fn library_forced() -> bool {
+    static FORCED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *FORCED.get_or_init(|| std::env::var_os(LIBRARY_PATH_VARIABLE).is_some_and(|v| v == "1"))
 }
 
 /// Reads `source` if it is in the subset, else `None`.
@@ -791,6 +810,19 @@ mod tests {
             .collect();
         files.sort();
         files
+    }
+
+    #[test]
+    fn the_switch_follows_the_environment() {
+        let set = std::env::var_os(LIBRARY_PATH_VARIABLE).is_some_and(|v| v == "1");
+        assert_eq!(library_forced(), set);
+        // Forced or not, a load gives the same policy.
+        let src = include_str!("../../../kernel/policies/governed.yaml");
+        let loaded = crate::load_str_with(src, "governed.yaml", crate::LoadOptions::fast());
+        assert_eq!(
+            loaded.map(|l| l.policy).ok(),
+            crate::load_str(src, "governed.yaml").map(|l| l.policy).ok()
+        );
     }
 
     #[test]
