@@ -18,11 +18,22 @@ pub(crate) fn clean_path(path: &str) -> Option<String> {
     if !needs {
         return None;
     }
-    let absolute = path.starts_with('/');
+    let mut absolute = path.starts_with('/');
+    // A path that starts at the home folder (`~/…`, `$HOME/…`) climbs out of it with a `..`
+    // that meets the first component alone.
+    let home = !absolute && path.split('/').next().is_some_and(is_home);
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {
             "" | "." => {}
+            // Climbing out of the home folder reaches the folders of the whole system:
+            // read as the root, the most a gate must assume.
+            ".." if home && !absolute && parts.len() == 1 => {
+                parts.clear();
+                absolute = true;
+            }
+            // Another expansion's value is unknown: `..` cannot take it away.
+            ".." if parts.last().is_some_and(|last| last.starts_with('$')) => parts.push(".."),
             ".." => match parts.last() {
                 Some(&last) if last != ".." => {
                     parts.pop();
@@ -45,4 +56,9 @@ pub(crate) fn clean_path(path: &str) -> Option<String> {
         out.push('.');
     }
     (out != path).then_some(out)
+}
+
+/// The home folder's spellings: `~`, `~user`, `$HOME`, `${HOME}`.
+fn is_home(part: &str) -> bool {
+    part.starts_with('~') || part == "$HOME" || part == "${HOME}"
 }

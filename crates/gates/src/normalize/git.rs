@@ -38,6 +38,20 @@ fn could_be_option(w: &Word<'_>) -> bool {
     w.dynamic && (w.text.starts_with('$') || w.text.starts_with('`'))
 }
 
+/// An option word whose name is computed (`-$f`, `-f$x`, `--$m`, `--for$x=1`): which options
+/// it sets is only known at run time. A computed value after a literal long name
+/// (`--author=$A`) is not: the option is known.
+fn computed_option_name(w: &Word<'_>) -> bool {
+    if !w.dynamic || !w.text.starts_with('-') {
+        return false;
+    }
+    let name = match w.text.strip_prefix("--") {
+        Some(long) => long.split('=').next().unwrap_or_default(),
+        None => &w.text,
+    };
+    name.contains('$') || name.contains('`')
+}
+
 impl Normalizer<'_> {
     /// A git command: its writes, then the command respelled canonically.
     pub(super) fn git(&mut self, words: &[Word<'_>], depth: usize, origin: super::Origin) {
@@ -121,6 +135,9 @@ fn respell<'a>(
             match kind {
                 ArgKind::Separator => separated = true,
                 ArgKind::Operand if !separated && could_be_option(w) => *computed = true,
+                ArgKind::Option | ArgKind::Unknown if computed_option_name(w) => {
+                    *computed = true;
+                }
                 _ => {}
             }
         }

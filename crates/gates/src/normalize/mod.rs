@@ -920,7 +920,14 @@ impl Normalizer<'_> {
                 &first_name
             } else {
                 text.push(' ');
-                cleaned = if dynamic { None } else { resolved(t) };
+                // A computed word is resolved only from the home folder (`$HOME/..`): other
+                // expansions may hold any path, or slashes inside a substitution.
+                let from_home = t.starts_with("$HOME/") || t.starts_with("${HOME}/");
+                cleaned = if dynamic && !from_home {
+                    None
+                } else {
+                    resolved(t)
+                };
                 cleaned.as_deref().unwrap_or(t)
             };
             let start = text.len();
