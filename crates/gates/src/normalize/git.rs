@@ -54,9 +54,16 @@ fn computed_option_name(w: &Word<'_>) -> bool {
 
 impl Normalizer<'_> {
     /// A git command: its writes, then the command respelled canonically.
-    pub(super) fn git(&mut self, words: &[Word<'_>], depth: usize, origin: super::Origin) {
+    /// `appended`: more arguments follow from input the gate cannot see (`xargs git …`).
+    pub(super) fn git(
+        &mut self,
+        words: &[Word<'_>],
+        depth: usize,
+        origin: super::Origin,
+        appended: bool,
+    ) {
         self.writes_of("git", words);
-        match respell(words, self.git, &mut self.out.computed) {
+        match respell(words, self.git, &mut self.out.computed, appended) {
             Some(canonical) => self.push(&canonical, None, depth, origin),
             None => self.push(words, None, depth, origin),
         }
@@ -70,6 +77,7 @@ fn respell<'a>(
     words: &[Word<'a>],
     state: Option<&dyn GitState>,
     computed: &mut bool,
+    appended: bool,
 ) -> Option<Vec<Word<'a>>> {
     let rest = words.get(1..)?;
     // The words as string slices: on the stack for the usual few, else on the heap.
@@ -86,7 +94,7 @@ fn respell<'a>(
     };
     let inv = git::invocation(texts);
     let Some(sub_at) = inv.subcommand_index() else {
-        *computed |= rest.iter().any(could_be_option);
+        *computed |= appended || rest.iter().any(could_be_option);
         return None;
     };
     let sub_word = rest.get(sub_at)?;
@@ -119,6 +127,8 @@ fn respell<'a>(
         _ => (Cow::Borrowed(sub), 0),
     };
     let dangerous = DANGEROUS_SUBCOMMANDS.contains(&sub);
+    // Words from unseen input after a dangerous subcommand may be any option or path.
+    *computed |= dangerous && appended;
     let Some(table) = git::subcommand_options(&key) else {
         if dangerous && args.iter().any(could_be_option) {
             *computed = true;

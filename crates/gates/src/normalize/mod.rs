@@ -366,6 +366,7 @@ pub fn normalize_in(
         out: Normalized::default(),
         pipe_text: None,
         upstream: None,
+        appended_input: false,
     };
     n.script(command, 0, Origin::Shell);
     n.out
@@ -404,6 +405,9 @@ struct Normalizer<'o> {
     pipe_text: Option<String>,
     /// The visible output piped into the command being normalised.
     upstream: Option<String>,
+    /// The command about to be dispatched gets more arguments from input the gate cannot see
+    /// (`xargs CMD`): for git, as a computed word at its end.
+    appended_input: bool,
 }
 
 const SHELLS: &[&str] = &[
@@ -625,6 +629,22 @@ impl Normalizer<'_> {
                     );
                     return;
                 }
+                Some(Unwrap::Fanout { start, replace }) => {
+                    // xargs: the words it holds for the command, with what the input puts in
+                    // place of the replace string computed, or its input appended.
+                    let mut argv: Vec<Word<'a>> = words.get(start..).unwrap_or_default().to_vec();
+                    match replace.as_deref() {
+                        Some(r) if !r.is_empty() => {
+                            for w in &mut argv {
+                                w.dynamic |= w.text.contains(r);
+                            }
+                        }
+                        _ => self.appended_input = true,
+                    }
+                    split = argv;
+                    words = &split;
+                    i = 0;
+                }
                 Some(Unwrap::Argv { text, rest: next }) => {
                     // The rest is a command's argv with no shell re-parsing (env -S splits its
                     // string into words first).
@@ -652,13 +672,14 @@ impl Normalizer<'_> {
         depth: usize,
         origin: Origin,
     ) {
+        let appended = std::mem::take(&mut self.appended_input);
         let Some(first) = words.first() else {
             return;
         };
         let name = command_name(&first.text);
         let name: &str = &name;
         if name == "git" {
-            self.git(words, depth, origin);
+            self.git(words, depth, origin, appended);
             return;
         }
 
@@ -1120,7 +1141,7 @@ fn unwrapped_start(words: &[Word<'_>]) -> usize {
             .get(i)
             .and_then(|w| wrapper_skip(&command_name(&w.text), words, i))
         {
-            Some(Unwrap::Skip(n)) if n > i => i = n,
+            Some(Unwrap::Skip(n) | Unwrap::Fanout { start: n, .. }) if n > i => i = n,
             _ => break,
         }
     }

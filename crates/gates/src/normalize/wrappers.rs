@@ -27,6 +27,15 @@ pub(super) enum Unwrap {
         /// The index of the first word after it.
         rest: usize,
     },
+    /// `xargs`: the command starts at `start`, and its arguments come in part from standard
+    /// input or a file the gate cannot see: appended to it, or put in place of the `replace`
+    /// string (`-I{}`) wherever a word holds it.
+    Fanout {
+        /// The index of the command's name.
+        start: usize,
+        /// The replace string of `-I`/`-i`/`--replace`, if any.
+        replace: Option<String>,
+    },
     /// The commands come from standard input or a file the gate cannot see
     /// (`parallel` with no command and no `:::`).
     Unseen,
@@ -565,6 +574,7 @@ pub(super) fn wrapper_skip(name: &str, words: &[Word<'_>], i: usize) -> Option<U
             return (!lookup).then(|| Unwrap::Skip(first_operand(words, i + 1, &COMMAND)));
         }
         "parallel" => return parallel(words, i),
+        "xargs" => return xargs(words, i),
         _ => {}
     }
     let row = WRAPPERS.iter().find(|w| w.names.contains(&name))?;
@@ -667,6 +677,26 @@ fn env(words: &[Word<'_>], i: usize) -> Unwrap {
         };
     }
     Unwrap::Skip(k)
+}
+
+/// `xargs [OPTIONS] [COMMAND [ARGS]]`: the command (`echo` when none) with arguments from its
+/// input, appended or in place of the replace string.
+fn xargs(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
+    let row = WRAPPERS.iter().find(|w| w.names.contains(&"xargs"))?;
+    let start = first_operand(words, i + 1, &row.options);
+    let args: Vec<&str> = words
+        .get(i + 1..start)
+        .unwrap_or_default()
+        .iter()
+        .map(|w| &*w.text)
+        .collect();
+    let parsed = row.options.parse(&args);
+    let replace = parsed
+        .value("I")
+        .or_else(|| parsed.value("replace"))
+        .map(str::to_owned)
+        .or_else(|| parsed.has("replace").then(|| "{}".to_owned()));
+    Some(Unwrap::Fanout { start, replace })
 }
 
 /// GNU `parallel [OPTIONS] [COMMAND] [::: ARGS | :::: FILES]…`: the command is run by a shell
