@@ -611,8 +611,13 @@ fn apply(s: &mut Signals, m: &Measured, base: Option<&Signals>) {
             }
             None => None,
         };
+        if counts.is_some_and(|c| c.passed + c.failed == 0) {
+            s.problems
+                .push("the JUnit report lists no test that ran".to_owned());
+        }
+        // A report that lists a failure fails the tests, whatever the command's status.
         s.tests = Some(TestSignal {
-            passed: r.succeeded(),
+            passed: r.succeeded() && counts.is_none_or(|c| c.failed == 0),
             counts,
         });
     }

@@ -123,7 +123,8 @@ pub struct Finding {
 /// Test results.
 #[derive(Debug, Clone, Serialize)]
 pub struct TestSignal {
-    /// Whether the test command exited with status 0.
+    /// Whether the test command exited with status 0 and its JUnit report, when there is
+    /// one, lists no failure.
     pub passed: bool,
     /// Counts from the JUnit report, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]

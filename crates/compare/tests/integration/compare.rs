@@ -36,13 +36,14 @@ fn write(dir: &Path, path: &str, text: &str) {
     std::fs::write(p, text).unwrap();
 }
 
-/// The test script: one JUnit case per source file, and a failing one when `src/fail` exists.
+/// The test script: one JUnit case per source file, and a failing one when `src/fail` exists
+/// (which makes it exit 1, unless `src/quiet` exists too).
 const RUN_TESTS: &str = r#"n=$(ls src | wc -l)
 { echo '<testsuites><testsuite name="t">'
   i=0; while [ $i -lt $n ]; do echo "<testcase name=\"t$i\"/>"; i=$((i+1)); done
   [ -f src/fail ] && echo '<testcase name="bad"><failure message="x"/></testcase>'
   echo '</testsuite></testsuites>'; } > junit.xml
-[ -f src/fail ] && exit 1
+[ -f src/fail ] && [ ! -f src/quiet ] && exit 1
 exit 0
 "#;
 
@@ -507,4 +508,27 @@ fn one_worker_moves_its_worktree_and_every_ref_starts_from_its_own_tree() {
         !git(d, &["status", "--porcelain"]).contains("stale.txt"),
         "the user's own work tree is untouched"
     );
+}
+
+#[test]
+fn a_failure_in_the_junit_report_fails_the_tests_though_the_command_succeeds() {
+    let repo = repository();
+    let d = repo.path();
+    git(d, &["checkout", "-q", "-b", "agent-q", "main"]);
+    write(d, "src/fail", "");
+    write(d, "src/quiet", "");
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "a failing test, an exit status of 0"]);
+    git(d, &["checkout", "-q", "main"]);
+    let card = Comparison::new(d, "- [ ] All tests pass\n")
+        .base("main")
+        .candidates(["agent-q", "agent-a"])
+        .run(&TestHost::new(full_evaluation()))
+        .unwrap();
+    assert_eq!(statuses(&card, "agent-q"), [Status::Fail]);
+    let q = card.candidates.iter().find(|c| c.name == "agent-q").unwrap();
+    let tests = q.signals.tests.as_ref().unwrap();
+    assert!(!tests.passed);
+    assert_eq!(tests.counts.unwrap().failed, 1);
+    assert_eq!(card.winner.as_deref(), Some("agent-a"));
 }
