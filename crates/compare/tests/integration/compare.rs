@@ -526,7 +526,11 @@ fn a_failure_in_the_junit_report_fails_the_tests_though_the_command_succeeds() {
         .run(&TestHost::new(full_evaluation()))
         .unwrap();
     assert_eq!(statuses(&card, "agent-q"), [Status::Fail]);
-    let q = card.candidates.iter().find(|c| c.name == "agent-q").unwrap();
+    let q = card
+        .candidates
+        .iter()
+        .find(|c| c.name == "agent-q")
+        .unwrap();
     let tests = q.signals.tests.as_ref().unwrap();
     assert!(!tests.passed);
     assert_eq!(tests.counts.unwrap().failed, 1);
