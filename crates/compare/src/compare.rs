@@ -349,10 +349,13 @@ impl Comparison {
         refs: &[RefInfo],
         host: &dyn Host,
     ) -> Result<Vec<Measured>, CompareError> {
+        // Worktrees a killed comparison left behind go first.
+        crate::worktree::sweep_stale(git_root);
         let temp = tempfile::Builder::new()
-            .prefix("metalayer-compare-")
+            .prefix(crate::worktree::TEMP_PREFIX)
             .tempdir()
             .map_err(CompareError::TempDir)?;
+        crate::worktree::claim(temp.path()).map_err(CompareError::TempDir)?;
         let next = AtomicUsize::new(0);
         let slots: Mutex<Vec<Option<Measured>>> =
             Mutex::new((0..refs.len()).map(|_| None).collect());

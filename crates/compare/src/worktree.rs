@@ -5,6 +5,10 @@
 //! `Drop`, so a panic or an interrupted run unwinds into it; git runs in a process group of its
 //! own so that a Ctrl-C at the terminal does not kill it half-way.
 //!
+//! A comparison killed outright (`SIGKILL`) cannot unwind: its temporary folder names its
+//! process (`owner.pid`), and the next comparison in the repository removes the worktrees of
+//! folders whose owner is gone ([`sweep_stale`]).
+//!
 //! A worker checks its first ref out in full and then moves the same worktree to each next ref
 //! ([`Worktree::switch`]): a forced checkout rewrites only the files that differ between the two
 //! commits, and `git clean -ffdx` removes everything the previous ref's commands left
@@ -37,6 +41,81 @@ pub(crate) fn git(repo: &Path) -> Command {
         cmd.env_remove(var);
     }
     cmd
+}
+
+/// The prefix of the temporary folder each comparison keeps its worktrees in.
+pub(crate) const TEMP_PREFIX: &str = "metalayer-compare-";
+
+/// The file in that folder naming the process that owns it.
+const OWNER_FILE: &str = "owner.pid";
+
+/// Marks `temp` as this process's, before any worktree is made in it.
+pub(crate) fn claim(temp: &Path) -> std::io::Result<()> {
+    std::fs::write(temp.join(OWNER_FILE), std::process::id().to_string())
+}
+
+/// Whether the process `pid` is alive (`/proc` where there is one, else `kill -0`).
+fn alive(pid: u32) -> bool {
+    let proc_dir = Path::new("/proc");
+    if proc_dir.join("self").exists() {
+        return proc_dir.join(pid.to_string()).exists();
+    }
+    Command::new("kill")
+        .args(["-0", &pid.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Removes the worktrees of `repo` that a comparison killed before it could clean up (a
+/// `SIGKILL`, a power cut) left in its temporary folder: those whose folder's owner is no
+/// longer running (a running comparison's are left alone). Returns how many were removed.
+pub(crate) fn sweep_stale(repo: &Path) -> usize {
+    let Ok(out) = git(repo)
+        .args(["worktree", "list", "--porcelain"])
+        .stderr(Stdio::null())
+        .output()
+    else {
+        return 0;
+    };
+    let listing = String::from_utf8_lossy(&out.stdout);
+    let mut removed = 0;
+    for path in listing.lines().filter_map(|l| l.strip_prefix("worktree ")) {
+        let path = Path::new(path);
+        let Some(folder) = path.parent() else {
+            continue;
+        };
+        let ours = folder
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with(TEMP_PREFIX));
+        if !ours {
+            continue;
+        }
+        let owner = std::fs::read_to_string(folder.join(OWNER_FILE))
+            .ok()
+            .and_then(|t| t.trim().parse::<u32>().ok());
+        if owner.is_some_and(alive) {
+            continue;
+        }
+        let _ = git(repo)
+            .args(["worktree", "remove", "--force", "--force"])
+            .arg(path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        let _ = std::fs::remove_dir_all(folder);
+        removed += 1;
+    }
+    if removed > 0 {
+        let _ = git(repo)
+            .args(["worktree", "prune"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+    removed
 }
 
 /// A detached worktree of one commit; removed (folder and git's record of it) on drop.

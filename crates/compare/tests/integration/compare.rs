@@ -536,3 +536,54 @@ fn a_failure_in_the_junit_report_fails_the_tests_though_the_command_succeeds() {
     assert_eq!(tests.counts.unwrap().failed, 1);
     assert_eq!(card.winner.as_deref(), Some("agent-a"));
 }
+
+#[test]
+fn worktrees_a_killed_comparison_left_are_removed_by_the_next() {
+    let repo = repository();
+    let d = repo.path();
+    // What a comparison killed with SIGKILL leaves: its folder, owned by a process that is
+    // gone, with a worktree git still lists; and a running comparison's, which must stay.
+    let dead = Command::new("true").spawn().unwrap();
+    let dead_pid = dead.id();
+    let mut dead = dead;
+    dead.wait().unwrap();
+    let killed = tempfile::Builder::new()
+        .prefix("metalayer-compare-")
+        .tempdir()
+        .unwrap()
+        .keep();
+    std::fs::write(killed.join("owner.pid"), dead_pid.to_string()).unwrap();
+    let running = tempfile::Builder::new()
+        .prefix("metalayer-compare-")
+        .tempdir()
+        .unwrap();
+    std::fs::write(
+        running.path().join("owner.pid"),
+        std::process::id().to_string(),
+    )
+    .unwrap();
+    for folder in [killed.as_path(), running.path()] {
+        let tree = folder.join("worktree-0");
+        git(
+            d,
+            &[
+                "worktree",
+                "add",
+                "-q",
+                "--detach",
+                tree.to_str().unwrap(),
+                "main",
+            ],
+        );
+    }
+    assert_eq!(worktrees(d), 3);
+    let card = Comparison::new(d, "- [ ] All tests pass\n")
+        .base("main")
+        .candidates(["agent-a"])
+        .run(&TestHost::new(full_evaluation()))
+        .unwrap();
+    assert!(card.winner.is_some());
+    assert!(!killed.exists(), "the killed comparison's folder is gone");
+    assert!(running.path().join("worktree-0").exists());
+    assert_eq!(worktrees(d), 2, "the running comparison's worktree stays");
+}
