@@ -40,7 +40,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8], executable: bool) -> Result<(
     let original = std::fs::metadata(path).ok().map(|m| m.permissions());
     // tempfile picks an unpredictable name and creates it with O_EXCL: never through a file
     // or symlink someone left there. The file is removed if anything below fails.
-    let prefix = format!(".{name}.metalayer-init.");
+    let prefix = format!(".{name}.metalayer-write.");
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".tmp");
     // A new file gets what `File::create` gives: 0666 less the umask.
@@ -95,7 +95,7 @@ mod tests {
         std::fs::write(&victim, b"precious").unwrap();
         let path = dir.path().join("AGENTS.md");
         // The old temporary name was predictable: plant a link there.
-        let old = format!(".AGENTS.md.metalayer-init.{}.tmp", std::process::id());
+        let old = format!(".AGENTS.md.metalayer-write.{}.tmp", std::process::id());
         symlink(&victim, dir.path().join(old)).unwrap();
         write_atomically(&path, b"one", false).unwrap();
         write_atomically(&path, b"two", false).unwrap();
