@@ -574,6 +574,8 @@ impl Normalizer<'_> {
             return;
         }
         let mut i = 0;
+        // `xargs` appends input the gate cannot see to the command it runs.
+        let mut appended = false;
         // The assignments the command runs with (prefixes, and `env`'s).
         let mut assignments: Vec<Word<'a>> = Vec::new();
         // Unwrap wrappers and assignments until the real command name.
@@ -639,7 +641,7 @@ impl Normalizer<'_> {
                                 w.dynamic |= w.text.contains(r);
                             }
                         }
-                        _ => self.appended_input = true,
+                        _ => appended = true,
                     }
                     split = argv;
                     words = &split;
@@ -658,6 +660,8 @@ impl Normalizer<'_> {
             }
         }
         let words = words.get(i..).unwrap_or_default();
+        // Set only here, and taken first thing by `dispatch`: never seen by a later command.
+        self.appended_input = appended;
         self.dispatch(words, raw, lexed, depth, origin);
         self.environment(&assignments, words, depth, origin);
     }
