@@ -366,7 +366,6 @@ pub fn normalize_in(
         out: Normalized::default(),
         pipe_text: None,
         upstream: None,
-        appended_input: false,
     };
     n.script(command, 0, Origin::Shell);
     n.out
@@ -405,9 +404,6 @@ struct Normalizer<'o> {
     pipe_text: Option<String>,
     /// The visible output piped into the command being normalised.
     upstream: Option<String>,
-    /// The command about to be dispatched gets more arguments from input the gate cannot see
-    /// (`xargs CMD`): for git, as a computed word at its end.
-    appended_input: bool,
 }
 
 const SHELLS: &[&str] = &[
@@ -660,14 +656,14 @@ impl Normalizer<'_> {
             }
         }
         let words = words.get(i..).unwrap_or_default();
-        // Set only here, and taken first thing by `dispatch`: never seen by a later command.
-        self.appended_input = appended;
-        self.dispatch(words, raw, lexed, depth, origin);
+        self.dispatch(words, raw, lexed, depth, origin, appended);
         self.environment(&assignments, words, depth, origin);
     }
 
     /// Normalises the unwrapped command `words`: shells, `eval`, interpreters, `find`, git,
-    /// and any other command with the paths it writes.
+    /// and any other command with the paths it writes. `appended`: the command gets more
+    /// arguments from input the gate cannot see (`xargs CMD`); for git, a computed word at its
+    /// end.
     fn dispatch(
         &mut self,
         words: &[Word<'_>],
@@ -675,8 +671,8 @@ impl Normalizer<'_> {
         lexed: &Lexed<'_>,
         depth: usize,
         origin: Origin,
+        appended: bool,
     ) {
-        let appended = std::mem::take(&mut self.appended_input);
         let Some(first) = words.first() else {
             return;
         };
