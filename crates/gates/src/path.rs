@@ -21,7 +21,7 @@ pub(crate) fn clean_path(path: &str) -> Option<String> {
     let mut absolute = path.starts_with('/');
     // A path that starts at the home folder (`~/…`, `$HOME/…`) climbs out of it with a `..`
     // that meets the first component alone.
-    let home = !absolute && path.split('/').next().is_some_and(is_home);
+    let home = starts_at_home(path);
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {
@@ -58,7 +58,9 @@ pub(crate) fn clean_path(path: &str) -> Option<String> {
     (out != path).then_some(out)
 }
 
-/// The home folder's spellings: `~`, `~user`, `$HOME`, `${HOME}`.
-fn is_home(part: &str) -> bool {
-    part.starts_with('~') || part == "$HOME" || part == "${HOME}"
+/// Whether `path` starts at a home folder: `~`, `~user`, `$HOME` or `${HOME}`, alone or
+/// before a `/`.
+pub(crate) fn starts_at_home(path: &str) -> bool {
+    let first = path.split('/').next().unwrap_or_default();
+    first.starts_with('~') || first == "$HOME" || first == "${HOME}"
 }

@@ -73,7 +73,7 @@ use std::sync::OnceLock;
 
 use crate::lex::{self, Lexed, Redirect, Token, Word};
 use crate::model::git::GitState;
-use crate::path::clean_path;
+use crate::path::{clean_path, starts_at_home};
 use interpreters::{
     backticks_run, code_literals, inline_code, interpreter_code_flags, script_operand,
 };
@@ -943,8 +943,7 @@ impl Normalizer<'_> {
                 text.push(' ');
                 // A computed word is resolved only from the home folder (`$HOME/..`): other
                 // expansions may hold any path, or slashes inside a substitution.
-                let from_home = t.starts_with("$HOME/") || t.starts_with("${HOME}/");
-                cleaned = if dynamic && !from_home {
+                cleaned = if dynamic && !starts_at_home(t) {
                     None
                 } else {
                     resolved(t)

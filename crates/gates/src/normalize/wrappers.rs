@@ -504,6 +504,11 @@ fn first_operand(words: &[Word<'_>], from: usize, table: &OptionTable) -> usize 
     from + table.first_operand(words.get(from..).unwrap_or_default())
 }
 
+/// The words' texts, for an option table to parse.
+fn texts<'w>(words: &'w [Word<'_>]) -> Vec<&'w str> {
+    words.iter().map(|w| &*w.text).collect()
+}
+
 fn joined(words: &[Word<'_>]) -> String {
     let mut out = String::new();
     for (k, w) in words.iter().enumerate() {
@@ -587,24 +592,14 @@ pub(super) fn wrapper_skip(name: &str, words: &[Word<'_>], i: usize) -> Option<U
             fallback_command,
         } => {
             // The option among the wrapper's own options, or right after its operands.
-            let args: Vec<&str> = words
-                .get(i + 1..start)
-                .unwrap_or_default()
-                .iter()
-                .map(|w| &*w.text)
-                .collect();
+            let args = texts(words.get(i + 1..start).unwrap_or_default());
             let parsed = row.options.parse(&args);
             if let Some(script) = parsed.value(long) {
                 return Some(Unwrap::Script(script.to_owned()));
             }
             // su and runuser permute: the option may follow the user name.
             if row.options.syntax == Syntax::Gnu {
-                let all: Vec<&str> = words
-                    .get(i + 1..)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|w| &*w.text)
-                    .collect();
+                let all = texts(words.get(i + 1..).unwrap_or_default());
                 if let Some(script) = row.options.parse(&all).value(long) {
                     return Some(Unwrap::Script(script.to_owned()));
                 }
@@ -684,12 +679,7 @@ fn env(words: &[Word<'_>], i: usize) -> Unwrap {
 fn xargs(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
     let row = WRAPPERS.iter().find(|w| w.names.contains(&"xargs"))?;
     let start = first_operand(words, i + 1, &row.options);
-    let args: Vec<&str> = words
-        .get(i + 1..start)
-        .unwrap_or_default()
-        .iter()
-        .map(|w| &*w.text)
-        .collect();
+    let args = texts(words.get(i + 1..start).unwrap_or_default());
     let parsed = row.options.parse(&args);
     let replace = parsed
         .value("I")
