@@ -18,7 +18,7 @@ pub(crate) const BUILTIN_RULES: &str = include_str!("rules.toml");
 /// Whether `METALAYER_LIBRARY_PATH=1` forces the plain library paths: the built-in
 /// rules parsed from their TOML text instead of the table build.rs generated from it, and no
 /// precompiled DFA.
-pub(crate) fn library_path() -> bool {
+pub(crate) fn library_forced() -> bool {
     static PLAIN: OnceLock<bool> = OnceLock::new();
     *PLAIN.get_or_init(|| std::env::var_os("METALAYER_LIBRARY_PATH").is_some_and(|v| v == "1"))
 }
@@ -38,7 +38,7 @@ pub(crate) enum Path {
 impl Path {
     /// The fast path unless `METALAYER_LIBRARY_PATH=1`.
     fn fastest() -> Self {
-        if library_path() {
+        if library_forced() {
             Self::Plain
         } else {
             Self::Fast
@@ -49,7 +49,7 @@ impl Path {
 /// The built-in rules file: the table build.rs generated from rules.toml (a fresh hook
 /// process does not parse TOML), or the TOML itself on the library path.
 fn builtin_rules_file() -> Result<RulesFile, RedactError> {
-    if library_path() {
+    if library_forced() {
         RulesFile::parse(BUILTIN_RULES)
     } else {
         Ok(super::rule::builtin_rules_file())

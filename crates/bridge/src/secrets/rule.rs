@@ -311,7 +311,7 @@ enum Dfa {
 /// The precompiled DFA of exactly these patterns (compiled as [`compile_many`] compiles
 /// them), `None` when build.rs made none or on the library path.
 fn precompiled<P: AsRef<str>>(patterns: &[P]) -> Option<Dfa> {
-    if super::detector::library_path() {
+    if super::detector::library_forced() {
         return None;
     }
     load_precompiled(patterns)
