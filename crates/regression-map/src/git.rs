@@ -78,6 +78,40 @@ pub(crate) fn open(repo: &Path) -> Result<Repository, GitError> {
     })
 }
 
+/// The repository's index for reading its entries through git2 (`iter`, `get_path`), refused
+/// when the file declares a name length longer than a path (a NUL inside it, which git never
+/// writes): git2 would read past the path's allocation ([`crate::index::check_name_lengths`]).
+/// A missing index file is the empty index.
+pub(crate) fn index_for_entries(repo: &Repository) -> Result<git2::Index, GitError> {
+    let index = repo.index().map_err(op("read the index"))?;
+    let path = crate::staged::index_path(repo).map_err(|e| GitError::Operation {
+        operation: "find the index file".to_owned(),
+        source: Box::new(e),
+    })?;
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && index.is_empty() => return Ok(index),
+        Err(e) => {
+            return Err(GitError::Operation {
+                operation: format!("read the index file `{}`", path.display()),
+                source: Box::new(e),
+            });
+        }
+    };
+    let body = bytes
+        .get(..bytes.len().saturating_sub(crate::index::OID_LEN))
+        .unwrap_or_default();
+    crate::index::check_name_lengths(body).map_err(|e| GitError::Operation {
+        operation: format!(
+            "read the index file `{}`: git did not write it (rebuild it with `git read-tree HEAD`, \
+             then stage the changes again)",
+            path.display()
+        ),
+        source: Box::new(e),
+    })?;
+    Ok(index)
+}
+
 /// HEAD's tree, or `None` for an unborn HEAD (the empty tree, as git treats it).
 fn head_tree(repo: &Repository) -> Result<Option<Tree<'_>>, GitError> {
     match repo.head() {
@@ -203,7 +237,7 @@ fn staged_changes_libgit2(
     repo: &Repository,
     head: Option<&Tree<'_>>,
 ) -> Result<Vec<Change>, GitError> {
-    let index = repo.index().map_err(op("read the index"))?;
+    let index = index_for_entries(repo)?;
     let mut diff = repo
         .diff_tree_to_index(head, Some(&index), Some(&mut diff_options()))
         .map_err(op("diff HEAD against the index"))?;
@@ -340,7 +374,7 @@ pub fn staged_tree_id(repo: &Path) -> Result<String, GitError> {
 /// [`GitError`] naming the operation that failed.
 pub fn tracked_paths(repo: &Path) -> Result<Vec<String>, GitError> {
     let repo = open(repo)?;
-    let index = repo.index().map_err(op("read the index"))?;
+    let index = index_for_entries(&repo)?;
     let mut paths: Vec<String> = Vec::with_capacity(index.len());
     for entry in index.iter() {
         let path = String::from_utf8_lossy(&entry.path);

@@ -439,6 +439,74 @@ fn parse_cache_tree(data: &[u8]) -> Result<Vec<TreeNode>, IndexError> {
     Ok(nodes)
 }
 
+/// Checks, the way libgit2 walks an index file (`bytes` without its checksum), that no entry
+/// declares a name length longer than the path libgit2 keeps for it.
+///
+/// Why: libgit2 keeps an entry's on-disk flags but cuts its path at the first NUL, and git2's
+/// `IndexEntry` (what `Index::iter`, `get` and `get_path` return) reads as many path bytes as
+/// the flags declare: a crafted index with a NUL inside a path, or (version 4) a declared
+/// length longer than the path, makes it read past the allocation. git never writes such an
+/// entry. Unlike [`parse`], nothing else is judged here (modes, order, extensions), so every
+/// index git writes passes; the entries' walk itself failing is an error too.
+///
+/// # Errors
+///
+/// [`IndexError::Entry`] naming the first entry whose name length does not fit its path, or
+/// the structural error that stopped the walk.
+pub(crate) fn check_name_lengths(bytes: &[u8]) -> Result<(), IndexError> {
+    let mut cur = Cursor { bytes, pos: 0 };
+    if cur.take(4)? != b"DIRC" {
+        return Err(IndexError::Signature);
+    }
+    let version = cur.u32()?;
+    if !(2..=4).contains(&version) {
+        return Err(IndexError::Version(version));
+    }
+    let count = cur.u32()?;
+    let mut previous: Vec<u8> = Vec::new();
+    for n in 0..usize::try_from(count).map_err(|_| IndexError::Truncated(8))? {
+        let start = cur.pos;
+        let fixed = cur.take(ENTRY_FIXED)?;
+        let flags = u16::from_be_bytes([
+            fixed.get(ENTRY_FIXED - 2).copied().unwrap_or(0),
+            fixed.get(ENTRY_FIXED - 1).copied().unwrap_or(0),
+        ]);
+        let mut fixed_len = ENTRY_FIXED;
+        if flags & FLAG_EXTENDED != 0 {
+            cur.take(2)?;
+            fixed_len += 2;
+        }
+        let declared = usize::from(flags & NAME_MASK);
+        let kept = if version == 4 {
+            let strip = cur.varint()?;
+            let suffix = cur.until_nul()?;
+            let keep = previous
+                .len()
+                .checked_sub(strip)
+                .ok_or(entry_error(n, "prefix longer than the previous path"))?;
+            previous.truncate(keep);
+            previous.extend_from_slice(suffix);
+            previous.len()
+        } else {
+            let name = if declared < usize::from(NAME_MASK) {
+                cur.take(declared)?
+            } else {
+                cur.until_nul()?
+            };
+            let on_disk = (fixed_len + name.len() + 8) & !7;
+            cur.pos = start
+                .checked_add(on_disk)
+                .filter(|&end| end <= bytes.len())
+                .ok_or(IndexError::Truncated(start))?;
+            name.iter().position(|&b| b == 0).unwrap_or(name.len())
+        };
+        if declared < usize::from(NAME_MASK) && declared > kept {
+            return Err(entry_error(n, "name length longer than the path"));
+        }
+    }
+    Ok(())
+}
+
 /// One index entry as the `git_index` fuzz target compares it with libgit2's; not part of the
 /// API.
 #[doc(hidden)]
@@ -478,6 +546,18 @@ pub fn parse_git_index(bytes: &[u8]) -> Result<(Vec<IndexEntryView>, usize), Str
         })
         .collect();
     Ok((entries, index.tree_nodes().len()))
+}
+
+/// Whether [`check_name_lengths`] passes an index file (with its trailing checksum, not
+/// verified): then git2's entries can be read safely. For the `git_index` fuzz target; not
+/// part of the API.
+#[doc(hidden)]
+#[must_use]
+pub fn git_index_names_fit(bytes: &[u8]) -> bool {
+    let body = bytes
+        .get(..bytes.len().saturating_sub(OID_LEN))
+        .unwrap_or_default();
+    check_name_lengths(body).is_ok()
 }
 
 #[cfg(test)]
@@ -760,6 +840,77 @@ mod tests {
             ))
             .is_ok()
         );
+    }
+
+    #[test]
+    fn name_lengths_longer_than_the_path_are_caught_where_nothing_else_is_judged() {
+        let over = |bytes: &[u8]| {
+            matches!(
+                check_name_lengths(bytes),
+                Err(IndexError::Entry {
+                    what: "name length longer than the path",
+                    ..
+                })
+            )
+        };
+        // A NUL inside the declared name: libgit2 keeps `a/b` and the length 5.
+        assert!(over(&index(
+            2,
+            &[entry("a/b\0\0", 0o100_644, 1, 0, None)],
+            &[]
+        )));
+        assert!(over(&index(
+            3,
+            &[
+                entry("a", 0o100_644, 1, 0, None),
+                entry("b\0c", 0o100_644, 2, 0, Some(EXT_INTENT_TO_ADD))
+            ],
+            &[]
+        )));
+        // Version 4: the declared length is checked against the rebuilt path.
+        assert!(over(&index(4, &[entry_v4(9, &[0], "dir/alp", 1)], &[])));
+        assert!(over(&index(
+            4,
+            &[
+                entry_v4(9, &[0], "dir/alpha", 1),
+                entry_v4(9, &[5], "beta", 2)
+            ],
+            &[]
+        )));
+        // What git writes passes, and so does what only the fast reader refuses (an unusual
+        // mode, unsorted entries, a null id, an unknown extension): git2 reads those safely.
+        for sound in [
+            index(2, &[entry("a/b", 0o100_644, 1, 0, None)], &[]),
+            index(
+                4,
+                &[
+                    entry_v4(9, &[0], "dir/alpha", 1),
+                    entry_v4(8, &[5], "beta", 2),
+                ],
+                &[],
+            ),
+            index(2, &[entry("a", 0o100_600, 1, 0, None)], &[]),
+            index(
+                2,
+                &[
+                    entry("b", 0o100_644, 1, 0, None),
+                    entry("a", 0o100_644, 0, 0, None),
+                ],
+                &[],
+            ),
+            index(
+                2,
+                &[entry("a", 0o100_644, 1, 0, None)],
+                &[(b"link", vec![0; 20])],
+            ),
+            index(2, &[entry(&"n".repeat(5000), 0o100_644, 1, 0, None)], &[]),
+        ] {
+            assert_eq!(check_name_lengths(&sound), Ok(()));
+        }
+        assert!(parse(&index(2, &[entry("a", 0o100_600, 1, 0, None)], &[])).is_err());
+        // A walk that cannot finish is an error too.
+        let cut = index(2, &[entry("a/b", 0o100_644, 1, 0, None)], &[]);
+        assert!(check_name_lengths(&cut[..cut.len() - 3]).is_err());
     }
 
     proptest! {

@@ -96,7 +96,7 @@ pub use git::{
 #[doc(hidden)]
 pub use git::{staged_changes_fast, staged_changes_reference};
 #[doc(hidden)]
-pub use index::{IndexEntryView, parse_git_index};
+pub use index::{IndexEntryView, git_index_names_fit, parse_git_index};
 pub use locate::{SEED_MAP, locate};
 pub use map::{FeatureMap, schema};
 pub use matcher::Matcher;

@@ -78,7 +78,7 @@ struct Raw {
 
 /// The index file libgit2 reads for this repository: `GIT_INDEX_FILE` (relative to the
 /// current directory) when set, else `<gitdir>/index`.
-fn index_path(repo: &Repository) -> Result<std::path::PathBuf, Decline> {
+pub(crate) fn index_path(repo: &Repository) -> Result<std::path::PathBuf, Decline> {
     match std::env::var_os("GIT_INDEX_FILE") {
         Some(path) if path.is_empty() => Err(Decline::Unsupported("empty GIT_INDEX_FILE")),
         Some(path) => Ok(path.into()),

@@ -245,7 +245,7 @@ impl Model {
             ..Model::default()
         };
         if needs.index {
-            let index = repo.index().map_err(op("read the index"))?;
+            let index = crate::git::index_for_entries(repo)?;
             model.index = index.iter().map(|e| lossy(&e.path)).collect();
         }
         if needs.worktree {

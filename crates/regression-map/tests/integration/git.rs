@@ -351,6 +351,34 @@ fn staged_tree_id_follows_staged_content_only() {
     assert_eq!(staged_tree_id(repo.root()).unwrap(), id);
 }
 
+/// A crafted index (git never writes it) whose one path holds a NUL inside its declared name
+/// length: libgit2 reads `a` and keeps the length, so git2's entries would read past the path.
+/// Every listing that reads entries through git2 refuses it, on both paths, and says what to do.
+#[test]
+fn an_index_with_a_nul_inside_a_path_is_refused_not_read_past() {
+    use sha1::Digest as _;
+    let repo = Repo::new();
+    repo.write("aXb.txt", "x");
+    repo.git(&["add", "-N", "aXb.txt"]);
+    let file = repo.root().join(".git/index");
+    let mut bytes = std::fs::read(&file).unwrap();
+    let at = bytes.windows(7).position(|w| w == b"aXb.txt").unwrap();
+    bytes[at + 1] = 0;
+    let body = bytes.len() - 20;
+    let digest = sha1::Sha1::digest(&bytes[..body]);
+    bytes[body..].copy_from_slice(&digest);
+    std::fs::write(&file, &bytes).unwrap();
+    let error = tracked_paths(repo.root()).unwrap_err();
+    let message = format!("{error} {}", std::error::Error::source(&error).unwrap());
+    assert!(message.contains("git read-tree HEAD"), "{message}");
+    assert!(
+        message.contains("name length longer than the path"),
+        "{message}"
+    );
+    // The staged listing (libgit2's diff, then the intent-to-add lookup) refuses it too.
+    assert!(staged_changes(repo.root()).is_err());
+}
+
 #[test]
 fn tracked_paths_equal_ls_files() {
     let repo = Repo::new();
