@@ -10,7 +10,7 @@ bin=$(realpath "${1:-${CARGO_TARGET_DIR:-target}/release/metalayer}")
 shared=${SHARED_DIR:-../shared}
 policy=$(realpath "$shared/bench/naive-hook/.control/policy.yaml")
 dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$dir"' EXIT
 for d in on off; do
   mkdir -p "$dir/$d/.control" "$dir/$d/src"
   git -C "$dir/$d" init -q
