@@ -157,7 +157,9 @@ fn respell<'a>(
         && parsed.operands_before_separator().is_none())
         || (sub == "push"
             && state.is_some()
-            && (parsed.has("force") || parsed.has("force-with-lease")));
+            && (parsed.has("force")
+                || parsed.has("force-with-lease")
+                || parsed.operands().iter().any(|o| forced_head(o))));
     if !rewrite && canonical_already(&parsed, arg_texts) {
         return None;
     }
@@ -223,23 +225,23 @@ fn respell<'a>(
         separator = Some(1);
     }
     let resolved;
+    let forced = parsed.has("force") || parsed.has("force-with-lease");
     if sub == "push"
         && let Some(state) = state
-        && (parsed.has("force") || parsed.has("force-with-lease"))
+        && (forced || operands.iter().any(|w| forced_head(&w.text)))
         && !parsed.has("mirror")
         && !parsed.has("all")
         && !parsed.has("branches")
         && let Some(branch) = state.current_branch()
         && let Some((remote, dest)) = state.push_destination(&branch)
     {
-        // A forced push without a refspec (or with `HEAD`) updates the current branch's
-        // destination: name it.
+        // A forced push without a refspec (or with `HEAD`), or a `+HEAD` refspec (forced by
+        // its `+`), updates the current branch's destination: name it.
         let spec = if dest == branch {
             branch.clone()
         } else {
             format!("{branch}:{dest}")
         };
-        let head = |w: &Word<'_>| matches!(&*w.text, "HEAD" | "+HEAD" | "@");
         let mut new: Vec<Word<'a>> = Vec::with_capacity(operands.len() + 2);
         match operands.split_first() {
             None => {
@@ -248,11 +250,13 @@ fn respell<'a>(
             }
             Some((first, refspecs)) => {
                 new.push((*first).clone());
-                if refspecs.is_empty() {
+                if refspecs.is_empty() && forced {
                     new.push(word(spec, false));
                 }
                 for r in refspecs {
-                    if head(r) {
+                    if forced_head(&r.text) {
+                        new.push(word(format!("+HEAD:{dest}"), false));
+                    } else if forced && matches!(&*r.text, "HEAD" | "@") {
                         new.push(word(format!("HEAD:{dest}"), false));
                     } else {
                         new.push((*r).clone());
@@ -274,6 +278,11 @@ fn respell<'a>(
     }
     let same = out.len() == words.len() && out.iter().zip(words).all(|(a, b)| a.text == b.text);
     (!same).then_some(out)
+}
+
+/// A refspec that force-updates the current branch's destination by its `+`: `+HEAD`, `+@`.
+fn forced_head(refspec: &str) -> bool {
+    matches!(refspec, "+HEAD" | "+@")
 }
 
 /// Whether the arguments are spelled canonically already: every option word is one full long

@@ -91,12 +91,22 @@ fn a_forced_push_without_a_refspec_is_read_against_the_current_branch() {
         "git push -f origin HEAD",
         "git push --force-with origin",
         "cd . && git push -fq",
+        // A `+` forces its own refspec.
+        "git push origin +HEAD",
+        "git push origin +@",
+        "git push origin feature +HEAD",
     ] {
         assert_eq!(decide(command), "deny", "{command} on main");
     }
     assert_eq!(decide("git push"), "allow");
+    assert_eq!(decide("git push origin HEAD"), "allow");
     git(r.path(), &["checkout", "-q", "-b", "topic"]);
     assert_eq!(decide("git push -f"), "allow", "on a topic branch");
+    assert_eq!(
+        decide("git push origin +HEAD"),
+        "allow",
+        "on a topic branch"
+    );
     // A topic branch whose upstream is main.
     git(r.path(), &["config", "branch.topic.remote", "origin"]);
     git(
@@ -104,6 +114,11 @@ fn a_forced_push_without_a_refspec_is_read_against_the_current_branch() {
         &["config", "branch.topic.merge", "refs/heads/main"],
     );
     assert_eq!(decide("git push -f"), "deny", "topic pushes to main");
+    assert_eq!(
+        decide("git push origin +HEAD"),
+        "deny",
+        "topic pushes to main"
+    );
 }
 
 #[test]
