@@ -17,7 +17,7 @@
 
 use std::borrow::Cow;
 
-use super::Normalizer;
+use super::{Fed, Normalizer};
 use crate::lex::Word;
 use crate::model::git::{self, DANGEROUS_SUBCOMMANDS, GitState, VERB_SUBCOMMANDS};
 use crate::model::{ArgKind, Arity};
@@ -33,9 +33,13 @@ fn word<'a>(text: impl Into<Cow<'a, str>>, dynamic: bool) -> Word<'a> {
     }
 }
 
-/// A computed word that could be an option: one that starts with an expansion.
-fn could_be_option(w: &Word<'_>) -> bool {
-    w.dynamic && (w.text.starts_with('$') || w.text.starts_with('`'))
+/// A computed word that could be an option: one that starts with an expansion, or with the
+/// string xargs replaces by its input.
+fn could_be_option(w: &Word<'_>, fed: Fed<'_>) -> bool {
+    w.dynamic
+        && (w.text.starts_with('$')
+            || w.text.starts_with('`')
+            || matches!(fed, Fed::Replacing(r) if w.text.starts_with(r)))
 }
 
 /// An option word whose name is computed (`-$f`, `-f$x`, `--$m`, `--for$x=1`): which options
@@ -54,16 +58,16 @@ fn computed_option_name(w: &Word<'_>) -> bool {
 
 impl Normalizer<'_> {
     /// A git command: its writes, then the command respelled canonically.
-    /// `appended`: more arguments follow from input the gate cannot see (`xargs git …`).
+    /// `fed`: what xargs feeds it from input the gate cannot see (`xargs git …`).
     pub(super) fn git(
         &mut self,
         words: &[Word<'_>],
         depth: usize,
         origin: super::Origin,
-        appended: bool,
+        fed: Fed<'_>,
     ) {
         self.writes_of("git", words);
-        match respell(words, self.git, &mut self.out.computed, appended) {
+        match respell(words, self.git, &mut self.out.computed, fed) {
             Some(canonical) => self.push(&canonical, None, depth, origin),
             None => self.push(words, None, depth, origin),
         }
@@ -77,8 +81,10 @@ fn respell<'a>(
     words: &[Word<'a>],
     state: Option<&dyn GitState>,
     computed: &mut bool,
-    appended: bool,
+    fed: Fed<'_>,
 ) -> Option<Vec<Word<'a>>> {
+    let appended = matches!(fed, Fed::Appended);
+    let could_be_option = |w: &Word<'_>| could_be_option(w, fed);
     let rest = words.get(1..)?;
     // The words as string slices: on the stack for the usual few, else on the heap.
     let mut stack = [""; 16];

@@ -87,6 +87,22 @@ pub const DATA_PLACEHOLDER: &str = "<data>";
 /// (`curl … | bash`, `python3 < x.py`): the gate cannot see what it runs.
 pub const STDIN_PROGRAM: &str = "<stdin>";
 
+/// What a shell command string reads where xargs puts its input in place of the replace
+/// string: a variable, so that it counts as computed wherever a computed word does.
+const XARGS_INPUT: &str = "$XARGS_INPUT";
+
+/// What `xargs` feeds the command it runs, from input the gate cannot see.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) enum Fed<'r> {
+    /// Nothing: the command runs as written.
+    #[default]
+    Nothing,
+    /// Arguments appended to it.
+    Appended,
+    /// Text put in place of this replace string (`-I STR`, `-i`, `--replace`).
+    Replacing(&'r str),
+}
+
 /// Options of [`normalize`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -570,8 +586,10 @@ impl Normalizer<'_> {
             return;
         }
         let mut i = 0;
-        // `xargs` appends input the gate cannot see to the command it runs.
+        // `xargs` appends input the gate cannot see to the command it runs, or puts it in
+        // place of its replace string.
         let mut appended = false;
+        let mut replacing: Option<String> = None;
         // The assignments the command runs with (prefixes, and `env`'s).
         let mut assignments: Vec<Word<'a>> = Vec::new();
         // Unwrap wrappers and assignments until the real command name.
@@ -631,11 +649,12 @@ impl Normalizer<'_> {
                     // xargs: the words it holds for the command, with what the input puts in
                     // place of the replace string computed, or its input appended.
                     let mut argv: Vec<Word<'a>> = words.get(start..).unwrap_or_default().to_vec();
-                    match replace.as_deref() {
+                    match replace {
                         Some(r) if !r.is_empty() => {
                             for w in &mut argv {
-                                w.dynamic |= w.text.contains(r);
+                                w.dynamic |= w.text.contains(r.as_str());
                             }
+                            replacing = Some(r);
                         }
                         _ => appended = true,
                     }
@@ -656,14 +675,19 @@ impl Normalizer<'_> {
             }
         }
         let words = words.get(i..).unwrap_or_default();
-        self.dispatch(words, raw, lexed, depth, origin, appended);
+        let fed = match (&replacing, appended) {
+            (Some(r), _) => Fed::Replacing(r),
+            (None, true) => Fed::Appended,
+            (None, false) => Fed::Nothing,
+        };
+        self.dispatch(words, raw, lexed, depth, origin, fed);
         self.environment(&assignments, words, depth, origin);
     }
 
     /// Normalises the unwrapped command `words`: shells, `eval`, interpreters, `find`, git,
-    /// and any other command with the paths it writes. `appended`: the command gets more
-    /// arguments from input the gate cannot see (`xargs CMD`); for git, a computed word at its
-    /// end.
+    /// and any other command with the paths it writes. `fed`: what xargs feeds the command
+    /// from input the gate cannot see; for git, a computed word at its end or where the
+    /// replace string stands.
     fn dispatch(
         &mut self,
         words: &[Word<'_>],
@@ -671,7 +695,7 @@ impl Normalizer<'_> {
         lexed: &Lexed<'_>,
         depth: usize,
         origin: Origin,
-        appended: bool,
+        fed: Fed<'_>,
     ) {
         let Some(first) = words.first() else {
             return;
@@ -679,12 +703,12 @@ impl Normalizer<'_> {
         let name = command_name(&first.text);
         let name: &str = &name;
         if name == "git" {
-            self.git(words, depth, origin, appended);
+            self.git(words, depth, origin, fed);
             return;
         }
 
         if SHELLS.contains(&name) {
-            if self.shell(name, words, raw, lexed, depth, origin) {
+            if self.shell(words, raw, lexed, depth, origin, fed) {
                 return;
             }
         } else if name == "eval" {
@@ -704,7 +728,9 @@ impl Normalizer<'_> {
             if let Some(code) = inline_code(words, code_flags) {
                 self.push(words, None, depth, origin);
                 self.inline_code(code, depth + 1, backticks_run(name));
-            } else if script_operand(words).is_none() {
+            } else if script_operand(words).is_some_and(is_process_substitution) {
+                self.push(words, Some(STDIN_PROGRAM), depth, origin);
+            } else if script_operand(words).is_none_or(names_stdin) {
                 if let Some(code) = Self::stdin_text(raw, lexed) {
                     self.push(words, None, depth, origin);
                     self.inline_code(code, depth + 1, backticks_run(name));
@@ -720,6 +746,26 @@ impl Normalizer<'_> {
         } else if name == "find" {
             self.find_exec(words, lexed, depth, origin);
             return;
+        } else if matches!(name, "source" | ".")
+            && let Some(file) = words.get(1).map(|w| &*w.text)
+        {
+            // The current shell runs the file: a process substitution or standard input is
+            // a program the gate may not see.
+            if is_process_substitution(file) {
+                self.push(words, Some(STDIN_PROGRAM), depth, origin);
+                return;
+            }
+            if names_stdin(file) {
+                if let Some(body) = Self::stdin_text(raw, lexed) {
+                    self.push(words, None, depth, origin);
+                    self.script(body, depth + 1, origin);
+                } else if raw.stdin_unseen() {
+                    self.push(words, Some(STDIN_PROGRAM), depth, origin);
+                } else {
+                    self.push(words, None, depth, origin);
+                }
+                return;
+            }
         }
         self.written_text(name, words, raw, lexed);
         if is_writer(name) {
@@ -730,16 +776,16 @@ impl Normalizer<'_> {
 
     /// A shell: unwrap `-c STRING`, or a here-document or here-string it reads. Returns whether
     /// it was unwrapped (and so needs no entry of its own).
+    /// `fed`: xargs puts its input in place of a replace string the command string may hold.
     fn shell(
         &mut self,
-        name: &str,
         argv: &[Word<'_>],
         raw: &Raw<'_>,
         lexed: &Lexed<'_>,
         depth: usize,
         origin: Origin,
+        fed: Fed<'_>,
     ) -> bool {
-        let _ = name;
         let mut j = 1;
         let mut command_string = false;
         let mut reads_stdin = false;
@@ -782,12 +828,26 @@ impl Normalizer<'_> {
                 Some(w) if w.text.trim() == "{}" => {
                     self.push(argv, Some(STDIN_PROGRAM), depth, origin);
                 }
-                Some(w) => self.script(&w.text, depth + 1, origin),
+                // `xargs -I% sh -c 'git %'`: the input stands where the replace string
+                // does, a value known only when it runs.
+                Some(w) => match fed {
+                    Fed::Replacing(r) if w.text.contains(r) => {
+                        let script = w.text.replace(r, XARGS_INPUT);
+                        self.script(&script, depth + 1, origin);
+                    }
+                    _ => self.script(&w.text, depth + 1, origin),
+                },
                 None => self.push(argv, Some(STDIN_PROGRAM), depth, origin),
             }
             return true;
         }
-        if reads_stdin || argv.get(j).is_none() {
+        let operand = argv.get(j).map(|w| &*w.text);
+        if operand.is_some_and(is_process_substitution) {
+            // `sh <(curl …)`: the program is what another command prints.
+            self.push(argv, Some(STDIN_PROGRAM), depth, origin);
+            return true;
+        }
+        if reads_stdin || operand.is_none_or(names_stdin) {
             // No script file (or `-s`): the shell runs what comes on standard input.
             if let Some(body) = Self::stdin_text(raw, lexed) {
                 self.script(body, depth + 1, origin);
@@ -1072,6 +1132,20 @@ fn shell_quote(s: &str) -> String {
     } else {
         format!("'{}'", s.replace('\'', r"'\''"))
     }
+}
+
+/// A process substitution `<(…)` given as a file to run: the program is what another command
+/// prints.
+fn is_process_substitution(word: &str) -> bool {
+    word.starts_with("<(")
+}
+
+/// A path that names the process's own standard input.
+fn names_stdin(word: &str) -> bool {
+    matches!(
+        word,
+        "-" | "/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0" | "/proc/$$/fd/0"
+    )
 }
 
 /// Splits a string into words like the shell would (for `env -S`).
