@@ -23,6 +23,7 @@
 //! assert_eq!(NICE.parse(&args).operands(), ["git", "status"]);
 //! ```
 
+pub mod coreutils;
 pub mod git;
 mod options;
 

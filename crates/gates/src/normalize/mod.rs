@@ -30,6 +30,8 @@
 //!   in full, one word per short flag, options before operands, `git checkout REF -- PATH`,
 //!   `git help SUB`; a forced `git push` without a refspec names the branch it updates when
 //!   [`normalize_in`] is given the repository's state;
+//! - `rm` and `shred` have their long options written in full (`rm --recur --forc /` →
+//!   `rm --recursive --force /`), as GNU `getopt_long` reads a unique prefix;
 //! - a word computed at run time where git reads its subcommand or an option of a subcommand
 //!   that can destroy work is flagged ([`Normalized::computed_argument`]).
 //!
@@ -771,7 +773,10 @@ impl Normalizer<'_> {
         if is_writer(name) {
             self.writes_of(name, words);
         }
-        self.push(words, None, depth, origin);
+        match crate::model::coreutils::options(name).and_then(|t| full_long_options(words, t)) {
+            Some(full) => self.push(&full, None, depth, origin),
+            None => self.push(words, None, depth, origin),
+        }
     }
 
     /// A shell: unwrap `-c STRING`, or a here-document or here-string it reads. Returns whether
@@ -1132,6 +1137,42 @@ fn shell_quote(s: &str) -> String {
     } else {
         format!("'{}'", s.replace('\'', r"'\''"))
     }
+}
+
+/// `words` with every long option before `--` that is a unique prefix written in full
+/// (`--recur` → `--recursive`, `--forc=x` → `--force=x`), or `None` when all are already.
+fn full_long_options<'a>(
+    words: &[Word<'a>],
+    table: &crate::model::OptionTable,
+) -> Option<Vec<Word<'a>>> {
+    let mut out: Option<Vec<Word<'a>>> = None;
+    for (k, w) in words.iter().enumerate().skip(1) {
+        if w.text == "--" {
+            break;
+        }
+        let Some(long) = w.text.strip_prefix("--") else {
+            continue;
+        };
+        let (name, value) = match long.split_once('=') {
+            Some((name, value)) => (name, Some(value)),
+            None => (long, None),
+        };
+        let Some((spec, _)) = table.long(name) else {
+            continue;
+        };
+        if spec.long == name || !spec.has_long() {
+            continue;
+        }
+        let text = match value {
+            Some(value) => format!("--{}={value}", spec.long),
+            None => format!("--{}", spec.long),
+        };
+        let out = out.get_or_insert_with(|| words.to_vec());
+        if let Some(slot) = out.get_mut(k) {
+            slot.text = Cow::Owned(text);
+        }
+    }
+    out
 }
 
 /// A process substitution `<(…)` given as a file to run: the program is what another command

@@ -1,0 +1,71 @@
+//! The coreutils programs the default gates reason about, as GNU `getopt_long` reads them: a
+//! unique prefix of a long option is that option (`rm --recur --forc /` is `rm --recursive
+//! --force /`), so the normaliser writes long options in full before the gates match.
+
+use super::{OptionSpec as O, OptionTable, Syntax};
+
+/// GNU `rm`.
+pub const RM: OptionTable = OptionTable::new(
+    Syntax::Gnu,
+    &[
+        O::flag("force", Some('f')),
+        O::optional("interactive", None),
+        O::flag("i", Some('i')),
+        O::flag("I", Some('I')),
+        O::flag("one-file-system", None),
+        O::flag("no-preserve-root", None),
+        O::optional("preserve-root", None),
+        O::flag("recursive", Some('r')),
+        O::flag("R", Some('R')),
+        O::flag("dir", Some('d')),
+        O::flag("verbose", Some('v')),
+        O::flag("help", None),
+        O::flag("version", None),
+    ],
+);
+
+/// GNU `shred` (overwrites a file or a device in place).
+pub const SHRED: OptionTable = OptionTable::new(
+    Syntax::Gnu,
+    &[
+        O::flag("force", Some('f')),
+        O::value("iterations", Some('n')),
+        O::value("random-source", None),
+        O::value("size", Some('s')),
+        O::optional("remove", None),
+        O::flag("u", Some('u')),
+        O::flag("verbose", Some('v')),
+        O::flag("exact", Some('x')),
+        O::flag("zero", Some('z')),
+        O::flag("help", None),
+        O::flag("version", None),
+    ],
+);
+
+/// The option table of a coreutils program, if modelled.
+#[must_use]
+pub fn options(program: &str) -> Option<&'static OptionTable> {
+    match program {
+        "rm" => Some(&RM),
+        "shred" => Some(&SHRED),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_prefixes_resolve_and_ambiguous_ones_do_not() {
+        let long = |name: &str| RM.long(name).map(|(o, _)| o.long);
+        assert_eq!(long("recur"), Some("recursive"));
+        assert_eq!(long("forc"), Some("force"));
+        assert_eq!(long("no-p"), Some("no-preserve-root"));
+        // `--i` could be --interactive or -i's name: GNU rm reads it as --interactive, the
+        // only long option; `--pre` only --preserve-root.
+        assert_eq!(long("pre"), Some("preserve-root"));
+        assert_eq!(long("r"), Some("recursive"));
+        assert_eq!(long("zzz"), None);
+    }
+}
