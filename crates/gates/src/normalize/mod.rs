@@ -384,6 +384,7 @@ pub fn normalize_in(
         out: Normalized::default(),
         pipe_text: None,
         upstream: None,
+        inherited: Vec::new(),
     };
     n.script(command, 0, Origin::Shell);
     n.out
@@ -422,6 +423,9 @@ struct Normalizer<'o> {
     pipe_text: Option<String>,
     /// The visible output piped into the command being normalised.
     upstream: Option<String>,
+    /// The assignments of the commands that run the script being normalised (`HUSKY=0 bash
+    /// -c '…'`): the environment its commands inherit.
+    inherited: Vec<Word<'static>>,
 }
 
 const SHELLS: &[&str] = &[
@@ -626,15 +630,17 @@ impl Normalizer<'_> {
                     i = next;
                 }
                 Some(Unwrap::Script(text)) => {
-                    self.environment(&assignments, &[], depth, origin);
+                    let mark = self.inherit(&assignments);
                     self.fanout_script(&text, depth, origin);
+                    self.inherited.truncate(mark);
                     return;
                 }
                 Some(Unwrap::Scripts(texts)) => {
-                    self.environment(&assignments, &[], depth, origin);
+                    let mark = self.inherit(&assignments);
                     for text in texts {
                         self.fanout_script(&text, depth, origin);
                     }
+                    self.inherited.truncate(mark);
                     return;
                 }
                 Some(Unwrap::Unseen) => {
@@ -682,8 +688,25 @@ impl Normalizer<'_> {
             (None, true) => Fed::Appended,
             (None, false) => Fed::Nothing,
         };
+        // What the command runs in turn (a shell's script) inherits its assignments.
+        let mark = self.inherit(&assignments);
         self.dispatch(words, raw, lexed, depth, origin, fed);
+        self.inherited.truncate(mark);
         self.environment(&assignments, words, depth, origin);
+    }
+
+    /// Adds `assignments` to the environment the commands normalised next inherit; returns
+    /// the mark to truncate back to.
+    fn inherit(&mut self, assignments: &[Word<'_>]) -> usize {
+        let mark = self.inherited.len();
+        self.inherited.extend(assignments.iter().map(|w| Word {
+            text: Cow::Owned(w.text.clone().into_owned()),
+            substitutions: w.substitutions.clone(),
+            dynamic: w.dynamic,
+            quoted: w.quoted,
+            assignment: w.assignment,
+        }));
+        mark
     }
 
     /// Normalises the unwrapped command `words`: shells, `eval`, interpreters, `find`, git,
@@ -926,8 +949,9 @@ impl Normalizer<'_> {
         self.script(text, depth + 1, origin);
     }
 
-    /// `env NAME=VALUE… git …` for a git command run with assignments, so that gates can see
-    /// the environment it runs with (`HUSKY=0 git commit` → `env HUSKY=0 git commit`).
+    /// `env NAME=VALUE… git …` for a git command run with assignments, its own or inherited
+    /// from the command that runs its script, so that gates can see the environment it runs
+    /// with (`HUSKY=0 git commit`, `HUSKY=0 bash -c 'git commit'` → `env HUSKY=0 git commit`).
     fn environment(
         &mut self,
         assignments: &[Word<'_>],
@@ -937,18 +961,20 @@ impl Normalizer<'_> {
     ) {
         // Only git reads the variables that switch its hooks off (`HUSKY=0`, `SKIP=…`); other
         // commands are not worth a second subject.
-        if assignments.is_empty()
+        if (assignments.is_empty() && self.inherited.is_empty())
             || command
                 .first()
                 .is_none_or(|name| command_name(&name.text) != "git")
         {
             return;
         }
-        let mut argv: Vec<Word<'_>> = Vec::with_capacity(assignments.len() + command.len() + 1);
+        let mut argv: Vec<Word<'_>> =
+            Vec::with_capacity(self.inherited.len() + assignments.len() + command.len() + 1);
         argv.push(Word {
             text: "env".into(),
             ..Word::default()
         });
+        argv.extend(self.inherited.iter().cloned());
         argv.extend(assignments.iter().cloned());
         if let Some((name, args)) = command.split_first() {
             argv.push(Word {
