@@ -21,12 +21,35 @@ pub(super) fn interpreter_code_flags(name: &str) -> Option<&'static [&'static st
         "ruby" | "lua" | "luajit" | "osascript" => Some(&["-e"]),
         "php" => Some(&["-r"]),
         "Rscript" => Some(&["-e"]),
+        // The program is the first operand (see `inline_code`).
+        "awk" | "gawk" | "mawk" | "nawk" => Some(&[]),
         _ => None,
     }
 }
 
+/// awk's program: the first operand after its options (`-F SEP`, `-v NAME=VALUE`, `--`);
+/// none with `-f FILE` (the program is the file).
+fn awk_program<'w>(argv: &'w [Word<'_>]) -> Option<&'w str> {
+    let mut k = 1;
+    while let Some(w) = argv.get(k) {
+        let t = &*w.text;
+        match t {
+            "--" => return argv.get(k + 1).map(|w| &*w.text),
+            "-f" | "--file" => return None,
+            "-F" | "-v" | "--field-separator" | "--assign" => k += 2,
+            _ if t.starts_with("-f") || t.starts_with("--file=") => return None,
+            _ if t.starts_with('-') && t.len() > 1 => k += 1,
+            _ => return Some(t),
+        }
+    }
+    None
+}
+
 /// The inline code of an interpreter call, if any.
 pub(super) fn inline_code<'w>(argv: &'w [Word<'_>], flags: &[&str]) -> Option<&'w str> {
+    if flags.is_empty() {
+        return awk_program(argv);
+    }
     let mut k = 1;
     while let Some(w) = argv.get(k) {
         let t = &*w.text;
@@ -143,6 +166,27 @@ pub(super) fn code_literals(code: &str, backticks_run: bool) -> Vec<String> {
     let mut adjacent = false;
     while let Some(&c) = bytes.get(i) {
         let in_runner = bare || stack.last().copied().unwrap_or(false);
+        let before = i
+            .checked_sub(1)
+            .and_then(|b| bytes.get(b))
+            .copied()
+            .unwrap_or(b' ');
+        if let Some((body, end)) = quote_like_command(code, i, before) {
+            // Perl's `qx{…}`, Ruby's `%x(…)`: a command, whatever the delimiter.
+            if !adjacent {
+                flush_run(&mut run, &mut out);
+                flush_run(&mut all_run, &mut all);
+            }
+            if !body.trim().is_empty() {
+                run.push(body.to_owned());
+                all_run.push(body.to_owned());
+            }
+            adjacent = true;
+            after_ident = false;
+            prev = b'`';
+            i = end;
+            continue;
+        }
         match c {
             b'\'' | b'"' | b'`' => {
                 // Python triple quotes are read as three literals; harmless.
@@ -275,7 +319,61 @@ pub(super) fn code_literals(code: &str, backticks_run: bool) -> Vec<String> {
     if opaque { all } else { out }
 }
 
+/// A quote-like operator that runs a command at byte `i` of `code` (Perl `qx` and Ruby `%x`
+/// with any delimiter, bracket pairs nested): its body and the byte after it. `before` is the
+/// byte before `i`, so that `qx` or `%x` inside a word (`maqx(`, `a%x`) is not one.
+fn quote_like_command(code: &str, i: usize, before: u8) -> Option<(&str, usize)> {
+    let rest = code.get(i..)?;
+    if before.is_ascii_alphanumeric() || before == b'_' || before == b'$' {
+        return None;
+    }
+    let after = if let Some(after) = rest.strip_prefix("qx") {
+        after.trim_start()
+    } else {
+        rest.strip_prefix("%x")?
+    };
+    let open = after.chars().next()?;
+    if open.is_alphanumeric() || open.is_whitespace() || open == '_' || open == ',' || open == ';' {
+        return None;
+    }
+    let close = match open {
+        '(' => ')',
+        '{' => '}',
+        '[' => ']',
+        '<' => '>',
+        other => other,
+    };
+    let start = code.len() - after.len() + open.len_utf8();
+    let mut depth = 0usize;
+    let mut escaped = false;
+    for (k, ch) in code.get(start..)?.char_indices() {
+        if escaped {
+            escaped = false;
+        } else if ch == '\\' {
+            escaped = true;
+        } else if ch == open && open != close {
+            depth += 1;
+        } else if ch == close {
+            if depth == 0 {
+                return Some((code.get(start..start + k)?, start + k + ch.len_utf8()));
+            }
+            depth -= 1;
+        }
+    }
+    None
+}
+
 pub(super) fn flush_run(run: &mut Vec<String>, out: &mut Vec<String>) {
+    if run.len() > 2 && run.first() == run.get(1) {
+        // `os.execvp("git", ["git", "reset", "--hard"])`: the program, then its argv.
+        let argv = run
+            .iter()
+            .skip(1)
+            .map(|s| shell_quote(s))
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.push(argv);
+    }
     if run.len() > 1 {
         // Each element as given, and the list as one argv (`["git", "reset", "--hard"]`).
         let joined = run
