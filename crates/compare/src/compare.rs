@@ -279,13 +279,34 @@ impl Comparison {
             signals.push(s);
         }
 
+        // The files that judge a candidate, as the base has them (see judges.rs).
+        let mut kept: Vec<Vec<String>> = vec![Vec::new(); candidates.len()];
+        if let Some(e) = &evaluation {
+            let tree = |commit: &str| {
+                git2::Oid::from_str(commit)
+                    .and_then(|oid| repo.find_commit(oid))
+                    .and_then(|c| c.tree())
+            };
+            let base_tree = tree(&base.commit).map_err(git_err("read the base's tree"))?;
+            // A test by its name (`test_login.py`, `login.spec.ts`), not by its folder: a
+            // runner such as `tests/run.sh` judges.
+            let is_test = |p: &str| is_test_path(p.rsplit('/').next().unwrap_or(p));
+            let judges = crate::judges::judge_files(&repo, &base_tree, e, &is_test);
+            for (c, kept) in candidates.iter().zip(&mut kept) {
+                let candidate_tree = tree(&c.commit).map_err(git_err("read a candidate's tree"))?;
+                *kept = crate::judges::changed_by(&judges, &base_tree, &candidate_tree);
+            }
+        }
+
         // The commands, in worktrees.
         let mut measured: Vec<Measured> = Vec::new();
         let mut base_measured = Measured::default();
         if let Some(e) = &evaluation {
             let mut all = vec![base.clone()];
             all.extend(candidates.iter().cloned());
-            let mut results = self.evaluate_all(&git_root, e, &all, host)?;
+            let mut restore = vec![Vec::new()];
+            restore.extend(kept.iter().cloned());
+            let mut results = self.evaluate_all(&git_root, e, &all, &restore, host)?;
             base_measured = results.remove(0);
             measured = results;
         } else {
@@ -298,8 +319,11 @@ impl Comparison {
         let mut base_signals = Signals::default();
         apply(&mut base_signals, &base_measured, None);
         let mut reports = Vec::with_capacity(candidates.len());
-        for ((info, mut s), m) in candidates.into_iter().zip(signals).zip(&measured) {
+        for (((info, mut s), m), kept) in
+            candidates.into_iter().zip(signals).zip(&measured).zip(kept)
+        {
             apply(&mut s, m, Some(&base_signals));
+            s.kept_from_base = kept;
             for d in &mut s.new_dependencies {
                 d.bytes = deps::cached_size(d);
             }
@@ -320,11 +344,18 @@ impl Comparison {
                 rank: 0,
                 criteria_met: met,
                 score,
-                reasons: vec![format!(
+                reasons: std::iter::once(format!(
                     "score {}: {}",
                     crate::quantity::trim(score),
                     parts.join(", ")
-                )],
+                ))
+                .chain((!s.kept_from_base.is_empty()).then(|| {
+                    format!(
+                        "judged with the base's {}: it changed what the evaluation runs",
+                        s.kept_from_base.join(", ")
+                    )
+                }))
+                .collect(),
                 evaluation_failed: failed,
                 criteria: results,
                 signals: s,
@@ -347,6 +378,7 @@ impl Comparison {
         git_root: &Path,
         evaluation: &Evaluation,
         refs: &[RefInfo],
+        restore: &[Vec<String>],
         host: &dyn Host,
     ) -> Result<Vec<Measured>, CompareError> {
         // Worktrees a killed comparison left behind go first.
@@ -369,8 +401,10 @@ impl Comparison {
                     loop {
                         let i = next.fetch_add(1, Ordering::SeqCst);
                         let Some(info) = refs.get(i) else { break };
+                        let base = refs.first().map_or("", |b| b.commit.as_str());
+                        let restore = (base, restore.get(i).map_or(&[][..], Vec::as_slice));
                         let m = self.evaluate_one(
-                            git_root, evaluation, info, i, worker, temp, &mut tree, host,
+                            git_root, evaluation, info, i, worker, temp, &mut tree, restore, host,
                         );
                         if let Ok(mut slots) = slots.lock()
                             && let Some(slot) = slots.get_mut(i)
@@ -411,6 +445,7 @@ impl Comparison {
         worker: usize,
         temp: &Path,
         tree: &mut Option<Worktree>,
+        (base, restore): (&str, &[String]),
         host: &dyn Host,
     ) -> Measured {
         if self.cancel.is_cancelled() {
@@ -434,6 +469,11 @@ impl Comparison {
                 let path = temp.join(format!("worktree-{worker}"));
                 *tree = Some(Worktree::add(git_root, &path, &info.commit)?);
                 Ok(())
+            })
+            .and_then(|()| match tree.as_ref() {
+                // The files that judge it, as the base has them.
+                Some(tree) if !restore.is_empty() => tree.restore(base, restore),
+                _ => Ok(()),
             });
         let measured = match ready.and_then(|()| {
             tree.as_ref()

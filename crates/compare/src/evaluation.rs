@@ -50,6 +50,17 @@ impl Evaluation {
             || self.build.is_some()
             || !self.measure.is_empty()
     }
+
+    /// Every command, in the order they run: build, test, coverage, lint, then the measures.
+    pub fn commands(&self) -> impl Iterator<Item = &str> {
+        self.build
+            .iter()
+            .map(|s| s.command.as_str())
+            .chain(self.test.iter().map(|s| s.command.as_str()))
+            .chain(self.coverage.iter().map(|s| s.command.as_str()))
+            .chain(self.lint.iter().map(|s| s.command.as_str()))
+            .chain(self.measure.values().map(|s| s.command.as_str()))
+    }
 }
 
 /// The test command.

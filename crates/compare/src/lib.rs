@@ -79,6 +79,7 @@ mod deps;
 mod error;
 mod evaluation;
 mod judge;
+mod judges;
 mod measure;
 mod quantity;
 mod render;

@@ -232,6 +232,14 @@ fn signals(out: &mut String, s: &Signals) {
             .collect();
         let _ = writeln!(out, "- **gates:** {}", list.join("; "));
     }
+    if !s.kept_from_base.is_empty() {
+        let list: Vec<String> = s.kept_from_base.iter().map(|p| format!("`{p}`")).collect();
+        let _ = writeln!(
+            out,
+            "- **judged with the base's:** {} (the candidate changed what the evaluation runs)",
+            list.join(", ")
+        );
+    }
     if !s.commands.is_empty() {
         let list: Vec<String> = s
             .commands

@@ -187,6 +187,11 @@ pub struct Signals {
     pub features: Vec<String>,
     /// What the gates say about the change.
     pub gate_findings: Vec<Finding>,
+    /// Files the evaluation's commands run or read that this candidate changed or deleted:
+    /// its commands ran with the base's version of them, since a candidate must not change
+    /// how it is judged (test files are not among them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kept_from_base: Vec<String>,
     /// Every command run, by step (`build`, `test`, `coverage`, `lint`, `measure.NAME`).
     pub commands: BTreeMap<String, CommandRun>,
     /// Problems of this ref's evaluation (a report that cannot be read, ...).

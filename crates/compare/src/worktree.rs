@@ -190,6 +190,27 @@ impl Worktree {
     }
 }
 
+impl Worktree {
+    /// Writes `paths` as `commit` has them (the base's version of the files that judge a
+    /// candidate).
+    pub(crate) fn restore(&self, commit: &str, paths: &[String]) -> Result<(), String> {
+        let output = git(&self.path)
+            .args(["checkout", "--quiet", commit, "--"])
+            .args(paths)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "cannot restore the base's {} in the worktree: {}",
+                paths.join(", "),
+                String::from_utf8_lossy(&output.stderr).trim()
+            ))
+        }
+    }
+}
+
 impl Drop for Worktree {
     fn drop(&mut self) {
         let removed = git(&self.repo)

@@ -587,3 +587,84 @@ fn worktrees_a_killed_comparison_left_are_removed_by_the_next() {
     assert!(running.path().join("worktree-0").exists());
     assert_eq!(worktrees(d), 2, "the running comparison's worktree stays");
 }
+
+#[test]
+fn a_candidate_that_changes_what_judges_it_is_judged_with_the_base_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    // The measure runs a script that reads a helper; the test runner lives under tests/.
+    write(d, ".control/policy.yaml", "evaluate: {}\n");
+    write(
+        d,
+        "scripts/measure.sh",
+        ". scripts/lib.sh\necho $SECONDS_TAKEN\n",
+    );
+    write(d, "scripts/lib.sh", "SECONDS_TAKEN=5\n");
+    write(d, "tests/run.sh", "exit 1\n");
+    write(d, "tests/test_login.py", "base\n");
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "base"]);
+    // The cheat: the helper says 1 second, the runner always passes, a test file changes.
+    git(d, &["checkout", "-q", "-b", "cheat"]);
+    write(d, "scripts/lib.sh", "SECONDS_TAKEN=1\n");
+    write(d, "tests/run.sh", "exit 0\n");
+    write(d, "tests/test_login.py", "candidate\n");
+    git(d, &["commit", "-qam", "cheat"]);
+    // An honest candidate that changes neither.
+    git(d, &["checkout", "-q", "-b", "honest", "main"]);
+    write(d, "src/app.js", "1\n");
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "honest"]);
+    git(d, &["checkout", "-q", "main"]);
+    let mut evaluation = Evaluation::default();
+    evaluation.test = Some(TestStep::new(
+        "sh tests/run.sh && test \"$(cat tests/test_login.py)\" != x",
+    ));
+    evaluation.measure.insert(
+        "login_seconds".to_owned(),
+        MeasureStep::new("sh ./scripts/measure.sh", Some("s".to_owned())),
+    );
+    let card = Comparison::new(d, "- [ ] All tests pass\n- [ ] login_seconds below 2 s\n")
+        .base("main")
+        .candidates(["cheat", "honest"])
+        .run(&TestHost::new(evaluation))
+        .unwrap();
+    let cheat = card.candidates.iter().find(|c| c.name == "cheat").unwrap();
+    assert_eq!(
+        cheat.signals.kept_from_base,
+        ["scripts/lib.sh", "tests/run.sh"]
+    );
+    assert_eq!(cheat.signals.measures.get("login_seconds"), Some(&5.0));
+    assert_eq!(statuses(&card, "cheat"), [Status::Fail, Status::Fail]);
+    assert!(
+        cheat
+            .reasons
+            .iter()
+            .any(|r| r.contains("judged with the base's")),
+        "{:?}",
+        cheat.reasons
+    );
+    let honest = card.candidates.iter().find(|c| c.name == "honest").unwrap();
+    assert!(honest.signals.kept_from_base.is_empty());
+    let markdown = card.to_markdown();
+    assert!(markdown.contains("judged with the base's:** `scripts/lib.sh`, `tests/run.sh`"));
+    // The JSON names them too, and leaves the field out where nothing was kept.
+    let json = serde_json::to_value(&card).unwrap();
+    let names: Vec<&str> = json["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["ref"].as_str().unwrap())
+        .collect();
+    let at = names.iter().position(|n| *n == "cheat").unwrap();
+    assert_eq!(
+        json["candidates"][at]["signals"]["kept_from_base"],
+        serde_json::json!(["scripts/lib.sh", "tests/run.sh"])
+    );
+    assert!(
+        json["candidates"][1 - at]["signals"]
+            .get("kept_from_base")
+            .is_none()
+    );
+}
