@@ -162,15 +162,19 @@ impl Host for CliHost {
             }
             None => Kernel::embedded_default(),
         };
-        let written: Vec<&ChangedFile> = files
-            .iter()
-            .filter(|f| f.status != FileStatus::Deleted)
-            .collect();
         let mut findings = Vec::new();
         if let Ok(kernel) = kernel {
-            for f in &written {
-                let verdict =
-                    kernel.decide(&ToolCall::new("Write").with("file_path", f.path.as_str()));
+            for f in files {
+                // What the gates would have said to the agent: a written file is a Write, a
+                // deleted one an `rm` (a deleted hook or policy is as much a change to them).
+                let deleted = f.status == FileStatus::Deleted;
+                let call = if deleted {
+                    let command = format!("rm -- {}", metalayer_kernel::shell_quote(&f.path));
+                    ToolCall::new("Bash").with("command", command.as_str())
+                } else {
+                    ToolCall::new("Write").with("file_path", f.path.as_str())
+                };
+                let verdict = kernel.decide(&call);
                 if verdict.decision() == Decision::Allow {
                     continue;
                 }
@@ -179,7 +183,11 @@ impl Host for CliHost {
                         path: f.path.clone(),
                         gate: m.id.to_string(),
                         decision: verdict.decision().to_string(),
-                        message: m.message.to_string(),
+                        message: if deleted {
+                            format!("{} (the candidate deletes it)", m.message)
+                        } else {
+                            m.message.to_string()
+                        },
                     });
                 }
             }

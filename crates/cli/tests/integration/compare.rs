@@ -190,3 +190,39 @@ fn bad_input_is_explained() {
     assert!(err.contains("has no `.control/policy.yaml`"), "{err}");
     assert!(out.contains("❔ unverified"), "{out}");
 }
+
+/// A candidate that deletes a hook is reviewed as the `rm` the agent would have run: the base
+/// policy's gates see deletions as they see writes; a deleted ordinary file says nothing.
+#[test]
+fn a_deleted_hook_is_reported_by_the_gates() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(
+        d,
+        ".control/policy.yaml",
+        "version: \"1.0\"\ngates:\n  soft:\n    - id: H1\n      rule: \"Hook changes need a person\"\n      field: file_path\n      pattern: '(^|/)\\.githooks/'\nevaluate:\n  test: \"true\"\n",
+    );
+    write(d, ".githooks/pre-commit", "#!/bin/sh\nexit 0\n");
+    write(d, "src/old.rs", "fn old() {}\n");
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "base"]);
+    git(d, &["checkout", "-qb", "unhook"]);
+    git(d, &["rm", "-q", ".githooks/pre-commit", "src/old.rs"]);
+    git(d, &["commit", "-qm", "drop the hook"]);
+    git(d, &["checkout", "-q", "main"]);
+    let (code, out, err) = compare(d, &["--ticket", "-", "--json", "unhook"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let findings = v["candidates"][0]["signals"]["gate_findings"]
+        .as_array()
+        .unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["path"], ".githooks/pre-commit");
+    assert_eq!(findings[0]["gate"], "H1");
+    assert_eq!(findings[0]["decision"], "ask");
+    assert_eq!(
+        findings[0]["message"],
+        "Hook changes need a person (the candidate deletes it)"
+    );
+}
