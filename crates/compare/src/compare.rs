@@ -75,8 +75,15 @@ pub trait Host: Sync {
     fn evaluation(&self, policy: &str) -> Result<Option<Evaluation>, HostError>;
 
     /// The caller's rules about one candidate's change: regression-map features, gate findings.
-    /// `policy` is the base's policy text, if any.
-    fn review(&self, _policy: Option<&str>, _files: &[ChangedFile]) -> Review {
+    /// `policy` is the base's policy text, if any; `read_base` gives the text of a file of the
+    /// base (its feature map, say: the base's rules judge every candidate), `None` when the
+    /// base has no such file.
+    fn review(
+        &self,
+        _policy: Option<&str>,
+        _files: &[ChangedFile],
+        _read_base: &dyn Fn(&Path) -> Option<String>,
+    ) -> Review {
         Review::default()
     }
 
@@ -270,7 +277,8 @@ impl Comparison {
         let mut signals: Vec<Signals> = Vec::with_capacity(candidates.len());
         for c in &candidates {
             let (mut s, files) = change_signals(&repo, &base, c, host)?;
-            let review = host.review(policy.as_deref(), &files);
+            let read_base = |p: &Path| read_blob(&repo, &base.commit, &p.to_string_lossy());
+            let review = host.review(policy.as_deref(), &files, &read_base);
             s.features = review.features;
             s.features.sort();
             s.features.dedup();

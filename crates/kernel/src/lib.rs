@@ -102,8 +102,8 @@ pub use promote::{LESSONS_BEGIN, LESSONS_END};
 pub use protocol::{claude_pre_tool_use, tool_call};
 pub use regression::{
     DEFAULT_STAMP_TTL_SECONDS, MapLocation, ShellCall, Stamp, clear_stamp, commit_files, describe,
-    feature_map, feature_map_diagnostic, kernel_feature_map, locate_feature_map, policy_root,
-    regression_ask, stamp_path, write_stamp,
+    feature_map, feature_map_at, feature_map_diagnostic, kernel_feature_map, locate_feature_map,
+    policy_root, regression_ask, stamp_path, write_stamp,
 };
 pub use repository::RepositoryState;
 pub use root::find_root;

@@ -194,6 +194,51 @@ pub fn feature_map(
     Ok(Some(matcher))
 }
 
+/// The feature map as a commit has it (the base of a comparison), found as
+/// [`locate_feature_map`] finds one on disk, with `read` giving a file's text at that commit
+/// (`None` when it has no such file).
+///
+/// # Errors
+///
+/// As [`feature_map`].
+pub fn feature_map_at(
+    settings: Option<&RegressionSettings>,
+    from_file: bool,
+    read: &dyn Fn(&Path) -> Option<String>,
+) -> Result<Option<metalayer_regression_map::Matcher>, KernelError> {
+    let root = Path::new("");
+    let mut found = None;
+    if let Some(named) = settings.and_then(|s| s.map.as_deref()) {
+        if let Some((path, dialect)) =
+            metalayer_regression_map::locate(root, Some(Path::new(named)))
+            && let Some(text) = read(&path)
+        {
+            found = Some((path, dialect, text));
+        } else if from_file {
+            return Err(KernelError::Regression {
+                what: missing_map_message(named),
+                source: None,
+            });
+        }
+    }
+    if found.is_none()
+        && let Some((path, dialect)) =
+            metalayer_regression_map::locate_by(root, &|p| read(p).is_some())
+        && let Some(text) = read(&path)
+    {
+        found = Some((path, dialect, text));
+    }
+    let Some((path, dialect, text)) = found else {
+        return Ok(None);
+    };
+    let map = FeatureMap::from_file_text(&path, &text)
+        .map_err(|e| KernelError::regression(format!("feature map `{}`", path.display()), e))?;
+    let matcher = map
+        .compile(dialect)
+        .map_err(|e| KernelError::regression(format!("feature map `{}`", path.display()), e))?;
+    Ok(Some(matcher))
+}
+
 /// The feature map of a kernel's repository (see [`feature_map`]).
 ///
 /// # Errors

@@ -97,7 +97,7 @@ pub use git::{
 pub use git::{staged_changes_fast, staged_changes_reference};
 #[doc(hidden)]
 pub use index::{IndexEntryView, git_index_names_fit, parse_git_index};
-pub use locate::{SEED_MAP, locate};
+pub use locate::{SEED_MAP, locate, locate_by};
 pub use map::{FeatureMap, schema};
 pub use matcher::Matcher;
 pub use normalize::normalize_path;

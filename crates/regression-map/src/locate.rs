@@ -38,11 +38,19 @@ pub fn locate(repo_root: &Path, configured: Option<&Path>) -> Option<(PathBuf, D
         };
         return Some((path, dialect));
     }
+    locate_by(repo_root, &|path| path.is_file())
+}
+
+/// The map [`locate`] finds without a configured path, with `exists` in place of the file
+/// system (a commit's tree): `.control/regression-map.yaml` (then `.yml`, then `.json`), then
+/// the seed's map, joined to `repo_root`.
+#[must_use]
+pub fn locate_by(repo_root: &Path, exists: &dyn Fn(&Path) -> bool) -> Option<(PathBuf, Dialect)> {
     CONTROL_MAPS
         .iter()
         .map(|p| (repo_root.join(p), Dialect::Glob))
         .chain(std::iter::once((repo_root.join(SEED_MAP), Dialect::Seed)))
-        .find(|(path, _)| path.is_file())
+        .find(|(path, _)| exists(path))
 }
 
 #[cfg(test)]

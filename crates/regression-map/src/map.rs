@@ -26,6 +26,9 @@ pub struct FeatureMap {
     features: Vec<Feature>,
 }
 
+/// A reader of one file format of maps.
+type MapParser = fn(&str) -> Result<FeatureMap, MapError>;
+
 impl FeatureMap {
     /// A map of these features, in this order (a later duplicate name replaces the body of the
     /// earlier one and keeps its position).
@@ -96,24 +99,36 @@ impl FeatureMap {
     ///
     /// [`MapError::Read`], [`MapError::UnknownFormat`] or [`MapError::Parse`].
     pub fn load(path: &Path) -> Result<Self, MapError> {
-        let extension = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        let parse: fn(&str) -> Result<Self, MapError> = match extension.as_deref() {
-            Some("json") => Self::from_json_str,
-            Some("yaml" | "yml") => Self::from_yaml_str,
-            _ => {
-                return Err(MapError::UnknownFormat {
-                    path: path.to_path_buf(),
-                });
-            }
-        };
+        let parse = Self::parser_for(path)?;
         let text = std::fs::read_to_string(path).map_err(|source| MapError::Read {
             path: path.to_path_buf(),
             source,
         })?;
         parse(&text)
+    }
+
+    /// Reads a map from the text of a file named `path` (read elsewhere: a commit's blob),
+    /// in the format its extension says, as [`FeatureMap::load`] does.
+    ///
+    /// # Errors
+    ///
+    /// [`MapError::UnknownFormat`] or [`MapError::Parse`].
+    pub fn from_file_text(path: &Path, text: &str) -> Result<Self, MapError> {
+        Self::parser_for(path)?(text)
+    }
+
+    fn parser_for(path: &Path) -> Result<MapParser, MapError> {
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match extension.as_deref() {
+            Some("json") => Ok(Self::from_json_str),
+            Some("yaml" | "yml") => Ok(Self::from_yaml_str),
+            _ => Err(MapError::UnknownFormat {
+                path: path.to_path_buf(),
+            }),
+        }
     }
 
     /// The features, in map order.

@@ -79,7 +79,7 @@ fn compare(args: &Args) -> anyhow::Result<String> {
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
-    let host = CliHost { root: cwd.clone() };
+    let host = CliHost;
     let scorecard = Comparison::new(&cwd, ticket)
         .base(&args.base)
         .candidates(args.refs.iter().cloned())
@@ -97,9 +97,8 @@ fn compare(args: &Args) -> anyhow::Result<String> {
     })
 }
 
-struct CliHost {
-    root: PathBuf,
-}
+/// The binary's host: the base's policy read by metalayer-policy, its gates and feature map.
+struct CliHost;
 
 fn parse_policy(text: &str) -> Result<Policy, HostError> {
     metalayer_kernel::policy::load_str(text, "BASE:.control/policy.yaml")
@@ -154,7 +153,12 @@ impl Host for CliHost {
         Ok(parse_policy(policy)?.evaluate.as_ref().map(evaluation))
     }
 
-    fn review(&self, policy: Option<&str>, files: &[ChangedFile]) -> Review {
+    fn review(
+        &self,
+        policy: Option<&str>,
+        files: &[ChangedFile],
+        read_base: &dyn Fn(&std::path::Path) -> Option<String>,
+    ) -> Review {
         let policy = policy.and_then(|p| parse_policy(p).ok());
         let kernel = match policy.clone() {
             Some(p) => {
@@ -192,10 +196,10 @@ impl Host for CliHost {
                 }
             }
         }
-        // The feature map of the working tree (the kernel reads it from a folder), looked up
-        // as the regression gate does: the policy's `regression.map`, then the defaults.
+        // The base's feature map, looked up as the regression gate does: the policy's
+        // `regression.map`, then the defaults.
         let settings = policy.as_ref().and_then(|p| p.regression.as_ref());
-        let features = metalayer_kernel::feature_map(&self.root, settings, policy.is_some())
+        let features = metalayer_kernel::feature_map_at(settings, policy.is_some(), read_base)
             .ok()
             .flatten()
             .map(|m| {

@@ -226,3 +226,48 @@ fn a_deleted_hook_is_reported_by_the_gates() {
         "Hook changes need a person (the candidate deletes it)"
     );
 }
+
+/// The features a change touches come from the base's feature map, whatever is checked out
+/// (and a candidate's own map changes nothing).
+#[test]
+fn the_features_come_from_the_base_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(
+        d,
+        ".control/policy.yaml",
+        "version: \"1.0\"\nevaluate:\n  test: \"true\"\n",
+    );
+    write(
+        d,
+        ".control/regression-map.yaml",
+        "features:\n  auth:\n    patterns: [\"src/auth/**\"]\n    scenarios: [\"log in\"]\n",
+    );
+    write(d, "src/auth/login.js", "1\n");
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "base"]);
+    git(d, &["checkout", "-qb", "cand"]);
+    write(d, "src/auth/login.js", "2\n");
+    write(
+        d,
+        ".control/regression-map.yaml",
+        "features:\n  nothing:\n    patterns: [\"nowhere/**\"]\n    scenarios: [\"x\"]\n",
+    );
+    git(d, &["commit", "-qam", "candidate"]);
+    // The working tree holds yet another map.
+    git(d, &["checkout", "-qb", "elsewhere", "main"]);
+    write(
+        d,
+        ".control/regression-map.yaml",
+        "features:\n  billing:\n    patterns: [\"src/**\"]\n    scenarios: [\"pay\"]\n",
+    );
+    git(d, &["commit", "-qam", "another map"]);
+    let (code, out, err) = compare(d, &["--ticket", "-", "--base", "main", "--json", "cand"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["candidates"][0]["signals"]["features"],
+        serde_json::json!(["auth"])
+    );
+}
