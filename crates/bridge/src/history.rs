@@ -175,6 +175,18 @@ pub struct RecordHeader {
     pub title: String,
     /// The markdown file's name (`session-YYYY-MM-DD-<id8>.md`), in the same folder.
     pub markdown: String,
+    /// Tool calls the session made past the first [`MAX_CALLS`](crate::MAX_CALLS), which the
+    /// record does not list (0, and left out of the file, when it lists them all).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub calls_not_listed: u64,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if"
+)]
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl RecordHeader {
@@ -194,6 +206,7 @@ impl RecordHeader {
             started: None,
             title: String::new(),
             markdown: markdown.into(),
+            calls_not_listed: 0,
         }
     }
 }
@@ -301,6 +314,12 @@ impl SessionRecord {
             started: session.first_timestamp,
             title: cut(&title(session, redactor), TITLE_CHARS).to_owned(),
             markdown: markdown.to_owned(),
+            // Every call is counted by tool; only the first MAX_CALLS are listed.
+            calls_not_listed: session
+                .tool_counts
+                .values()
+                .sum::<u64>()
+                .saturating_sub(u64::try_from(session.calls.len()).unwrap_or(u64::MAX)),
         };
         let calls = session
             .calls
@@ -502,6 +521,30 @@ pub(crate) fn first_line(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_says_how_many_calls_past_the_cap_it_does_not_list() {
+        use crate::session::{MAX_CALLS, SessionId};
+        let mut session = Session::new(SessionId::new("s"));
+        for n in 0..MAX_CALLS + 3 {
+            let id = format!("t{n}");
+            let call = serde_json::json!({"type": "assistant", "message": {"id": format!("m{n}"),
+                "content": [{"type": "tool_use", "id": id, "name": "Read", "input": {"file_path": "a"}}]}});
+            session.ingest_line(call.to_string().as_bytes());
+            let result = serde_json::json!({"type": "user", "message": {"content": [
+                {"type": "tool_result", "tool_use_id": id, "content": "x"}]}});
+            session.ingest_line(result.to_string().as_bytes());
+        }
+        let redactor = Redactor::default();
+        let record = SessionRecord::from_session(&session, "session-2026-01-01-s.md", &redactor);
+        assert_eq!(record.calls.len(), MAX_CALLS);
+        assert_eq!(record.header.calls_not_listed, 3);
+        let again = SessionRecord::parse(&record.render());
+        assert_eq!(again.record.header.calls_not_listed, 3);
+        // A record that lists every call does not write the field.
+        let small = SessionRecord::new(RecordHeader::new("s", "claude", "2026-01-01", "m.md"));
+        assert!(!small.render().contains("calls_not_listed"));
+    }
 
     #[test]
     fn dates_of_names() {

@@ -504,6 +504,14 @@ fn visit_history(
         };
         warnings.extend(parsed.warnings.iter().map(ToString::to_string));
         let record = parsed.record;
+        if record.header.calls_not_listed > 0 {
+            warnings.push(format!(
+                "{}: the session made {} more tool calls than its record lists (the first {}); lessons from its later calls are missing",
+                path.display(),
+                record.header.calls_not_listed,
+                metalayer_bridge::MAX_CALLS
+            ));
+        }
         let info = session_info(&record, name, &folder_rel);
         if let Some(cutoff) = cutoff
             && session_time(&record) < cutoff
