@@ -213,11 +213,11 @@ impl Comparison {
         })?;
         let git_root: PathBuf = repo.workdir().unwrap_or_else(|| repo.path()).to_owned();
         let mut problems = Vec::new();
-        let base = resolve(&repo, &self.base)?;
+        let base = resolve(&repo, &self.base, "base")?;
         let mut candidates: Vec<RefInfo> = Vec::new();
         let mut first_unknown = None;
         for name in &self.candidates {
-            match resolve(&repo, name) {
+            match resolve(&repo, name, "candidate") {
                 Ok(info) => candidates.push(info),
                 Err(e) => {
                     problems.push(e.to_string());
@@ -241,23 +241,30 @@ impl Comparison {
                 ));
                 None
             }
-            Some(text) => match host.evaluation(text) {
-                Ok(Some(e)) if e.has_commands() => Some(e),
-                Ok(_) => {
-                    problems.push(format!(
+            Some(text) => {
+                match host.evaluation(text) {
+                    Ok(Some(e)) if e.has_commands() => {
+                        problems.extend(e.notes.iter().map(|note| {
+                            format!("the base `{}`'s `{POLICY_PATH}`: {note}", base.name)
+                        }));
+                        Some(e)
+                    }
+                    Ok(_) => {
+                        problems.push(format!(
                         "the base `{}`'s `{POLICY_PATH}` has no `evaluate:` section (or it names no command): no command was run; only the change itself was measured",
                         base.name
                     ));
-                    None
-                }
-                Err(e) => {
-                    problems.push(format!(
+                        None
+                    }
+                    Err(e) => {
+                        problems.push(format!(
                         "the base `{}`'s `{POLICY_PATH}` cannot be read ({e}): no command was run",
                         base.name
                     ));
-                    None
+                        None
+                    }
                 }
-            },
+            }
         };
 
         let ticket = Ticket::parse(&self.ticket);
@@ -520,19 +527,21 @@ impl Comparison {
     }
 }
 
-fn resolve(repo: &git2::Repository, name: &str) -> Result<RefInfo, CompareError> {
-    let object = repo
+fn resolve(
+    repo: &git2::Repository,
+    name: &str,
+    role: &'static str,
+) -> Result<RefInfo, CompareError> {
+    let unknown = |e: git2::Error| CompareError::UnknownRef {
+        role,
+        name: name.to_owned(),
+        // "revspec 'x' not found" says nothing the message does not.
+        source: (e.code() != git2::ErrorCode::NotFound).then_some(e),
+    };
+    let commit = repo
         .revparse_single(name)
-        .map_err(|source| CompareError::UnknownRef {
-            name: name.to_owned(),
-            source,
-        })?;
-    let commit = object
-        .peel_to_commit()
-        .map_err(|source| CompareError::UnknownRef {
-            name: name.to_owned(),
-            source,
-        })?;
+        .and_then(|o| o.peel_to_commit())
+        .map_err(unknown)?;
     Ok(RefInfo {
         name: name.to_owned(),
         commit: commit.id().to_string(),

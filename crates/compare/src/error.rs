@@ -20,13 +20,17 @@ pub enum CompareError {
         source: git2::Error,
     },
     /// A ref names no commit.
-    #[error("unknown ref `{name}`: no branch, tag or commit of that name")]
+    #[error(
+        "unknown {role} `{name}`: no branch, tag or commit of that name (list them with `git branch -a` and `git tag`)"
+    )]
     UnknownRef {
+        /// `base` or `candidate`.
+        role: &'static str,
         /// The ref as given.
         name: String,
-        /// What git said.
+        /// What git said, when it is more than "not found".
         #[source]
-        source: git2::Error,
+        source: Option<git2::Error>,
     },
     /// A git operation failed.
     #[error("git: {operation}")]

@@ -26,6 +26,9 @@ pub struct Evaluation {
     pub measure: BTreeMap<String, MeasureStep>,
     /// The limit of each command; past it its whole process group is killed.
     pub timeout: Duration,
+    /// What the caller noticed reading the section (an unknown key, a likely typo): shown
+    /// with the scorecard's problems.
+    pub notes: Vec<String>,
 }
 
 impl Default for Evaluation {
@@ -37,6 +40,7 @@ impl Default for Evaluation {
             build: None,
             measure: BTreeMap::new(),
             timeout: DEFAULT_TIMEOUT,
+            notes: Vec::new(),
         }
     }
 }

@@ -375,18 +375,24 @@ pub(crate) fn score(s: &Signals, failed: bool) -> (f64, Vec<String>) {
     #[expect(clippy::cast_precision_loss, reason = "a score")]
     add(
         -10.0 * (1.0 + lines as f64).log2(),
-        format!("{lines} lines changed"),
+        counted(lines, "line changed", "lines changed"),
     );
     let tests = s.test_files_added.len().min(4);
     if tests > 0 {
         #[expect(clippy::cast_precision_loss, reason = "a score")]
-        add(5.0 * tests as f64, format!("{tests} test files added"));
+        add(
+            5.0 * tests as f64,
+            counted(tests, "test file added", "test files added"),
+        );
     }
     if let Some(n) = s.lint_findings
         && n > 0
     {
         #[expect(clippy::cast_precision_loss, reason = "a score")]
-        add(-5.0 * n.min(20) as f64, format!("{n} lint findings"));
+        add(
+            -5.0 * n.min(20) as f64,
+            counted(n, "lint finding", "lint findings"),
+        );
     }
     if s.tests.as_ref().is_some_and(|t| !t.passed) {
         add(-50.0, "tests fail".to_owned());
@@ -404,14 +410,14 @@ pub(crate) fn score(s: &Signals, failed: bool) -> (f64, Vec<String>) {
         #[expect(clippy::cast_precision_loss, reason = "a score")]
         add(
             -25.0 * denied as f64,
-            format!("{denied} files a gate denies"),
+            counted(denied, "file a gate denies", "files a gate denies"),
         );
     }
     if asked > 0 {
         #[expect(clippy::cast_precision_loss, reason = "a score")]
         add(
             -10.0 * asked as f64,
-            format!("{asked} files a gate asks about"),
+            counted(asked, "file a gate asks about", "files a gate asks about"),
         );
     }
     if failed {
@@ -441,7 +447,11 @@ pub(crate) fn rank(candidates: &mut [CandidateReport]) {
             .iter()
             .filter(|r| r.status == Status::Manual)
             .count();
-        let mut first = format!("meets {} of {total} criteria", c.criteria_met);
+        let mut first = format!(
+            "meets {} of {total} {}",
+            c.criteria_met,
+            if total == 1 { "criterion" } else { "criteria" }
+        );
         if manual > 0 {
             first.push_str(&format!(" ({manual} manual, for a person)"));
         }
@@ -480,4 +490,10 @@ pub(crate) fn rank(candidates: &mut [CandidateReport]) {
         }
         c.reasons = reasons;
     }
+}
+
+/// `n` and the words for it: `1 line changed`, `3 lines changed`.
+fn counted(n: impl TryInto<u64>, one: &str, many: &str) -> String {
+    let n: u64 = n.try_into().unwrap_or(u64::MAX);
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -109,7 +109,8 @@ impl Coverage {
 
 /// Whether a file path belongs to a coverage criterion's path: a path prefix (`src/auth`
 /// covers `src/auth/login.rs`), or a bare module name matching a path component or a file stem
-/// (`auth` covers `src/auth/mod.rs` and `lib/auth.py`).
+/// (`auth` covers `src/auth/mod.rs` and `lib/auth.py`), whatever its case; a path is matched
+/// as written.
 pub fn path_matches(file: &str, wanted: &str) -> bool {
     let wanted = wanted.trim_start_matches("./").trim_end_matches('/');
     if wanted.is_empty() {
@@ -121,11 +122,12 @@ pub fn path_matches(file: &str, wanted: &str) -> bool {
             || file.contains(&format!("/{wanted}/"))
             || file.ends_with(&format!("/{wanted}"));
     }
+    // A module name (`Auth module`, `the auth package`) is a word: its case is the writer's.
     file.split('/').any(|component| {
-        component == wanted
+        component.eq_ignore_ascii_case(wanted)
             || component
                 .split_once('.')
-                .is_some_and(|(stem, _)| stem == wanted)
+                .is_some_and(|(stem, _)| stem.eq_ignore_ascii_case(wanted))
     })
 }
 
@@ -307,6 +309,10 @@ mod tests {
         assert!(path_matches("src/auth/login.rs", "src/auth"));
         assert!(path_matches("src/auth/login.rs", "src/auth/"));
         assert!(!path_matches("src/authz/x.rs", "src/auth"));
+        // A module name is a word; a path is as the file system spells it.
+        assert!(path_matches("src/auth/login.rs", "Auth"));
+        assert!(path_matches("src/AuthService.ts", "authservice"));
+        assert!(!path_matches("src/auth/login.rs", "src/Auth"));
     }
 
     #[test]

@@ -418,20 +418,30 @@ fn coverage_path(text: &str, lower: &str) -> Option<String> {
             }
         }
     }
-    let words: Vec<&str> = lower.split_whitespace().collect();
-    for (i, w) in words.iter().enumerate() {
-        let w = w.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '"' | '\''));
+    // Keywords are read lower-cased, paths returned as written (`src/Auth` is not `src/auth`).
+    let trim = |w: &'_ str| -> String {
+        w.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '"' | '\''))
+            .to_owned()
+    };
+    let words: Vec<(&str, &str)> = lower
+        .split_whitespace()
+        .zip(text.split_whitespace())
+        .collect();
+    for (i, (w, written)) in words.iter().enumerate() {
+        let w = trim(w);
         if w.contains('/') && !w.contains('%') {
-            return Some(w.trim_end_matches('.').to_owned());
+            return Some(trim(written).trim_end_matches('.').to_owned());
         }
-        if matches!(w, "module" | "package" | "crate" | "directory" | "folder")
-            && let Some(prev) = i.checked_sub(1).and_then(|j| words.get(j))
+        if matches!(
+            w.as_str(),
+            "module" | "package" | "crate" | "directory" | "folder"
+        ) && let Some((prev, prev_written)) = i.checked_sub(1).and_then(|j| words.get(j))
             && !matches!(
                 *prev,
                 "the" | "a" | "this" | "each" | "every" | "for" | "of"
             )
         {
-            return Some((*prev).to_owned());
+            return Some((*prev_written).to_owned());
         }
     }
     None
@@ -507,6 +517,21 @@ mod tests {
             Check::Coverage {
                 path: Some("src/auth".into()),
                 min_percent: 75.5
+            }
+        );
+        // Paths keep their case; the keywords around them need not.
+        assert_eq!(
+            c("Coverage of src/Auth/Login.ts AT LEAST 80%"),
+            Check::Coverage {
+                path: Some("src/Auth/Login.ts".into()),
+                min_percent: 80.0
+            }
+        );
+        assert_eq!(
+            c("Test coverage for the AuthService Module >= 70%"),
+            Check::Coverage {
+                path: Some("AuthService".into()),
+                min_percent: 70.0
             }
         );
         assert_eq!(

@@ -150,7 +150,32 @@ fn evaluation(e: &EvaluateSettings) -> Evaluation {
 
 impl Host for CliHost {
     fn evaluation(&self, policy: &str) -> Result<Option<Evaluation>, HostError> {
-        Ok(parse_policy(policy)?.evaluate.as_ref().map(evaluation))
+        let loaded = metalayer_kernel::policy::load_str(policy, "BASE:.control/policy.yaml")
+            .map_err(|e| HostError::from(metalayer_kernel::policy_error_summary(&e)))?;
+        // The warnings about the section (an unknown key is most likely a typo: `tset:`).
+        let say = |d: &metalayer_kernel::policy::Diagnostic| match &d.help {
+            Some(help) => format!("line {}: {} ({help})", d.line, d.message),
+            None => format!("line {}: {}", d.line, d.message),
+        };
+        let Some(section) = loaded.policy.evaluate.as_ref() else {
+            // `evalute:` for `evaluate:`: say so rather than "no section".
+            if let Some(d) = loaded
+                .warnings
+                .iter()
+                .find(|d| d.pointer.matches('/').count() == 1 && d.message.contains("eval"))
+            {
+                return Err(format!("it has no `evaluate:` section; {}", say(d)).into());
+            }
+            return Ok(None);
+        };
+        let mut out = evaluation(section);
+        out.notes = loaded
+            .warnings
+            .iter()
+            .filter(|d| d.pointer.starts_with("/evaluate"))
+            .map(say)
+            .collect();
+        Ok(Some(out))
     }
 
     fn review(

@@ -174,7 +174,7 @@ fn bad_input_is_explained() {
     let repo = repository();
     let (code, _, err) = compare(repo.path(), &["--ticket", "-", "--base", "nope", "good"]);
     assert_eq!(code, 1);
-    assert!(err.contains("unknown ref `nope`"), "{err}");
+    assert!(err.contains("unknown base `nope`"), "{err}");
     let (code, _, err) = compare(repo.path(), &["--ticket", "missing.md", "good"]);
     assert_eq!(code, 1);
     assert!(err.contains("cannot read the ticket `missing.md`"), "{err}");
@@ -270,4 +270,40 @@ fn the_features_come_from_the_base_map() {
         v["candidates"][0]["signals"]["features"],
         serde_json::json!(["auth"])
     );
+}
+
+/// A typo in the base's `evaluate:` section is said, not silently dropped.
+#[test]
+fn a_typo_in_the_evaluate_section_is_pointed_at() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(
+        d,
+        ".control/policy.yaml",
+        "version: \"1.0\"\nevaluate:\n  tset: \"true\"\n  lint: \"true\"\n",
+    );
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "base"]);
+    git(d, &["checkout", "-qb", "cand"]);
+    write(d, "a.txt", "a\n");
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "cand"]);
+    git(d, &["checkout", "-q", "main"]);
+    let (code, out, err) = compare(d, &["--ticket", "-", "cand"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("line 3: unknown key `tset` in `evaluate` (did you mean `test`?)"),
+        "{out}"
+    );
+    // A misspelt section name: no command runs, and the message says why.
+    write(
+        d,
+        ".control/policy.yaml",
+        "version: \"1.0\"\nevalute:\n  test: \"true\"\n",
+    );
+    git(d, &["commit", "-qam", "typo"]);
+    let (code, out, err) = compare(d, &["--ticket", "-", "cand"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("did you mean `evaluate`?"), "{out}");
 }

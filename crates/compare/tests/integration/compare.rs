@@ -362,11 +362,20 @@ fn bad_input_gets_clear_messages() {
         .candidates(["agent-a"])
         .run(&host)
         .unwrap_err();
-    assert!(matches!(err, CompareError::UnknownRef { ref name, .. } if name == "nope"));
+    assert!(
+        matches!(err, CompareError::UnknownRef { ref name, role: "base", .. } if name == "nope")
+    );
     assert_eq!(
         err.to_string(),
-        "unknown ref `nope`: no branch, tag or commit of that name"
+        "unknown base `nope`: no branch, tag or commit of that name (list them with `git branch -a` and `git tag`)"
     );
+    // "not found" is all libgit2 would add; a ref that names no commit keeps its cause.
+    assert!(std::error::Error::source(&err).is_none());
+    let err = Comparison::new(d, TICKET)
+        .base("main^{tree}")
+        .candidates(["agent-a"])
+        .run(&host)
+        .unwrap_err();
     assert!(std::error::Error::source(&err).is_some());
 
     let card = Comparison::new(d, TICKET)
@@ -378,7 +387,7 @@ fn bad_input_gets_clear_messages() {
     assert!(
         card.problems
             .iter()
-            .any(|p| p.contains("unknown ref `ghost`"))
+            .any(|p| p.contains("unknown candidate `ghost`"))
     );
 
     let card = Comparison::new(d, "just prose\n")
