@@ -521,7 +521,8 @@ fn joined(words: &[Word<'_>]) -> String {
 }
 
 /// Whether `name` is a wrapper at all: one `match`, so that the everyday command costs no
-/// table walk.
+/// table walk. It must name every row of [`WRAPPERS`] (a test checks it) and the wrappers read
+/// by code of their own (`env`, `command`, `parallel`).
 fn is_wrapper(name: &str) -> bool {
     matches!(
         name,
@@ -694,6 +695,8 @@ fn xargs(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
 /// the commands; without either, they come from standard input.
 fn parallel(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
     let start = first_operand(words, i + 1, &PARALLEL);
+    let own = texts(words.get(i + 1..start).unwrap_or_default());
+    let arg_file = PARALLEL.parse(&own).value("arg-file").is_some();
     let rest = words.get(start..).unwrap_or_default();
     let sep = |w: &Word<'_>| matches!(&*w.text, ":::" | "::::" | ":::+" | "::::+");
     let cut = rest.iter().position(sep).unwrap_or(rest.len());
@@ -732,18 +735,91 @@ fn parallel(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
     }
     let template = joined(command);
     if args.is_empty() {
-        return Some(Unwrap::Script(template));
+        // The arguments come from standard input, `::::` files or `-a FILE`: unseen.
+        return Some(Unwrap::Script(with_unseen_input(&template)));
     }
-    let scripts = args
+    let mut scripts: Vec<String> = args
         .iter()
         .take(MAX_FANOUT)
-        .map(|a| {
-            if template.contains("{}") {
-                template.replace("{}", a)
-            } else {
-                format!("{template} {a}")
-            }
-        })
+        .map(|a| with_input(&template, a))
         .collect();
+    if from_files || arg_file {
+        scripts.push(with_unseen_input(&template));
+    }
     Some(Unwrap::Scripts(scripts))
+}
+
+/// A variable the gate reads where parallel puts an argument it cannot see.
+const PARALLEL_INPUT: &str = "$PARALLEL_INPUT";
+
+/// parallel's replacement strings, longest first: the argument (`{}`), without its extension
+/// (`{.}`), its base name (`{/}`), its folder (`{//}`), its base name without extension
+/// (`{/.}`).
+const REPLACEMENTS: &[&str] = &["{//}", "{/.}", "{/}", "{.}", "{}"];
+
+/// `template` as parallel runs it with the argument `arg`: in place of its replacement
+/// strings, else appended.
+fn with_input(template: &str, arg: &str) -> String {
+    if !REPLACEMENTS.iter().any(|r| template.contains(r)) {
+        return format!("{template} {arg}");
+    }
+    let (folder, base) = arg.rsplit_once('/').unwrap_or((".", arg));
+    let stem = |s: &str| match s.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() && !stem.ends_with('/') => stem.to_owned(),
+        _ => s.to_owned(),
+    };
+    REPLACEMENTS.iter().fold(template.to_owned(), |t, r| {
+        let value = match *r {
+            "{//}" => folder.to_owned(),
+            "{/.}" => stem(base),
+            "{/}" => base.to_owned(),
+            "{.}" => stem(arg),
+            _ => arg.to_owned(),
+        };
+        t.replace(r, &value)
+    })
+}
+
+/// `template` as parallel runs it with an argument the gate cannot see, as a variable, so
+/// that it counts as computed wherever a computed word does (`git reset $PARALLEL_INPUT`).
+fn with_unseen_input(template: &str) -> String {
+    if REPLACEMENTS.iter().any(|r| template.contains(r)) {
+        REPLACEMENTS
+            .iter()
+            .fold(template.to_owned(), |t, r| t.replace(r, PARALLEL_INPUT))
+    } else {
+        format!("{template} {PARALLEL_INPUT}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_quick_wrapper_test_names_every_table_row() {
+        for row in WRAPPERS {
+            for name in row.names {
+                assert!(
+                    is_wrapper(name),
+                    "{name} is in WRAPPERS but not in is_wrapper"
+                );
+            }
+        }
+        for name in ["env", "command", "parallel"] {
+            assert!(is_wrapper(name), "{name}");
+        }
+        assert!(!is_wrapper("git") && !is_wrapper("rm"));
+    }
+
+    #[test]
+    fn parallel_replacement_strings() {
+        let t = "x {} {.} {/} {//} {/.}";
+        assert_eq!(
+            with_input(t, "dir/sub/a.tar.gz"),
+            "x dir/sub/a.tar.gz dir/sub/a.tar a.tar.gz dir/sub a.tar"
+        );
+        assert_eq!(with_input(t, "plain"), "x plain plain plain . plain");
+        assert_eq!(with_input("rm -rf", "/"), "rm -rf /");
+    }
 }
