@@ -67,11 +67,59 @@ impl Normalizer<'_> {
         fed: Fed<'_>,
     ) {
         self.writes_of("git", words);
+        let joined = join_global_values(words);
+        let words = joined.as_deref().unwrap_or(words);
         match respell(words, self.git, &mut self.out.computed, fed) {
             Some(canonical) => self.push(&canonical, None, depth, origin),
             None => self.push(words, None, depth, origin),
         }
     }
+}
+
+/// `git --attr-source REF …` as `git --attr-source=REF …`: a long global option and its value
+/// in one word, so that a pattern's `-[^ ]+` for the global options skips both (the patterns
+/// name only `-C`, `-c`, `--git-dir`, `--work-tree` and `--namespace` with a separate value).
+/// `None` when no such pair stands before the subcommand.
+fn join_global_values<'a>(words: &[Word<'a>]) -> Option<Vec<Word<'a>>> {
+    let rest = words.get(1..)?;
+    let long_global =
+        |w: &Word<'_>| w.text.starts_with("--") && git::GLOBAL_WITH_VALUE.contains(&&*w.text);
+    if !rest.iter().any(long_global) {
+        // The everyday command: nothing to join, nothing allocated.
+        return None;
+    }
+    let sub_at = git::invocation(&texts_of(rest))
+        .subcommand_index()
+        .unwrap_or(rest.len());
+    let pair = |k: usize| rest.get(k).is_some_and(long_global) && k + 1 < sub_at;
+    if !(0..sub_at).any(pair) {
+        return None;
+    }
+    let mut out: Vec<Word<'a>> = Vec::with_capacity(words.len());
+    out.extend(words.first().cloned());
+    let mut k = 0;
+    while let Some(w) = rest.get(k) {
+        if k < sub_at
+            && pair(k)
+            && let Some(value) = rest.get(k + 1)
+        {
+            out.push(Word {
+                text: Cow::Owned(format!("{}={}", w.text, value.text)),
+                dynamic: w.dynamic || value.dynamic,
+                ..value.clone()
+            });
+            k += 2;
+        } else {
+            out.push(w.clone());
+            k += 1;
+        }
+    }
+    Some(out)
+}
+
+/// The words' texts.
+fn texts_of<'w>(words: &'w [Word<'_>]) -> Vec<&'w str> {
+    words.iter().map(|w| &*w.text).collect()
 }
 
 /// The canonical spelling of `git ARGS` (`words[0]` is the command name), or `None` when it
