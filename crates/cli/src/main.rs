@@ -227,7 +227,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // The hook, on every tool call: its few forms without clap's whole model.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(hook) = commands::hook::quick_args(&args) {
+        return commands::hook::run(&hook);
+    }
+    let cli = Cli::parse_from(args);
     match cli.command {
         Command::Check(args) => commands::check::run(&args),
         Command::Hook(args) => commands::hook::run(&args),
@@ -242,5 +247,70 @@ fn main() -> ExitCode {
         Command::Compare(args) => commands::compare::run(&args),
         Command::Distill(args) => commands::distill::run(&args),
         Command::Promote(args) => commands::promote::run(&args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::{Cli, Command, commands};
+
+    fn by_clap(args: &[&str]) -> Option<commands::hook::Args> {
+        match Cli::try_parse_from(args).ok()?.command {
+            Command::Hook(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Every form the hook's quick reader accepts, it reads as clap does; the rest it leaves
+    /// to clap.
+    #[test]
+    fn the_quick_hook_arguments_are_clap_s() {
+        let events: Vec<String> = commands::hook::event_names()
+            .into_iter()
+            .chain(["subagent-stop".to_owned()])
+            .collect();
+        let harnesses = commands::hook::harness_names();
+        for e in &events {
+            let mut forms: Vec<Vec<String>> =
+                vec![vec!["metalayer".into(), "hook".into(), e.clone()]];
+            for h in &harnesses {
+                forms.push(vec![
+                    "metalayer".into(),
+                    "hook".into(),
+                    e.clone(),
+                    "--harness".into(),
+                    h.clone(),
+                ]);
+                forms.push(vec![
+                    "metalayer".into(),
+                    "hook".into(),
+                    e.clone(),
+                    format!("--harness={h}"),
+                ]);
+            }
+            for form in forms {
+                let form: Vec<&str> = form.iter().map(String::as_str).collect();
+                let quick = commands::hook::quick_args(&form);
+                assert!(quick.is_some(), "{form:?}");
+                assert_eq!(quick, by_clap(&form), "{form:?}");
+            }
+        }
+        for other in [
+            &["metalayer", "hook"][..],
+            &["metalayer", "hook", "--help"],
+            &["metalayer", "hook", "Pre-Tool-Use"],
+            &["metalayer", "hook", "pre-tool-use", "--harness"],
+            &["metalayer", "hook", "pre-tool-use", "--harness", "vim"],
+            &["metalayer", "hook", "--harness", "codex", "pre-tool-use"],
+            &["metalayer", "hook", "pre-tool-use", "extra"],
+            &["metalayer", "check", "--", "hook"],
+            &["metalayer"],
+        ] {
+            assert_eq!(commands::hook::quick_args(other), None, "{other:?}");
+        }
+        // What the quick reader leaves, clap still reads.
+        assert!(by_clap(&["metalayer", "hook", "--harness", "codex", "pre-tool-use"]).is_some());
     }
 }

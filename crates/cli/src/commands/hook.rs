@@ -9,7 +9,7 @@ use metalayer_kernel::{
 };
 
 /// Arguments of `metalayer hook`.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, PartialEq, Eq, clap::Args)]
 pub(crate) struct Args {
     /// The hook event.
     #[arg(value_enum)]
@@ -21,7 +21,7 @@ pub(crate) struct Args {
     harness: Option<Harness>,
 }
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Event {
     /// Before a tool call: deny, ask, or say nothing. Never an explicit allow.
     PreToolUse,
@@ -44,7 +44,7 @@ enum Event {
     PreCommit,
 }
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Harness {
     /// Claude Code.
     Claude,
@@ -68,6 +68,65 @@ impl Harness {
             Harness::Copilot => metalayer_kernel::Harness::Copilot,
         }
     }
+}
+
+/// The arguments of `metalayer hook EVENT [--harness H]` read without building the whole
+/// command line interface, or `None` for anything else (clap reads it then, with its help and
+/// errors).
+///
+/// Why: the hook runs before every tool call of every agent, and building clap's model of
+/// every subcommand was about 230 k of the 1.2 M instructions of an allowed call (callgrind,
+/// December 2026). A test checks that it reads every form it accepts as clap does.
+pub(crate) fn quick_args<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Option<Args> {
+    use clap::ValueEnum as _;
+    let words: Vec<&str> = args
+        .iter()
+        .map(|a| a.as_ref().to_str())
+        .collect::<Option<_>>()?;
+    let (hook, rest) = words.get(1..)?.split_first()?;
+    if *hook != "hook" {
+        return None;
+    }
+    let event = |w: &str| (!w.starts_with('-')).then(|| Event::from_str(w, false).ok())?;
+    let harness = |w: &str| Harness::from_str(w, false).ok();
+    match rest {
+        [e] => Some(Args {
+            event: event(e)?,
+            harness: None,
+        }),
+        [e, flag] => {
+            let h = flag.strip_prefix("--harness=")?;
+            Some(Args {
+                event: event(e)?,
+                harness: Some(harness(h)?),
+            })
+        }
+        [e, "--harness", h] => Some(Args {
+            event: event(e)?,
+            harness: Some(harness(h)?),
+        }),
+        _ => None,
+    }
+}
+
+/// The events' names as typed (for the quick reader's test).
+#[cfg(test)]
+pub(crate) fn event_names() -> Vec<String> {
+    use clap::ValueEnum as _;
+    Event::value_variants()
+        .iter()
+        .filter_map(|e| e.to_possible_value().map(|v| v.get_name().to_owned()))
+        .collect()
+}
+
+/// The harnesses' names as typed (for the quick reader's test).
+#[cfg(test)]
+pub(crate) fn harness_names() -> Vec<String> {
+    use clap::ValueEnum as _;
+    Harness::value_variants()
+        .iter()
+        .filter_map(|h| h.to_possible_value().map(|v| v.get_name().to_owned()))
+        .collect()
 }
 
 /// Reads standard input, at most `MAX_EVENT_BYTES + 1` bytes.
