@@ -58,10 +58,20 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
         &[
             Action::shell("git reset --hard HEAD"),
             Action::shell("git clean -fdx"),
+            // A dry run deletes nothing: it runs.
+            Action::shell("git clean -n -f"),
+            // A skip variable reaches the git a nested shell runs.
+            Action::shell("git add -A && HUSKY=0 bash -c 'git commit -qm wip'"),
         ],
     )?;
     assert_gate_reached_model(&run, 0, "G2")?;
     assert_gate_reached_model(&run, 1, "G2b")?;
+    assert!(
+        !run.result(2)?.is_error,
+        "the dry run ran\n{}",
+        run.describe()
+    );
+    assert_gate_reached_model(&run, 3, "G7e")?;
     assert_eq!(
         sandbox.read("src/app.py").as_deref(),
         Some("print('work in progress')\n"),
@@ -72,6 +82,7 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
     let ledger = sandbox.ledger();
     assert_eq!(decisions(&ledger, "deny", "G2").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G2b").len(), 1, "{ledger:?}");
+    assert_eq!(decisions(&ledger, "deny", "G7e").len(), 1, "{ledger:?}");
     Ok(())
 }
 
