@@ -629,6 +629,16 @@ fn change_signals(
     }
     signals.test_files_added.sort();
     signals.new_dependencies.sort();
+    // A package added to two lockfiles of one registry (two packages of a monorepo, or a
+    // package-lock.json and a yarn.lock) is one new dependency: listed once, at its first.
+    let mut seen = std::collections::HashSet::new();
+    signals.new_dependencies.retain(|d| {
+        seen.insert((
+            deps::ecosystem(&d.lockfile),
+            d.name.clone(),
+            d.version.clone(),
+        ))
+    });
     Ok((signals, files))
 }
 

@@ -44,6 +44,18 @@ pub fn is_lockfile(path: &str) -> bool {
     LOCKFILES.contains(&name)
 }
 
+/// The package registry a lockfile's names belong to (`left-pad` in `package-lock.json` and in
+/// `yarn.lock` is one package; `serde` in `Cargo.lock` and in `package-lock.json` are two).
+pub(crate) fn ecosystem(path: &str) -> &'static str {
+    match path.rsplit('/').next().unwrap_or(path) {
+        "Cargo.lock" => "cargo",
+        "package-lock.json" | "pnpm-lock.yaml" | "yarn.lock" => "npm",
+        "poetry.lock" | "uv.lock" => "pypi",
+        "go.sum" => "go",
+        _ => "other",
+    }
+}
+
 /// The packages of a lockfile, by name, with a version (the highest-sorting one when several).
 pub fn packages(path: &str, text: &str) -> BTreeMap<String, String> {
     let name = path.rsplit('/').next().unwrap_or(path);

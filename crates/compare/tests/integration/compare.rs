@@ -677,3 +677,53 @@ fn a_candidate_that_changes_what_judges_it_is_judged_with_the_base_version() {
             .is_none()
     );
 }
+
+#[test]
+fn a_package_added_to_two_lockfiles_of_one_registry_is_one_new_dependency() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    let npm =
+        |deps: &str| format!("{{\"lockfileVersion\": 3, \"packages\": {{\"\": {{}}{deps}}}}}");
+    write(d, "a/package-lock.json", &npm(""));
+    write(d, "b/package-lock.json", &npm(""));
+    write(d, "Cargo.lock", "version = 4\n");
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "base"]);
+    git(d, &["checkout", "-q", "-b", "both"]);
+    let pad = ", \"node_modules/left-pad\": {\"version\": \"1.3.0\"}";
+    write(d, "a/package-lock.json", &npm(pad));
+    write(d, "b/package-lock.json", &npm(pad));
+    write(
+        d,
+        "Cargo.lock",
+        "version = 4\n\n[[package]]\nname = \"left-pad\"\nversion = \"0.1.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
+    );
+    git(
+        d,
+        &[
+            "commit",
+            "-qam",
+            "left-pad twice, and a crate of the same name",
+        ],
+    );
+    git(d, &["checkout", "-q", "main"]);
+    let card = Comparison::new(d, "- [ ] No new dependencies\n")
+        .base("main")
+        .candidates(["both"])
+        .run(&TestHost::new(Evaluation::default()))
+        .unwrap();
+    let deps: Vec<(&str, &str, &str)> = card.candidates[0]
+        .signals
+        .new_dependencies
+        .iter()
+        .map(|n| (n.lockfile.as_str(), n.name.as_str(), n.version.as_str()))
+        .collect();
+    assert_eq!(
+        deps,
+        [
+            ("Cargo.lock", "left-pad", "0.1.0"),
+            ("a/package-lock.json", "left-pad", "1.3.0")
+        ]
+    );
+}
