@@ -27,9 +27,10 @@ pub(crate) fn library_forced() -> bool {
 /// below check it on every data case and on generated texts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Path {
-    /// The fast paths for a one-shot process: the DFAs build.rs precompiled gate the rules
-    /// (a rule whose DFA finds no match is neither compiled nor run) and answer the
-    /// allowlists.
+    /// The fast paths for a one-shot process: a rule without keywords whose matches are runs
+    /// of one byte set is skipped where the text has no such run (build.rs derives the run),
+    /// the DFAs build.rs precompiled gate the rules (a rule whose DFA finds no match is
+    /// neither compiled nor run) and answer the allowlists.
     Fast,
     /// Only the library: every selected rule's regex is compiled and run.
     Plain,

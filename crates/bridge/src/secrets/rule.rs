@@ -294,6 +294,38 @@ type Precompiled = (&'static [&'static str], DfaKind, &'static AlignedDfa<[u8]>)
 // built and serialized by build.rs (see there why).
 include!(concat!(env!("OUT_DIR"), "/precompiled_dfas.rs"));
 
+// `MIN_RUNS`: for the built-in rules without keywords whose every match is a run of bytes of
+// one ASCII set, the set and the shortest run (see build.rs why).
+include!(concat!(env!("OUT_DIR"), "/min_runs.rs"));
+
+/// The run a match of `pattern` needs (its bytes as a 256-bit set, its shortest length), when
+/// build.rs derived one.
+fn min_run(pattern: &str) -> Option<([u64; 4], usize)> {
+    MIN_RUNS
+        .iter()
+        .find(|(p, _, _)| *p == pattern)
+        .map(|(_, set, min)| (*set, *min))
+}
+
+/// Whether `text` holds `min` or more consecutive bytes of `set`.
+fn has_run(text: &[u8], set: &[u64; 4], min: usize) -> bool {
+    let mut run = 0_usize;
+    for &b in text {
+        let member = set
+            .get(usize::from(b) / 64)
+            .is_some_and(|word| word & (1 << (b % 64)) != 0);
+        if member {
+            run += 1;
+            if run >= min {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
+}
+
 /// How build.rs stored a DFA.
 #[derive(Debug, Clone, Copy)]
 enum DfaKind {
@@ -453,6 +485,9 @@ pub(crate) struct CompiledRule {
     /// The precompiled DFA of the pattern (a gate: no match, no finding), looked up on
     /// first use.
     gate: OnceLock<Option<Dfa>>,
+    /// The run of bytes every match is (build.rs derived it): a text without one is skipped
+    /// before the DFA is even loaded.
+    run: Option<([u64; 4], usize)>,
     pub(crate) secret_group: usize,
     pub(crate) entropy: Option<f64>,
     pub(crate) allowlists: Vec<Arc<CompiledAllowlist>>,
@@ -492,6 +527,11 @@ impl CompiledRule {
             pattern: rule.regex.clone(),
             regex: OnceLock::new(),
             gate: OnceLock::new(),
+            run: if rule.keywords.is_empty() {
+                min_run(&rule.regex)
+            } else {
+                None
+            },
             secret_group: rule.secret_group,
             entropy: rule.entropy,
             allowlists,
@@ -523,9 +563,15 @@ impl CompiledRule {
         Ok(())
     }
 
-    /// Whether the rule's regex may match `text`: false only when its precompiled DFA
-    /// finds no match there (then the regex is not even compiled).
+    /// Whether the rule's regex may match `text`: false only when the text lacks the run of
+    /// bytes every match is, or when its precompiled DFA finds no match there (then the regex
+    /// is not even compiled).
     pub(crate) fn may_match(&self, text: &str) -> bool {
+        if let Some((set, min)) = &self.run
+            && !has_run(text.as_bytes(), set, *min)
+        {
+            return false;
+        }
         match self.gate.get_or_init(|| precompiled(&[&self.pattern])) {
             Some(dfa) => dfa_is_match(dfa, text).unwrap_or(true),
             None => true,
@@ -582,6 +628,8 @@ pub fn shannon_entropy(text: &str) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     #[test]
@@ -618,6 +666,53 @@ mod tests {
             bad_allow.validate(),
             Err(RedactError::InvalidAllowlist { .. })
         ));
+    }
+
+    #[test]
+    fn runs_are_derived_for_keywordless_rules_and_hold() {
+        let file = RulesFile::parse(crate::secrets::BUILTIN_RULES).unwrap();
+        let keywordless: Vec<&Rule> = file
+            .rules
+            .iter()
+            .filter(|r| r.keywords.is_empty())
+            .collect();
+        assert!(!keywordless.is_empty());
+        for rule in keywordless {
+            let Some((set, min)) = min_run(&rule.regex) else {
+                continue;
+            };
+            assert!(min >= 2, "{}", rule.id);
+            let regex = compile(&rule.regex).unwrap();
+            // Every match is such a run; a text without one cannot match.
+            for text in [
+                "git push --force origin main",
+                "token aZ3kP9mQ2xW7vL4nR8tY6uB1 here",
+                "a/very/long/path/name/that/goes/on.txt",
+                "short words only, nothing long at all",
+                "",
+            ] {
+                if regex.is_match(text) {
+                    assert!(has_run(text.as_bytes(), &set, min), "{}: {text}", rule.id);
+                }
+            }
+        }
+        assert!(min_run("[A-Za-z0-9_\\-+/=.]{23,255}[A-Za-z0-9_\\-+/=]").is_some());
+        assert!(has_run(b"xx abcdef", &[0, !0, 0, 0], 6));
+        assert!(!has_run(b"abcde fghij", &[0, !0, 0, 0], 6));
+    }
+
+    proptest! {
+        #[test]
+        fn a_text_without_the_run_never_matches(text in "[A-Za-z0-9_+/=. -]{0,80}") {
+            let file = RulesFile::parse(crate::secrets::BUILTIN_RULES).unwrap();
+            for rule in file.rules.iter().filter(|r| r.keywords.is_empty()) {
+                if let Some((set, min)) = min_run(&rule.regex)
+                    && !has_run(text.as_bytes(), &set, min)
+                {
+                    prop_assert!(!compile(&rule.regex).unwrap().is_match(&text), "{}", rule.id);
+                }
+            }
+        }
     }
 
     #[test]
