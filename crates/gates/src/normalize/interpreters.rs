@@ -27,6 +27,70 @@ pub(super) fn interpreter_code_flags(name: &str) -> Option<&'static [&'static st
     }
 }
 
+/// Whether `name` is an awk.
+pub(super) fn is_awk(name: &str) -> bool {
+    matches!(name, "awk" | "gawk" | "mawk" | "nawk")
+}
+
+/// The commands an awk program runs through its pipes: `"cmd" | getline` and
+/// `print … | "cmd"` (and `printf`). When such a command is a shell or an interpreter, what the
+/// program prints to it is its program: every string literal of the code is returned too.
+pub(super) fn awk_pipe_commands(code: &str) -> Vec<String> {
+    let bytes = code.as_bytes();
+    // (start, end) of each double-quoted literal, quotes included, and its text.
+    let mut literals: Vec<(usize, usize, String)> = Vec::new();
+    let mut i = 0;
+    while let Some(&c) = bytes.get(i) {
+        if c != b'"' {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        let mut text = Vec::new();
+        while let Some(&q) = bytes.get(j) {
+            if q == b'\\' {
+                if let Some(&n) = bytes.get(j + 1) {
+                    text.push(n);
+                }
+                j += 2;
+                continue;
+            }
+            if q == b'"' {
+                break;
+            }
+            text.push(q);
+            j += 1;
+        }
+        literals.push((i, j + 1, String::from_utf8_lossy(&text).into_owned()));
+        i = j + 1;
+    }
+    let mut out = Vec::new();
+    let mut program_piped = false;
+    for (start, end, text) in &literals {
+        let after = code.get(*end..).unwrap_or_default().trim_start();
+        let before = code.get(..*start).unwrap_or_default().trim_end();
+        let getline = after
+            .strip_prefix('|')
+            .is_some_and(|rest| rest.trim_start().starts_with("getline"));
+        let piped_to = before.ends_with('|') && !before.ends_with("||");
+        if getline || piped_to {
+            let first = text.split_whitespace().next().unwrap_or_default();
+            let first = first.rsplit('/').next().unwrap_or(first);
+            if piped_to
+                && (matches!(first, "sh" | "bash" | "zsh" | "dash" | "ksh")
+                    || interpreter_code_flags(first).is_some())
+            {
+                program_piped = true;
+            }
+            out.push(text.clone());
+        }
+    }
+    if program_piped {
+        out.extend(literals.into_iter().map(|(_, _, text)| text));
+    }
+    out
+}
+
 /// awk's program: the first operand after its options (`-F SEP`, `-v NAME=VALUE`, `--`);
 /// none with `-f FILE` (the program is the file).
 fn awk_program<'w>(argv: &'w [Word<'_>]) -> Option<&'w str> {

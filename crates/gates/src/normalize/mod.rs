@@ -77,7 +77,8 @@ use crate::lex::{self, Lexed, Redirect, Token, Word};
 use crate::model::git::GitState;
 use crate::path::{clean_path, starts_at_home};
 use interpreters::{
-    backticks_run, code_literals, inline_code, interpreter_code_flags, script_operand,
+    awk_pipe_commands, backticks_run, code_literals, inline_code, interpreter_code_flags, is_awk,
+    script_operand,
 };
 use wrappers::{Unwrap, wrapper_skip};
 use writes::is_writer;
@@ -752,13 +753,13 @@ impl Normalizer<'_> {
             self.writes_of(name, words);
             if let Some(code) = inline_code(words, code_flags) {
                 self.push(words, None, depth, origin);
-                self.inline_code(code, depth + 1, backticks_run(name));
+                self.inline_code(code, depth + 1, name);
             } else if script_operand(words).is_some_and(is_process_substitution) {
                 self.push(words, Some(STDIN_PROGRAM), depth, origin);
             } else if script_operand(words).is_none_or(names_stdin) {
                 if let Some(code) = Self::stdin_text(raw, lexed) {
                     self.push(words, None, depth, origin);
-                    self.inline_code(code, depth + 1, backticks_run(name));
+                    self.inline_code(code, depth + 1, name);
                 } else if raw.stdin_unseen() {
                     self.push(words, Some(STDIN_PROGRAM), depth, origin);
                 } else {
@@ -988,13 +989,18 @@ impl Normalizer<'_> {
 
     /// Code given to an interpreter: every string literal (and every run of adjacent literals)
     /// is normalised as a shell command.
-    fn inline_code(&mut self, code: &str, depth: usize, backticks: bool) {
+    fn inline_code(&mut self, code: &str, depth: usize, interpreter: &str) {
         if depth > self.options.max_depth {
             self.out.depth_exceeded = true;
             return;
         }
-        for candidate in code_literals(code, backticks) {
+        for candidate in code_literals(code, backticks_run(interpreter)) {
             self.script(&candidate, depth, Origin::InlineCode);
+        }
+        if is_awk(interpreter) {
+            for candidate in awk_pipe_commands(code) {
+                self.script(&candidate, depth, Origin::InlineCode);
+            }
         }
     }
 
