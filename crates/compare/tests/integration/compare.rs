@@ -612,6 +612,7 @@ fn a_candidate_that_changes_what_judges_it_is_judged_with_the_base_version() {
     write(d, "scripts/lib.sh", "SECONDS_TAKEN=5\n");
     write(d, "tests/run.sh", "exit 1\n");
     write(d, "tests/test_login.py", "base\n");
+    write(d, "src/app.js", "1\n");
     git(d, &["add", "-A"]);
     git(d, &["commit", "-qm", "base"]);
     // The cheat: the helper says 1 second, the runner always passes, a test file changes.
@@ -619,10 +620,12 @@ fn a_candidate_that_changes_what_judges_it_is_judged_with_the_base_version() {
     write(d, "scripts/lib.sh", "SECONDS_TAKEN=1\n");
     write(d, "tests/run.sh", "exit 0\n");
     write(d, "tests/test_login.py", "candidate\n");
+    // And its real work, which a measure reads as data.
+    write(d, "src/app.js", "12345\n");
     git(d, &["commit", "-qam", "cheat"]);
     // An honest candidate that changes neither.
     git(d, &["checkout", "-q", "-b", "honest", "main"]);
-    write(d, "src/app.js", "1\n");
+    write(d, "src/app.js", "2\n");
     git(d, &["add", "-A"]);
     git(d, &["commit", "-qm", "honest"]);
     git(d, &["checkout", "-q", "main"]);
@@ -633,6 +636,10 @@ fn a_candidate_that_changes_what_judges_it_is_judged_with_the_base_version() {
     evaluation.measure.insert(
         "login_seconds".to_owned(),
         MeasureStep::new("sh ./scripts/measure.sh", Some("s".to_owned())),
+    );
+    evaluation.measure.insert(
+        "app_bytes".to_owned(),
+        MeasureStep::new("wc -c < src/app.js", None),
     );
     let card = Comparison::new(d, "- [ ] All tests pass\n- [ ] login_seconds below 2 s\n")
         .base("main")
@@ -645,6 +652,8 @@ fn a_candidate_that_changes_what_judges_it_is_judged_with_the_base_version() {
         ["scripts/lib.sh", "tests/run.sh"]
     );
     assert_eq!(cheat.signals.measures.get("login_seconds"), Some(&5.0));
+    // What the measure reads is the candidate's own.
+    assert_eq!(cheat.signals.measures.get("app_bytes"), Some(&6.0));
     assert_eq!(statuses(&card, "cheat"), [Status::Fail, Status::Fail]);
     assert!(
         cheat
