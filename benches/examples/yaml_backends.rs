@@ -56,7 +56,10 @@ fn main() -> Result<(), String> {
         .and_then(|a| a.parse().ok())
         .unwrap_or(6);
     let files = [
-        ("governed.yaml", metalayer_kernel::DEFAULT_POLICY_YAML.to_owned()),
+        (
+            "governed.yaml",
+            metalayer_kernel::DEFAULT_POLICY_YAML.to_owned(),
+        ),
         (
             "1,000-gate policy",
             metalayer_benches::policy_yaml_with_gates(1000),
