@@ -217,10 +217,32 @@ fn valid_path(path: &[u8]) -> bool {
         previous = b;
     }
     previous != b'/'
+        && !path.contains(&b'\\')
         && !path.split(|&b| b == b'/').any(|c| {
             // Components git never stores and libgit2 refuses to read.
-            c == b"." || c == b".." || c.eq_ignore_ascii_case(b".git")
+            c == b"." || c == b".." || c.eq_ignore_ascii_case(b".git") || dot_git_alias(c)
         })
+}
+
+/// A component NTFS or HFS+ could take for `.git`, which libgit2 refuses in an index (its
+/// `core.protectNTFS` and `core.protectHFS` checks), read conservatively: an 8.3 short name
+/// (`GIT~1`), `.git` with trailing dots or spaces or an alternate stream (`.git.`, `.git::$x`),
+/// or `.git` with non-ASCII bytes among its letters (HFS+ ignores some code points). Found by
+/// the `git_index` fuzz target (`GIT~1`); refusing more than libgit2 only sends the listing to
+/// libgit2.
+fn dot_git_alias(component: &[u8]) -> bool {
+    let lower = component.to_ascii_lowercase();
+    let short_name = lower
+        .iter()
+        .position(|&b| b == b'~')
+        .is_some_and(|at| at > 0 && lower.get(at + 1).is_some_and(u8::is_ascii_digit));
+    let dotted = lower.strip_prefix(b".git").is_some_and(|rest| {
+        !rest.is_empty()
+            && (rest.iter().all(|&b| b == b'.' || b == b' ') || rest.first() == Some(&b':'))
+    });
+    let ascii: Vec<u8> = lower.iter().copied().filter(u8::is_ascii).collect();
+    let hfs = ascii.len() < lower.len() && ascii == b".git";
+    short_name || dotted || hfs
 }
 
 /// Parses an index file, `bytes` without its trailing 20-byte checksum.
@@ -827,19 +849,31 @@ mod tests {
             })
         ));
         assert!(parse(&index(2, &[entry("a/b", 0o100_644, 1, 0, None)], &[])).is_ok());
-        // Also found by it: components libgit2 refuses to read.
-        for path in [".", "a/..", "./b", ".git/config", "x/.GIT"] {
+        // Also found by it: components libgit2 refuses to read, NTFS and HFS+ names of
+        // `.git` among them (`GIT~1`, from a 20-minute run).
+        for path in [
+            ".",
+            "a/..",
+            "./b",
+            ".git/config",
+            "x/.GIT",
+            "GIT~1",
+            "a/git~1/b",
+            ".git.",
+            ".git ",
+            ".git::$INDEX_ALLOCATION",
+            ".g\u{200c}it",
+            "a\\b",
+        ] {
             let bytes = index(2, &[entry(path, 0o100_644, 1, 0, None)], &[]);
             assert!(parse(&bytes).is_err(), "{path}");
         }
-        assert!(
-            parse(&index(
-                2,
-                &[entry(".gitignore", 0o100_644, 1, 0, None)],
-                &[]
-            ))
-            .is_ok()
-        );
+        for fine in [".gitignore", ".github/x", "notes~draft", "a.git", "git"] {
+            assert!(
+                parse(&index(2, &[entry(fine, 0o100_644, 1, 0, None)], &[])).is_ok(),
+                "{fine}"
+            );
+        }
     }
 
     #[test]
