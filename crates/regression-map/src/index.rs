@@ -231,18 +231,39 @@ fn valid_path(path: &[u8]) -> bool {
 /// the `git_index` fuzz target (`GIT~1`); refusing more than libgit2 only sends the listing to
 /// libgit2.
 fn dot_git_alias(component: &[u8]) -> bool {
-    let lower = component.to_ascii_lowercase();
-    let short_name = lower
+    // Called for every component of every path the fast listing reads: nothing allocated.
+    let short_name = component
         .iter()
         .position(|&b| b == b'~')
-        .is_some_and(|at| at > 0 && lower.get(at + 1).is_some_and(u8::is_ascii_digit));
-    let dotted = lower.strip_prefix(b".git").is_some_and(|rest| {
-        !rest.is_empty()
-            && (rest.iter().all(|&b| b == b'.' || b == b' ') || rest.first() == Some(&b':'))
-    });
-    let ascii: Vec<u8> = lower.iter().copied().filter(u8::is_ascii).collect();
-    let hfs = ascii.len() < lower.len() && ascii == b".git";
+        .is_some_and(|at| at > 0 && component.get(at + 1).is_some_and(u8::is_ascii_digit));
+    let dotted = component
+        .get(..4)
+        .is_some_and(|head| head.eq_ignore_ascii_case(b".git"))
+        && component.get(4..).is_some_and(|rest| {
+            !rest.is_empty()
+                && (rest.iter().all(|&b| b == b'.' || b == b' ') || rest.first() == Some(&b':'))
+        });
+    let hfs = !component.is_ascii()
+        && component
+            .iter()
+            .filter(|b| b.is_ascii())
+            .map(u8::to_ascii_lowercase)
+            .eq(b".git".iter().copied());
     short_name || dotted || hfs
+}
+
+/// The header of an index file: its version (2 to 4) and entry count; `cur` is left at the
+/// first entry.
+fn header(cur: &mut Cursor<'_>) -> Result<(u32, usize), IndexError> {
+    if cur.take(4)? != b"DIRC" {
+        return Err(IndexError::Signature);
+    }
+    let version = cur.u32()?;
+    if !(2..=4).contains(&version) {
+        return Err(IndexError::Version(version));
+    }
+    let count = usize::try_from(cur.u32()?).map_err(|_| IndexError::Truncated(8))?;
+    Ok((version, count))
 }
 
 /// Parses an index file, `bytes` without its trailing 20-byte checksum.
@@ -252,14 +273,7 @@ fn dot_git_alias(component: &[u8]) -> bool {
 /// [`IndexError`] for anything malformed or unsupported.
 pub(crate) fn parse(bytes: &[u8]) -> Result<Index, IndexError> {
     let mut cur = Cursor { bytes, pos: 0 };
-    if cur.take(4)? != b"DIRC" {
-        return Err(IndexError::Signature);
-    }
-    let version = cur.u32()?;
-    if !(2..=4).contains(&version) {
-        return Err(IndexError::Version(version));
-    }
-    let count = usize::try_from(cur.u32()?).map_err(|_| IndexError::Truncated(8))?;
+    let (version, count) = header(&mut cur)?;
     let mut index = Index {
         version,
         entries: Vec::with_capacity(count.min(cur.remaining() / ENTRY_FIXED)),
@@ -477,16 +491,9 @@ fn parse_cache_tree(data: &[u8]) -> Result<Vec<TreeNode>, IndexError> {
 /// the structural error that stopped the walk.
 pub(crate) fn check_name_lengths(bytes: &[u8]) -> Result<(), IndexError> {
     let mut cur = Cursor { bytes, pos: 0 };
-    if cur.take(4)? != b"DIRC" {
-        return Err(IndexError::Signature);
-    }
-    let version = cur.u32()?;
-    if !(2..=4).contains(&version) {
-        return Err(IndexError::Version(version));
-    }
-    let count = cur.u32()?;
+    let (version, count) = header(&mut cur)?;
     let mut previous: Vec<u8> = Vec::new();
-    for n in 0..usize::try_from(count).map_err(|_| IndexError::Truncated(8))? {
+    for n in 0..count {
         let start = cur.pos;
         let fixed = cur.take(ENTRY_FIXED)?;
         let flags = u16::from_be_bytes([
