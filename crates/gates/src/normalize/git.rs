@@ -88,7 +88,7 @@ fn join_global_values<'a>(words: &[Word<'a>]) -> Option<Vec<Word<'a>>> {
         // The everyday command: nothing to join, nothing allocated.
         return None;
     }
-    let sub_at = git::invocation(&texts_of(rest))
+    let sub_at = git::invocation(&super::wrappers::texts(rest))
         .subcommand_index()
         .unwrap_or(rest.len());
     let pair = |k: usize| rest.get(k).is_some_and(long_global) && k + 1 < sub_at;
@@ -115,11 +115,6 @@ fn join_global_values<'a>(words: &[Word<'a>]) -> Option<Vec<Word<'a>>> {
         }
     }
     Some(out)
-}
-
-/// The words' texts.
-fn texts_of<'w>(words: &'w [Word<'_>]) -> Vec<&'w str> {
-    words.iter().map(|w| &*w.text).collect()
 }
 
 /// The canonical spelling of `git ARGS` (`words[0]` is the command name), or `None` when it

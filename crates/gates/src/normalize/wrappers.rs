@@ -505,7 +505,7 @@ fn first_operand(words: &[Word<'_>], from: usize, table: &OptionTable) -> usize 
 }
 
 /// The words' texts, for an option table to parse.
-fn texts<'w>(words: &'w [Word<'_>]) -> Vec<&'w str> {
+pub(super) fn texts<'w>(words: &'w [Word<'_>]) -> Vec<&'w str> {
     words.iter().map(|w| &*w.text).collect()
 }
 
