@@ -159,11 +159,11 @@ impl Host for CliHost {
         };
         let Some(section) = loaded.policy.evaluate.as_ref() else {
             // `evalute:` for `evaluate:`: say so rather than "no section".
-            if let Some(d) = loaded
-                .warnings
-                .iter()
-                .find(|d| d.pointer.matches('/').count() == 1 && d.message.contains("eval"))
-            {
+            if let Some(d) = loaded.warnings.iter().find(|d| {
+                d.help
+                    .as_deref()
+                    .is_some_and(|h| h.contains("did you mean `evaluate`?"))
+            }) {
                 return Err(format!("it has no `evaluate:` section; {}", say(d)).into());
             }
             return Ok(None);
