@@ -22,6 +22,7 @@
 //! The built-in rules and what each must and must not match are listed in
 //! `src/secrets/rules.toml` and `tests/data/secrets.toml`; [`BUILTIN_RULES`] is the file.
 
+mod assign;
 mod detector;
 mod rule;
 
@@ -35,3 +36,12 @@ pub const CONVERSATION_TAG: &str = "conversation";
 
 /// The built-in rules file (TOML, gitleaks' rule shape), as embedded in the crate.
 pub const BUILTIN_RULES: &str = detector::BUILTIN_RULES;
+
+/// Whether the hand-written matchers of the two assignment rules find in `text` exactly the
+/// matches and groups their regexes find. For the `secret_assignment` fuzz target; not part
+/// of the API.
+#[doc(hidden)]
+#[must_use]
+pub fn assignment_matchers_agree(text: &str) -> bool {
+    assign::agree(text)
+}

@@ -106,6 +106,9 @@ impl Parts {
                 }
             }
         }
+        for rule in &mut self.rules {
+            rule.allowlists.sort_by_key(|a| a.cost());
+        }
         Engine {
             rules: self.rules.into_iter().map(Arc::new).collect(),
             untargeted: self
@@ -554,6 +557,21 @@ fn collect(
     path: Path,
     candidates: &mut Vec<(usize, usize, usize)>,
 ) {
+    if path == Path::Fast
+        && let Some(matcher) = rule.assignment()
+    {
+        for found in matcher.find_iter(text) {
+            let group = |g: usize| {
+                g.checked_sub(1)
+                    .and_then(|g| found.groups.get(g))
+                    .cloned()
+                    .flatten()
+            };
+            let span = secret_span(rule, found.whole.clone(), found.groups.len() + 1, group);
+            consider(rule, index, text, path, found.whole, span, candidates);
+        }
+        return;
+    }
     if path == Path::Fast && !rule.may_match(text) {
         return;
     }
@@ -564,39 +582,65 @@ fn collect(
         let Some(whole) = caps.get_match() else {
             continue;
         };
-        let span = if rule.secret_group > 0 {
-            caps.get_group(rule.secret_group)
-        } else {
-            (1..caps.group_len())
-                .filter_map(|group| caps.get_group(group))
-                .find(|span| !span.is_empty())
-                .or(Some(whole.span()))
-        };
-        let Some(span) = span.filter(|s| !s.is_empty()) else {
-            continue;
-        };
-        let Some(secret) = text.get(span.range()) else {
-            continue;
-        };
-        if rule
-            .entropy
-            .is_some_and(|least| shannon_entropy(secret) < least)
-        {
-            continue;
-        }
-        if !rule.allowlists.is_empty() {
-            let whole_text = text.get(whole.range()).unwrap_or_default();
-            let line = line_around(text, whole.range());
-            if rule
-                .allowlists
-                .iter()
-                .any(|a| a.allows(secret, whole_text, line, path))
-            {
-                continue;
-            }
-        }
-        candidates.push((span.start, span.end, index));
+        let group = |g: usize| caps.get_group(g).map(|s| s.range());
+        let span = secret_span(rule, whole.range(), caps.group_len(), group);
+        consider(rule, index, text, path, whole.range(), span, candidates);
     }
+}
+
+/// The secret of a match: the rule's `secretGroup`, else the first group that took part (and
+/// is not empty), else the whole match.
+fn secret_span(
+    rule: &CompiledRule,
+    whole: Range<usize>,
+    groups: usize,
+    group: impl Fn(usize) -> Option<Range<usize>>,
+) -> Option<Range<usize>> {
+    if rule.secret_group > 0 {
+        group(rule.secret_group)
+    } else {
+        (1..groups)
+            .filter_map(&group)
+            .find(|span| !span.is_empty())
+            .or(Some(whole))
+    }
+}
+
+/// Pushes the secret `span` of the match `whole` unless it is empty, too regular for the rule
+/// or allowed by one of its allowlists.
+fn consider(
+    rule: &CompiledRule,
+    index: usize,
+    text: &str,
+    path: Path,
+    whole: Range<usize>,
+    span: Option<Range<usize>>,
+    candidates: &mut Vec<(usize, usize, usize)>,
+) {
+    let Some(span) = span.filter(|s| !s.is_empty()) else {
+        return;
+    };
+    let Some(secret) = text.get(span.clone()) else {
+        return;
+    };
+    if rule
+        .entropy
+        .is_some_and(|least| shannon_entropy(secret) < least)
+    {
+        return;
+    }
+    if !rule.allowlists.is_empty() {
+        let whole_text = text.get(whole.clone()).unwrap_or_default();
+        let line = line_around(text, whole);
+        if rule
+            .allowlists
+            .iter()
+            .any(|a| a.allows(secret, whole_text, line, path))
+        {
+            return;
+        }
+    }
+    candidates.push((span.start, span.end, index));
 }
 
 /// The lines that `range` of `text` is on.

@@ -7,11 +7,12 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 use regex_automata::Input;
-use regex_automata::dfa::{Automaton, dense, sparse};
+use regex_automata::dfa::{Automaton, dense};
 use regex_automata::meta::Regex;
 use regex_automata::util::syntax;
 use serde::Deserialize;
 
+use super::assign::Assignment;
 use super::detector::Path;
 use crate::error::RedactError;
 
@@ -287,11 +288,17 @@ pub(crate) struct AlignedDfa<B: ?Sized> {
     bytes: B,
 }
 
-/// One precompiled DFA: the patterns it was built from, how it is stored, its bytes.
-type Precompiled = (&'static [&'static str], DfaKind, &'static AlignedDfa<[u8]>);
+/// One precompiled entry: the patterns, whether its DFAs answer exactly (else they are a
+/// rule's gate: built from a prefix of its regex, they match wherever the regex does), and the
+/// DFAs (the patterns match where any of them does).
+type Precompiled = (
+    &'static [&'static str],
+    bool,
+    &'static [&'static AlignedDfa<[u8]>],
+);
 
-// `PRECOMPILED_DFAS`: the match-only DFAs of the built-in rules' regexes and allowlists,
-// built and serialized by build.rs (see there why).
+// `PRECOMPILED_DFAS`: the match-only DFAs of the built-in rules' regexes (or of a prefix) and
+// allowlists, built and serialized by build.rs (see there why).
 include!(concat!(env!("OUT_DIR"), "/precompiled_dfas.rs"));
 
 // `MIN_RUNS`: for the built-in rules without keywords whose every match is a run of bytes of
@@ -326,53 +333,63 @@ fn has_run(text: &[u8], set: &[u64; 4], min: usize) -> bool {
     false
 }
 
-/// How build.rs stored a DFA.
-#[derive(Debug, Clone, Copy)]
-enum DfaKind {
-    Dense,
-    Sparse,
-}
-
-/// A match-only DFA precompiled by build.rs, loaded without copying.
+/// Match-only DFAs precompiled by build.rs, each loaded (without copying) when first asked:
+/// the patterns match where any of them does.
 #[derive(Debug)]
-enum Dfa {
-    Dense(dense::DFA<&'static [u32]>),
-    Sparse(sparse::DFA<&'static [u8]>),
+struct Dfas {
+    parts: &'static [&'static AlignedDfa<[u8]>],
+    loaded: Vec<OnceLock<Option<dense::DFA<&'static [u32]>>>>,
+    /// Whether they answer for the patterns exactly (else only "no match" is sure).
+    exact: bool,
 }
 
-/// The precompiled DFA of exactly these patterns (compiled as [`compile_many`] compiles
+impl Dfas {
+    /// Their size in bytes: what loading all of them validates.
+    fn bytes(&self) -> usize {
+        self.parts.iter().map(|p| p.bytes.len()).sum()
+    }
+}
+
+/// The precompiled DFAs of exactly these patterns (compiled as [`compile_many`] compiles
 /// them), `None` when build.rs made none or on the library path.
-fn precompiled<P: AsRef<str>>(patterns: &[P]) -> Option<Dfa> {
+fn precompiled<P: AsRef<str>>(patterns: &[P]) -> Option<Dfas> {
     if super::detector::library_forced() {
         return None;
     }
     load_precompiled(patterns)
 }
 
-/// The precompiled DFA of exactly these patterns, whatever the environment says.
-fn load_precompiled<P: AsRef<str>>(patterns: &[P]) -> Option<Dfa> {
-    let (_, kind, aligned) = PRECOMPILED_DFAS.iter().find(|(known, _, _)| {
+/// The precompiled DFAs of exactly these patterns, whatever the environment says.
+fn load_precompiled<P: AsRef<str>>(patterns: &[P]) -> Option<Dfas> {
+    let (_, exact, parts) = PRECOMPILED_DFAS.iter().find(|(known, _, _)| {
         known.len() == patterns.len() && known.iter().zip(patterns).all(|(k, p)| *k == p.as_ref())
     })?;
-    match kind {
-        DfaKind::Dense => dense::DFA::from_bytes(&aligned.bytes)
-            .ok()
-            .map(|(dfa, _)| Dfa::Dense(dfa)),
-        DfaKind::Sparse => sparse::DFA::from_bytes(&aligned.bytes)
-            .ok()
-            .map(|(dfa, _)| Dfa::Sparse(dfa)),
-    }
+    Some(Dfas {
+        parts,
+        loaded: parts.iter().map(|_| OnceLock::new()).collect(),
+        exact: *exact,
+    })
 }
 
-/// Whether `dfa` matches somewhere in `haystack`; `None` when it cannot tell (it gave up on
-/// a non-ASCII byte next to a Unicode `\b`).
-fn dfa_is_match(dfa: &Dfa, haystack: &str) -> Option<bool> {
+/// Whether `dfas` match somewhere in `haystack`, loading them one by one until one says yes;
+/// `None` when one of them cannot tell (it does not load, or it gave up on a non-ASCII byte
+/// next to a Unicode `\b`) and none said yes.
+fn dfa_is_match(dfas: &Dfas, haystack: &str) -> Option<bool> {
     let input = Input::new(haystack).earliest(true);
-    let found = match dfa {
-        Dfa::Dense(dfa) => dfa.try_search_fwd(&input),
-        Dfa::Sparse(dfa) => dfa.try_search_fwd(&input),
-    };
-    found.ok().map(|m| m.is_some())
+    let mut unsure = false;
+    for (aligned, slot) in dfas.parts.iter().zip(&dfas.loaded) {
+        let dfa = slot.get_or_init(|| {
+            dense::DFA::from_bytes(&aligned.bytes)
+                .ok()
+                .map(|(dfa, _)| dfa)
+        });
+        match dfa.as_ref().map(|dfa| dfa.try_search_fwd(&input)) {
+            Some(Ok(Some(_))) => return Some(true),
+            Some(Ok(None)) => {}
+            _ => unsure = true,
+        }
+    }
+    (!unsure).then_some(false)
 }
 
 /// Compiles a pattern: ASCII-only classes and word boundaries when the pattern allows it
@@ -401,24 +418,41 @@ pub(crate) struct CompiledAllowlist {
     target: AllowTarget,
     patterns: Vec<String>,
     regex: OnceLock<Option<Regex>>,
-    /// The precompiled DFA of the patterns (an exact `is_match`), looked up on first use.
-    dfa: OnceLock<Option<Dfa>>,
+    /// The precompiled DFAs of the patterns (an exact `is_match`), looked up on first use.
+    dfa: OnceLock<Option<Dfas>>,
+    /// What a first check costs: 0 without regexes, the bytes of the precompiled DFAs (loading
+    /// validates them), else the most (a compilation).
+    cost: usize,
     stopwords: Vec<String>,
 }
 
 impl CompiledAllowlist {
     pub(crate) fn new(allowlist: &Allowlist) -> Self {
+        let cost = if allowlist.regexes.is_empty() {
+            0
+        } else {
+            load_precompiled(&allowlist.regexes)
+                .filter(|d| d.exact)
+                .map_or(usize::MAX, |d| d.bytes())
+        };
         Self {
             target: allowlist.regex_target,
             patterns: allowlist.regexes.clone(),
             regex: OnceLock::new(),
             dfa: OnceLock::new(),
+            cost,
             stopwords: allowlist
                 .stopwords
                 .iter()
                 .map(|w| w.to_ascii_lowercase())
                 .collect(),
         }
+    }
+
+    /// What checking a match against this allowlist first costs (the fast path checks the
+    /// cheap ones first; whether a match is allowed does not depend on the order).
+    pub(crate) fn cost(&self) -> usize {
+        self.cost
     }
 
     /// Compiles now, to report a bad regex at build time.
@@ -465,8 +499,10 @@ impl CompiledAllowlist {
             AllowTarget::Line => line,
         };
         if path == Path::Fast
-            && let Some(dfa) = self.dfa.get_or_init(|| precompiled(&self.patterns))
-            && let Some(yes) = dfa_is_match(dfa, haystack)
+            && let Some(dfas) = self
+                .dfa
+                .get_or_init(|| precompiled(&self.patterns).filter(|d| d.exact))
+            && let Some(yes) = dfa_is_match(dfas, haystack)
         {
             return yes;
         }
@@ -482,12 +518,14 @@ pub(crate) struct CompiledRule {
     pub(crate) keywords: Vec<String>,
     pattern: String,
     regex: OnceLock<Option<Regex>>,
-    /// The precompiled DFA of the pattern (a gate: no match, no finding), looked up on
-    /// first use.
-    gate: OnceLock<Option<Dfa>>,
+    /// The precompiled DFA of the pattern or of a prefix of it (a gate: no match, no
+    /// finding), looked up on first use.
+    gate: OnceLock<Option<Dfas>>,
     /// The run of bytes every match is (build.rs derived it): a text without one is skipped
     /// before the DFA is even loaded.
     run: Option<([u64; 4], usize)>,
+    /// The hand-written matcher of exactly this pattern, when there is one (the fast path).
+    assignment: Option<Assignment>,
     pub(crate) secret_group: usize,
     pub(crate) entropy: Option<f64>,
     pub(crate) allowlists: Vec<Arc<CompiledAllowlist>>,
@@ -532,6 +570,7 @@ impl CompiledRule {
             } else {
                 None
             },
+            assignment: Assignment::for_pattern(&rule.regex),
             secret_group: rule.secret_group,
             entropy: rule.entropy,
             allowlists,
@@ -576,6 +615,11 @@ impl CompiledRule {
             Some(dfa) => dfa_is_match(dfa, text).unwrap_or(true),
             None => true,
         }
+    }
+
+    /// The hand-written matcher that stands for the regex on the fast path, if any.
+    pub(crate) fn assignment(&self) -> Option<Assignment> {
+        self.assignment
     }
 
     /// The regex, compiled on first use (`None` when it does not compile).
@@ -727,12 +771,21 @@ mod tests {
             "${X}",
             "\u{e9}x",
         ];
-        for (patterns, _, _) in PRECOMPILED_DFAS {
-            let dfa = load_precompiled(patterns).unwrap();
+        for (patterns, exact, parts) in PRECOMPILED_DFAS {
+            let dfas = load_precompiled(patterns).unwrap();
+            assert_eq!(dfas.exact, *exact);
+            for part in *parts {
+                dense::DFA::from_bytes(&part.bytes).unwrap();
+            }
             let regex = compile_many(patterns).unwrap();
             for text in texts {
-                if let Some(yes) = dfa_is_match(&dfa, text) {
-                    assert_eq!(yes, regex.is_match(text), "{patterns:?} on {text:?}");
+                if let Some(yes) = dfa_is_match(&dfas, text) {
+                    if *exact {
+                        assert_eq!(yes, regex.is_match(text), "{patterns:?} on {text:?}");
+                    } else {
+                        // A gate: it may let a text through, never stop one that matches.
+                        assert!(yes || !regex.is_match(text), "{patterns:?} on {text:?}");
+                    }
                 }
             }
         }
