@@ -71,11 +71,26 @@ impl Assignment {
     }
 
     /// Every match, left to right, as `captures_iter` of the regex gives them.
+    ///
+    /// A match is found from its operator (`memchr2` for `:` and `=`): before it, only
+    /// `\\?["']?\]?[ \t]*` can stand between the name and the operator, so the name's end is
+    /// found by walking back, and the tail after the name decides the rest. Operators come in
+    /// the order of the names before them, which is the order the regex tries them in.
     pub(crate) fn find_iter(self, text: &str) -> Vec<Found> {
+        let bytes = text.as_bytes();
         let mut found = Vec::new();
         let mut at = 0;
-        while let Some(start) = next_name_char(text, at) {
-            let end = name_run_end(text, start);
+        for op in memchr::memchr2_iter(b':', b'=', bytes) {
+            if op < at {
+                continue;
+            }
+            let Some(end) = name_end_before(bytes, op) else {
+                continue;
+            };
+            if end <= at {
+                continue;
+            }
+            let start = name_run_start(bytes, end).max(at);
             if let Some((tail_end, groups)) = tail(text, end, self.least())
                 && let Some(from) = self.name_start(text, start, end)
             {
@@ -84,8 +99,6 @@ impl Assignment {
                     groups,
                 });
                 at = tail_end;
-            } else {
-                at = end;
             }
         }
         found
@@ -221,20 +234,37 @@ fn name_char_len(bytes: &[u8], i: usize) -> usize {
     }
 }
 
-/// The first name character at or after `at`.
-fn next_name_char(text: &str, at: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
-    (at..bytes.len()).find(|&i| name_char_len(bytes, i) > 0)
+/// The end of the name whose tail `\\?["']?\]?[ \t]*` reaches the operator at `op`: walking
+/// back over spaces and tabs, at most one `]`, one quote and one backslash, in that order, to
+/// a name character. `None` when something else stands there.
+fn name_end_before(bytes: &[u8], op: usize) -> Option<usize> {
+    let mut i = op;
+    while i > 0 && matches!(bytes.get(i - 1), Some(b' ' | b'\t')) {
+        i -= 1;
+    }
+    for optional in [&[b']'][..], b"\"'", b"\\"] {
+        if i > 0 && bytes.get(i - 1).is_some_and(|b| optional.contains(b)) {
+            i -= 1;
+        }
+    }
+    (i > 0 && name_char_ending(bytes, i) > 0).then_some(i)
 }
 
-/// The end of the run of name characters that starts at `start`.
-fn name_run_end(text: &str, start: usize) -> usize {
-    let bytes = text.as_bytes();
-    let mut i = start;
+/// The length of the name character that ends at byte `end` (0 when there is none).
+fn name_char_ending(bytes: &[u8], end: usize) -> usize {
+    (1..=3)
+        .filter(|&n| n <= end)
+        .find(|&n| name_char_len(bytes, end - n) == n)
+        .unwrap_or(0)
+}
+
+/// The start of the run of name characters that ends at `end`.
+fn name_run_start(bytes: &[u8], end: usize) -> usize {
+    let mut i = end;
     loop {
-        match name_char_len(bytes, i) {
+        match name_char_ending(bytes, i) {
             0 => return i,
-            n => i += n,
+            n => i -= n,
         }
     }
 }

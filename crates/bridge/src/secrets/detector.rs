@@ -161,18 +161,19 @@ struct Prefilter {
 const SCAN_BYTES: usize = 64 * 1024;
 
 /// Finds keywords (lower-case) in a text without an automaton: a bit per pair of leading
-/// bytes (lower-cased) that some keyword starts with, and the keywords by first byte. Written
-/// beside aho-corasick because building its automaton costs more than scanning a few short
-/// texts; the differential tests check that both find the same keywords.
+/// bytes (lower-cased) that some keyword starts with, and the keywords ordered by those two
+/// bytes. Written beside aho-corasick because building its automaton costs more than scanning
+/// a few short texts; the differential tests check that both find the same keywords.
 #[derive(Debug)]
 struct KeywordScan {
     /// Bit `b0 << 8 | b1` set when a keyword starts with `b0 b1` (every `b1` for a keyword of
     /// one byte).
     pairs: Vec<u64>,
-    /// Per first byte, the range of `by_first` holding the keywords that start with it.
+    /// Per first byte, the range of `by_pair` holding the keywords that start with it.
     first: Vec<(u16, u16)>,
-    /// Keyword indexes, ordered by first byte.
-    by_first: Vec<usize>,
+    /// (second byte, 0 for a keyword of one byte; keyword index), ordered by first byte, then
+    /// second byte.
+    by_pair: Vec<(u8, usize)>,
 }
 
 impl KeywordScan {
@@ -183,19 +184,23 @@ impl KeywordScan {
                 *slot |= 1 << (key % 64);
             }
         };
-        let mut by_first: Vec<usize> = (0..words.len()).collect();
-        by_first.sort_by_key(|&w| words.get(w).and_then(|w| w.bytes().next()));
+        let lead = |w: usize| {
+            let mut bytes = words.get(w).map(|w| w.bytes()).into_iter().flatten();
+            (bytes.next(), bytes.next())
+        };
+        let mut order: Vec<usize> = (0..words.len()).collect();
+        order.sort_by_key(|&w| lead(w));
         let mut first = vec![(0_u16, 0_u16); 256];
-        for (at, &w) in by_first.iter().enumerate() {
-            let Some(word) = words.get(w) else { continue };
-            let mut bytes = word.bytes();
-            let Some(b0) = bytes.next() else { continue };
-            match bytes.next() {
+        let mut by_pair = Vec::with_capacity(order.len());
+        for w in order {
+            let (Some(b0), b1) = lead(w) else { continue };
+            match b1 {
                 Some(b1) => set(usize::from(b0) << 8 | usize::from(b1)),
                 None => (0..256).for_each(|b1| set(usize::from(b0) << 8 | b1)),
             }
+            let at = u16::try_from(by_pair.len()).unwrap_or(u16::MAX);
+            by_pair.push((b1.unwrap_or(0), w));
             if let Some(range) = first.get_mut(usize::from(b0)) {
-                let at = u16::try_from(at).unwrap_or(u16::MAX);
                 if range.1 == 0 {
                     *range = (at, at);
                 }
@@ -205,33 +210,56 @@ impl KeywordScan {
         Self {
             pairs,
             first,
-            by_first,
+            by_pair,
         }
     }
 
-    /// Calls `hit` with the index of every keyword that occurs in `text` (once or more).
+    /// Calls `hit` with the index of every keyword that occurs in `text`, once each.
     fn find(&self, words: &[String], text: &[u8], mut hit: impl FnMut(usize)) {
+        let mut seen = vec![false; words.len()];
         for (at, &byte) in text.iter().enumerate() {
             let b0 = byte.to_ascii_lowercase();
-            if let Some(&b1) = text.get(at + 1) {
-                let key = usize::from(b0) << 8 | usize::from(b1.to_ascii_lowercase());
+            let b1 = text.get(at + 1).map(u8::to_ascii_lowercase);
+            if let Some(b1) = b1 {
+                let key = usize::from(b0) << 8 | usize::from(b1);
                 let bit = self.pairs.get(key / 64).map_or(0, |w| w >> (key % 64) & 1);
                 if bit == 0 {
                     continue;
                 }
             }
             let (from, to) = self.first.get(usize::from(b0)).copied().unwrap_or((0, 0));
-            let rest = text.get(at..).unwrap_or_default();
-            for &w in self
-                .by_first
+            let bucket = self
+                .by_pair
                 .get(usize::from(from)..usize::from(to))
+                .unwrap_or_default();
+            // Keywords of one byte (second byte 0), then those whose second byte is `b1`.
+            let ones = bucket.partition_point(|&(second, _)| second == 0);
+            let (lo, hi) = match b1 {
+                Some(b1) => (
+                    bucket.partition_point(|&(second, _)| second < b1),
+                    bucket.partition_point(|&(second, _)| second <= b1),
+                ),
+                None => (ones, ones),
+            };
+            let candidates = bucket
+                .get(..ones)
                 .unwrap_or_default()
-            {
+                .iter()
+                .chain(bucket.get(lo.max(ones)..hi).unwrap_or_default());
+            let rest = text.get(at..).unwrap_or_default();
+            for &(_, w) in candidates {
+                let Some(done) = seen.get_mut(w) else {
+                    continue;
+                };
+                if *done {
+                    continue;
+                }
                 let Some(word) = words.get(w) else { continue };
                 if rest
                     .get(..word.len())
                     .is_some_and(|head| head.eq_ignore_ascii_case(word.as_bytes()))
                 {
+                    *done = true;
                     hit(w);
                 }
             }

@@ -565,11 +565,7 @@ impl CompiledRule {
             pattern: rule.regex.clone(),
             regex: OnceLock::new(),
             gate: OnceLock::new(),
-            run: if rule.keywords.is_empty() {
-                min_run(&rule.regex)
-            } else {
-                None
-            },
+            run: min_run(&rule.regex),
             assignment: Assignment::for_pattern(&rule.regex),
             secret_group: rule.secret_group,
             entropy: rule.entropy,
@@ -713,28 +709,34 @@ mod tests {
     }
 
     #[test]
-    fn runs_are_derived_for_keywordless_rules_and_hold() {
+    fn runs_are_derived_and_hold() {
         let file = RulesFile::parse(crate::secrets::BUILTIN_RULES).unwrap();
-        let keywordless: Vec<&Rule> = file
+        let with_runs: Vec<(&Rule, [u64; 4], usize)> = file
             .rules
             .iter()
-            .filter(|r| r.keywords.is_empty())
+            .filter_map(|r| min_run(&r.regex).map(|(set, min)| (r, set, min)))
             .collect();
-        assert!(!keywordless.is_empty());
-        for rule in keywordless {
-            let Some((set, min)) = min_run(&rule.regex) else {
-                continue;
-            };
+        // The keyword-less rule, the Twilio rules (keyword `ac`), the long provider tokens.
+        for id in ["high-entropy-string", "twilio-auth-token", "github-token"] {
+            assert!(with_runs.iter().any(|(r, _, _)| r.id == id), "{id}");
+        }
+        let hex = "0123456789abcdef".repeat(2);
+        let texts = [
+            "git push --force origin main".to_owned(),
+            "token aZ3kP9mQ2xW7vL4nR8tY6uB1 here".to_owned(),
+            "a/very/long/path/name/that/goes/on.txt".to_owned(),
+            "short words only, nothing long at all".to_owned(),
+            String::new(),
+            format!("sid AC{hex} and token {hex}"),
+            format!("ghp_{}", "a1B2".repeat(9)),
+            format!("SK{hex}"),
+        ];
+        for (rule, set, min) in with_runs {
             assert!(min >= 2, "{}", rule.id);
+            assert!(rule.keywords.is_empty() || min >= 16, "{}", rule.id);
             let regex = compile(&rule.regex).unwrap();
-            // Every match is such a run; a text without one cannot match.
-            for text in [
-                "git push --force origin main",
-                "token aZ3kP9mQ2xW7vL4nR8tY6uB1 here",
-                "a/very/long/path/name/that/goes/on.txt",
-                "short words only, nothing long at all",
-                "",
-            ] {
+            // Every match holds such a run; a text without one cannot match.
+            for text in &texts {
                 if regex.is_match(text) {
                     assert!(has_run(text.as_bytes(), &set, min), "{}: {text}", rule.id);
                 }
@@ -747,9 +749,11 @@ mod tests {
 
     proptest! {
         #[test]
-        fn a_text_without_the_run_never_matches(text in "[A-Za-z0-9_+/=. -]{0,80}") {
+        fn a_text_without_the_run_never_matches(
+            text in "(?:[A-Za-z0-9_+/=. -]|AC|SK|ghp_|xoxb-|sk-|[0-9a-f]{8}){0,40}",
+        ) {
             let file = RulesFile::parse(crate::secrets::BUILTIN_RULES).unwrap();
-            for rule in file.rules.iter().filter(|r| r.keywords.is_empty()) {
+            for rule in &file.rules {
                 if let Some((set, min)) = min_run(&rule.regex)
                     && !has_run(text.as_bytes(), &set, min)
                 {
