@@ -2,6 +2,7 @@
 //! into non-overlapping spans.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -9,7 +10,9 @@ use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
-use super::rule::{CompiledAllowlist, CompiledRule, Rule, RuleId, RulesFile, shannon_entropy};
+use super::rule::{
+    CompiledAllowlist, CompiledRule, Found, Rule, RuleId, RulesFile, shannon_entropy,
+};
 use crate::error::RedactError;
 
 /// The built-in rules, embedded in the crate.
@@ -107,7 +110,7 @@ impl Parts {
             }
         }
         for rule in &mut self.rules {
-            rule.allowlists.sort_by_key(|a| a.cost());
+            rule.order_allowlists();
         }
         Engine {
             rules: self.rules.into_iter().map(Arc::new).collect(),
@@ -161,107 +164,161 @@ struct Prefilter {
 const SCAN_BYTES: usize = 64 * 1024;
 
 /// Finds keywords (lower-case) in a text without an automaton: a bit per pair of leading
-/// bytes (lower-cased) that some keyword starts with, and the keywords ordered by those two
-/// bytes. Written beside aho-corasick because building its automaton costs more than scanning
-/// a few short texts; the differential tests check that both find the same keywords.
+/// bytes (lower-cased) that some keyword starts with, the keywords grouped by that pair (the
+/// group found by the bit's rank), and per group the third bytes its keywords go on with.
+/// Written beside aho-corasick because building its automaton costs more than scanning a few
+/// short texts; the differential tests check that both find the same keywords.
 #[derive(Debug)]
 struct KeywordScan {
-    /// Bit `b0 << 8 | b1` set when a keyword starts with `b0 b1` (every `b1` for a keyword of
-    /// one byte).
-    pairs: Vec<u64>,
-    /// Per first byte, the range of `by_pair` holding the keywords that start with it.
-    first: Vec<(u16, u16)>,
-    /// (second byte, 0 for a keyword of one byte; keyword index), ordered by first byte, then
-    /// second byte.
-    by_pair: Vec<(u8, usize)>,
+    /// Bit `b0 << 8 | b1` set when a keyword of two or more bytes starts with `b0 b1`.
+    pairs: Box<[u64; PAIR_WORDS]>,
+    /// Per word of `pairs`, the number of bits set in the words before it: the rank of a
+    /// set bit is its group's index in `groups`.
+    ranks: Box<[u16; PAIR_WORDS]>,
+    /// Per pair in `pairs` (by rank): the range of `by_pair` holding its keywords, and the
+    /// bytes that may come third (every byte when one of them has only two).
+    groups: Vec<(u16, u16, [u64; 4])>,
+    /// The keywords of two or more bytes, ordered by their first two bytes.
+    by_pair: Vec<usize>,
+    /// Keywords of one byte: (the byte, keyword index).
+    singles: Vec<(u8, usize)>,
 }
+
+/// Words of the bit table of byte pairs.
+const PAIR_WORDS: usize = 65536 / 64;
 
 impl KeywordScan {
     fn new(words: &[String]) -> Self {
-        let mut pairs = vec![0_u64; 65536 / 64];
-        let mut set = |key: usize| {
-            if let Some(slot) = pairs.get_mut(key / 64) {
-                *slot |= 1 << (key % 64);
-            }
-        };
         let lead = |w: usize| {
             let mut bytes = words.get(w).map(|w| w.bytes()).into_iter().flatten();
-            (bytes.next(), bytes.next())
+            (bytes.next(), bytes.next(), bytes.next())
         };
         let mut order: Vec<usize> = (0..words.len()).collect();
         order.sort_by_key(|&w| lead(w));
-        let mut first = vec![(0_u16, 0_u16); 256];
+        let mut pairs = Box::new([0_u64; PAIR_WORDS]);
+        let mut groups: Vec<(u16, u16, [u64; 4])> = Vec::new();
+        let mut last_key = None;
         let mut by_pair = Vec::with_capacity(order.len());
+        let mut singles = Vec::new();
         for w in order {
-            let (Some(b0), b1) = lead(w) else { continue };
-            match b1 {
-                Some(b1) => set(usize::from(b0) << 8 | usize::from(b1)),
-                None => (0..256).for_each(|b1| set(usize::from(b0) << 8 | b1)),
+            let (b0, b1, b2) = match lead(w) {
+                (Some(b0), Some(b1), b2) => (b0, b1, b2),
+                (Some(b0), None, _) => {
+                    singles.push((b0, w));
+                    continue;
+                }
+                _ => continue,
+            };
+            let key = usize::from(b0) << 8 | usize::from(b1);
+            if let Some(slot) = pairs.get_mut(key / 64) {
+                *slot |= 1 << (key % 64);
             }
             let at = u16::try_from(by_pair.len()).unwrap_or(u16::MAX);
-            by_pair.push((b1.unwrap_or(0), w));
-            if let Some(range) = first.get_mut(usize::from(b0)) {
-                if range.1 == 0 {
-                    *range = (at, at);
-                }
-                range.1 = at.saturating_add(1);
+            by_pair.push(w);
+            if last_key != Some(key) {
+                groups.push((at, at, [0; 4]));
+                last_key = Some(key);
             }
+            if let Some((_, end, thirds)) = groups.last_mut() {
+                *end = at.saturating_add(1);
+                match b2 {
+                    Some(b2) => {
+                        if let Some(slot) = thirds.get_mut(usize::from(b2) / 64) {
+                            *slot |= 1 << (b2 % 64);
+                        }
+                    }
+                    None => *thirds = [u64::MAX; 4],
+                }
+            }
+        }
+        let mut ranks = Box::new([0_u16; PAIR_WORDS]);
+        let mut before = 0_u16;
+        for (rank, word) in ranks.iter_mut().zip(pairs.iter()) {
+            *rank = before;
+            before = before.saturating_add(u16::try_from(word.count_ones()).unwrap_or(0));
         }
         Self {
             pairs,
-            first,
+            ranks,
+            groups,
             by_pair,
+            singles,
         }
     }
 
     /// Calls `hit` with the index of every keyword that occurs in `text`, once each.
     fn find(&self, words: &[String], text: &[u8], mut hit: impl FnMut(usize)) {
         let mut seen = vec![false; words.len()];
-        for (at, &byte) in text.iter().enumerate() {
-            let b0 = byte.to_ascii_lowercase();
-            let b1 = text.get(at + 1).map(u8::to_ascii_lowercase);
-            if let Some(b1) = b1 {
-                let key = usize::from(b0) << 8 | usize::from(b1);
-                let bit = self.pairs.get(key / 64).map_or(0, |w| w >> (key % 64) & 1);
-                if bit == 0 {
-                    continue;
-                }
+        let mut unseen = words.len();
+        for &(byte, w) in &self.singles {
+            if text.iter().any(|b| b.to_ascii_lowercase() == byte)
+                && let Some(done) = seen.get_mut(w)
+            {
+                *done = true;
+                unseen = unseen.saturating_sub(1);
+                hit(w);
             }
-            let (from, to) = self.first.get(usize::from(b0)).copied().unwrap_or((0, 0));
-            let bucket = self
+        }
+        // A pair whose keywords were all found is cleared from this copy.
+        let mut pairs: [u64; PAIR_WORDS] = *self.pairs;
+        let mut bytes = text.iter().map(u8::to_ascii_lowercase).enumerate();
+        let Some((_, mut prev)) = bytes.next() else {
+            return;
+        };
+        for (at, byte) in bytes {
+            let key = usize::from(prev) << 8 | usize::from(byte);
+            prev = byte;
+            let Some(slot) = pairs.get_mut(key / 64) else {
+                continue;
+            };
+            let bit = 1_u64 << (key % 64);
+            if *slot & bit == 0 {
+                continue;
+            }
+            // The rank in the table as built (bits cleared in the copy still count).
+            let below = self.pairs.get(key / 64).copied().unwrap_or(0) & (bit - 1);
+            let rank = usize::from(self.ranks.get(key / 64).copied().unwrap_or(0))
+                + below.count_ones() as usize;
+            let Some(&(from, to, thirds)) = self.groups.get(rank) else {
+                continue;
+            };
+            let third = text.get(at + 1).map(u8::to_ascii_lowercase);
+            if let Some(third) = third
+                && thirds
+                    .get(usize::from(third) / 64)
+                    .is_some_and(|set| set & (1 << (third % 64)) == 0)
+            {
+                continue;
+            }
+            // The keyword would start one byte back; its first two bytes matched.
+            let rest = text.get(at + 1..).unwrap_or_default();
+            let mut left = false;
+            for &w in self
                 .by_pair
                 .get(usize::from(from)..usize::from(to))
-                .unwrap_or_default();
-            // Keywords of one byte (second byte 0), then those whose second byte is `b1`.
-            let ones = bucket.partition_point(|&(second, _)| second == 0);
-            let (lo, hi) = match b1 {
-                Some(b1) => (
-                    bucket.partition_point(|&(second, _)| second < b1),
-                    bucket.partition_point(|&(second, _)| second <= b1),
-                ),
-                None => (ones, ones),
-            };
-            let candidates = bucket
-                .get(..ones)
                 .unwrap_or_default()
-                .iter()
-                .chain(bucket.get(lo.max(ones)..hi).unwrap_or_default());
-            let rest = text.get(at..).unwrap_or_default();
-            for &(_, w) in candidates {
-                let Some(done) = seen.get_mut(w) else {
+            {
+                let Some(done) = seen.get_mut(w).filter(|done| !**done) else {
                     continue;
                 };
-                if *done {
-                    continue;
-                }
-                let Some(word) = words.get(w) else { continue };
-                if rest
-                    .get(..word.len())
-                    .is_some_and(|head| head.eq_ignore_ascii_case(word.as_bytes()))
-                {
+                let tail = words.get(w).and_then(|word| word.as_bytes().get(2..));
+                let found = tail.is_some_and(|tail| {
+                    rest.get(..tail.len())
+                        .is_some_and(|head| head.eq_ignore_ascii_case(tail))
+                });
+                if found {
                     *done = true;
+                    unseen = unseen.saturating_sub(1);
                     hit(w);
+                } else {
+                    left = true;
                 }
+            }
+            if !left {
+                *slot &= !bit;
+            }
+            if unseen == 0 {
+                return;
             }
         }
     }
@@ -548,14 +605,19 @@ impl Detector {
             return Vec::new();
         }
         let wanted = engine.wanted(text, path);
-        // (start, end, rule index)
-        let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
+        let mut scan = Scan {
+            text,
+            path,
+            candidates: Vec::new(),
+            verdicts: HashMap::default(),
+        };
         for (index, rule) in engine.rules.iter().enumerate() {
             if !wanted.get(index).copied().unwrap_or(false) {
                 continue;
             }
-            collect(rule, index, text, path, &mut candidates);
+            scan.collect(rule, index);
         }
+        let mut candidates = scan.candidates;
         if candidates.is_empty() {
             return Vec::new();
         }
@@ -577,43 +639,109 @@ impl Detector {
     }
 }
 
-/// Runs one rule over `text`, pushing the secrets it finds.
-fn collect(
-    rule: &CompiledRule,
-    index: usize,
-    text: &str,
+/// One text being scanned, with what was found in it so far.
+struct Scan<'t> {
+    text: &'t str,
     path: Path,
-    candidates: &mut Vec<(usize, usize, usize)>,
-) {
-    if path == Path::Fast
-        && let Some(matcher) = rule.assignment()
-    {
-        for found in matcher.find_iter(text) {
-            let group = |g: usize| {
-                g.checked_sub(1)
-                    .and_then(|g| found.groups.get(g))
-                    .cloned()
-                    .flatten()
-            };
-            let span = secret_span(rule, found.whole.clone(), found.groups.len() + 1, group);
-            consider(rule, index, text, path, found.whole, span, candidates);
+    /// Secrets found: (start, end, rule index).
+    candidates: Vec<(usize, usize, usize)>,
+    /// Whether a match is a secret, by rule and the text its allowlists look at: code repeats
+    /// its names (`password: &str` in every function), and a verdict depends on nothing else.
+    /// The fast path only.
+    verdicts: HashMap<VerdictKey<'t>, bool, foldhash::fast::FixedState>,
+}
+
+/// What decides whether a match of a rule is a secret: the rule, the whole match, where the
+/// secret is in it, and the lines around it when an allowlist of the rule looks at them.
+type VerdictKey<'t> = (usize, &'t str, usize, usize, &'t str);
+
+impl<'t> Scan<'t> {
+    /// Runs one rule over the text, pushing the secrets it finds.
+    fn collect(&mut self, rule: &CompiledRule, index: usize) {
+        let text = self.text;
+        if self.path == Path::Fast
+            && let Some(matcher) = rule.assignment()
+        {
+            for found in matcher.find_iter(text) {
+                let group = |g: usize| {
+                    g.checked_sub(1)
+                        .and_then(|g| found.groups.get(g))
+                        .cloned()
+                        .flatten()
+                };
+                let span = secret_span(rule, found.whole.clone(), found.groups.len() + 1, group);
+                self.consider(rule, index, found.whole, span);
+            }
+            return;
         }
-        return;
-    }
-    if path == Path::Fast && !rule.may_match(text) {
-        return;
-    }
-    let Some(regex) = rule.regex() else {
-        return;
-    };
-    for caps in regex.captures_iter(text) {
-        let Some(whole) = caps.get_match() else {
-            continue;
+        if self.path == Path::Fast && !rule.may_match(text) {
+            return;
+        }
+        let Some(regex) = rule.regex() else {
+            return;
         };
-        let group = |g: usize| caps.get_group(g).map(|s| s.range());
-        let span = secret_span(rule, whole.range(), caps.group_len(), group);
-        consider(rule, index, text, path, whole.range(), span, candidates);
+        for caps in regex.captures_iter(text) {
+            let Some(whole) = caps.get_match() else {
+                continue;
+            };
+            let group = |g: usize| caps.get_group(g).map(|s| s.range());
+            let span = secret_span(rule, whole.range(), caps.group_len(), group);
+            self.consider(rule, index, whole.range(), span);
+        }
     }
+
+    /// Pushes the secret `span` of the match `whole` unless it is empty, too regular for the
+    /// rule or allowed by one of its allowlists.
+    fn consider(
+        &mut self,
+        rule: &CompiledRule,
+        index: usize,
+        whole: Range<usize>,
+        span: Option<Range<usize>>,
+    ) {
+        let text = self.text;
+        let Some(span) = span.filter(|s| !s.is_empty()) else {
+            return;
+        };
+        let Some(secret) = text.get(span.clone()) else {
+            return;
+        };
+        let found = Found {
+            secret,
+            whole: text.get(whole.clone()).unwrap_or_default(),
+            line: line_around(text, whole.clone()),
+        };
+        let is_secret = if self.path == Path::Fast {
+            let key = (
+                index,
+                found.whole,
+                span.start.saturating_sub(whole.start),
+                span.len(),
+                if rule.reads_lines() { found.line } else { "" },
+            );
+            *self
+                .verdicts
+                .entry(key)
+                .or_insert_with(|| is_secret(rule, &found, Path::Fast))
+        } else {
+            is_secret(rule, &found, self.path)
+        };
+        if is_secret {
+            self.candidates.push((span.start, span.end, index));
+        }
+    }
+}
+
+/// Whether a match of `rule` is a secret: regular enough for the rule's entropy and allowed
+/// by none of its allowlists.
+fn is_secret(rule: &CompiledRule, found: &Found<'_>, path: Path) -> bool {
+    if rule
+        .entropy
+        .is_some_and(|least| shannon_entropy(found.secret) < least)
+    {
+        return false;
+    }
+    rule.allowlists.is_empty() || !rule.allowed(found, path)
 }
 
 /// The secret of a match: the rule's `secretGroup`, else the first group that took part (and
@@ -632,43 +760,6 @@ fn secret_span(
             .find(|span| !span.is_empty())
             .or(Some(whole))
     }
-}
-
-/// Pushes the secret `span` of the match `whole` unless it is empty, too regular for the rule
-/// or allowed by one of its allowlists.
-fn consider(
-    rule: &CompiledRule,
-    index: usize,
-    text: &str,
-    path: Path,
-    whole: Range<usize>,
-    span: Option<Range<usize>>,
-    candidates: &mut Vec<(usize, usize, usize)>,
-) {
-    let Some(span) = span.filter(|s| !s.is_empty()) else {
-        return;
-    };
-    let Some(secret) = text.get(span.clone()) else {
-        return;
-    };
-    if rule
-        .entropy
-        .is_some_and(|least| shannon_entropy(secret) < least)
-    {
-        return;
-    }
-    if !rule.allowlists.is_empty() {
-        let whole_text = text.get(whole.clone()).unwrap_or_default();
-        let line = line_around(text, whole);
-        if rule
-            .allowlists
-            .iter()
-            .any(|a| a.allows(secret, whole_text, line, path))
-        {
-            return;
-        }
-    }
-    candidates.push((span.start, span.end, index));
 }
 
 /// The lines that `range` of `text` is on.
@@ -1073,6 +1164,30 @@ mod tests {
                     detector.spans_by(&text, Path::Plain)
                 );
             }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        /// The keyword scan finds exactly the keywords a plain search finds, with keywords of
+        /// one byte, keywords sharing their first two bytes, keywords inside others, and
+        /// upper-case text.
+        #[test]
+        fn the_keyword_scan_finds_what_a_plain_search_finds(
+            mut words in proptest::collection::vec("[abc_-]{1,4}", 1..12),
+            text in "[abcABC_ -]{0,60}",
+        ) {
+            words.sort();
+            words.dedup();
+            let scan = KeywordScan::new(&words);
+            let mut found = Vec::new();
+            scan.find(&words, text.as_bytes(), |w| found.push(w));
+            found.sort_unstable();
+            let lower = text.to_ascii_lowercase();
+            let expected: Vec<usize> = (0..words.len())
+                .filter(|&w| lower.contains(words[w].as_str()))
+                .collect();
+            proptest::prop_assert_eq!(found, expected, "{:?} in {:?}", words, text);
         }
     }
 

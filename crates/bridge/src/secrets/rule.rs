@@ -315,7 +315,47 @@ fn min_run(pattern: &str) -> Option<([u64; 4], usize)> {
 }
 
 /// Whether `text` holds `min` or more consecutive bytes of `set`.
+///
+/// Looks at the last byte of each window of `min` bytes first: where it is not in `set`, no
+/// run can cover it and the window moves past it (about one byte in `min` is read in text
+/// without long runs); where it is, the bytes before it are checked back to the first one not
+/// known to be in `set`.
 fn has_run(text: &[u8], set: &[u64; 4], min: usize) -> bool {
+    if min <= 1 {
+        return has_run_plain(text, set, min);
+    }
+    let member = |at: usize| {
+        text.get(at).is_some_and(|&b| {
+            set.get(usize::from(b) / 64)
+                .is_some_and(|word| word & (1 << (b % 64)) != 0)
+        })
+    };
+    // The window is `start..start + min`; its first `good` bytes are known to be in `set`.
+    let mut start = 0_usize;
+    let mut good = 0_usize;
+    loop {
+        let last = start + min - 1;
+        if last >= text.len() {
+            return false;
+        }
+        if !member(last) {
+            start = last + 1;
+            good = 0;
+            continue;
+        }
+        let known = start + good;
+        match (known..last).rev().find(|&at| !member(at)) {
+            None => return true,
+            Some(miss) => {
+                good = last - miss;
+                start = miss + 1;
+            }
+        }
+    }
+}
+
+/// [`has_run`] byte by byte (the reference its property test compares with).
+fn has_run_plain(text: &[u8], set: &[u64; 4], min: usize) -> bool {
     let mut run = 0_usize;
     for &b in text {
         let member = set
@@ -344,9 +384,21 @@ struct Dfas {
 }
 
 impl Dfas {
-    /// Their size in bytes: what loading all of them validates.
-    fn bytes(&self) -> usize {
-        self.parts.iter().map(|p| p.bytes.len()).sum()
+    /// Whether part `part` matches somewhere in `haystack` (loading it first); `None` when it
+    /// cannot tell (it does not load, or it gave up on a non-ASCII byte next to a Unicode
+    /// `\b`).
+    fn part_is_match(&self, part: usize, haystack: &str) -> Option<bool> {
+        let aligned = self.parts.get(part)?;
+        let dfa = self.loaded.get(part)?.get_or_init(|| {
+            dense::DFA::from_bytes(&aligned.bytes)
+                .ok()
+                .map(|(dfa, _)| dfa)
+        });
+        let input = Input::new(haystack).earliest(true);
+        dfa.as_ref()?
+            .try_search_fwd(&input)
+            .ok()
+            .map(|found| found.is_some())
     }
 }
 
@@ -375,18 +427,12 @@ fn load_precompiled<P: AsRef<str>>(patterns: &[P]) -> Option<Dfas> {
 /// `None` when one of them cannot tell (it does not load, or it gave up on a non-ASCII byte
 /// next to a Unicode `\b`) and none said yes.
 fn dfa_is_match(dfas: &Dfas, haystack: &str) -> Option<bool> {
-    let input = Input::new(haystack).earliest(true);
     let mut unsure = false;
-    for (aligned, slot) in dfas.parts.iter().zip(&dfas.loaded) {
-        let dfa = slot.get_or_init(|| {
-            dense::DFA::from_bytes(&aligned.bytes)
-                .ok()
-                .map(|(dfa, _)| dfa)
-        });
-        match dfa.as_ref().map(|dfa| dfa.try_search_fwd(&input)) {
-            Some(Ok(Some(_))) => return Some(true),
-            Some(Ok(None)) => {}
-            _ => unsure = true,
+    for part in 0..dfas.parts.len() {
+        match dfas.part_is_match(part, haystack) {
+            Some(true) => return Some(true),
+            Some(false) => {}
+            None => unsure = true,
         }
     }
     (!unsure).then_some(false)
@@ -420,39 +466,30 @@ pub(crate) struct CompiledAllowlist {
     regex: OnceLock<Option<Regex>>,
     /// The precompiled DFAs of the patterns (an exact `is_match`), looked up on first use.
     dfa: OnceLock<Option<Dfas>>,
-    /// What a first check costs: 0 without regexes, the bytes of the precompiled DFAs (loading
-    /// validates them), else the most (a compilation).
-    cost: usize,
+    /// The sizes of its exact precompiled DFAs, one per part (loading one validates it);
+    /// empty when there are none (then a check compiles the regexes).
+    part_bytes: Vec<usize>,
     stopwords: Vec<String>,
 }
 
 impl CompiledAllowlist {
     pub(crate) fn new(allowlist: &Allowlist) -> Self {
-        let cost = if allowlist.regexes.is_empty() {
-            0
-        } else {
-            load_precompiled(&allowlist.regexes)
-                .filter(|d| d.exact)
-                .map_or(usize::MAX, |d| d.bytes())
-        };
+        let part_bytes = load_precompiled(&allowlist.regexes)
+            .filter(|d| d.exact)
+            .map(|d| d.parts.iter().map(|p| p.bytes.len()).collect())
+            .unwrap_or_default();
         Self {
             target: allowlist.regex_target,
             patterns: allowlist.regexes.clone(),
             regex: OnceLock::new(),
             dfa: OnceLock::new(),
-            cost,
+            part_bytes,
             stopwords: allowlist
                 .stopwords
                 .iter()
                 .map(|w| w.to_ascii_lowercase())
                 .collect(),
         }
-    }
-
-    /// What checking a match against this allowlist first costs (the fast path checks the
-    /// cheap ones first; whether a match is allowed does not depend on the order).
-    pub(crate) fn cost(&self) -> usize {
-        self.cost
     }
 
     /// Compiles now, to report a bad regex at build time.
@@ -483,30 +520,58 @@ impl CompiledAllowlist {
     }
 
     /// Whether this allowlist allows a match.
-    pub(crate) fn allows(&self, secret: &str, whole: &str, line: &str, path: Path) -> bool {
-        if !self.stopwords.is_empty() {
-            let lower = secret.to_ascii_lowercase();
-            if self.stopwords.iter().any(|w| lower.contains(w.as_str())) {
-                return true;
-            }
+    pub(crate) fn allows(&self, found: &Found<'_>, path: Path) -> bool {
+        if self.stopped(found.secret) {
+            return true;
         }
         if self.patterns.is_empty() {
             return false;
         }
-        let haystack = match self.target {
-            AllowTarget::Secret => secret,
-            AllowTarget::Match => whole,
-            AllowTarget::Line => line,
-        };
+        let haystack = found.target(self.target);
         if path == Path::Fast
-            && let Some(dfas) = self
-                .dfa
-                .get_or_init(|| precompiled(&self.patterns).filter(|d| d.exact))
+            && let Some(dfas) = self.dfas()
             && let Some(yes) = dfa_is_match(dfas, haystack)
         {
             return yes;
         }
         self.regex().is_some_and(|regex| regex.is_match(haystack))
+    }
+
+    /// Whether one of its stopwords is in `secret`.
+    fn stopped(&self, secret: &str) -> bool {
+        if self.stopwords.is_empty() {
+            return false;
+        }
+        let lower = secret.to_ascii_lowercase();
+        self.stopwords.iter().any(|w| lower.contains(w.as_str()))
+    }
+
+    /// Its exact precompiled DFAs (looked up on first use; `None` on the library path).
+    fn dfas(&self) -> Option<&Dfas> {
+        self.dfa
+            .get_or_init(|| precompiled(&self.patterns).filter(|d| d.exact))
+            .as_ref()
+    }
+}
+
+/// A match of a rule, in the three shapes an allowlist may look at.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Found<'t> {
+    /// The secret (the rule's secret group).
+    pub(crate) secret: &'t str,
+    /// The whole match.
+    pub(crate) whole: &'t str,
+    /// The lines the match is on.
+    pub(crate) line: &'t str,
+}
+
+impl<'t> Found<'t> {
+    fn target(&self, target: AllowTarget) -> &'t str {
+        match target {
+            AllowTarget::Secret => self.secret,
+            AllowTarget::Match => self.whole,
+            AllowTarget::Line => self.line,
+        }
     }
 }
 
@@ -529,6 +594,10 @@ pub(crate) struct CompiledRule {
     pub(crate) secret_group: usize,
     pub(crate) entropy: Option<f64>,
     pub(crate) allowlists: Vec<Arc<CompiledAllowlist>>,
+    /// The precompiled DFAs of all its allowlists, smallest first, as (allowlist, part):
+    /// the fast path tries them in this order, so that a match allowed by a small DFA never
+    /// loads a large one (see [`Self::order_allowlists`]).
+    allow_order: Vec<(usize, usize)>,
     pub(crate) tags: Vec<String>,
 }
 
@@ -570,6 +639,7 @@ impl CompiledRule {
             secret_group: rule.secret_group,
             entropy: rule.entropy,
             allowlists,
+            allow_order: Vec::new(),
             tags: rule.tags.clone(),
         })
     }
@@ -611,6 +681,76 @@ impl CompiledRule {
             Some(dfa) => dfa_is_match(dfa, text).unwrap_or(true),
             None => true,
         }
+    }
+
+    /// Fixes the order the fast path checks the allowlists in, once they are all known:
+    /// every precompiled DFA of every allowlist by size (loading validates the whole DFA, so
+    /// size is what a first check costs). A match is allowed when any of them matches, so the
+    /// order changes the cost, never the answer.
+    pub(crate) fn order_allowlists(&mut self) {
+        let mut order: Vec<(usize, usize, usize)> = self
+            .allowlists
+            .iter()
+            .enumerate()
+            .flat_map(|(list, a)| {
+                a.part_bytes
+                    .iter()
+                    .enumerate()
+                    .map(move |(part, &bytes)| (bytes, list, part))
+            })
+            .collect();
+        order.sort_unstable();
+        self.allow_order = order
+            .into_iter()
+            .map(|(_, list, part)| (list, part))
+            .collect();
+    }
+
+    /// Whether one of its allowlists looks at the lines around a match.
+    pub(crate) fn reads_lines(&self) -> bool {
+        self.allowlists
+            .iter()
+            .any(|a| a.target == AllowTarget::Line && !a.patterns.is_empty())
+    }
+
+    /// Whether one of its allowlists allows `found`.
+    pub(crate) fn allowed(&self, found: &Found<'_>, path: Path) -> bool {
+        if path == Path::Plain {
+            return self.allowlists.iter().any(|a| a.allows(found, path));
+        }
+        if self.allowlists.iter().any(|a| a.stopped(found.secret)) {
+            return true;
+        }
+        // Allowlists a DFA part could not answer for, as a bit set (`unsure_many` past 64).
+        let mut unsure = 0_u64;
+        let mut unsure_many: Vec<usize> = Vec::new();
+        for &(list, part) in &self.allow_order {
+            let Some(allowlist) = self.allowlists.get(list) else {
+                continue;
+            };
+            let Some(dfas) = allowlist.dfas() else {
+                // The library path was forced after the order was made.
+                return self.allowlists.iter().any(|a| a.allows(found, Path::Plain));
+            };
+            match dfas.part_is_match(part, found.target(allowlist.target)) {
+                Some(true) => return true,
+                Some(false) => {}
+                None if list < 64 => unsure |= 1 << list,
+                None => unsure_many.push(list),
+            }
+        }
+        self.allowlists.iter().enumerate().any(|(list, a)| {
+            let was_unsure = if list < 64 {
+                unsure & (1 << list) != 0
+            } else {
+                unsure_many.contains(&list)
+            };
+            let answered = !a.part_bytes.is_empty() && !was_unsure;
+            !answered
+                && !a.patterns.is_empty()
+                && a.regex()
+                    .is_some_and(|regex| regex.is_match(found.target(a.target)))
+        })
     }
 
     /// The hand-written matcher that stands for the regex on the fast path, if any.
@@ -748,6 +888,16 @@ mod tests {
     }
 
     proptest! {
+        /// The skipping search finds a run exactly where the byte-by-byte one does.
+        #[test]
+        fn has_run_agrees_with_the_plain_scan(
+            text in proptest::collection::vec(proptest::sample::select(b"ab-_ \xe9".to_vec()), 0..80),
+            set in proptest::array::uniform4(proptest::num::u64::ANY),
+            min in 0_usize..12,
+        ) {
+            prop_assert_eq!(has_run(&text, &set, min), has_run_plain(&text, &set, min));
+        }
+
         #[test]
         fn a_text_without_the_run_never_matches(
             text in "(?:[A-Za-z0-9_+/=. -]|AC|SK|ghp_|xoxb-|sk-|[0-9a-f]{8}){0,40}",
