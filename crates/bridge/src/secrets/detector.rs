@@ -66,7 +66,7 @@ fn builtin_engine() -> &'static Result<Engine, RedactError> {
     BUILTIN.get_or_init(|| {
         let file = builtin_rules_file()?;
         let mut parts = Parts::default();
-        parts.add_file(&file)?;
+        parts.add_file(file)?;
         Ok(parts.into_engine())
     })
 }
@@ -81,11 +81,12 @@ struct Parts {
 }
 
 impl Parts {
-    fn add_file(&mut self, file: &RulesFile) -> Result<(), RedactError> {
-        for rule in &file.rules {
+    fn add_file(&mut self, file: RulesFile) -> Result<(), RedactError> {
+        let (rules, globals) = file.into_parts();
+        for rule in rules {
             self.rules.push(CompiledRule::new(rule)?);
         }
-        for allowlist in file.global_allowlists() {
+        for mut allowlist in globals {
             for target in &allowlist.target_rules {
                 if !self.rules.iter().any(|r| r.id.as_str() == target) {
                     return Err(RedactError::UnknownRule {
@@ -93,10 +94,9 @@ impl Parts {
                     });
                 }
             }
-            self.globals.push((
-                Arc::new(CompiledAllowlist::new(allowlist)),
-                allowlist.target_rules.clone(),
-            ));
+            let targets = std::mem::take(&mut allowlist.target_rules);
+            self.globals
+                .push((Arc::new(CompiledAllowlist::new(allowlist)), targets));
         }
         Ok(())
     }
@@ -189,19 +189,22 @@ const PAIR_WORDS: usize = 65536 / 64;
 
 impl KeywordScan {
     fn new(words: &[String]) -> Self {
-        let lead = |w: usize| {
-            let mut bytes = words.get(w).map(|w| w.bytes()).into_iter().flatten();
-            (bytes.next(), bytes.next(), bytes.next())
-        };
-        let mut order: Vec<usize> = (0..words.len()).collect();
-        order.sort_by_key(|&w| lead(w));
+        let mut order: Vec<_> = words
+            .iter()
+            .enumerate()
+            .map(|(w, word)| {
+                let mut bytes = word.bytes();
+                ((bytes.next(), bytes.next(), bytes.next()), w)
+            })
+            .collect();
+        order.sort_unstable();
         let mut pairs = Box::new([0_u64; PAIR_WORDS]);
         let mut groups: Vec<(u16, u16, [u64; 4])> = Vec::new();
         let mut last_key = None;
         let mut by_pair = Vec::with_capacity(order.len());
         let mut singles = Vec::new();
-        for w in order {
-            let (b0, b1, b2) = match lead(w) {
+        for (lead, w) in order {
+            let (b0, b1, b2) = match lead {
                 (Some(b0), Some(b1), b2) => (b0, b1, b2),
                 (Some(b0), None, _) => {
                     singles.push((b0, w));
@@ -330,21 +333,19 @@ impl Engine {
             let mut words: Vec<String> = Vec::new();
             let mut owners: Vec<Vec<usize>> = Vec::new();
             let mut always = Vec::new();
+            let mut known: HashMap<&str, usize, foldhash::fast::FixedState> = HashMap::default();
             for (index, rule) in self.rules.iter().enumerate() {
                 if rule.keywords.is_empty() {
                     always.push(index);
                 }
                 for word in &rule.keywords {
-                    match words.iter().position(|w| w == word) {
-                        Some(at) => {
-                            if let Some(list) = owners.get_mut(at) {
-                                list.push(index);
-                            }
-                        }
-                        None => {
-                            words.push(word.clone());
-                            owners.push(vec![index]);
-                        }
+                    let at = *known.entry(word.as_str()).or_insert_with(|| {
+                        words.push(word.clone());
+                        owners.push(Vec::new());
+                        words.len() - 1
+                    });
+                    if let Some(list) = owners.get_mut(at) {
+                        list.push(index);
                     }
                 }
             }
@@ -972,10 +973,10 @@ impl DetectorBuilder {
             }
         }
         let mut parts = Parts::default();
-        for file in &self.files {
+        for file in self.files {
             parts.add_file(file)?;
         }
-        for rule in &self.rules {
+        for rule in self.rules {
             parts.rules.push(CompiledRule::new(rule)?);
         }
         for rule in &mut parts.rules {

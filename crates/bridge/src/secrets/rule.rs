@@ -270,9 +270,12 @@ impl RulesFile {
         })
     }
 
-    /// The global allowlists, the older single table first.
-    pub(crate) fn global_allowlists(&self) -> impl Iterator<Item = &Allowlist> {
-        self.allowlist.iter().chain(&self.allowlists)
+    /// The rules and the global allowlists (the older single table first).
+    pub(crate) fn into_parts(self) -> (Vec<Rule>, impl Iterator<Item = Allowlist>) {
+        (
+            self.rules,
+            self.allowlist.into_iter().chain(self.allowlists),
+        )
     }
 }
 
@@ -473,22 +476,20 @@ pub(crate) struct CompiledAllowlist {
 }
 
 impl CompiledAllowlist {
-    pub(crate) fn new(allowlist: &Allowlist) -> Self {
+    pub(crate) fn new(allowlist: Allowlist) -> Self {
         let part_bytes = load_precompiled(&allowlist.regexes)
             .filter(|d| d.exact)
             .map(|d| d.parts.iter().map(|p| p.bytes.len()).collect())
             .unwrap_or_default();
+        let mut stopwords = allowlist.stopwords;
+        stopwords.iter_mut().for_each(|w| w.make_ascii_lowercase());
         Self {
             target: allowlist.regex_target,
-            patterns: allowlist.regexes.clone(),
+            patterns: allowlist.regexes,
             regex: OnceLock::new(),
             dfa: OnceLock::new(),
             part_bytes,
-            stopwords: allowlist
-                .stopwords
-                .iter()
-                .map(|w| w.to_ascii_lowercase())
-                .collect(),
+            stopwords,
         }
     }
 
@@ -602,45 +603,48 @@ pub(crate) struct CompiledRule {
 }
 
 impl CompiledRule {
-    /// Checks the parts that need no compilation.
-    pub(crate) fn new(rule: &Rule) -> Result<Self, RedactError> {
-        if rule.id.trim().is_empty() {
-            return Err(RedactError::MissingId {
-                regex: rule.regex.clone(),
-            });
+    /// Checks the parts that need no compilation (taking the rule's strings, not copying
+    /// them: a hook process builds every built-in rule).
+    pub(crate) fn new(rule: Rule) -> Result<Self, RedactError> {
+        let Rule {
+            id,
+            regex,
+            mut keywords,
+            secret_group,
+            entropy,
+            allowlist,
+            allowlists,
+            tags,
+            ..
+        } = rule;
+        if id.trim().is_empty() {
+            return Err(RedactError::MissingId { regex });
         }
-        if let Some(entropy) = rule.entropy
+        if let Some(entropy) = entropy
             && !(entropy.is_finite() && entropy >= 0.0)
         {
-            return Err(RedactError::InvalidEntropy {
-                name: rule.id.clone(),
-                entropy,
-            });
+            return Err(RedactError::InvalidEntropy { name: id, entropy });
         }
-        let allowlists = rule
-            .allowlist
-            .iter()
-            .chain(&rule.allowlists)
+        let allowlists = allowlist
+            .into_iter()
+            .chain(allowlists)
             .map(|a| Arc::new(CompiledAllowlist::new(a)))
             .collect();
+        keywords.retain(|k| !k.is_empty());
+        keywords.iter_mut().for_each(|k| k.make_ascii_lowercase());
         Ok(Self {
-            id: RuleId::new(&rule.id),
-            keywords: rule
-                .keywords
-                .iter()
-                .map(|k| k.to_ascii_lowercase())
-                .filter(|k| !k.is_empty())
-                .collect(),
-            pattern: rule.regex.clone(),
+            id: RuleId::new(&id),
+            keywords,
+            run: min_run(&regex),
+            assignment: Assignment::for_pattern(&regex),
+            pattern: regex,
             regex: OnceLock::new(),
             gate: OnceLock::new(),
-            run: min_run(&rule.regex),
-            assignment: Assignment::for_pattern(&rule.regex),
-            secret_group: rule.secret_group,
-            entropy: rule.entropy,
+            secret_group,
+            entropy,
             allowlists,
             allow_order: Vec::new(),
-            tags: rule.tags.clone(),
+            tags,
         })
     }
 
@@ -822,14 +826,14 @@ mod tests {
     #[test]
     fn rules_are_checked() {
         assert!(matches!(
-            CompiledRule::new(&Rule::new(" ", "x")),
+            CompiledRule::new(Rule::new(" ", "x")),
             Err(RedactError::MissingId { .. })
         ));
         assert!(matches!(
-            CompiledRule::new(&Rule::new("a", "x").with_entropy(f64::NAN)),
+            CompiledRule::new(Rule::new("a", "x").with_entropy(f64::NAN)),
             Err(RedactError::InvalidEntropy { .. })
         ));
-        let bad_group = CompiledRule::new(&Rule::new("a", "(x)").with_secret_group(2)).unwrap();
+        let bad_group = CompiledRule::new(Rule::new("a", "(x)").with_secret_group(2)).unwrap();
         assert!(matches!(
             bad_group.validate(),
             Err(RedactError::SecretGroup {
@@ -838,10 +842,9 @@ mod tests {
                 ..
             })
         ));
-        let bad_allow = CompiledRule::new(
-            &Rule::new("a", "x").with_allowlist(Allowlist::new().with_regex("(")),
-        )
-        .unwrap();
+        let bad_allow =
+            CompiledRule::new(Rule::new("a", "x").with_allowlist(Allowlist::new().with_regex("(")))
+                .unwrap();
         assert!(matches!(
             bad_allow.validate(),
             Err(RedactError::InvalidAllowlist { .. })
