@@ -2,6 +2,7 @@
 //! into non-overlapping spans.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
@@ -11,7 +12,8 @@ use std::sync::{Arc, OnceLock};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use super::rule::{
-    CompiledAllowlist, CompiledRule, Found, Rule, RuleId, RulesFile, shannon_entropy,
+    CompiledAllowlist, CompiledRule, Found, Rule, RuleId, RulesFile, lower_for_literals,
+    shannon_entropy,
 };
 use crate::error::RedactError;
 
@@ -611,6 +613,7 @@ impl Detector {
             path,
             candidates: Vec::new(),
             verdicts: HashMap::default(),
+            lowered: OnceCell::new(),
         };
         for (index, rule) in engine.rules.iter().enumerate() {
             if !wanted.get(index).copied().unwrap_or(false) {
@@ -650,6 +653,8 @@ struct Scan<'t> {
     /// its names (`password: &str` in every function), and a verdict depends on nothing else.
     /// The fast path only.
     verdicts: HashMap<VerdictKey<'t>, bool, foldhash::fast::FixedState>,
+    /// The text lowered for the rules' required literals, made when a rule first needs it.
+    lowered: OnceCell<Vec<u8>>,
 }
 
 /// What decides whether a match of a rule is a secret: the rule, the whole match, where the
@@ -675,7 +680,12 @@ impl<'t> Scan<'t> {
             }
             return;
         }
-        if self.path == Path::Fast && !rule.may_match(text) {
+        let lowered = &self.lowered;
+        if self.path == Path::Fast
+            && !rule.may_match(text, || {
+                lowered.get_or_init(|| lower_for_literals(text)).as_slice()
+            })
+        {
             return;
         }
         let Some(regex) = rule.regex() else {

@@ -308,6 +308,45 @@ include!(concat!(env!("OUT_DIR"), "/precompiled_dfas.rs"));
 // one ASCII set, the set and the shortest run (see build.rs why).
 include!(concat!(env!("OUT_DIR"), "/min_runs.rs"));
 
+// `REQUIRED_LITERALS`: per built-in rule, literals one of which every match contains,
+// ignoring case (build.rs derives them from the regex; see there why).
+include!(concat!(env!("OUT_DIR"), "/required_literals.rs"));
+
+/// The literals one of which every match of `pattern` contains, when build.rs found them.
+fn required_literals(pattern: &str) -> Option<&'static [&'static str]> {
+    REQUIRED_LITERALS
+        .iter()
+        .find(|(p, _)| *p == pattern)
+        .map(|(_, literals)| *literals)
+}
+
+/// `text` lowered as build.rs folds the patterns it takes literals from: ASCII letters to
+/// lower case, `ſ` to `s` and the Kelvin sign to `k` (Unicode case folding puts them in the
+/// classes of `s` and `k`).
+pub(crate) fn lower_for_literals(text: &str) -> Vec<u8> {
+    // Their UTF-8 encodings start with 0xC5 and 0xE2: without those bytes, a byte-wise pass
+    // (which the compiler vectorises) does.
+    if memchr::memchr2(0xC5, 0xE2, text.as_bytes()).is_none() {
+        let mut out = text.as_bytes().to_vec();
+        for b in &mut out {
+            *b |= u8::from(b.is_ascii_uppercase()) << 5;
+        }
+        return out;
+    }
+    let mut out = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{17F}' => out.push(b's'),
+            '\u{212A}' => out.push(b'k'),
+            c => {
+                let mut buf = [0; 4];
+                out.extend_from_slice(c.to_ascii_lowercase().encode_utf8(&mut buf).as_bytes());
+            }
+        }
+    }
+    out
+}
+
 /// The run a match of `pattern` needs (its bytes as a 256-bit set, its shortest length), when
 /// build.rs derived one.
 fn min_run(pattern: &str) -> Option<([u64; 4], usize)> {
@@ -590,6 +629,9 @@ pub(crate) struct CompiledRule {
     /// The run of bytes every match is (build.rs derived it): a text without one is skipped
     /// before the DFA is even loaded.
     run: Option<([u64; 4], usize)>,
+    /// Literals one of which every match contains, ignoring case (build.rs derived them): a
+    /// text without any is skipped before the DFA is even loaded.
+    literals: Option<&'static [&'static str]>,
     /// The hand-written matcher of exactly this pattern, when there is one (the fast path).
     assignment: Option<Assignment>,
     pub(crate) secret_group: usize,
@@ -636,6 +678,7 @@ impl CompiledRule {
             id: RuleId::new(&id),
             keywords,
             run: min_run(&regex),
+            literals: required_literals(&regex),
             assignment: Assignment::for_pattern(&regex),
             pattern: regex,
             regex: OnceLock::new(),
@@ -675,11 +718,20 @@ impl CompiledRule {
     /// Whether the rule's regex may match `text`: false only when the text lacks the run of
     /// bytes every match is, or when its precompiled DFA finds no match there (then the regex
     /// is not even compiled).
-    pub(crate) fn may_match(&self, text: &str) -> bool {
+    pub(crate) fn may_match<'t>(&self, text: &str, lowered: impl FnOnce() -> &'t [u8]) -> bool {
         if let Some((set, min)) = &self.run
             && !has_run(text.as_bytes(), set, *min)
         {
             return false;
+        }
+        if let Some(literals) = self.literals {
+            let lowered = lowered();
+            if !literals
+                .iter()
+                .any(|l| memchr::memmem::find(lowered, l.as_bytes()).is_some())
+            {
+                return false;
+            }
         }
         match self.gate.get_or_init(|| precompiled(&[&self.pattern])) {
             Some(dfa) => dfa_is_match(dfa, text).unwrap_or(true),
@@ -890,7 +942,128 @@ mod tests {
         assert!(!has_run(b"abcde fghij", &[0, !0, 0, 0], 6));
     }
 
+    /// Pieces of texts near the rules' required literals: their words in both cases, the
+    /// characters Unicode case folding adds to `s` and `k`, separators.
+    const LITERAL_PIECES: &[&str] = &[
+        "password",
+        "PassWord",
+        "pa\u{17F}sword",
+        "passwd",
+        "pwd",
+        "PWD",
+        "pass",
+        "passphrase",
+        "--",
+        "-",
+        "=",
+        ":",
+        " ",
+        "\t",
+        ">",
+        "<",
+        "</",
+        "x1Y2z3",
+        "hunter22",
+        "\"",
+        "'",
+        "aws_",
+        "secret",
+        "_access",
+        "_key",
+        "\u{212A}ey",
+        "AccountKey",
+        "bearer",
+        "Bearer ",
+        "https://",
+        "http://",
+        "@",
+        "sentry",
+        "mysql",
+        "docker",
+        "login",
+        "-p",
+        "curl",
+        "-u",
+        "private",
+        " KEY",
+        "-----BEGIN",
+        "-----",
+        "\"private_key_id\"",
+        "é",
+    ];
+
+    #[test]
+    fn required_literals_are_derived_and_hold() {
+        let file = RulesFile::parse(crate::secrets::BUILTIN_RULES).unwrap();
+        let literals = |id: &str| {
+            let rule = file.rules.iter().find(|r| r.id == id).unwrap();
+            required_literals(&rule.regex)
+        };
+        assert_eq!(
+            literals("password-xml"),
+            Some(&["passwd>", "password>", "pwd>"][..])
+        );
+        assert_eq!(literals("aws-secret-key"), Some(&["secret"][..]));
+        // Literals that are only the keywords are left out: the keyword scan found them.
+        assert_eq!(literals("github-token"), None);
+        assert_eq!(literals("password-flag"), None);
+        for (_, literals) in REQUIRED_LITERALS {
+            assert!(
+                literals
+                    .iter()
+                    .all(|l| l.len() >= 3 && *l == l.to_lowercase())
+            );
+        }
+        assert_eq!(
+            lower_for_literals("Pa\u{17F}S \u{212A}EY é"),
+            "pass key é".as_bytes()
+        );
+        let regex =
+            |id: &str| compile(&file.rules.iter().find(|r| r.id == id).unwrap().regex).unwrap();
+        for (id, text) in [
+            ("password-xml", "<db:Password>hunter2</db:Password>"),
+            ("password-xml", "<pa\u{17F}sword>hunter2</pa\u{17F}sword>"),
+            (
+                "aws-secret-key",
+                "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            ),
+            (
+                "aws-secret-key",
+                "aws_\u{17F}ecret_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            ),
+        ] {
+            assert!(regex(id).is_match(text), "{id}: {text}");
+            let lowered = lower_for_literals(text);
+            assert!(
+                literals(id)
+                    .unwrap()
+                    .iter()
+                    .any(|l| memchr::memmem::find(&lowered, l.as_bytes()).is_some()),
+                "{id}: {text}"
+            );
+        }
+    }
+
     proptest! {
+        /// A text without any of a rule's required literals never matches the rule.
+        #[test]
+        fn a_text_without_the_literals_never_matches(
+            picks in proptest::collection::vec(0..LITERAL_PIECES.len(), 0..24),
+        ) {
+            let text: String = picks.iter().map(|&i| LITERAL_PIECES[i]).collect();
+            let lowered = lower_for_literals(&text);
+            let file = RulesFile::parse(crate::secrets::BUILTIN_RULES).unwrap();
+            for rule in &file.rules {
+                if let Some(literals) = required_literals(&rule.regex)
+                    && !literals
+                        .iter()
+                        .any(|l| memchr::memmem::find(&lowered, l.as_bytes()).is_some())
+                {
+                    prop_assert!(!compile(&rule.regex).unwrap().is_match(&text), "{}", rule.id);
+                }
+            }
+        }
+
         /// The skipping search finds a run exactly where the byte-by-byte one does.
         #[test]
         fn has_run_agrees_with_the_plain_scan(
