@@ -87,7 +87,7 @@ impl Assignment {
             let Some(end) = name_end_before(bytes, op) else {
                 continue;
             };
-            if end <= at {
+            if end <= at || !self.may_end_name(bytes.get(end - 1).copied()) {
                 continue;
             }
             let start = name_run_start(bytes, end).max(at);
@@ -102,6 +102,25 @@ impl Assignment {
             }
         }
         found
+    }
+
+    /// Whether a name the rule accepts can end in byte `last`: the last letter of one of its
+    /// words (`(?i)`: either case; `ſ` folds to `s` and ends in 0xBF), or an upper-case letter
+    /// or digit of a `_[A-Z0-9]+` suffix. Most operators in code follow other names (`id:`,
+    /// `x =`, `std::`), and this rejects them before anything else is looked at.
+    fn may_end_name(self, last: Option<u8>) -> bool {
+        let Some(last) = last else {
+            return false;
+        };
+        if last.is_ascii_uppercase() || last.is_ascii_digit() || last == 0xBF {
+            return true;
+        }
+        match self {
+            // key, passkey, token, secret, credential, auth, and a plural `s`.
+            Self::Secret => matches!(last, b'y' | b'n' | b't' | b'l' | b'h' | b's'),
+            // pass, password, passwd, pwd, passphrase, pw.
+            Self::Password => matches!(last, b's' | b'd' | b'e' | b'w'),
+        }
     }
 
     /// Where the match whose name ends at `end` starts: the leftmost start at or after

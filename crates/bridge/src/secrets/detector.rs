@@ -166,19 +166,21 @@ struct Prefilter {
 const SCAN_BYTES: usize = 64 * 1024;
 
 /// Finds keywords (lower-case) in a text without an automaton: a bit per pair of leading
-/// bytes (lower-cased) that some keyword starts with, the keywords grouped by that pair (the
-/// group found by the bit's rank), and per group the third bytes its keywords go on with.
-/// Written beside aho-corasick because building its automaton costs more than scanning a few
-/// short texts; the differential tests check that both find the same keywords.
+/// bytes that some keyword starts with (each case of its letters: the text is not lowered
+/// byte by byte), the keywords grouped by that pair (the group found by the bit's rank), and
+/// per group the third bytes its keywords go on with. Written beside aho-corasick because
+/// building its automaton costs more than scanning a few short texts; the differential tests
+/// check that both find the same keywords.
 #[derive(Debug)]
 struct KeywordScan {
-    /// Bit `b0 << 8 | b1` set when a keyword of two or more bytes starts with `b0 b1`.
+    /// Bit `b0 << 8 | b1` set when a keyword of two or more bytes starts with `b0 b1`,
+    /// ignoring ASCII case.
     pairs: Box<[u64; PAIR_WORDS]>,
     /// Per word of `pairs`, the number of bits set in the words before it: the rank of a
     /// set bit is its group's index in `groups`.
     ranks: Box<[u16; PAIR_WORDS]>,
     /// Per pair in `pairs` (by rank): the range of `by_pair` holding its keywords, and the
-    /// bytes that may come third (every byte when one of them has only two).
+    /// bytes (either case) that may come third (every byte when one of them has only two).
     groups: Vec<(u16, u16, [u64; 4])>,
     /// The keywords of two or more bytes, ordered by their first two bytes.
     by_pair: Vec<usize>,
@@ -188,6 +190,11 @@ struct KeywordScan {
 
 /// Words of the bit table of byte pairs.
 const PAIR_WORDS: usize = 65536 / 64;
+
+/// A byte and, for a lower-case letter, its upper case.
+fn cases(b: u8) -> impl Iterator<Item = u8> {
+    std::iter::once(b).chain(b.is_ascii_lowercase().then(|| b.to_ascii_uppercase()))
+}
 
 impl KeywordScan {
     fn new(words: &[String]) -> Self {
@@ -200,39 +207,48 @@ impl KeywordScan {
             })
             .collect();
         order.sort_unstable();
-        let mut pairs = Box::new([0_u64; PAIR_WORDS]);
-        let mut groups: Vec<(u16, u16, [u64; 4])> = Vec::new();
-        let mut last_key = None;
+        // (lower-case pair, range of `by_pair`, third bytes), by pair.
+        let mut lower: Vec<(u8, u8, u16, u16, [u64; 4])> = Vec::new();
         let mut by_pair = Vec::with_capacity(order.len());
         let mut singles = Vec::new();
-        for (lead, w) in order {
-            let (b0, b1, b2) = match lead {
-                (Some(b0), Some(b1), b2) => (b0, b1, b2),
-                (Some(b0), None, _) => {
+        for ((b0, b1, b2), w) in order {
+            let (b0, b1) = match (b0, b1) {
+                (Some(b0), Some(b1)) => (b0, b1),
+                (Some(b0), None) => {
                     singles.push((b0, w));
                     continue;
                 }
                 _ => continue,
             };
-            let key = usize::from(b0) << 8 | usize::from(b1);
-            if let Some(slot) = pairs.get_mut(key / 64) {
-                *slot |= 1 << (key % 64);
-            }
             let at = u16::try_from(by_pair.len()).unwrap_or(u16::MAX);
             by_pair.push(w);
-            if last_key != Some(key) {
-                groups.push((at, at, [0; 4]));
-                last_key = Some(key);
+            if lower.last().is_none_or(|g| (g.0, g.1) != (b0, b1)) {
+                lower.push((b0, b1, at, at, [0; 4]));
             }
-            if let Some((_, end, thirds)) = groups.last_mut() {
+            if let Some((_, _, _, end, thirds)) = lower.last_mut() {
                 *end = at.saturating_add(1);
                 match b2 {
                     Some(b2) => {
-                        if let Some(slot) = thirds.get_mut(usize::from(b2) / 64) {
-                            *slot |= 1 << (b2 % 64);
+                        for b2 in cases(b2) {
+                            if let Some(slot) = thirds.get_mut(usize::from(b2) / 64) {
+                                *slot |= 1 << (b2 % 64);
+                            }
                         }
                     }
                     None => *thirds = [u64::MAX; 4],
+                }
+            }
+        }
+        // Every case of every pair, each with its pair's group at the rank of its bit.
+        let keys = |b0: u8, b1: u8| {
+            cases(b0)
+                .flat_map(move |c0| cases(b1).map(move |c1| usize::from(c0) << 8 | usize::from(c1)))
+        };
+        let mut pairs = Box::new([0_u64; PAIR_WORDS]);
+        for &(b0, b1, ..) in &lower {
+            for key in keys(b0, b1) {
+                if let Some(slot) = pairs.get_mut(key / 64) {
+                    *slot |= 1 << (key % 64);
                 }
             }
         }
@@ -241,6 +257,17 @@ impl KeywordScan {
         for (rank, word) in ranks.iter_mut().zip(pairs.iter()) {
             *rank = before;
             before = before.saturating_add(u16::try_from(word.count_ones()).unwrap_or(0));
+        }
+        let mut groups = vec![(0_u16, 0_u16, [0_u64; 4]); usize::from(before)];
+        for &(b0, b1, from, to, thirds) in &lower {
+            for key in keys(b0, b1) {
+                let below = pairs.get(key / 64).copied().unwrap_or(0) & ((1 << (key % 64)) - 1);
+                let rank = usize::from(ranks.get(key / 64).copied().unwrap_or(0))
+                    + below.count_ones() as usize;
+                if let Some(slot) = groups.get_mut(rank) {
+                    *slot = (from, to, thirds);
+                }
+            }
         }
         Self {
             pairs,
@@ -264,13 +291,14 @@ impl KeywordScan {
                 hit(w);
             }
         }
-        // A pair whose keywords were all found is cleared from this copy.
+        // A pair whose keywords were all found is cleared from this copy (each case of it
+        // separately: a cleared case is only looked up again in another case).
         let mut pairs: [u64; PAIR_WORDS] = *self.pairs;
-        let mut bytes = text.iter().map(u8::to_ascii_lowercase).enumerate();
-        let Some((_, mut prev)) = bytes.next() else {
+        let Some(&first) = text.first() else {
             return;
         };
-        for (at, byte) in bytes {
+        let mut prev = first;
+        for (at, &byte) in text.iter().enumerate().skip(1) {
             let key = usize::from(prev) << 8 | usize::from(byte);
             prev = byte;
             let Some(slot) = pairs.get_mut(key / 64) else {
@@ -287,8 +315,7 @@ impl KeywordScan {
             let Some(&(from, to, thirds)) = self.groups.get(rank) else {
                 continue;
             };
-            let third = text.get(at + 1).map(u8::to_ascii_lowercase);
-            if let Some(third) = third
+            if let Some(&third) = text.get(at + 1)
                 && thirds
                     .get(usize::from(third) / 64)
                     .is_some_and(|set| set & (1 << (third % 64)) == 0)
