@@ -77,32 +77,34 @@ impl Assignment {
     /// `\\?["']?\]?[ \t]*` can stand between the name and the operator, so the name's end is
     /// found by walking back, and the tail after the name decides the rest. Operators come in
     /// the order of the names before them, which is the order the regex tries them in.
-    pub(crate) fn find_iter(self, text: &str) -> Vec<Found> {
+    pub(crate) fn find_iter(self, text: &str) -> impl Iterator<Item = Found> + '_ {
         let bytes = text.as_bytes();
-        let mut found = Vec::new();
+        let mut ops = memchr::memchr2_iter(b':', b'=', bytes);
         let mut at = 0;
-        for op in memchr::memchr2_iter(b':', b'=', bytes) {
-            if op < at {
-                continue;
+        std::iter::from_fn(move || {
+            for op in ops.by_ref() {
+                if op < at {
+                    continue;
+                }
+                let Some(end) = name_end_before(bytes, op) else {
+                    continue;
+                };
+                if end <= at || !self.may_end_name(bytes.get(end - 1).copied()) {
+                    continue;
+                }
+                let start = name_run_start(bytes, end).max(at);
+                if let Some((tail_end, groups)) = tail(text, end, self.least())
+                    && let Some(from) = self.name_start(text, start, end)
+                {
+                    at = tail_end;
+                    return Some(Found {
+                        whole: from..tail_end,
+                        groups,
+                    });
+                }
             }
-            let Some(end) = name_end_before(bytes, op) else {
-                continue;
-            };
-            if end <= at || !self.may_end_name(bytes.get(end - 1).copied()) {
-                continue;
-            }
-            let start = name_run_start(bytes, end).max(at);
-            if let Some((tail_end, groups)) = tail(text, end, self.least())
-                && let Some(from) = self.name_start(text, start, end)
-            {
-                found.push(Found {
-                    whole: from..tail_end,
-                    groups,
-                });
-                at = tail_end;
-            }
-        }
-        found
+            None
+        })
     }
 
     /// Whether a name the rule accepts can end in byte `last`: the last letter of one of its
@@ -438,7 +440,9 @@ pub(crate) fn agree(text: &str) -> bool {
     [Assignment::Secret, Assignment::Password]
         .into_iter()
         .zip(regexes)
-        .all(|(matcher, regex)| regex_find_iter(regex, text) == matcher.find_iter(text))
+        .all(|(matcher, regex)| {
+            regex_find_iter(regex, text) == matcher.find_iter(text).collect::<Vec<_>>()
+        })
 }
 
 #[cfg(test)]
@@ -455,7 +459,7 @@ mod tests {
             (Assignment::Password, PASSWORD_ASSIGNMENT),
         ] {
             assert_eq!(
-                matcher.find_iter(text),
+                matcher.find_iter(text).collect::<Vec<_>>(),
                 by_regex(pattern, text),
                 "{matcher:?} on {text:?}"
             );

@@ -77,7 +77,10 @@ fn builtin_engine() -> &'static Result<Engine, RedactError> {
 /// every rule is known.
 #[derive(Debug, Default)]
 struct Parts {
-    rules: Vec<CompiledRule>,
+    /// Shared from the start (a fresh process would otherwise hold every rule twice, 20 KB
+    /// of heap each, while moving them into `Arc`s); changed through `Arc::get_mut` until
+    /// the engine is made, while nothing else holds them.
+    rules: Vec<Arc<CompiledRule>>,
     /// Global allowlists and the rule ids they target (all rules when empty).
     globals: Vec<(Arc<CompiledAllowlist>, Vec<String>)>,
 }
@@ -85,8 +88,9 @@ struct Parts {
 impl Parts {
     fn add_file(&mut self, file: RulesFile) -> Result<(), RedactError> {
         let (rules, globals) = file.into_parts();
+        self.rules.reserve(rules.len());
         for rule in rules {
-            self.rules.push(CompiledRule::new(rule)?);
+            self.rules.push(Arc::new(CompiledRule::new(rule)?));
         }
         for mut allowlist in globals {
             for target in &allowlist.target_rules {
@@ -103,21 +107,23 @@ impl Parts {
         Ok(())
     }
 
+    /// The rules, each of them unshared until the engine is made.
+    fn rules_mut(&mut self) -> impl Iterator<Item = &mut CompiledRule> {
+        self.rules.iter_mut().filter_map(Arc::get_mut)
+    }
+
     fn into_engine(mut self) -> Engine {
-        for (allowlist, targets) in &self.globals {
-            for rule in &mut self.rules {
+        let globals = std::mem::take(&mut self.globals);
+        for (allowlist, targets) in &globals {
+            for rule in self.rules_mut() {
                 if targets.is_empty() || targets.iter().any(|t| t == rule.id.as_str()) {
                     rule.allowlists.push(Arc::clone(allowlist));
                 }
             }
         }
-        for rule in &mut self.rules {
-            rule.order_allowlists();
-        }
         Engine {
-            rules: self.rules.into_iter().map(Arc::new).collect(),
-            untargeted: self
-                .globals
+            rules: self.rules,
+            untargeted: globals
                 .into_iter()
                 .filter(|(_, targets)| targets.is_empty())
                 .map(|(allowlist, _)| allowlist)
@@ -179,9 +185,11 @@ struct KeywordScan {
     /// Per word of `pairs`, the number of bits set in the words before it: the rank of a
     /// set bit is its group's index in `groups`.
     ranks: Box<[u16; PAIR_WORDS]>,
-    /// Per pair in `pairs` (by rank): the range of `by_pair` holding its keywords, and the
+    /// Per pair in `pairs` (by rank): its index in `lower` (the cases of a pair share it).
+    groups: Vec<u16>,
+    /// Per pair of lower-case bytes: the range of `by_pair` holding its keywords, and the
     /// bytes (either case) that may come third (every byte when one of them has only two).
-    groups: Vec<(u16, u16, [u64; 4])>,
+    lower: Vec<(u16, u16, [u64; 4])>,
     /// The keywords of two or more bytes, ordered by their first two bytes.
     by_pair: Vec<usize>,
     /// Keywords of one byte: (the byte, keyword index).
@@ -258,14 +266,14 @@ impl KeywordScan {
             *rank = before;
             before = before.saturating_add(u16::try_from(word.count_ones()).unwrap_or(0));
         }
-        let mut groups = vec![(0_u16, 0_u16, [0_u64; 4]); usize::from(before)];
-        for &(b0, b1, from, to, thirds) in &lower {
+        let mut groups = vec![0_u16; usize::from(before)];
+        for (at, &(b0, b1, ..)) in lower.iter().enumerate() {
             for key in keys(b0, b1) {
                 let below = pairs.get(key / 64).copied().unwrap_or(0) & ((1 << (key % 64)) - 1);
                 let rank = usize::from(ranks.get(key / 64).copied().unwrap_or(0))
                     + below.count_ones() as usize;
                 if let Some(slot) = groups.get_mut(rank) {
-                    *slot = (from, to, thirds);
+                    *slot = u16::try_from(at).unwrap_or(u16::MAX);
                 }
             }
         }
@@ -273,6 +281,10 @@ impl KeywordScan {
             pairs,
             ranks,
             groups,
+            lower: lower
+                .into_iter()
+                .map(|(_, _, from, to, thirds)| (from, to, thirds))
+                .collect(),
             by_pair,
             singles,
         }
@@ -312,7 +324,11 @@ impl KeywordScan {
             let below = self.pairs.get(key / 64).copied().unwrap_or(0) & (bit - 1);
             let rank = usize::from(self.ranks.get(key / 64).copied().unwrap_or(0))
                 + below.count_ones() as usize;
-            let Some(&(from, to, thirds)) = self.groups.get(rank) else {
+            let Some(&(from, to, thirds)) = self
+                .groups
+                .get(rank)
+                .and_then(|&group| self.lower.get(usize::from(group)))
+            else {
                 continue;
             };
             if let Some(&third) = text.get(at + 1)
@@ -1016,9 +1032,9 @@ impl DetectorBuilder {
             parts.add_file(file)?;
         }
         for rule in self.rules {
-            parts.rules.push(CompiledRule::new(rule)?);
+            parts.rules.push(Arc::new(CompiledRule::new(rule)?));
         }
-        for rule in &mut parts.rules {
+        for rule in parts.rules_mut() {
             // The built-in file's untargeted allowlists (text already redacted) apply to
             // added rules too.
             rule.allowlists.extend(untargeted.iter().cloned());

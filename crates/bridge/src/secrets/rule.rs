@@ -415,12 +415,17 @@ fn has_run_plain(text: &[u8], set: &[u64; 4], min: usize) -> bool {
     false
 }
 
+/// A DFA read from bytes build.rs embedded.
+type StaticDfa = dense::DFA<&'static [u32]>;
+
 /// Match-only DFAs precompiled by build.rs, each loaded (without copying) when first asked:
 /// the patterns match where any of them does.
 #[derive(Debug)]
 struct Dfas {
     parts: &'static [&'static AlignedDfa<[u8]>],
-    loaded: Vec<OnceLock<Option<dense::DFA<&'static [u32]>>>>,
+    /// Each part once loaded; boxed, since most parts of most rules are never loaded and
+    /// a DFA's header is some 600 bytes of heap a fresh process would touch for nothing.
+    loaded: Vec<OnceLock<Option<Box<StaticDfa>>>>,
     /// Whether they answer for the patterns exactly (else only "no match" is sure).
     exact: bool,
 }
@@ -434,7 +439,7 @@ impl Dfas {
         let dfa = self.loaded.get(part)?.get_or_init(|| {
             dense::DFA::from_bytes(&aligned.bytes)
                 .ok()
-                .map(|(dfa, _)| dfa)
+                .map(|(dfa, _)| Box::new(dfa))
         });
         let input = Input::new(haystack).earliest(true);
         dfa.as_ref()?
@@ -639,8 +644,9 @@ pub(crate) struct CompiledRule {
     pub(crate) allowlists: Vec<Arc<CompiledAllowlist>>,
     /// The precompiled DFAs of all its allowlists, smallest first, as (allowlist, part):
     /// the fast path tries them in this order, so that a match allowed by a small DFA never
-    /// loads a large one (see [`Self::order_allowlists`]).
-    allow_order: Vec<(usize, usize)>,
+    /// loads a large one (see [`Self::order_allowlists`]); made on the first check, since
+    /// most rules of a scan never reach their allowlists.
+    allow_order: OnceLock<Vec<(usize, usize)>>,
     pub(crate) tags: Vec<String>,
 }
 
@@ -686,7 +692,7 @@ impl CompiledRule {
             secret_group,
             entropy,
             allowlists,
-            allow_order: Vec::new(),
+            allow_order: OnceLock::new(),
             tags,
         })
     }
@@ -739,11 +745,11 @@ impl CompiledRule {
         }
     }
 
-    /// Fixes the order the fast path checks the allowlists in, once they are all known:
-    /// every precompiled DFA of every allowlist by size (loading validates the whole DFA, so
-    /// size is what a first check costs). A match is allowed when any of them matches, so the
-    /// order changes the cost, never the answer.
-    pub(crate) fn order_allowlists(&mut self) {
+    /// The order the fast path checks the allowlists in (they are all known once the rule
+    /// is in an engine): every precompiled DFA of every allowlist by size (loading validates
+    /// the whole DFA, so size is what a first check costs). A match is allowed when any of
+    /// them matches, so the order changes the cost, never the answer.
+    fn order_allowlists(&self) -> Vec<(usize, usize)> {
         let mut order: Vec<(usize, usize, usize)> = self
             .allowlists
             .iter()
@@ -756,10 +762,10 @@ impl CompiledRule {
             })
             .collect();
         order.sort_unstable();
-        self.allow_order = order
+        order
             .into_iter()
             .map(|(_, list, part)| (list, part))
-            .collect();
+            .collect()
     }
 
     /// Whether one of its allowlists looks at the lines around a match.
@@ -780,7 +786,7 @@ impl CompiledRule {
         // Allowlists a DFA part could not answer for, as a bit set (`unsure_many` past 64).
         let mut unsure = 0_u64;
         let mut unsure_many: Vec<usize> = Vec::new();
-        for &(list, part) in &self.allow_order {
+        for &(list, part) in self.allow_order.get_or_init(|| self.order_allowlists()) {
             let Some(allowlist) = self.allowlists.get(list) else {
                 continue;
             };
