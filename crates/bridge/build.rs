@@ -598,7 +598,7 @@ fn write_required_literals(table: &Table, dir: &std::path::Path) {
         let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(&pattern) else {
             continue;
         };
-        let Some(literals) = necessary(&fold_case(&hir)) else {
+        let Some(literals) = necessary(&fold_case(&hir), None) else {
             continue;
         };
         if score(&literals).0 < MIN_LITERAL {
@@ -709,8 +709,11 @@ fn fold_case(hir: &Hir) -> Hir {
 }
 
 /// Literals one of which every match of `hir` contains (the best set found: longest shortest
-/// literal, then fewest), `None` when none was found.
-fn necessary(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+/// literal, then fewest), `None` when none was found. `before`, when known, holds the bytes
+/// one of which comes just before every match of `hir` in the whole pattern: what follows
+/// may be joined to them (`--?(?:[a-z0-9]+-)*(?:password|pwd)` needs `-pass` or `-pwd`, not
+/// only `pass` or `pwd`).
+fn necessary(hir: &Hir, before: Option<&[u8]>) -> Option<Vec<Vec<u8>>> {
     let mut best: Option<Vec<Vec<u8>>> = None;
     let mut keep = |found: Option<Vec<Vec<u8>>>| {
         if let Some(found) = found
@@ -721,12 +724,16 @@ fn necessary(hir: &Hir) -> Option<Vec<Vec<u8>>> {
         }
     };
     keep(prefixes(hir));
+    if let Some(before) = before {
+        keep(join(before, prefix_literals(hir)));
+    }
     match hir.kind() {
-        HirKind::Capture(capture) => keep(necessary(&capture.sub)),
-        HirKind::Repetition(rep) if rep.min >= 1 => keep(necessary(&rep.sub)),
+        HirKind::Capture(capture) => keep(necessary(&capture.sub, before)),
+        // A later round follows the previous one, not `before`.
+        HirKind::Repetition(rep) if rep.min >= 1 => keep(necessary(&rep.sub, None)),
         HirKind::Alternation(branches) => {
             let mut joined = Vec::new();
-            let all = branches.iter().all(|b| match necessary(b) {
+            let all = branches.iter().all(|b| match necessary(b, before) {
                 Some(found) => {
                     joined.extend(found);
                     true
@@ -739,9 +746,14 @@ fn necessary(hir: &Hir) -> Option<Vec<Vec<u8>>> {
         }
         HirKind::Concat(items) => {
             for (at, item) in items.iter().enumerate() {
-                let rest = items.get(at..).unwrap_or_default().to_vec();
-                keep(prefixes(&Hir::concat(rest)));
-                keep(necessary(item));
+                let head = items.get(..at).unwrap_or_default();
+                let prior = last_bytes(head, before);
+                let rest = Hir::concat(items.get(at..).unwrap_or_default().to_vec());
+                keep(prefixes(&rest));
+                if let Some(prior) = &prior {
+                    keep(join(prior, prefix_literals(&rest)));
+                }
+                keep(necessary(item, prior.as_deref()));
             }
         }
         _ => {}
@@ -749,18 +761,125 @@ fn necessary(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     best
 }
 
+/// `before` × `after`: each byte followed by each literal, reduced by [`minimal`]; `None`
+/// when `after` is `None` or the product is too large to be kept.
+fn join(before: &[u8], after: Option<Vec<Vec<u8>>>) -> Option<Vec<Vec<u8>>> {
+    let after = after?;
+    if before.len().saturating_mul(after.len()) > MAX_LITERALS * 4 {
+        return None;
+    }
+    let joined = before
+        .iter()
+        .flat_map(|&b| {
+            after.iter().map(move |literal| {
+                let mut bytes = vec![b];
+                bytes.extend_from_slice(literal);
+                bytes
+            })
+        })
+        .collect();
+    Some(minimal(joined))
+}
+
+/// The bytes one of which comes just before what follows `items` in sequence, sorted: the
+/// bytes their matches may end with, and `outer` (the bytes before them) when they may all be
+/// empty; `None` when not known.
+fn last_bytes(items: &[Hir], outer: Option<&[u8]>) -> Option<Vec<u8>> {
+    let mut set = [false; 256];
+    let mut mark = |bytes: &[u8]| {
+        for &b in bytes {
+            if let Some(slot) = set.get_mut(usize::from(b)) {
+                *slot = true;
+            }
+        }
+    };
+    let mut may_be_empty = true;
+    for item in items.iter().rev() {
+        let (ends, empty) = ends(item)?;
+        mark(&ends);
+        if !empty {
+            may_be_empty = false;
+            break;
+        }
+    }
+    if may_be_empty {
+        mark(outer?);
+    }
+    Some(
+        (0..=255_u8)
+            .filter(|&b| set.get(usize::from(b)) == Some(&true))
+            .collect(),
+    )
+}
+
+/// The bytes a non-empty match of `hir` may end with, and whether it may match the empty
+/// string; `None` when not known. `hir` is case-folded ([`fold_case`]): its classes are of
+/// ASCII bytes.
+fn ends(hir: &Hir) -> Option<(Vec<u8>, bool)> {
+    use regex_syntax::hir::Class;
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some((Vec::new(), true)),
+        HirKind::Literal(literal) => Some((literal.0.last().copied().into_iter().collect(), false)),
+        HirKind::Class(Class::Bytes(class)) => {
+            let mut bytes = Vec::new();
+            for range in class.ranges() {
+                bytes.extend(range.start()..=range.end());
+            }
+            Some((bytes, false))
+        }
+        HirKind::Class(Class::Unicode(_)) => None,
+        HirKind::Capture(capture) => ends(&capture.sub),
+        HirKind::Repetition(rep) => {
+            let (bytes, empty) = ends(&rep.sub)?;
+            Some((bytes, empty || rep.min == 0))
+        }
+        HirKind::Concat(items) => {
+            let mut bytes = Vec::new();
+            for item in items.iter().rev() {
+                let (more, empty) = ends(item)?;
+                bytes.extend(more);
+                if !empty {
+                    return Some((bytes, false));
+                }
+            }
+            Some((bytes, true))
+        }
+        HirKind::Alternation(branches) => {
+            let mut bytes = Vec::new();
+            let mut any_empty = false;
+            for branch in branches {
+                let (more, empty) = ends(branch)?;
+                bytes.extend(more);
+                any_empty |= empty;
+            }
+            Some((bytes, any_empty))
+        }
+    }
+}
+
 /// The prefixes regex-syntax extracts from `hir` when they are finite and none is empty:
 /// every match starts with one of them.
 fn prefixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    prefix_literals(hir).map(minimal)
+}
+
+/// The prefixes regex-syntax extracts from `hir` when they are finite and none is empty,
+/// without those another one is a prefix of: every match still starts with one of them,
+/// which [`minimal`] does not keep (it drops `xab` for `ab`), so only these may be joined to
+/// what comes before.
+fn prefix_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
     let literals = seq.literals()?;
     if literals.is_empty() || literals.iter().any(|l| l.as_bytes().is_empty()) {
         return None;
     }
-    Some(minimal(
-        literals.iter().map(|l| l.as_bytes().to_vec()).collect(),
-    ))
+    let mut literals: Vec<Vec<u8>> = literals.iter().map(|l| l.as_bytes().to_vec()).collect();
+    literals.sort();
+    literals.dedup();
+    let all = literals.clone();
+    literals.retain(|l| !all.iter().any(|other| other != l && l.starts_with(other)));
+    Some(literals)
 }
 
 /// `literals` without those that contain another one (a text that contains the longer one

@@ -951,6 +951,18 @@ mod tests {
     /// Pieces of texts near the rules' required literals: their words in both cases, the
     /// characters Unicode case folding adds to `s` and `k`, separators.
     const LITERAL_PIECES: &[&str] = &[
+        "storepass",
+        "keypass",
+        "src",
+        "dest",
+        "db-",
+        "a1-",
+        "in",
+        "out",
+        "pass:",
+        "-Pa\u{17F}\u{17F}",
+        "\"pw\"",
+        "'pw'",
         "password",
         "PassWord",
         "pa\u{17F}sword",
@@ -1012,7 +1024,20 @@ mod tests {
         assert_eq!(literals("aws-secret-key"), Some(&["secret"][..]));
         // Literals that are only the keywords are left out: the keyword scan found them.
         assert_eq!(literals("github-token"), None);
-        assert_eq!(literals("password-flag"), None);
+        // The `-` before the option's name is joined to it.
+        assert_eq!(
+            literals("password-flag"),
+            Some(
+                &[
+                    "-deststorepass",
+                    "-keypass",
+                    "-pass",
+                    "-pwd",
+                    "-srcstorepass",
+                    "-storepass"
+                ][..]
+            )
+        );
         for (_, literals) in REQUIRED_LITERALS {
             assert!(
                 literals
@@ -1029,6 +1054,11 @@ mod tests {
         for (id, text) in [
             ("password-xml", "<db:Password>hunter2</db:Password>"),
             ("password-xml", "<pa\u{17F}sword>hunter2</pa\u{17F}sword>"),
+            ("password-flag", "psql --db-Password=hunter22"),
+            ("password-flag", "keytool -DestStorePass hunter22"),
+            ("password-flag", "openssl rsa -passin pass:hunter22"),
+            ("password-flag", "x --a1-b2-pwd 'hunter 22'"),
+            ("password-flag", "-PA\u{17F}\u{17F}=hunter22"),
             (
                 "aws-secret-key",
                 "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
