@@ -150,10 +150,10 @@ struct Engine {
 /// - [`KeywordScan`], the fast path: nothing to build but two small tables; each text byte
 ///   costs a bit test. Building the Aho-Corasick automaton was 1.2 M of the 4.1 M
 ///   instructions of a denied `git push --force` (the ledger masks the command), for a
-///   28-byte text (callgrind, December 2026), and its overlapping search is slower than the
-///   scan on every text size measured, however much was searched before (10 KB of code:
-///   14.6 µs for the scan, 19.9 µs for the DFA, 31.5 µs for the NFA; 100 bytes of prose:
-///   246, 253 and 382 ns).
+///   28-byte text (callgrind, December 2026), and its overlapping search is no faster than
+///   the scan at any text size measured, however much was searched before (10 KB of code:
+///   11.9 µs for the scan, 23.8 µs for the DFA, 31.7 µs for the NFA; 100 bytes of prose:
+///   261, 253 and 376 ns; `keyword_finders_timing` below prints them).
 /// - One Aho-Corasick automaton over every keyword, on the library path: a contiguous NFA,
 ///   replaced by a DFA, faster to search but costlier to build, after [`DFA_AFTER_BYTES`].
 #[derive(Debug)]
@@ -1252,6 +1252,60 @@ mod tests {
                 .filter(|&w| lower.contains(words[w].as_str()))
                 .collect();
             proptest::prop_assert_eq!(found, expected, "{:?} in {:?}", words, text);
+        }
+    }
+
+    /// The figures behind choosing the keyword scan over the Aho-Corasick automata (not a
+    /// check: timings), printed by `cargo test --release -p metalayer-bridge --lib
+    /// keyword_finders_timing -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "prints timings"]
+    #[allow(clippy::print_stdout, clippy::cast_precision_loss)]
+    fn keyword_finders_timing() {
+        let mut code = String::new();
+        let mut i = 0;
+        while code.len() < 10 * 1024 {
+            code.push_str(&format!(
+                "export function handler{i}(req: Request, key: string): Response {{\n  \
+                 const token = req.headers.get(\"authorization\");\n  \
+                 return cache.get(`user:${{key}}:{i}`) ?? fetchUser(token, {i});\n}}\n\n"
+            ));
+            i += 1;
+        }
+        let prose = "I looked at the failing test and the problem is in the parser: it reads \
+                     the header twice when the file ends without a newline. I will fix it and \
+                     run the suite again. "
+            .repeat(60);
+        let detector = Detector::new();
+        let engine = detector.engine().unwrap();
+        for (name, text) in [
+            ("code 10 KB", code.as_str()),
+            ("code 300 B", &code[..300]),
+            ("prose 10 KB", prose.as_str()),
+            ("prose 1 KB", &prose[..1000]),
+            ("prose 100 B", &prose[..100]),
+        ] {
+            let rounds = (2_000_000 / text.len()).max(10);
+            for (finder, scan, searched) in [
+                ("scan", true, 0),
+                ("NFA", false, 0),
+                ("DFA", false, DFA_AFTER_BYTES),
+            ] {
+                let _ = engine.wanted_by(text, scan, searched);
+                let start = std::time::Instant::now();
+                for _ in 0..rounds {
+                    std::hint::black_box(engine.wanted_by(
+                        std::hint::black_box(text),
+                        scan,
+                        searched,
+                    ));
+                }
+                let ns = start.elapsed().as_nanos() as f64 / rounds as f64;
+                println!(
+                    "{name:12} {finder:5} {ns:9.0} ns {:5.2} ns/byte",
+                    ns / text.len() as f64
+                );
+            }
         }
     }
 
