@@ -134,8 +134,8 @@ impl Assignment {
         match self {
             Self::Secret => {
                 let words = ["key", "token", "secret", "credential", "passkey", "auth"];
-                ends.iter()
-                    .filter_map(|&j| name.get(..j))
+                ends.clone()
+                    .filter_map(|j| name.get(..j))
                     .any(|head| {
                         ends_with_any(head, &words)
                             || strip_fold_suffix(head, "s")
@@ -144,7 +144,7 @@ impl Assignment {
                     .then_some(from)
             }
             Self::Password => {
-                let heads = || ends.iter().filter_map(|&j| name.get(..j));
+                let heads = || ends.clone().filter_map(|j| name.get(..j));
                 if heads().any(|head| {
                     ends_with_any(head, &["pass", "password", "passwd", "passphrase", "pwd"])
                 }) {
@@ -162,24 +162,23 @@ impl Assignment {
 fn pw_start(text: &str, from: usize, head: &str) -> Option<usize> {
     let before = strip_fold_suffix(head, "pw")?;
     let at = from + before.len();
-    let mut starts = Vec::new();
     let boundary = text
         .get(..at)
         .and_then(|t| t.chars().next_back())
         .is_none_or(|c| !is_word(c));
-    if boundary {
-        starts.push(at);
-    }
-    if let Some(rest) = before.strip_suffix('_') {
+    let after_underscore = before.strip_suffix('_').map(|rest| {
         let kept = rest
             .char_indices()
             .rev()
             .take_while(|&(_, c)| c != '_' && is_name_char(c))
             .last()
             .map_or(rest.len(), |(i, _)| i);
-        starts.push(from + kept);
-    }
-    starts.into_iter().min()
+        from + kept
+    });
+    [boundary.then_some(at), after_underscore]
+        .into_iter()
+        .flatten()
+        .min()
 }
 
 /// Unicode `\w`, as the regexes' `\b` reads it.
@@ -220,12 +219,12 @@ fn ends_with_any(text: &str, words: &[&str]) -> bool {
     words.iter().any(|w| strip_fold_suffix(text, w).is_some())
 }
 
-/// The lengths `j` of `name` whose rest `name[j..]` is `(?:_[A-Z0-9]+)*` (longest first).
-fn upper_suffix_starts(name: &str) -> Vec<usize> {
+/// The lengths `j` of `name` whose rest `name[j..]` is `(?:_[A-Z0-9]+)*` (longest first),
+/// computed as they are asked for: nearly every name has only its own length, and this runs
+/// for every candidate match (a vector here was an allocation each).
+fn upper_suffix_starts(name: &str) -> impl Iterator<Item = usize> + Clone + '_ {
     let bytes = name.as_bytes();
-    let mut starts = vec![name.len()];
-    let mut j = name.len();
-    loop {
+    std::iter::successors(Some(name.len()), move |&j| {
         let mut q = j;
         while q > 0
             && bytes
@@ -234,12 +233,8 @@ fn upper_suffix_starts(name: &str) -> Vec<usize> {
         {
             q -= 1;
         }
-        if q == j || q == 0 || bytes.get(q - 1) != Some(&b'_') {
-            return starts;
-        }
-        j = q - 1;
-        starts.push(j);
-    }
+        (q != j && q != 0 && bytes.get(q - 1) == Some(&b'_')).then(|| q - 1)
+    })
 }
 
 /// The length of the name character at byte `i` (`is_name_char`), 0 when there is none:
