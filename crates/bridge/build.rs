@@ -785,31 +785,13 @@ fn join(before: &[u8], after: Option<Vec<Vec<u8>>>) -> Option<Vec<Vec<u8>>> {
 /// bytes their matches may end with, and `outer` (the bytes before them) when they may all be
 /// empty; `None` when not known.
 fn last_bytes(items: &[Hir], outer: Option<&[u8]>) -> Option<Vec<u8>> {
-    let mut set = [false; 256];
-    let mut mark = |bytes: &[u8]| {
-        for &b in bytes {
-            if let Some(slot) = set.get_mut(usize::from(b)) {
-                *slot = true;
-            }
-        }
-    };
-    let mut may_be_empty = true;
-    for item in items.iter().rev() {
-        let (ends, empty) = ends(item)?;
-        mark(&ends);
-        if !empty {
-            may_be_empty = false;
-            break;
-        }
-    }
+    let (mut bytes, may_be_empty) = ends(&Hir::concat(items.to_vec()))?;
     if may_be_empty {
-        mark(outer?);
+        bytes.extend_from_slice(outer?);
     }
-    Some(
-        (0..=255_u8)
-            .filter(|&b| set.get(usize::from(b)) == Some(&true))
-            .collect(),
-    )
+    bytes.sort_unstable();
+    bytes.dedup();
+    Some(bytes)
 }
 
 /// The bytes a non-empty match of `hir` may end with, and whether it may match the empty
@@ -874,24 +856,29 @@ fn prefix_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     if literals.is_empty() || literals.iter().any(|l| l.as_bytes().is_empty()) {
         return None;
     }
-    let mut literals: Vec<Vec<u8>> = literals.iter().map(|l| l.as_bytes().to_vec()).collect();
-    literals.sort();
-    literals.dedup();
-    let all = literals.clone();
-    literals.retain(|l| !all.iter().any(|other| other != l && l.starts_with(other)));
-    Some(literals)
+    Some(without_longer(
+        literals.iter().map(|l| l.as_bytes().to_vec()).collect(),
+        |literal, other| literal.starts_with(other),
+    ))
 }
 
 /// `literals` without those that contain another one (a text that contains the longer one
 /// contains the shorter), sorted.
-fn minimal(mut literals: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+fn minimal(literals: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    without_longer(literals, |literal, other| {
+        literal.windows(other.len()).any(|w| w == other)
+    })
+}
+
+/// `literals`, sorted and each once, without those that `holds` another one.
+fn without_longer(
+    mut literals: Vec<Vec<u8>>,
+    holds: impl Fn(&[u8], &[u8]) -> bool,
+) -> Vec<Vec<u8>> {
     literals.sort();
     literals.dedup();
     let all = literals.clone();
-    literals.retain(|l| {
-        !all.iter()
-            .any(|other| other != l && l.windows(other.len()).any(|w| w == &other[..]))
-    });
+    literals.retain(|l| !all.iter().any(|other| other != l && holds(l, other)));
     literals
 }
 
