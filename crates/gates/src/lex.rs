@@ -9,8 +9,17 @@
 //! contiguous run of the source (`git`, `'reset'`, `"--hard"`) borrows it, and substitution
 //! bodies live in one table per lex rather than one vector per word.
 
+mod cases;
+
 use std::borrow::Cow;
 use std::ops::Range;
+
+pub(crate) use cases::{CaseReader, Step, is_reserved};
+
+/// How deeply command substitutions are read as commands to find where they end; deeper ones
+/// are matched by their parentheses alone. The normaliser stops unwrapping long before this
+/// depth (and asks), so the simpler reading never decides what runs.
+const MAX_NESTING: u8 = 16;
 
 /// One word after quote removal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,8 +90,10 @@ pub(crate) enum Redirect {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Token<'a> {
     Word(Word<'a>),
-    /// `;`, `&`, `&&`, `||`, newline, `;;` and friends: the end of a command.
+    /// `;`, `&`, `&&`, `||`, newline: the end of a command.
     Separator,
+    /// `;;`, `;&`, `;;&`: the end of a command and of a `case` item; patterns follow.
+    CaseEnd,
     /// `|` or `|&`: the next command reads this one's output.
     Pipe,
     /// `(`.
@@ -214,6 +225,13 @@ struct Lexer<'a> {
     pending: Vec<PendingHereDoc<'a>>,
     /// The previous token was a here-document operator: the next word is its delimiter.
     heredoc_op: Option<(usize, bool)>,
+    /// How many command substitutions this lexer is inside.
+    nesting: u8,
+    /// Set when this lexer only looks for the `)` that ends a command substitution: the
+    /// tokens are read for their structure and not kept.
+    closing: Option<CaseReader>,
+    /// Where that `)` is, once found.
+    closed_at: Option<usize>,
 }
 
 /// Lexes a command string.
@@ -231,9 +249,35 @@ pub(crate) fn lex(src: &str) -> Lexed<'_> {
         },
         pending: Vec::new(),
         heredoc_op: None,
+        nesting: 0,
+        closing: None,
+        closed_at: None,
     };
     lexer.run();
     lexer.out
+}
+
+/// Where the command substitution whose `(` is at `open` in `text` ends: the `)` that closes
+/// it, found by reading the commands inside as the shell does (quotes, comments,
+/// here-documents, nested substitutions, and `case` patterns, whose `)` closes nothing), or
+/// the end of the text. `nesting` is how many substitutions `text[open..]` is already inside.
+fn substitution_end(text: &str, open: usize, nesting: u8) -> usize {
+    if nesting >= MAX_NESTING {
+        return find_closing(text.as_bytes(), open, b'(', b')');
+    }
+    let mut inner = Lexer {
+        text,
+        src: text.as_bytes(),
+        pos: open + 1,
+        out: Lexed::default(),
+        pending: Vec::new(),
+        heredoc_op: None,
+        nesting: nesting + 1,
+        closing: Some(CaseReader::default()),
+        closed_at: None,
+    };
+    inner.run();
+    inner.closed_at.unwrap_or(text.len())
 }
 
 /// Byte class: white space and operators: a byte that ends a word.
@@ -359,7 +403,15 @@ impl<'a> Lexer<'a> {
     }
 
     fn push(&mut self, token: Token<'a>) {
-        self.out.tokens.push(token);
+        match &mut self.closing {
+            None => self.out.tokens.push(token),
+            Some(reader) => {
+                if reader.step(&token) == Step::Unmatched {
+                    // The `)` just read.
+                    self.closed_at = Some(self.pos.saturating_sub(1));
+                }
+            }
+        }
     }
 
     /// Records a substitution body.
@@ -383,6 +435,9 @@ impl<'a> Lexer<'a> {
 
     fn run(&mut self) {
         while let Some(b) = self.peek() {
+            if self.closed_at.is_some() {
+                return;
+            }
             match b {
                 b' ' | b'\t' | b'\r' => self.pos += 1,
                 b'\n' => {
@@ -393,10 +448,14 @@ impl<'a> Lexer<'a> {
                 b'#' => self.skip_comment(),
                 b';' => {
                     self.pos += 1;
-                    while matches!(self.peek(), Some(b';' | b'&')) {
-                        self.pos += 1;
+                    if matches!(self.peek(), Some(b';' | b'&')) {
+                        while matches!(self.peek(), Some(b';' | b'&')) {
+                            self.pos += 1;
+                        }
+                        self.push(Token::CaseEnd);
+                    } else {
+                        self.push(Token::Separator);
                     }
-                    self.push(Token::Separator);
                 }
                 b'&' => self.ampersand(),
                 b'|' => {
@@ -545,7 +604,7 @@ impl<'a> Lexer<'a> {
             if is_meta(b) {
                 // Process substitution `<(…)` / `>(…)` inside or at the start of a word.
                 if (b == b'<' || b == b'>') && self.peek_at(1) == Some(b'(') {
-                    let end = self.find_closing(self.pos + 1, b'(', b')');
+                    let end = substitution_end(self.text, self.pos + 1, self.nesting);
                     self.substitution(source_text(self.text, self.pos + 2, end));
                     let after = (end + 1).min(self.src.len());
                     text.source(self.src, self.pos, after);
@@ -695,7 +754,7 @@ impl<'a> Lexer<'a> {
                     self.substitutions_in(self.pos + 3, end);
                     self.pos = (close.max(end) + 1).min(self.src.len());
                 } else {
-                    let end = self.find_closing(self.pos + 1, b'(', b')');
+                    let end = substitution_end(self.text, self.pos + 1, self.nesting);
                     self.substitution(source_text(self.text, self.pos + 2, end));
                     self.pos = (end + 1).min(self.src.len());
                 }
@@ -911,7 +970,7 @@ pub(crate) fn collect_substitutions<'t>(text: &'t str, out: &mut Vec<Cow<'t, str
         match c {
             b'\\' => i += 2,
             b'$' if bytes.get(i + 1) == Some(&b'(') => {
-                let end = find_closing(bytes, i + 1, b'(', b')');
+                let end = substitution_end(text, i + 1, 1);
                 if bytes.get(i + 2) != Some(&b'(') {
                     out.push(source_text(text, i + 2, end));
                 }
@@ -976,6 +1035,7 @@ mod tests {
             .map(|t| match t {
                 Token::Word(w) => w.text.into_owned(),
                 Token::Separator => ";".into(),
+                Token::CaseEnd => ";;".into(),
                 Token::Pipe => "|".into(),
                 Token::Open => "(".into(),
                 Token::Close => ")".into(),

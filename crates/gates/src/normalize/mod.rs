@@ -73,7 +73,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
-use crate::lex::{self, Lexed, Redirect, Token, Word};
+use crate::lex::{self, CaseReader, Lexed, Redirect, Step, Token, Word};
 use crate::model::git::GitState;
 use crate::path::{clean_path, starts_at_home};
 use interpreters::{
@@ -467,21 +467,43 @@ impl Normalizer<'_> {
             piped: false,
         };
         let mut paren_depth = 0usize;
+        let mut cases = CaseReader::default();
         let mut tokens = tokens.into_iter().peekable();
         while let Some(token) = tokens.next() {
+            match cases.step(&token) {
+                Step::Command | Step::Unmatched => {}
+                Step::Pattern => {
+                    // `start|stop`, `(*.rs`: nothing runs but the substitutions in its words.
+                    if let Token::Word(w) = token {
+                        raw.words.push(w);
+                    }
+                    continue;
+                }
+                Step::PatternEnd | Step::Header => {
+                    // The end of an item's patterns, or `case WORD in`: their substitutions run.
+                    self.substitutions_of(&raw, lexed, depth, origin);
+                    raw.clear();
+                    continue;
+                }
+            }
             match token {
                 Token::Word(w) => raw.words.push(w),
                 Token::Redirect(kind) => {
-                    let target = match tokens.peek() {
-                        Some(Token::Word(_)) => match tokens.next() {
-                            Some(Token::Word(w)) => w,
-                            _ => Word::default(),
-                        },
-                        _ => Word::default(),
+                    let target = match tokens.next_if(|t| matches!(t, Token::Word(_))) {
+                        Some(word) => {
+                            // The target is no command word, but it keeps a reserved word
+                            // after it from being one (`>f case` runs a command `case`).
+                            cases.step(&word);
+                            match word {
+                                Token::Word(w) => w,
+                                _ => Word::default(),
+                            }
+                        }
+                        None => Word::default(),
                     };
                     raw.redirects.push((kind, target));
                 }
-                Token::Separator => {
+                Token::Separator | Token::CaseEnd => {
                     self.finish(&mut raw, lexed, depth, origin);
                 }
                 Token::Pipe => {
@@ -510,8 +532,8 @@ impl Normalizer<'_> {
                         paren_depth -= 1;
                         self.finish(&mut raw, lexed, depth, origin);
                     } else {
-                        // A `case` pattern such as `start|stop)`: not a command. Its
-                        // alternatives were split at `|`, so the last one is all that is left.
+                        // A `)` that closes nothing (`a) ls` with no `case` before it): a
+                        // pattern, not a command.
                         self.substitutions_of(&raw, lexed, depth, origin);
                         raw.clear();
                     }
@@ -1129,24 +1151,7 @@ fn white_space(s: &str) -> (bool, bool) {
 fn strip_reserved<'w, 'a>(words: &'w [Word<'a>]) -> &'w [Word<'a>] {
     let mut k = 0;
     while let Some(w) = words.get(k) {
-        let reserved = !w.quoted
-            && matches!(
-                &*w.text,
-                "if" | "then"
-                    | "elif"
-                    | "else"
-                    | "fi"
-                    | "do"
-                    | "done"
-                    | "while"
-                    | "until"
-                    | "!"
-                    | "{"
-                    | "}"
-                    | "esac"
-                    | "coproc"
-                    | "function"
-            );
+        let reserved = !w.quoted && lex::is_reserved(&w.text);
         if !reserved {
             break;
         }
