@@ -479,6 +479,8 @@ const PARALLEL: OptionTable = posix(&[
     O::flag("dry-run", None),
     O::flag("quote", Some('q')),
     O::flag("pipe", None),
+    O::flag("pipepart", None),
+    O::flag("spreadstdin", None),
     O::flag("tag", None),
     O::flag("ungroup", Some('u')),
     O::flag("line-buffer", None),
@@ -692,11 +694,18 @@ fn xargs(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
 
 /// GNU `parallel [OPTIONS] [COMMAND] [::: ARGS | :::: FILES]…`: the command is run by a shell
 /// once per argument (appended, or put in place of `{}`); without a command the arguments are
-/// the commands; without either, they come from standard input.
+/// the commands; without either, they come from standard input. With `--pipe` the command
+/// runs as written, its standard input a block of parallel's input.
 fn parallel(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
     let start = first_operand(words, i + 1, &PARALLEL);
     let own = texts(words.get(i + 1..start).unwrap_or_default());
-    let arg_file = PARALLEL.parse(&own).value("arg-file").is_some();
+    let parsed = PARALLEL.parse(&own);
+    let arg_file = parsed.value("arg-file").is_some();
+    // `--pipe` (and `--pipepart`, `--spreadstdin`): blocks of the input go to the command's
+    // standard input, not into its arguments.
+    let blocks = ["pipe", "pipepart", "spreadstdin"]
+        .iter()
+        .any(|o| parsed.has(o));
     let rest = words.get(start..).unwrap_or_default();
     let sep = |w: &Word<'_>| matches!(&*w.text, ":::" | "::::" | ":::+" | "::::+");
     let cut = rest.iter().position(sep).unwrap_or(rest.len());
@@ -734,6 +743,10 @@ fn parallel(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
         return Some(Unwrap::Scripts(scripts));
     }
     let template = joined(command);
+    if blocks {
+        // A shell among them reads its program from that input.
+        return Some(Unwrap::Script(format!("{template} < {PARALLEL_INPUT}")));
+    }
     if args.is_empty() {
         // The arguments come from standard input, `::::` files or `-a FILE`: unseen.
         return Some(Unwrap::Script(with_unseen_input(&template)));
