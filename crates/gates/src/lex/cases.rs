@@ -30,6 +30,8 @@ enum Start {
     /// Nothing yet but reserved words (`then`, `do`, `{`, `!`, …).
     #[default]
     Nothing,
+    /// `function`: its name follows, then the body's reserved words.
+    Function,
     /// The reserved word `case`.
     Case,
     /// `case WORD`.
@@ -124,6 +126,8 @@ impl CaseReader {
             Token::Word(w) => {
                 let plain = !w.quoted;
                 self.start = match self.start {
+                    Start::Nothing if plain && w.text == "function" => Start::Function,
+                    Start::Function => Start::Nothing,
                     Start::Nothing if plain && is_reserved(&w.text) => {
                         if w.text == "esac"
                             && self.open.last().is_some_and(|c| c.parens == self.parens)

@@ -515,7 +515,9 @@ impl Normalizer<'_> {
                         paren_depth += 1;
                     } else if matches!(tokens.peek(), Some(Token::Close)) {
                         // `name() { …; }`: a function definition; its body follows.
-                        tokens.next();
+                        if let Some(close) = tokens.next() {
+                            cases.step(&close);
+                        }
                         raw.words.clear();
                     } else {
                         // `{ ( cmd ); }`, `if ( cmd )`: a subshell after reserved words (found
