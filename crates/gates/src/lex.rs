@@ -122,6 +122,8 @@ pub(crate) struct Lexed<'a> {
     pub(crate) heredocs: Vec<HereDoc>,
     /// The substitution bodies of all words, in source order; each word names its range.
     pub(crate) substitutions: Vec<Cow<'a, str>>,
+    /// Some word is an unquoted `case`: only then do the tokens need a [`CaseReader`].
+    pub(crate) has_case: bool,
 }
 
 impl<'a> Lexed<'a> {
@@ -217,7 +219,10 @@ fn source_text(src: &str, from: usize, to: usize) -> Cow<'_, str> {
     }
 }
 
-struct Lexer<'a> {
+/// `CLOSING`: the lexer only looks for the `)` that ends a command substitution (its tokens
+/// are read for their structure and not kept). A type parameter, so that the main lexer's code
+/// is its own and the compiler can inline it whole.
+struct Lexer<'a, const CLOSING: bool> {
     text: &'a str,
     src: &'a [u8],
     pos: usize,
@@ -227,8 +232,7 @@ struct Lexer<'a> {
     heredoc_op: Option<(usize, bool)>,
     /// How many command substitutions this lexer is inside.
     nesting: u8,
-    /// Set when this lexer only looks for the `)` that ends a command substitution: the
-    /// tokens are read for their structure and not kept.
+    /// The structure of the tokens, when `CLOSING`.
     closing: Option<CaseReader>,
     /// Where that `)` is, once found.
     closed_at: Option<usize>,
@@ -236,7 +240,7 @@ struct Lexer<'a> {
 
 /// Lexes a command string.
 pub(crate) fn lex(src: &str) -> Lexed<'_> {
-    let mut lexer = Lexer {
+    let mut lexer = Lexer::<'_, false> {
         text: src,
         src: src.as_bytes(),
         pos: 0,
@@ -246,6 +250,7 @@ pub(crate) fn lex(src: &str) -> Lexed<'_> {
             tokens: Vec::with_capacity(src.len() / 5 + 4),
             heredocs: Vec::new(),
             substitutions: Vec::new(),
+            has_case: false,
         },
         pending: Vec::new(),
         heredoc_op: None,
@@ -261,11 +266,15 @@ pub(crate) fn lex(src: &str) -> Lexed<'_> {
 /// it, found by reading the commands inside as the shell does (quotes, comments,
 /// here-documents, nested substitutions, and `case` patterns, whose `)` closes nothing), or
 /// the end of the text. `nesting` is how many substitutions `text[open..]` is already inside.
+///
+/// Out of line: the main lexer's loop stays one function, and only a substitution pays.
+#[cold]
+#[inline(never)]
 fn substitution_end(text: &str, open: usize, nesting: u8) -> usize {
     if nesting >= MAX_NESTING {
         return find_closing(text.as_bytes(), open, b'(', b')');
     }
-    let mut inner = Lexer {
+    let mut inner = Lexer::<'_, true> {
         text,
         src: text.as_bytes(),
         pos: open + 1,
@@ -389,7 +398,7 @@ fn index(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-impl<'a> Lexer<'a> {
+impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
     fn peek(&self) -> Option<u8> {
         self.src.get(self.pos).copied()
     }
@@ -402,15 +411,31 @@ impl<'a> Lexer<'a> {
         self.src.get(from..to).unwrap_or_default()
     }
 
+    #[inline]
     fn push(&mut self, token: Token<'a>) {
-        match &mut self.closing {
-            None => self.out.tokens.push(token),
-            Some(reader) => {
-                if reader.step(&token) == Step::Unmatched {
-                    // The `)` just read.
-                    self.closed_at = Some(self.pos.saturating_sub(1));
-                }
+        if !CLOSING {
+            if let Token::Word(w) = &token
+                && w.text.len() == 4
+                && !w.quoted
+                && w.text == "case"
+            {
+                self.out.has_case = true;
             }
+            self.out.tokens.push(token);
+        } else {
+            self.structure(&token);
+        }
+    }
+
+    /// Reads a token of a substitution's commands for its structure only.
+    #[cold]
+    #[inline(never)]
+    fn structure(&mut self, token: &Token<'a>) {
+        if let Some(reader) = &mut self.closing
+            && reader.step(token) == Step::Unmatched
+        {
+            // The `)` just read.
+            self.closed_at = Some(self.pos.saturating_sub(1));
         }
     }
 
@@ -435,7 +460,7 @@ impl<'a> Lexer<'a> {
 
     fn run(&mut self) {
         while let Some(b) = self.peek() {
-            if self.closed_at.is_some() {
+            if CLOSING && self.closed_at.is_some() {
                 return;
             }
             match b {

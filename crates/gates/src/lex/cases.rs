@@ -84,9 +84,49 @@ pub(crate) fn is_reserved(word: &str) -> bool {
     )
 }
 
+/// Whether `word` may be a reserved word, `function` or `case`: a test of its length and first
+/// byte, which rejects most command names (`cd`, `cargo`, `git`) before any comparison.
+fn may_be_keyword(word: &str) -> bool {
+    matches!(
+        (word.len(), word.as_bytes().first()),
+        (1, Some(b'!' | b'{' | b'}'))
+            | (2, Some(b'i' | b'f' | b'd'))
+            | (4, Some(b't' | b'e' | b'd' | b'c'))
+            | (5, Some(b'w' | b'u'))
+            | (6, Some(b'c'))
+            | (8, Some(b'f'))
+    )
+}
+
 impl CaseReader {
     /// What `token`, the next of the stream, is.
+    #[inline]
     pub(crate) fn step(&mut self, token: &Token<'_>) -> Step {
+        // Most tokens: a word of a command well under way, outside any `case`.
+        if self.open.is_empty()
+            && match token {
+                Token::Word(w) => {
+                    self.start == Start::Other
+                        || (self.start == Start::Nothing && !may_be_keyword(&w.text))
+                }
+                Token::Redirect(_) => true,
+                _ => false,
+            }
+        {
+            self.start = Start::Other;
+            return Step::Command;
+        }
+        if self.open.is_empty()
+            && self.start != Start::CaseWord
+            && matches!(token, Token::Separator | Token::Pipe | Token::CaseEnd)
+        {
+            self.start = Start::Nothing;
+            return Step::Command;
+        }
+        self.step_slow(token)
+    }
+
+    fn step_slow(&mut self, token: &Token<'_>) -> Step {
         if let Some(case) = self.open.last_mut()
             && case.in_patterns
         {

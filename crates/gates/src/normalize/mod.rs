@@ -467,10 +467,15 @@ impl Normalizer<'_> {
             piped: false,
         };
         let mut paren_depth = 0usize;
-        let mut cases = CaseReader::default();
+        // Without a `case`, every token is a command's (the reader would say so).
+        let mut cases = lexed.has_case.then(CaseReader::default);
         let mut tokens = tokens.into_iter().peekable();
         while let Some(token) = tokens.next() {
-            match cases.step(&token) {
+            let step = match &mut cases {
+                Some(cases) => cases.step(&token),
+                None => Step::Command,
+            };
+            match step {
                 Step::Command | Step::Unmatched => {}
                 Step::Pattern => {
                     // `start|stop`, `(*.rs`: nothing runs but the substitutions in its words.
@@ -493,7 +498,9 @@ impl Normalizer<'_> {
                         Some(word) => {
                             // The target is no command word, but it keeps a reserved word
                             // after it from being one (`>f case` runs a command `case`).
-                            cases.step(&word);
+                            if let Some(cases) = &mut cases {
+                                cases.step(&word);
+                            }
                             match word {
                                 Token::Word(w) => w,
                                 _ => Word::default(),
@@ -515,7 +522,9 @@ impl Normalizer<'_> {
                         paren_depth += 1;
                     } else if matches!(tokens.peek(), Some(Token::Close)) {
                         // `name() { …; }`: a function definition; its body follows.
-                        if let Some(close) = tokens.next() {
+                        if let Some(close) = tokens.next()
+                            && let Some(cases) = &mut cases
+                        {
                             cases.step(&close);
                         }
                         raw.words.clear();
