@@ -36,6 +36,9 @@ pub(crate) struct Word<'a> {
     pub(crate) quoted: bool,
     /// The word is an unquoted `NAME=value` assignment.
     pub(crate) assignment: bool,
+    /// The word's source holds a `{…}` with a `,` or `..` inside: bash may brace-expand it
+    /// into several words (`git {reset,--hard}`).
+    pub(crate) braces: bool,
 }
 
 impl AsRef<str> for Word<'_> {
@@ -53,6 +56,7 @@ impl Default for Word<'_> {
             dynamic: false,
             quoted: false,
             assignment: false,
+            braces: false,
         }
     }
 }
@@ -67,6 +71,7 @@ impl Word<'_> {
             dynamic: self.dynamic,
             quoted: self.quoted,
             assignment: self.assignment,
+            braces: self.braces,
         }
     }
 }
@@ -498,7 +503,7 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
                     }
                 }
                 b'(' => {
-                    if self.peek_at(1) == Some(b'(') {
+                    if self.peek_at(1) == Some(b'(') && is_arithmetic(self.src, self.pos) {
                         // `(( arithmetic ))`: nothing runs, but substitutions inside may.
                         self.arithmetic_command();
                     } else {
@@ -693,6 +698,7 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
         }
         let raw = self.slice(start, self.pos);
         word.assignment = is_assignment(raw);
+        word.braces = !word.assignment && may_brace_expand(raw);
         word.text = text.into_cow(self.text);
         word.substitutions = first_sub..index(self.out.substitutions.len());
         if let Some((index, strip_tabs)) = self.heredoc_op.take() {
@@ -772,7 +778,7 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
         let start = self.pos;
         match self.peek_at(1) {
             Some(b'(') => {
-                if self.peek_at(2) == Some(b'(') {
+                if self.peek_at(2) == Some(b'(') && is_arithmetic(self.src, self.pos + 1) {
                     // `$(( arithmetic ))`.
                     let end = self.find_closing(self.pos + 2, b'(', b')');
                     let close = self.find_closing(self.pos + 1, b'(', b')');
@@ -787,7 +793,7 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
                 text.source(self.src, start, self.pos);
             }
             Some(b'{') => {
-                let end = self.find_closing(self.pos + 1, b'{', b'}');
+                let end = parameter_end(self.text, self.pos + 1, in_dquote, self.nesting);
                 self.substitutions_in(self.pos + 2, end);
                 self.pos = (end + 1).min(self.src.len());
                 word.dynamic = true;
@@ -916,7 +922,17 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
                     }
                 }
                 let trimmed = line.strip_suffix(b"\r").unwrap_or(line);
-                if trimmed == doc.delimiter.as_bytes() {
+                let delimiter = doc.delimiter.as_bytes();
+                if trimmed == delimiter {
+                    break;
+                }
+                if CLOSING
+                    && trimmed.starts_with(delimiter)
+                    && trimmed.get(delimiter.len()) == Some(&b')')
+                {
+                    // Inside `$( … )`, bash ends the body at `EOF)` too, and the `)` closes
+                    // the substitution.
+                    self.pos = line_end - (line.len() - delimiter.len());
                     break;
                 }
                 body.extend_from_slice(line);
@@ -934,6 +950,98 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
             }
         }
     }
+}
+
+/// Whether a word's source may be brace-expanded: an unquoted `{` (not `${`) with an unquoted
+/// `,` or `..` inside before its unquoted `}` (`git {reset,--hard}`, `rm {-rf,~}`), where a
+/// quoted `'{"a":1,"b":2}'` is not.
+fn may_brace_expand(raw: &[u8]) -> bool {
+    if memchr::memchr(b'{', raw).is_none() {
+        return false;
+    }
+    // One bit per open brace, innermost lowest: set for `${`, whose commas are its own.
+    let mut open: u64 = 0;
+    let mut depth = 0u32;
+    let mut found = false;
+    let (mut single, mut double) = (false, false);
+    let mut i = 0;
+    while let Some(&b) = raw.get(i) {
+        match b {
+            b'\\' if !single => i += 1,
+            b'\'' if !double => single = !single,
+            b'"' if !single => double = !double,
+            _ if single || double => {}
+            b'{' if depth < 64 => {
+                let param = i > 0 && raw.get(i - 1) == Some(&b'$');
+                open = (open << 1) | u64::from(param);
+                depth += 1;
+            }
+            b'}' if depth > 0 => {
+                if found && open & 1 == 0 {
+                    return true;
+                }
+                open >>= 1;
+                depth -= 1;
+            }
+            b',' if depth > 0 && open & 1 == 0 => found = true,
+            b'.' if depth > 0 && open & 1 == 0 && raw.get(i + 1) == Some(&b'.') => found = true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Whether the `((` at `open` is arithmetic: its two parentheses close together, as `))`.
+/// Otherwise it is two subshells (`((true) && rm -rf ~)`), as bash reads it.
+fn is_arithmetic(src: &[u8], open: usize) -> bool {
+    let outer = find_closing(src, open, b'(', b')');
+    let inner = find_closing(src, open + 1, b'(', b')');
+    outer < src.len() && inner + 1 == outer
+}
+
+/// Where the parameter expansion whose `{` is at `open` ends: the first `}` that is not
+/// quoted, escaped or inside a nested `${…}`, `$(…)` or `` `…` `` (a bare `{` opens nothing:
+/// `${x:-{a}b}` is `{a` then `b}`). Single quotes quote only outside double quotes
+/// (`"${x:-'}'}"` ends at the first `}`). The end of the text when there is none.
+fn parameter_end(text: &str, open: usize, in_dquote: bool, nesting: u8) -> usize {
+    let src = text.as_bytes();
+    if nesting >= MAX_NESTING {
+        return find_closing(src, open, b'{', b'}');
+    }
+    let mut i = open + 1;
+    while let Some(&c) = src.get(i) {
+        match c {
+            b'\\' => i += 1,
+            b'\'' if !in_dquote => {
+                i += 1;
+                while src.get(i).is_some_and(|&q| q != b'\'') {
+                    i += 1;
+                }
+            }
+            b'"' | b'`' => {
+                i += 1;
+                while let Some(&q) = src.get(i) {
+                    if q == b'\\' {
+                        i += 1;
+                    } else if q == c {
+                        break;
+                    } else if q == b'$' && c == b'"' && src.get(i + 1) == Some(&b'(') {
+                        i = substitution_end(text, i + 1, nesting);
+                    }
+                    i += 1;
+                }
+            }
+            b'$' if src.get(i + 1) == Some(&b'(') => i = substitution_end(text, i + 1, nesting),
+            b'$' if src.get(i + 1) == Some(&b'{') => {
+                i = parameter_end(text, i + 1, in_dquote, nesting + 1);
+            }
+            b'}' => return i,
+            _ => {}
+        }
+        i += 1;
+    }
+    src.len()
 }
 
 /// Finds the byte that closes the bracket at `open_pos`, skipping quoted text and nested pairs.

@@ -30,6 +30,7 @@ fn word<'a>(text: impl Into<Cow<'a, str>>, dynamic: bool) -> Word<'a> {
         dynamic,
         quoted: false,
         assignment: false,
+        braces: false,
     }
 }
 

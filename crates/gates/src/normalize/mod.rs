@@ -617,6 +617,12 @@ impl Normalizer<'_> {
         let mut split: Vec<Word<'a>>;
         // Reserved words that only introduce or close a compound command.
         let mut words: &[Word<'a>] = strip_reserved(&raw.words);
+        // `git {reset,--hard}`: the words bash makes of a brace expansion.
+        let expanded: Vec<Word<'a>>;
+        if words.iter().any(|w| w.braces) {
+            expanded = expand_braces(words);
+            words = &expanded;
+        }
         if let Some(first) = words.first()
             && !first.quoted
             && matches!(&*first.text, "for" | "select" | "case")
@@ -739,6 +745,7 @@ impl Normalizer<'_> {
             dynamic: w.dynamic,
             quoted: w.quoted,
             assignment: w.assignment,
+            braces: false,
         }));
         mark
     }
@@ -1156,6 +1163,146 @@ fn white_space(s: &str) -> (bool, bool) {
         white = true;
     }
     (white, false)
+}
+
+/// At most this many words come out of the brace expansions of one command.
+const MAX_BRACE_WORDS: usize = 256;
+
+/// `words` with each word that may be brace-expanded replaced by the words bash makes of it.
+fn expand_braces<'a>(words: &[Word<'a>]) -> Vec<Word<'a>> {
+    let mut out: Vec<Word<'a>> = Vec::with_capacity(words.len() + 4);
+    for w in words {
+        if !w.braces || out.len() >= MAX_BRACE_WORDS {
+            out.push(w.clone());
+            continue;
+        }
+        let mut texts = Vec::new();
+        brace_expand(&w.text, MAX_BRACE_WORDS - out.len(), &mut texts);
+        // An empty word of an expansion is dropped, as bash drops it (`{+main,}` → `+main`).
+        out.extend(
+            texts
+                .into_iter()
+                .filter(|t| !t.is_empty())
+                .map(|text| Word {
+                    text: Cow::Owned(text),
+                    braces: false,
+                    ..w.clone()
+                }),
+        );
+    }
+    out
+}
+
+/// The words bash's brace expansion makes of `text` (`a{b,c}d` → `abd acd`, `{1..3}` →
+/// `1 2 3`, nested and repeated braces too), at most `limit` of them; `text` itself when it
+/// holds no expansion.
+fn brace_expand(text: &str, limit: usize, out: &mut Vec<String>) {
+    if out.len() >= limit {
+        return;
+    }
+    let Some((open, close, parts)) = first_brace(text) else {
+        out.push(text.to_owned());
+        return;
+    };
+    let prefix = text.get(..open).unwrap_or_default();
+    let suffix = text.get(close + 1..).unwrap_or_default();
+    for part in parts {
+        if out.len() >= limit {
+            return;
+        }
+        brace_expand(&format!("{prefix}{part}{suffix}"), limit, out);
+    }
+}
+
+/// The first `{…}` of `text` that expands: where it opens and closes, and its alternatives.
+fn first_brace(text: &str) -> Option<(usize, usize, Vec<String>)> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(rel) = bytes.get(from..).and_then(|b| memchr::memchr(b'{', b)) {
+        let open = from + rel;
+        from = open + 1;
+        if open > 0 && bytes.get(open - 1) == Some(&b'$') {
+            continue;
+        }
+        // The matching `}` and the commas at this level.
+        let mut depth = 0usize;
+        let mut commas = Vec::new();
+        let mut close = None;
+        for (i, &b) in bytes.iter().enumerate().skip(open + 1) {
+            match b {
+                b'{' => depth += 1,
+                b'}' if depth == 0 => {
+                    close = Some(i);
+                    break;
+                }
+                b'}' => depth -= 1,
+                b',' if depth == 0 => commas.push(i),
+                _ => {}
+            }
+        }
+        let Some(close) = close else { continue };
+        let inside = text.get(open + 1..close).unwrap_or_default();
+        if !commas.is_empty() {
+            let mut parts = Vec::with_capacity(commas.len() + 1);
+            let mut start = open + 1;
+            for c in commas.into_iter().chain(std::iter::once(close)) {
+                parts.push(text.get(start..c).unwrap_or_default().to_owned());
+                start = c + 1;
+            }
+            return Some((open, close, parts));
+        }
+        if let Some(parts) = sequence(inside) {
+            return Some((open, close, parts));
+        }
+    }
+    None
+}
+
+/// `a..e`, `1..10`, `10..1..3`: a sequence expression's words (at most [`MAX_BRACE_WORDS`]).
+fn sequence(inside: &str) -> Option<Vec<String>> {
+    let mut fields = inside.split("..");
+    let (from, to) = (fields.next()?, fields.next()?);
+    let step = match fields.next() {
+        Some(s) => s.parse::<i64>().ok()?.unsigned_abs().max(1),
+        None => 1,
+    };
+    if fields.next().is_some() {
+        return None;
+    }
+    let step = usize::try_from(step).unwrap_or(usize::MAX);
+    if let (Ok(a), Ok(b)) = (from.parse::<i64>(), to.parse::<i64>()) {
+        let words: Vec<String> = if a <= b {
+            (a..=b)
+                .step_by(step)
+                .take(MAX_BRACE_WORDS)
+                .map(|n| n.to_string())
+                .collect()
+        } else {
+            (b..=a)
+                .rev()
+                .step_by(step)
+                .take(MAX_BRACE_WORDS)
+                .map(|n| n.to_string())
+                .collect()
+        };
+        return Some(words);
+    }
+    let (mut a, mut b) = (from.chars(), to.chars());
+    let (Some(a), None, Some(b), None) = (a.next(), a.next(), b.next(), b.next()) else {
+        return None;
+    };
+    if !a.is_ascii_alphabetic() || !b.is_ascii_alphabetic() {
+        return None;
+    }
+    let (lo, hi) = (a.min(b) as u8, a.max(b) as u8);
+    let mut words: Vec<String> = (lo..=hi)
+        .step_by(step)
+        .map(|c| char::from(c).to_string())
+        .collect();
+    if a > b {
+        words.reverse();
+    }
+    Some(words)
 }
 
 /// Drops reserved words that open or close compound commands.
