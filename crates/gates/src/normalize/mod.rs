@@ -11,8 +11,10 @@
 //! - `bash|sh|zsh|… -c STRING`, `eval ARGS`, here-documents or here-strings fed to a shell, and
 //!   the commands that run other commands (one row each in `wrappers.rs`: `sudo`, `doas`,
 //!   `env` with `-S`/`-C`/`-P`/`-`, `nice`, `timeout`, `stdbuf`, `flock`, `busybox` and
-//!   `toybox` applets, `xargs`, GNU `parallel` with its `:::` arguments, `watch`, `script -c`,
-//!   `su -c`, `ssh HOST COMMAND…`, `find … -exec|-execdir|-ok COMMAND ;`) are unwrapped and
+//!   `toybox` applets, `xargs`, GNU `parallel` with its `:::` arguments and `--pipe`, `watch`,
+//!   `script -c`, `su -c`, `ssh HOST COMMAND…`, `find … -exec|-execdir|-ok COMMAND ;`,
+//!   `setpriv`, `prlimit`, `chroot`, `unshare`, `systemd-run`, `uv run` and its kin, `tmux`,
+//!   `screen`, `wsl`, `cmd /c`, PowerShell's `-Command`) are unwrapped and
 //!   normalised in turn; a shell that gets its program from a pipe, a file or a fan-out tool's
 //!   input ends in [`STDIN_PROGRAM`];
 //! - inline interpreter code (`python -c`, `node -e`, `perl -e`, `ruby -e`, `php -r`, …, and
@@ -430,7 +432,19 @@ struct Normalizer<'o> {
 }
 
 const SHELLS: &[&str] = &[
-    "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "yash", "rbash", "pwsh",
+    "sh",
+    "bash",
+    "zsh",
+    "dash",
+    "ksh",
+    "mksh",
+    "ash",
+    "fish",
+    "yash",
+    "rbash",
+    "pwsh",
+    "powershell",
+    "cmd",
 ];
 const WRITE_SINKS: &[&str] = &["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"];
 
@@ -846,6 +860,68 @@ impl Normalizer<'_> {
     /// A shell: unwrap `-c STRING`, or a here-document or here-string it reads. Returns whether
     /// it was unwrapped (and so needs no entry of its own).
     /// `fed`: xargs puts its input in place of a replace string the command string may hold.
+    /// PowerShell (`pwsh`, `powershell`) and `cmd`: `-Command`/`-c` (any unique prefix, any
+    /// case, `/` or `-`) and `cmd /c` or `/k` run the rest of the words as a command;
+    /// `-EncodedCommand` runs one the gate cannot read. Returns whether it was one of those.
+    fn windows_shell(&mut self, argv: &[Word<'_>], depth: usize, origin: Origin) -> bool {
+        let cmd = argv.first().is_some_and(|w| command_name(&w.text) == "cmd");
+        let mut j = 1;
+        while let Some(w) = argv.get(j) {
+            let Some(flag) = w
+                .text
+                .strip_prefix('-')
+                .or_else(|| w.text.strip_prefix('/'))
+            else {
+                return false;
+            };
+            let flag = flag.to_ascii_lowercase();
+            let runs = if cmd {
+                matches!(flag.as_str(), "c" | "k" | "r")
+            } else {
+                !flag.is_empty() && "command".starts_with(&flag)
+            };
+            if runs {
+                let script = argv
+                    .get(j + 1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|w| &*w.text)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                self.script(&script, depth + 1, origin);
+                return true;
+            }
+            if !cmd && ["encodedcommand", "ec", "enc", "e"].contains(&flag.as_str()) {
+                self.push(argv, Some(STDIN_PROGRAM), depth, origin);
+                return true;
+            }
+            // PowerShell parameters that take a value.
+            let valued = !cmd
+                && [
+                    "executionpolicy",
+                    "ep",
+                    "ex",
+                    "workingdirectory",
+                    "wd",
+                    "configurationname",
+                    "config",
+                    "outputformat",
+                    "of",
+                    "inputformat",
+                    "if",
+                    "windowstyle",
+                    "w",
+                    "settingsfile",
+                    "custompipename",
+                    "file",
+                    "f",
+                ]
+                .contains(&flag.as_str());
+            j += if valued { 2 } else { 1 };
+        }
+        false
+    }
+
     fn shell(
         &mut self,
         argv: &[Word<'_>],
@@ -855,6 +931,11 @@ impl Normalizer<'_> {
         origin: Origin,
         fed: Fed<'_>,
     ) -> bool {
+        if let Some(name) = argv.first().map(|w| command_name(&w.text))
+            && matches!(&*name, "pwsh" | "powershell" | "cmd")
+        {
+            return self.windows_shell(argv, depth, origin);
+        }
         let mut j = 1;
         let mut command_string = false;
         let mut reads_stdin = false;
@@ -868,7 +949,12 @@ impl Normalizer<'_> {
                 if long == "command" {
                     command_string = true;
                 }
-                j += 1;
+                // bash's `--rcfile FILE` and `--init-file FILE` take a value.
+                j += if matches!(long, "rcfile" | "init-file") {
+                    2
+                } else {
+                    1
+                };
                 continue;
             }
             if let Some(flags) = t.strip_prefix('-').or_else(|| t.strip_prefix('+')) {

@@ -1,12 +1,15 @@
 //! Commands that run other commands: privilege and environment wrappers (`sudo`, `doas`,
-//! `env`), process wrappers (`nice`, `timeout`, `stdbuf`, `flock`, …), multi-call binaries
-//! (`busybox`, `toybox`), and the fan-out tools (`xargs`, `parallel`, `watch`, `script -c`,
-//! `ssh`).
+//! `env`, `setpriv`, `sg -c`, `fakeroot`, `chroot`, `unshare`, `nsenter`, `wsl`), process
+//! wrappers (`nice`, `timeout`, `stdbuf`, `flock`, `prlimit`, `valgrind`, `systemd-run`, …),
+//! multi-call binaries (`busybox`, `toybox`), environment runners (`uv run`, `poetry run`,
+//! `conda run`, `nix-shell --run`, …), terminal multiplexers (`tmux`, `screen`), and the
+//! fan-out tools (`xargs`, `parallel`, `watch`, `script -c`, `ssh`).
 //!
 //! Each is one row of [`WRAPPERS`]: its names, its options (read with the command model's
 //! [`OptionTable`]), and what follows them ([`Then`]). A new wrapper is a new row. `env`
 //! (`-S` splits a string into words, `-` alone is `-i`), `command` (`-v` only looks a name up)
-//! and `parallel` (`:::` argument lists) are the only ones with code of their own.
+//! `parallel` (`:::` argument lists), `tmux` (its subcommands) and the environment runners
+//! (`run` after the tool's name) are the only ones with code of their own.
 
 use crate::lex::Word;
 use crate::model::{ArgKind, OptionSpec as O, OptionTable, Syntax};
@@ -304,6 +307,247 @@ const WRAPPERS: &[Wrapper] = &[
         then: Then::Command(0),
     },
     Wrapper {
+        names: &["prlimit"],
+        options: posix(&[
+            O::value("pid", Some('p')),
+            O::value("output", Some('o')),
+            O::flag("noheadings", None),
+            O::flag("raw", None),
+            O::flag("verbose", None),
+            O::optional("core", Some('c')),
+            O::optional("data", Some('d')),
+            O::optional("nice", Some('e')),
+            O::optional("fsize", Some('f')),
+            O::optional("sigpending", Some('i')),
+            O::optional("memlock", Some('l')),
+            O::optional("rss", Some('m')),
+            O::optional("nofile", Some('n')),
+            O::optional("msgqueue", Some('q')),
+            O::optional("rtprio", Some('r')),
+            O::optional("stack", Some('s')),
+            O::optional("cpu", Some('t')),
+            O::optional("nproc", Some('u')),
+            O::optional("as", Some('v')),
+            O::optional("locks", Some('x')),
+            O::optional("rttime", Some('y')),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["setpriv"],
+        options: posix(&[
+            O::flag("dump", Some('d')),
+            O::flag("no-new-privs", None),
+            O::flag("nnp", None),
+            O::flag("clear-groups", None),
+            O::flag("keep-groups", None),
+            O::flag("init-groups", None),
+            O::flag("reset-env", None),
+            O::value("reuid", None),
+            O::value("regid", None),
+            O::value("ruid", None),
+            O::value("euid", None),
+            O::value("rgid", None),
+            O::value("egid", None),
+            O::value("groups", None),
+            O::value("inh-caps", None),
+            O::value("ambient-caps", None),
+            O::value("bounding-set", None),
+            O::value("securebits", None),
+            O::value("pdeathsig", None),
+            O::value("selinux-label", None),
+            O::value("apparmor-profile", None),
+            O::value("landlock-access", None),
+            O::value("landlock-rule", None),
+            O::value("seccomp-filter", None),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["fakeroot", "fakeroot-ng", "proot"],
+        options: posix(&[
+            O::value("lib", Some('l')),
+            O::value("faked", None),
+            O::value("s", Some('s')),
+            O::value("i", Some('i')),
+            O::value("b", Some('b')),
+            O::flag("unknown-is-real", Some('u')),
+            O::value("rootfs", Some('r')),
+            O::value("bind", Some('b')),
+            O::value("cwd", Some('w')),
+            O::value("q", Some('q')),
+            O::flag("root-id", Some('0')),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["chroot"],
+        options: posix(&[
+            O::value("userspec", None),
+            O::value("groups", None),
+            O::flag("skip-chdir", None),
+        ]),
+        then: Then::Command(1),
+    },
+    Wrapper {
+        names: &["unshare", "nsenter"],
+        options: posix(&[
+            O::value("target", Some('t')),
+            O::optional("mount", Some('m')),
+            O::optional("uts", Some('u')),
+            O::optional("ipc", Some('i')),
+            O::optional("net", Some('n')),
+            O::optional("pid", Some('p')),
+            O::optional("user", Some('U')),
+            O::optional("cgroup", Some('C')),
+            O::optional("time", Some('T')),
+            O::optional("root", Some('r')),
+            O::optional("wd", Some('w')),
+            O::optional("mount-proc", None),
+            O::optional("kill-child", None),
+            O::value("setuid", Some('S')),
+            O::value("setgid", Some('G')),
+            O::value("propagation", None),
+            O::value("setgroups", None),
+            O::value("map-user", None),
+            O::value("map-group", None),
+            O::value("map-users", None),
+            O::value("map-groups", None),
+            O::value("monotonic", None),
+            O::value("boottime", None),
+            O::flag("fork", Some('f')),
+            O::flag("map-root-user", Some('R')),
+            O::flag("map-current-user", Some('c')),
+            O::flag("keep-caps", None),
+            O::flag("all", Some('a')),
+            O::flag("no-fork", Some('F')),
+            O::flag("preserve-credentials", None),
+            O::flag("follow-context", Some('Z')),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["valgrind", "heaptrack"],
+        options: posix(&[
+            O::flag("q", Some('q')),
+            O::flag("v", Some('v')),
+            O::value("o", Some('o')),
+            O::value("e", Some('e')),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["systemd-run"],
+        options: posix(&[
+            O::value("unit", Some('u')),
+            O::value("property", Some('p')),
+            O::value("description", None),
+            O::value("slice", None),
+            O::value("uid", None),
+            O::value("gid", None),
+            O::value("nice", None),
+            O::value("working-directory", Some('D')),
+            O::value("setenv", Some('E')),
+            O::value("on-calendar", None),
+            O::value("on-active", None),
+            O::value("on-boot", None),
+            O::value("on-startup", None),
+            O::value("on-unit-active", None),
+            O::value("on-unit-inactive", None),
+            O::value("timer-property", None),
+            O::value("path-property", None),
+            O::value("socket-property", None),
+            O::value("machine", Some('M')),
+            O::value("host", Some('H')),
+            O::value("service-type", None),
+            O::flag("user", None),
+            O::flag("system", None),
+            O::flag("scope", None),
+            O::flag("wait", None),
+            O::flag("pty", Some('t')),
+            O::flag("pipe", Some('P')),
+            O::flag("quiet", Some('q')),
+            O::flag("collect", Some('G')),
+            O::flag("shell", Some('S')),
+            O::flag("same-dir", Some('d')),
+            O::flag("no-block", None),
+            O::flag("remain-after-exit", Some('r')),
+            O::flag("send-sighup", None),
+            O::flag("no-ask-password", None),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["wsl"],
+        options: posix(&[
+            O::value("distribution", Some('d')),
+            O::value("user", Some('u')),
+            O::value("cd", None),
+            O::value("shell-type", None),
+            O::flag("exec", Some('e')),
+            O::flag("system", None),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["screen"],
+        options: posix(&[
+            O::value("S", Some('S')),
+            O::value("c", Some('c')),
+            O::value("e", Some('e')),
+            O::value("h", Some('h')),
+            O::value("p", Some('p')),
+            O::value("s", Some('s')),
+            O::value("t", Some('t')),
+            O::value("T", Some('T')),
+            O::value("Logfile", None),
+            O::flag("d", Some('d')),
+            O::flag("m", Some('m')),
+            O::flag("D", Some('D')),
+            O::flag("R", Some('R')),
+            O::flag("r", Some('r')),
+            O::flag("x", Some('x')),
+            O::flag("a", Some('a')),
+            O::flag("A", Some('A')),
+            O::flag("f", Some('f')),
+            O::flag("i", Some('i')),
+            O::flag("l", Some('l')),
+            O::flag("L", Some('L')),
+            O::flag("O", Some('O')),
+            O::flag("q", Some('q')),
+            O::flag("U", Some('U')),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["sg"],
+        options: posix(&[O::value("command", Some('c'))]),
+        then: Then::ScriptOption {
+            long: "command",
+            operands: 1,
+            fallback_command: false,
+        },
+    },
+    Wrapper {
+        names: &["nix-shell"],
+        options: posix(&[
+            O::value("run", None),
+            O::value("command", None),
+            O::value("packages", Some('p')),
+            O::value("attr", Some('A')),
+            O::value("arg", None),
+            O::value("argstr", None),
+            O::value("include", Some('I')),
+            O::flag("pure", None),
+            O::flag("impure", None),
+        ]),
+        then: Then::ScriptOption {
+            long: "run",
+            operands: 0,
+            fallback_command: false,
+        },
+    },
+    Wrapper {
         names: &["xargs"],
         options: posix(&[
             O::flag("null", Some('0')),
@@ -558,6 +802,32 @@ fn is_wrapper(name: &str) -> bool {
             | "script"
             | "watch"
             | "ssh"
+            | "prlimit"
+            | "setpriv"
+            | "fakeroot"
+            | "fakeroot-ng"
+            | "proot"
+            | "chroot"
+            | "unshare"
+            | "nsenter"
+            | "valgrind"
+            | "heaptrack"
+            | "systemd-run"
+            | "wsl"
+            | "screen"
+            | "sg"
+            | "nix-shell"
+            | "tmux"
+            | "uv"
+            | "poetry"
+            | "pipenv"
+            | "pdm"
+            | "hatch"
+            | "rye"
+            | "conda"
+            | "mamba"
+            | "micromamba"
+            | "pixi"
             | "env"
             | "command"
             | "parallel"
@@ -582,6 +852,9 @@ pub(super) fn wrapper_skip(name: &str, words: &[Word<'_>], i: usize) -> Option<U
             return (!lookup).then(|| Unwrap::Skip(first_operand(words, i + 1, &COMMAND)));
         }
         "parallel" => return parallel(words, i),
+        "tmux" => return tmux(words, i),
+        "uv" | "poetry" | "pipenv" | "pdm" | "hatch" | "rye" | "conda" | "mamba" | "micromamba"
+        | "pixi" => return environment_runner(words, i),
         "xargs" => return xargs(words, i),
         _ => {}
     }
@@ -762,6 +1035,125 @@ fn parallel(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
     Some(Unwrap::Scripts(scripts))
 }
 
+/// The options of the environment runners' `run` (`uv run`, `poetry run`, `conda run`, …) that
+/// take a value, of all of them together.
+const RUNNER: OptionTable = posix(&[
+    O::value("with", None),
+    O::value("with-requirements", None),
+    O::value("with-editable", None),
+    O::value("python", Some('p')),
+    O::value("directory", None),
+    O::value("project", None),
+    O::value("package", None),
+    O::value("env-file", None),
+    O::value("extra", None),
+    O::value("group", None),
+    O::value("only-group", None),
+    O::value("no-group", None),
+    O::value("index", None),
+    O::value("index-url", None),
+    O::value("default-index", None),
+    O::value("name", Some('n')),
+    O::value("prefix", None),
+    O::value("cwd", None),
+    O::value("environment", Some('e')),
+    O::value("manifest-path", None),
+    O::value("env", None),
+    O::value("config-file", None),
+    O::value("config-setting", None),
+    O::flag("no-project", None),
+    O::flag("isolated", None),
+    O::flag("frozen", None),
+    O::flag("locked", None),
+    O::flag("all-extras", None),
+    O::flag("no-capture-output", None),
+    O::flag("live-stream", None),
+    O::flag("quiet", Some('q')),
+    O::flag("verbose", Some('v')),
+]);
+
+/// `uv run`, `poetry run`, `pipenv run`, `pdm run`, `hatch run`, `rye run`, `conda run`,
+/// `mamba run`, `micromamba run`, `pixi run`: the command after `run` and its options runs in
+/// the tool's environment.
+fn environment_runner(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
+    // The tool's own global options are flags in practice (`uv -q run`, `poetry -n run`).
+    let sub =
+        (i + 1..words.len()).find(|&k| words.get(k).is_some_and(|w| !w.text.starts_with('-')))?;
+    if words.get(sub).is_none_or(|w| w.text != "run") {
+        return None;
+    }
+    Some(Unwrap::Skip(first_operand(words, sub + 1, &RUNNER)))
+}
+
+/// tmux's subcommands that run a shell command given as their operands.
+const TMUX_RUNNERS: &[&str] = &[
+    "new-session",
+    "new",
+    "new-window",
+    "neww",
+    "split-window",
+    "splitw",
+    "respawn-pane",
+    "respawnp",
+    "respawn-window",
+    "respawnw",
+    "run-shell",
+    "run",
+    "display-popup",
+    "popup",
+    "pipe-pane",
+    "pipep",
+    "if-shell",
+    "if",
+    "send-keys",
+    "send",
+];
+
+/// tmux options, global and of the subcommands above, that take a value.
+const TMUX: OptionTable = posix(&[
+    O::value("c", Some('c')),
+    O::value("e", Some('e')),
+    O::value("F", Some('F')),
+    O::value("n", Some('n')),
+    O::value("s", Some('s')),
+    O::value("t", Some('t')),
+    O::value("x", Some('x')),
+    O::value("y", Some('y')),
+    O::value("l", Some('l')),
+    O::value("p", Some('p')),
+    O::value("T", Some('T')),
+    O::value("L", Some('L')),
+    O::value("S", Some('S')),
+    O::value("w", Some('w')),
+    O::value("N", Some('N')),
+]);
+
+/// `tmux [-c SHELL-COMMAND] [OPTIONS] SUBCOMMAND [OPTIONS] [SHELL-COMMAND…]`: `-c` before the
+/// subcommand runs a command; `new-session`, `new-window`, `split-window`, `run-shell`,
+/// `send-keys` (the keys typed into a shell) and their kin run their operands as one.
+fn tmux(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
+    let sub = first_operand(words, i + 1, &TMUX);
+    let globals = texts(words.get(i + 1..sub).unwrap_or_default());
+    if let Some(script) = TMUX.parse(&globals).value("c") {
+        return Some(Unwrap::Script(script.to_owned()));
+    }
+    let name = words.get(sub)?;
+    if !TMUX_RUNNERS.contains(&&*name.text) {
+        return None;
+    }
+    let start = first_operand(words, sub + 1, &TMUX);
+    let keys = matches!(&*name.text, "send-keys" | "send");
+    let operands: Vec<&str> = words
+        .get(start..)
+        .unwrap_or_default()
+        .iter()
+        .map(|w| &*w.text)
+        // A key name typed after the text (`Enter`, `C-m`) is not part of the command.
+        .filter(|t| !keys || !matches!(*t, "Enter" | "C-m" | "KPEnter" | "C-j" | "\\;"))
+        .collect();
+    (!operands.is_empty()).then(|| Unwrap::Script(operands.join(" ")))
+}
+
 /// A variable the gate reads where parallel puts an argument it cannot see.
 const PARALLEL_INPUT: &str = "$PARALLEL_INPUT";
 
@@ -819,7 +1211,22 @@ mod tests {
                 );
             }
         }
-        for name in ["env", "command", "parallel"] {
+        for name in [
+            "env",
+            "command",
+            "parallel",
+            "tmux",
+            "uv",
+            "poetry",
+            "pipenv",
+            "pdm",
+            "hatch",
+            "rye",
+            "conda",
+            "mamba",
+            "micromamba",
+            "pixi",
+        ] {
             assert!(is_wrapper(name), "{name}");
         }
         assert!(!is_wrapper("git") && !is_wrapper("rm"));
