@@ -202,9 +202,25 @@ fn respell<'a>(
             }
         }
     }
-    let rewrite = (sub == "checkout"
-        && parsed.operands().len() >= 2
-        && parsed.operands_before_separator().is_none())
+    // `-c remote.origin.push=+HEAD:refs/heads/main push` and `-c remote.origin.mirror=true
+    // push` push what the setting says; `heads/main` is git's short form of `refs/heads/main`.
+    let (config_refspec, config_mirror) = if sub == "push" {
+        push_settings(inv.configs())
+    } else {
+        (None, false)
+    };
+    let short_heads = sub == "push"
+        && parsed
+            .operands()
+            .iter()
+            .skip(1)
+            .any(|o| qualified_heads(o).is_some());
+    let rewrite = config_refspec.is_some()
+        || config_mirror
+        || short_heads
+        || (sub == "checkout"
+            && parsed.operands().len() >= 2
+            && parsed.operands_before_separator().is_none())
         || (sub == "push"
             && state.is_some()
             && (parsed.has("force")
@@ -317,6 +333,27 @@ fn respell<'a>(
         resolved = new;
         operands = resolved.iter().collect();
     }
+    let pushed: Vec<Word<'a>>;
+    if sub == "push" && (config_refspec.is_some() || config_mirror || short_heads) {
+        if config_mirror {
+            out.push(word("--mirror", false));
+        }
+        let mut new: Vec<Word<'a>> = operands
+            .iter()
+            .enumerate()
+            .map(|(k, w)| match qualified_heads(&w.text) {
+                Some(q) if k >= 1 => word(q, w.dynamic),
+                _ => (*w).clone(),
+            })
+            .collect();
+        if let Some(spec) = config_refspec
+            && new.len() <= 1
+        {
+            new.push(word(spec.to_owned(), false));
+        }
+        pushed = new;
+        operands = pushed.iter().collect();
+    }
     for (k, w) in operands.iter().enumerate() {
         if separator == Some(k) {
             out.push(word("--", false));
@@ -328,6 +365,43 @@ fn respell<'a>(
     }
     let same = out.len() == words.len() && out.iter().zip(words).all(|(a, b)| a.text == b.text);
     (!same).then_some(out)
+}
+
+/// What `-c` settings make a `git push` push: the refspec of `remote.NAME.push` (the last
+/// one), and whether `remote.NAME.mirror` is true.
+fn push_settings<'s>(configs: &[&'s str]) -> (Option<&'s str>, bool) {
+    let mut refspec = None;
+    let mut mirror = false;
+    for c in configs {
+        let (key, value) = c.split_once('=').unwrap_or((c, "true"));
+        let key = key.to_ascii_lowercase();
+        if !key.starts_with("remote.") {
+            continue;
+        }
+        if key.ends_with(".push") {
+            refspec = Some(value);
+        } else if key.ends_with(".mirror") {
+            mirror = matches!(
+                value.to_ascii_lowercase().as_str(),
+                "true" | "yes" | "on" | "1"
+            );
+        }
+    }
+    (refspec, mirror)
+}
+
+/// A push refspec whose destination is git's short `heads/NAME`, with it written in full
+/// (`HEAD:heads/main` → `HEAD:refs/heads/main`); `None` for any other.
+fn qualified_heads(refspec: &str) -> Option<String> {
+    let (plus, spec) = match refspec.strip_prefix('+') {
+        Some(rest) => ("+", rest),
+        None => ("", refspec),
+    };
+    match spec.split_once(':') {
+        Some((src, dst)) if dst.starts_with("heads/") => Some(format!("{plus}{src}:refs/{dst}")),
+        None if spec.starts_with("heads/") => Some(format!("{plus}refs/{spec}")),
+        _ => None,
+    }
 }
 
 /// A refspec that force-updates the current branch's destination by its `+`: `+HEAD`, `+@`.

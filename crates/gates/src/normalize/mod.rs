@@ -786,6 +786,24 @@ impl Normalizer<'_> {
             self.git(words, depth, origin, fed);
             return;
         }
+        // `git-reset --hard` (the dashed form, as in `/usr/lib/git-core/git-reset`): `git reset`.
+        if let Some(sub) = name.strip_prefix("git-")
+            && (crate::model::git::subcommand_options(sub).is_some()
+                || crate::model::git::DANGEROUS_SUBCOMMANDS.contains(&sub))
+        {
+            let mut argv: Vec<Word<'_>> = Vec::with_capacity(words.len() + 1);
+            argv.push(Word {
+                text: Cow::Borrowed("git"),
+                ..Word::default()
+            });
+            argv.push(Word {
+                text: Cow::Owned(sub.to_owned()),
+                ..Word::default()
+            });
+            argv.extend(words.get(1..).unwrap_or_default().iter().cloned());
+            self.git(&argv, depth, origin, fed);
+            return;
+        }
 
         if SHELLS.contains(&name) {
             if self.shell(words, raw, lexed, depth, origin, fed) {
