@@ -74,7 +74,167 @@ impl Normalizer<'_> {
             Some(canonical) => self.push(&canonical, None, depth, origin),
             None => self.push(words, None, depth, origin),
         }
+        for script in commands_git_runs(words) {
+            self.script(&script, depth + 1, origin);
+        }
     }
+
+    /// The programs a git command's environment makes git run (`GIT_EXTERNAL_DIFF='rm -rf ~'
+    /// git diff`, `GIT_SSH_COMMAND`, the pagers and editors): normalised as commands.
+    pub(super) fn programs_of_environment(
+        &mut self,
+        assignments: &[Word<'_>],
+        depth: usize,
+        origin: super::Origin,
+    ) {
+        for a in assignments {
+            if let Some((name, value)) = a.text.split_once('=')
+                && PROGRAM_VARIABLES.contains(&name)
+                && !value.is_empty()
+            {
+                self.script(value, depth + 1, origin);
+            }
+        }
+    }
+}
+
+/// Environment variables whose value is a command git runs.
+const PROGRAM_VARIABLES: &[&str] = &[
+    "GIT_EXTERNAL_DIFF",
+    "GIT_SSH_COMMAND",
+    "GIT_SSH",
+    "GIT_PAGER",
+    "GIT_EDITOR",
+    "GIT_SEQUENCE_EDITOR",
+    "GIT_ASKPASS",
+    "GIT_PROXY_COMMAND",
+    "PAGER",
+    "EDITOR",
+    "VISUAL",
+];
+
+/// Settings whose value is a command git runs (lower case; `alias.*` runs one when it starts
+/// with `!`, `credential.helper` too).
+const PROGRAM_SETTINGS: &[&str] = &[
+    "core.sshcommand",
+    "core.pager",
+    "core.editor",
+    "core.askpass",
+    "core.fsmonitor",
+    "diff.external",
+    "sequence.editor",
+    "gpg.program",
+];
+
+/// The command a setting makes git run, if it is one: `alias.st=!git reset --hard`,
+/// `core.sshCommand=…`, `diff.external=…`, a `!` credential helper, a filter or merge driver.
+fn setting_program<'v>(key: &str, value: &'v str) -> Option<&'v str> {
+    let key = key.to_ascii_lowercase();
+    let shell = value.strip_prefix('!');
+    if key.starts_with("alias.") || (key.starts_with("credential.") && key.ends_with(".helper")) {
+        return shell;
+    }
+    let driver = (key.starts_with("filter.")
+        && (key.ends_with(".clean") || key.ends_with(".smudge") || key.ends_with(".process")))
+        || (key.starts_with("merge.") && key.ends_with(".driver"))
+        || (key.starts_with("diff.") && (key.ends_with(".textconv") || key.ends_with(".command")));
+    (driver || PROGRAM_SETTINGS.contains(&key.as_str())).then_some(shell.unwrap_or(value))
+}
+
+/// The command of an `ext::` URL as a shell command: git splits it at spaces, and within an
+/// argument `% ` is a space and `%%` a percent sign (`sh -c rm% -rf% ~` runs `sh -c 'rm -rf ~'`).
+fn ext_command(url: &str) -> String {
+    let mut args: Vec<String> = vec![String::new()];
+    let mut chars = url.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '%' => match chars.next() {
+                Some('%') => push_char(&mut args, '%'),
+                Some(' ') => push_char(&mut args, ' '),
+                Some(other) => {
+                    push_char(&mut args, '%');
+                    push_char(&mut args, other);
+                }
+                None => push_char(&mut args, '%'),
+            },
+            ' ' => args.push(String::new()),
+            _ => push_char(&mut args, c),
+        }
+    }
+    args.iter()
+        .filter(|a| !a.is_empty())
+        .map(|a| super::shell_quote(a))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn push_char(args: &mut [String], c: char) {
+    if let Some(last) = args.last_mut() {
+        last.push(c);
+    }
+}
+
+/// The commands a git command runs besides itself: `rebase -x|--exec CMD`, `bisect run CMD…`,
+/// the commands its `-c` settings name or `git config` writes for later (`alias.x=!…`), and
+/// the command of an `ext::` URL.
+fn commands_git_runs(words: &[Word<'_>]) -> Vec<String> {
+    let texts = super::wrappers::texts(words.get(1..).unwrap_or_default());
+    let inv = git::invocation(&texts);
+    let mut out = Vec::new();
+    for c in inv.configs() {
+        if let Some((key, value)) = c.split_once('=')
+            && let Some(program) = setting_program(key, value)
+        {
+            out.push(program.to_owned());
+        }
+    }
+    let Some(sub) = inv.subcommand() else {
+        return out;
+    };
+    let args = inv.args(&texts);
+    match sub {
+        "rebase" => {
+            let mut k = 0;
+            while let Some(a) = args.get(k) {
+                if *a == "--" {
+                    break;
+                }
+                if *a == "-x" || "--exec".starts_with(*a) && a.len() > 3 {
+                    if let Some(v) = args.get(k + 1) {
+                        out.push((*v).to_owned());
+                    }
+                    k += 1;
+                } else if let Some(v) = a.strip_prefix("--exec=").or_else(|| a.strip_prefix("-x")) {
+                    out.push(v.to_owned());
+                }
+                k += 1;
+            }
+        }
+        "bisect" if args.first() == Some(&"run") => {
+            out.push(args.get(1..).unwrap_or_default().join(" "));
+        }
+        "config" => {
+            // `git config [--global] KEY VALUE`, `git config set KEY VALUE`.
+            let operands: Vec<&str> = args
+                .iter()
+                .copied()
+                .filter(|a| !a.starts_with('-') && *a != "set")
+                .collect();
+            if let [key, value, ..] = operands.as_slice()
+                && let Some(program) = setting_program(key, value)
+            {
+                out.push(program.to_owned());
+            }
+        }
+        _ => {}
+    }
+    for a in args {
+        // `ext::sh -c rm% -rf% ~`: git runs the rest, `% ` a space and `%%` a percent sign.
+        if let Some(command) = a.strip_prefix("ext::") {
+            out.push(ext_command(command));
+        }
+    }
+    out
 }
 
 /// `git --attr-source REF …` as `git --attr-source=REF …`: a long global option and its value

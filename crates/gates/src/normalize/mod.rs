@@ -718,7 +718,22 @@ impl Normalizer<'_> {
                             }
                             replacing = Some(r);
                         }
-                        _ => appended = true,
+                        // The input is visible (`echo ~ | xargs rm -rf`): xargs appends its
+                        // words, as the command will see them.
+                        // A shell or interpreter fed that way still runs a program from
+                        // input, which is read as unseen.
+                        _ => match self.upstream.as_deref() {
+                            Some(input)
+                                if argv.first().is_some_and(|w| {
+                                    let name = command_name(&w.text);
+                                    !SHELLS.contains(&&*name)
+                                        && interpreter_code_flags(&name).is_none()
+                                }) =>
+                            {
+                                argv.extend(split_words(input));
+                            }
+                            _ => appended = true,
+                        },
                     }
                     split = argv;
                     words = &split;
@@ -820,6 +835,30 @@ impl Normalizer<'_> {
             }
             self.push(words, None, depth, origin);
             self.script(&text, depth + 1, origin);
+            return;
+        } else if matches!(name, "trap" | "alias") {
+            // `trap 'CMD' EXIT`: CMD runs when the signal comes; `alias g='CMD'`: when `g` is
+            // run. Both are read as if they ran now.
+            self.push(words, None, depth, origin);
+            let args = words.get(1..).unwrap_or_default();
+            if name == "trap" {
+                // `trap [-lp] [--] ACTION SIGNAL…`; `-` as the action resets the signals.
+                let action = args
+                    .iter()
+                    .find(|w| !matches!(&*w.text, "-l" | "-p" | "--" | "-lp" | "-pl"));
+                if let Some(action) = action
+                    && action.text != "-"
+                    && args.len() >= 2
+                {
+                    self.script(&action.text, depth + 1, origin);
+                }
+            } else {
+                for w in args {
+                    if let Some((_, value)) = w.text.split_once('=') {
+                        self.script(value, depth + 1, origin);
+                    }
+                }
+            }
             return;
         } else if let Some(code_flags) = interpreter_code_flags(name) {
             self.writes_of(name, words);
@@ -1113,6 +1152,7 @@ impl Normalizer<'_> {
         {
             return;
         }
+        self.programs_of_environment(assignments, depth, origin);
         let mut argv: Vec<Word<'_>> =
             Vec::with_capacity(self.inherited.len() + assignments.len() + command.len() + 1);
         argv.push(Word {
