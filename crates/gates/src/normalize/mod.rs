@@ -388,6 +388,8 @@ pub fn normalize_in(
         pipe_text: None,
         upstream: None,
         inherited: Vec::new(),
+        allexport: false,
+        variables: Vec::new(),
     };
     n.script(command, 0, Origin::Shell);
     n.out
@@ -429,7 +431,14 @@ struct Normalizer<'o> {
     /// The assignments of the commands that run the script being normalised (`HUSKY=0 bash
     /// -c '…'`): the environment its commands inherit.
     inherited: Vec<Word<'static>>,
+    /// `set -a` was run: a plain assignment from then on is exported.
+    allexport: bool,
+    /// The plain assignments seen (`HUSKY=0` alone), in order: `export HUSKY` exports one.
+    variables: Vec<Word<'static>>,
 }
+
+/// At most this many plain assignments are remembered for a later `export NAME`.
+const MAX_VARIABLES: usize = 64;
 
 const SHELLS: &[&str] = &[
     "sh",
@@ -666,7 +675,9 @@ impl Normalizer<'_> {
                 i += 1;
             }
             let Some(word) = words.get(i) else {
-                // Assignments alone set shell variables, not a command's environment.
+                // Assignments alone set shell variables, not a command's environment, unless
+                // `set -a` exports them; a later `export NAME` may.
+                self.plain_assignments(&assignments, depth, origin);
                 return;
             };
             let unwrap = wrapper_skip(&command_name(&word.text), words, i);
@@ -764,6 +775,71 @@ impl Normalizer<'_> {
         self.environment(&assignments, words, depth, origin);
     }
 
+    /// Plain assignments (`HUSKY=0` alone): remembered for a later `export NAME`, and read as
+    /// `export NAME=VALUE` after `set -a`.
+    fn plain_assignments(&mut self, assignments: &[Word<'_>], depth: usize, origin: Origin) {
+        for a in assignments {
+            if self.variables.len() < MAX_VARIABLES {
+                self.variables.push(a.clone().into_owned());
+            }
+        }
+        if self.allexport && !assignments.is_empty() {
+            self.exported(assignments, depth, origin);
+        }
+    }
+
+    /// `export NAME=VALUE…` for the gates.
+    fn exported(&mut self, assignments: &[Word<'_>], depth: usize, origin: Origin) {
+        let mut argv: Vec<Word<'_>> = Vec::with_capacity(assignments.len() + 1);
+        argv.push(Word {
+            text: Cow::Borrowed("export"),
+            ..Word::default()
+        });
+        argv.extend(assignments.iter().cloned());
+        self.push(&argv, None, depth, origin);
+    }
+
+    /// `set -a` (`-o allexport`) turns exporting on, `export NAME` (also `declare -x`,
+    /// `typeset -x`) exports a plain assignment made before it.
+    fn exports(&mut self, name: &str, words: &[Word<'_>], depth: usize, origin: Origin) {
+        let args = words.get(1..).unwrap_or_default();
+        if name == "set" {
+            for (k, w) in args.iter().enumerate() {
+                let t = &*w.text;
+                let cluster = t
+                    .strip_prefix('-')
+                    .is_some_and(|f| !f.starts_with('-') && f.contains('a'));
+                let long = t == "-o" && args.get(k + 1).is_some_and(|v| v.text == "allexport");
+                if cluster || long {
+                    self.allexport = true;
+                }
+            }
+            return;
+        }
+        let exporting = name == "export"
+            || args
+                .iter()
+                .take_while(|w| w.text.starts_with('-'))
+                .any(|w| w.text.contains('x'));
+        if !exporting {
+            return;
+        }
+        let found: Vec<Word<'static>> = args
+            .iter()
+            .filter(|w| !w.text.starts_with('-') && !w.text.contains('='))
+            .filter_map(|w| {
+                self.variables
+                    .iter()
+                    .rev()
+                    .find(|v| v.text.split_once('=').is_some_and(|(n, _)| n == w.text))
+                    .cloned()
+            })
+            .collect();
+        if !found.is_empty() {
+            self.exported(&found, depth, origin);
+        }
+    }
+
     /// Adds `assignments` to the environment the commands normalised next inherit; returns
     /// the mark to truncate back to.
     fn inherit(&mut self, assignments: &[Word<'_>]) -> usize {
@@ -836,6 +912,8 @@ impl Normalizer<'_> {
             self.push(words, None, depth, origin);
             self.script(&text, depth + 1, origin);
             return;
+        } else if matches!(name, "set" | "export" | "declare" | "typeset") {
+            self.exports(name, words, depth, origin);
         } else if matches!(name, "trap" | "alias") {
             // `trap 'CMD' EXIT`: CMD runs when the signal comes; `alias g='CMD'`: when `g` is
             // run. Both are read as if they ran now.
@@ -863,6 +941,12 @@ impl Normalizer<'_> {
         } else if let Some(code_flags) = interpreter_code_flags(name) {
             self.writes_of(name, words);
             if let Some(code) = inline_code(words, code_flags) {
+                if computed_code(words, code) || (is_awk(name) && awk_runs_its_input(code)) {
+                    // `python3 -c "$(curl …)"`, `… | awk '{system($0)}'`: the program is made
+                    // when it runs.
+                    self.push(words, Some(STDIN_PROGRAM), depth, origin);
+                    return;
+                }
                 self.push(words, None, depth, origin);
                 self.inline_code(code, depth + 1, name);
             } else if script_operand(words).is_some_and(is_process_substitution) {
@@ -1518,6 +1602,32 @@ fn full_long_options<'a>(
 /// prints.
 fn is_process_substitution(word: &str) -> bool {
     word.starts_with("<(")
+}
+
+/// Whether inline code is computed when the command runs: the word that holds it starts with
+/// an expansion (`python3 -c "$(curl …)"`, `node -e "$CODE"`), not quoted code that happens
+/// to start with a `$` (`perl -e '$x = 1'`).
+fn computed_code(words: &[Word<'_>], code: &str) -> bool {
+    let start = code.trim_start();
+    if !start.starts_with('$') && !start.starts_with('`') {
+        return false;
+    }
+    words
+        .iter()
+        .any(|w| w.dynamic && w.text.as_bytes().as_ptr_range().contains(&code.as_ptr()))
+}
+
+/// Whether an awk program runs a command it does not spell out: `system(` with an argument
+/// that is not a string literal (`system($0)`, `system(cmd)`).
+fn awk_runs_its_input(code: &str) -> bool {
+    code.match_indices("system").any(|(at, _)| {
+        let rest = code
+            .get(at + "system".len()..)
+            .unwrap_or_default()
+            .trim_start();
+        rest.strip_prefix('(')
+            .is_some_and(|arg| !arg.trim_start().starts_with('"'))
+    })
 }
 
 /// A path that names the process's own standard input.
