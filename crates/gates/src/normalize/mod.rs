@@ -390,6 +390,7 @@ pub fn normalize_in(
         inherited: Vec::new(),
         allexport: false,
         variables: Vec::new(),
+        cwd: None,
     };
     n.script(command, 0, Origin::Shell);
     n.out
@@ -435,6 +436,9 @@ struct Normalizer<'o> {
     allexport: bool,
     /// The plain assignments seen (`HUSKY=0` alone), in order: `export HUSKY` exports one.
     variables: Vec<Word<'static>>,
+    /// The folder a `cd` of the script moved to, when its name is known: relative paths
+    /// written after it are also listed under it (`cd .git/hooks && rm pre-commit`).
+    cwd: Option<String>,
 }
 
 /// At most this many plain assignments are remembered for a later `export NAME`.
@@ -775,6 +779,26 @@ impl Normalizer<'_> {
         self.environment(&assignments, words, depth, origin);
     }
 
+    /// `cd DIR`: relative paths written from here on are also listed under DIR. A folder whose
+    /// name is computed, `cd -` or `cd` alone (home) forget the folder.
+    fn change_directory(&mut self, words: &[Word<'_>]) {
+        let dir = words
+            .get(1..)
+            .unwrap_or_default()
+            .iter()
+            .find(|w| !matches!(&*w.text, "-L" | "-P" | "-e" | "-@" | "--"));
+        self.cwd = match dir {
+            Some(w) if !w.dynamic && w.text != "-" && !w.text.is_empty() => {
+                let joined = match (&self.cwd, w.text.starts_with(['/', '~'])) {
+                    (Some(base), false) => format!("{base}/{}", w.text),
+                    _ => w.text.to_string(),
+                };
+                Some(crate::path::clean_path(&joined).unwrap_or(joined))
+            }
+            _ => None,
+        };
+    }
+
     /// Plain assignments (`HUSKY=0` alone): remembered for a later `export NAME`, and read as
     /// `export NAME=VALUE` after `set -a`.
     fn plain_assignments(&mut self, assignments: &[Word<'_>], depth: usize, origin: Origin) {
@@ -912,6 +936,8 @@ impl Normalizer<'_> {
             self.push(words, None, depth, origin);
             self.script(&text, depth + 1, origin);
             return;
+        } else if matches!(name, "cd" | "pushd") {
+            self.change_directory(words);
         } else if matches!(name, "set" | "export" | "declare" | "typeset") {
             self.exports(name, words, depth, origin);
         } else if matches!(name, "trap" | "alias") {
@@ -1168,6 +1194,18 @@ impl Normalizer<'_> {
         origin: Origin,
     ) {
         let argv = words;
+        if argv.iter().any(|w| w.text == "-delete") {
+            // `find DIR… -delete` deletes under its starting points: they are written.
+            let roots = argv
+                .get(1..)
+                .unwrap_or_default()
+                .iter()
+                .skip_while(|w| matches!(&*w.text, "-H" | "-L" | "-P") || w.text.starts_with("-O"))
+                .take_while(|w| !w.text.starts_with(['-', '(', '!']));
+            for root in roots {
+                self.write_target(&root.text);
+            }
+        }
         let mut own: Vec<Word<'a>> = Vec::with_capacity(words.len());
         let mut k = 0;
         while let Some(w) = argv.get(k) {
@@ -1544,6 +1582,10 @@ fn strip_reserved<'w, 'a>(words: &'w [Word<'a>]) -> &'w [Word<'a>] {
         k += 1;
         if w.text == "function" {
             // `function name { …`: the name is not a command.
+            k += 1;
+        } else if w.text == "coproc" && words.get(k + 1).is_some_and(|b| !b.quoted && b.text == "{")
+        {
+            // `coproc NAME { …; }`: the name is not a command either.
             k += 1;
         }
     }

@@ -15,6 +15,16 @@ impl Normalizer<'_> {
     pub(super) fn write_target(&mut self, target: &str) {
         if !target.is_empty() && !WRITE_SINKS.contains(&target) {
             self.out.writes.push(target.to_owned());
+            // After `cd DIR`, a relative path is DIR's.
+            if let Some(dir) = &self.cwd
+                && !target.starts_with(['/', '~', '$'])
+            {
+                let joined = format!("{dir}/{target}");
+                let under = crate::path::clean_path(&joined).unwrap_or(joined);
+                if under != target {
+                    self.out.writes.push(under);
+                }
+            }
         }
     }
 
