@@ -62,6 +62,12 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
             Action::shell("git clean -n -f"),
             // A skip variable reaches the git a nested shell runs.
             Action::shell("git add -A && HUSKY=0 bash -c 'git commit -qm wip'"),
+            // A case pattern's `)` does not end the substitution that hides the reset.
+            Action::shell("echo \"$(case x in x) git reset --hard;; esac)\""),
+            // Brace expansion makes `git reset --hard`.
+            Action::shell("git {reset,--hard}"),
+            // A case item's patterns run nothing: this runs.
+            Action::shell("case reset in reset|clean) echo refusing ;; esac"),
         ],
     )?;
     assert_gate_reached_model(&run, 0, "G2")?;
@@ -72,6 +78,13 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
         run.describe()
     );
     assert_gate_reached_model(&run, 3, "G7e")?;
+    assert_gate_reached_model(&run, 4, "G2")?;
+    assert_gate_reached_model(&run, 5, "G2")?;
+    assert!(
+        !run.result(6)?.is_error,
+        "the case command ran\n{}",
+        run.describe()
+    );
     assert_eq!(
         sandbox.read("src/app.py").as_deref(),
         Some("print('work in progress')\n"),
@@ -80,7 +93,7 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
     );
     assert_eq!(sandbox.head()?, head);
     let ledger = sandbox.ledger();
-    assert_eq!(decisions(&ledger, "deny", "G2").len(), 1, "{ledger:?}");
+    assert_eq!(decisions(&ledger, "deny", "G2").len(), 3, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G2b").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G7e").len(), 1, "{ledger:?}");
     Ok(())
