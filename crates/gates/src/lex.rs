@@ -127,8 +127,10 @@ pub(crate) struct Lexed<'a> {
     pub(crate) heredocs: Vec<HereDoc>,
     /// The substitution bodies of all words, in source order; each word names its range.
     pub(crate) substitutions: Vec<Cow<'a, str>>,
-    /// Some word is an unquoted `case`: only then do the tokens need a [`CaseReader`].
+    /// The text spells `case`: only then may the tokens need a [`CaseReader`].
     pub(crate) has_case: bool,
+    /// Some word may be brace-expanded ([`Word::braces`]).
+    pub(crate) any_braces: bool,
 }
 
 impl<'a> Lexed<'a> {
@@ -235,6 +237,9 @@ struct Lexer<'a, const CLOSING: bool> {
     pending: Vec<PendingHereDoc<'a>>,
     /// The previous token was a here-document operator: the next word is its delimiter.
     heredoc_op: Option<(usize, bool)>,
+    /// The source holds a `{`: only then can a word be brace-expanded (one search per lex,
+    /// not one per word).
+    any_brace: bool,
     /// How many command substitutions this lexer is inside.
     nesting: u8,
     /// The structure of the tokens, when `CLOSING`.
@@ -255,16 +260,27 @@ pub(crate) fn lex(src: &str) -> Lexed<'_> {
             tokens: Vec::with_capacity(src.len() / 5 + 4),
             heredocs: Vec::new(),
             substitutions: Vec::new(),
-            has_case: false,
+            // The source spells `case` somewhere: the normaliser reads the tokens with a
+            // [`CaseReader`] (exact either way; one search per lex, not one test per word).
+            has_case: case_finder().find(src.as_bytes()).is_some(),
+            any_braces: false,
         },
         pending: Vec::new(),
         heredoc_op: None,
         nesting: 0,
         closing: None,
+        any_brace: memchr::memchr(b'{', src.as_bytes()).is_some(),
         closed_at: None,
     };
     lexer.run();
     lexer.out
+}
+
+/// The searcher for `case`, built once.
+fn case_finder() -> &'static memchr::memmem::Finder<'static> {
+    static FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+        std::sync::OnceLock::new();
+    FINDER.get_or_init(|| memchr::memmem::Finder::new(b"case"))
 }
 
 /// Where the command substitution whose `(` is at `open` in `text` ends: the `)` that closes
@@ -288,6 +304,7 @@ fn substitution_end(text: &str, open: usize, nesting: u8) -> usize {
         heredoc_op: None,
         nesting: nesting + 1,
         closing: Some(CaseReader::default()),
+        any_brace: false,
         closed_at: None,
     };
     inner.run();
@@ -419,13 +436,6 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
     #[inline]
     fn push(&mut self, token: Token<'a>) {
         if !CLOSING {
-            if let Token::Word(w) = &token
-                && w.text.len() == 4
-                && !w.quoted
-                && w.text == "case"
-            {
-                self.out.has_case = true;
-            }
             self.out.tokens.push(token);
         } else {
             self.structure(&token);
@@ -698,8 +708,9 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
         }
         let raw = self.slice(start, self.pos);
         word.assignment = is_assignment(raw);
-        word.braces = !word.assignment && may_brace_expand(raw);
         word.text = text.into_cow(self.text);
+        word.braces = self.any_brace && !word.assignment && may_brace_expand(raw);
+        self.out.any_braces |= word.braces;
         word.substitutions = first_sub..index(self.out.substitutions.len());
         if let Some((index, strip_tabs)) = self.heredoc_op.take() {
             let delimiter = word.text.clone();

@@ -64,6 +64,7 @@ pub(crate) struct CaseReader {
 
 /// Reserved words that open or continue a compound command; a word after them starts a
 /// command.
+#[inline]
 pub(crate) fn is_reserved(word: &str) -> bool {
     matches!(
         word,

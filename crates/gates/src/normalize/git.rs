@@ -178,6 +178,17 @@ fn push_char(args: &mut [String], c: char) {
 /// the commands its `-c` settings name or `git config` writes for later (`alias.x=!…`), and
 /// the command of an `ext::` URL.
 fn commands_git_runs(words: &[Word<'_>]) -> Vec<String> {
+    // The everyday git command has none of these words: nothing to read, nothing allocated.
+    let may = words.iter().skip(1).any(|w| {
+        let b = w.text.as_bytes();
+        b == b"-c"
+            || matches!(b, [b'e', b'x', b't', b':', b':', ..])
+            || (matches!(b.first(), Some(b'r' | b'b' | b'c'))
+                && matches!(&*w.text, "rebase" | "bisect" | "config"))
+    });
+    if !may {
+        return Vec::new();
+    }
     let texts = super::wrappers::texts(words.get(1..).unwrap_or_default());
     let inv = git::invocation(&texts);
     let mut out = Vec::new();

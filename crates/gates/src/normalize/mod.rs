@@ -646,7 +646,7 @@ impl Normalizer<'_> {
         let mut words: &[Word<'a>] = strip_reserved(&raw.words);
         // `git {reset,--hard}`: the words bash makes of a brace expansion.
         let expanded: Vec<Word<'a>>;
-        if words.iter().any(|w| w.braces) {
+        if lexed.any_braces && words.iter().any(|w| w.braces) {
             expanded = expand_braces(words);
             words = &expanded;
         }
@@ -787,13 +787,13 @@ impl Normalizer<'_> {
             .unwrap_or_default()
             .iter()
             .find(|w| !matches!(&*w.text, "-L" | "-P" | "-e" | "-@" | "--"));
+        // Kept as joined; cleaned only when a write needs it.
         self.cwd = match dir {
             Some(w) if !w.dynamic && w.text != "-" && !w.text.is_empty() => {
-                let joined = match (&self.cwd, w.text.starts_with(['/', '~'])) {
+                Some(match (&self.cwd, w.text.starts_with(['/', '~'])) {
                     (Some(base), false) => format!("{base}/{}", w.text),
                     _ => w.text.to_string(),
-                };
-                Some(crate::path::clean_path(&joined).unwrap_or(joined))
+                })
             }
             _ => None,
         };
@@ -902,7 +902,8 @@ impl Normalizer<'_> {
             return;
         }
         // `git-reset --hard` (the dashed form, as in `/usr/lib/git-core/git-reset`): `git reset`.
-        if let Some(sub) = name.strip_prefix("git-")
+        if let [b'g', b'i', b't', b'-', ..] = name.as_bytes()
+            && let Some(sub) = name.get(4..)
             && (crate::model::git::subcommand_options(sub).is_some()
                 || crate::model::git::DANGEROUS_SUBCOMMANDS.contains(&sub))
         {
@@ -1756,6 +1757,15 @@ fn unwrapped_start(words: &[Word<'_>]) -> usize {
 /// A path argument with `.` or `..` components, resolved lexically (`/tmp/../etc` → `/etc`);
 /// URLs and words without such components are left alone.
 fn resolved(word: &str) -> Option<String> {
+    // Each of `/..`, `/./` and a final `/.` holds `/.`: one pass over the bytes rejects the
+    // everyday word (this runs for every word of every command).
+    if !word
+        .as_bytes()
+        .windows(2)
+        .any(|w| matches!(w, [b'/', b'.']))
+    {
+        return None;
+    }
     let has_dots = word.contains("/..") || word.contains("/./") || word.ends_with("/.");
     if !has_dots || word.contains("://") {
         return None;
