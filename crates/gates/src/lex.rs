@@ -661,6 +661,13 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
                         return;
                     }
                 }
+                // `a[1<<EOF]=1`: the subscript of an array assignment is arithmetic, its `<`,
+                // `>` and `(` are no operators.
+                if let Some(close) = self.subscript_end(start) {
+                    text.source(self.src, self.pos, close + 1);
+                    self.pos = close + 1;
+                    continue;
+                }
                 break;
             }
             match b {
@@ -724,6 +731,40 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
             });
         }
         self.push(Token::Word(word));
+    }
+
+    /// When the word from `start` to here is `NAME[` with its bracket still open, and a `]`
+    /// followed by `=` or `+=` closes it on this line: where that `]` is.
+    fn subscript_end(&self, start: usize) -> Option<usize> {
+        let so_far = self.slice(start, self.pos);
+        let (&first, rest) = so_far.split_first()?;
+        let name = rest.iter().take_while(|&&b| is_name_char(b)).count();
+        if !is_name_start(first) || rest.get(name) != Some(&b'[') {
+            return None;
+        }
+        let opened = so_far.iter().filter(|&&b| b == b'[').count();
+        let closed = so_far.iter().filter(|&&b| b == b']').count();
+        if opened <= closed {
+            return None;
+        }
+        let mut depth = opened - closed;
+        let mut i = self.pos;
+        while let Some(&b) = self.src.get(i) {
+            match b {
+                b'\n' => return None,
+                b'[' => depth += 1,
+                b']' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        let after = self.src.get(i + 1..).unwrap_or_default();
+                        return (after.starts_with(b"=") || after.starts_with(b"+=")).then_some(i);
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        None
     }
 
     fn double_quoted(&mut self, text: &mut Text, word: &mut Word<'a>) {
@@ -800,6 +841,14 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
                     self.substitution(source_text(self.text, self.pos + 2, end));
                     self.pos = (end + 1).min(self.src.len());
                 }
+                word.dynamic = true;
+                text.source(self.src, start, self.pos);
+            }
+            Some(b'[') => {
+                // `$[ arithmetic ]`, the old spelling of `$(( ))`: its `<<` is a shift.
+                let end = find_closing(self.src, self.pos + 1, b'[', b']');
+                self.substitutions_in(self.pos + 2, end);
+                self.pos = (end + 1).min(self.src.len());
                 word.dynamic = true;
                 text.source(self.src, start, self.pos);
             }
@@ -915,6 +964,10 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
         let pending = std::mem::take(&mut self.pending);
         for doc in pending {
             let mut body: Vec<u8> = Vec::new();
+            // In a body whose delimiter is unquoted, a backslash-newline joins two lines, also
+            // to spell the delimiter (`E\` then `OF`).
+            let quoted = self.out.heredocs.get(doc.index).is_some_and(|d| d.quoted);
+            let mut joined: Vec<u8> = Vec::new();
             loop {
                 if self.pos >= self.src.len() {
                     break;
@@ -932,12 +985,37 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
                         line = rest;
                     }
                 }
+                let continued =
+                    !quoted && line.iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1;
+                if continued {
+                    joined.clear();
+                    joined.extend_from_slice(line.get(..line.len() - 1).unwrap_or_default());
+                    while self.pos < self.src.len() {
+                        let next_end = self
+                            .src
+                            .get(self.pos..)
+                            .and_then(|rest| memchr::memchr(b'\n', rest))
+                            .map_or(self.src.len(), |i| self.pos + i);
+                        let next = self.src.get(self.pos..next_end).unwrap_or_default();
+                        self.pos = (next_end + 1).min(self.src.len());
+                        let more = next.iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1;
+                        if more {
+                            joined
+                                .extend_from_slice(next.get(..next.len() - 1).unwrap_or_default());
+                        } else {
+                            joined.extend_from_slice(next);
+                            break;
+                        }
+                    }
+                    line = &joined;
+                }
                 let trimmed = line.strip_suffix(b"\r").unwrap_or(line);
                 let delimiter = doc.delimiter.as_bytes();
                 if trimmed == delimiter {
                     break;
                 }
                 if CLOSING
+                    && !continued
                     && trimmed.starts_with(delimiter)
                     && trimmed.get(delimiter.len()) == Some(&b')')
                 {
@@ -1160,10 +1238,10 @@ fn is_assignment(raw: &[u8]) -> bool {
     match rest.get(i) {
         Some(b'=') => true,
         Some(b'+') => rest.get(i + 1) == Some(&b'='),
-        // Array element assignment `a[i]=x`.
+        // Array element assignment `a[i]=x`, `a[i]+=x`.
         Some(b'[') => rest
             .get(i..)
-            .is_some_and(|r| r.windows(2).any(|w| w == b"]=")),
+            .is_some_and(|r| r.windows(2).any(|w| w == b"]=") || r.windows(3).any(|w| w == b"]+=")),
         _ => false,
     }
 }
