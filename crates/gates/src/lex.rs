@@ -461,11 +461,19 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
 
     /// Records the substitutions in `src[from..to]`, text expanded like a double-quoted string.
     fn substitutions_in(&mut self, from: usize, to: usize) {
+        if CLOSING {
+            // Only the structure is read: the bodies are not kept, and collecting them would
+            // lex every nested level again.
+            return;
+        }
+        let nesting = self.nesting;
         match source_text(self.text, from, to) {
-            Cow::Borrowed(inner) => collect_substitutions(inner, &mut self.out.substitutions),
+            Cow::Borrowed(inner) => {
+                collect_substitutions(inner, &mut self.out.substitutions, nesting);
+            }
             Cow::Owned(inner) => {
                 let mut found = Vec::new();
-                collect_substitutions(&inner, &mut found);
+                collect_substitutions(&inner, &mut found, nesting);
                 self.out
                     .substitutions
                     .extend(found.into_iter().map(|s| Cow::Owned(s.into_owned())));
@@ -1029,9 +1037,9 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
             }
             if let Some(target) = self.out.heredocs.get_mut(doc.index) {
                 target.body = into_string(body);
-                if !target.quoted {
+                if !target.quoted && !CLOSING {
                     let mut found = Vec::new();
-                    collect_substitutions(&target.body, &mut found);
+                    collect_substitutions(&target.body, &mut found, self.nesting);
                     target
                         .substitutions
                         .extend(found.into_iter().map(Cow::into_owned));
@@ -1185,14 +1193,14 @@ fn find_closing(src: &[u8], open_pos: usize, open: u8, close: u8) -> usize {
 
 /// Collects the command substitutions of text that is expanded like a double-quoted string
 /// (here-document bodies, `${…}` and arithmetic contents).
-pub(crate) fn collect_substitutions<'t>(text: &'t str, out: &mut Vec<Cow<'t, str>>) {
+pub(crate) fn collect_substitutions<'t>(text: &'t str, out: &mut Vec<Cow<'t, str>>, nesting: u8) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while let Some(&c) = bytes.get(i) {
         match c {
             b'\\' => i += 2,
             b'$' if bytes.get(i + 1) == Some(&b'(') => {
-                let end = substitution_end(text, i + 1, 1);
+                let end = substitution_end(text, i + 1, nesting);
                 if bytes.get(i + 2) != Some(&b'(') {
                     out.push(source_text(text, i + 2, end));
                 }

@@ -112,3 +112,28 @@ fn every_normalizer_case_holds() {
         failures.join("\n")
     );
 }
+
+/// Nested substitutions inside parameter expansions (`${x:-$(…${y:-$(…`), unterminated, cost
+/// linear work: the lexer that finds where a substitution ends once re-read every level below
+/// it twice, so thirty levels did not finish in a minute (found by the `normalize` fuzz target
+/// as an 858-byte command taking 85 ms).
+#[test]
+fn nested_substitutions_in_parameters_cost_linear_work() {
+    let inputs = [
+        format!("echo \"{}", "${x:-$(echo \"".repeat(30)),
+        format!("x $({}", "${a:-$(${b:-$(".repeat(12)),
+        "\"${x:-$(<<<`$(".repeat(25),
+        format!("{}{}", "${x:-$(".repeat(200), ")}".repeat(200)),
+    ];
+    for input in &inputs {
+        let started = std::time::Instant::now();
+        let n = metalayer_gates::normalize(input, &NormalizeOptions::default());
+        let took = started.elapsed();
+        assert!(
+            took < std::time::Duration::from_secs(2),
+            "{took:?} for {} bytes ({} commands)",
+            input.len(),
+            n.commands().len()
+        );
+    }
+}
