@@ -483,6 +483,7 @@ fn subjects<'a>(
                 .collect();
             for n in normalized {
                 out.extend(n.writes().iter().map(|p| slashed(p)));
+                out.extend(n.writes_in_folder().iter().map(|p| slashed(p)));
             }
             let written = out.len();
             for k in 0..written {

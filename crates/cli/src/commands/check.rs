@@ -128,6 +128,13 @@ fn render(kernel: &Kernel, verdict: &Verdict) -> String {
         if !n.writes().is_empty() {
             let _ = writeln!(out, "writes: {}", n.writes().join(", "));
         }
+        if !n.writes_in_folder().is_empty() {
+            let _ = writeln!(
+                out,
+                "writes, from the folder a cd moved to: {}",
+                n.writes_in_folder().join(", ")
+            );
+        }
     }
     let _ = writeln!(out, "policy: {}", policy_name(kernel));
     out
@@ -156,6 +163,7 @@ fn to_json(kernel: &Kernel, verdict: &Verdict) -> serde_json::Value {
                 "inline_code": c.origin() == metalayer_kernel::gates::Origin::InlineCode,
             })).collect::<Vec<_>>(),
             "writes": n.writes(),
+            "writes_in_folder": n.writes_in_folder(),
         })
     });
     json!({

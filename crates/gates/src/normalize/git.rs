@@ -141,6 +141,48 @@ fn setting_program<'v>(key: &str, value: &'v str) -> Option<&'v str> {
     (driver || PROGRAM_SETTINGS.contains(&key.as_str())).then_some(shell.unwrap_or(value))
 }
 
+/// The values a git command's own option gives: the short `letter` (alone, last in a
+/// cluster such as `-ix`, or with its value attached) and every unique prefix of the `long`
+/// names (`--exe=CMD`, `--exec CMD`), up to `--`.
+fn option_values(args: &[&str], letter: char, long: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while let Some(a) = args.get(k) {
+        if *a == "--" {
+            break;
+        }
+        let next = args.get(k + 1).map(|v| (*v).to_owned());
+        if let Some(name) = a.strip_prefix("--") {
+            let (name, value) = match name.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_owned())),
+                None => (name, None),
+            };
+            if name.len() >= 3 && long.iter().any(|l| l.starts_with(name)) {
+                match value {
+                    Some(v) => out.push(v),
+                    None => {
+                        out.extend(next);
+                        k += 1;
+                    }
+                }
+            }
+        } else if letter != '\0'
+            && let Some(cluster) = a.strip_prefix('-')
+            && let Some(at) = cluster.find(letter)
+        {
+            let attached = cluster.get(at + letter.len_utf8()..).unwrap_or_default();
+            if attached.is_empty() {
+                out.extend(next);
+                k += 1;
+            } else {
+                out.push(attached.to_owned());
+            }
+        }
+        k += 1;
+    }
+    out
+}
+
 /// The command of an `ext::` URL as a shell command: git splits it at spaces, and within an
 /// argument `% ` is a space and `%%` a percent sign (`sh -c rm% -rf% ~` runs `sh -c 'rm -rf ~'`).
 fn ext_command(url: &str) -> String {
@@ -183,8 +225,23 @@ fn commands_git_runs(words: &[Word<'_>]) -> Vec<String> {
         let b = w.text.as_bytes();
         b == b"-c"
             || matches!(b, [b'e', b'x', b't', b':', b':', ..])
-            || (matches!(b.first(), Some(b'r' | b'b' | b'c'))
-                && matches!(&*w.text, "rebase" | "bisect" | "config"))
+            || (matches!(
+                b.first(),
+                Some(b'r' | b'b' | b'c' | b's' | b'd' | b'f' | b'l' | b'p')
+            ) && matches!(
+                &*w.text,
+                "rebase"
+                    | "bisect"
+                    | "config"
+                    | "submodule"
+                    | "difftool"
+                    | "fetch"
+                    | "clone"
+                    | "ls-remote"
+                    | "pull"
+                    | "push"
+                    | "archive"
+            ))
     });
     if !may {
         return Vec::new();
@@ -204,21 +261,28 @@ fn commands_git_runs(words: &[Word<'_>]) -> Vec<String> {
     };
     let args = inv.args(&texts);
     match sub {
-        "rebase" => {
-            let mut k = 0;
-            while let Some(a) = args.get(k) {
-                if *a == "--" {
-                    break;
+        // `rebase -x CMD` (also in a cluster, `-ix CMD`, and `--exe=CMD`), `difftool -x CMD`,
+        // and the remote programs of fetch, clone, pull, ls-remote, push and archive.
+        "rebase" => out.extend(option_values(args, 'x', &["exec"])),
+        "difftool" => out.extend(option_values(args, 'x', &["extcmd"])),
+        // `-u` is `--upload-pack` for clone and ls-remote, `--update-head-ok` for fetch.
+        "clone" | "ls-remote" => out.extend(option_values(args, 'u', &["upload-pack"])),
+        "fetch" | "pull" => out.extend(option_values(args, '\0', &["upload-pack"])),
+        "push" => out.extend(option_values(args, '\0', &["receive-pack", "exec"])),
+        "archive" => out.extend(option_values(args, '\0', &["exec"])),
+        "submodule" => {
+            // `submodule [--quiet] foreach [--recursive] CMD…`
+            if let Some(at) = args.iter().position(|a| *a == "foreach") {
+                let rest: Vec<&str> = args
+                    .get(at + 1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .copied()
+                    .skip_while(|a| a.starts_with('-'))
+                    .collect();
+                if !rest.is_empty() {
+                    out.push(rest.join(" "));
                 }
-                if *a == "-x" || "--exec".starts_with(*a) && a.len() > 3 {
-                    if let Some(v) = args.get(k + 1) {
-                        out.push((*v).to_owned());
-                    }
-                    k += 1;
-                } else if let Some(v) = a.strip_prefix("--exec=").or_else(|| a.strip_prefix("-x")) {
-                    out.push(v.to_owned());
-                }
-                k += 1;
             }
         }
         "bisect" if args.first() == Some(&"run") => {

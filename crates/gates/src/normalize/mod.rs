@@ -273,6 +273,7 @@ impl fmt::Debug for SimpleCommand {
 pub struct Normalized {
     commands: Vec<SimpleCommand>,
     writes: Vec<String>,
+    writes_in_folder: Vec<String>,
     written: Vec<WrittenText>,
     depth_exceeded: bool,
     truncated: bool,
@@ -286,10 +287,18 @@ impl Normalized {
         &self.commands
     }
 
-    /// Paths the command writes, truncates, moves onto or deletes.
+    /// Paths the command writes, truncates, moves onto or deletes, as it names them.
     #[must_use]
     pub fn writes(&self) -> &[String] {
         &self.writes
+    }
+
+    /// The relative paths of [`Normalized::writes`] that a `cd` of the command before them
+    /// puts in another folder, read from that folder (`cd .git/hooks && rm pre-commit` →
+    /// `.git/hooks/pre-commit`). A file gate checks both lists.
+    #[must_use]
+    pub fn writes_in_folder(&self) -> &[String] {
+        &self.writes_in_folder
     }
 
     /// Text the command visibly puts into files: what `echo` and `printf` print, and the
@@ -779,8 +788,8 @@ impl Normalizer<'_> {
         self.environment(&assignments, words, depth, origin);
     }
 
-    /// `cd DIR`: relative paths written from here on are also listed under DIR. A folder whose
-    /// name is computed, `cd -` or `cd` alone (home) forget the folder.
+    /// `cd DIR`: relative paths written from here on are also listed under DIR. `cd -` or `cd`
+    /// alone (home) forget the folder.
     fn change_directory(&mut self, words: &[Word<'_>]) {
         let dir = words
             .get(1..)
@@ -788,8 +797,10 @@ impl Normalizer<'_> {
             .iter()
             .find(|w| !matches!(&*w.text, "-L" | "-P" | "-e" | "-@" | "--"));
         // Kept as joined; cleaned only when a write needs it.
+        // A computed folder is kept as written (`"$(git rev-parse --git-dir)/hooks"`), so a
+        // gate on computed hook paths still sees what is written under it.
         self.cwd = match dir {
-            Some(w) if !w.dynamic && w.text != "-" && !w.text.is_empty() => {
+            Some(w) if w.text != "-" && !w.text.is_empty() => {
                 Some(match (&self.cwd, w.text.starts_with(['/', '~'])) {
                     (Some(base), false) => format!("{base}/{}", w.text),
                     _ => w.text.to_string(),
@@ -821,20 +832,25 @@ impl Normalizer<'_> {
         });
         argv.extend(assignments.iter().cloned());
         self.push(&argv, None, depth, origin);
+        self.programs_of_environment(assignments, depth, origin);
     }
 
     /// `set -a` (`-o allexport`) turns exporting on, `export NAME` (also `declare -x`,
     /// `typeset -x`) exports a plain assignment made before it.
     fn exports(&mut self, name: &str, words: &[Word<'_>], depth: usize, origin: Origin) {
         let args = words.get(1..).unwrap_or_default();
-        if name == "set" {
-            for (k, w) in args.iter().enumerate() {
-                let t = &*w.text;
-                let cluster = t
-                    .strip_prefix('-')
-                    .is_some_and(|f| !f.starts_with('-') && f.contains('a'));
-                let long = t == "-o" && args.get(k + 1).is_some_and(|v| v.text == "allexport");
-                if cluster || long {
+        if matches!(name, "set" | "shopt") {
+            // `set -a`, `set -euxa`, `set -o allexport`, `set -eo allexport`,
+            // `shopt -so allexport`, `shopt -s -o allexport`.
+            let named = args.iter().any(|w| w.text == "allexport");
+            for w in args {
+                let Some(flags) = w.text.strip_prefix('-') else {
+                    continue;
+                };
+                if flags.starts_with('-') {
+                    continue;
+                }
+                if (name == "set" && flags.contains('a')) || (named && flags.contains('o')) {
                     self.allexport = true;
                 }
             }
@@ -847,6 +863,18 @@ impl Normalizer<'_> {
                 .any(|w| w.text.contains('x'));
         if !exporting {
             return;
+        }
+        // `export NAME=VALUE` of a variable whose value git runs.
+        let direct: Vec<Word<'_>> = args
+            .iter()
+            .filter(|w| w.text.contains('='))
+            .cloned()
+            .collect();
+        if matches!(name, "local" | "readonly") && !direct.is_empty() {
+            // `local -x HUSKY=0`: read as the export it is.
+            self.exported(&direct, depth, origin);
+        } else {
+            self.programs_of_environment(&direct, depth, origin);
         }
         let found: Vec<Word<'static>> = args
             .iter()
@@ -939,7 +967,10 @@ impl Normalizer<'_> {
             return;
         } else if matches!(name, "cd" | "pushd") {
             self.change_directory(words);
-        } else if matches!(name, "set" | "export" | "declare" | "typeset") {
+        } else if matches!(
+            name,
+            "set" | "shopt" | "export" | "declare" | "typeset" | "local" | "readonly"
+        ) {
             self.exports(name, words, depth, origin);
         } else if matches!(name, "trap" | "alias") {
             // `trap 'CMD' EXIT`: CMD runs when the signal comes; `alias g='CMD'`: when `g` is
@@ -1195,8 +1226,16 @@ impl Normalizer<'_> {
         origin: Origin,
     ) {
         let argv = words;
-        if argv.iter().any(|w| w.text == "-delete") {
-            // `find DIR… -delete` deletes under its starting points: they are written.
+        let deletes = argv.iter().enumerate().any(|(k, w)| {
+            w.text == "-delete"
+                || (matches!(&*w.text, "-exec" | "-execdir" | "-ok" | "-okdir")
+                    && argv.get(k + 1).is_some_and(|c| {
+                        matches!(basename(&c.text), "rm" | "unlink" | "shred" | "rmdir")
+                    }))
+        });
+        if deletes {
+            // `find DIR… -delete` (or `-exec rm {} +`) deletes under its starting points:
+            // they are written.
             let roots = argv
                 .get(1..)
                 .unwrap_or_default()

@@ -937,8 +937,9 @@ fn env(words: &[Word<'_>], i: usize) -> Unwrap {
                 Some(ArgKind::Value) => k + 2,
                 _ => k + 1,
             };
+            // In its string `\_` separates arguments as a space does.
             return Unwrap::Argv {
-                text: o.value.unwrap_or_default().to_owned(),
+                text: o.value.unwrap_or_default().replace("\\_", " "),
                 rest,
             };
         }

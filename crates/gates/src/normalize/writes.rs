@@ -22,7 +22,7 @@ impl Normalizer<'_> {
                 let joined = format!("{dir}/{target}");
                 let under = crate::path::clean_path(&joined).unwrap_or(joined);
                 if under != target {
-                    self.out.writes.push(under);
+                    self.out.writes_in_folder.push(under);
                 }
             }
         }
