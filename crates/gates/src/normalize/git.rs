@@ -113,6 +113,19 @@ const PROGRAM_VARIABLES: &[&str] = &[
     "VISUAL",
 ];
 
+/// `git config`'s options that take a separate value.
+const CONFIG_VALUED: &[&str] = &[
+    "--file",
+    "-f",
+    "--blob",
+    "--type",
+    "-t",
+    "--default",
+    "--comment",
+    "--value",
+    "--worktree-file",
+];
+
 /// Settings whose value is a command git runs (lower case; `alias.*` runs one when it starts
 /// with `!`, `credential.helper` too).
 const PROGRAM_SETTINGS: &[&str] = &[
@@ -126,19 +139,38 @@ const PROGRAM_SETTINGS: &[&str] = &[
     "gpg.program",
 ];
 
-/// The command a setting makes git run, if it is one: `alias.st=!git reset --hard`,
-/// `core.sshCommand=…`, `diff.external=…`, a `!` credential helper, a filter or merge driver.
-fn setting_program<'v>(key: &str, value: &'v str) -> Option<&'v str> {
+/// The command a setting makes git run, if it is one, as a shell command: `alias.st=!git
+/// reset --hard` (and `alias.st=reset --hard`, which is `git reset --hard`),
+/// `core.sshCommand=…`, `diff.external=…`, a `!` credential helper, a filter or merge driver,
+/// and what a push does with `remote.NAME.push=REFSPEC` or `remote.NAME.mirror=true`.
+fn setting_program(key: &str, value: &str) -> Option<String> {
     let key = key.to_ascii_lowercase();
     let shell = value.strip_prefix('!');
-    if key.starts_with("alias.") || (key.starts_with("credential.") && key.ends_with(".helper")) {
-        return shell;
+    if key.starts_with("alias.") {
+        return Some(shell.map_or_else(|| format!("git {value}"), str::to_owned));
+    }
+    if key.starts_with("credential.") && key.ends_with(".helper") {
+        return shell.map(str::to_owned);
+    }
+    if let Some(remote) = key.strip_prefix("remote.") {
+        if let Some(name) = remote.strip_suffix(".push") {
+            return Some(format!("git push {name} {value}"));
+        }
+        if let Some(name) = remote.strip_suffix(".mirror")
+            && matches!(
+                value.to_ascii_lowercase().as_str(),
+                "true" | "yes" | "on" | "1"
+            )
+        {
+            return Some(format!("git push --mirror {name}"));
+        }
+        return None;
     }
     let driver = (key.starts_with("filter.")
         && (key.ends_with(".clean") || key.ends_with(".smudge") || key.ends_with(".process")))
         || (key.starts_with("merge.") && key.ends_with(".driver"))
         || (key.starts_with("diff.") && (key.ends_with(".textconv") || key.ends_with(".command")));
-    (driver || PROGRAM_SETTINGS.contains(&key.as_str())).then_some(shell.unwrap_or(value))
+    (driver || PROGRAM_SETTINGS.contains(&key.as_str())).then(|| shell.unwrap_or(value).to_owned())
 }
 
 /// The values a git command's own option gives: the short `letter` (alone, last in a
@@ -250,10 +282,12 @@ fn commands_git_runs(words: &[Word<'_>]) -> Vec<String> {
     let inv = git::invocation(&texts);
     let mut out = Vec::new();
     for c in inv.configs() {
+        // A push's own remote settings are read by the respelling; the others run.
         if let Some((key, value)) = c.split_once('=')
+            && !key.to_ascii_lowercase().starts_with("remote.")
             && let Some(program) = setting_program(key, value)
         {
-            out.push(program.to_owned());
+            out.push(program);
         }
     }
     let Some(sub) = inv.subcommand() else {
@@ -289,16 +323,26 @@ fn commands_git_runs(words: &[Word<'_>]) -> Vec<String> {
             out.push(args.get(1..).unwrap_or_default().join(" "));
         }
         "config" => {
-            // `git config [--global] KEY VALUE`, `git config set KEY VALUE`.
-            let operands: Vec<&str> = args
-                .iter()
-                .copied()
-                .filter(|a| !a.starts_with('-') && *a != "set")
-                .collect();
+            // `git config [--global] [--file PATH] KEY VALUE`, `git config set KEY VALUE`:
+            // what the setting will make git run.
+            let mut operands: Vec<&str> = Vec::new();
+            let mut k = 0;
+            while let Some(a) = args.get(k) {
+                if CONFIG_VALUED.contains(a) {
+                    k += 1;
+                } else {
+                    // `set` is a verb only in first place (`git config set KEY VALUE`).
+                    let verb = operands.is_empty() && *a == "set";
+                    if !a.starts_with('-') && !verb {
+                        operands.push(a);
+                    }
+                }
+                k += 1;
+            }
             if let [key, value, ..] = operands.as_slice()
                 && let Some(program) = setting_program(key, value)
             {
-                out.push(program.to_owned());
+                out.push(program);
             }
         }
         _ => {}
@@ -449,10 +493,20 @@ fn respell<'a>(
             .operands()
             .iter()
             .skip(1)
-            .any(|o| qualified_heads(o).is_some());
+            .any(|o| qualified_heads(o).is_some() || o.contains('*'));
+    // `-c push.default=matching push --force`: every branch with a remote namesake.
+    let matching_forced = sub == "push"
+        && parsed.operands().len() <= 1
+        && (parsed.has("force") || parsed.has("force-with-lease"))
+        && inv.configs().iter().any(|c| {
+            c.split_once('=').is_some_and(|(k, v)| {
+                k.eq_ignore_ascii_case("push.default") && v.eq_ignore_ascii_case("matching")
+            })
+        });
     let rewrite = config_refspec.is_some()
         || config_mirror
         || short_heads
+        || matching_forced
         || (sub == "checkout"
             && parsed.operands().len() >= 2
             && parsed.operands_before_separator().is_none())
@@ -569,7 +623,9 @@ fn respell<'a>(
         operands = resolved.iter().collect();
     }
     let pushed: Vec<Word<'a>>;
-    if sub == "push" && (config_refspec.is_some() || config_mirror || short_heads) {
+    if sub == "push"
+        && (config_refspec.is_some() || config_mirror || short_heads || matching_forced)
+    {
         if config_mirror {
             out.push(word("--mirror", false));
         }
@@ -585,6 +641,20 @@ fn respell<'a>(
             && new.len() <= 1
         {
             new.push(word(spec.to_owned(), false));
+        }
+        // A wildcard refspec (`+refs/heads/*:refs/heads/*`, `'*'`) updates main too: name it.
+        let wildcards: Vec<Word<'a>> = new
+            .iter()
+            .skip(1)
+            .filter(|w| w.text.contains('*'))
+            .map(|w| word(w.text.replace('*', "main"), w.dynamic))
+            .collect();
+        new.extend(wildcards);
+        if matching_forced {
+            if new.is_empty() {
+                new.push(word("origin", false));
+            }
+            new.push(word("main", false));
         }
         pushed = new;
         operands = pushed.iter().collect();

@@ -1315,6 +1315,7 @@ impl Normalizer<'_> {
             return;
         }
         self.programs_of_environment(assignments, depth, origin);
+        self.configs_of_environment(assignments, command, depth, origin);
         let mut argv: Vec<Word<'_>> =
             Vec::with_capacity(self.inherited.len() + assignments.len() + command.len() + 1);
         argv.push(Word {
@@ -1331,6 +1332,55 @@ impl Normalizer<'_> {
             argv.extend(args.iter().cloned());
         }
         self.push(&argv, None, depth, origin);
+    }
+
+    /// `GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=K GIT_CONFIG_VALUE_0=V git …` and
+    /// `GIT_CONFIG_PARAMETERS="'K'='V'" git …` set what `-c K=V` sets: the git command is read
+    /// again with those `-c` options (a mirror or forced refspec of a push, an alias, a program).
+    fn configs_of_environment(
+        &mut self,
+        assignments: &[Word<'_>],
+        command: &[Word<'_>],
+        depth: usize,
+        origin: Origin,
+    ) {
+        let all = self.inherited.iter().chain(assignments);
+        let mut keys: Vec<(&str, &str)> = Vec::new();
+        let mut values: Vec<(&str, &str)> = Vec::new();
+        let mut configs: Vec<String> = Vec::new();
+        for a in all {
+            let Some((name, value)) = a.text.split_once('=') else {
+                continue;
+            };
+            if let Some(n) = name.strip_prefix("GIT_CONFIG_KEY_") {
+                keys.push((n, value));
+            } else if let Some(n) = name.strip_prefix("GIT_CONFIG_VALUE_") {
+                values.push((n, value));
+            } else if name == "GIT_CONFIG_PARAMETERS" {
+                configs.extend(split_words(value).into_iter().map(|w| w.text.into_owned()));
+            }
+        }
+        for (n, key) in keys {
+            let value = values.iter().find(|(m, _)| *m == n).map_or("", |(_, v)| *v);
+            configs.push(format!("{key}={value}"));
+        }
+        if configs.is_empty() {
+            return;
+        }
+        let mut argv: Vec<Word<'_>> = Vec::with_capacity(command.len() + 2 * configs.len());
+        argv.extend(command.first().cloned());
+        for c in configs {
+            argv.push(Word {
+                text: Cow::Borrowed("-c"),
+                ..Word::default()
+            });
+            argv.push(Word {
+                text: Cow::Owned(c),
+                ..Word::default()
+            });
+        }
+        argv.extend(command.get(1..).unwrap_or_default().iter().cloned());
+        self.git(&argv, depth, origin, Fed::Nothing);
     }
 
     /// Code given to an interpreter: every string literal (and every run of adjacent literals)
