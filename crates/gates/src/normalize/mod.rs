@@ -1549,14 +1549,23 @@ fn expand_braces<'a>(words: &[Word<'a>]) -> Vec<Word<'a>> {
     out
 }
 
+/// How many brace groups of one word are expanded, outermost first; a word with more is
+/// pathological (the rest stay as written).
+const MAX_BRACE_GROUPS: usize = 16;
+
 /// The words bash's brace expansion makes of `text` (`a{b,c}d` → `abd acd`, `{1..3}` →
 /// `1 2 3`, nested and repeated braces too), at most `limit` of them; `text` itself when it
 /// holds no expansion.
 fn brace_expand(text: &str, limit: usize, out: &mut Vec<String>) {
+    brace_expand_at(text, limit, MAX_BRACE_GROUPS, out);
+}
+
+fn brace_expand_at(text: &str, limit: usize, groups: usize, out: &mut Vec<String>) {
     if out.len() >= limit {
         return;
     }
-    let Some((open, close, parts)) = first_brace(text) else {
+    let found = if groups == 0 { None } else { first_brace(text) };
+    let Some((open, close, parts)) = found else {
         out.push(text.to_owned());
         return;
     };
@@ -1566,52 +1575,56 @@ fn brace_expand(text: &str, limit: usize, out: &mut Vec<String>) {
         if out.len() >= limit {
             return;
         }
-        brace_expand(&format!("{prefix}{part}{suffix}"), limit, out);
+        brace_expand_at(&format!("{prefix}{part}{suffix}"), limit, groups - 1, out);
     }
 }
 
-/// The first `{…}` of `text` that expands: where it opens and closes, and its alternatives.
+/// The first `{…}` of `text` that expands (the leftmost opening brace whose pair holds a
+/// comma at its own level, or is a sequence): where it opens and closes, and its
+/// alternatives. One pass, with a stack of the open braces (`${…}` braces are skipped).
 fn first_brace(text: &str) -> Option<(usize, usize, Vec<String>)> {
     let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(rel) = bytes.get(from..).and_then(|b| memchr::memchr(b'{', b)) {
-        let open = from + rel;
-        from = open + 1;
-        if open > 0 && bytes.get(open - 1) == Some(&b'$') {
-            continue;
-        }
-        // The matching `}` and the commas at this level.
-        let mut depth = 0usize;
-        let mut commas = Vec::new();
-        let mut close = None;
-        for (i, &b) in bytes.iter().enumerate().skip(open + 1) {
-            match b {
-                b'{' => depth += 1,
-                b'}' if depth == 0 => {
-                    close = Some(i);
-                    break;
+    // For each open brace: where it is, the commas at its level, whether it is `${`.
+    let mut stack: Vec<(usize, Vec<usize>, bool)> = Vec::new();
+    let mut best: Option<(usize, usize, Vec<usize>)> = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'{' => {
+                let param = i > 0 && bytes.get(i - 1) == Some(&b'$');
+                stack.push((i, Vec::new(), param));
+            }
+            b',' => {
+                if let Some(top) = stack.last_mut() {
+                    top.1.push(i);
                 }
-                b'}' => depth -= 1,
-                b',' if depth == 0 => commas.push(i),
-                _ => {}
             }
-        }
-        let Some(close) = close else { continue };
-        let inside = text.get(open + 1..close).unwrap_or_default();
-        if !commas.is_empty() {
-            let mut parts = Vec::with_capacity(commas.len() + 1);
-            let mut start = open + 1;
-            for c in commas.into_iter().chain(std::iter::once(close)) {
-                parts.push(text.get(start..c).unwrap_or_default().to_owned());
-                start = c + 1;
+            b'}' => {
+                let Some((open, commas, param)) = stack.pop() else {
+                    continue;
+                };
+                if param || best.as_ref().is_some_and(|(o, _, _)| *o < open) {
+                    continue;
+                }
+                let inside = text.get(open + 1..i).unwrap_or_default();
+                if !commas.is_empty() || sequence(inside).is_some() {
+                    best = Some((open, i, commas));
+                }
             }
-            return Some((open, close, parts));
-        }
-        if let Some(parts) = sequence(inside) {
-            return Some((open, close, parts));
+            _ => {}
         }
     }
-    None
+    let (open, close, commas) = best?;
+    if commas.is_empty() {
+        let parts = sequence(text.get(open + 1..close).unwrap_or_default())?;
+        return Some((open, close, parts));
+    }
+    let mut parts = Vec::with_capacity(commas.len() + 1);
+    let mut start = open + 1;
+    for c in commas.into_iter().chain(std::iter::once(close)) {
+        parts.push(text.get(start..c).unwrap_or_default().to_owned());
+        start = c + 1;
+    }
+    Some((open, close, parts))
 }
 
 /// `a..e`, `1..10`, `10..1..3`: a sequence expression's words (at most [`MAX_BRACE_WORDS`]).

@@ -113,19 +113,28 @@ fn every_normalizer_case_holds() {
     );
 }
 
-/// Nested substitutions inside parameter expansions (`${x:-$(…${y:-$(…`), unterminated, cost
-/// linear work: the lexer that finds where a substitution ends once re-read every level below
+/// Nested substitutions inside parameter expansions (`${x:-$(…${y:-$(…`), unterminated, and
+/// brace expansions cost bounded work: the lexer that finds where a substitution ends once re-read every level below
 /// it twice, so thirty levels did not finish in a minute (found by the `normalize` fuzz target
 /// as an 858-byte command taking 85 ms).
 #[test]
-fn nested_substitutions_in_parameters_cost_linear_work() {
+fn nested_substitutions_and_braces_cost_bounded_work() {
     let inputs = [
         format!("echo \"{}", "${x:-$(echo \"".repeat(30)),
         format!("x $({}", "${a:-$(${b:-$(".repeat(12)),
         "\"${x:-$(<<<`$(".repeat(25),
         format!("{}{}", "${x:-$(".repeat(200), ")}".repeat(200)),
+        // Brace expansion: many groups in one word, and unbalanced opening braces (found by
+        // the fuzz target as a 483-byte command that took over 10 s).
+        format!("echo {}", "{a,b}".repeat(40)),
+        format!("echo {}a,b}}", "{".repeat(400)),
+        format!("echo {}", "{{a,b},{c,d}}x".repeat(30)),
     ];
-    for input in &inputs {
+    let found = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/slow/brace-expansion-timeout.sh"),
+    )
+    .unwrap();
+    for input in inputs.iter().chain([&found]) {
         let started = std::time::Instant::now();
         let n = metalayer_gates::normalize(input, &NormalizeOptions::default());
         let took = started.elapsed();
