@@ -464,6 +464,8 @@ const SHELLS: &[&str] = &[
     "fish",
     "yash",
     "rbash",
+    "tcsh",
+    "csh",
     "pwsh",
     "powershell",
     "cmd",
@@ -788,6 +790,58 @@ impl Normalizer<'_> {
         self.environment(&assignments, words, depth, origin);
     }
 
+    /// `at`, `batch` and `crontab` schedule the commands they read (standard input, or
+    /// `crontab FILE`'s lines after their five time fields): read as if they ran now, or as a
+    /// program the gate cannot see when the input is.
+    fn scheduled(
+        &mut self,
+        name: &str,
+        words: &[Word<'_>],
+        raw: &Raw<'_>,
+        lexed: &Lexed<'_>,
+        depth: usize,
+        origin: Origin,
+    ) {
+        let args = words.get(1..).unwrap_or_default();
+        let listing = args
+            .iter()
+            .any(|w| matches!(&*w.text, "-l" | "-r" | "-e" | "-c" | "-V" | "-q"));
+        let from_file = if name == "crontab" {
+            args.iter().any(|w| !w.text.starts_with('-'))
+        } else {
+            args.iter().any(|w| w.text == "-f")
+        };
+        if from_file {
+            self.push(words, Some(STDIN_PROGRAM), depth, origin);
+            return;
+        }
+        let input = Self::stdin_text(raw, lexed)
+            .map(str::to_owned)
+            .or_else(|| self.upstream.clone());
+        match input {
+            Some(text) if !(name == "crontab" && listing) => {
+                self.push(words, None, depth, origin);
+                if name == "crontab" {
+                    for line in text.lines() {
+                        let line = line.trim_start();
+                        if line.is_empty() || line.starts_with('#') || is_assignment_line(line) {
+                            continue;
+                        }
+                        let fields = if line.starts_with('@') { 1 } else { 5 };
+                        let command: Vec<&str> = line.split_whitespace().skip(fields).collect();
+                        self.script(&command.join(" "), depth + 1, origin);
+                    }
+                } else {
+                    self.script(&text, depth + 1, origin);
+                }
+            }
+            _ if raw.stdin_unseen() && !listing => {
+                self.push(words, Some(STDIN_PROGRAM), depth, origin);
+            }
+            _ => self.push(words, None, depth, origin),
+        }
+    }
+
     /// `cd DIR`: relative paths written from here on are also listed under DIR. `cd -` or `cd`
     /// alone (home) forget the folder.
     fn change_directory(&mut self, words: &[Word<'_>]) {
@@ -965,6 +1019,9 @@ impl Normalizer<'_> {
             self.push(words, None, depth, origin);
             self.script(&text, depth + 1, origin);
             return;
+        } else if matches!(name, "at" | "batch" | "crontab") {
+            self.scheduled(name, words, raw, lexed, depth, origin);
+            return;
         } else if matches!(name, "cd" | "pushd") {
             self.change_directory(words);
         } else if matches!(
@@ -1066,9 +1123,11 @@ impl Normalizer<'_> {
         let cmd = argv.first().is_some_and(|w| command_name(&w.text) == "cmd");
         let mut j = 1;
         while let Some(w) = argv.get(j) {
+            // `-Command`, `/c`, and Git Bash's `//c` (its path conversion leaves `/c`).
             let Some(flag) = w
                 .text
                 .strip_prefix('-')
+                .or_else(|| w.text.strip_prefix("//"))
                 .or_else(|| w.text.strip_prefix('/'))
             else {
                 return false;
@@ -1087,10 +1146,28 @@ impl Normalizer<'_> {
                     .map(|w| &*w.text)
                     .collect::<Vec<_>>()
                     .join(" ");
+                if !cmd && script.trim() == "-" {
+                    // `-Command -`: the commands come from standard input.
+                    self.push(argv, Some(STDIN_PROGRAM), depth, origin);
+                    return true;
+                }
+                let script = if cmd {
+                    // cmd's `^` escapes the next character (`git^ reset^ --hard`).
+                    script.replace('^', "")
+                } else {
+                    // PowerShell's script blocks and call operator (`& {git reset --hard}`).
+                    script.replace(['{', '}'], " ").replace("& ", "")
+                };
                 self.script(&script, depth + 1, origin);
                 return true;
             }
-            if !cmd && ["encodedcommand", "ec", "enc", "e"].contains(&flag.as_str()) {
+            if !cmd && flag.is_empty() {
+                // `pwsh -`: the commands come from standard input.
+                self.push(argv, Some(STDIN_PROGRAM), depth, origin);
+                return true;
+            }
+            // `-EncodedCommand` under any prefix PowerShell takes (`-e`, `-ec`, `-en…`).
+            if !cmd && (matches!(flag.as_str(), "e" | "ec") || flag.starts_with("en")) {
                 self.push(argv, Some(STDIN_PROGRAM), depth, origin);
                 return true;
             }
@@ -1772,6 +1849,13 @@ fn awk_runs_its_input(code: &str) -> bool {
             .trim_start();
         rest.strip_prefix('(')
             .is_some_and(|arg| !arg.trim_start().starts_with('"'))
+    })
+}
+
+/// A crontab line that sets a variable (`MAILTO=x`, `SHELL=/bin/bash`).
+fn is_assignment_line(line: &str) -> bool {
+    line.split_once('=').is_some_and(|(name, _)| {
+        !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
     })
 }
 

@@ -548,6 +548,21 @@ const WRAPPERS: &[Wrapper] = &[
         },
     },
     Wrapper {
+        names: &["npx", "bunx"],
+        options: posix(&[
+            O::value("call", Some('c')),
+            O::value("package", Some('p')),
+            O::flag("yes", Some('y')),
+            O::flag("no", None),
+            O::flag("quiet", Some('q')),
+        ]),
+        then: Then::ScriptOption {
+            long: "call",
+            operands: 0,
+            fallback_command: true,
+        },
+    },
+    Wrapper {
         names: &["xargs"],
         options: posix(&[
             O::flag("null", Some('0')),
@@ -828,6 +843,15 @@ fn is_wrapper(name: &str) -> bool {
             | "mamba"
             | "micromamba"
             | "pixi"
+            | "mise"
+            | "npm"
+            | "pnpm"
+            | "yarn"
+            | "bun"
+            | "direnv"
+            | "nix"
+            | "npx"
+            | "bunx"
             | "env"
             | "command"
             | "parallel"
@@ -854,7 +878,9 @@ pub(super) fn wrapper_skip(name: &str, words: &[Word<'_>], i: usize) -> Option<U
         "parallel" => return parallel(words, i),
         "tmux" => return tmux(words, i),
         "uv" | "poetry" | "pipenv" | "pdm" | "hatch" | "rye" | "conda" | "mamba" | "micromamba"
-        | "pixi" => return environment_runner(words, i),
+        | "pixi" | "mise" | "npm" | "pnpm" | "yarn" | "bun" | "direnv" | "nix" => {
+            return environment_runner(name, words, i);
+        }
         "xargs" => return xargs(words, i),
         _ => {}
     }
@@ -1039,6 +1065,8 @@ fn parallel(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
 /// The options of the environment runners' `run` (`uv run`, `poetry run`, `conda run`, …) that
 /// take a value, of all of them together.
 const RUNNER: OptionTable = posix(&[
+    O::value("call", Some('c')),
+    O::value("package", None),
     O::value("with", None),
     O::value("with-requirements", None),
     O::value("with-editable", None),
@@ -1076,14 +1104,46 @@ const RUNNER: OptionTable = posix(&[
 /// `uv run`, `poetry run`, `pipenv run`, `pdm run`, `hatch run`, `rye run`, `conda run`,
 /// `mamba run`, `micromamba run`, `pixi run`: the command after `run` and its options runs in
 /// the tool's environment.
-fn environment_runner(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
-    // The tool's own global options are flags in practice (`uv -q run`, `poetry -n run`).
-    let sub =
-        (i + 1..words.len()).find(|&k| words.get(k).is_some_and(|w| !w.text.starts_with('-')))?;
-    if words.get(sub).is_none_or(|w| w.text != "run") {
+///
+/// Also `mise exec`/`x`, `npm exec`/`x` (and `-c`), `pnpm exec`/`dlx`, `yarn exec`/`dlx`,
+/// `bun x`, `direnv exec DIR`, `nix develop`/`shell … --command`. The subcommand is looked
+/// for among the first words, past the tool's own options and their values
+/// (`uv --directory x run`); a `--` after it starts the command.
+fn environment_runner(tool: &str, words: &[Word<'_>], i: usize) -> Option<Unwrap> {
+    let (subs, skip): (&[&str], usize) = match tool {
+        "pixi" => (&["run", "exec"], 0),
+        "mise" | "npm" => (&["exec", "x"], 0),
+        "pnpm" | "yarn" => (&["exec", "dlx"], 0),
+        "bun" => (&["x"], 0),
+        "direnv" => (&["exec"], 1),
+        "nix" => (&["develop", "shell"], 0),
+        _ => (&["run"], 0),
+    };
+    let sub = (i + 1..words.len().min(i + 8))
+        .find(|&k| words.get(k).is_some_and(|w| subs.contains(&&*w.text)))?;
+    // Only the tool's options (and a value after one) may stand before the subcommand.
+    let before = words.get(i + 1..sub).unwrap_or_default();
+    if before.first().is_some_and(|w| !w.text.starts_with('-')) {
         return None;
     }
-    Some(Unwrap::Skip(first_operand(words, sub + 1, &RUNNER)))
+    let after = words.get(sub + 1..).unwrap_or_default();
+    if tool == "nix" {
+        // `nix develop [INSTALLABLE] --command CMD ARGS…` (`-c`).
+        let at = after
+            .iter()
+            .position(|w| matches!(&*w.text, "--command" | "-c"))?;
+        return Some(Unwrap::Skip(sub + 1 + at + 1));
+    }
+    if let Some(dash) = after.iter().position(|w| w.text == "--") {
+        return Some(Unwrap::Skip(sub + 1 + dash + 1));
+    }
+    let start = first_operand(words, sub + 1, &RUNNER);
+    let own = texts(words.get(sub + 1..start).unwrap_or_default());
+    if let Some(script) = RUNNER.parse(&own).value("call") {
+        // `npm exec -c 'CMD'`: a shell command.
+        return Some(Unwrap::Script(script.to_owned()));
+    }
+    Some(Unwrap::Skip(start + skip))
 }
 
 /// tmux's subcommands that run a shell command given as their operands.
@@ -1104,16 +1164,19 @@ const TMUX_RUNNERS: &[&str] = &[
     "popup",
     "pipe-pane",
     "pipep",
-    "if-shell",
-    "if",
     "send-keys",
     "send",
 ];
+
+/// tmux's subcommands whose operands hold tmux commands run now or later: `if-shell SHELL
+/// CMD [CMD]` (its first operand is a shell command), `set-hook NAME CMD`, `bind-key KEY CMD`.
+const TMUX_NESTERS: &[&str] = &["if-shell", "if", "set-hook", "bind-key", "bind"];
 
 /// tmux options, global and of the subcommands above, that take a value.
 const TMUX: OptionTable = posix(&[
     O::value("c", Some('c')),
     O::value("e", Some('e')),
+    O::value("f", Some('f')),
     O::value("F", Some('F')),
     O::value("n", Some('n')),
     O::value("s", Some('s')),
@@ -1129,30 +1192,79 @@ const TMUX: OptionTable = posix(&[
     O::value("N", Some('N')),
 ]);
 
-/// `tmux [-c SHELL-COMMAND] [OPTIONS] SUBCOMMAND [OPTIONS] [SHELL-COMMAND…]`: `-c` before the
-/// subcommand runs a command; `new-session`, `new-window`, `split-window`, `run-shell`,
-/// `send-keys` (the keys typed into a shell) and their kin run their operands as one.
+/// The tmux command a word names: itself, or the command it is a unique-looking prefix of
+/// among those that run something (`new-s` → `new-session`, `split` → `split-window`).
+fn tmux_command(word: &str) -> Option<&'static str> {
+    let known = TMUX_RUNNERS.iter().chain(TMUX_NESTERS);
+    if let Some(exact) = known.clone().find(|n| **n == word) {
+        return Some(exact);
+    }
+    (word.len() >= 3)
+        .then(|| known.into_iter().find(|n| n.starts_with(word)).copied())
+        .flatten()
+}
+
+/// `tmux [-c SHELL-COMMAND] [OPTIONS] COMMAND [OPTIONS] [OPERAND…] [\; COMMAND…]`: `-c`
+/// before the command runs a shell command; `new-session`, `new-window`, `split-window`,
+/// `run-shell`, `send-keys` (the keys typed into a shell) and their kin run their operands as
+/// one, under any prefix tmux accepts; `if-shell`, `set-hook` and `bind-key` hold tmux commands
+/// in turn, and `;` separates commands.
 fn tmux(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
     let sub = first_operand(words, i + 1, &TMUX);
     let globals = texts(words.get(i + 1..sub).unwrap_or_default());
     if let Some(script) = TMUX.parse(&globals).value("c") {
         return Some(Unwrap::Script(script.to_owned()));
     }
-    let name = words.get(sub)?;
-    if !TMUX_RUNNERS.contains(&&*name.text) {
-        return None;
+    let mut scripts = Vec::new();
+    for command in words
+        .get(sub..)
+        .unwrap_or_default()
+        .split(|w| w.text == ";")
+    {
+        tmux_scripts(command, &mut scripts);
     }
-    let start = first_operand(words, sub + 1, &TMUX);
-    let keys = matches!(&*name.text, "send-keys" | "send");
-    let operands: Vec<&str> = words
+    (!scripts.is_empty()).then_some(Unwrap::Scripts(scripts))
+}
+
+/// The shell commands one tmux command (its name first) runs.
+fn tmux_scripts(command: &[Word<'_>], out: &mut Vec<String>) {
+    let Some(name) = command.first().and_then(|w| tmux_command(&w.text)) else {
+        return;
+    };
+    let start = first_operand(command, 1, &TMUX);
+    let operands: Vec<&str> = command
         .get(start..)
         .unwrap_or_default()
         .iter()
         .map(|w| &*w.text)
-        // A key name typed after the text (`Enter`, `C-m`) is not part of the command.
-        .filter(|t| !keys || !matches!(*t, "Enter" | "C-m" | "KPEnter" | "C-j" | "\\;"))
         .collect();
-    (!operands.is_empty()).then(|| Unwrap::Script(operands.join(" ")))
+    match name {
+        "if-shell" | "if" => {
+            // The shell command, then one or two tmux commands.
+            let mut it = operands.iter();
+            out.extend(it.next().map(|s| (*s).to_owned()));
+            out.extend(it.map(|c| format!("tmux {c}")));
+        }
+        "set-hook" | "bind-key" | "bind" => {
+            // The hook or key, then the tmux command.
+            if let Some(rest) = operands.get(1..)
+                && !rest.is_empty()
+            {
+                out.push(format!("tmux {}", rest.join(" ")));
+            }
+        }
+        _ => {
+            let keys = matches!(name, "send-keys" | "send");
+            let typed: Vec<&str> = operands
+                .into_iter()
+                // A key name typed after the text (`Enter`, `C-m`) is not part of the command.
+                .filter(|t| !keys || !matches!(*t, "Enter" | "C-m" | "KPEnter" | "C-j"))
+                .collect();
+            if !typed.is_empty() {
+                out.push(typed.join(" "));
+            }
+        }
+    }
 }
 
 /// A variable the gate reads where parallel puts an argument it cannot see.
@@ -1227,6 +1339,13 @@ mod tests {
             "mamba",
             "micromamba",
             "pixi",
+            "mise",
+            "npm",
+            "pnpm",
+            "yarn",
+            "bun",
+            "direnv",
+            "nix",
         ] {
             assert!(is_wrapper(name), "{name}");
         }
