@@ -661,6 +661,27 @@ impl Normalizer<'_> {
             expanded = expand_braces(words);
             words = &expanded;
         }
+        // `t=/; rm -rf "$t"`: a variable the script set plainly stands for its value. Not for
+        // git, whose computed subcommand or option asks as computed (`x=reset; git $x --hard`).
+        let substituted: Vec<Word<'a>>;
+        if !self.variables.is_empty()
+            && words.iter().any(|w| w.dynamic && w.text.starts_with('$'))
+            && !words.iter().any(|w| basename(&w.text) == "git")
+        {
+            substituted = words
+                .iter()
+                .map(|w| match self.known_variable(w) {
+                    Some(value) => Word {
+                        text: Cow::Owned(value.text.to_string()),
+                        dynamic: value.dynamic,
+                        quoted: w.quoted || value.quoted,
+                        ..w.clone()
+                    },
+                    None => w.clone(),
+                })
+                .collect();
+            words = &substituted;
+        }
         if let Some(first) = words.first()
             && !first.quoted
             && matches!(&*first.text, "for" | "select" | "case")
@@ -737,29 +758,47 @@ impl Normalizer<'_> {
                     // xargs: the words it holds for the command, with what the input puts in
                     // place of the replace string computed, or its input appended.
                     let mut argv: Vec<Word<'a>> = words.get(start..).unwrap_or_default().to_vec();
-                    match replace {
-                        Some(r) if !r.is_empty() => {
+                    // The input, when the gate can see it: a pipe from `echo`/`printf`, a
+                    // here-string or here-document.
+                    let input = self
+                        .upstream
+                        .clone()
+                        .or_else(|| Self::stdin_text(raw, lexed).map(str::to_owned));
+                    match (replace, input) {
+                        // `echo ~ | xargs -I{} rm -rf {}`: each line in place of the string
+                        // (one argument each: a line with spaces stays computed).
+                        (Some(r), Some(input))
+                            if !r.is_empty()
+                                && input
+                                    .lines()
+                                    .all(|l| !l.trim().contains(char::is_whitespace)) =>
+                        {
+                            let line = input.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+                            for w in &mut argv {
+                                if w.text.contains(r.as_str()) {
+                                    w.text = Cow::Owned(w.text.replace(r.as_str(), &line));
+                                }
+                            }
+                        }
+                        (Some(r), _) if !r.is_empty() => {
                             for w in &mut argv {
                                 w.dynamic |= w.text.contains(r.as_str());
                             }
                             replacing = Some(r);
                         }
-                        // The input is visible (`echo ~ | xargs rm -rf`): xargs appends its
-                        // words, as the command will see them.
-                        // A shell or interpreter fed that way still runs a program from
-                        // input, which is read as unseen.
-                        _ => match self.upstream.as_deref() {
-                            Some(input)
-                                if argv.first().is_some_and(|w| {
-                                    let name = command_name(&w.text);
-                                    !SHELLS.contains(&&*name)
-                                        && interpreter_code_flags(&name).is_none()
-                                }) =>
-                            {
-                                argv.extend(split_words(input));
-                            }
-                            _ => appended = true,
-                        },
+                        // The input is visible (`echo ~ | xargs rm -rf`, `xargs rm <<< ~`): xargs
+                        // appends its words, as the command will see them. A shell or
+                        // interpreter fed that way still runs a program from input, which is
+                        // read as unseen.
+                        (_, Some(input))
+                            if argv.first().is_some_and(|w| {
+                                let name = command_name(&w.text);
+                                !SHELLS.contains(&&*name) && interpreter_code_flags(&name).is_none()
+                            }) =>
+                        {
+                            argv.extend(split_words(&input));
+                        }
+                        _ => appended = true,
                     }
                     split = argv;
                     words = &split;
@@ -875,6 +914,34 @@ impl Normalizer<'_> {
         if self.allexport && !assignments.is_empty() {
             self.exported(assignments, depth, origin);
         }
+    }
+
+    /// The value a plain assignment of the script gave the variable a word is made of alone
+    /// (`$t`, `${t}`, `"$t"`), as a word of its own; `None` for any other word. The last
+    /// assignment wins; a value computed at run time stays computed.
+    fn known_variable(&self, w: &Word<'_>) -> Option<Word<'static>> {
+        if !w.dynamic {
+            return None;
+        }
+        let t = &*w.text;
+        let name = t
+            .strip_prefix("${")
+            .and_then(|r| r.strip_suffix('}'))
+            .or_else(|| t.strip_prefix('$'))?;
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return None;
+        }
+        let value = self.variables.iter().rev().find_map(|v| {
+            v.text
+                .split_once('=')
+                .filter(|(n, _)| *n == name)
+                .map(|(_, value)| (value.to_owned(), v.dynamic))
+        })?;
+        Some(Word {
+            text: Cow::Owned(value.0),
+            dynamic: value.1,
+            ..Word::default()
+        })
     }
 
     /// `export NAME=VALUE…` for the gates.

@@ -47,7 +47,8 @@ impl Normalizer<'_> {
         }
     }
 
-    /// Records the text that `echo`, `printf`, `cat` and `tee` visibly write into files (see
+    /// Records the text that `echo`, `printf` (its format applied), `cat` and `tee` visibly
+    /// write into files (see
     /// [`Normalized::written`](super::Normalized::written)), and passes it on to the next
     /// command of a pipeline.
     pub(super) fn written_text(
@@ -60,7 +61,21 @@ impl Normalizer<'_> {
         let upstream = self.upstream.take();
         let rest = argv.get(1..).unwrap_or_default();
         let output = match name {
-            "echo" | "printf" => {
+            "printf" => match rest.first() {
+                // `printf -v NAME …` assigns; it prints nothing.
+                Some(f) if f.text == "-v" => None,
+                Some(f) => Some(printf_text(
+                    &f.text,
+                    &rest
+                        .get(1..)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|w| &*w.text)
+                        .collect::<Vec<_>>(),
+                )),
+                None => None,
+            },
+            "echo" => {
                 let mut text = String::new();
                 let mut flags = name == "echo";
                 for word in rest {
@@ -382,4 +397,50 @@ fn is_short_flag(arg: &str, flag: char) -> bool {
                 .next()
                 .is_some_and(|cluster| cluster.contains(flag))
     })
+}
+
+/// What `printf FORMAT ARGS…` prints, as far as a gate needs it: `\n`, `\t` and `\\`
+/// escapes, `%%`, and every other conversion (`%s`, `%d`, `%b`, with flags and widths)
+/// taking the next argument as it is; the format is reused while arguments remain, as
+/// printf does.
+fn printf_text(format: &str, args: &[&str]) -> String {
+    let mut out = String::new();
+    let mut next = 0;
+    loop {
+        let mut chars = format.chars().peekable();
+        let mut consumed = false;
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => match chars.next() {
+                    Some('n') => out.push('\n'),
+                    Some('t') => out.push('\t'),
+                    Some(other) => out.push(other),
+                    None => out.push('\\'),
+                },
+                '%' if chars.peek() == Some(&'%') => {
+                    chars.next();
+                    out.push('%');
+                }
+                '%' => {
+                    // Flags, width and precision, then the conversion letter.
+                    while chars
+                        .peek()
+                        .is_some_and(|c| c.is_ascii_digit() || "-+ #.*'".contains(*c))
+                    {
+                        chars.next();
+                    }
+                    chars.next();
+                    if let Some(arg) = args.get(next) {
+                        out.push_str(arg);
+                        next += 1;
+                        consumed = true;
+                    }
+                }
+                _ => out.push(c),
+            }
+        }
+        if !consumed || next >= args.len() {
+            return out;
+        }
+    }
 }
