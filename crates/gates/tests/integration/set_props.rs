@@ -55,14 +55,25 @@ fn cleaned(path: &str) -> Option<String> {
     if path.is_empty() {
         return None;
     }
-    let absolute = path.starts_with('/');
+    let mut absolute = path.starts_with('/');
     let mut stack: Vec<&str> = Vec::new();
     for c in path.split('/') {
         if c.is_empty() || c == "." {
             continue;
         }
         if c == ".." {
-            if stack.last().is_some_and(|l| *l != "..") {
+            // Climbing out of a home folder (`~/..`, `$HOME/..`) reaches the root.
+            let first = path.split('/').next().unwrap_or_default();
+            let home = first.starts_with('~') || first == "$HOME" || first == "${HOME}";
+            if home && !absolute && stack.len() == 1 {
+                stack.clear();
+                absolute = true;
+                continue;
+            }
+            // An expansion's value is unknown: `..` cannot take it away.
+            if stack.last().is_some_and(|l| l.starts_with('$')) {
+                stack.push("..");
+            } else if stack.last().is_some_and(|l| *l != "..") {
                 stack.pop();
             } else if !absolute {
                 stack.push("..");
