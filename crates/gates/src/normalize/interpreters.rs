@@ -208,6 +208,18 @@ fn is_runner(name: &str) -> bool {
 /// the rest of the code, and every literal is returned. Backticks run a command where
 /// `backticks_run` (Perl, Ruby, PHP), not in JavaScript's template literals.
 pub(super) fn code_literals(code: &str, backticks_run: bool) -> Vec<String> {
+    literals_and_opacity(code, backticks_run).0
+}
+
+/// Whether `code` calls something that runs a command with an argument that is not a
+/// literal (`system $_`, `os.system(line)`): with input the gate cannot see, that input is
+/// the program.
+pub(super) fn runs_computed_command(code: &str, backticks_run: bool) -> bool {
+    literals_and_opacity(code, backticks_run).1
+}
+
+/// [`code_literals`], and whether a runner got an argument that is not a literal.
+fn literals_and_opacity(code: &str, backticks_run: bool) -> (Vec<String>, bool) {
     let bytes = code.as_bytes();
     // Every literal (for the fallback) and the literals run as commands, as runs.
     let mut all = Vec::new();
@@ -332,12 +344,20 @@ pub(super) fn code_literals(code: &str, backticks_run: bool) -> Vec<String> {
             b';' | b'\n' => bare = false,
             _ => {}
         }
+        if c == b'$' && after_ident && is_runner(code.get(ident.0..ident.1).unwrap_or_default()) {
+            // `system $_`: a runner called without parentheses on a variable.
+            opaque = true;
+        }
         if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'$' | b':' | b'>' | b'-') {
             if ident.1 != i || after_ident {
                 ident.0 = i;
                 after_ident = false;
             }
             ident.1 = i + 1;
+            if in_runner && c == b'$' && ident.0 == i {
+                // A variable of Perl, Ruby or PHP as an argument of a runner (`system $_`).
+                opaque = true;
+            }
             if in_runner && c.is_ascii_alphabetic() {
                 // An identifier as an argument of a runner, unless a keyword argument or a
                 // constant (`check=True`, `shell: true`).
@@ -380,7 +400,7 @@ pub(super) fn code_literals(code: &str, backticks_run: bool) -> Vec<String> {
     }
     flush_run(&mut run, &mut out);
     flush_run(&mut all_run, &mut all);
-    if opaque { all } else { out }
+    if opaque { (all, true) } else { (out, false) }
 }
 
 /// A quote-like operator that runs a command at byte `i` of `code` (Perl `qx` and Ruby `%x`

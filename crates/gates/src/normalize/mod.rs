@@ -80,7 +80,7 @@ use crate::model::git::GitState;
 use crate::path::{clean_path, starts_at_home};
 use interpreters::{
     awk_pipe_commands, backticks_run, code_literals, inline_code, interpreter_code_flags, is_awk,
-    script_operand,
+    runs_computed_command, script_operand,
 };
 use wrappers::{Unwrap, wrapper_skip};
 use writes::is_writer;
@@ -1086,6 +1086,15 @@ impl Normalizer<'_> {
             self.push(words, None, depth, origin);
             self.script(&text, depth + 1, origin);
             return;
+        } else if name == "sed" {
+            // GNU sed's `e COMMAND` runs COMMAND; a bare `e` or an `s///e` runs the text read.
+            let (commands, runs_input) = sed_commands(words);
+            for c in commands {
+                self.script(&c, depth + 1, origin);
+            }
+            if runs_input {
+                self.push(words, Some(STDIN_PROGRAM), depth, origin);
+            }
         } else if matches!(name, "at" | "batch" | "crontab") {
             self.scheduled(name, words, raw, lexed, depth, origin);
             return;
@@ -1123,9 +1132,18 @@ impl Normalizer<'_> {
         } else if let Some(code_flags) = interpreter_code_flags(name) {
             self.writes_of(name, words);
             if let Some(code) = inline_code(words, code_flags) {
-                if computed_code(words, code) || (is_awk(name) && awk_runs_its_input(code)) {
-                    // `python3 -c "$(curl …)"`, `… | awk '{system($0)}'`: the program is made
-                    // when it runs.
+                let runs_input = raw.stdin_unseen()
+                    && if is_awk(name) {
+                        awk_pipes_input_to_a_shell(code)
+                    } else {
+                        runs_computed_command(code, backticks_run(name))
+                    };
+                if computed_code(words, code)
+                    || (is_awk(name) && awk_runs_its_input(code))
+                    || runs_input
+                {
+                    // `python3 -c "$(curl …)"`, `… | awk '{system($0)}'`, `… | perl -ne
+                    // 'system $_'`: the program is made when it runs.
                     self.push(words, Some(STDIN_PROGRAM), depth, origin);
                     return;
                 }
@@ -1135,6 +1153,11 @@ impl Normalizer<'_> {
                 self.push(words, Some(STDIN_PROGRAM), depth, origin);
             } else if script_operand(words).is_none_or(names_stdin) {
                 if let Some(code) = Self::stdin_text(raw, lexed) {
+                    if code.trim_start().starts_with("$(") || code.trim_start().starts_with('`') {
+                        // `python3 - <<< "$(curl …)"`: what another command prints.
+                        self.push(words, Some(STDIN_PROGRAM), depth, origin);
+                        return;
+                    }
                     self.push(words, None, depth, origin);
                     self.inline_code(code, depth + 1, name);
                 } else if raw.stdin_unseen() {
@@ -1906,6 +1929,31 @@ fn computed_code(words: &[Word<'_>], code: &str) -> bool {
         .any(|w| w.dynamic && w.text.as_bytes().as_ptr_range().contains(&code.as_ptr()))
 }
 
+/// Whether an awk program prints what it reads into a shell (`{print | "sh"}`,
+/// `{print $0 | "bash"}`): the input is the program.
+fn awk_pipes_input_to_a_shell(code: &str) -> bool {
+    [
+        "\"sh\"",
+        "\"bash\"",
+        "\"zsh\"",
+        "\"/bin/sh\"",
+        "\"/bin/bash\"",
+    ]
+    .iter()
+    .any(|shell| {
+        code.match_indices(shell).any(|(at, _)| {
+            code.get(..at)
+                .unwrap_or_default()
+                .trim_end()
+                .strip_suffix('|')
+                .is_some_and(|before| {
+                    let stmt = before.rsplit([';', '{']).next().unwrap_or_default();
+                    stmt.contains("print") && !stmt.trim_end().ends_with('"')
+                })
+        })
+    })
+}
+
 /// Whether an awk program runs a command it does not spell out: `system(` with an argument
 /// that is not a string literal (`system($0)`, `system(cmd)`).
 fn awk_runs_its_input(code: &str) -> bool {
@@ -1917,6 +1965,76 @@ fn awk_runs_its_input(code: &str) -> bool {
         rest.strip_prefix('(')
             .is_some_and(|arg| !arg.trim_start().starts_with('"'))
     })
+}
+
+/// The commands GNU sed's scripts run (`e COMMAND`), and whether one runs the text it reads
+/// (a bare `e`, the `e` flag of `s///e`). The scripts are the values of `-e`/`--expression`,
+/// else the first operand.
+fn sed_commands(words: &[Word<'_>]) -> (Vec<String>, bool) {
+    let args = words.get(1..).unwrap_or_default();
+    let mut scripts: Vec<&str> = Vec::new();
+    let mut k = 0;
+    let mut from_file = false;
+    while let Some(w) = args.get(k) {
+        let t = &*w.text;
+        if t == "-e" || t == "--expression" {
+            scripts.extend(args.get(k + 1).map(|w| &*w.text));
+            k += 1;
+        } else if let Some(v) = t.strip_prefix("--expression=") {
+            scripts.push(v);
+        } else if t == "-f" || t.starts_with("--file") {
+            from_file = true;
+        }
+        k += 1;
+    }
+    if scripts.is_empty() && !from_file {
+        scripts.extend(
+            args.iter()
+                .map(|w| &*w.text)
+                .find(|t| !t.starts_with('-') || *t == "-"),
+        );
+    }
+    let mut commands = Vec::new();
+    let mut runs_input = false;
+    for script in scripts {
+        for command in script.split(['\n', ';']) {
+            let rest = sed_skip_address(command);
+            if let Some(after) = rest.strip_prefix('e') {
+                let after = after.trim();
+                if after.is_empty() {
+                    runs_input = true;
+                } else {
+                    commands.push(after.to_owned());
+                }
+            } else if let Some(after) = rest.strip_prefix('s')
+                && let Some(delim) = after.chars().next()
+                && delim != '\\'
+                && delim != '\n'
+            {
+                // `s/PAT/REP/FLAGS`: the flags follow the third delimiter.
+                let flags = after.split(delim).nth(3).unwrap_or_default();
+                if flags.contains('e') {
+                    runs_input = true;
+                }
+            }
+        }
+    }
+    (commands, runs_input)
+}
+
+/// A sed command without its address (`1`, `$`, `/re/`, `1,5`, `!`).
+fn sed_skip_address(command: &str) -> &str {
+    let mut rest = command.trim_start();
+    loop {
+        let before = rest.len();
+        rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || "$,!~+ ".contains(c));
+        if let Some(re) = rest.strip_prefix('/') {
+            rest = re.split_once('/').map_or("", |(_, r)| r);
+        }
+        if rest.len() == before {
+            return rest;
+        }
+    }
 }
 
 /// A crontab line that sets a variable (`MAILTO=x`, `SHELL=/bin/bash`).
