@@ -400,6 +400,7 @@ pub fn normalize_in(
         allexport: false,
         variables: Vec::new(),
         cwd: None,
+        hashed: Vec::new(),
     };
     n.script(command, 0, Origin::Shell);
     n.out
@@ -448,6 +449,8 @@ struct Normalizer<'o> {
     /// The folder a `cd` of the script moved to, when its name is known: relative paths
     /// written after it are also listed under it (`cd .git/hooks && rm pre-commit`).
     cwd: Option<String>,
+    /// `hash -p PATH NAME`: NAME runs PATH from then on.
+    hashed: Vec<(String, String)>,
 }
 
 /// At most this many plain assignments are remembered for a later `export NAME`.
@@ -660,6 +663,19 @@ impl Normalizer<'_> {
         if lexed.any_braces && words.iter().any(|w| w.braces) {
             expanded = expand_braces(words);
             words = &expanded;
+        }
+        // `hash -p /usr/bin/rm x; x -rf ~`: the name runs the program it was hashed to.
+        let renamed: Vec<Word<'a>>;
+        if !self.hashed.is_empty()
+            && let Some(first) = words.first()
+            && let Some((_, path)) = self.hashed.iter().rev().find(|(n, _)| *n == first.text)
+        {
+            let mut v = words.to_vec();
+            if let Some(w) = v.first_mut() {
+                w.text = Cow::Owned(path.clone());
+            }
+            renamed = v;
+            words = &renamed;
         }
         // `t=/; rm -rf "$t"`: a variable the script set plainly stands for its value. Not for
         // git, whose computed subcommand or option asks as computed (`x=reset; git $x --hard`).
@@ -1095,6 +1111,19 @@ impl Normalizer<'_> {
             if runs_input {
                 self.push(words, Some(STDIN_PROGRAM), depth, origin);
             }
+        } else if name == "hash" {
+            // `hash -p PATH NAME…`
+            let args = words.get(1..).unwrap_or_default();
+            if let Some(p) = args.iter().position(|w| w.text == "-p")
+                && let Some(path) = args.get(p + 1)
+            {
+                for name in args.get(p + 2..).unwrap_or_default() {
+                    if self.hashed.len() < MAX_VARIABLES {
+                        self.hashed
+                            .push((name.text.to_string(), path.text.to_string()));
+                    }
+                }
+            }
         } else if matches!(name, "at" | "batch" | "crontab") {
             self.scheduled(name, words, raw, lexed, depth, origin);
             return;
@@ -1201,6 +1230,38 @@ impl Normalizer<'_> {
             Some(full) => self.push(&full, None, depth, origin),
             None => self.push(words, None, depth, origin),
         }
+        if matches!(name, "rm" | "rmdir" | "shred" | "unlink") {
+            self.deletes_under_cwd(words, depth, origin);
+        }
+    }
+
+    /// After `cd DIR`, a delete of relative paths (`cd ~ && rm -rf *`) is also read with them
+    /// under DIR (`rm -rf ~/*`), so command gates on what is deleted see where.
+    fn deletes_under_cwd(&mut self, words: &[Word<'_>], depth: usize, origin: Origin) {
+        let Some(dir) = self.cwd.clone() else {
+            return;
+        };
+        let relative = |t: &str| !t.starts_with(['/', '~', '$', '-']) && !t.is_empty();
+        if !words.iter().skip(1).any(|w| relative(&w.text)) {
+            return;
+        }
+        let dir = dir.trim_end_matches('/');
+        let argv: Vec<Word<'_>> = words
+            .iter()
+            .enumerate()
+            .map(|(k, w)| {
+                if k > 0 && relative(&w.text) {
+                    let joined = format!("{dir}/{}", w.text);
+                    Word {
+                        text: Cow::Owned(crate::path::clean_path(&joined).unwrap_or(joined)),
+                        ..w.clone()
+                    }
+                } else {
+                    w.clone()
+                }
+            })
+            .collect();
+        self.push(&argv, None, depth, origin);
     }
 
     /// A shell: unwrap `-c STRING`, or a here-document or here-string it reads. Returns whether
@@ -1409,8 +1470,45 @@ impl Normalizer<'_> {
                 .iter()
                 .skip_while(|w| matches!(&*w.text, "-H" | "-L" | "-P") || w.text.starts_with("-O"))
                 .take_while(|w| !w.text.starts_with(['-', '(', '!']));
+            let mut count = 0;
             for root in roots {
                 self.write_target(&root.text);
+                count += 1;
+            }
+            // After `cd DIR`, relative starting points are DIR's (`cd ~ && find . -delete`).
+            if let Some(dir) = self.cwd.clone()
+                && count > 0
+            {
+                let first = argv.len()
+                    - argv
+                        .get(1..)
+                        .unwrap_or_default()
+                        .iter()
+                        .skip_while(|w| {
+                            matches!(&*w.text, "-H" | "-L" | "-P") || w.text.starts_with("-O")
+                        })
+                        .count();
+                let dir = dir.trim_end_matches('/');
+                let moved: Vec<Word<'a>> = argv
+                    .iter()
+                    .enumerate()
+                    .map(|(k, w)| {
+                        if k >= first && k < first + count && !w.text.starts_with(['/', '~', '$']) {
+                            let joined = format!("{dir}/{}", w.text);
+                            Word {
+                                text: Cow::Owned(
+                                    crate::path::clean_path(&joined).unwrap_or(joined),
+                                ),
+                                ..w.clone()
+                            }
+                        } else {
+                            w.clone()
+                        }
+                    })
+                    .collect();
+                if moved.iter().zip(argv).any(|(a, b)| a.text != b.text) {
+                    self.push(&moved, None, depth, origin);
+                }
             }
         }
         let mut own: Vec<Word<'a>> = Vec::with_capacity(words.len());

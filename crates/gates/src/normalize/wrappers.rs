@@ -548,6 +548,12 @@ const WRAPPERS: &[Wrapper] = &[
         },
     },
     Wrapper {
+        // Its options are `--name` or `--name=value` words.
+        names: &["firejail"],
+        options: posix(&[O::flag("quiet", None), O::flag("noprofile", None)]),
+        then: Then::Command(0),
+    },
+    Wrapper {
         names: &["npx", "bunx"],
         options: posix(&[
             O::value("call", Some('c')),
@@ -852,6 +858,16 @@ fn is_wrapper(name: &str) -> bool {
             | "nix"
             | "npx"
             | "bunx"
+            | "firejail"
+            | "bwrap"
+            | "gdb"
+            | "vim"
+            | "vi"
+            | "nvim"
+            | "ex"
+            | "view"
+            | "make"
+            | "gmake"
             | "env"
             | "command"
             | "parallel"
@@ -877,6 +893,10 @@ pub(super) fn wrapper_skip(name: &str, words: &[Word<'_>], i: usize) -> Option<U
         }
         "parallel" => return parallel(words, i),
         "tmux" => return tmux(words, i),
+        "bwrap" => return bwrap(words, i),
+        "gdb" => return gdb(words, i),
+        "vim" | "vi" | "nvim" | "ex" | "view" => return vim(words, i),
+        "make" | "gmake" => return make_eval(words, i),
         "uv" | "poetry" | "pipenv" | "pdm" | "hatch" | "rye" | "conda" | "mamba" | "micromamba"
         | "pixi" | "mise" | "npm" | "pnpm" | "yarn" | "bun" | "direnv" | "nix" => {
             return environment_runner(name, words, i);
@@ -1267,6 +1287,120 @@ fn tmux_scripts(command: &[Word<'_>], out: &mut Vec<String>) {
     }
 }
 
+/// bubblewrap's options and how many values each takes (the rest are flags).
+fn bwrap_arity(option: &str) -> usize {
+    match option {
+        "--bind" | "--bind-try" | "--dev-bind" | "--dev-bind-try" | "--ro-bind"
+        | "--ro-bind-try" | "--symlink" | "--setenv" | "--file" | "--bind-data"
+        | "--ro-bind-data" | "--chmod" => 2,
+        "--chdir" | "--tmpfs" | "--proc" | "--dev" | "--dir" | "--uid" | "--gid" | "--hostname"
+        | "--unsetenv" | "--remount-ro" | "--mqueue" | "--seccomp" | "--add-seccomp-fd"
+        | "--info-fd" | "--json-status-fd" | "--block-fd" | "--userns-block-fd" | "--sync-fd"
+        | "--lock-file" | "--args" | "--exec-label" | "--file-label" | "--cap-add"
+        | "--cap-drop" | "--perms" | "--size" | "--argv0" | "--userns" | "--userns2"
+        | "--pidns" | "--overlay-src" | "--tmp-overlay" | "--ro-overlay" => 1,
+        "--overlay" => 3,
+        _ => 0,
+    }
+}
+
+/// `bwrap [OPTIONS] [--] COMMAND…`: options take up to three values.
+fn bwrap(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
+    let mut k = i + 1;
+    while let Some(w) = words.get(k) {
+        if w.text == "--" {
+            return Some(Unwrap::Skip(k + 1));
+        }
+        if !w.text.starts_with("--") {
+            return Some(Unwrap::Skip(k));
+        }
+        k += 1 + bwrap_arity(&w.text);
+    }
+    None
+}
+
+/// `gdb … --args COMMAND…` runs COMMAND; `-ex 'shell CMD'` (also `!CMD`, `-iex`,
+/// `--eval-command`) runs a shell command.
+fn gdb(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
+    let mut scripts = Vec::new();
+    let mut k = i + 1;
+    while let Some(w) = words.get(k) {
+        let t = &*w.text;
+        if t == "--args" {
+            return Some(Unwrap::Skip(k + 1));
+        }
+        let value = match t {
+            "-ex" | "-iex" | "--eval-command" | "-eval-command" => {
+                k += 1;
+                words.get(k).map(|v| &*v.text)
+            }
+            _ => t.strip_prefix("--eval-command="),
+        };
+        if let Some(v) = value {
+            let v = v.trim_start();
+            if let Some(cmd) = v.strip_prefix("shell ").or_else(|| v.strip_prefix('!')) {
+                scripts.push(cmd.to_owned());
+            }
+        }
+        k += 1;
+    }
+    (!scripts.is_empty()).then_some(Unwrap::Scripts(scripts))
+}
+
+/// vim's ex commands given by `-c CMD` or `+CMD` that run a shell command (`!CMD`,
+/// `silent !CMD`).
+fn vim(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
+    let mut scripts = Vec::new();
+    let mut k = i + 1;
+    while let Some(w) = words.get(k) {
+        let t = &*w.text;
+        let command = match t {
+            "-c" | "--cmd" => {
+                k += 1;
+                words.get(k).map(|v| &*v.text)
+            }
+            _ => t.strip_prefix('+'),
+        };
+        if let Some(c) = command {
+            let c = c.trim_start().trim_start_matches(':').trim_start();
+            let c = c
+                .strip_prefix("silent")
+                .map_or(c, |r| r.trim_start_matches('!').trim_start());
+            if let Some(shell) = c.strip_prefix('!') {
+                scripts.push(shell.to_owned());
+            }
+        }
+        k += 1;
+    }
+    (!scripts.is_empty()).then_some(Unwrap::Scripts(scripts))
+}
+
+/// `make --eval=TEXT` (`-E TEXT`): the recipe lines of the text (those that start with a tab)
+/// are shell commands.
+fn make_eval(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
+    let mut scripts = Vec::new();
+    let mut k = i + 1;
+    while let Some(w) = words.get(k) {
+        let t = &*w.text;
+        let text = match t {
+            "--eval" | "-E" => {
+                k += 1;
+                words.get(k).map(|v| &*v.text)
+            }
+            _ => t.strip_prefix("--eval="),
+        };
+        if let Some(text) = text {
+            scripts.extend(
+                text.lines()
+                    .filter_map(|l| l.strip_prefix('\t'))
+                    .map(|l| l.trim_start_matches(['@', '-', '+']).to_owned()),
+            );
+        }
+        k += 1;
+    }
+    (!scripts.is_empty()).then_some(Unwrap::Scripts(scripts))
+}
+
 /// A variable the gate reads where parallel puts an argument it cannot see.
 const PARALLEL_INPUT: &str = "$PARALLEL_INPUT";
 
@@ -1346,6 +1480,10 @@ mod tests {
             "bun",
             "direnv",
             "nix",
+            "bwrap",
+            "gdb",
+            "vim",
+            "make",
         ] {
             assert!(is_wrapper(name), "{name}");
         }
