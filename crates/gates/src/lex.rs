@@ -276,6 +276,87 @@ pub(crate) fn lex(src: &str) -> Lexed<'_> {
     lexer.out
 }
 
+/// The shell functions `src` defines (`NAME() { BODY; }`, `function NAME { BODY; }`), as
+/// (name, body) pairs; found in the text, so that a call can be read with its arguments.
+pub(crate) fn function_bodies(src: &str) -> Vec<(String, String)> {
+    let bytes = src.as_bytes();
+    let mut out = Vec::new();
+    // Most commands define nothing: one byte search and one word search rule them out.
+    static FUNCTION: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+        std::sync::OnceLock::new();
+    let keyword = FUNCTION.get_or_init(|| memchr::memmem::Finder::new(b"function"));
+    if memchr::memchr(b'(', bytes).is_none() && keyword.find(bytes).is_none() {
+        return out;
+    }
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let word_start = i == 0
+            || bytes
+                .get(i - 1)
+                .is_some_and(|p| !is_name_char(*p) && *p != b'-');
+        if !word_start || !(is_name_start(b)) {
+            i += 1;
+            continue;
+        }
+        let end = i + bytes
+            .get(i..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&c| is_name_char(c) || c == b'-')
+            .count();
+        let name = src.get(i..end).unwrap_or_default();
+        let skip_blank = |mut k: usize| {
+            while bytes.get(k).is_some_and(|c| matches!(c, b' ' | b'\t')) {
+                k += 1;
+            }
+            k
+        };
+        // `function NAME [()] {` or `NAME () {`.
+        let (fname, mut k) = if name == "function" {
+            let n0 = skip_blank(end);
+            let n1 = n0
+                + bytes
+                    .get(n0..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|&&c| is_name_char(c) || c == b'-')
+                    .count();
+            (src.get(n0..n1).unwrap_or_default(), n1)
+        } else {
+            (name, end)
+        };
+        k = skip_blank(k);
+        let mut parens = false;
+        if bytes.get(k) == Some(&b'(') {
+            let close = skip_blank(k + 1);
+            if bytes.get(close) == Some(&b')') {
+                parens = true;
+                k = close + 1;
+            }
+        }
+        if fname.is_empty() || (!parens && name != "function") {
+            i = end.max(i + 1);
+            continue;
+        }
+        while bytes.get(k).is_some_and(|c| c.is_ascii_whitespace()) {
+            k += 1;
+        }
+        if bytes.get(k) == Some(&b'{') {
+            let close = find_closing(bytes, k, b'{', b'}');
+            if out.len() < 64 {
+                out.push((
+                    fname.to_owned(),
+                    src.get(k + 1..close).unwrap_or_default().to_owned(),
+                ));
+            }
+            i = close.max(i + 1);
+        } else {
+            i = end.max(i + 1);
+        }
+    }
+    out
+}
+
 /// The searcher for `case`, built once.
 fn case_finder() -> &'static memchr::memmem::Finder<'static> {
     static FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> =

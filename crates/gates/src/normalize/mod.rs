@@ -401,6 +401,7 @@ pub fn normalize_in(
         variables: Vec::new(),
         cwd: None,
         hashed: Vec::new(),
+        functions: Vec::new(),
     };
     n.script(command, 0, Origin::Shell);
     n.out
@@ -451,6 +452,8 @@ struct Normalizer<'o> {
     cwd: Option<String>,
     /// `hash -p PATH NAME`: NAME runs PATH from then on.
     hashed: Vec<(String, String)>,
+    /// The shell functions the command defines: a call runs the body with its arguments.
+    functions: Vec<(String, String)>,
 }
 
 /// At most this many plain assignments are remembered for a later `export NAME`.
@@ -488,6 +491,11 @@ impl Normalizer<'_> {
         if depth > self.options.max_depth {
             self.out.depth_exceeded = true;
             return;
+        }
+        for f in lex::function_bodies(src) {
+            if self.functions.len() < MAX_VARIABLES {
+                self.functions.push(f);
+            }
         }
         let mut lexed = lex::lex(src);
         let tokens = std::mem::take(&mut lexed.tokens);
@@ -1062,6 +1070,26 @@ impl Normalizer<'_> {
         };
         let name = command_name(&first.text);
         let name: &str = &name;
+        // A call of a function the command defined runs its body with these arguments
+        // (`f() { rm -rf "$1"; }; f ~`), whatever builtin the name shadows.
+        if !self.functions.is_empty()
+            && let Some(body) = self
+                .functions
+                .iter()
+                .rev()
+                .find(|(n, _)| *n == first.text)
+                .map(|(_, b)| b.clone())
+        {
+            self.push(words, None, depth, origin);
+            let args: Vec<String> = words
+                .get(1..)
+                .unwrap_or_default()
+                .iter()
+                .map(|w| shell_quote(&w.text))
+                .collect();
+            self.script(&with_arguments(&body, &args), depth + 1, origin);
+            return;
+        }
         if name == "git" {
             self.git(words, depth, origin, fed);
             return;
@@ -2133,6 +2161,26 @@ fn sed_skip_address(command: &str) -> &str {
             return rest;
         }
     }
+}
+
+/// A function's body with its positional parameters replaced by the call's (already quoted)
+/// arguments: `"$@"`, `$@`, `"$*"`, `$*`, `${N}`, `"$N"`, `$N` (N from 1 to 9).
+fn with_arguments(body: &str, args: &[String]) -> String {
+    let all = args.join(" ");
+    let mut out = body
+        .replace("\"$@\"", &all)
+        .replace("$@", &all)
+        .replace("\"$*\"", &all)
+        .replace("$*", &all);
+    for n in (1..=9).rev() {
+        let value = args.get(n - 1).map_or("", String::as_str);
+        out = out
+            .replace(&format!("\"${{{n}}}\""), value)
+            .replace(&format!("${{{n}}}"), value)
+            .replace(&format!("\"${n}\""), value)
+            .replace(&format!("${n}"), value);
+    }
+    out
 }
 
 /// A crontab line that sets a variable (`MAILTO=x`, `SHELL=/bin/bash`).
