@@ -67,6 +67,7 @@
 //! ```
 
 mod git;
+mod glob;
 mod interpreters;
 mod wrappers;
 mod writes;

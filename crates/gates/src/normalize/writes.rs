@@ -16,15 +16,22 @@ impl Normalizer<'_> {
         if !target.is_empty() && !WRITE_SINKS.contains(&target) {
             self.out.writes.push(target.to_owned());
             // After `cd DIR`, a relative path is DIR's.
+            let mut under = None;
             if let Some(dir) = &self.cwd
                 && !target.starts_with(['/', '~', '$'])
             {
                 let joined = format!("{dir}/{target}");
-                let under = crate::path::clean_path(&joined).unwrap_or(joined);
-                if under != target {
-                    self.out.writes_in_folder.push(under);
+                let cleaned = crate::path::clean_path(&joined).unwrap_or(joined);
+                if cleaned != target {
+                    under = Some(cleaned);
                 }
             }
+            // A glob that reaches a protected name (`.git/hoo*/pre-commit`) writes it.
+            for path in std::iter::once(target).chain(under.as_deref()) {
+                let reached = super::glob::protected_readings(path);
+                self.out.writes_in_folder.extend(reached);
+            }
+            self.out.writes_in_folder.extend(under);
         }
     }
 

@@ -1,0 +1,172 @@
+//! Which protected names a glob in a written path can stand for (`.git/hoo*/pre-commit` is
+//! `.git/hooks/pre-commit`, `.[g]it` is `.git`), so that file gates see the file a pattern
+//! reaches.
+//!
+//! Hand-written: one path component is matched against a dozen fixed names, with bash's
+//! `*`, `?` and `[…]` (ranges, `!`/`^` negation), for the few written paths that hold a glob;
+//! a glob crate would compile a matcher per pattern for that, and bring a dependency the
+//! engine does not otherwise need. The unit tests below hold bash 5.2's expansions of the same
+//! patterns (checked in a folder holding `.git/hooks`, `.git/config` and `.claude/`).
+
+/// The names file gates protect, as path components.
+const PROTECTED: &[&str] = &[
+    ".git",
+    "hooks",
+    ".githooks",
+    ".husky",
+    ".control",
+    ".claude",
+    ".codex",
+    ".gemini",
+    ".cursor",
+    ".github",
+    ".copilot",
+    "config",
+    "settings.json",
+    "settings.local.json",
+    ".env",
+    ".gitconfig",
+];
+
+/// The readings of `path` in which the components that are globs are replaced by protected
+/// names they match, each glob kept as written too (`.git/*` → `.git/hooks`, `.git/config`;
+/// `.g?t/h[a-z]oks` → `.git/hooks`), at most 32.
+pub(super) fn protected_readings(path: &str) -> Vec<String> {
+    if !path.contains(['*', '?', '[']) {
+        return Vec::new();
+    }
+    let mut readings: Vec<Vec<&str>> = vec![Vec::new()];
+    for part in path.split('/') {
+        let mut choices = vec![part];
+        if part.contains(['*', '?', '[']) {
+            choices.extend(
+                PROTECTED
+                    .iter()
+                    .copied()
+                    .filter(|name| matches(part.as_bytes(), name.as_bytes())),
+            );
+        }
+        let mut next = Vec::new();
+        for reading in &readings {
+            for choice in &choices {
+                if next.len() < 64 {
+                    let mut r = reading.clone();
+                    r.push(*choice);
+                    next.push(r);
+                }
+            }
+        }
+        readings = next;
+    }
+    readings
+        .into_iter()
+        .map(|r| r.join("/"))
+        .filter(|r| r != path)
+        .take(32)
+        .collect()
+}
+
+/// Whether the glob `pattern` matches `name` whole (a leading `.` must be matched by a `.`,
+/// as bash requires without `dotglob`).
+fn matches(pattern: &[u8], name: &[u8]) -> bool {
+    if name.first() == Some(&b'.') && pattern.first() != Some(&b'.') {
+        return false;
+    }
+    glob(pattern, name)
+}
+
+fn glob(pattern: &[u8], name: &[u8]) -> bool {
+    match pattern.split_first() {
+        None => name.is_empty(),
+        Some((b'*', rest)) => {
+            (0..=name.len()).any(|k| glob(rest, name.get(k..).unwrap_or_default()))
+        }
+        Some((b'?', rest)) => name.split_first().is_some_and(|(_, tail)| glob(rest, tail)),
+        Some((b'[', rest)) => {
+            let Some((&c, tail)) = name.split_first() else {
+                return false;
+            };
+            match class(rest, c) {
+                Some((true, after)) => glob(after, tail),
+                Some((false, _)) => false,
+                // No closing bracket: a literal `[`.
+                None => c == b'[' && glob(rest, tail),
+            }
+        }
+        Some((&p, rest)) => name
+            .split_first()
+            .is_some_and(|(&c, tail)| c == p && glob(rest, tail)),
+    }
+}
+
+/// A bracket expression (after its `[`) against `c`: whether it matches, and the pattern
+/// after its `]`; `None` when it never closes.
+fn class(rest: &[u8], c: u8) -> Option<(bool, &[u8])> {
+    let (negated, mut body) = match rest.split_first() {
+        Some((b'!' | b'^', tail)) => (true, tail),
+        _ => (false, rest),
+    };
+    let mut hit = false;
+    let mut first = true;
+    loop {
+        let (&b, tail) = body.split_first()?;
+        if b == b']' && !first {
+            return Some((hit != negated, tail));
+        }
+        first = false;
+        if let [b'-', hi, after @ ..] = tail
+            && *hi != b']'
+        {
+            hit |= (b..=*hi).contains(&c);
+            body = after;
+        } else {
+            hit |= b == c;
+            body = tail;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_reach_the_protected_names_bash_would_match() {
+        // In a folder holding `.git/hooks`, `.git/config` and `.claude/settings.json`, bash
+        // 5.2 expands each pattern to (among others) the path on the right.
+        for (path, reached) in [
+            (".git/hoo*/pre-commit", ".git/hooks/pre-commit"),
+            (".[g]it/hooks/pre-push", ".git/hooks/pre-push"),
+            (".g?t/h[a-z]oks/x", ".git/hooks/x"),
+            (".git/*/pre-commit", ".git/hooks/pre-commit"),
+            (".git/*", ".git/config"),
+            (".cla*/settings.json", ".claude/settings.json"),
+        ] {
+            assert!(
+                protected_readings(path).iter().any(|r| r == reached),
+                "{path}: {:?}",
+                protected_readings(path)
+            );
+        }
+        for path in [
+            "src/*.rs",
+            ".git/[!h]ooks/x",
+            ".git/index.lock",
+            "*git/hooks",
+        ] {
+            assert!(
+                !protected_readings(path)
+                    .iter()
+                    .any(|r| r.starts_with(".git/hooks")),
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_leading_dot_needs_a_dot() {
+        assert!(!matches(b"*git", b".git"));
+        assert!(matches(b".*", b".git"));
+        assert!(matches(b"[a-c]", b"b") && !matches(b"[!a-c]", b"b") && matches(b"[", b"["));
+    }
+}
