@@ -1,12 +1,7 @@
 //! Which protected names a glob in a written path can stand for (`.git/hoo*/pre-commit` is
 //! `.git/hooks/pre-commit`, `.[g]it` is `.git`), so that file gates see the file a pattern
-//! reaches.
-//!
-//! Hand-written: one path component is matched against a dozen fixed names, with bash's
-//! `*`, `?` and `[…]` (ranges, `!`/`^` negation), for the few written paths that hold a glob;
-//! a glob crate would compile a matcher per pattern for that, and bring a dependency the
-//! engine does not otherwise need. The unit tests below hold bash 5.2's expansions of the same
-//! patterns (checked in a folder holding `.git/hooks`, `.git/config` and `.claude/`).
+//! reaches. Each component is matched with globset (bash's `*`, `?` and `[…]`); bash's rule
+//! that a leading `.` is matched only by a `.` is added here.
 
 /// The names file gates protect, as path components.
 const PROTECTED: &[&str] = &[
@@ -67,62 +62,21 @@ pub(super) fn protected_readings(path: &str) -> Vec<String> {
 }
 
 /// Whether the glob `pattern` matches `name` whole (a leading `.` must be matched by a `.`,
-/// as bash requires without `dotglob`).
+/// as bash requires without `dotglob`). A pattern globset cannot read is compared as text.
 fn matches(pattern: &[u8], name: &[u8]) -> bool {
     if name.first() == Some(&b'.') && pattern.first() != Some(&b'.') {
         return false;
     }
-    glob(pattern, name)
-}
-
-fn glob(pattern: &[u8], name: &[u8]) -> bool {
-    match pattern.split_first() {
-        None => name.is_empty(),
-        Some((b'*', rest)) => {
-            (0..=name.len()).any(|k| glob(rest, name.get(k..).unwrap_or_default()))
-        }
-        Some((b'?', rest)) => name.split_first().is_some_and(|(_, tail)| glob(rest, tail)),
-        Some((b'[', rest)) => {
-            let Some((&c, tail)) = name.split_first() else {
-                return false;
-            };
-            match class(rest, c) {
-                Some((true, after)) => glob(after, tail),
-                Some((false, _)) => false,
-                // No closing bracket: a literal `[`.
-                None => c == b'[' && glob(rest, tail),
-            }
-        }
-        Some((&p, rest)) => name
-            .split_first()
-            .is_some_and(|(&c, tail)| c == p && glob(rest, tail)),
-    }
-}
-
-/// A bracket expression (after its `[`) against `c`: whether it matches, and the pattern
-/// after its `]`; `None` when it never closes.
-fn class(rest: &[u8], c: u8) -> Option<(bool, &[u8])> {
-    let (negated, mut body) = match rest.split_first() {
-        Some((b'!' | b'^', tail)) => (true, tail),
-        _ => (false, rest),
+    let (Ok(pattern), Ok(name)) = (std::str::from_utf8(pattern), std::str::from_utf8(name)) else {
+        return false;
     };
-    let mut hit = false;
-    let mut first = true;
-    loop {
-        let (&b, tail) = body.split_first()?;
-        if b == b']' && !first {
-            return Some((hit != negated, tail));
-        }
-        first = false;
-        if let [b'-', hi, after @ ..] = tail
-            && *hi != b']'
-        {
-            hit |= (b..=*hi).contains(&c);
-            body = after;
-        } else {
-            hit |= b == c;
-            body = tail;
-        }
+    match globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+    {
+        Ok(glob) => glob.compile_matcher().is_match(name),
+        Err(_) => pattern == name,
     }
 }
 
@@ -168,5 +122,6 @@ mod tests {
         assert!(!matches(b"*git", b".git"));
         assert!(matches(b".*", b".git"));
         assert!(matches(b"[a-c]", b"b") && !matches(b"[!a-c]", b"b") && matches(b"[", b"["));
+        assert!(matches(b"[^a-c]", b"d"));
     }
 }
