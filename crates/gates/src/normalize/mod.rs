@@ -616,7 +616,10 @@ impl Normalizer<'_> {
 
     /// Normalises the command collected in `raw`, and empties it.
     fn finish(&mut self, raw: &mut Raw<'_>, lexed: &Lexed<'_>, depth: usize, origin: Origin) {
-        if !raw.words.is_empty() || !raw.redirects.is_empty() {
+        // Reserved words alone (`}`, `fi`, `done`) close a compound command: what its last
+        // command printed goes on down the pipeline (`{ echo ~; } | xargs rm -rf`).
+        let closing = raw.redirects.is_empty() && strip_reserved(&raw.words).is_empty();
+        if !closing {
             self.command(raw, lexed, depth, origin);
         }
         raw.clear();
