@@ -403,6 +403,7 @@ pub fn normalize_in(
         cwd: None,
         hashed: Vec::new(),
         functions: Vec::new(),
+        brace_budget: BRACE_BUDGET,
     };
     n.script(command, 0, Origin::Shell);
     n.out
@@ -455,7 +456,13 @@ struct Normalizer<'o> {
     hashed: Vec<(String, String)>,
     /// The shell functions the command defines: a call runs the body with its arguments.
     functions: Vec<(String, String)>,
+    /// The bytes brace expansion may still scan ([`BRACE_BUDGET`] per normalisation).
+    brace_budget: usize,
 }
+
+/// How many bytes brace expansion scans at most in one normalisation; past it the command
+/// is reported as truncated (the engine asks).
+const BRACE_BUDGET: usize = 256 * 1024;
 
 /// At most this many plain assignments are remembered for a later `export NAME`.
 const MAX_VARIABLES: usize = 64;
@@ -673,7 +680,11 @@ impl Normalizer<'_> {
         // `git {reset,--hard}`: the words bash makes of a brace expansion.
         let expanded: Vec<Word<'a>>;
         if lexed.any_braces && words.iter().any(|w| w.braces) {
-            expanded = expand_braces(words);
+            expanded = expand_braces(words, &mut self.brace_budget);
+            if self.brace_budget == 0 {
+                // Too much to expand: what is left cannot be verified.
+                self.out.truncated = true;
+            }
             words = &expanded;
         }
         // `hash -p /usr/bin/rm x; x -rf ~`: the name runs the program it was hashed to.
@@ -1822,15 +1833,17 @@ fn white_space(s: &str) -> (bool, bool) {
 const MAX_BRACE_WORDS: usize = 256;
 
 /// `words` with each word that may be brace-expanded replaced by the words bash makes of it.
-fn expand_braces<'a>(words: &[Word<'a>]) -> Vec<Word<'a>> {
+/// `budget`: the bytes brace expansion may still scan in this normalisation; when it runs out
+/// the rest stays as written and the result says so (the engine then asks).
+fn expand_braces<'a>(words: &[Word<'a>], budget: &mut usize) -> Vec<Word<'a>> {
     let mut out: Vec<Word<'a>> = Vec::with_capacity(words.len() + 4);
     for w in words {
-        if !w.braces || out.len() >= MAX_BRACE_WORDS {
+        if !w.braces || out.len() >= MAX_BRACE_WORDS || *budget == 0 {
             out.push(w.clone());
             continue;
         }
         let mut texts = Vec::new();
-        brace_expand(&w.text, MAX_BRACE_WORDS - out.len(), &mut texts);
+        brace_expand(&w.text, MAX_BRACE_WORDS - out.len(), budget, &mut texts);
         // An empty word of an expansion is dropped, as bash drops it (`{+main,}` → `+main`).
         out.extend(
             texts
@@ -1853,14 +1866,26 @@ const MAX_BRACE_GROUPS: usize = 16;
 /// The words bash's brace expansion makes of `text` (`a{b,c}d` → `abd acd`, `{1..3}` →
 /// `1 2 3`, nested and repeated braces too), at most `limit` of them; `text` itself when it
 /// holds no expansion.
-fn brace_expand(text: &str, limit: usize, out: &mut Vec<String>) {
-    brace_expand_at(text, limit, MAX_BRACE_GROUPS, out);
+fn brace_expand(text: &str, limit: usize, budget: &mut usize, out: &mut Vec<String>) {
+    brace_expand_at(text, limit, MAX_BRACE_GROUPS, budget, out);
 }
 
-fn brace_expand_at(text: &str, limit: usize, groups: usize, out: &mut Vec<String>) {
+fn brace_expand_at(
+    text: &str,
+    limit: usize,
+    groups: usize,
+    budget: &mut usize,
+    out: &mut Vec<String>,
+) {
     if out.len() >= limit {
         return;
     }
+    if *budget < text.len() {
+        *budget = 0;
+        out.push(text.to_owned());
+        return;
+    }
+    *budget -= text.len();
     let found = if groups == 0 { None } else { first_brace(text) };
     let Some((open, close, parts)) = found else {
         out.push(text.to_owned());
@@ -1872,7 +1897,13 @@ fn brace_expand_at(text: &str, limit: usize, groups: usize, out: &mut Vec<String
         if out.len() >= limit {
             return;
         }
-        brace_expand_at(&format!("{prefix}{part}{suffix}"), limit, groups - 1, out);
+        brace_expand_at(
+            &format!("{prefix}{part}{suffix}"),
+            limit,
+            groups - 1,
+            budget,
+            out,
+        );
     }
 }
 

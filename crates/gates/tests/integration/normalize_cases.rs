@@ -130,11 +130,22 @@ fn nested_substitutions_and_braces_cost_bounded_work() {
         format!("echo {}a,b}}", "{".repeat(400)),
         format!("echo {}", "{{a,b},{c,d}}x".repeat(30)),
     ];
-    let found = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/slow/brace-expansion-timeout.sh"),
-    )
-    .unwrap();
-    for input in inputs.iter().chain([&found]) {
+    // Inputs the fuzz target found taking over 10 s.
+    let found: Vec<String> = [
+        "brace-expansion-timeout.sh",
+        "brace-expansion-many-words.sh",
+    ]
+    .iter()
+    .map(|f| {
+        std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/slow")
+                .join(f),
+        )
+        .unwrap()
+    })
+    .collect();
+    for input in inputs.iter().chain(&found) {
         let started = std::time::Instant::now();
         let n = metalayer_gates::normalize(input, &NormalizeOptions::default());
         let took = started.elapsed();
