@@ -281,11 +281,19 @@ pub(crate) fn lex(src: &str) -> Lexed<'_> {
 pub(crate) fn function_bodies(src: &str) -> Vec<(String, String)> {
     let bytes = src.as_bytes();
     let mut out = Vec::new();
-    // Most commands define nothing: one byte search and one word search rule them out.
-    static FUNCTION: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+    // Most commands define nothing: a search for `()` (then `( )`) and for `function` rules
+    // them out, with searchers built once.
+    static FINDERS: std::sync::OnceLock<[memchr::memmem::Finder<'static>; 3]> =
         std::sync::OnceLock::new();
-    let keyword = FUNCTION.get_or_init(|| memchr::memmem::Finder::new(b"function"));
-    if memchr::memchr(b'(', bytes).is_none() && keyword.find(bytes).is_none() {
+    let [parens, spaced, keyword] = FINDERS.get_or_init(|| {
+        [
+            memchr::memmem::Finder::new(b"()"),
+            memchr::memmem::Finder::new(b"( )"),
+            memchr::memmem::Finder::new(b"function"),
+        ]
+    });
+    if parens.find(bytes).is_none() && spaced.find(bytes).is_none() && keyword.find(bytes).is_none()
+    {
         return out;
     }
     let mut i = 0;
