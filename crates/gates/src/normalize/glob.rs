@@ -34,12 +34,16 @@ pub(super) fn protected_readings(path: &str) -> Vec<String> {
     for part in path.split('/') {
         let mut choices = vec![part];
         if part.contains(['*', '?', '[']) {
-            choices.extend(
-                PROTECTED
-                    .iter()
-                    .copied()
-                    .filter(|name| matches(part.as_bytes(), name.as_bytes())),
-            );
+            // One matcher per component, tried on every name.
+            let glob = matcher(part);
+            choices.extend(PROTECTED.iter().copied().filter(|name| {
+                let dot_ok = !name.starts_with('.') || part.starts_with('.');
+                dot_ok
+                    && match &glob {
+                        Some(g) => g.is_match(name),
+                        None => part == *name,
+                    }
+            }));
         }
         let mut next = Vec::new();
         for reading in &readings {
@@ -61,8 +65,20 @@ pub(super) fn protected_readings(path: &str) -> Vec<String> {
         .collect()
 }
 
+/// The matcher of one path component's glob; `None` when globset cannot read it (it is then
+/// compared as text).
+fn matcher(pattern: &str) -> Option<globset::GlobMatcher> {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+        .ok()
+        .map(|g| g.compile_matcher())
+}
+
 /// Whether the glob `pattern` matches `name` whole (a leading `.` must be matched by a `.`,
-/// as bash requires without `dotglob`). A pattern globset cannot read is compared as text.
+/// as bash requires without `dotglob`).
+#[cfg(test)]
 fn matches(pattern: &[u8], name: &[u8]) -> bool {
     if name.first() == Some(&b'.') && pattern.first() != Some(&b'.') {
         return false;
@@ -70,14 +86,7 @@ fn matches(pattern: &[u8], name: &[u8]) -> bool {
     let (Ok(pattern), Ok(name)) = (std::str::from_utf8(pattern), std::str::from_utf8(name)) else {
         return false;
     };
-    match globset::GlobBuilder::new(pattern)
-        .literal_separator(true)
-        .backslash_escape(true)
-        .build()
-    {
-        Ok(glob) => glob.compile_matcher().is_match(name),
-        Err(_) => pattern == name,
-    }
+    matcher(pattern).map_or(pattern == name, |g| g.is_match(name))
 }
 
 #[cfg(test)]

@@ -404,6 +404,7 @@ pub fn normalize_in(
         hashed: Vec::new(),
         functions: Vec::new(),
         brace_budget: BRACE_BUDGET,
+        globs_read: 0,
     };
     n.script(command, 0, Origin::Shell);
     n.out
@@ -458,6 +459,8 @@ struct Normalizer<'o> {
     functions: Vec<(String, String)>,
     /// The bytes brace expansion may still scan ([`BRACE_BUDGET`] per normalisation).
     brace_budget: usize,
+    /// Written paths holding a glob read so far (at most 16 per normalisation).
+    globs_read: usize,
 }
 
 /// How many bytes brace expansion scans at most in one normalisation; past it the command

@@ -26,8 +26,17 @@ impl Normalizer<'_> {
                     under = Some(cleaned);
                 }
             }
-            // A glob that reaches a protected name (`.git/hoo*/pre-commit`) writes it.
+            // A glob that reaches a protected name (`.git/hoo*/pre-commit`) writes it. At
+            // most 16 such paths are read per command; past that it cannot be verified.
             for path in std::iter::once(target).chain(under.as_deref()) {
+                if !path.contains(['*', '?', '[']) {
+                    continue;
+                }
+                if self.globs_read >= 16 {
+                    self.out.truncated = true;
+                    break;
+                }
+                self.globs_read += 1;
                 let reached = super::glob::protected_readings(path);
                 self.out.writes_in_folder.extend(reached);
             }

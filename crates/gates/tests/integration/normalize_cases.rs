@@ -134,6 +134,7 @@ fn nested_substitutions_and_braces_cost_bounded_work() {
     let found: Vec<String> = [
         "brace-expansion-timeout.sh",
         "brace-expansion-many-words.sh",
+        "glob-writes-many.sh",
     ]
     .iter()
     .map(|f| {
