@@ -1284,22 +1284,28 @@ impl Normalizer<'_> {
     /// After `cd DIR`, a delete of relative paths (`cd ~ && rm -rf *`) is also read with them
     /// under DIR (`rm -rf ~/*`), so command gates on what is deleted see where.
     fn deletes_under_cwd(&mut self, words: &[Word<'_>], depth: usize, origin: Origin) {
-        let Some(dir) = self.cwd.clone() else {
-            return;
-        };
-        let relative = |t: &str| !t.starts_with(['/', '~', '$', '-']) && !t.is_empty();
-        if !words.iter().skip(1).any(|w| relative(&w.text)) {
-            return;
+        if let Some(argv) = self.moved_under_cwd(words, |k, w| k > 0 && !w.text.starts_with('-')) {
+            self.push(&argv, None, depth, origin);
         }
-        let dir = dir.trim_end_matches('/');
-        let argv: Vec<Word<'_>> = words
+    }
+
+    /// `words` with those `which` picks that are relative paths put under the folder a `cd`
+    /// moved to, or `None` when there is no such folder or nothing moves.
+    fn moved_under_cwd<'a>(
+        &self,
+        words: &[Word<'a>],
+        which: impl Fn(usize, &Word<'a>) -> bool,
+    ) -> Option<Vec<Word<'a>>> {
+        let dir = self.cwd.as_deref()?;
+        let mut moved = false;
+        let argv: Vec<Word<'a>> = words
             .iter()
             .enumerate()
             .map(|(k, w)| {
-                if k > 0 && relative(&w.text) {
-                    let joined = format!("{dir}/{}", w.text);
+                if which(k, w) && !w.text.is_empty() && !w.text.starts_with(['/', '~', '$']) {
+                    moved = true;
                     Word {
-                        text: Cow::Owned(crate::path::clean_path(&joined).unwrap_or(joined)),
+                        text: Cow::Owned(under_folder(dir, &w.text)),
                         ..w.clone()
                     }
                 } else {
@@ -1307,7 +1313,7 @@ impl Normalizer<'_> {
                 }
             })
             .collect();
-        self.push(&argv, None, depth, origin);
+        moved.then_some(argv)
     }
 
     /// A shell: unwrap `-c STRING`, or a here-document or here-string it reads. Returns whether
@@ -1510,51 +1516,25 @@ impl Normalizer<'_> {
         if deletes {
             // `find DIR… -delete` (or `-exec rm {} +`) deletes under its starting points:
             // they are written.
-            let roots = argv
+            let first = 1 + argv
                 .get(1..)
                 .unwrap_or_default()
                 .iter()
-                .skip_while(|w| matches!(&*w.text, "-H" | "-L" | "-P") || w.text.starts_with("-O"))
-                .take_while(|w| !w.text.starts_with(['-', '(', '!']));
-            let mut count = 0;
-            for root in roots {
+                .take_while(|w| matches!(&*w.text, "-H" | "-L" | "-P") || w.text.starts_with("-O"))
+                .count();
+            let count = argv
+                .get(first..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|w| !w.text.starts_with(['-', '(', '!']))
+                .count();
+            for root in argv.get(first..first + count).unwrap_or_default() {
                 self.write_target(&root.text);
-                count += 1;
             }
             // After `cd DIR`, relative starting points are DIR's (`cd ~ && find . -delete`).
-            if let Some(dir) = self.cwd.clone()
-                && count > 0
+            if let Some(moved) = self.moved_under_cwd(argv, |k, _| k >= first && k < first + count)
             {
-                let first = argv.len()
-                    - argv
-                        .get(1..)
-                        .unwrap_or_default()
-                        .iter()
-                        .skip_while(|w| {
-                            matches!(&*w.text, "-H" | "-L" | "-P") || w.text.starts_with("-O")
-                        })
-                        .count();
-                let dir = dir.trim_end_matches('/');
-                let moved: Vec<Word<'a>> = argv
-                    .iter()
-                    .enumerate()
-                    .map(|(k, w)| {
-                        if k >= first && k < first + count && !w.text.starts_with(['/', '~', '$']) {
-                            let joined = format!("{dir}/{}", w.text);
-                            Word {
-                                text: Cow::Owned(
-                                    crate::path::clean_path(&joined).unwrap_or(joined),
-                                ),
-                                ..w.clone()
-                            }
-                        } else {
-                            w.clone()
-                        }
-                    })
-                    .collect();
-                if moved.iter().zip(argv).any(|(a, b)| a.text != b.text) {
-                    self.push(&moved, None, depth, origin);
-                }
+                self.push(&moved, None, depth, origin);
             }
         }
         let mut own: Vec<Word<'a>> = Vec::with_capacity(words.len());
@@ -2219,6 +2199,12 @@ fn with_arguments(body: &str, args: &[String]) -> String {
             .replace(&format!("${n}"), value);
     }
     out
+}
+
+/// `path` read from inside `dir` (joined, `.` and `..` resolved).
+pub(super) fn under_folder(dir: &str, path: &str) -> String {
+    let joined = format!("{}/{path}", dir.trim_end_matches('/'));
+    crate::path::clean_path(&joined).unwrap_or(joined)
 }
 
 /// A crontab line that sets a variable (`MAILTO=x`, `SHELL=/bin/bash`).

@@ -20,8 +20,7 @@ impl Normalizer<'_> {
             if let Some(dir) = &self.cwd
                 && !target.starts_with(['/', '~', '$'])
             {
-                let joined = format!("{dir}/{target}");
-                let cleaned = crate::path::clean_path(&joined).unwrap_or(joined);
+                let cleaned = super::under_folder(dir, target);
                 if cleaned != target {
                     under = Some(cleaned);
                 }
