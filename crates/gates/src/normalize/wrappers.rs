@@ -1319,86 +1319,89 @@ fn bwrap(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
     None
 }
 
-/// `gdb … --args COMMAND…` runs COMMAND; `-ex 'shell CMD'` (also `!CMD`, `-iex`,
-/// `--eval-command`) runs a shell command.
-fn gdb(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
-    let mut scripts = Vec::new();
+/// The values given to a program's options after word `i`: a separate value after one of
+/// `separate` (`-c CMD`), or attached after one of `attached` (`--eval=TEXT`, `+CMD`).
+fn option_texts<'w>(
+    words: &'w [Word<'_>],
+    i: usize,
+    separate: &[&str],
+    attached: &[&str],
+) -> Vec<&'w str> {
+    let mut out = Vec::new();
     let mut k = i + 1;
     while let Some(w) = words.get(k) {
         let t = &*w.text;
-        if t == "--args" {
-            return Some(Unwrap::Skip(k + 1));
-        }
-        let value = match t {
-            "-ex" | "-iex" | "--eval-command" | "-eval-command" => {
-                k += 1;
-                words.get(k).map(|v| &*v.text)
-            }
-            _ => t.strip_prefix("--eval-command="),
-        };
-        if let Some(v) = value {
-            let v = v.trim_start();
-            if let Some(cmd) = v.strip_prefix("shell ").or_else(|| v.strip_prefix('!')) {
-                scripts.push(cmd.to_owned());
-            }
+        if separate.contains(&t) {
+            k += 1;
+            out.extend(words.get(k).map(|v| &*v.text));
+        } else if let Some(v) = attached.iter().find_map(|p| t.strip_prefix(p)) {
+            out.push(v);
         }
         k += 1;
     }
+    out
+}
+
+/// Scripts to run, when there are any.
+fn scripts(scripts: Vec<String>) -> Option<Unwrap> {
     (!scripts.is_empty()).then_some(Unwrap::Scripts(scripts))
+}
+
+/// `gdb … --args COMMAND…` runs COMMAND; `-ex 'shell CMD'` (also `!CMD`, `-iex`,
+/// `--eval-command`) runs a shell command.
+fn gdb(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
+    if let Some(at) = words.iter().skip(i + 1).position(|w| w.text == "--args") {
+        return Some(Unwrap::Skip(i + 1 + at + 1));
+    }
+    let values = option_texts(
+        words,
+        i,
+        &["-ex", "-iex", "--eval-command", "-eval-command"],
+        &["--eval-command="],
+    );
+    scripts(
+        values
+            .into_iter()
+            .filter_map(|v| {
+                let v = v.trim_start();
+                v.strip_prefix("shell ").or_else(|| v.strip_prefix('!'))
+            })
+            .map(str::to_owned)
+            .collect(),
+    )
 }
 
 /// vim's ex commands given by `-c CMD` or `+CMD` that run a shell command (`!CMD`,
 /// `silent !CMD`).
 fn vim(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
-    let mut scripts = Vec::new();
-    let mut k = i + 1;
-    while let Some(w) = words.get(k) {
-        let t = &*w.text;
-        let command = match t {
-            "-c" | "--cmd" => {
-                k += 1;
-                words.get(k).map(|v| &*v.text)
-            }
-            _ => t.strip_prefix('+'),
-        };
-        if let Some(c) = command {
-            let c = c.trim_start().trim_start_matches(':').trim_start();
-            let c = c
-                .strip_prefix("silent")
-                .map_or(c, |r| r.trim_start_matches('!').trim_start());
-            if let Some(shell) = c.strip_prefix('!') {
-                scripts.push(shell.to_owned());
-            }
-        }
-        k += 1;
-    }
-    (!scripts.is_empty()).then_some(Unwrap::Scripts(scripts))
+    let values = option_texts(words, i, &["-c", "--cmd"], &["+"]);
+    scripts(
+        values
+            .into_iter()
+            .filter_map(|c| {
+                let c = c.trim_start().trim_start_matches(':').trim_start();
+                let c = c
+                    .strip_prefix("silent")
+                    .map_or(c, |r| r.trim_start_matches('!').trim_start());
+                c.strip_prefix('!')
+            })
+            .map(str::to_owned)
+            .collect(),
+    )
 }
 
 /// `make --eval=TEXT` (`-E TEXT`): the recipe lines of the text (those that start with a tab)
 /// are shell commands.
 fn make_eval(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
-    let mut scripts = Vec::new();
-    let mut k = i + 1;
-    while let Some(w) = words.get(k) {
-        let t = &*w.text;
-        let text = match t {
-            "--eval" | "-E" => {
-                k += 1;
-                words.get(k).map(|v| &*v.text)
-            }
-            _ => t.strip_prefix("--eval="),
-        };
-        if let Some(text) = text {
-            scripts.extend(
-                text.lines()
-                    .filter_map(|l| l.strip_prefix('\t'))
-                    .map(|l| l.trim_start_matches(['@', '-', '+']).to_owned()),
-            );
-        }
-        k += 1;
-    }
-    (!scripts.is_empty()).then_some(Unwrap::Scripts(scripts))
+    let values = option_texts(words, i, &["--eval", "-E"], &["--eval="]);
+    scripts(
+        values
+            .into_iter()
+            .flat_map(str::lines)
+            .filter_map(|l| l.strip_prefix('\t'))
+            .map(|l| l.trim_start_matches(['@', '-', '+']).to_owned())
+            .collect(),
+    )
 }
 
 /// A variable the gate reads where parallel puts an argument it cannot see.
