@@ -69,6 +69,31 @@ pub struct Script {
     pub calls: Vec<Call>,
     /// The final reply.
     pub closing: String,
+    /// The scripts of the subagents the calls start, each played in the conversation whose
+    /// first prompt holds its marker (a subagent is a conversation of its own).
+    pub subagents: Vec<Subagent>,
+}
+
+/// The script a subagent plays.
+#[derive(Debug, Clone)]
+pub struct Subagent {
+    /// A text of the prompt that started it, which no other conversation holds.
+    pub marker: String,
+    /// What it plays (its own subagents are not scripted).
+    pub script: Script,
+}
+
+impl Script {
+    /// The script a conversation plays, chosen by its first prompt, with the number that
+    /// keeps its call ids apart (0 for the main conversation, n for the n-th subagent).
+    #[must_use]
+    pub fn for_conversation(&self, first_prompt: &str) -> (usize, &Self) {
+        self.subagents
+            .iter()
+            .enumerate()
+            .find(|(_, agent)| first_prompt.contains(&agent.marker))
+            .map_or((0, self), |(n, agent)| (n + 1, &agent.script))
+    }
 }
 
 /// A step, in no harness's vocabulary.
@@ -82,6 +107,9 @@ pub enum Action {
     Edit(String, String, String),
     /// Send a raw `apply_patch` patch (Codex; Copilot with a gpt-5 model).
     Patch(String),
+    /// Start a subagent in the foreground with a prompt, which plays the actions in its own
+    /// conversation and ends (Claude Code's `Agent` tool; the prompt must be unique in the run).
+    Agent(String, Vec<Action>),
 }
 
 impl Action {
@@ -160,6 +188,11 @@ impl Harness {
                 json("apply_patch", json!({"input": text}))
             }
             (_, Action::Patch(text)) => patch(text.clone()),
+            (_, Action::Agent(prompt, _)) => json(
+                "Agent",
+                json!({"description": "scripted subagent", "prompt": prompt,
+                    "subagent_type": "general-purpose", "run_in_background": false}),
+            ),
             (Self::Claude, Action::Shell(cmd)) => json(
                 "Bash",
                 json!({"command": cmd, "description": "scripted step"}),
@@ -577,6 +610,23 @@ impl Sandbox {
                 .map(|action| self.harness.call(action, &self.repo, options))
                 .collect(),
             closing: "Done.".to_owned(),
+            subagents: actions
+                .iter()
+                .filter_map(|action| match action {
+                    Action::Agent(prompt, steps) => Some(Subagent {
+                        marker: prompt.clone(),
+                        script: Script {
+                            calls: steps
+                                .iter()
+                                .map(|step| self.harness.call(step, &self.repo, options))
+                                .collect(),
+                            closing: format!("Subagent finished: {prompt}"),
+                            subagents: Vec::new(),
+                        },
+                    }),
+                    _ => None,
+                })
+                .collect(),
         };
         let steps = script.calls.len();
         let api = self.harness.api(options);
@@ -607,10 +657,11 @@ impl Sandbox {
             std::thread::sleep(Duration::from_millis(50));
         };
         let exchanges = model.exchanges();
+        // The main conversation's last request, not a subagent's.
         let results = exchanges
             .iter()
             .rev()
-            .find(|e| e.main)
+            .find(|e| e.main && e.conversation == 0)
             .map(|e| api.tool_results(&e.body))
             .unwrap_or_default();
         Ok(Run {

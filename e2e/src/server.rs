@@ -32,6 +32,9 @@ pub struct Exchange {
     pub body: Value,
     /// Whether the request was answered from the script.
     pub main: bool,
+    /// Which conversation a scripted request belonged to: 0 the main one, n the n-th
+    /// subagent of the script.
+    pub conversation: usize,
 }
 
 /// A running fake model. Dropping it stops the server.
@@ -159,13 +162,19 @@ fn serve(
     }
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let main = api.is_main(&path, &body);
+    let (conversation, script) = script.for_conversation(&api.first_prompt(&body));
     let reply = if main {
-        api.reply(&body, script)
+        api.reply(&body, conversation, script)
     } else {
         api.side_reply(&path, &body)
     };
     if let Ok(mut log) = log.lock() {
-        log.push(Exchange { path, body, main });
+        log.push(Exchange {
+            path,
+            body,
+            main,
+            conversation,
+        });
     }
     respond(&mut stream, &reply)
 }

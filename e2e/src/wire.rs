@@ -45,9 +45,19 @@ pub struct ToolResult {
     pub is_error: bool,
 }
 
-/// The id of the script's step `index`.
-fn call_id(index: usize) -> String {
-    format!("call_e2e_{index}")
+/// What tells the ids of one model reply apart: step `index` (`usize::MAX` for the closing
+/// text) of a conversation's script (0 the main one, n its n-th subagent).
+fn reply_tag(conversation: usize, index: usize) -> String {
+    let step = if index == usize::MAX {
+        "end".to_owned()
+    } else {
+        index.to_string()
+    };
+    if conversation == 0 {
+        format!("e2e_{step}")
+    } else {
+        format!("e2e_agent{conversation}_{step}")
+    }
 }
 
 fn sse(events: &[(Option<&str>, Value)]) -> String {
@@ -174,13 +184,35 @@ impl Api {
         results
     }
 
-    /// The answer to a main-loop request: the script's next step, or its closing text.
+    /// The text of the first user message of the conversation a request carries (what
+    /// tells a subagent's conversation from the main one).
     #[must_use]
-    pub fn reply(self, body: &Value, script: &Script) -> Reply {
+    pub fn first_prompt(self, body: &Value) -> String {
+        let first = match self {
+            Self::Anthropic | Self::ChatCompletions => array(body, "messages")
+                .iter()
+                .find(|m| m.get("role").and_then(Value::as_str) == Some("user"))
+                .and_then(|m| m.get("content")),
+            Self::Responses => array(body, "input")
+                .iter()
+                .find(|m| m.get("role").and_then(Value::as_str) == Some("user"))
+                .and_then(|m| m.get("content")),
+            Self::Gemini => array(body, "contents")
+                .iter()
+                .find(|c| c.get("role").and_then(Value::as_str) == Some("user"))
+                .and_then(|c| c.get("parts")),
+        };
+        first.map(text_of).unwrap_or_default()
+    }
+
+    /// The answer to a main-loop request of `conversation`: its script's next step, or
+    /// its closing text.
+    #[must_use]
+    pub fn reply(self, body: &Value, conversation: usize, script: &Script) -> Reply {
         let index = self.tool_results(body).len();
         match script.calls.get(index) {
-            Some(call) => self.tool_call(index, call),
-            None => self.text(&script.closing),
+            Some(call) => self.tool_call(conversation, index, call),
+            None => self.text(&reply_tag(conversation, usize::MAX), &script.closing),
         }
     }
 
@@ -194,7 +226,7 @@ impl Api {
             Self::Anthropic if !path.contains("/messages") => Reply::Json(json!({})),
             Self::Anthropic => {
                 if body.get("stream").and_then(Value::as_bool) == Some(true) {
-                    self.text("ok")
+                    self.text("e2e_side", "ok")
                 } else {
                     Reply::Json(json!({
                         "id": "msg_e2e_side", "type": "message", "role": "assistant",
@@ -223,12 +255,13 @@ impl Api {
                     Reply::Json(chunk)
                 }
             }
-            Self::Responses | Self::ChatCompletions => self.text("ok"),
+            Self::Responses | Self::ChatCompletions => self.text("e2e_side", "ok"),
         }
     }
 
-    fn tool_call(self, index: usize, call: &Call) -> Reply {
-        let id = call_id(index);
+    fn tool_call(self, conversation: usize, index: usize, call: &Call) -> Reply {
+        let tag = reply_tag(conversation, index);
+        let id = format!("call_{tag}");
         let arguments = match &call.input {
             Input::Json(value) => value.clone(),
             Input::Freeform(text) => Value::String(text.clone()),
@@ -237,7 +270,7 @@ impl Api {
             Self::Anthropic => {
                 let input = arguments.to_string();
                 Reply::Events(sse(&[
-                    (Some("message_start"), anthropic_start(index)),
+                    (Some("message_start"), anthropic_start(&tag)),
                     (
                         Some("content_block_start"),
                         json!({"type": "content_block_start", "index": 0, "content_block":
@@ -264,15 +297,15 @@ impl Api {
             Self::Responses => {
                 let item = match &call.input {
                     Input::Json(value) => {
-                        json!({"type": "function_call", "id": format!("fc_{index}"),
+                        json!({"type": "function_call", "id": format!("fc_{tag}"),
                         "call_id": id, "name": call.name, "arguments": value.to_string(),
                         "status": "completed"})
                     }
                     Input::Freeform(text) => json!({"type": "custom_tool_call",
-                        "id": format!("ctc_{index}"), "call_id": id, "name": call.name,
+                        "id": format!("ctc_{tag}"), "call_id": id, "name": call.name,
                         "input": text, "status": "completed"}),
                 };
-                responses_events(index, item)
+                responses_events(&tag, item)
             }
             Self::Gemini => Reply::Events(sse(&[(
                 None,
@@ -284,7 +317,7 @@ impl Api {
                     Input::Freeform(text) => text.clone(),
                 };
                 Reply::Events(chat_events(
-                    index,
+                    &tag,
                     json!({"role": "assistant", "content": null, "tool_calls": [{"index": 0,
                         "id": id, "type": "function",
                         "function": {"name": call.name, "arguments": arguments}}]}),
@@ -294,10 +327,10 @@ impl Api {
         }
     }
 
-    fn text(self, text: &str) -> Reply {
+    fn text(self, tag: &str, text: &str) -> Reply {
         match self {
             Self::Anthropic => Reply::Events(sse(&[
-                (Some("message_start"), anthropic_start(usize::MAX)),
+                (Some("message_start"), anthropic_start(tag)),
                 (
                     Some("content_block_start"),
                     json!({"type": "content_block_start", "index": 0,
@@ -321,14 +354,14 @@ impl Api {
                 (Some("message_stop"), json!({"type": "message_stop"})),
             ])),
             Self::Responses => responses_events(
-                usize::MAX,
-                json!({"type": "message", "role": "assistant", "id": "msg_e2e_text",
+                tag,
+                json!({"type": "message", "role": "assistant", "id": format!("msg_{tag}"),
                     "status": "completed",
                     "content": [{"type": "output_text", "text": text, "annotations": []}]}),
             ),
             Self::Gemini => Reply::Events(sse(&[(None, gemini_chunk(json!([{"text": text}])))])),
             Self::ChatCompletions => Reply::Events(chat_events(
-                usize::MAX,
+                tag,
                 json!({"role": "assistant", "content": text}),
                 "stop",
             )),
@@ -336,15 +369,15 @@ impl Api {
     }
 }
 
-fn anthropic_start(index: usize) -> Value {
-    json!({"type": "message_start", "message": {"id": format!("msg_e2e_{index}"),
+fn anthropic_start(tag: &str) -> Value {
+    json!({"type": "message_start", "message": {"id": format!("msg_{tag}"),
         "type": "message", "role": "assistant", "model": "claude-e2e", "content": [],
         "stop_reason": null, "stop_sequence": null,
         "usage": {"input_tokens": 100, "output_tokens": 1}}})
 }
 
-fn responses_events(index: usize, item: Value) -> Reply {
-    let id = format!("resp_e2e_{index}");
+fn responses_events(tag: &str, item: Value) -> Reply {
+    let id = format!("resp_{tag}");
     let response = |status: &str, output: Value| {
         json!({"id": id, "object": "response", "created_at": 1_700_000_000, "status": status,
             "model": "e2e", "output": output, "usage": {
@@ -384,8 +417,8 @@ fn gemini_chunk(parts: Value) -> Value {
         "modelVersion": "gemini-e2e"})
 }
 
-fn chat_events(index: usize, delta: Value, finish: &str) -> String {
-    let id = format!("chatcmpl-e2e-{index}");
+fn chat_events(tag: &str, delta: Value, finish: &str) -> String {
+    let id = format!("chatcmpl-{tag}");
     let chunk = |choices: Value, usage: Value| {
         json!({"id": id, "object": "chat.completion.chunk", "created": 1_700_000_000,
             "model": "e2e", "choices": choices, "usage": usage})

@@ -413,6 +413,106 @@ fn session_captured(harness: Harness) -> Result<()> {
     Ok(())
 }
 
+/// A subagent's work is governed like the main agent's and captured with the session: Claude
+/// Code runs a foreground subagent (its own conversation with the model, its own transcript in
+/// the session's `subagents/` folder); the hook denies its reset, and the session note shows
+/// its calls under the call that started it, its file and its commit counted with the session.
+fn subagent_captured(harness: Harness) -> Result<()> {
+    let sandbox = governed(harness)?;
+    let prompt = "SUBTASK-4c1: write the release notes and commit them";
+    let run = sandbox.run(
+        "delegate the release notes",
+        &[
+            Action::Agent(
+                prompt.to_owned(),
+                vec![
+                    Action::write("docs/NOTES.md", "release notes\n"),
+                    Action::shell("git add docs/NOTES.md"),
+                    Action::shell("git commit -m 'Add release notes from a subagent'"),
+                    Action::shell("git reset --hard HEAD~1"),
+                ],
+            ),
+            Action::shell("echo main > MAIN.md"),
+        ],
+    )?;
+    let handed_back = run.result(0)?;
+    assert!(
+        !handed_back.is_error && handed_back.text.contains(prompt),
+        "the subagent ran and handed back\n{}",
+        run.describe()
+    );
+    assert!(
+        run.exchanges.iter().any(|e| e.main && e.conversation == 1),
+        "the subagent talked to the model\n{}",
+        run.describe()
+    );
+    // The commit stands: the reset was denied by the hook, not merely skipped.
+    assert_eq!(
+        sandbox.git(&["log", "-1", "--format=%s"])?,
+        "Add release notes from a subagent",
+        "{}",
+        run.describe()
+    );
+    let denied = decisions(&sandbox.ledger(), "deny", "G2");
+    assert_eq!(denied.len(), 1, "{}", run.describe());
+    assert_eq!(denied[0]["subject"], "git reset --hard HEAD~1");
+
+    let folder = sandbox.repo.join("docs/conversations");
+    let note = std::fs::read_dir(&folder)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.extension().is_some_and(|x| x == "md")
+                && p.file_name() != Some("Conversations.md".as_ref())
+        })
+        .ok_or_else(|| {
+            format!(
+                "no session note in {}\n{}",
+                folder.display(),
+                run.describe()
+            )
+        })?;
+    let text = std::fs::read_to_string(&note)?;
+    let section = |heading: &str| {
+        text.split(heading)
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .unwrap_or("")
+            .to_owned()
+    };
+    // The subagent's calls sit under the Agent call, collapsed, before the main agent's next call.
+    let thread = section("## Thread");
+    let agent = thread
+        .find("**`Agent`**")
+        .ok_or("no Agent call in the thread")?;
+    let details = thread
+        .find("<details><summary>Subagent")
+        .ok_or("no subagent block")?;
+    let next = thread
+        .find("echo main > MAIN.md")
+        .ok_or("no main call after it")?;
+    assert!(agent < details && details < next, "{text}");
+    let block = thread.get(details..next).unwrap_or("");
+    for call in [
+        "git add docs/NOTES.md",
+        "Add release notes from a subagent",
+        "(denied) `git reset --hard HEAD~1`",
+    ] {
+        assert!(
+            block.contains(call),
+            "`{call}` in the subagent block:\n{text}"
+        );
+    }
+    assert!(
+        section("## Files touched").contains("docs/NOTES.md"),
+        "the subagent's file is counted:\n{text}"
+    );
+    assert!(
+        section("## Commits").contains("Add release notes from a subagent"),
+        "the subagent's commit is counted:\n{text}"
+    );
+    Ok(())
+}
+
 /// The hook file `init` wrote for a harness, and an edit that would switch metalayer off.
 fn own_hook_file(harness: Harness) -> (&'static str, &'static str, &'static str) {
     match harness {
@@ -558,6 +658,15 @@ mod session_captured {
     #[test]
     fn gemini() -> Result<()> {
         session_captured(Harness::Gemini)
+    }
+}
+
+/// Subagents that the fake model can script: Claude Code's `Agent` tool.
+mod subagent_captured {
+    use super::*;
+    #[test]
+    fn claude() -> Result<()> {
+        subagent_captured(Harness::Claude)
     }
 }
 

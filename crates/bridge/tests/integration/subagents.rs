@@ -195,3 +195,66 @@ fn a_missing_or_broken_subagent_file_changes_nothing_else() {
     assert!(!md.contains("<details><summary>Subagent"), "{md}");
     assert!(md.contains("The subagent fixed it."), "{md}");
 }
+
+/// A session recorded from the real Claude Code 2.1.332 by the e2e suite's `subagent_captured`
+/// run (sandbox paths replaced by `/home/user/claude-sandbox`): an `Agent` call whose foreground
+/// subagent wrote a file, committed it, and had its `git reset --hard` denied by metalayer's
+/// PreToolUse hook; then one call of the main agent.
+#[test]
+fn a_subagent_recorded_from_the_real_claude_code_is_shown_and_counted() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/sessions/claude-subagent/38899506-f23f-4b64-a675-0d1ef6011f21.jsonl");
+    let tmp = tempfile::tempdir().unwrap();
+    let options = CaptureOptions::new(
+        fixture,
+        SessionId::new("38899506-f23f-4b64-a675-0d1ef6011f21"),
+        tmp.path().join("out"),
+        tmp.path().join("state"),
+    )
+    .with_root("/home/user/claude-sandbox/repo")
+    .with_now(Timestamp::from_unix_seconds(1_800_000_000));
+    let report = Capture::run(&options).unwrap();
+    let md = fs::read_to_string(report.session_file).unwrap();
+    let agent = md
+        .find("**`Agent`** (ok) `general-purpose: scripted subagent`")
+        .expect(&md);
+    let details = md
+        .find("<details><summary>Subagent `aab80d7a1e557ce4e`: 4 tool calls, 1 file written, 1 commit")
+        .unwrap_or_else(|| panic!("{md}"));
+    let main_call = md.find("**`Bash`** (ok) `echo main > MAIN.md`").expect(&md);
+    assert!(agent < details && details < main_call, "{md}");
+    for shown in [
+        "- `Write` (ok) `docs/NOTES.md`",
+        "- `Bash` (ok) `git add docs/NOTES.md`",
+        "- `Bash` (ok) `git commit -m 'Add release notes from a subagent'`",
+        "- `Bash` (denied) `git reset --hard HEAD~1`",
+        "- wrote `docs/NOTES.md`",
+        "Add release notes from a subagent",
+    ] {
+        assert!(
+            md.get(details..main_call).unwrap().contains(shown),
+            "{shown:?} in\n{md}"
+        );
+    }
+    assert!(md.contains("files: [\"docs/NOTES.md\"]"), "{md}");
+    let touched = md.split("## Files touched (written)").nth(1).unwrap();
+    assert!(
+        touched
+            .split("\n## ")
+            .next()
+            .unwrap()
+            .contains("docs/NOTES.md"),
+        "{md}"
+    );
+    let commits = md.split("\n## Commits").nth(1).unwrap();
+    assert!(
+        commits
+            .split("\n## ")
+            .next()
+            .unwrap()
+            .contains("Add release notes from a subagent"),
+        "{md}"
+    );
+    // No path of the machine it was recorded on, no home directory.
+    assert!(!md.contains("/home/user/claude-sandbox/home"), "{md}");
+}
