@@ -160,6 +160,12 @@ pub fn subcommand_options(sub: &str) -> Option<&'static OptionTable> {
         "update-ref" => &UPDATE_REF,
         "reflog expire" | "reflog delete" => &REFLOG_EXPIRE,
         "stash drop" | "stash pop" | "stash apply" | "stash clear" => &STASH_DROP,
+        "clone" => &CLONE,
+        "fetch" => &FETCH,
+        "pull" => &PULL,
+        "ls-remote" => &LS_REMOTE,
+        "archive" => &ARCHIVE,
+        "difftool" => &DIFFTOOL,
         _ => return None,
     })
 }
@@ -632,6 +638,215 @@ pub const STASH_DROP: OptionTable = OptionTable::new(
     &[O::flag("quiet", Some('q')), O::flag("index", None)],
 );
 
+/// The options `git fetch` and `git pull` share (pull passes them on to fetch). `-u` is
+/// `--update-head-ok` here, not `--upload-pack` as for clone.
+macro_rules! fetch_options {
+    ($($extra:expr),* $(,)?) => {
+        &[
+            O::flag("all", None),
+            O::flag("atomic", None),
+            O::flag("append", Some('a')),
+            O::value("depth", None),
+            O::value("deepen", None),
+            O::value("shallow-since", None),
+            O::value("shallow-exclude", None),
+            O::flag("unshallow", None),
+            O::flag("update-shallow", None),
+            O::value("negotiation-tip", None),
+            O::flag("negotiate-only", None),
+            O::flag("dry-run", None),
+            O::flag("porcelain", None),
+            O::flag("write-fetch-head", None),
+            O::flag("force", Some('f')),
+            O::flag("keep", Some('k')),
+            O::flag("multiple", None),
+            O::flag("auto-maintenance", None),
+            O::flag("auto-gc", None),
+            O::flag("write-commit-graph", None),
+            O::flag("prefetch", None),
+            O::flag("prune", Some('p')),
+            O::flag("prune-tags", Some('P')),
+            O::flag("tags", Some('t')),
+            O::flag("refetch", None),
+            O::value("refmap", None),
+            O::optional("recurse-submodules", None),
+            O::value("jobs", Some('j')),
+            O::flag("set-upstream", None),
+            O::value("submodule-prefix", None),
+            O::value("recurse-submodules-default", None),
+            O::flag("update-head-ok", Some('u')),
+            O::value("upload-pack", None),
+            O::flag("quiet", Some('q')),
+            O::flag("verbose", Some('v')),
+            O::flag("progress", None),
+            O::value("server-option", Some('o')),
+            O::flag("show-forced-updates", None),
+            O::flag("ipv4", Some('4')),
+            O::flag("ipv6", Some('6')),
+            O::value("filter", None),
+            O::flag("stdin", None),
+            $($extra,)*
+        ]
+    };
+}
+
+/// `git clone` (its `-c KEY=VALUE` settings are the new repository's, and can name programs
+/// the checkout runs; `-u` is `--upload-pack`).
+pub const CLONE: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[
+        O::flag("local", Some('l')),
+        O::flag("no-hardlinks", None),
+        O::flag("shared", Some('s')),
+        O::value("reference", None),
+        O::value("reference-if-able", None),
+        O::flag("dissociate", None),
+        O::flag("quiet", Some('q')),
+        O::flag("verbose", Some('v')),
+        O::flag("progress", None),
+        O::value("server-option", None),
+        O::flag("no-checkout", Some('n')),
+        O::flag("bare", None),
+        O::flag("sparse", None),
+        O::value("filter", None),
+        O::flag("also-filter-submodules", None),
+        O::flag("mirror", None),
+        O::value("origin", Some('o')),
+        O::value("branch", Some('b')),
+        O::value("revision", None),
+        O::value("upload-pack", Some('u')),
+        O::value("template", None),
+        O::value("config", Some('c')),
+        O::value("depth", None),
+        O::value("shallow-since", None),
+        O::value("shallow-exclude", None),
+        O::flag("single-branch", None),
+        O::flag("tags", None),
+        O::optional("recurse-submodules", None),
+        O::flag("shallow-submodules", None),
+        O::flag("remote-submodules", None),
+        O::value("separate-git-dir", None),
+        O::value("ref-format", None),
+        O::value("jobs", Some('j')),
+        O::value("bundle-uri", None),
+        O::flag("reject-shallow", None),
+        O::flag("ipv4", Some('4')),
+        O::flag("ipv6", Some('6')),
+    ],
+);
+
+/// `git fetch`.
+pub const FETCH: OptionTable =
+    OptionTable::new(Syntax::Git, fetch_options!(O::flag("no-tags", Some('n'))));
+
+/// `git pull`: fetch's options and merge's or rebase's.
+pub const PULL: OptionTable = OptionTable::new(
+    Syntax::Git,
+    fetch_options!(
+        O::flag("commit", None),
+        O::flag("edit", Some('e')),
+        O::value("cleanup", None),
+        O::flag("ff", None),
+        O::flag("ff-only", None),
+        O::optional("gpg-sign", Some('S')),
+        O::optional("log", None),
+        O::flag("signoff", None),
+        O::flag("stat", None),
+        O::flag("n", Some('n')),
+        O::flag("compact-summary", None),
+        O::flag("squash", None),
+        O::flag("verify", None),
+        O::value("strategy", Some('s')),
+        O::value("strategy-option", Some('X')),
+        O::flag("verify-signatures", None),
+        O::flag("summary", None),
+        O::flag("autostash", None),
+        O::flag("allow-unrelated-histories", None),
+        O::optional("rebase", Some('r')),
+    ),
+);
+
+/// `git ls-remote` (`-u` is `--upload-pack`).
+pub const LS_REMOTE: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[
+        O::flag("heads", Some('h')),
+        O::flag("branches", Some('b')),
+        O::flag("tags", Some('t')),
+        O::flag("refs", None),
+        O::flag("quiet", Some('q')),
+        O::value("upload-pack", Some('u')),
+        O::flag("exit-code", None),
+        O::flag("get-url", None),
+        O::value("sort", None),
+        O::flag("symref", None),
+        O::value("server-option", Some('o')),
+    ],
+);
+
+/// `git archive` (`--exec` names the program run on the remote side, `--remote` a local
+/// path when it is one).
+pub const ARCHIVE: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[
+        O::value("format", None),
+        O::flag("list", Some('l')),
+        O::flag("verbose", Some('v')),
+        O::value("prefix", None),
+        O::value("add-file", None),
+        O::value("add-virtual-file", None),
+        O::value("output", Some('o')),
+        O::flag("worktree-attributes", None),
+        O::value("mtime", None),
+        O::value("remote", None),
+        O::value("exec", None),
+        O::flag("0", Some('0')),
+        O::flag("1", Some('1')),
+        O::flag("2", Some('2')),
+        O::flag("3", Some('3')),
+        O::flag("4", Some('4')),
+        O::flag("5", Some('5')),
+        O::flag("6", Some('6')),
+        O::flag("7", Some('7')),
+        O::flag("8", Some('8')),
+        O::flag("9", Some('9')),
+    ],
+);
+
+/// `git difftool`: its own options (`-x`/`--extcmd` runs a command per file) and the diff
+/// options it passes on that a cluster may hold before `-x`.
+pub const DIFFTOOL: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[
+        O::flag("dir-diff", Some('d')),
+        O::flag("no-prompt", Some('y')),
+        O::flag("prompt", None),
+        O::value("rotate-to", None),
+        O::value("skip-to", None),
+        O::value("tool", Some('t')),
+        O::flag("tool-help", None),
+        O::flag("symlinks", None),
+        O::value("extcmd", Some('x')),
+        O::flag("gui", Some('g')),
+        O::flag("trust-exit-code", None),
+        O::flag("cached", None),
+        O::flag("staged", None),
+        O::flag("merge-base", None),
+        O::flag("R", Some('R')),
+        O::flag("a", Some('a')),
+        O::flag("b", Some('b')),
+        O::flag("w", Some('w')),
+        O::flag("M", Some('M')),
+        O::flag("C", Some('C')),
+        O::flag("B", Some('B')),
+        O::flag("D", Some('D')),
+        O::flag("W", Some('W')),
+        O::flag("z", Some('z')),
+        O::flag("p", Some('p')),
+        O::flag("s", Some('s')),
+    ],
+);
+
 /// Subcommands whose options or operands decide whether they destroy work or history (a
 /// word computed at run time in their option positions cannot be verified).
 pub const DANGEROUS_SUBCOMMANDS: &[&str] = &[
@@ -693,6 +908,12 @@ mod tests {
             "update-ref",
             "reflog expire",
             "stash drop",
+            "clone",
+            "fetch",
+            "pull",
+            "ls-remote",
+            "archive",
+            "difftool",
         ] {
             let Some(t) = subcommand_options(sub) else {
                 panic!("{sub}")

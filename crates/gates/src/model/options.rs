@@ -182,6 +182,14 @@ impl<'a> ParsedArgs<'a> {
             .is_some_and(|o| !o.negated)
     }
 
+    /// Every value given to the option named `long`, in order (`rebase -x A -x B` runs both).
+    pub fn values<'s>(&'s self, long: &'s str) -> impl Iterator<Item = &'a str> + 's {
+        self.options
+            .iter()
+            .filter(move |o| o.spec.long == long && !o.negated)
+            .filter_map(|o| o.value)
+    }
+
     /// The last value given to the option named `long`.
     #[must_use]
     pub fn value(&self, long: &str) -> Option<&'a str> {

@@ -137,6 +137,32 @@ const PROGRAM_SETTINGS: &[&str] = &[
     "diff.external",
     "sequence.editor",
     "gpg.program",
+    "gpg.openpgp.program",
+    "gpg.x509.program",
+    "gpg.ssh.program",
+    "gpg.ssh.defaultkeycommand",
+    "core.gitproxy",
+    "core.alternaterefscommand",
+    "interactive.difffilter",
+    "sendemail.sendmailcmd",
+    "uploadpack.packobjectshook",
+];
+
+/// Settings named `SECTION.SUBSECTION.NAME` whose value is a command: the first part and
+/// the last (`mergetool.meld.cmd`, `filter.lfs.smudge`).
+const PROGRAM_SETTING_SHAPES: &[(&str, &str)] = &[
+    ("filter.", ".clean"),
+    ("filter.", ".smudge"),
+    ("filter.", ".process"),
+    ("merge.", ".driver"),
+    ("diff.", ".textconv"),
+    ("diff.", ".command"),
+    ("mergetool.", ".cmd"),
+    ("difftool.", ".cmd"),
+    ("man.", ".cmd"),
+    ("browser.", ".cmd"),
+    ("remote.", ".uploadpack"),
+    ("remote.", ".receivepack"),
 ];
 
 /// The command a setting makes git run, if it is one, as a shell command: `alias.st=!git
@@ -164,55 +190,29 @@ fn setting_program(key: &str, value: &str) -> Option<String> {
         {
             return Some(format!("git push --mirror {name}"));
         }
-        return None;
+        return shaped(&key).then(|| value.to_owned());
     }
-    let driver = (key.starts_with("filter.")
-        && (key.ends_with(".clean") || key.ends_with(".smudge") || key.ends_with(".process")))
-        || (key.starts_with("merge.") && key.ends_with(".driver"))
-        || (key.starts_with("diff.") && (key.ends_with(".textconv") || key.ends_with(".command")));
-    (driver || PROGRAM_SETTINGS.contains(&key.as_str())).then(|| shell.unwrap_or(value).to_owned())
+    // `pager.log=CMD` pages that command's output through CMD (a boolean switches it).
+    let pager = key.starts_with("pager.")
+        && !matches!(
+            value.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "1" | "0" | ""
+        );
+    (pager || shaped(&key) || PROGRAM_SETTINGS.contains(&key.as_str()))
+        .then(|| shell.unwrap_or(value).to_owned())
 }
 
-/// The values a git command's own option gives: the short `letter` (alone, last in a
-/// cluster such as `-ix`, or with its value attached) and every unique prefix of the `long`
-/// names (`--exe=CMD`, `--exec CMD`), up to `--`.
-fn option_values(args: &[&str], letter: char, long: &[&str]) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut k = 0;
-    while let Some(a) = args.get(k) {
-        if *a == "--" {
-            break;
-        }
-        let next = args.get(k + 1).map(|v| (*v).to_owned());
-        if let Some(name) = a.strip_prefix("--") {
-            let (name, value) = match name.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_owned())),
-                None => (name, None),
-            };
-            if name.len() >= 3 && long.iter().any(|l| l.starts_with(name)) {
-                match value {
-                    Some(v) => out.push(v),
-                    None => {
-                        out.extend(next);
-                        k += 1;
-                    }
-                }
-            }
-        } else if letter != '\0'
-            && let Some(cluster) = a.strip_prefix('-')
-            && let Some(at) = cluster.find(letter)
-        {
-            let attached = cluster.get(at + letter.len_utf8()..).unwrap_or_default();
-            if attached.is_empty() {
-                out.extend(next);
-                k += 1;
-            } else {
-                out.push(attached.to_owned());
-            }
-        }
-        k += 1;
-    }
-    out
+/// `remote.NAME.push` or `remote.NAME.mirror`, which a push's respelling reads itself.
+fn is_push_setting(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    key.starts_with("remote.") && (key.ends_with(".push") || key.ends_with(".mirror"))
+}
+
+/// Whether a lowercased key has one of the [`PROGRAM_SETTING_SHAPES`].
+fn shaped(key: &str) -> bool {
+    PROGRAM_SETTING_SHAPES.iter().any(|(first, last)| {
+        key.starts_with(first) && key.ends_with(last) && key.len() > first.len() + last.len()
+    })
 }
 
 /// The command of an `ext::` URL as a shell command: git splits it at spaces, and within an
@@ -259,7 +259,7 @@ fn commands_git_runs(words: &[Word<'_>]) -> Vec<String> {
             || matches!(b, [b'e', b'x', b't', b':', b':', ..])
             || (matches!(
                 b.first(),
-                Some(b'r' | b'b' | b'c' | b's' | b'd' | b'f' | b'l' | b'p')
+                Some(b'a' | b'r' | b'b' | b'c' | b's' | b'd' | b'f' | b'l' | b'p')
             ) && matches!(
                 &*w.text,
                 "rebase"
@@ -284,7 +284,7 @@ fn commands_git_runs(words: &[Word<'_>]) -> Vec<String> {
     for c in inv.configs() {
         // A push's own remote settings are read by the respelling; the others run.
         if let Some((key, value)) = c.split_once('=')
-            && !key.to_ascii_lowercase().starts_with("remote.")
+            && !is_push_setting(key)
             && let Some(program) = setting_program(key, value)
         {
             out.push(program);
@@ -294,16 +294,36 @@ fn commands_git_runs(words: &[Word<'_>]) -> Vec<String> {
         return out;
     };
     let args = inv.args(&texts);
+    // The options that name a program, read with the subcommand's table (`rebase -ix CMD`,
+    // `--exe=CMD`, `difftool -x CMD`, and the remote programs of fetch, clone, pull,
+    // ls-remote, push and archive: `-u` is `--upload-pack` for clone and ls-remote,
+    // `--update-head-ok` for fetch).
+    let programs: &[&str] = match sub {
+        "rebase" => &["exec"],
+        "difftool" => &["extcmd"],
+        "clone" | "ls-remote" | "fetch" | "pull" => &["upload-pack"],
+        "push" => &["receive-pack", "exec"],
+        "archive" => &["exec"],
+        _ => &[],
+    };
+    if let Some(table) = git::subcommand_options(sub)
+        && !programs.is_empty()
+    {
+        let parsed = table.parse(args);
+        for option in programs {
+            out.extend(parsed.values(option).map(str::to_owned));
+        }
+        // `clone -c KEY=VALUE` configures the new repository before its checkout, which
+        // runs what the setting names (`core.fsmonitor`, a filter driver, a hook path).
+        for setting in parsed.values("config") {
+            if let Some((key, value)) = setting.split_once('=')
+                && let Some(program) = setting_program(key, value)
+            {
+                out.push(program);
+            }
+        }
+    }
     match sub {
-        // `rebase -x CMD` (also in a cluster, `-ix CMD`, and `--exe=CMD`), `difftool -x CMD`,
-        // and the remote programs of fetch, clone, pull, ls-remote, push and archive.
-        "rebase" => out.extend(option_values(args, 'x', &["exec"])),
-        "difftool" => out.extend(option_values(args, 'x', &["extcmd"])),
-        // `-u` is `--upload-pack` for clone and ls-remote, `--update-head-ok` for fetch.
-        "clone" | "ls-remote" => out.extend(option_values(args, 'u', &["upload-pack"])),
-        "fetch" | "pull" => out.extend(option_values(args, '\0', &["upload-pack"])),
-        "push" => out.extend(option_values(args, '\0', &["receive-pack", "exec"])),
-        "archive" => out.extend(option_values(args, '\0', &["exec"])),
         "submodule" => {
             // `submodule [--quiet] foreach [--recursive] CMD…`
             if let Some(at) = args.iter().position(|a| *a == "foreach") {
