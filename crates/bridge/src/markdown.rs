@@ -3,11 +3,37 @@
 
 /// A string as a YAML double-quoted scalar (a JSON string is one).
 pub(crate) fn yaml_string(text: &str) -> String {
-    // `<` and `>` escaped too, so that no renderer of the front matter sees markup.
-    serde_json::to_string(text)
-        .unwrap_or_else(|_| "\"\"".to_owned())
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            // `<` and `>` escaped too, so that no renderer of the front matter sees markup;
+            // and every character YAML does not allow in a document as it is (C0 and C1
+            // controls, DEL, U+FEFF, U+FFFE, U+FFFF), escaped the way JSON also reads.
+            '<' | '>' => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c if !yaml_printable(c) => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// YAML 1.2's printable set (also YAML 1.1's), less U+0085 and U+FEFF, which some readers
+/// take for a line break or a byte-order mark.
+fn yaml_printable(c: char) -> bool {
+    matches!(c, '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fefe}'
+        | '\u{ff00}'..='\u{fffd}' | '\u{10000}'..)
 }
 
 /// Escapes HTML's special characters so that text never becomes markup.
@@ -24,10 +50,15 @@ pub(crate) fn escape_html(text: &str) -> String {
     out
 }
 
-/// One line of plain text for a heading or a table cell: white space collapsed, HTML
-/// escaped, and markdown's inline markers (`` ` * _ [ ] | \ # ``) backslash-escaped.
+/// One line of plain text for a heading or a table cell: white space collapsed, control
+/// characters (C0, DEL, C1) left out, HTML escaped, and markdown's inline markers
+/// (`` ` * _ [ ] | \ # ``) backslash-escaped.
 pub(crate) fn inline(text: &str) -> String {
-    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let collapsed = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(char::is_control, "");
     let mut out = String::with_capacity(collapsed.len());
     for c in escape_html(&collapsed).chars() {
         if matches!(c, '`' | '*' | '_' | '[' | ']' | '|' | '\\' | '#' | '!') {
@@ -96,9 +127,28 @@ mod tests {
     fn yaml_strings_are_quoted() {
         assert_eq!(yaml_string("a: \"b\"\n#c"), r##""a: \"b\"\n#c""##);
         assert_eq!(yaml_string("<b>"), r#""\u003cb\u003e""#);
+        // Characters YAML refuses as they are, escaped so that JSON reads them back too.
+        for c in [
+            '\u{7f}', '\u{80}', '\u{85}', '\u{9f}', '\u{1}', '\u{1b}', '\u{feff}', '\u{fffe}',
+            '\u{ffff}',
+        ] {
+            let text = format!("a{c}b");
+            let quoted = yaml_string(&text);
+            assert!(quoted.is_ascii(), "{quoted}");
+            assert_eq!(serde_json::from_str::<String>(&quoted).unwrap(), text);
+        }
+        assert_eq!(yaml_string("é ✓ 𝄞"), "\"é ✓ 𝄞\"");
         assert_eq!(
             serde_json::from_str::<String>(&yaml_string("<b>")).unwrap(),
             "<b>"
+        );
+    }
+
+    #[test]
+    fn inline_leaves_out_control_characters() {
+        assert_eq!(
+            inline("fix\u{7f} the\u{85} parser\u{1b}[0m"),
+            r"fix the parser\[0m"
         );
     }
 

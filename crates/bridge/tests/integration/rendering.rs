@@ -94,6 +94,34 @@ fn transcript_text_cannot_inject_markup() {
     assert!(md.contains(r"# &lt;script&gt;alert(1)&lt;/script&gt; \| a \| b \|"));
 }
 
+proptest::proptest! {
+    /// Whatever a prompt holds (controls, DEL, C1, U+FEFF, U+FFFE, quotes, markup), the
+    /// front matter is YAML that reads back with the title and the files as they were
+    /// written, and the title heading holds no control character.
+    #[test]
+    fn front_matter_is_always_yaml(
+        prompt in "[a-z \"'<>#:\\\\\u{0}-\u{1f}\u{7f}-\u{9f}\u{feff}\u{fffe}\u{ffff}é]{1,40}",
+    ) {
+        let id = "yaml0001";
+        let mut t = Transcript::new(id);
+        t.user(&format!("fix {prompt}"))
+            .tool_use("m1", "t1", "Write", json!({"file_path": format!("/p/{prompt}.txt"), "content": "x"}))
+            .tool_result("t1", "ok", false);
+        let md = render_session(&session_from(&t, id), &Redactor::new());
+        let front = md
+            .strip_prefix("---\n")
+            .and_then(|rest| rest.split_once("\n---\n"))
+            .map(|(front, _)| front)
+            .unwrap();
+        let docs = yaml_rust2::YamlLoader::load_from_str(front)
+            .map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{e}\n{front}")))?;
+        let title = docs[0]["title"].as_str().unwrap_or_default().to_owned();
+        proptest::prop_assert!(title.starts_with("fix"), "{front}");
+        let heading = md.lines().find(|l| l.starts_with("# ")).unwrap();
+        proptest::prop_assert!(!heading.chars().any(char::is_control), "{heading:?}");
+    }
+}
+
 #[test]
 fn long_tool_output_is_shortened() {
     let id = "long0000";
