@@ -96,16 +96,24 @@ fn capture(args: &Args) -> anyhow::Result<Option<CaptureReport>> {
     )?)
 }
 
-/// The session id the transcript's first record names (Codex's rollout and Gemini CLI's chat
-/// file name it there; their file names are not the id), read no further than 4 MiB.
+/// The session id the transcript's first record that names one gives (Codex's rollout and
+/// Gemini CLI's chat file name it in their first record, their file names are not the id;
+/// a Claude Code transcript may open with `summary` records that name none), read no further
+/// than 4 MiB.
 fn first_record_session(transcript: &Path) -> Option<String> {
     use std::io::{BufRead as _, Read as _};
     let file = std::fs::File::open(transcript).ok()?;
+    let mut reader = std::io::BufReader::new(file.take(4 << 20));
     let mut line = Vec::new();
-    std::io::BufReader::new(file.take(4 << 20))
-        .read_until(b'\n', &mut line)
-        .ok()?;
-    metalayer_kernel::bridge::Format::session_id(&line)
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line).ok()? == 0 {
+            return None;
+        }
+        if let Some(id) = metalayer_kernel::bridge::Format::session_id(&line) {
+            return Some(id);
+        }
+    }
 }
 
 /// The newest `*.jsonl` in Claude Code's project folder for `root`.

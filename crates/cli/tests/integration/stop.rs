@@ -515,6 +515,40 @@ fn capture_reads_codex_and_gemini_sessions_and_names_them_by_their_records() {
 }
 
 #[test]
+fn capture_names_a_claude_session_by_the_first_record_that_names_one() {
+    let repo = fake_repo(None);
+    let root = repo.path();
+    // A transcript that opens with `summary` records (no session id) and is not named by its id.
+    let session = "5e55ed1d-0000-4000-8000-00000000beef";
+    let cwd = root.to_string_lossy();
+    let lines = [
+        json!({"type": "summary", "summary": "Earlier work", "leafUuid": "u0"}),
+        json!({"type": "summary", "summary": "More earlier work", "leafUuid": "u1"}),
+        json!({"type": "user", "sessionId": session, "cwd": cwd, "uuid": "u2",
+            "timestamp": "2026-12-05T10:00:00Z",
+            "message": {"role": "user", "content": "name me by my records"}}),
+    ];
+    let transcript = root.join("copied-transcript.jsonl");
+    std::fs::write(
+        &transcript,
+        lines.iter().map(|l| format!("{l}\n")).collect::<String>(),
+    )
+    .unwrap();
+    capture(root, &transcript, &[]);
+    let files = session_files(root);
+    assert_eq!(files.len(), 1, "{files:?}");
+    let note = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(
+        note.contains(&format!("session_id: \"{session}\"")),
+        "{note}"
+    );
+    assert!(
+        files[0].to_string_lossy().ends_with("-5e55ed1d.md"),
+        "{files:?}"
+    );
+}
+
+#[test]
 fn gemini_after_agent_event_is_captured() {
     let repo = fake_repo(None);
     let root = repo.path();
