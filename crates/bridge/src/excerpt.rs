@@ -20,7 +20,9 @@ pub struct Excerpt {
     /// The kept text (at most the limit given to [`Excerpt::new`], in characters, plus the
     /// marker of a secret that spans the limit in [`Excerpt::redacted`]).
     pub text: String,
-    /// The length of the original text in characters.
+    /// The length of the original text in characters; for [`Excerpt::redacted`], of the
+    /// original with its secrets replaced by their markers (so that neither the count of
+    /// characters left out nor this gives away a secret's length).
     pub total_chars: u64,
 }
 
@@ -47,11 +49,11 @@ impl Excerpt {
     /// // Cut plainly, 35 characters would keep `password = "correct`.
     /// let e = Excerpt::redacted(text, 35, &Redactor::new());
     /// assert_eq!(e.text, r#"run it with password = "[REDACTED:password-assignment]"#);
-    /// assert_eq!(e.total_chars, text.chars().count() as u64);
+    /// // What is left out is counted after the redaction: `" please`.
+    /// assert_eq!(e.omitted_chars(), 8);
     /// ```
     #[must_use]
     pub fn redacted(text: &str, max_chars: usize, redactor: &Redactor) -> Self {
-        let total_chars = text.chars().count() as u64;
         let window_end = text
             .char_indices()
             .nth(max_chars.saturating_add(REDACTION_MARGIN))
@@ -75,9 +77,18 @@ impl Excerpt {
             last = span.end;
         }
         kept.push_str(window.get(last..end.max(last)).unwrap_or_default());
+        // The rest may hold secrets too; it is counted as the redactor would write it only
+        // when it is short enough to redact cheaply, else by its raw length (a long rest is
+        // what the limit is for, and its count says nothing of one secret's length).
+        let rest = text.get(end.max(last)..).unwrap_or_default();
+        let rest_chars = if rest.len() <= REDACTION_MARGIN * 4 {
+            redactor.redact(rest).chars().count()
+        } else {
+            rest.chars().count()
+        };
         Self {
+            total_chars: (kept.chars().count() + rest_chars) as u64,
             text: kept,
-            total_chars,
         }
     }
 
@@ -142,6 +153,24 @@ mod tests {
         // A secret found past the cut is not kept.
         let long = format!("{} AKIAIOSFODNN7EXAMPLE", "word ".repeat(10));
         assert_eq!(Excerpt::redacted(&long, 20, &r).text, "word word word word");
+    }
+
+    #[test]
+    fn what_is_left_out_is_counted_after_redaction() {
+        let r = Redactor::new();
+        // The marker is shorter than the secret: nothing was cut, and nothing says how long
+        // the secret was.
+        let text = "here is the token: 9c1f4e7a2b8d3f6e0a5c9b2d7e4f1a8c";
+        let e = Excerpt::redacted(text, 200, &r);
+        assert!(e.text.contains("[REDACTED:"), "{}", e.text);
+        assert_eq!(e.omitted_chars(), 0, "{e:?}");
+        assert_eq!(e.total_chars, e.text.chars().count() as u64);
+        // A secret past the cut counts as its marker.
+        let text = "keep these words, then AKIAIOSFODNN7EXAMPLE";
+        let e = Excerpt::redacted(text, 16, &r);
+        assert_eq!(e.text, "keep these");
+        let marker = r.redact(" words, then AKIAIOSFODNN7EXAMPLE");
+        assert_eq!(e.omitted_chars(), marker.chars().count() as u64);
     }
 
     #[test]

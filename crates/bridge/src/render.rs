@@ -429,6 +429,10 @@ fn tool_call(out: &mut String, call: &ToolCall, redactor: &Redactor) {
     if !call.checklist.is_empty() {
         out.push('\n');
         for item in &call.checklist {
+            if item.status == "not_shown" {
+                let _ = writeln!(out, "- {}", inline(&item.content));
+                continue;
+            }
             let (mark, note) = match item.status.as_str() {
                 "completed" => ("x", ""),
                 "in_progress" => (" ", " (in progress)"),

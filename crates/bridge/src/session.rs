@@ -1282,6 +1282,25 @@ mod tests {
     }
 
     #[test]
+    fn long_todo_lists_and_items_say_what_they_leave_out() {
+        let mut s = session();
+        let mut todos: Vec<serde_json::Value> = (0..121)
+            .map(|i| serde_json::json!({"content": format!("step {i}"), "status": "pending"}))
+            .collect();
+        todos[0] = serde_json::json!({"content": "word ".repeat(100), "status": "pending"});
+        let line = serde_json::json!({"type": "assistant", "message": {"id": "m", "content": [
+            {"type": "tool_use", "id": "t", "name": "TodoWrite", "input": {"todos": todos}}]}});
+        s.ingest_line(line.to_string().as_bytes());
+        let md = crate::render_session(&s, &Redactor::new());
+        assert!(md.contains("… (200 more characters)"), "{md}");
+        assert!(
+            md.contains("- [ ] step 99\n- … 21 more items not shown\n"),
+            "{md}"
+        );
+        assert!(!md.contains("step 100"), "{md}");
+    }
+
+    #[test]
     fn thinking_is_kept() {
         let mut s = session();
         s.ingest_line(br#"{"type":"assistant","message":{"id":"m","content":[{"type":"thinking","thinking":"Maybe the <parser> is off by one.","signature":"x"}]}}"#);

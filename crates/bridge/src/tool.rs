@@ -79,15 +79,31 @@ fn checklist(input: Option<&RawValue>, redactor: &Redactor) -> Vec<TodoItem> {
     let Some(todos) = input.and_then(|raw| serde_json::from_str::<Todos>(raw.get()).ok()) else {
         return Vec::new();
     };
-    todos
+    let total = todos.todos.len();
+    let mut items: Vec<TodoItem> = todos
         .todos
         .into_iter()
         .take(TODO_ITEMS)
-        .map(|t| TodoItem {
-            content: crate::excerpt::Excerpt::redacted(t.content.trim(), TODO_CHARS, redactor).text,
-            status: t.status,
+        .map(|t| {
+            // Every shortening says so where it happens.
+            let excerpt = crate::excerpt::Excerpt::redacted(t.content.trim(), TODO_CHARS, redactor);
+            let content = match excerpt.omitted_chars() {
+                0 => excerpt.text,
+                more => format!("{}… ({more} more characters)", excerpt.text),
+            };
+            TodoItem {
+                content,
+                status: t.status,
+            }
         })
-        .collect()
+        .collect();
+    if total > TODO_ITEMS {
+        items.push(TodoItem {
+            content: format!("… {} more items not shown", total - TODO_ITEMS),
+            status: "not_shown".to_owned(),
+        });
+    }
+    items
 }
 
 /// Longest summary kept, in characters.
