@@ -110,8 +110,8 @@ pub use reader::{DEFAULT_MAX_LINE, ReadStats, TranscriptReader, read_transcript,
 pub use redact::Redactor;
 pub use render::{TITLE_CHARS, file_name, render_session};
 pub use session::{
-    LineKind, MAX_CALLS, MAX_LIST, MAX_PROMPTS, Session, SessionId, Subagent, ThreadItem,
-    TokenUsage, Utterance,
+    LineKind, MAX_CALLS, MAX_LIST, MAX_PROMPTS, Notice, NoticeKind, Session, SessionId, Subagent,
+    ThreadItem, TokenUsage, Utterance,
 };
 pub use timestamp::Timestamp;
 pub use tool::{TodoItem, ToolCall, ToolOutcome};

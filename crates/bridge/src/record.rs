@@ -35,6 +35,23 @@ pub(crate) struct Record<'a> {
     /// `summary` records.
     #[serde(borrow, default)]
     pub(crate) summary: Option<Cow<'a, str>>,
+    /// `system` records: what happened (`compact_boundary`, ...).
+    #[serde(borrow, default)]
+    pub(crate) subtype: Option<Cow<'a, str>>,
+    /// A `compact_boundary` record's figures.
+    #[serde(default, rename = "compactMetadata")]
+    pub(crate) compact_metadata: Option<CompactMetadata>,
+}
+
+/// `compactMetadata` of a `compact_boundary` record.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct CompactMetadata {
+    /// `auto` or `manual`.
+    #[serde(default)]
+    pub(crate) trigger: Option<String>,
+    /// The tokens of the context before it was compacted.
+    #[serde(default, rename = "preTokens")]
+    pub(crate) pre_tokens: Option<u64>,
 }
 
 /// `message` of `user` and `assistant` records.

@@ -10,7 +10,7 @@ use crate::excerpt::{Excerpt, cut};
 use crate::format::Format;
 use crate::markdown::{blockquote, code_span, fenced, inline, yaml_string};
 use crate::redact::Redactor;
-use crate::session::{Session, Subagent, ThreadItem, Utterance};
+use crate::session::{Notice, NoticeKind, Session, Subagent, ThreadItem, Utterance};
 use crate::timestamp::{Timestamp, format_duration};
 use crate::tool::{ToolCall, ToolOutcome};
 
@@ -53,7 +53,7 @@ pub(crate) fn title(session: &Session, redactor: &Redactor) -> String {
     format!("{kept}...")
 }
 
-fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -310,6 +310,7 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
                     subagent(&mut out, agent, redactor);
                 }
             }
+            ThreadItem::Notice(n) => notice(&mut out, n, redactor, days),
         }
     }
     if let Some(reply) = &session.pending_reply {
@@ -317,6 +318,34 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
         out.push_str(&blockquote(&shortened(reply, redactor)));
     }
     out
+}
+
+/// A harness event: a compaction as a rule with what it did, the summary written then
+/// collapsed, a notification as a quoted line.
+fn notice(out: &mut String, n: &Notice, redactor: &Redactor, days: bool) {
+    let at =
+        n.at.map(|t| format!(" · {}", when(t, days)))
+            .unwrap_or_default();
+    let text = shortened(&n.text, redactor);
+    match n.kind {
+        NoticeKind::Compaction => {
+            let _ = writeln!(
+                out,
+                "\n---\n\n_Context compacted here{at} ({})._",
+                inline(&text)
+            );
+        }
+        NoticeKind::CompactSummary => {
+            let _ = write!(
+                out,
+                "\n<details><summary>Summary of the conversation so far, written at the compaction</summary>\n\n{}\n</details>\n",
+                blockquote(&text)
+            );
+        }
+        NoticeKind::Notification => {
+            let _ = writeln!(out, "\n> **Notification**{at}: {}", inline(&text));
+        }
+    }
 }
 
 /// A time in the thread: the time of day, with the date when the session spans days.
