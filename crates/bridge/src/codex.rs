@@ -418,6 +418,7 @@ fn patch_facts(patch: &str, session: &Session) -> UseFacts {
         also_writes: rest,
         checklist: Vec::new(),
         diff: crate::diff::EditDiff::of_patch(patch, session.limits().diff(), session.redactor()),
+        plan: None,
     }
 }
 

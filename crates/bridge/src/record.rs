@@ -220,6 +220,9 @@ pub(crate) struct ToolInput<'a> {
     pub(crate) prompt: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     pub(crate) skill: Option<Cow<'a, str>>,
+    /// `ExitPlanMode`: the plan, in markdown.
+    #[serde(borrow, default)]
+    pub(crate) plan: Option<Cow<'a, str>>,
     /// `Edit`: the text replaced and its replacement.
     #[serde(borrow, default)]
     pub(crate) old_string: Option<Cow<'a, str>>,

@@ -474,6 +474,10 @@ fn tool_call(out: &mut String, call: &ToolCall, redactor: &Redactor) {
             );
         }
     }
+    if let Some(plan) = &call.plan {
+        out.push('\n');
+        out.push_str(&blockquote(&shortened(plan, redactor)));
+    }
     if let Some(diff) = &call.diff {
         edit_diff(out, diff, redactor);
     }

@@ -1239,6 +1239,9 @@ impl Session {
             at,
             checklist: facts.checklist,
             diff: facts.diff,
+            plan: facts
+                .plan
+                .map(|plan| Excerpt::redacted(plan.trim(), self.limits.text(), &self.redactor)),
             agent: None,
         };
         self.push(ThreadItem::Tool(call), Some(seq));
@@ -1375,6 +1378,31 @@ mod tests {
             ),
             "{md}"
         );
+    }
+
+    #[test]
+    fn plans_are_kept_whole() {
+        let mut s = session();
+        let plan: String = (0..40)
+            .map(|i| format!("{i}. step number {i} of the long plan\n"))
+            .collect();
+        let line = serde_json::json!({"type": "assistant", "message": {"id": "m", "content": [
+            {"type": "tool_use", "id": "t", "name": "ExitPlanMode", "input": {"plan": format!("# Plan\n\n{plan}")}}]}});
+        s.ingest_line(line.to_string().as_bytes());
+        let md = crate::render_session(&s, &Redactor::new());
+        assert!(
+            md.contains("**`ExitPlanMode`** (no result) `plan of 42 lines`"),
+            "{md}"
+        );
+        assert!(
+            md.contains("> # Plan\n>\n> 0. step number 0 of the long plan\n"),
+            "{md}"
+        );
+        assert!(
+            md.contains("> 39. step number 39 of the long plan\n"),
+            "{md}"
+        );
+        assert!(!md.contains("more characters"), "{md}");
     }
 
     #[test]

@@ -43,6 +43,10 @@ pub struct ToolCall {
     /// What an edit changed (`Edit`, `MultiEdit`, Codex's `apply_patch`), redacted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff: Option<EditDiff>,
+    /// The plan an `ExitPlanMode` call presented (redacted, whole unless the policy's
+    /// `bridge.limits.text_chars` is smaller).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<Excerpt>,
     /// The subagent a `Task` call started (its agent id), when its result names it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent: Option<String>,
@@ -257,6 +261,8 @@ pub(crate) struct UseFacts {
     pub(crate) checklist: Vec<TodoItem>,
     /// An edit's change.
     pub(crate) diff: Option<EditDiff>,
+    /// An `ExitPlanMode` call's plan, as written (redacted and bounded when kept).
+    pub(crate) plan: Option<String>,
 }
 
 /// How much of a tool input is redacted before its summary is made (the summary keeps
@@ -388,6 +394,10 @@ pub(crate) fn facts(
             redactor,
         ),
         "TodoWrite" => String::new(),
+        "ExitPlanMode" => {
+            let lines = parsed.plan.as_deref().map_or(0, |p| p.lines().count());
+            format!("plan of {lines} line{}", if lines == 1 { "" } else { "s" })
+        }
         _ => input
             .map(|raw| generic_summary(raw, redactor))
             .unwrap_or_default(),
@@ -433,6 +443,10 @@ pub(crate) fn facts(
         also_writes: Vec::new(),
         checklist,
         diff,
+        plan: parsed
+            .plan
+            .filter(|p| !p.trim().is_empty())
+            .map(std::borrow::Cow::into_owned),
     }
 }
 
