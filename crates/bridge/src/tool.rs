@@ -201,25 +201,72 @@ pub(crate) enum CallKind {
 }
 
 /// What a shell command does to this repository's history: a commit (amended or not), a new
-/// pull request, or nothing the session lists. A commit made after `cd` into another folder
-/// or with `git -C other` is another repository's; `gh pr view`, `list` and `checkout` create
-/// nothing.
-pub(crate) fn command_kind(command: &str) -> CallKind {
-    let mut moved = false;
+/// pull request, or nothing the session lists. The folder each command runs in is followed
+/// (`cd`, `pushd`, `git -C`, read lexically from the last of `bases`, the session's working
+/// directory): a commit made in a folder outside `bases` (the repository and the working
+/// directory) is another repository's, as is one after a `cd` that cannot be followed (no
+/// known start, `cd ~`, a variable). `gh pr view`, `list` and `checkout` create nothing.
+pub(crate) fn command_kind(command: &str, bases: &[&str]) -> CallKind {
+    // `None` when no folder is known: then only the session's own folder is this repository.
+    let mut here: Option<String> = bases.last().map(|b| normal_path(b));
+    let mut followed = true;
+    let inside = |dir: &Option<String>, followed: bool| -> bool {
+        if !followed {
+            return false;
+        }
+        match dir {
+            Some(dir) => bases.iter().any(|b| {
+                let b = normal_path(b);
+                dir == &b || dir.strip_prefix(&b).is_some_and(|r| r.starts_with('/'))
+            }),
+            // No known start: only where the session is.
+            None => true,
+        }
+    };
     for segment in command.split(['\n', ';', '&', '|']) {
-        let words: Vec<&str> = segment.split_whitespace().collect();
+        let words: Vec<&str> = segment
+            .split_whitespace()
+            .map(|w| w.trim_matches(['"', '\'']))
+            .skip_while(|w| is_assignment(w))
+            .collect();
         match words.as_slice() {
             ["cd", dir, ..] | ["pushd", dir, ..] => {
-                moved = !matches!(*dir, "." | "./");
+                if matches!(*dir, "." | "./") {
+                    continue;
+                }
+                match moved_to(here.as_deref(), dir) {
+                    Some(to) => here = Some(to),
+                    None => followed = false,
+                }
             }
+            ["cd"] => followed = false,
             ["git", rest @ ..] => {
-                let other = rest
-                    .windows(2)
-                    .any(|w| w.first() == Some(&"-C") && !matches!(w.get(1), Some(&".")));
-                let verb = rest
-                    .iter()
-                    .find(|w| !w.starts_with('-') && !w.contains('='));
-                if moved || other {
+                let mut at = here.clone();
+                let mut ok = followed;
+                for w in rest.windows(2) {
+                    if w.first() == Some(&"-C")
+                        && let Some(dir) = w.get(1)
+                        && !matches!(*dir, "." | "./")
+                    {
+                        match moved_to(at.as_deref(), dir) {
+                            Some(to) => at = Some(to),
+                            None => ok = false,
+                        }
+                    }
+                }
+                // The subcommand: the first word that is neither an option nor the value
+                // of `-C` / `-c`.
+                let mut verb = None;
+                let mut words = rest.iter();
+                while let Some(w) = words.next() {
+                    if matches!(*w, "-C" | "-c") {
+                        words.next();
+                    } else if !w.starts_with('-') && !w.contains('=') {
+                        verb = Some(w);
+                        break;
+                    }
+                }
+                if !inside(&at, ok) {
                     continue;
                 }
                 match verb.copied() {
@@ -236,13 +283,51 @@ pub(crate) fn command_kind(command: &str) -> CallKind {
                     _ => {}
                 }
             }
-            ["gh", "pr", "create", ..] | ["glab", "mr", "create", ..] => {
+            ["gh", "pr", "create", ..] | ["glab", "mr", "create", ..]
+                if inside(&here, followed) =>
+            {
                 return CallKind::PullRequest;
             }
             _ => {}
         }
     }
     CallKind::Other
+}
+
+/// `NAME=value` before a command.
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+    })
+}
+
+/// The folder `dir` names from `from` (lexically), or `None` when it cannot be told: a
+/// relative path with no known start, `~`, `-`, a variable or a substitution.
+fn moved_to(from: Option<&str>, dir: &str) -> Option<String> {
+    if dir.is_empty() || dir.starts_with(['~', '-', '$', '`']) || dir.contains(['$', '`', '*']) {
+        return None;
+    }
+    if dir.starts_with('/') {
+        return Some(normal_path(dir));
+    }
+    Some(normal_path(&format!("{}/{dir}", from?)))
+}
+
+/// A path with `.` and `..` resolved and no trailing slash (`/` stays `/`).
+fn normal_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    format!("/{}", parts.join("/"))
 }
 
 /// The parsed facts of one `tool_use` block.
@@ -358,7 +443,7 @@ pub(crate) fn facts(
     let summary = match name {
         "Bash" | "PowerShell" => {
             let command = parsed.command.as_deref().unwrap_or_default();
-            kind = command_kind(command);
+            kind = command_kind(command, bases);
             one_line(command, redactor)
         }
         _ if file.is_some() => file.clone().unwrap_or_default(),
@@ -580,7 +665,43 @@ mod tests {
             ("gh pr list", CallKind::Other),
             ("glab mr create", CallKind::PullRequest),
         ] {
-            assert_eq!(command_kind(command), kind, "{command}");
+            assert_eq!(command_kind(command, &[]), kind, "{command}");
+        }
+        // Followed from the session's folder: into the repository or a folder inside it is
+        // still this repository; out of it is not.
+        let bases = ["/home/u/repo", "/home/u/repo/src"];
+        for (command, kind) in [
+            (
+                "cd /home/u/repo && git add -A && git commit -m x",
+                CallKind::GitCommit,
+            ),
+            ("cd .. && git commit -m x", CallKind::GitCommit),
+            ("cd lib && git commit -m x", CallKind::GitCommit),
+            ("cd .. && cd .. && git commit -m x", CallKind::Other),
+            (
+                "cd ../.. && cd repo && git commit -m x",
+                CallKind::GitCommit,
+            ),
+            ("cd '/home/u/repo' && git commit -m x", CallKind::GitCommit),
+            ("git -C /home/u/repo commit -m x", CallKind::GitCommit),
+            ("git -C . commit -m x", CallKind::GitCommit),
+            ("git -C .. commit -m x", CallKind::GitCommit),
+            ("git -C ../.. commit -m x", CallKind::Other),
+            ("GIT_AUTHOR_NAME=x git commit -m y", CallKind::GitCommit),
+            ("cd /tmp/other && git commit -m x", CallKind::Other),
+            ("cd ~/other && git commit -m x", CallKind::Other),
+            ("cd $DIR && git commit -m x", CallKind::Other),
+            ("cd ../../other && gh pr create --fill", CallKind::Other),
+            (
+                "cd /home/u/repo && gh pr create --fill",
+                CallKind::PullRequest,
+            ),
+            (
+                "pushd /home/u/repo/docs && git commit -m x",
+                CallKind::GitCommit,
+            ),
+        ] {
+            assert_eq!(command_kind(command, &bases), kind, "{command}");
         }
     }
 
