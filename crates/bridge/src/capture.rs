@@ -486,6 +486,7 @@ fn read_subagents(options: &CaptureOptions, session: &mut Session) {
         };
         let mut sub = Session::new(SessionId::new(agent_id.as_str()))
             .with_redactor(options.redactor.clone())
+            .with_limits(*session.limits())
             .as_subagent();
         if let Some(root) = options.root.as_deref().and_then(Path::to_str) {
             sub = sub.with_root(root);

@@ -419,6 +419,7 @@ fn patch_facts(patch: &str, session: &Session) -> UseFacts {
         checklist: Vec::new(),
         diff: crate::diff::EditDiff::of_patch(patch, session.limits().diff(), session.redactor()),
         plan: None,
+        agent_prompt: None,
     }
 }
 

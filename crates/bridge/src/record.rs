@@ -24,6 +24,12 @@ pub(crate) struct Record<'a> {
     pub(crate) git_branch: Option<Cow<'a, str>>,
     #[serde(default, rename = "isSidechain")]
     pub(crate) is_sidechain: Option<bool>,
+    /// The record's id, and the id of the record it follows (how an inline subagent's
+    /// records chain to one another).
+    #[serde(borrow, default)]
+    pub(crate) uuid: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "parentUuid")]
+    pub(crate) parent_uuid: Option<Cow<'a, str>>,
     #[serde(default, rename = "isMeta")]
     pub(crate) is_meta: Option<bool>,
     #[serde(default, rename = "isCompactSummary")]

@@ -313,6 +313,23 @@ pub fn render_session(session: &Session, redactor: &Redactor) -> String {
             ThreadItem::Notice(n) => notice(&mut out, n, redactor, days),
         }
     }
+    // A subagent whose starting call the thread does not name (its result did not say
+    // which agent it started) is shown after the thread, not left out.
+    let unlinked: Vec<&Subagent> = session
+        .subagents
+        .iter()
+        .filter(|a| {
+            !session.thread.iter().any(|item| {
+                matches!(item, ThreadItem::Tool(call) if call.agent.as_deref() == Some(a.agent_id.as_str()))
+            })
+        })
+        .collect();
+    if !unlinked.is_empty() {
+        out.push_str("\n### Subagents whose starting call the transcript does not name\n");
+        for agent in unlinked {
+            subagent(&mut out, agent, redactor);
+        }
+    }
     if let Some(reply) = &session.pending_reply {
         out.push_str("\n### Assistant (final reply, not yet in the transcript)\n\n");
         out.push_str(&blockquote(&shortened(reply, redactor)));

@@ -276,7 +276,26 @@ struct Pending {
     /// The call's position in [`Session::calls`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     call: Option<usize>,
+    /// A `Task` call's prompt: the first record of its inline subagent repeats it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    agent_prompt: Option<String>,
 }
+
+/// A subagent whose records are written inline in the session's transcript (`isSidechain`,
+/// older releases), read as they come and taken in when its `Task` call's result arrives.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct InlineSidechain {
+    /// The `Task` call (its `tool_use` id) that started it.
+    call: String,
+    /// The ids of its records, which the next ones name as their parent.
+    uuids: BTreeSet<String>,
+    /// Its model.
+    session: Box<Session>,
+}
+
+/// Most inline subagents read at once, and most records ids kept for each.
+const MAX_INLINE_SIDECHAINS: usize = 64;
+const MAX_SIDECHAIN_UUIDS: usize = 100_000;
 
 /// Bookkeeping that makes incremental reading exact.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -298,6 +317,9 @@ struct Book {
     /// it grows (Gemini CLI): the text is not repeated, the calls not started twice.
     #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
     seen: VecDeque<String>,
+    /// Subagents written inline whose `Task` call awaits its result.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    sidechains: Vec<InlineSidechain>,
 }
 
 /// The model of one session, built from transcript lines. Serialisable for embedders (a
@@ -665,7 +687,7 @@ impl Session {
         };
         match record.kind.as_deref() {
             Some("user" | "assistant") if record.is_sidechain == Some(true) && !self.sidechain => {
-                LineKind::Skipped
+                self.inline_sidechain(line, &record)
             }
             Some("user") => {
                 self.envelope(&record);
@@ -702,6 +724,117 @@ impl Session {
             }
             Some(_) => LineKind::Skipped,
             None => LineKind::Unparsable,
+        }
+    }
+
+    /// A record of a subagent written inline (`isSidechain`): read into the model of the
+    /// subagent it continues (by its parent record), or, when it opens one, of the `Task`
+    /// call awaiting its result whose prompt it repeats (else the latest such call without
+    /// one). Skipped when no `Task` call awaits.
+    fn inline_sidechain(&mut self, line: &[u8], record: &Record<'_>) -> LineKind {
+        let parent = record.parent_uuid.as_deref();
+        let mut call = None;
+        let mut at = parent.and_then(|p| {
+            self.book
+                .sidechains
+                .iter()
+                .position(|side| side.uuids.contains(p))
+        });
+        if at.is_none() {
+            let opening = (record.kind.as_deref() == Some("user"))
+                .then(|| {
+                    record
+                        .message
+                        .as_ref()
+                        .and_then(|m| m.content)
+                        .and_then(Content::parse)
+                })
+                .flatten()
+                .map(|c| match c {
+                    Content::Text(text) => text.into_owned(),
+                    Content::Blocks(blocks) => blocks
+                        .iter()
+                        .filter_map(|b| b.text.as_deref())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                })
+                .unwrap_or_default();
+            let taken = |id: &str, book: &Book| book.sidechains.iter().any(|s| s.call == id);
+            let awaiting: Vec<(&String, &Pending)> = self
+                .book
+                .pending
+                .iter()
+                .filter(|(id, p)| p.kind == CallKind::Agent && !taken(id, &self.book))
+                .collect();
+            let by_prompt = awaiting.iter().find(|(_, p)| {
+                !opening.trim().is_empty()
+                    && p.agent_prompt
+                        .as_deref()
+                        .is_some_and(|prompt| prompt.trim() == opening.trim())
+            });
+            // A record that names no known parent and does not open a subagent continues
+            // the latest one (records without ids).
+            let continues = by_prompt.is_none()
+                && (opening.trim().is_empty() || awaiting.is_empty())
+                && !self.book.sidechains.is_empty();
+            call = by_prompt
+                .or_else(|| awaiting.iter().max_by_key(|(_, p)| p.seq))
+                .map(|(id, _)| (*id).clone());
+            if continues {
+                at = Some(self.book.sidechains.len() - 1);
+            }
+        }
+        if at.is_none() {
+            let Some(call) = call else {
+                return LineKind::Skipped;
+            };
+            if self.book.sidechains.len() >= MAX_INLINE_SIDECHAINS {
+                return LineKind::Skipped;
+            }
+            let mut sub = Session::new(SessionId::new(call.as_str()))
+                .with_redactor(self.redactor.clone())
+                .with_limits(self.limits)
+                .as_subagent();
+            if let Some(root) = &self.root {
+                sub = sub.with_root(root.clone());
+            }
+            self.book.sidechains.push(InlineSidechain {
+                call,
+                uuids: BTreeSet::new(),
+                session: Box::new(sub),
+            });
+            at = Some(self.book.sidechains.len() - 1);
+        }
+        let Some(side) = at.and_then(|i| self.book.sidechains.get_mut(i)) else {
+            return LineKind::Skipped;
+        };
+        if let Some(uuid) = record.uuid.as_deref()
+            && side.uuids.len() < MAX_SIDECHAIN_UUIDS
+        {
+            side.uuids.insert(uuid.to_owned());
+        }
+        side.session.claude_line(line)
+    }
+
+    /// Takes in the inline subagent of `Task` call `id`, now that its result came: listed
+    /// under the call (named by the call's id), its files and commits counted.
+    fn finish_sidechain(&mut self, id: &str) {
+        let Some(at) = self.book.sidechains.iter().position(|s| s.call == id) else {
+            return;
+        };
+        let side = self.book.sidechains.swap_remove(at);
+        if !side.session.has_records() {
+            return;
+        }
+        let agent = side.call.clone();
+        self.add_subagent(&agent, *side.session);
+        for item in self.thread.iter_mut().rev() {
+            if let ThreadItem::Tool(call) = item
+                && call.id == agent
+            {
+                call.agent.get_or_insert(agent);
+                return;
+            }
         }
     }
 
@@ -942,7 +1075,15 @@ impl Session {
             if let ThreadItem::Tool(call) = item
                 && call.id == id
             {
-                call.agent = Some(agent);
+                // An inline subagent taken in already keeps its place.
+                if call.agent.is_none()
+                    || self
+                        .subagents
+                        .iter()
+                        .all(|a| Some(&a.agent_id) != call.agent.as_ref())
+                {
+                    call.agent = Some(agent);
+                }
                 return;
             }
         }
@@ -999,8 +1140,11 @@ impl Session {
                         self.add_pull_request(url);
                     }
                 }
-                CallKind::Other => {}
+                CallKind::Agent | CallKind::Other => {}
             }
+        }
+        if pending.kind == CallKind::Agent {
+            self.finish_sidechain(id);
         }
         let trimmed = text.trim();
         let outcome = call_outcome(is_error, text);
@@ -1223,6 +1367,7 @@ impl Session {
                     writes: facts.file.filter(|_| facts.writes),
                     also_writes: facts.also_writes,
                     call: recorded,
+                    agent_prompt: facts.agent_prompt,
                 },
             );
             if self.book.pending.len() > MAX_PENDING {

@@ -198,6 +198,9 @@ pub(crate) enum CallKind {
     /// is read from the repository's reflog.
     GitMerge,
     PullRequest,
+    /// A `Task` / `Agent` call: the subagent it starts may write its records into the
+    /// session's own transcript (older releases, `isSidechain`).
+    Agent,
 }
 
 /// What a shell command does to this repository's history: a commit (amended or not), a new
@@ -348,6 +351,8 @@ pub(crate) struct UseFacts {
     pub(crate) diff: Option<EditDiff>,
     /// An `ExitPlanMode` call's plan, as written (redacted and bounded when kept).
     pub(crate) plan: Option<String>,
+    /// A `Task` / `Agent` call's prompt, as written (it opens the subagent's conversation).
+    pub(crate) agent_prompt: Option<String>,
 }
 
 /// How much of a tool input is redacted before its summary is made (the summary keeps
@@ -458,6 +463,7 @@ pub(crate) fn facts(
             }
         }
         "Task" | "Agent" => {
+            kind = CallKind::Agent;
             let what = parsed
                 .description
                 .as_deref()
@@ -531,6 +537,10 @@ pub(crate) fn facts(
         plan: parsed
             .plan
             .filter(|p| !p.trim().is_empty())
+            .map(std::borrow::Cow::into_owned),
+        agent_prompt: parsed
+            .prompt
+            .filter(|_| kind == CallKind::Agent)
             .map(std::borrow::Cow::into_owned),
     }
 }

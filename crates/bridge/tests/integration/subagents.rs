@@ -150,6 +150,94 @@ fn a_subagent_in_the_subagents_folder_is_shown_under_its_task_and_counted() {
     }
 }
 
+/// Older releases wrote a subagent's records into the session's own transcript
+/// (`isSidechain`), between the `Task` call and its result, which names no agent.
+#[test]
+fn an_inline_subagent_is_shown_under_its_task_and_counted() {
+    let cwd = "/home/u/proj";
+    let main = main_transcript(cwd, "unused", false);
+    let mut lines: Vec<String> = main.lines().map(|l| format!("{l}\n")).collect();
+    // Its result says nothing of an agent id.
+    lines[2] = lines[2].replace("\\nagentId: unused (for resuming)", "");
+    assert!(!lines[2].contains("agentId"), "{}", lines[2]);
+    let mut parent: Option<String> = None;
+    let sidechain: Vec<String> = subagent_transcript(cwd, "x")
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut v: Value = serde_json::from_str(l).unwrap();
+            v.as_object_mut().unwrap().remove("agentId");
+            let uuid = format!("side-{i}");
+            v["uuid"] = json!(uuid);
+            v["parentUuid"] = json!(parent);
+            parent = Some(uuid);
+            line(&v)
+        })
+        .collect();
+    for variant in ["chained", "without ids"] {
+        let mut side = sidechain.clone();
+        if variant == "without ids" {
+            side = side
+                .iter()
+                .map(|l| {
+                    let mut v: Value = serde_json::from_str(l).unwrap();
+                    v.as_object_mut().unwrap().remove("uuid");
+                    v.as_object_mut().unwrap().remove("parentUuid");
+                    line(&v)
+                })
+                .collect();
+        }
+        let transcript: String = [lines[..2].concat(), side.concat(), lines[2..].concat()].concat();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        fs::write(dir.join(format!("{SESSION}.jsonl")), transcript).unwrap();
+        let md = capture(dir, cwd);
+        let task = md.find("**`Task`**").expect(&md);
+        let details = md
+            .find("<details><summary>Subagent `toolu_task`: 3 tool calls, 1 file written, 1 commit")
+            .unwrap_or_else(|| panic!("{variant}:\n{md}"));
+        assert!(details > task, "{variant}: under its call:\n{md}");
+        for shown in [
+            "- `Write` (ok) `src/parser.rs`",
+            "- `Bash` (ok) `git commit -am 'Fix the parser'`",
+            "- `Bash` (error) `cargo test`",
+        ] {
+            assert!(md.contains(shown), "{variant}: {shown:?} in\n{md}");
+        }
+        // The subagent's prompt and calls are not the main thread's.
+        assert_eq!(md.matches("Fix it.").count(), 0, "{variant}:\n{md}");
+        assert!(md.contains("turns: 1"), "{variant}:\n{md}");
+        let touched = md.split("## Files touched (written)").nth(1).unwrap();
+        assert!(touched.contains("src/parser.rs"), "{variant}:\n{md}");
+        let commits = md.split("\n## Commits").nth(1).unwrap();
+        assert!(commits.contains("1a2b3c4"), "{variant}:\n{md}");
+    }
+}
+
+/// A subagent file beside the session whose `Task` result names no agent is still shown.
+#[test]
+fn a_subagent_no_call_names_is_shown_after_the_thread() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let cwd = "/home/u/proj";
+    let main =
+        main_transcript(cwd, "unused", false).replace("\\nagentId: unused (for resuming)", "");
+    fs::write(dir.join(format!("{SESSION}.jsonl")), main).unwrap();
+    let folder = dir.join(SESSION).join("subagents");
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(
+        folder.join("agent-e5f6a7b.jsonl"),
+        subagent_transcript(cwd, "e5f6a7b"),
+    )
+    .unwrap();
+    let md = capture(dir, cwd);
+    let heading = md
+        .find("### Subagents whose starting call the transcript does not name")
+        .expect(&md);
+    let details = md.find("<details><summary>Subagent `e5f6a7b`").expect(&md);
+    assert!(heading < details, "{md}");
+}
+
 #[test]
 fn older_agent_files_beside_the_session_count_only_for_their_session() {
     let tmp = tempfile::tempdir().unwrap();
