@@ -77,6 +77,8 @@ impl Excerpt {
             last = span.end;
         }
         kept.push_str(window.get(last..end.max(last)).unwrap_or_default());
+        // No user name is kept either (`/home/alice/x` is `~/x`).
+        let kept = crate::redact::without_home_dirs(&kept).into_owned();
         // The rest may hold secrets too; it is counted as the redactor would write it only
         // when it is short enough to redact cheaply, else by its raw length (a long rest is
         // what the limit is for, and its count says nothing of one secret's length).

@@ -111,11 +111,83 @@ impl Redactor {
             .into_iter()
     }
 
-    /// Redacts `text`, borrowing it unchanged when no rule matched.
+    /// Redacts `text`, borrowing it unchanged when no rule matched: secrets become
+    /// `[REDACTED:rule]`, and home directories (`/home/NAME`, `/Users/NAME`, `/root`,
+    /// `C:\Users\NAME`) become `~`, so that no user name is written out.
     #[must_use]
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        match self.detector.redact(text) {
+            Cow::Borrowed(text) => without_home_dirs(text),
+            Cow::Owned(text) => Cow::Owned(without_home_dirs(&text).into_owned()),
+        }
+    }
+
+    /// Redacts only the secrets in `text` (what [`Redactor::redact`] does, home directories
+    /// left as they are): for records that must keep the command as it ran, such as the
+    /// decision ledger.
+    #[must_use]
+    pub fn redact_secrets<'a>(&self, text: &'a str) -> Cow<'a, str> {
         self.detector.redact(text)
     }
+}
+
+/// `text` with every home directory at the start of a path written `~` (`/home/alice/x` is
+/// `~/x`); a `/home/` inside a longer word or a URL (`https://h/home/a`) is left alone.
+pub(crate) fn without_home_dirs(text: &str) -> Cow<'_, str> {
+    const HOMES: &[&str] = &[
+        "/home/",
+        "/Users/",
+        "C:\\Users\\",
+        "c:\\users\\",
+        "C:/Users/",
+    ];
+    if !HOMES.iter().any(|h| text.contains(h)) && !text.contains("/root") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let starts_path = |before: Option<char>| {
+        before.is_none_or(|c| {
+            !(c.is_alphanumeric() || matches!(c, '_' | '.' | '-' | '/' | ':' | '\\'))
+        })
+    };
+    'scan: while !rest.is_empty() {
+        let before = out.chars().last();
+        if starts_path(before) {
+            for home in HOMES {
+                if let Some(after) = rest.strip_prefix(home) {
+                    let name_len = after
+                        .find(|c: char| {
+                            c == '/'
+                                || c == '\\'
+                                || c.is_whitespace()
+                                || matches!(c, '"' | '\'' | '`' | ')' | ']' | ',' | ';')
+                        })
+                        .unwrap_or(after.len());
+                    if name_len > 0 {
+                        out.push('~');
+                        rest = after.get(name_len..).unwrap_or_default();
+                        continue 'scan;
+                    }
+                }
+            }
+            if let Some(after) = rest.strip_prefix("/root")
+                && after.chars().next().is_none_or(|c| {
+                    c == '/' || c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ')' | ',' | ';')
+                })
+            {
+                out.push('~');
+                rest = after;
+                continue;
+            }
+        }
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -128,6 +200,31 @@ mod tests {
             Redactor::new().redact("nothing here"),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn home_directories_become_a_tilde() {
+        for (text, shown) in [
+            (
+                "File created successfully at: /home/alice/notes/todo.txt",
+                "File created successfully at: ~/notes/todo.txt",
+            ),
+            ("cd /Users/bob && ls", "cd ~ && ls"),
+            (
+                "'/home/carol/x' and \"/root/.cargo/bin\"",
+                "'~/x' and \"~/.cargo/bin\"",
+            ),
+            ("C:\\Users\\dave\\repo", "~\\repo"),
+            (
+                "see https://example.com/home/alice/x",
+                "see https://example.com/home/alice/x",
+            ),
+            ("/rooted and /home/ alone", "/rooted and /home/ alone"),
+            ("/srv/home/x stays", "/srv/home/x stays"),
+        ] {
+            assert_eq!(Redactor::new().redact(text), shown, "{text}");
+        }
+        assert!(matches!(without_home_dirs("no homes"), Cow::Borrowed(_)));
     }
 
     #[test]

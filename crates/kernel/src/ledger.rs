@@ -123,7 +123,7 @@ pub fn mask(subject: &str) -> String {
     static REDACTOR: std::sync::OnceLock<Redactor> = std::sync::OnceLock::new();
     let masked = REDACTOR
         .get_or_init(Redactor::new)
-        .redact(subject)
+        .redact_secrets(subject)
         .into_owned();
     if masked.chars().count() > MAX_COMMAND_CHARS {
         let cut: String = masked.chars().take(MAX_COMMAND_CHARS).collect();
