@@ -362,6 +362,15 @@ fn notice(out: &mut String, n: &Notice, redactor: &Redactor, days: bool) {
         NoticeKind::Notification => {
             let _ = writeln!(out, "\n> **Notification**{at}: {}", inline(&text));
         }
+        NoticeKind::Context => {
+            let (tag, body) = text.split_once(": ").unwrap_or(("context", text.as_str()));
+            let _ = write!(
+                out,
+                "\n<details><summary>Context: {}</summary>\n\n{}\n</details>\n",
+                inline(tag),
+                blockquote(body)
+            );
+        }
     }
 }
 

@@ -173,6 +173,9 @@ pub enum NoticeKind {
     CompactSummary,
     /// A background task's notification (`<task-notification>`).
     Notification,
+    /// Context the harness added to a prompt (`<ide_selection>`, `<ide_opened_file>`,
+    /// `<system-reminder>`, a prompt hook's output): the text starts with the tag's name.
+    Context,
 }
 
 /// A subagent a `Task` (or `Agent`) call started, read from its own transcript
@@ -461,15 +464,16 @@ fn without_tags(text: &str) -> String {
 /// Code writes it as `<command-name>` and `<command-args>` tags), a prompt without the
 /// context blocks the harness added; `None` for harness noise (command output, caveats,
 /// interruptions, notifications).
-fn typed_prompt(text: &str) -> Option<String> {
+fn typed_prompt(text: &str) -> Option<(String, Vec<(&'static str, String)>)> {
     if let Some(name) = tagged(text, "command-name") {
         let name = name.trim();
         let args = tagged(text, "command-args").map_or("", str::trim);
         let slash = if name.starts_with('/') { "" } else { "/" };
         let command = format!("{slash}{name} {args}");
-        return Some(command.trim().to_owned()).filter(|c| c.len() > 1);
+        return Some((command.trim().to_owned(), Vec::new())).filter(|(c, _)| c.len() > 1);
     }
     let mut rest = text.to_owned();
+    let mut context = Vec::new();
     for tag in CONTEXT_TAGS {
         let open = format!("<{tag}>");
         let close = format!("</{tag}>");
@@ -478,11 +482,26 @@ fn typed_prompt(text: &str) -> Option<String> {
                 .get(start..)
                 .and_then(|r| r.find(&close))
                 .map_or(rest.len(), |e| start + e + close.len());
+            let inner = rest
+                .get(start + open.len()..end)
+                .map(|t| {
+                    t.strip_suffix(close.as_str())
+                        .unwrap_or(t)
+                        .trim()
+                        .to_owned()
+                })
+                .unwrap_or_default();
+            if !inner.is_empty() {
+                context.push((*tag, inner));
+            }
             rest.replace_range(start..end, "");
         }
     }
-    (!is_noise(&rest)).then(|| rest.trim().to_owned())
+    (!is_noise(&rest)).then(|| (rest.trim().to_owned(), context))
 }
+
+/// Longest context block kept under a prompt (the IDE's selection, a reminder).
+const CONTEXT_CHARS: usize = 1_000;
 
 impl Session {
     /// An empty model for a session.
@@ -984,8 +1003,21 @@ impl Session {
             self.notice(NoticeKind::Notification, &text, at);
             return;
         }
-        if let Some(prompt) = typed_prompt(&prompt) {
+        if let Some((prompt, context)) = typed_prompt(&prompt) {
             self.prompt(&prompt, at);
+            // What the harness added to the prompt is shown under it, collapsed.
+            for (tag, text) in context {
+                let notice = Notice {
+                    kind: NoticeKind::Context,
+                    at,
+                    text: Excerpt::redacted(
+                        &format!("{tag}: {text}"),
+                        CONTEXT_CHARS,
+                        &self.redactor,
+                    ),
+                };
+                self.push(ThreadItem::Notice(notice), None);
+            }
         }
     }
 
@@ -1626,6 +1658,17 @@ mod tests {
             "content": "fix the build\n<user-prompt-submit-hook>policy loaded</user-prompt-submit-hook>"}});
         s.ingest_line(line.to_string().as_bytes());
         assert_eq!(s.title(), Some("fix the build"));
+        // IDE context is shown under the prompt, collapsed, not in the title.
+        let mut s = session();
+        let line = serde_json::json!({"type": "user", "message": {"role": "user",
+            "content": "<ide_selection>The user selected lines 3-4 of /p/src/a.rs:\nfn a() {}</ide_selection>\nexplain this"}});
+        s.ingest_line(line.to_string().as_bytes());
+        assert_eq!(s.title(), Some("explain this"));
+        let md = crate::render_session(&s, &Redactor::new());
+        assert!(
+            md.contains("> explain this\n\n<details><summary>Context: ide\\_selection</summary>\n\n> The user selected lines 3-4 of /p/src/a.rs:\n> fn a() {}\n\n</details>"),
+            "{md}"
+        );
     }
 
     #[test]
