@@ -320,6 +320,10 @@ struct Book {
     /// it grows (Gemini CLI): the text is not repeated, the calls not started twice.
     #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
     seen: VecDeque<String>,
+    /// Reflog commits given to quiet `git commit` calls already (an amended one is no longer
+    /// listed, but was the agent's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    reflog_taken: Vec<String>,
     /// Subagents written inline whose `Task` call awaits its result.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     sidechains: Vec<InlineSidechain>,
@@ -1074,6 +1078,43 @@ impl Session {
         });
     }
 
+    /// Lists the commit a `git commit` that printed nothing made (`-q`): the earliest commit
+    /// in the repository's reflog made since the session began (the reflog and the transcript
+    /// are written by the same machine's clock) that no call has been given yet; for an
+    /// amend, it replaces the last one listed. Nothing without a known repository or reflog.
+    fn quiet_commit(&mut self, amend: bool) {
+        let Some(root) = self.root.as_deref() else {
+            return;
+        };
+        let since = self
+            .first_timestamp
+            .map_or(i64::MIN, Timestamp::unix_seconds);
+        let taken = |hash: &str, book: &Book, commits: &[Commit]| {
+            book.reflog_taken
+                .iter()
+                .any(|t| hash.starts_with(t.as_str()))
+                || commits.iter().any(|c| hash.starts_with(&c.hash))
+        };
+        let Some(entry) = crate::vcs::reflog_commits(Path::new(root))
+            .into_iter()
+            .find(|m| m.time >= since && !taken(&m.hash, &self.book, &self.commits))
+        else {
+            return;
+        };
+        if self.book.reflog_taken.len() < MAX_LIST {
+            self.book.reflog_taken.push(entry.hash.clone());
+        }
+        let branch = self.branch.clone().unwrap_or_else(|| "HEAD".to_owned());
+        if amend && let Some(at) = self.commits.iter().rposition(|c| c.branch == branch) {
+            self.commits.remove(at);
+        }
+        self.add_commit(Commit {
+            hash: entry.hash.chars().take(7).collect(),
+            branch,
+            message: entry.message,
+        });
+    }
+
     /// Notes on a `Task` call the subagent it started: the agent id of the record's
     /// `toolUseResult`, else the `agentId: …` line of the result's text.
     fn link_agent(&mut self, block: &Block<'_>, tool_use_result: Option<&RawValue>) {
@@ -1157,6 +1198,10 @@ impl Session {
                             self.commits.iter().rposition(|c| c.branch == first.branch)
                     {
                         self.commits.remove(at);
+                    }
+                    // `git commit -q` prints nothing: the commit is read from the reflog.
+                    if commits.is_empty() && !not_done(is_error, text) {
+                        self.quiet_commit(pending.kind == CallKind::GitAmend);
                     }
                     for commit in commits {
                         self.add_commit(commit);

@@ -73,22 +73,59 @@ pub(crate) struct ReflogMerge {
 /// (`.git/logs/HEAD`, or the one of the git folder a `.git` file names), oldest first. Lines
 /// are `OLD NEW NAME <EMAIL> TIME TZ<TAB>merge ARGS: Merge made by the 'STRATEGY' strategy.`
 pub(crate) fn reflog_merges(root: &std::path::Path) -> Vec<ReflogMerge> {
+    head_reflog(root)
+        .map(|log| log.lines().filter_map(parse_reflog_merge).collect())
+        .unwrap_or_default()
+}
+
+/// The commits `git commit` recorded in the reflog of `HEAD` (`commit: SUBJECT`, also
+/// `commit (amend)` and `commit (initial)`), oldest first: how a commit made with `-q`,
+/// which prints nothing, is found. The message is the subject.
+pub(crate) fn reflog_commits(root: &std::path::Path) -> Vec<ReflogMerge> {
+    head_reflog(root)
+        .map(|log| log.lines().filter_map(parse_reflog_commit).collect())
+        .unwrap_or_default()
+}
+
+/// The text of the reflog of `HEAD` of the repository at `root` (`.git/logs/HEAD`, or the
+/// one of the git folder a `.git` file names).
+fn head_reflog(root: &std::path::Path) -> Option<String> {
     let dot_git = root.join(".git");
     let git_dir = if dot_git.is_file() {
-        let Ok(text) = std::fs::read_to_string(&dot_git) else {
-            return Vec::new();
-        };
-        match text.trim().strip_prefix("gitdir:") {
-            Some(dir) => root.join(dir.trim()),
-            None => return Vec::new(),
-        }
+        let text = std::fs::read_to_string(&dot_git).ok()?;
+        root.join(text.trim().strip_prefix("gitdir:")?.trim())
     } else {
         dot_git
     };
-    let Ok(log) = std::fs::read_to_string(git_dir.join("logs").join("HEAD")) else {
-        return Vec::new();
-    };
-    log.lines().filter_map(parse_reflog_merge).collect()
+    std::fs::read_to_string(git_dir.join("logs").join("HEAD")).ok()
+}
+
+/// The new hash and the time of a reflog line's head (`OLD NEW NAME <EMAIL> TIME TZ`).
+fn reflog_head(head: &str) -> Option<(String, i64)> {
+    let mut words = head.split_whitespace();
+    let _old = words.next()?;
+    let new = words.next()?;
+    if new.len() < 7 || !new.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    // The time is the second word from the end (`TIME TZ`).
+    let rest: Vec<&str> = words.collect();
+    let time = rest.iter().rev().nth(1)?.parse().ok()?;
+    Some((new.to_owned(), time))
+}
+
+fn parse_reflog_commit(line: &str) -> Option<ReflogMerge> {
+    let (head, message) = line.split_once('\t')?;
+    let subject = message
+        .strip_prefix("commit: ")
+        .or_else(|| message.strip_prefix("commit (amend): "))
+        .or_else(|| message.strip_prefix("commit (initial): "))?;
+    let (hash, time) = reflog_head(head)?;
+    Some(ReflogMerge {
+        hash,
+        time,
+        message: subject.to_owned(),
+    })
 }
 
 fn parse_reflog_merge(line: &str) -> Option<ReflogMerge> {
@@ -99,17 +136,9 @@ fn parse_reflog_merge(line: &str) -> Option<ReflogMerge> {
         .strip_prefix("Merge made by the '")?
         .split_once('\'')?
         .0;
-    let mut words = head.split_whitespace();
-    let _old = words.next()?;
-    let new = words.next()?;
-    if new.len() < 7 || !new.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    // The time is the second word from the end (`TIME TZ`).
-    let rest: Vec<&str> = words.collect();
-    let time = rest.iter().rev().nth(1)?.parse().ok()?;
+    let (hash, time) = reflog_head(head)?;
     Some(ReflogMerge {
-        hash: new.to_owned(),
+        hash,
         time,
         message: format!("Merge {args} ({strategy})"),
     })

@@ -76,3 +76,88 @@ fn octopus_and_no_ff_merges_are_listed_from_the_reflog() {
     assert!(commits.contains(&no_ff[..7]), "no-ff {no_ff}:\n{md}");
     assert!(commits.contains("feature-a feature-b (octopus)"), "{md}");
 }
+
+/// `git commit -q` prints nothing: the commit is read from the reflog, and an amend made
+/// quietly replaces the commit it amends.
+#[test]
+fn quiet_commits_are_listed_from_the_reflog() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    fs::write(repo.join("a.txt"), "a\n").unwrap();
+    git(&repo, &["add", "."]);
+    // Made before the session: not the agent's.
+    let status = std::process::Command::new("git")
+        .args(["commit", "-q", "-m", "before the session"])
+        .current_dir(&repo)
+        .env("GIT_COMMITTER_DATE", "@1000000000 +0000")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let cwd = repo.to_str().unwrap();
+    let at = Timestamp::now().to_string();
+    let mut text = format!(
+        "{}\n",
+        json!({"type": "user", "sessionId": "s", "cwd": cwd, "gitBranch": "main", "timestamp": at,
+            "message": {"role": "user", "content": "commit quietly"}})
+    );
+    let mut hashes = Vec::new();
+    for (n, (command, subject)) in [
+        ("git commit -qam 'Quiet one'", "Quiet one"),
+        (
+            "git commit -q --amend -m 'Quiet one, amended'",
+            "Quiet one, amended",
+        ),
+        ("git commit -qam 'Quiet two'", "Quiet two"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        fs::write(repo.join("a.txt"), format!("{n}\n")).unwrap();
+        if command.contains("--amend") {
+            git(&repo, &["commit", "-q", "-a", "--amend", "-m", subject]);
+        } else {
+            git(&repo, &["commit", "-q", "-a", "-m", subject]);
+        }
+        hashes.push(git(&repo, &["rev-parse", "HEAD"]));
+        text.push_str(&format!(
+            "{}\n{}\n",
+            json!({"type": "assistant", "sessionId": "s", "cwd": cwd, "timestamp": at,
+                "message": {"id": format!("m{n}"), "content": [{"type": "tool_use", "id": format!("t{n}"),
+                "name": "Bash", "input": {"command": command}}]}}),
+            json!({"type": "user", "sessionId": "s", "cwd": cwd, "timestamp": at,
+                "message": {"role": "user", "content": [{"type": "tool_result", "tool_use_id": format!("t{n}"),
+                "content": ""}]}})
+        ));
+    }
+    let transcript = tmp.path().join("s.jsonl");
+    fs::write(&transcript, text).unwrap();
+    let options = CaptureOptions::new(
+        transcript,
+        SessionId::new("s"),
+        tmp.path().join("out"),
+        tmp.path().join("state"),
+    )
+    .with_root(&repo);
+    let report = Capture::run(&options).unwrap();
+    let md = fs::read_to_string(report.session_file).unwrap();
+    let commits = md
+        .split("\n## Commits")
+        .nth(1)
+        .unwrap()
+        .split("\n## ")
+        .next()
+        .unwrap();
+    assert!(commits.contains("Quiet one, amended"), "{md}");
+    assert!(commits.contains(&hashes[1][..7]), "{md}");
+    assert!(
+        !commits.contains(&hashes[0][..7]),
+        "the amended commit is replaced:\n{md}"
+    );
+    assert!(
+        commits.contains("Quiet two") && commits.contains(&hashes[2][..7]),
+        "{md}"
+    );
+    assert!(!commits.contains("before the session"), "{md}");
+}
