@@ -428,7 +428,7 @@ fn subagent_captured(harness: Harness) -> Result<()> {
                 vec![
                     Action::write("docs/NOTES.md", "release notes\n"),
                     Action::shell("git add docs/NOTES.md"),
-                    Action::shell("git commit -m 'Add release notes from a subagent'"),
+                    Action::shell("git commit -q -m 'Add release notes from a subagent'"),
                     Action::shell("git reset --hard HEAD~1"),
                 ],
             ),
