@@ -579,6 +579,11 @@ fn respell<'a>(
                 .short
                 .map_or(Cow::Borrowed(o.spec.long), |c| Cow::Owned(c.to_string()));
             match (o.spec.arity, o.value) {
+                // An attached optional value reads as letters (`-uno` is not `-u -n -o`):
+                // spelled long, `--untracked-files=no`, where there is a long name.
+                (Arity::Optional, Some(v)) if o.spec.has_long() => {
+                    out.push(word(format!("--{}={v}", o.spec.long), dynamic));
+                }
                 (Arity::Optional, Some(v)) => out.push(word(format!("-{letter}{v}"), dynamic)),
                 (Arity::Required, Some(v)) => {
                     out.push(word(format!("-{letter}"), false));
@@ -601,17 +606,21 @@ fn respell<'a>(
     }
     let resolved;
     let forced = parsed.has("force") || parsed.has("force-with-lease");
+    // `push --tags` without a refspec pushes the tags only.
+    let tags_only = parsed.has("tags") && operands.len() <= 1;
     if sub == "push"
         && let Some(state) = state
         && (forced || operands.iter().any(|w| forced_head(&w.text)))
         && !parsed.has("mirror")
         && !parsed.has("all")
         && !parsed.has("branches")
+        && !tags_only
         && let Some(branch) = state.current_branch()
         && let Some((remote, dest)) = state.push_destination(&branch)
     {
-        // A forced push without a refspec (or with `HEAD`), or a `+HEAD` refspec (forced by
-        // its `+`), updates the current branch's destination: name it.
+        // A forced push without a refspec updates the current branch's destination (its
+        // upstream, for push.default=upstream): name it. A `HEAD` refspec (or `+HEAD`, forced
+        // by its `+`) pushes the current branch to its own name.
         let spec = if dest == branch {
             branch.clone()
         } else {
@@ -630,9 +639,9 @@ fn respell<'a>(
                 }
                 for r in refspecs {
                     if forced_head(&r.text) {
-                        new.push(word(format!("+HEAD:{dest}"), false));
+                        new.push(word(format!("+HEAD:{branch}"), false));
                     } else if forced && matches!(&*r.text, "HEAD" | "@") {
-                        new.push(word(format!("HEAD:{dest}"), false));
+                        new.push(word(format!("HEAD:{branch}"), false));
                     } else {
                         new.push((*r).clone());
                     }

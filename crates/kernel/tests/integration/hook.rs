@@ -113,11 +113,26 @@ fn a_forced_push_without_a_refspec_is_read_against_the_current_branch() {
         r.path(),
         &["config", "branch.topic.merge", "refs/heads/main"],
     );
+    // Without a refspec it pushes to main (push.default=upstream; with the default `simple`
+    // git refuses the push, which a deny does not change).
     assert_eq!(decide("git push -f"), "deny", "topic pushes to main");
+    // A `HEAD` refspec pushes the current branch to its own name, whatever its upstream
+    // (checked with git 2.47: `HEAD -> topic`).
+    for command in [
+        "git push origin +HEAD",
+        "git push --force-with-lease origin HEAD",
+        "git push -f origin @",
+    ] {
+        assert_eq!(decide(command), "allow", "{command}: topic pushes to topic");
+    }
+    // Tags alone leave the branches as they are.
+    git(r.path(), &["symbolic-ref", "HEAD", "refs/heads/main"]);
+    assert_eq!(decide("git push -f --tags"), "allow", "tags only");
+    assert_eq!(decide("git push -f --tags origin"), "allow", "tags only");
     assert_eq!(
-        decide("git push origin +HEAD"),
+        decide("git push -f --follow-tags"),
         "deny",
-        "topic pushes to main"
+        "the branch and its tags"
     );
 }
 
