@@ -369,6 +369,9 @@ pub enum Unverified {
     /// A word computed at run time sits where git reads its subcommand or an option of a
     /// subcommand that can destroy work ([`Normalized::computed_argument`]).
     ComputedArgument,
+    /// A recursive delete takes a path that is the root or a home directory when variables
+    /// the command does not set are empty ([`Normalized::computed_root`]).
+    ComputedRoot,
 }
 
 impl Unverified {
@@ -384,6 +387,9 @@ impl Unverified {
             }
             Unverified::ComputedArgument => {
                 "a git subcommand or option is computed when the command runs, so what it does cannot be checked"
+            }
+            Unverified::ComputedRoot => {
+                "a recursive delete takes a path made of variables the command does not set, and it is the root or a home directory when they are empty; set them in the command or write the path out"
             }
         }
     }
@@ -596,6 +602,8 @@ impl GateSet {
                 Some(Unverified::Truncated)
             } else if n.computed_argument() {
                 Some(Unverified::ComputedArgument)
+            } else if n.computed_root() {
+                Some(Unverified::ComputedRoot)
             } else {
                 None
             }

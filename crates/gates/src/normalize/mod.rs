@@ -279,6 +279,7 @@ pub struct Normalized {
     depth_exceeded: bool,
     truncated: bool,
     computed: bool,
+    computed_root: bool,
 }
 
 impl Normalized {
@@ -337,6 +338,14 @@ impl Normalized {
     #[must_use]
     pub fn computed_argument(&self) -> bool {
         self.computed
+    }
+
+    /// A recursive delete takes a path made of variables the command does not set, which is
+    /// the root or a home directory when they are empty or unset (`rm -rf "$DIR/"*`, the
+    /// well-known unset-variable wipe): what it deletes cannot be verified.
+    #[must_use]
+    pub fn computed_root(&self) -> bool {
+        self.computed_root
     }
 }
 
@@ -400,6 +409,7 @@ pub fn normalize_in(
         inherited: Vec::new(),
         allexport: false,
         variables: Vec::new(),
+        loop_variables: Vec::new(),
         cwd: None,
         hashed: Vec::new(),
         functions: Vec::new(),
@@ -450,6 +460,10 @@ struct Normalizer<'o> {
     allexport: bool,
     /// The plain assignments seen (`HUSKY=0` alone), in order: `export HUSKY` exports one.
     variables: Vec<Word<'static>>,
+    /// The words `for NAME in WORDS` gives its variable, as `NAME=WORD`, in order: a
+    /// recursive delete of `$NAME` is read with each (the variable is not replaced
+    /// elsewhere, where one value would hide the others).
+    loop_variables: Vec<Word<'static>>,
     /// The folder a `cd` of the script moved to, when its name is known: relative paths
     /// written after it are also listed under it (`cd .git/hooks && rm pre-commit`).
     cwd: Option<String>,
@@ -729,7 +743,26 @@ impl Normalizer<'_> {
             && matches!(&*first.text, "for" | "select" | "case")
         {
             // `for x in a b c`, `case $x in`: a header, nothing runs (substitutions in it
-            // were normalised already).
+            // were normalised already). The loop's variable takes each word in turn: the
+            // commands after it read it as set (the last word is the value remembered).
+            if let [kw, name, kw_in, values @ ..] = words
+                && matches!(&*kw.text, "for" | "select")
+                && kw_in.text == "in"
+                && name
+                    .text
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            {
+                for v in values {
+                    if self.loop_variables.len() < MAX_VARIABLES {
+                        self.loop_variables.push(Word {
+                            text: Cow::Owned(format!("{}={}", name.text, v.text)),
+                            dynamic: v.dynamic,
+                            ..Word::default()
+                        });
+                    }
+                }
+            }
             return;
         }
         let mut i = 0;
@@ -941,6 +974,8 @@ impl Normalizer<'_> {
                     _ => w.text.to_string(),
                 })
             }
+            // A bare `cd` goes home.
+            None => Some("~".to_owned()),
             _ => None,
         };
     }
@@ -1018,6 +1053,16 @@ impl Normalizer<'_> {
                 }
             }
             return;
+        }
+        // `export D=~`, `local D=/`, `declare D=…`: the value is known like a plain one.
+        for w in args.iter().filter(|w| !w.text.starts_with('-')) {
+            if let Some((n, _)) = w.text.split_once('=')
+                && !n.is_empty()
+                && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && self.variables.len() < MAX_VARIABLES
+            {
+                self.variables.push(w.clone().into_owned());
+            }
         }
         let exporting = name == "export"
             || args
@@ -1278,6 +1323,116 @@ impl Normalizer<'_> {
         }
         if matches!(name, "rm" | "rmdir" | "shred" | "unlink") {
             self.deletes_under_cwd(words, depth, origin);
+        }
+        if name == "rm" {
+            self.deletes_of_unset_variables(words, depth, origin);
+        } else if name == "printf" {
+            self.printf_variable(words);
+        }
+    }
+
+    /// `printf -v NAME FORMAT`: NAME holds the format's text when it has no conversion
+    /// (`printf -v D /`).
+    fn printf_variable(&mut self, words: &[Word<'_>]) {
+        if let [_, flag, name, format, ..] = words
+            && flag.text == "-v"
+            && !name.dynamic
+            && !format.dynamic
+            && !format.text.contains(['%', '\\'])
+            && name
+                .text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && self.variables.len() < MAX_VARIABLES
+        {
+            self.variables.push(Word {
+                text: Cow::Owned(format!("{}={}", name.text, format.text)),
+                ..Word::default()
+            });
+        }
+    }
+
+    /// A recursive `rm` of paths made of variables the command does not set: read as bash
+    /// expands them when those are unset. A default (`${D:-/}`) or an operation on `HOME`
+    /// (`${HOME%/*}`, `$HOME$x`) gives a reading the gates see as a command of its own; a
+    /// path that is the root or a home directory only when a variable is empty
+    /// (`"$DIR/"*`, `~/$SUB`) cannot be verified ([`Normalized::computed_root`]).
+    fn deletes_of_unset_variables(&mut self, words: &[Word<'_>], depth: usize, origin: Origin) {
+        let recursive = words.iter().skip(1).any(|w| {
+            w.text == "--recursive"
+                || (w.text.starts_with('-')
+                    && !w.text.starts_with("--")
+                    && w.text.contains(['r', 'R']))
+        });
+        if !recursive {
+            return;
+        }
+        // One reading per word of the loops around (`for d in a ~`: `a`, then `~`).
+        let rounds = self
+            .loop_variables
+            .iter()
+            .filter_map(|v| v.text.split_once('=').map(|(n, _)| n))
+            .fold(Vec::<(&str, usize)>::new(), |mut counts, name| {
+                match counts.iter_mut().find(|(n, _)| *n == name) {
+                    Some((_, c)) => *c += 1,
+                    None => counts.push((name, 1)),
+                }
+                counts
+            })
+            .iter()
+            .map(|(_, c)| *c)
+            .max()
+            .unwrap_or(1)
+            .min(MAX_LOOP_READINGS);
+        let mut readings: Vec<Vec<Word<'_>>> = Vec::new();
+        for round in 0..rounds {
+            // A variable the command sets: `Some(None)` when its value is computed.
+            let known = |name: &str| {
+                let of_loop: Vec<&Word<'static>> = self
+                    .loop_variables
+                    .iter()
+                    .filter(|v| v.text.split_once('=').is_some_and(|(n, _)| n == name))
+                    .collect();
+                if let Some(v) = of_loop.get(round).or(of_loop.last()) {
+                    let value = v.text.split_once('=').map_or("", |(_, value)| value);
+                    return Some((!v.dynamic).then(|| value.to_owned()));
+                }
+                self.variables.iter().rev().find_map(|v| {
+                    v.text
+                        .split_once('=')
+                        .filter(|(n, _)| *n == name)
+                        .map(|(_, value)| (!v.dynamic).then(|| value.to_owned()))
+                })
+            };
+            let mut argv: Vec<Word<'_>> = Vec::with_capacity(words.len());
+            let mut certain = false;
+            for (k, w) in words.iter().enumerate() {
+                if k == 0 || !w.dynamic || w.text.starts_with('-') {
+                    argv.push(w.clone());
+                    continue;
+                }
+                match unset_reading(&w.text, known) {
+                    Some((text, sure)) => {
+                        if sure {
+                            certain = true;
+                        } else if is_root_or_home(&text) {
+                            self.out.computed_root = true;
+                        }
+                        argv.push(Word {
+                            text: Cow::Owned(text),
+                            dynamic: false,
+                            ..w.clone()
+                        });
+                    }
+                    None => argv.push(w.clone()),
+                }
+            }
+            if certain && !readings.contains(&argv) {
+                readings.push(argv);
+            }
+        }
+        for argv in readings {
+            self.push(&argv, None, depth, origin);
         }
     }
 
@@ -1787,6 +1942,115 @@ impl Normalizer<'_> {
             words: OnceLock::new(),
         });
     }
+}
+
+/// Most readings of one recursive delete, one per word of the loop around it.
+const MAX_LOOP_READINGS: usize = 16;
+
+/// How bash expands `text` when every variable in it but `HOME` and those the command sets
+/// (`known`: their values, `Some(None)` when computed) is unset: `Some((reading, sure))`,
+/// `sure` when the reading does not depend on a variable being empty (a default `${D:-X}`
+/// gives X; an operation on `HOME`, `${HOME%/*}` or `${HOME:0}`, reads as `$HOME`). `None`
+/// when there is nothing to read, an unset variable stops the command (`${D:?}`), a
+/// variable's value is computed, or the text holds a command substitution.
+fn unset_reading(
+    text: &str,
+    known: impl Fn(&str) -> Option<Option<String>>,
+) -> Option<(String, bool)> {
+    if !text.contains('$') || text.contains("$(") || text.contains('`') {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut sure = true;
+    let mut changed = false;
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let after = rest.get(at + 1..).unwrap_or_default();
+        if let Some(inner) = after.strip_prefix('{') {
+            let end = inner.find('}')?;
+            let body = inner.get(..end).unwrap_or_default();
+            if body.contains(['{', '$']) {
+                return None;
+            }
+            let name_len = body
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(body.len());
+            let (name, op) = body.split_at(name_len);
+            if name == "HOME" {
+                // `${HOME}`, `${HOME%/*}`, `${HOME:0}`: read as the home folder.
+                out.push_str("$HOME");
+                if !op.is_empty() {
+                    changed = true;
+                }
+            } else if let Some(value) = known(name) {
+                // Set by the command: its value, or (computed) a path the gate cannot tell.
+                out.push_str(&value?);
+                if !op.is_empty() {
+                    sure = false;
+                }
+                changed = true;
+            } else if let Some(default) = op
+                .strip_prefix(":-")
+                .or_else(|| op.strip_prefix('-'))
+                .or_else(|| op.strip_prefix(":="))
+                .or_else(|| op.strip_prefix('='))
+            {
+                out.push_str(default);
+                changed = true;
+            } else if op.starts_with(":?") || op.starts_with('?') {
+                return None;
+            } else {
+                sure = false;
+                changed = true;
+            }
+            rest = inner.get(end + 1..).unwrap_or_default();
+        } else {
+            let name_len = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            let name = after.get(..name_len).unwrap_or_default();
+            if name == "HOME" {
+                out.push_str("$HOME");
+                rest = after.get(name_len..).unwrap_or_default();
+            } else if let Some(value) = known(name) {
+                out.push_str(&value?);
+                changed = true;
+                rest = after.get(name_len..).unwrap_or_default();
+            } else if name.is_empty() {
+                // `$@`, `$*`, `$1`…: positional parameters, unset here.
+                let special = after
+                    .chars()
+                    .next()
+                    .filter(|c| matches!(c, '@' | '*' | '#' | '?' | '!' | '-' | '0'..='9'));
+                match special {
+                    Some(c) => {
+                        sure = false;
+                        changed = true;
+                        rest = after.get(c.len_utf8()..).unwrap_or_default();
+                    }
+                    None => {
+                        out.push('$');
+                        rest = after;
+                    }
+                }
+            } else {
+                sure = false;
+                changed = true;
+                rest = after.get(name_len..).unwrap_or_default();
+            }
+        }
+    }
+    out.push_str(rest);
+    changed.then_some((out, sure))
+}
+
+/// Whether a path is the root, a home directory, or everything in one (`/`, `/*`, `~/`,
+/// `$HOME/*`, `//`), read after the variables that are unset are taken out.
+fn is_root_or_home(path: &str) -> bool {
+    let trimmed = path.trim_end_matches(['/', '*']);
+    matches!(trimmed, "" | "~" | "$HOME" | "/home" | "/Users" | "/root")
+        && !(trimmed.is_empty() && path.is_empty())
 }
 
 /// Whether `s` holds white space ([`char::is_whitespace`]), and whether it holds a space
