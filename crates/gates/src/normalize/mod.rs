@@ -2271,7 +2271,7 @@ fn strip_reserved<'w, 'a>(words: &'w [Word<'a>]) -> &'w [Word<'a>] {
 }
 
 /// Quotes a word for re-parsing as one shell word.
-fn shell_quote(s: &str) -> String {
+pub(super) fn shell_quote(s: &str) -> String {
     if !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_./=:@%+,~".contains(&b))

@@ -302,6 +302,157 @@ const WRAPPERS: &[Wrapper] = &[
         then: Then::Command(0),
     },
     Wrapper {
+        names: &["xvfb-run"],
+        options: posix(&[
+            O::flag("auto-servernum", Some('a')),
+            O::value("error-file", Some('e')),
+            O::value("auth-file", Some('f')),
+            O::value("server-num", Some('n')),
+            O::flag("listen-tcp", Some('l')),
+            O::value("xauth-protocol", Some('p')),
+            O::value("server-args", Some('s')),
+            O::value("wait", Some('w')),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        // `faketime [-f] [-m] TIMESPEC CMD…`.
+        names: &["faketime"],
+        options: posix(&[
+            O::flag("f", Some('f')),
+            O::flag("m", Some('m')),
+            O::flag("exclude-monotonic", None),
+            O::value("date-prog", None),
+        ]),
+        then: Then::Command(1),
+    },
+    Wrapper {
+        names: &["numactl"],
+        options: posix(&[
+            O::value("cpunodebind", Some('N')),
+            O::value("membind", Some('m')),
+            O::value("physcpubind", Some('C')),
+            O::value("interleave", Some('i')),
+            O::value("preferred", Some('p')),
+            O::value("preferred-many", Some('P')),
+            O::value("weighted-interleave", Some('w')),
+            O::flag("localalloc", Some('l')),
+            O::flag("all", Some('a')),
+            O::flag("balancing", Some('b')),
+            O::flag("hardware", Some('H')),
+            O::flag("show", Some('s')),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["cgexec"],
+        options: posix(&[O::value("g", Some('g')), O::flag("sticky", None)]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["rlwrap"],
+        options: posix(&[
+            O::optional("always-readline", Some('a')),
+            O::value("break-chars", Some('b')),
+            O::value("complete-filenames", Some('c')),
+            O::value("command-name", Some('C')),
+            O::value("history-no-dupes", Some('D')),
+            O::value("extra-char-after-completion", Some('e')),
+            O::value("file", Some('f')),
+            O::value("forget-matching", Some('g')),
+            O::value("history-filename", Some('H')),
+            O::value("logfile", Some('l')),
+            O::optional("multi-line", Some('m')),
+            O::value("multi-line-ext", Some('M')),
+            O::value("only-cook", Some('O')),
+            O::optional("prompt-colour", Some('p')),
+            O::value("pre-given", Some('P')),
+            O::value("quote-characters", Some('q')),
+            O::value("histsize", Some('s')),
+            O::value("substitute-prompt", Some('S')),
+            O::value("set-term-name", Some('t')),
+            O::value("wait-before-prompt", Some('w')),
+            O::value("filter", Some('z')),
+            O::flag("ansi-colour-aware", Some('A')),
+            O::flag("case-insensitive", Some('i')),
+            O::flag("no-children", Some('n')),
+            O::flag("no-warnings", Some('N')),
+            O::flag("remember", Some('r')),
+            O::flag("renice", Some('R')),
+            O::flag("version", Some('v')),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["torsocks"],
+        options: posix(&[
+            O::value("user", Some('u')),
+            O::value("pass", Some('p')),
+            O::value("address", Some('a')),
+            O::value("port", Some('P')),
+            O::flag("isolate", Some('i')),
+            O::flag("debug", Some('d')),
+            O::flag("quiet", Some('q')),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["proxychains", "proxychains4"],
+        options: posix(&[O::value("f", Some('f')), O::flag("q", Some('q'))]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["dbus-run-session"],
+        options: posix(&[O::value("config-file", None), O::value("dbus-daemon", None)]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        // task-spooler.
+        names: &["tsp"],
+        options: posix(&[
+            O::flag("n", Some('n')),
+            O::flag("f", Some('f')),
+            O::flag("g", Some('g')),
+            O::flag("m", Some('m')),
+            O::flag("E", Some('E')),
+            O::flag("B", Some('B')),
+            O::value("L", Some('L')),
+            O::value("D", Some('D')),
+            O::value("N", Some('N')),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        names: &["daemonize"],
+        options: posix(&[
+            O::flag("a", Some('a')),
+            O::flag("v", Some('v')),
+            O::value("c", Some('c')),
+            O::value("e", Some('e')),
+            O::value("E", Some('E')),
+            O::value("o", Some('o')),
+            O::value("p", Some('p')),
+            O::value("l", Some('l')),
+            O::value("u", Some('u')),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
+        // GNU parallel's `sem`: the operands are one command, run by a shell.
+        names: &["sem"],
+        options: posix(&[
+            O::value("jobs", Some('j')),
+            O::value("id", None),
+            O::value("semaphoretimeout", None),
+            O::value("st", None),
+            O::flag("fg", None),
+            O::flag("bg", None),
+            O::flag("wait", None),
+            O::flag("semaphore", None),
+        ]),
+        then: Then::ScriptOperands(0),
+    },
+    Wrapper {
         names: &["busybox", "toybox"],
         options: posix(&[]),
         then: Then::Command(0),
@@ -871,6 +1022,23 @@ fn is_wrapper(name: &str) -> bool {
             | "env"
             | "command"
             | "parallel"
+            | "xvfb-run"
+            | "faketime"
+            | "numactl"
+            | "cgexec"
+            | "rlwrap"
+            | "torsocks"
+            | "proxychains"
+            | "proxychains4"
+            | "dbus-run-session"
+            | "tsp"
+            | "daemonize"
+            | "sem"
+            | "perf"
+            | "hyperfine"
+            | "entr"
+            | "pueue"
+            | "start-stop-daemon"
     )
 }
 
@@ -902,6 +1070,11 @@ pub(super) fn wrapper_skip(name: &str, words: &[Word<'_>], i: usize) -> Option<U
             return environment_runner(name, words, i);
         }
         "xargs" => return xargs(words, i),
+        "perf" => return perf(words, i),
+        "hyperfine" => return hyperfine(words, i),
+        "entr" => return entr(words, i),
+        "pueue" => return pueue(words, i),
+        "start-stop-daemon" => return start_stop_daemon(words, i),
         _ => {}
     }
     let row = WRAPPERS.iter().find(|w| w.names.contains(&name))?;
@@ -953,6 +1126,225 @@ pub(super) fn wrapper_skip(name: &str, words: &[Word<'_>], i: usize) -> Option<U
             (!rest.is_empty()).then(|| Unwrap::Script(joined(rest)))
         }
     }
+}
+
+/// `perf stat|record|trace|… [OPTIONS] CMD…` (the options of those subcommands that take a
+/// value; `perf` without a command-running subcommand runs nothing).
+fn perf(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
+    const PERF: OptionTable = OptionTable::new(
+        Syntax::Posix,
+        &[
+            O::value("event", Some('e')),
+            O::value("output", Some('o')),
+            O::value("pid", Some('p')),
+            O::value("tid", Some('t')),
+            O::value("repeat", Some('r')),
+            O::value("cpu", Some('C')),
+            O::value("cgroup", Some('G')),
+            O::value("interval-print", Some('I')),
+            O::value("field-separator", Some('x')),
+            O::value("freq", Some('F')),
+            O::value("count", Some('c')),
+            O::value("mmap-pages", Some('m')),
+            O::value("branch-filter", Some('j')),
+            O::value("uid", Some('u')),
+            O::value("delay", Some('D')),
+            O::value("metrics", Some('M')),
+            O::value("call-graph", None),
+            O::value("filter", None),
+            O::value("duration", None),
+            O::flag("g", Some('g')),
+            O::flag("all-cpus", Some('a')),
+            O::flag("quiet", Some('q')),
+            O::flag("verbose", Some('v')),
+            O::flag("detailed", Some('d')),
+            O::flag("no-inherit", Some('i')),
+            O::flag("scale", Some('l')),
+            O::flag("null", Some('n')),
+            O::flag("big-num", Some('B')),
+            O::flag("summary", Some('s')),
+        ],
+    );
+    let sub_at =
+        (i + 1..words.len()).find(|&k| words.get(k).is_some_and(|w| !w.text.starts_with('-')))?;
+    let sub = &*words.get(sub_at)?.text;
+    matches!(
+        sub,
+        "stat"
+            | "record"
+            | "trace"
+            | "top"
+            | "mem"
+            | "c2c"
+            | "kmem"
+            | "lock"
+            | "sched"
+            | "ftrace"
+            | "kwork"
+    )
+    .then(|| Unwrap::Skip(first_operand(words, sub_at + 1, &PERF)))
+}
+
+/// `hyperfine [OPTIONS] CMD…`: every operand is a command run by a shell, and so are the
+/// values of `--setup`, `--prepare`, `--conclude` and `--cleanup`.
+fn hyperfine(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
+    let mut scripts: Vec<String> = Vec::new();
+    let mut k = i + 1;
+    while let Some(w) = words.get(k) {
+        let t = &*w.text;
+        let next = words.get(k + 1).map(|w| w.text.to_string());
+        k += 1;
+        if t == "--" {
+            scripts.extend(
+                words
+                    .get(k..)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|w| w.text.to_string()),
+            );
+            break;
+        }
+        let (name, attached) = match t.split_once('=') {
+            Some((n, v)) if t.starts_with("--") => (n, Some(v.to_owned())),
+            _ => (t, None),
+        };
+        match name {
+            "-s" | "--setup" | "-p" | "--prepare" | "--conclude" | "-c" | "--cleanup" => {
+                if attached.is_none() {
+                    k += 1;
+                }
+                scripts.extend(attached.or(next));
+            }
+            "-P" | "--parameter-scan" => k += if attached.is_some() { 2 } else { 3 },
+            "-L" | "--parameter-list" => k += if attached.is_some() { 1 } else { 2 },
+            "-w"
+            | "--warmup"
+            | "-m"
+            | "--min-runs"
+            | "-M"
+            | "--max-runs"
+            | "-r"
+            | "--runs"
+            | "-S"
+            | "--shell"
+            | "-u"
+            | "--time-unit"
+            | "-n"
+            | "--command-name"
+            | "-D"
+            | "--parameter-step-size"
+            | "--style"
+            | "--sort"
+            | "--output"
+            | "--input"
+            | "--export-asciidoc"
+            | "--export-csv"
+            | "--export-json"
+            | "--export-markdown"
+            | "--export-orgmode"
+            | "--min-benchmarking-time"
+            | "--reference" => {
+                if attached.is_none() {
+                    k += 1;
+                }
+            }
+            _ if t.starts_with('-') => {}
+            _ => scripts.push(t.to_owned()),
+        }
+    }
+    (!scripts.is_empty()).then_some(Unwrap::Scripts(scripts))
+}
+
+/// `entr [-acdnprsz] UTILITY [ARG…]`: with `-s`, UTILITY is a shell script.
+fn entr(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
+    let mut k = i + 1;
+    let mut shell = false;
+    while let Some(w) = words.get(k)
+        && w.text.starts_with('-')
+    {
+        k += 1;
+        if w.text == "--" {
+            break;
+        }
+        shell |= w.text.contains('s');
+    }
+    let utility = words.get(k)?;
+    Some(if shell {
+        Unwrap::Script(utility.text.to_string())
+    } else {
+        Unwrap::Skip(k)
+    })
+}
+
+/// `pueue add [OPTIONS] [--] CMD…`: the words are joined into one command a shell runs.
+fn pueue(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
+    const ADD: OptionTable = OptionTable::new(
+        Syntax::Posix,
+        &[
+            O::value("working-directory", Some('w')),
+            O::value("delay", Some('d')),
+            O::value("group", Some('g')),
+            O::value("after", Some('a')),
+            O::value("priority", Some('o')),
+            O::value("label", Some('l')),
+            O::flag("escape", Some('e')),
+            O::flag("immediate", Some('i')),
+            O::flag("stashed", Some('s')),
+            O::flag("print-task-id", Some('p')),
+            O::flag("follow", Some('f')),
+        ],
+    );
+    let sub_at =
+        (i + 1..words.len()).find(|&k| words.get(k).is_some_and(|w| !w.text.starts_with('-')))?;
+    if words.get(sub_at)?.text != "add" {
+        return None;
+    }
+    let start = first_operand(words, sub_at + 1, &ADD);
+    let rest = words.get(start..).unwrap_or_default();
+    (!rest.is_empty()).then(|| Unwrap::Script(joined(rest)))
+}
+
+/// `start-stop-daemon --start --exec PATH [--startas PATH] [OPTIONS] -- ARGS…`: runs the
+/// program (`--startas`, else `--exec`) with the arguments after `--`.
+fn start_stop_daemon(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
+    let args = words.get(i + 1..).unwrap_or_default();
+    let mut program: Option<String> = None;
+    let mut startas: Option<String> = None;
+    let mut rest_at = None;
+    let mut k = 0;
+    while let Some(w) = args.get(k) {
+        let t = &*w.text;
+        let next = || args.get(k + 1).map(|w| w.text.to_string());
+        match t {
+            "--" => {
+                rest_at = Some(k + 1);
+                break;
+            }
+            "-x" | "--exec" => {
+                program = next();
+                k += 1;
+            }
+            "-a" | "--startas" => {
+                startas = next();
+                k += 1;
+            }
+            _ => {
+                if let Some(v) = t.strip_prefix("--exec=") {
+                    program = Some(v.to_owned());
+                } else if let Some(v) = t.strip_prefix("--startas=") {
+                    startas = Some(v.to_owned());
+                }
+            }
+        }
+        k += 1;
+    }
+    let program = startas.or(program)?;
+    let mut script = super::shell_quote(&program);
+    for w in rest_at.and_then(|at| args.get(at..)).unwrap_or_default() {
+        script.push(' ');
+        script.push_str(&super::shell_quote(&w.text));
+    }
+    Some(Unwrap::Script(script))
 }
 
 /// `env [-i|-] [-u NAME] [-C DIR] [-P PATH] [-S STRING] [NAME=VALUE…] CMD…`.
