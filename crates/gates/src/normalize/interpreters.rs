@@ -27,6 +27,50 @@ pub(super) fn interpreter_code_flags(name: &str) -> Option<&'static [&'static st
     }
 }
 
+/// The options of an interpreter that take the next word as their value (`python3 -W
+/// ignore -c CODE`, `node -r fs -e CODE`, `perl -I lib -e CODE`): skipped, so that the value
+/// is not taken for the script or hides the code after it.
+pub(super) fn interpreter_value_flags(name: &str) -> &'static [&'static str] {
+    let base = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    match base {
+        "python" | "pypy" => &["-W", "-X", "--check-hash-based-pycs"],
+        "node" | "nodejs" | "bun" => &[
+            "-r",
+            "--require",
+            "--import",
+            "--loader",
+            "--experimental-loader",
+            "--input-type",
+            "-C",
+            "--conditions",
+            "--env-file",
+            "--title",
+            "--inspect-port",
+            "--stack-size",
+        ],
+        "perl" => &["-I"],
+        "ruby" => &["-I", "-r", "-C", "-E", "-F", "--encoding"],
+        "php" => &["-d", "-c", "-z"],
+        "lua" | "luajit" => &["-l"],
+        "Rscript" => &["--default-packages"],
+        _ => &[],
+    }
+}
+
+/// Short options of an interpreter that take the rest of their word as their value (Perl's
+/// `-MModule`, `-mModule`, `-Idir`, `-xdir`, `-iext`, `-d:Mod`, `-Dflags`; Ruby's `-rlib`,
+/// `-Idir`): a word starting with one is not a cluster of flags, whatever letter it ends with.
+pub(super) fn attached_value_flags(name: &str) -> &'static [&'static str] {
+    let base = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    match base {
+        "perl" => &["-M", "-m", "-I", "-x", "-i", "-d", "-D"],
+        "ruby" => &["-r", "-I", "-C", "-E", "-F", "-x"],
+        "python" | "pypy" => &["-W", "-X"],
+        "php" => &["-d", "-c"],
+        _ => &[],
+    }
+}
+
 /// Whether `name` is an awk.
 pub(super) fn is_awk(name: &str) -> bool {
     matches!(name, "awk" | "gawk" | "mawk" | "nawk")
@@ -110,7 +154,12 @@ fn awk_program<'w>(argv: &'w [Word<'_>]) -> Option<&'w str> {
 }
 
 /// The inline code of an interpreter call, if any.
-pub(super) fn inline_code<'w>(argv: &'w [Word<'_>], flags: &[&str]) -> Option<&'w str> {
+pub(super) fn inline_code<'w>(
+    argv: &'w [Word<'_>],
+    flags: &[&str],
+    values: &[&str],
+    attached: &[&str],
+) -> Option<&'w str> {
     if flags.is_empty() {
         return awk_program(argv);
     }
@@ -120,10 +169,18 @@ pub(super) fn inline_code<'w>(argv: &'w [Word<'_>], flags: &[&str]) -> Option<&'
         if flags.contains(&t) {
             return argv.get(k + 1).map(|w| &*w.text);
         }
-        // Combined short flags ending in the code flag: `python3 -Bc CODE`, `perl -ne CODE`.
+        if values.contains(&t) {
+            k += 2;
+            continue;
+        }
+        // Combined short flags ending in the code flag: `python3 -Bc CODE`, `perl -ne CODE`;
+        // not an option with its value attached (`perl -MFile::Path=rmtree`, `-Mdate`).
+        let attached_value = t.get(..2).is_some_and(|head| attached.contains(&head))
+            || !t.bytes().skip(1).all(|b| b.is_ascii_alphabetic());
         if t.len() > 2
             && t.starts_with('-')
             && !t.starts_with("--")
+            && !attached_value
             && let Some(last) = t.chars().last()
             && flags.iter().any(|f| f.len() == 2 && f.ends_with(last))
         {
@@ -147,13 +204,21 @@ pub(super) fn inline_code<'w>(argv: &'w [Word<'_>], flags: &[&str]) -> Option<&'
     None
 }
 
-/// The script file operand of an interpreter call, if any (first non-option word).
-pub(super) fn script_operand<'w>(argv: &'w [Word<'_>]) -> Option<&'w str> {
-    argv.get(1..)
-        .unwrap_or_default()
-        .iter()
-        .map(|w| &*w.text)
-        .find(|t| !t.starts_with('-'))
+/// The script file operand of an interpreter call, if any (the first word that is neither
+/// an option nor the value of one of `values`).
+pub(super) fn script_operand<'w>(argv: &'w [Word<'_>], values: &[&str]) -> Option<&'w str> {
+    let mut k = 1;
+    while let Some(w) = argv.get(k) {
+        let t = &*w.text;
+        if values.contains(&t) {
+            k += 2;
+        } else if t.starts_with('-') {
+            k += 1;
+        } else {
+            return Some(t);
+        }
+    }
+    None
 }
 
 /// Names of the calls that run a command (the last segment of `os.system`,
@@ -448,8 +513,12 @@ fn quote_like_command(code: &str, i: usize, before: u8) -> Option<(&str, usize)>
 }
 
 pub(super) fn flush_run(run: &mut Vec<String>, out: &mut Vec<String>) {
-    if run.len() > 2 && run.first() == run.get(1) {
-        // `os.execvp("git", ["git", "reset", "--hard"])`: the program, then its argv.
+    let program = run
+        .first()
+        .map(|p| p.rsplit(['/', '\\']).next().unwrap_or(p));
+    if run.len() > 2 && program.is_some() && program == run.get(1).map(String::as_str) {
+        // `os.execvp("git", ["git", "reset", "--hard"])`, `os.execl("/usr/bin/git", "git",
+        // "reset", "--hard")`: the program, then its argv.
         let argv = run
             .iter()
             .skip(1)
@@ -470,6 +539,265 @@ pub(super) fn flush_run(run: &mut Vec<String>, out: &mut Vec<String>) {
     } else {
         out.append(run);
     }
+}
+
+/// The commands a Perl program runs through `open` pipes: `open(F, "CMD |")`, `open(F, "|
+/// CMD")` and the three-argument `open(F, "-|", "CMD")` / `"|-"`. String literals are read
+/// in order (single or double quoted, with backslash escapes).
+pub(super) fn perl_pipe_opens(code: &str) -> Vec<String> {
+    let mut literals: Vec<String> = Vec::new();
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        if c != '"' && c != '\'' {
+            continue;
+        }
+        let mut text = String::new();
+        let mut escaped = false;
+        for d in chars.by_ref() {
+            if escaped {
+                text.push(d);
+                escaped = false;
+            } else if d == '\\' {
+                escaped = true;
+            } else if d == c {
+                break;
+            } else {
+                text.push(d);
+            }
+        }
+        literals.push(text);
+    }
+    let mut out = Vec::new();
+    for (k, literal) in literals.iter().enumerate() {
+        let t = literal.trim();
+        if matches!(t, "-|" | "|-") {
+            out.extend(literals.get(k + 1).cloned());
+        } else if let Some(command) = t.strip_suffix('|').or_else(|| t.strip_prefix('|'))
+            && !command.trim().is_empty()
+        {
+            out.push(command.trim().to_owned());
+        }
+    }
+    out
+}
+
+/// Calls of the languages' own library that delete a tree (`shutil.rmtree`, `fs.rmSync`,
+/// `FileUtils.rm_rf`, `File::Path` `rmtree`, …): their first argument is what `rm -rf` of
+/// it would delete.
+const TREE_DELETES: &[&str] = &[
+    "rmtree",
+    "rmSync",
+    "rm_rf",
+    "rm_r",
+    "remove_tree",
+    "remove_dir_all",
+    "rmdirSync",
+    "rimraf",
+    "removeSync",
+    "emptyDirSync",
+    "deleteRecursively",
+];
+
+/// Calls that write, delete or change the mode of the file their first argument names.
+const FILE_WRITES: &[&str] = &[
+    "writeFileSync",
+    "writeFile",
+    "appendFileSync",
+    "appendFile",
+    "write_text",
+    "write_bytes",
+    "unlink",
+    "unlinkSync",
+    "remove",
+    "chmod",
+    "chmodSync",
+    "truncate",
+    "truncateSync",
+    "symlink_to",
+    "touch",
+    "file_put_contents",
+];
+
+/// Expressions that stand for the home folder in the languages' code.
+const HOME_EXPRESSIONS: &[&str] = &[
+    "os.path.expanduser(\"~\")",
+    "os.path.expanduser('~')",
+    "Path.home()",
+    "pathlib.Path.home()",
+    "os.homedir()",
+    "require(\"os\").homedir()",
+    "require('os').homedir()",
+    "process.env.HOME",
+    "process.env[\"HOME\"]",
+    "process.env['HOME']",
+    "os.environ[\"HOME\"]",
+    "os.environ['HOME']",
+    "os.environ.get(\"HOME\")",
+    "os.environ.get('HOME')",
+    "os.getenv(\"HOME\")",
+    "os.getenv('HOME')",
+    "$ENV{HOME}",
+    "$ENV{'HOME'}",
+    "$ENV{\"HOME\"}",
+    "ENV[\"HOME\"]",
+    "ENV['HOME']",
+    "Dir.home",
+    "getenv(\"HOME\")",
+    "getenv('HOME')",
+];
+
+/// What inline code deletes and writes through its language's file library: `(trees, files)`,
+/// the paths given to a tree delete (the home folder's expressions read as `~`) and the
+/// paths given to a file write, delete or mode change (`open(PATH, "w")` too). Only
+/// arguments that are a literal or a home expression are read.
+pub(super) fn code_file_effects(code: &str) -> (Vec<String>, Vec<String>) {
+    let mut trees = Vec::new();
+    let mut files = Vec::new();
+    let bytes = code.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = bytes.get(i) {
+        if c != b'(' {
+            i += 1;
+            continue;
+        }
+        // The name of the call this parenthesis opens.
+        let name_end = i;
+        let mut start = i;
+        while start > 0
+            && bytes
+                .get(start - 1)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        {
+            start -= 1;
+        }
+        let name = code.get(start..name_end).unwrap_or_default();
+        let Some((args, _)) = balanced(code, i + 1) else {
+            break;
+        };
+        i += 1;
+        if name.is_empty() {
+            continue;
+        }
+        let parts = split_arguments(args);
+        let first = parts.first().map(|a| a.trim()).unwrap_or_default();
+        let path = argument_path(first);
+        if TREE_DELETES.contains(&name) {
+            trees.extend(path);
+        } else if FILE_WRITES.contains(&name) {
+            // `Path("x").write_text(…)`: the path is the receiver's.
+            files.extend(receiver_path(code, start).or(path));
+        } else if name == "open" || name == "fopen" {
+            // `open(PATH, "w")`, `open(F, ">", PATH)`, `open(F, ">PATH")` (Perl).
+            let mode = parts
+                .get(1)
+                .map(|a| a.trim().trim_matches(['"', '\'']))
+                .unwrap_or("");
+            if mode.contains(['w', 'a', 'x', '+']) {
+                files.extend(path);
+            } else if matches!(mode, ">" | ">>" | "+<" | "+>") {
+                files.extend(parts.get(2).and_then(|a| argument_path(a.trim())));
+            } else if let Some(p) = parts.get(1).and_then(|a| argument_path(a.trim()))
+                && let Some(target) = p.strip_prefix(">>").or_else(|| p.strip_prefix('>'))
+            {
+                files.push(target.trim().to_owned());
+            }
+        }
+    }
+    (trees, files)
+}
+
+/// The text inside the parenthesis opened just before `from`, and where its closing one is;
+/// quotes are skipped over.
+fn balanced(code: &str, from: usize) -> Option<(&str, usize)> {
+    let bytes = code.as_bytes();
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut escaped = false;
+    let mut k = from;
+    while let Some(&b) = bytes.get(k) {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == q {
+                quote = None;
+            }
+        } else {
+            match b {
+                b'"' | b'\'' => quote = Some(b),
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' if depth > 0 => depth -= 1,
+                b')' => return Some((code.get(from..k)?, k)),
+                _ => {}
+            }
+        }
+        k += 1;
+    }
+    None
+}
+
+/// For a method called at `name_start` on `Path("…")` (`Path("x").unlink()`), that path.
+fn receiver_path(code: &str, name_start: usize) -> Option<String> {
+    let before = code
+        .get(..name_start)?
+        .strip_suffix('.')?
+        .strip_suffix(')')?;
+    let open = before.rfind("Path(")?;
+    argument_path(code.get(open..before.len() + 1)?)
+}
+
+/// The arguments of a call, split at top-level commas.
+fn split_arguments(args: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut start = 0;
+    for (k, c) in args.char_indices() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' => quote = Some(c),
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                out.push(args.get(start..k).unwrap_or_default());
+                start = k + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(args.get(start..).unwrap_or_default());
+    out
+}
+
+/// The path an argument names: a string literal's text (also inside `Path(…)` or
+/// `pathlib.Path(…)`), `~` for a home expression; `None` for anything else.
+fn argument_path(arg: &str) -> Option<String> {
+    let arg = arg.trim();
+    if HOME_EXPRESSIONS.contains(&arg) {
+        return Some("~".to_owned());
+    }
+    let inner = arg
+        .strip_prefix("pathlib.Path(")
+        .or_else(|| arg.strip_prefix("Path("))
+        .and_then(|a| a.strip_suffix(')'))
+        .map_or(arg, str::trim);
+    if HOME_EXPRESSIONS.contains(&inner) {
+        return Some("~".to_owned());
+    }
+    let quote = inner.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    let body = inner.strip_prefix(quote)?.strip_suffix(quote)?;
+    (!body.is_empty() && !body.contains(quote)).then(|| body.to_owned())
 }
 
 /// Whether backticks run a command in the language of interpreter `name` (Perl, Ruby, PHP).

@@ -80,8 +80,8 @@ use crate::lex::{self, CaseReader, Lexed, Redirect, Step, Token, Word};
 use crate::model::git::GitState;
 use crate::path::{clean_path, starts_at_home};
 use interpreters::{
-    awk_pipe_commands, backticks_run, code_literals, inline_code, interpreter_code_flags, is_awk,
-    runs_computed_command, script_operand,
+    attached_value_flags, awk_pipe_commands, backticks_run, code_literals, inline_code,
+    interpreter_code_flags, interpreter_value_flags, is_awk, runs_computed_command, script_operand,
 };
 use wrappers::{Unwrap, wrapper_skip};
 use writes::is_writer;
@@ -1251,7 +1251,8 @@ impl Normalizer<'_> {
             return;
         } else if let Some(code_flags) = interpreter_code_flags(name) {
             self.writes_of(name, words);
-            if let Some(code) = inline_code(words, code_flags) {
+            let values = interpreter_value_flags(name);
+            if let Some(code) = inline_code(words, code_flags, values, attached_value_flags(name)) {
                 let runs_input = raw.stdin_unseen()
                     && if is_awk(name) {
                         awk_pipes_input_to_a_shell(code)
@@ -1269,9 +1270,9 @@ impl Normalizer<'_> {
                 }
                 self.push(words, None, depth, origin);
                 self.inline_code(code, depth + 1, name);
-            } else if script_operand(words).is_some_and(is_process_substitution) {
+            } else if script_operand(words, values).is_some_and(is_process_substitution) {
                 self.push(words, Some(STDIN_PROGRAM), depth, origin);
-            } else if script_operand(words).is_none_or(names_stdin) {
+            } else if script_operand(words, values).is_none_or(names_stdin) {
                 if let Some(code) = Self::stdin_text(raw, lexed) {
                     if code.trim_start().starts_with("$(") || code.trim_start().starts_with('`') {
                         // `python3 - <<< "$(curl …)"`: what another command prints.
@@ -1843,6 +1844,24 @@ impl Normalizer<'_> {
             for candidate in awk_pipe_commands(code) {
                 self.script(&candidate, depth, Origin::InlineCode);
             }
+        }
+        if interpreter.starts_with("perl") {
+            for candidate in interpreters::perl_pipe_opens(code) {
+                self.script(&candidate, depth, Origin::InlineCode);
+            }
+        }
+        // What the code deletes and writes through its own file library: a tree delete
+        // reads as the `rm -rf` it is, a file write as a write of that path.
+        let (trees, files) = interpreters::code_file_effects(code);
+        for tree in trees {
+            self.script(
+                &format!("rm -rf {}", shell_quote(&tree)),
+                depth,
+                Origin::InlineCode,
+            );
+        }
+        for file in files {
+            self.write_target(&file);
         }
     }
 
