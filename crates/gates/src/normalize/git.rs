@@ -364,6 +364,16 @@ fn commands_git_runs(words: &[Word<'_>]) -> Vec<String> {
             {
                 out.push(program);
             }
+            // Turning clean.requireForce off makes every later `git clean` delete.
+            if let [key, value, ..] = operands.as_slice()
+                && key.eq_ignore_ascii_case("clean.requireForce")
+                && matches!(
+                    value.to_ascii_lowercase().as_str(),
+                    "false" | "no" | "off" | "0"
+                )
+            {
+                out.push("git clean --force".to_owned());
+            }
         }
         _ => {}
     }
@@ -523,7 +533,22 @@ fn respell<'a>(
                 k.eq_ignore_ascii_case("push.default") && v.eq_ignore_ascii_case("matching")
             })
         });
-    let rewrite = config_refspec.is_some()
+    // `-c clean.requireForce=false clean -d`: no `-f` needed, it deletes as `clean -f` does.
+    let clean_unforced = sub == "clean"
+        && !parsed.has("force")
+        && !parsed.has("dry-run")
+        && !parsed.has("interactive")
+        && inv.configs().iter().any(|c| {
+            c.split_once('=').is_some_and(|(k, v)| {
+                k.eq_ignore_ascii_case("clean.requireForce")
+                    && matches!(
+                        v.to_ascii_lowercase().as_str(),
+                        "false" | "no" | "off" | "0"
+                    )
+            })
+        });
+    let rewrite = clean_unforced
+        || config_refspec.is_some()
         || config_mirror
         || short_heads
         || matching_forced
@@ -592,6 +617,9 @@ fn respell<'a>(
                 _ => out.push(word(format!("-{letter}"), false)),
             }
         }
+    }
+    if clean_unforced {
+        out.push(word("--force", false));
     }
     out.extend(unknown.into_iter().cloned());
 
