@@ -79,6 +79,56 @@ impl Normalizer<'_> {
         }
     }
 
+    /// `git update-ref --stdin` reads its updates from standard input: when the gate can see
+    /// it (a here-string, a here-document, `echo … |`), each `delete REF` and `update REF
+    /// NEW` line is read as the `git update-ref` command it is (`update-ref -d REF`).
+    pub(super) fn update_ref_input(
+        &mut self,
+        words: &[Word<'_>],
+        raw: &super::Raw<'_>,
+        lexed: &crate::lex::Lexed<'_>,
+        depth: usize,
+        origin: super::Origin,
+    ) {
+        let texts = super::wrappers::texts(words.get(1..).unwrap_or_default());
+        let inv = git::invocation(&texts);
+        if inv.subcommand() != Some("update-ref") || !inv.args(&texts).contains(&"--stdin") {
+            return;
+        }
+        let input = self
+            .upstream
+            .clone()
+            .or_else(|| Self::stdin_text(raw, lexed).map(str::to_owned));
+        let Some(input) = input else {
+            // Updates from input the gate cannot see (a file, another program) cannot be
+            // verified.
+            if raw.stdin_unseen()
+                || raw
+                    .redirects
+                    .iter()
+                    .any(|(k, _)| *k == crate::lex::Redirect::Read)
+            {
+                self.out.computed = true;
+            }
+            return;
+        };
+        // `-z` separates with NULs; a line is `VERB ARGS…`.
+        for line in input.split(['\n', '\0']) {
+            let mut parts = line.split_whitespace();
+            let command = match (parts.next(), parts.next()) {
+                (Some("delete"), Some(reference)) => format!("git update-ref -d {reference}"),
+                (Some("update" | "create"), Some(reference)) => {
+                    format!(
+                        "git update-ref {reference} {}",
+                        parts.collect::<Vec<_>>().join(" ")
+                    )
+                }
+                _ => continue,
+            };
+            self.script(&command, depth + 1, origin);
+        }
+    }
+
     /// The programs a git command's environment makes git run (`GIT_EXTERNAL_DIFF='rm -rf ~'
     /// git diff`, `GIT_SSH_COMMAND`, the pagers and editors): normalised as commands.
     pub(super) fn programs_of_environment(

@@ -1155,6 +1155,7 @@ impl Normalizer<'_> {
         }
         if name == "git" {
             self.git(words, depth, origin, fed);
+            self.update_ref_input(words, raw, lexed, depth, origin);
             return;
         }
         // `git-reset --hard` (the dashed form, as in `/usr/lib/git-core/git-reset`): `git reset`.
@@ -1243,8 +1244,17 @@ impl Normalizer<'_> {
                 }
             } else {
                 for w in args {
-                    if let Some((_, value)) = w.text.split_once('=') {
+                    if let Some((alias, value)) = w.text.split_once('=') {
                         self.script(value, depth + 1, origin);
+                        // A later `NAME ARGS` runs the value followed by ARGS (`alias
+                        // r='git reset'` … `r --hard`): read like a function's call.
+                        if !alias.is_empty()
+                            && !alias.contains(['$', '`', '/'])
+                            && self.functions.len() < MAX_VARIABLES
+                        {
+                            self.functions
+                                .push((alias.to_owned(), format!("{value} $@")));
+                        }
                     }
                 }
             }

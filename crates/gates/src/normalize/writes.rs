@@ -232,6 +232,29 @@ impl Normalizer<'_> {
                     self.write_target(p);
                 }
             }
+            // An archive extracted into a folder writes that folder (`tar -xf a.tar -C
+            // .git/hooks`, `unzip -o a.zip -d .git/hooks`): read as the folder itself.
+            "tar" | "bsdtar" | "gtar" => {
+                let extracting = args.iter().any(|a| {
+                    matches!(*a, "--extract" | "--get")
+                        || (a.starts_with('-') && !a.starts_with("--") && a.contains('x'))
+                        || (!a.starts_with('-')
+                            && a.contains('x')
+                            && a.bytes().all(|b| b.is_ascii_alphabetic()))
+                });
+                if extracting {
+                    let dir = option_value(args, &["-C", "--directory"])
+                        .or_else(|| args.iter().find_map(|a| a.strip_prefix("--directory=")));
+                    if let Some(dir) = dir {
+                        self.write_target(&format!("{}/", dir.trim_end_matches('/')));
+                    }
+                }
+            }
+            "unzip" => {
+                if let Some(dir) = option_value(args, &["-d"]) {
+                    self.write_target(&format!("{}/", dir.trim_end_matches('/')));
+                }
+            }
             "git" => {
                 // `git rm PATH…`, `git mv SRC DST`: after the global options.
                 let inv = git::invocation(args);
@@ -288,6 +311,10 @@ pub(super) fn is_writer(name: &str) -> bool {
             | "curl"
             | "wget"
             | "git"
+            | "tar"
+            | "bsdtar"
+            | "gtar"
+            | "unzip"
     )
 }
 
