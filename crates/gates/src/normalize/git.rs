@@ -144,6 +144,21 @@ impl Normalizer<'_> {
             {
                 self.script(value, depth + 1, origin);
             }
+            // `BASH_ENV=FILE bash -c …` (and `ENV` for sh): the shell first runs FILE, which
+            // the command may have written; one it did not write cannot be seen.
+            if let Some((name, file)) = a.text.split_once('=')
+                && matches!(name, "BASH_ENV" | "ENV")
+                && !file.is_empty()
+            {
+                match self.written_to(file) {
+                    Some(text) => self.script(&text, depth + 1, origin),
+                    None => self.script(
+                        &format!("source {}", super::shell_quote(file)),
+                        depth + 1,
+                        origin,
+                    ),
+                }
+            }
         }
     }
 }
@@ -161,6 +176,10 @@ const PROGRAM_VARIABLES: &[&str] = &[
     "PAGER",
     "EDITOR",
     "VISUAL",
+    // bash runs these: before each prompt of an interactive shell, and at the start of each
+    // of the shell's own commands.
+    "PROMPT_COMMAND",
+    "PS0",
 ];
 
 /// `git config`'s options that take a separate value.

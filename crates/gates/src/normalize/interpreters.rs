@@ -19,8 +19,13 @@ pub(super) fn interpreter_code_flags(name: &str) -> Option<&'static [&'static st
         "deno" => Some(&["eval"]),
         "perl" => Some(&["-e", "-E"]),
         "ruby" | "lua" | "luajit" | "osascript" => Some(&["-e"]),
+        "expect" => Some(&["-c"]),
+        // Tcl reads its program from standard input or a file.
+        "tclsh" | "wish" => Some(&["-c"]),
         "php" => Some(&["-r"]),
-        "Rscript" => Some(&["-e"]),
+        "Rscript" | "R" => Some(&["-e"]),
+        "julia" => Some(&["-e", "-E", "--eval", "--print"]),
+        "ipython" => Some(&["-c"]),
         // The program is the first operand (see `inline_code`).
         "awk" | "gawk" | "mawk" | "nawk" => Some(&[]),
         _ => None,
@@ -803,5 +808,46 @@ fn argument_path(arg: &str) -> Option<String> {
 /// Whether backticks run a command in the language of interpreter `name` (Perl, Ruby, PHP).
 pub(super) fn backticks_run(name: &str) -> bool {
     let base = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
-    matches!(base, "perl" | "ruby" | "php")
+    matches!(base, "perl" | "ruby" | "php" | "julia")
+}
+
+/// The shell commands other than calls that inline code runs: IPython's `!CMD` lines,
+/// AppleScript's `do shell script "CMD"`, Tcl's `exec CMD` and Expect's `spawn CMD`.
+pub(super) fn language_commands(interpreter: &str, code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    match interpreter {
+        "ipython" | "ipython3" => {
+            for line in code.split(['\n', ';']) {
+                if let Some(command) = line.trim_start().strip_prefix('!') {
+                    out.push(command.trim_start_matches('!').to_owned());
+                }
+            }
+        }
+        "osascript" => {
+            let mut rest = code;
+            while let Some(at) = rest.find("do shell script") {
+                rest = rest.get(at + "do shell script".len()..).unwrap_or_default();
+                let trimmed = rest.trim_start();
+                if let Some(body) = trimmed.strip_prefix('"')
+                    && let Some(end) = body.find('"')
+                {
+                    out.push(body.get(..end).unwrap_or_default().replace("\\\"", "\""));
+                }
+            }
+        }
+        "tclsh" | "wish" | "expect" => {
+            for statement in code.split(['\n', ';']) {
+                let statement = statement.trim_start().trim_start_matches('[');
+                if let Some(command) = statement
+                    .strip_prefix("exec ")
+                    .or_else(|| statement.strip_prefix("spawn "))
+                {
+                    let command = command.trim_end().trim_end_matches(']');
+                    out.push(command.trim_start_matches("-- ").to_owned());
+                }
+            }
+        }
+        _ => {}
+    }
+    out
 }

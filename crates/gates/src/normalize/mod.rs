@@ -632,8 +632,15 @@ impl Normalizer<'_> {
     fn substitutions_of(&mut self, raw: &Raw<'_>, lexed: &Lexed<'_>, depth: usize, origin: Origin) {
         let words = raw.words.iter().chain(raw.redirects.iter().map(|(_, w)| w));
         for word in words {
+            // `> >(bash)`, `tee >(sh)`: the command reads what the outer one writes, which
+            // the gate reads as input it cannot see (a shell fed so asks, as a pipe does).
+            let output = word.text.starts_with(">(");
             for sub in lexed.substitutions_of(word) {
-                self.script(sub, depth + 1, origin);
+                if output {
+                    self.script(&format!("{sub} < /dev/stdin"), depth + 1, origin);
+                } else {
+                    self.script(sub, depth + 1, origin);
+                }
             }
         }
     }
@@ -1133,6 +1140,15 @@ impl Normalizer<'_> {
         };
         let name = command_name(&first.text);
         let name: &str = &name;
+        // `./x.sh` after the command wrote x.sh: the script it wrote runs.
+        if first.text.contains('/')
+            && !self.out.written.is_empty()
+            && let Some(text) = self.written_to(&first.text)
+        {
+            self.push(words, None, depth, origin);
+            self.script(&text, depth + 1, origin);
+            return;
+        }
         // A call of a function the command defined runs its body with these arguments
         // (`f() { rm -rf "$1"; }; f ~`), whatever builtin the name shadows.
         if !self.functions.is_empty()
@@ -1310,6 +1326,11 @@ impl Normalizer<'_> {
             // a program the gate may not see.
             if is_process_substitution(file) {
                 self.push(words, Some(STDIN_PROGRAM), depth, origin);
+                return;
+            }
+            if let Some(text) = self.written_to(file) {
+                self.push(words, None, depth, origin);
+                self.script(&text, depth + 1, origin);
                 return;
             }
             if names_stdin(file) {
@@ -1647,6 +1668,12 @@ impl Normalizer<'_> {
             self.push(argv, Some(STDIN_PROGRAM), depth, origin);
             return true;
         }
+        // `echo 'git reset --hard' > x.sh; bash x.sh`: a script the command wrote first.
+        if let Some(text) = operand.and_then(|op| self.written_to(op)) {
+            self.push(argv, None, depth, origin);
+            self.script(&text, depth + 1, origin);
+            return true;
+        }
         if reads_stdin || operand.is_none_or(names_stdin) {
             // No script file (or `-s`): the shell runs what comes on standard input.
             if let Some(body) = Self::stdin_text(raw, lexed) {
@@ -1659,6 +1686,20 @@ impl Normalizer<'_> {
             }
         }
         false
+    }
+
+    /// The text the command visibly wrote to `path` before (all of it, for appends), if any.
+    fn written_to(&self, path: &str) -> Option<String> {
+        let clean = |p: &str| crate::path::clean_path(p).unwrap_or_else(|| p.to_owned());
+        let wanted = clean(path);
+        let texts: Vec<&str> = self
+            .out
+            .written
+            .iter()
+            .filter(|w| clean(&w.path) == wanted)
+            .map(|w| w.text.as_str())
+            .collect();
+        (!texts.is_empty()).then(|| texts.join("\n"))
     }
 
     /// `find … -exec CMD … ;`: each executed command, normalised like any other (wrappers,
@@ -1762,6 +1803,23 @@ impl Normalizer<'_> {
         depth: usize,
         origin: Origin,
     ) {
+        // A shell runs `PROMPT_COMMAND`, `PS0` and the file `BASH_ENV` names.
+        if !assignments.is_empty()
+            && command
+                .first()
+                .is_some_and(|name| SHELLS.contains(&&*command_name(&name.text)))
+        {
+            let shell_runs: Vec<Word<'_>> = assignments
+                .iter()
+                .filter(|a| {
+                    a.text.split_once('=').is_some_and(|(n, _)| {
+                        matches!(n, "PROMPT_COMMAND" | "PS0" | "BASH_ENV" | "ENV")
+                    })
+                })
+                .cloned()
+                .collect();
+            self.programs_of_environment(&shell_runs, depth, origin);
+        }
         // Only git reads the variables that switch its hooks off (`HUSKY=0`, `SKIP=…`); other
         // commands are not worth a second subject.
         if (assignments.is_empty() && self.inherited.is_empty())
@@ -1859,6 +1917,9 @@ impl Normalizer<'_> {
             for candidate in interpreters::perl_pipe_opens(code) {
                 self.script(&candidate, depth, Origin::InlineCode);
             }
+        }
+        for candidate in interpreters::language_commands(interpreter, code) {
+            self.script(&candidate, depth, Origin::InlineCode);
         }
         // What the code deletes and writes through its own file library: a tree delete
         // reads as the `rm -rf` it is, a file write as a write of that path.

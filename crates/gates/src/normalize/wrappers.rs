@@ -1039,6 +1039,7 @@ fn is_wrapper(name: &str) -> bool {
             | "entr"
             | "pueue"
             | "start-stop-daemon"
+            | "sqlite3"
     )
 }
 
@@ -1063,6 +1064,7 @@ pub(super) fn wrapper_skip(name: &str, words: &[Word<'_>], i: usize) -> Option<U
         "tmux" => return tmux(words, i),
         "bwrap" => return bwrap(words, i),
         "gdb" => return gdb(words, i),
+        "sqlite3" => return sqlite3(words, i),
         "vim" | "vi" | "nvim" | "ex" | "view" => return vim(words, i),
         "make" | "gmake" => return make_eval(words, i),
         "uv" | "poetry" | "pipenv" | "pdm" | "hatch" | "rye" | "conda" | "mamba" | "micromamba"
@@ -1756,9 +1758,39 @@ fn gdb(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
             .into_iter()
             .filter_map(|v| {
                 let v = v.trim_start();
-                v.strip_prefix("shell ").or_else(|| v.strip_prefix('!'))
+                if let Some(code) = v.strip_prefix("python ").or_else(|| v.strip_prefix("py ")) {
+                    // gdb's embedded Python.
+                    return Some(format!("python3 -c {}", super::shell_quote(code)));
+                }
+                v.strip_prefix("shell ")
+                    .or_else(|| v.strip_prefix('!'))
+                    .map(str::to_owned)
             })
-            .map(str::to_owned)
+            .collect(),
+    )
+}
+
+/// `sqlite3 [OPTIONS] DB [SQL…]`: the dot commands `.shell CMD` and `.system CMD`, given as
+/// operands or with `-cmd`, run CMD.
+fn sqlite3(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
+    let mut commands = option_texts(words, i, &["-cmd"], &[]);
+    commands.extend(
+        words
+            .get(i + 1..)
+            .unwrap_or_default()
+            .iter()
+            .map(|w| &*w.text),
+    );
+    scripts(
+        commands
+            .iter()
+            .flat_map(|c| c.lines())
+            .filter_map(|line| {
+                let line = line.trim_start();
+                line.strip_prefix(".shell ")
+                    .or_else(|| line.strip_prefix(".system "))
+                    .map(str::to_owned)
+            })
             .collect(),
     )
 }
