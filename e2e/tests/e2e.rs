@@ -68,6 +68,10 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
             Action::shell("git {reset,--hard}"),
             // A case item's patterns run nothing: this runs.
             Action::shell("case reset in reset|clean) echo refusing ;; esac"),
+            // An interpreter option's value does not hide the code after it.
+            Action::shell("python3 -W ignore -c 'import os; os.system(\"git reset --hard\")'"),
+            // A script the command writes and then runs is read.
+            Action::shell("echo 'git reset --hard' > reset.sh && bash reset.sh"),
         ],
     )?;
     assert_gate_reached_model(&run, 0, "G2")?;
@@ -85,6 +89,13 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
         "the case command ran\n{}",
         run.describe()
     );
+    assert_gate_reached_model(&run, 7, "G2")?;
+    assert_gate_reached_model(&run, 8, "G2")?;
+    assert!(
+        sandbox.read("reset.sh").is_none(),
+        "the denied call wrote nothing\n{}",
+        run.describe()
+    );
     assert_eq!(
         sandbox.read("src/app.py").as_deref(),
         Some("print('work in progress')\n"),
@@ -93,7 +104,7 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
     );
     assert_eq!(sandbox.head()?, head);
     let ledger = sandbox.ledger();
-    assert_eq!(decisions(&ledger, "deny", "G2").len(), 3, "{ledger:?}");
+    assert_eq!(decisions(&ledger, "deny", "G2").len(), 5, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G2b").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G7e").len(), 1, "{ledger:?}");
     Ok(())
