@@ -1081,6 +1081,22 @@ pub(super) fn wrapper_skip(name: &str, words: &[Word<'_>], i: usize) -> Option<U
     }
     let row = WRAPPERS.iter().find(|w| w.names.contains(&name))?;
     let start = first_operand(words, i + 1, &row.options);
+    // `sudo -s`, `sudo -i`, `doas -s` without a command run a shell, which reads the
+    // command's standard input (`sudo -s <<< 'rm -rf /'`).
+    if matches!(name, "sudo" | "doas")
+        && start >= words.len()
+        && row
+            .options
+            .parse(&texts(words.get(i + 1..).unwrap_or_default()))
+            .options()
+            .iter()
+            .any(|o| matches!(o.spec.long, "shell" | "login" | "s"))
+    {
+        return Some(Unwrap::Argv {
+            text: "sh".to_owned(),
+            rest: words.len(),
+        });
+    }
     match row.then {
         Then::Command(n) => Some(Unwrap::Skip(start + n)),
         Then::ScriptOption {
