@@ -661,6 +661,14 @@ fn respell<'a>(
             };
             match (o.spec.arity, o.value) {
                 (Arity::Optional, Some(v)) => out.push(word(format!("{name}={v}"), dynamic)),
+                // A value that looks like an option stays attached (`--message=-n`), so that
+                // no pattern takes it for one.
+                (Arity::Required, Some(v)) if v.starts_with('-') => {
+                    out.push(word(
+                        format!("{name}={v}"),
+                        dynamic || value_dynamic(args, o.index),
+                    ));
+                }
                 (Arity::Required, Some(v)) => {
                     out.push(word(name, false));
                     out.push(word(v.to_owned(), dynamic || value_dynamic(args, o.index)));
@@ -679,6 +687,12 @@ fn respell<'a>(
                     out.push(word(format!("--{}={v}", o.spec.long), dynamic));
                 }
                 (Arity::Optional, Some(v)) => out.push(word(format!("-{letter}{v}"), dynamic)),
+                (Arity::Required, Some(v)) if v.starts_with('-') && o.spec.has_long() => {
+                    out.push(word(
+                        format!("--{}={v}", o.spec.long),
+                        dynamic || value_dynamic(args, o.index),
+                    ));
+                }
                 (Arity::Required, Some(v)) => {
                     out.push(word(format!("-{letter}"), false));
                     out.push(word(v.to_owned(), dynamic || value_dynamic(args, o.index)));
@@ -868,7 +882,10 @@ fn canonical_already(parsed: &crate::model::ParsedArgs<'_>, args: &[&str]) -> bo
                         text.len() == 2 && o.value.is_none_or(|_| o.spec.arity == Arity::Required)
                     }
                 };
-                if !spelled || (o.spec.arity == Arity::Required && text.contains('=')) {
+                if !spelled
+                    || (o.spec.arity == Arity::Required
+                        && (text.contains('=') || o.value.is_some_and(|v| v.starts_with('-'))))
+                {
                     return false;
                 }
             }

@@ -233,8 +233,9 @@ impl SimpleCommand {
         &self.text
     }
 
-    /// The words joined by single spaces with data words replaced by [`DATA_PLACEHOLDER`]: what
-    /// the precise `command` match mode matches, anchored at its start.
+    /// The words joined by single spaces with data words replaced by [`DATA_PLACEHOLDER`] (a
+    /// data word that assigns keeps its key: `core.editor=<data>`): what the precise `command`
+    /// match mode matches, anchored at its start.
     #[must_use]
     pub fn precise_text(&self) -> &str {
         self.precise.as_deref().unwrap_or(&self.text)
@@ -2014,11 +2015,23 @@ impl Normalizer<'_> {
                 if i > 0 {
                     out.push(' ');
                 }
-                out.push_str(if span.data {
-                    DATA_PLACEHOLDER
+                let word = text.get(start..span.end).unwrap_or_default();
+                if span.data {
+                    // `core.editor=code --wait`, `--prune=1 second ago`: the key stays
+                    // readable, only its value is data.
+                    if let Some((key, _)) = word.split_once('=')
+                        && !key.is_empty()
+                        && key
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+                    {
+                        out.push_str(key);
+                        out.push('=');
+                    }
+                    out.push_str(DATA_PLACEHOLDER);
                 } else {
-                    text.get(start..span.end).unwrap_or_default()
-                });
+                    out.push_str(word);
+                }
                 start = span.end + 1;
             }
             out

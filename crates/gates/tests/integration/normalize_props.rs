@@ -89,10 +89,24 @@ proptest! {
             prop_assert!(!words.is_empty());
             prop_assert_eq!(words.join(" "), c.text());
             prop_assert_eq!(c.name(), words.first().map(String::as_str));
-            let precise: Vec<&str> = words
+            let precise: Vec<String> = words
                 .iter()
                 .enumerate()
-                .map(|(i, w)| if c.is_data(i) { DATA_PLACEHOLDER } else { w.as_str() })
+                .map(|(i, w)| {
+                    if !c.is_data(i) {
+                        return w.clone();
+                    }
+                    // A data word that assigns (`core.editor=code --wait`) keeps its key.
+                    match w.split_once('=') {
+                        Some((key, _))
+                            if !key.is_empty()
+                                && key.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) =>
+                        {
+                            format!("{key}={DATA_PLACEHOLDER}")
+                        }
+                        _ => DATA_PLACEHOLDER.to_owned(),
+                    }
+                })
                 .collect();
             prop_assert_eq!(precise.join(" "), c.precise_text());
             for (i, w) in words.iter().enumerate() {
