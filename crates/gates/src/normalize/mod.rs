@@ -416,6 +416,7 @@ pub fn normalize_in(
         functions: Vec::new(),
         brace_budget: BRACE_BUDGET,
         globs_read: 0,
+        source: command,
     };
     n.script(command, 0, Origin::Shell);
     n.out
@@ -447,6 +448,8 @@ impl Raw<'_> {
 
 struct Normalizer<'o> {
     options: &'o NormalizeOptions,
+    /// The whole command being normalised, as given.
+    source: &'o str,
     git: Option<&'o dyn GitState>,
     out: Normalized,
     /// The visible output of the command just normalised (`echo …`), for the next command of
@@ -1448,7 +1451,11 @@ impl Normalizer<'_> {
                     Some((text, sure)) => {
                         if sure {
                             certain = true;
-                        } else if is_root_or_home(&text) {
+                        } else if is_root_or_home(&text)
+                            && !unset_names(&w.text)
+                                .iter()
+                                .any(|n| set_somewhere(self.source, n))
+                        {
                             self.out.computed_root = true;
                         }
                         argv.push(Word {
@@ -2146,6 +2153,85 @@ fn unset_reading(
     }
     out.push_str(rest);
     changed.then_some((out, sure))
+}
+
+/// The names of the variables `text` expands that [`unset_reading`] reads as unset: all but
+/// `HOME`, with positional parameters as `1`, `@`, ….
+fn unset_names(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        let after = rest.get(at + 1..).unwrap_or_default();
+        let inner = after.strip_prefix('{').unwrap_or(after);
+        let len = inner
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(inner.len());
+        let name = match inner.get(..len).unwrap_or_default() {
+            "" => inner.get(..1).unwrap_or_default(),
+            name => name,
+        };
+        if !name.is_empty() && name != "HOME" {
+            out.push(name);
+        }
+        rest = inner.get(len.max(1)..).unwrap_or_default();
+    }
+    out
+}
+
+/// Whether the command sets variable `name` somewhere, or guards against it being empty,
+/// before or after the delete (a function's body runs later, a trap at the end): an
+/// assignment `NAME=` (also `export`, `local`, in a prefix or inside a `bash -c` string),
+/// `read NAME`, `printf -v NAME`, `for NAME in`, a test of it (`[ -n "$NAME" ]`, `-d`, `-e`,
+/// `-f`, `-s`, `-z`), or `${NAME:?}`. Positional parameters are given by whoever runs the
+/// script: always set.
+fn set_somewhere(source: &str, name: &str) -> bool {
+    if name.bytes().all(|b| b.is_ascii_digit()) || matches!(name, "@" | "*" | "#") {
+        return true;
+    }
+    let bytes = source.as_bytes();
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut from = 0;
+    while let Some(found) = source.get(from..).and_then(|r| r.find(name)) {
+        let at = from + found;
+        let end = at + name.len();
+        from = end;
+        let before = at.checked_sub(1).and_then(|k| bytes.get(k)).copied();
+        if before.is_some_and(is_ident) || bytes.get(end).copied().is_some_and(is_ident) {
+            continue;
+        }
+        let after = source.get(end..).unwrap_or_default();
+        let head = source.get(..at).unwrap_or_default();
+        // `NAME=…` (not `$NAME=`), `${NAME:?}`, `${NAME?}`.
+        if (after.starts_with('=') && before != Some(b'$') && before != Some(b'{'))
+            || (before == Some(b'{') && (after.starts_with(":?") || after.starts_with('?')))
+        {
+            return true;
+        }
+        // `read [-r] NAME`, `printf -v NAME`, `for NAME in`.
+        let word_before = head
+            .trim_end()
+            .rsplit([' ', '\t', ';', '&', '|', '('])
+            .next()
+            .unwrap_or("");
+        if before.is_some_and(|b| b == b' ' || b == b'\t')
+            && (matches!(
+                word_before,
+                "-v" | "read" | "for" | "-r" | "-a" | "-p" | "-rs"
+            ) && (word_before != "-r" || head.contains("read ")))
+        {
+            return true;
+        }
+        // `[ -n "$NAME" ]`, `test -d "$NAME"`, `[[ -e $NAME ]]`.
+        let test = head.trim_end_matches(['"', '{', '$']).trim_end();
+        if ["-n", "-z", "-d", "-e", "-f", "-s"]
+            .iter()
+            .any(|t| test.ends_with(t))
+            && matches!(before, Some(b'$') | Some(b'{'))
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether a path is the root, a home directory, or everything in one (`/`, `/*`, `~/`,
