@@ -601,6 +601,33 @@ const TREE_DELETES: &[&str] = &[
     "removeSync",
     "emptyDirSync",
     "deleteRecursively",
+    "remove_dir",
+    "remove_entry",
+    "remove_entry_secure",
+    "rm_tree",
+];
+
+/// Calls that delete a tree when given a recursive option (`fs.rm(p, {recursive: true})`,
+/// R's `unlink(p, recursive = TRUE)`, Julia's `rm(p, recursive=true)`).
+const RECURSIVE_DELETES: &[&str] = &["rm", "unlink", "rmdir", "remove", "delete"];
+
+/// Calls that copy or move onto the path their second argument names.
+const FILE_COPIES: &[&str] = &[
+    "copy",
+    "copy2",
+    "copyfile",
+    "copyFileSync",
+    "copyFile",
+    "cpSync",
+    "rename",
+    "renameSync",
+    "replace",
+    "move",
+    "mv",
+    "cp",
+    "symlink",
+    "symlinkSync",
+    "link",
 ];
 
 /// Calls that write, delete or change the mode of the file their first argument names.
@@ -649,6 +676,20 @@ const HOME_EXPRESSIONS: &[&str] = &[
     "Dir.home",
     "getenv(\"HOME\")",
     "getenv('HOME')",
+    "homedir()",
+    "os.homedir()",
+    "Sys.getenv(\"HOME\")",
+    "path.expand(\"~\")",
+    "expanduser(\"~\")",
+    "expanduser('~')",
+    "os.path.expanduser(\"~/\")",
+    "os.path.expanduser('~/')",
+    "homedir()+'/'",
+    "homedir() + '/'",
+    "os.homedir()+'/'",
+    "os.homedir() + '/'",
+    "process.env.HOME+'/'",
+    "process.env.HOME + '/'",
 ];
 
 /// What inline code deletes and writes through its language's file library: `(trees, files)`,
@@ -688,6 +729,13 @@ pub(super) fn code_file_effects(code: &str) -> (Vec<String>, Vec<String>) {
         let path = argument_path(first);
         if TREE_DELETES.contains(&name) {
             trees.extend(path);
+        } else if RECURSIVE_DELETES.contains(&name) && args.contains("recursive") {
+            trees.extend(path);
+        } else if FILE_COPIES.contains(&name) {
+            files.extend(parts.get(1).and_then(|a| argument_path(a.trim())));
+        } else if name == "write" && code.get(..start).is_some_and(|b| b.ends_with("File.")) {
+            // Ruby's `File.write(PATH, TEXT)` (not a file object's `write(TEXT)`).
+            files.extend(path);
         } else if FILE_WRITES.contains(&name) {
             // `Path("x").write_text(…)`: the path is the receiver's.
             files.extend(receiver_path(code, start).or(path));

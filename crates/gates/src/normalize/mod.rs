@@ -1300,6 +1300,12 @@ impl Normalizer<'_> {
                 }
                 self.push(words, None, depth, origin);
                 self.inline_code(code, depth + 1, name);
+            } else if let Some(text) =
+                script_operand(words, values).and_then(|file| self.written_to(file))
+            {
+                // `cat > x.py <<EOF … EOF; python3 x.py`: the program the command wrote.
+                self.push(words, None, depth, origin);
+                self.inline_code(&text, depth + 1, name);
             } else if script_operand(words, values).is_some_and(is_process_substitution) {
                 self.push(words, Some(STDIN_PROGRAM), depth, origin);
             } else if script_operand(words, values).is_none_or(names_stdin) {
@@ -1431,7 +1437,11 @@ impl Normalizer<'_> {
                     .collect();
                 if let Some(v) = of_loop.get(round).or(of_loop.last()) {
                     let value = v.text.split_once('=').map_or("", |(_, value)| value);
-                    return Some((!v.dynamic).then(|| value.to_owned()));
+                    // `for d in "$HOME"`: the home folder is known to be set.
+                    let home = value == "${HOME}"
+                        || (value.starts_with("$HOME")
+                            && !value.get(1..).unwrap_or_default().contains('$'));
+                    return Some((!v.dynamic || home).then(|| value.to_owned()));
                 }
                 self.variables.iter().rev().find_map(|v| {
                     v.text
@@ -1442,17 +1452,25 @@ impl Normalizer<'_> {
             };
             let mut argv: Vec<Word<'_>> = Vec::with_capacity(words.len());
             let mut certain = false;
+            // After `cd $DIR`, a relative operand lies under `$DIR` (`cd $SRC && rm -rf *`).
+            let under = self.cwd.as_deref().filter(|d| d.contains('$'));
             for (k, w) in words.iter().enumerate() {
-                if k == 0 || !w.dynamic || w.text.starts_with('-') {
+                let path: Cow<'_, str> = match under {
+                    Some(dir) if k > 0 && !w.text.starts_with(['/', '~', '$', '-']) => {
+                        Cow::Owned(format!("{}/{}", dir.trim_end_matches('/'), w.text))
+                    }
+                    _ => Cow::Borrowed(&*w.text),
+                };
+                if k == 0 || !(w.dynamic || path.contains('$')) || w.text.starts_with('-') {
                     argv.push(w.clone());
                     continue;
                 }
-                match unset_reading(&w.text, known) {
+                match unset_reading(&path, known) {
                     Some((text, sure)) => {
                         if sure {
                             certain = true;
                         } else if is_root_or_home(&text)
-                            && !unset_names(&w.text)
+                            && !unset_names(&path)
                                 .iter()
                                 .any(|n| set_somewhere(self.source, n))
                         {
@@ -1750,6 +1768,21 @@ impl Normalizer<'_> {
             if let Some(moved) = self.moved_under_cwd(argv, |k, _| k >= first && k < first + count)
             {
                 self.push(&moved, None, depth, origin);
+            }
+            // A negated or or-ed test (`! -name .bashrc`, `-name x -o -delete`) does not pick
+            // what is deleted: read as the unfiltered delete it amounts to.
+            let unfiltered = argv
+                .iter()
+                .skip(first + count)
+                .any(|w| matches!(&*w.text, "!" | "-not" | "-o" | "-or"));
+            if unfiltered {
+                let mut plain: Vec<Word<'a>> =
+                    argv.get(..first + count).unwrap_or_default().to_vec();
+                plain.push(Word {
+                    text: Cow::Borrowed("-delete"),
+                    ..Word::default()
+                });
+                self.push(&plain, None, depth, origin);
             }
         }
         let mut own: Vec<Word<'a>> = Vec::with_capacity(words.len());
@@ -2078,9 +2111,23 @@ fn unset_reading(
         out.push_str(rest.get(..at).unwrap_or_default());
         let after = rest.get(at + 1..).unwrap_or_default();
         if let Some(inner) = after.strip_prefix('{') {
-            let end = inner.find('}')?;
-            let body = inner.get(..end).unwrap_or_default();
-            if body.contains(['{', '$']) {
+            let mut end = inner.find('}')?;
+            let mut body = inner.get(..end).unwrap_or_default();
+            // `${D:-${HOME}}`: a default that is the home folder's own expansion.
+            if body.ends_with("${HOME") && inner.get(end + 1..).is_some_and(|r| r.starts_with('}'))
+            {
+                body = inner.get(..end + 1).unwrap_or_default();
+                end += 1;
+            }
+            let home_default = |d: &str| {
+                (d == "${HOME}" || d.starts_with("$HOME"))
+                    && !d.get(1..).unwrap_or_default().contains('$')
+            };
+            if body.contains(['{', '$'])
+                && !body
+                    .split_once([':', '-', '='])
+                    .is_some_and(|(_, d)| home_default(d.trim_start_matches([':', '-', '='])))
+            {
                 return None;
             }
             let name_len = body
@@ -2237,7 +2284,8 @@ fn set_somewhere(source: &str, name: &str) -> bool {
 /// Whether a path is the root, a home directory, or everything in one (`/`, `/*`, `~/`,
 /// `$HOME/*`, `//`), read after the variables that are unset are taken out.
 fn is_root_or_home(path: &str) -> bool {
-    let trimmed = path.trim_end_matches(['/', '*']);
+    let cleaned = path.replace("/./", "/");
+    let trimmed = cleaned.trim_end_matches(['/', '*', '.']);
     matches!(trimmed, "" | "~" | "$HOME" | "/home" | "/Users" | "/root")
         && !(trimmed.is_empty() && path.is_empty())
 }

@@ -354,7 +354,7 @@ const WRAPPERS: &[Wrapper] = &[
         options: posix(&[
             O::optional("always-readline", Some('a')),
             O::value("break-chars", Some('b')),
-            O::value("complete-filenames", Some('c')),
+            O::flag("complete-filenames", Some('c')),
             O::value("command-name", Some('C')),
             O::value("history-no-dupes", Some('D')),
             O::value("extra-char-after-completion", Some('e')),
@@ -444,6 +444,7 @@ const WRAPPERS: &[Wrapper] = &[
             O::value("jobs", Some('j')),
             O::value("id", None),
             O::value("semaphoretimeout", None),
+            O::value("semaphorename", None),
             O::value("st", None),
             O::flag("fg", None),
             O::flag("bg", None),
@@ -1083,6 +1084,21 @@ pub(super) fn wrapper_skip(name: &str, words: &[Word<'_>], i: usize) -> Option<U
     let start = first_operand(words, i + 1, &row.options);
     // `sudo -s`, `sudo -i`, `doas -s` without a command run a shell, which reads the
     // command's standard input (`sudo -s <<< 'rm -rf /'`).
+    // `su` without `-c` runs the user's shell on the command's input (`sudo su <<< …`).
+    if name == "su"
+        && words.len() <= start + 1
+        && !row
+            .options
+            .parse(&texts(words.get(i + 1..).unwrap_or_default()))
+            .options()
+            .iter()
+            .any(|o| o.spec.long == "command")
+    {
+        return Some(Unwrap::Argv {
+            text: "sh".to_owned(),
+            rest: words.len(),
+        });
+    }
     if matches!(name, "sudo" | "doas")
         && start >= words.len()
         && row
@@ -1186,6 +1202,17 @@ fn perf(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
     let sub_at =
         (i + 1..words.len()).find(|&k| words.get(k).is_some_and(|w| !w.text.starts_with('-')))?;
     let sub = &*words.get(sub_at)?.text;
+    let mut at = sub_at;
+    if matches!(
+        sub,
+        "mem" | "c2c" | "kmem" | "lock" | "sched" | "kvm" | "kwork"
+    ) && words
+        .get(sub_at + 1)
+        .is_some_and(|w| matches!(&*w.text, "record" | "stat" | "top" | "contention"))
+    {
+        // `perf mem record CMD…`: a subcommand of the subcommand.
+        at += 1;
+    }
     matches!(
         sub,
         "stat"
@@ -1199,8 +1226,9 @@ fn perf(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
             | "sched"
             | "ftrace"
             | "kwork"
+            | "kvm"
     )
-    .then(|| Unwrap::Skip(first_operand(words, sub_at + 1, &PERF)))
+    .then(|| Unwrap::Skip(first_operand(words, at + 1, &PERF)))
 }
 
 /// `hyperfine [OPTIONS] CMD…`: every operand is a command run by a shell, and so are the
