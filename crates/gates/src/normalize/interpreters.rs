@@ -727,9 +727,9 @@ pub(super) fn code_file_effects(code: &str) -> (Vec<String>, Vec<String>) {
         let parts = split_arguments(args);
         let first = parts.first().map(|a| a.trim()).unwrap_or_default();
         let path = argument_path(first);
-        if TREE_DELETES.contains(&name) {
-            trees.extend(path);
-        } else if RECURSIVE_DELETES.contains(&name) && args.contains("recursive") {
+        if TREE_DELETES.contains(&name)
+            || (RECURSIVE_DELETES.contains(&name) && args.contains("recursive"))
+        {
             trees.extend(path);
         } else if FILE_COPIES.contains(&name) {
             files.extend(parts.get(1).and_then(|a| argument_path(a.trim())));
