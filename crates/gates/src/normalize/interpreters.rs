@@ -853,6 +853,37 @@ fn argument_path(arg: &str) -> Option<String> {
     (!body.is_empty() && !body.contains(quote)).then(|| body.to_owned())
 }
 
+/// The shell commands a database client runs from its input: `\! CMD` (psql, mysql),
+/// `system CMD` (mysql) and PostgreSQL's `COPY … FROM PROGRAM 'CMD'` / `TO PROGRAM 'CMD'`.
+pub(super) fn sql_shell_commands(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.split(['\n', ';']) {
+        let line = line.trim_start();
+        if let Some(command) = line
+            .strip_prefix("\\!")
+            .or_else(|| line.strip_prefix("system "))
+            .or_else(|| line.strip_prefix("\\system "))
+        {
+            out.push(command.trim().to_owned());
+        }
+    }
+    let upper = text.to_ascii_uppercase();
+    let mut from = 0;
+    while let Some(at) = upper.get(from..).and_then(|r| r.find("PROGRAM")) {
+        let after = text
+            .get(from + at + "PROGRAM".len()..)
+            .unwrap_or_default()
+            .trim_start();
+        from += at + "PROGRAM".len();
+        if let Some(body) = after.strip_prefix('\'')
+            && let Some(end) = body.find('\'')
+        {
+            out.push(body.get(..end).unwrap_or_default().to_owned());
+        }
+    }
+    out
+}
+
 /// Whether backticks run a command in the language of interpreter `name` (Perl, Ruby, PHP).
 pub(super) fn backticks_run(name: &str) -> bool {
     let base = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');

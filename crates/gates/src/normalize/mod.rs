@@ -1223,6 +1223,31 @@ impl Normalizer<'_> {
             if runs_input {
                 self.push(words, Some(STDIN_PROGRAM), depth, origin);
             }
+        } else if matches!(name, "psql" | "mysql" | "mariadb") {
+            // `psql -c '\! CMD'`, `mysql -e 'system CMD'`, `COPY … FROM PROGRAM 'CMD'`, also
+            // from a here-string or here-document.
+            let mut texts: Vec<&str> = Vec::new();
+            let args = words.get(1..).unwrap_or_default();
+            for (k, w) in args.iter().enumerate() {
+                if matches!(&*w.text, "-c" | "--command" | "-e" | "--execute")
+                    && let Some(v) = args.get(k + 1)
+                {
+                    texts.push(&v.text);
+                }
+                for prefix in ["--command=", "--execute="] {
+                    if let Some(v) = w.text.strip_prefix(prefix) {
+                        texts.push(v);
+                    }
+                }
+            }
+            texts.extend(Self::stdin_text(raw, lexed));
+            let commands: Vec<String> = texts
+                .iter()
+                .flat_map(|t| interpreters::sql_shell_commands(t))
+                .collect();
+            for c in commands {
+                self.script(&c, depth + 1, origin);
+            }
         } else if name == "hash" {
             // `hash -p PATH NAME…`
             let args = words.get(1..).unwrap_or_default();
