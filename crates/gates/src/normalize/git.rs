@@ -90,6 +90,10 @@ impl Normalizer<'_> {
         depth: usize,
         origin: super::Origin,
     ) {
+        // The everyday git command has no `--stdin`: nothing to read, nothing allocated.
+        if !words.iter().any(|w| w.text == "--stdin") {
+            return;
+        }
         let texts = super::wrappers::texts(words.get(1..).unwrap_or_default());
         let inv = git::invocation(&texts);
         if inv.subcommand() != Some("update-ref") || !inv.args(&texts).contains(&"--stdin") {
