@@ -57,7 +57,56 @@ fn computed_option_name(w: &Word<'_>) -> bool {
     name.contains('$') || name.contains('`')
 }
 
+/// The repository's state with the current branch a `git checkout`/`git switch` earlier in the
+/// command moved to.
+#[derive(Debug)]
+struct Switched<'g> {
+    inner: &'g dyn GitState,
+    branch: String,
+}
+
+impl GitState for Switched<'_> {
+    fn current_branch(&self) -> Option<String> {
+        Some(self.branch.clone())
+    }
+
+    fn push_destination(&self, branch: &str) -> Option<(String, String)> {
+        // What the repository says, else git's default: `origin`, the same name.
+        self.inner
+            .push_destination(branch)
+            .or_else(|| Some(("origin".to_owned(), branch.to_owned())))
+    }
+}
+
 impl Normalizer<'_> {
+    /// Remembers the branch `git checkout B`, `git switch B` (or `-c`/`-b NEW`) moves to.
+    fn note_branch_switch(&mut self, words: &[Word<'_>]) {
+        if self.git.is_none() {
+            return;
+        }
+        let texts = super::wrappers::texts(words.get(1..).unwrap_or_default());
+        let inv = git::invocation(&texts);
+        let sub = match inv.subcommand() {
+            Some(sub @ ("checkout" | "switch")) => sub,
+            _ => return,
+        };
+        let Some(table) = git::subcommand_options(sub) else {
+            return;
+        };
+        let parsed = table.parse(inv.args(&texts));
+        let new = ["b", "B", "create", "force-create", "c", "C", "orphan"]
+            .iter()
+            .find_map(|o| parsed.value(o));
+        let branch = new.or_else(|| match parsed.operands() {
+            // `git checkout B` (one operand, no `--`): a branch, or a path.
+            [one] if parsed.operands_before_separator().is_none() => Some(*one),
+            _ => None,
+        });
+        if let Some(branch) = branch.filter(|b| !b.starts_with('-') && !b.contains(['$', '`'])) {
+            self.switched_branch = Some(branch.to_owned());
+        }
+    }
+
     /// A git command: its writes, then the command respelled canonically.
     /// `fed`: what xargs feeds it from input the gate cannot see (`xargs git …`).
     pub(super) fn git(
@@ -70,10 +119,24 @@ impl Normalizer<'_> {
         self.writes_of("git", words);
         let joined = join_global_values(words);
         let words = joined.as_deref().unwrap_or(words);
-        match respell(words, self.git, &mut self.out.computed, fed) {
+        // After `git checkout B` / `git switch B` earlier in the command, a push reads B as
+        // the current branch.
+        let switched = match (self.git, &self.switched_branch) {
+            (Some(inner), Some(branch)) => Some(Switched {
+                inner,
+                branch: branch.clone(),
+            }),
+            _ => None,
+        };
+        let state: Option<&dyn GitState> = match &switched {
+            Some(s) => Some(s),
+            None => self.git,
+        };
+        match respell(words, state, &mut self.out.computed, fed) {
             Some(canonical) => self.push(&canonical, None, depth, origin),
             None => self.push(words, None, depth, origin),
         }
+        self.note_branch_switch(words);
         for script in commands_git_runs(words) {
             self.script(&script, depth + 1, origin);
         }

@@ -26,6 +26,7 @@ pub(super) fn interpreter_code_flags(name: &str) -> Option<&'static [&'static st
         "Rscript" | "R" => Some(&["-e"]),
         "julia" => Some(&["-e", "-E", "--eval", "--print"]),
         "ipython" => Some(&["-c"]),
+        "emacs" => Some(&["--eval"]),
         // The program is the first operand (see `inline_code`).
         "awk" | "gawk" | "mawk" | "nawk" => Some(&[]),
         _ => None,
@@ -911,6 +912,27 @@ pub(super) fn language_commands(interpreter: &str, code: &str) -> Vec<String> {
                     && let Some(end) = body.find('"')
                 {
                     out.push(body.get(..end).unwrap_or_default().replace("\\\"", "\""));
+                }
+            }
+        }
+        "emacs" => {
+            // `(shell-command "CMD")` and the like: the string after the call's name.
+            for call in [
+                "(shell-command-to-string",
+                "(shell-command",
+                "(async-shell-command",
+                "(call-process-shell-command",
+                "(start-process-shell-command",
+            ] {
+                let mut rest = code;
+                while let Some(at) = rest.find(call) {
+                    rest = rest.get(at + call.len()..).unwrap_or_default();
+                    let trimmed = rest.trim_start();
+                    if let Some(body) = trimmed.strip_prefix('"')
+                        && let Some(end) = body.find('"')
+                    {
+                        out.push(body.get(..end).unwrap_or_default().to_owned());
+                    }
                 }
             }
         }

@@ -417,6 +417,7 @@ pub fn normalize_in(
         brace_budget: BRACE_BUDGET,
         globs_read: 0,
         source: command,
+        switched_branch: None,
     };
     n.script(command, 0, Origin::Shell);
     n.out
@@ -450,6 +451,8 @@ struct Normalizer<'o> {
     options: &'o NormalizeOptions,
     /// The whole command being normalised, as given.
     source: &'o str,
+    /// The branch a `git checkout`/`git switch` of the command moved to.
+    switched_branch: Option<String>,
     git: Option<&'o dyn GitState>,
     out: Normalized,
     /// The visible output of the command just normalised (`echo …`), for the next command of
@@ -1666,12 +1669,16 @@ impl Normalizer<'_> {
                 if long == "command" {
                     command_string = true;
                 }
-                // bash's `--rcfile FILE` and `--init-file FILE` take a value.
-                j += if matches!(long, "rcfile" | "init-file") {
-                    2
+                // bash's `--rcfile FILE` and `--init-file FILE` take a value: a script the
+                // shell runs first (one the command wrote is read).
+                if matches!(long, "rcfile" | "init-file") {
+                    if let Some(text) = argv.get(j + 1).and_then(|f| self.written_to(&f.text)) {
+                        self.script(&text, depth + 1, origin);
+                    }
+                    j += 2;
                 } else {
-                    1
-                };
+                    j += 1;
+                }
                 continue;
             }
             if let Some(flags) = t.strip_prefix('-').or_else(|| t.strip_prefix('+')) {

@@ -137,6 +137,36 @@ fn a_forced_push_without_a_refspec_is_read_against_the_current_branch() {
 }
 
 #[test]
+fn a_branch_switch_in_the_command_is_the_branch_a_later_push_reads() {
+    let r = metalayer_test_support::git_repo();
+    git(r.path(), &["checkout", "-q", "-b", "topic"]);
+    let event = |command: &str| {
+        serde_json::json!({
+            "session_id": "s", "transcript_path": "/dev/null", "cwd": r.path(),
+            "hook_event_name": "PreToolUse", "tool_name": "Bash",
+            "tool_input": {"command": command},
+        })
+        .to_string()
+    };
+    let decide = |command: &str| decision(&run(event(command).as_bytes(), r.path())).0;
+    assert_eq!(decide("git push -f origin HEAD"), "allow", "topic");
+    for command in [
+        "git checkout main && git push -f origin HEAD",
+        "git switch main; git push -f",
+        "git checkout -q main && git push --force-with-lease",
+    ] {
+        assert_eq!(decide(command), "deny", "{command}");
+    }
+    for command in [
+        "git checkout -b feature && git push -f origin HEAD",
+        "git switch -c feature; git push -f",
+        "git checkout main && git checkout feature && git push -f origin HEAD",
+    ] {
+        assert_eq!(decide(command), "allow", "{command}");
+    }
+}
+
+#[test]
 fn governance_cases_pass_through_the_hook_protocol_in_every_profile() {
     let cases = governance_variants();
     for (profile, yaml) in PROFILES {
