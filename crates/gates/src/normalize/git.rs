@@ -81,7 +81,13 @@ impl GitState for Switched<'_> {
 impl Normalizer<'_> {
     /// Remembers the branch `git checkout B`, `git switch B` (or `-c`/`-b NEW`) moves to.
     fn note_branch_switch(&mut self, words: &[Word<'_>]) {
-        if self.git.is_none() {
+        // On the hook's path for every git command: nothing read or allocated unless it may
+        // switch branches.
+        if self.git.is_none()
+            || !words
+                .iter()
+                .any(|w| matches!(&*w.text, "checkout" | "switch"))
+        {
             return;
         }
         let texts = super::wrappers::texts(words.get(1..).unwrap_or_default());
@@ -98,8 +104,15 @@ impl Normalizer<'_> {
             .iter()
             .find_map(|o| parsed.value(o));
         let branch = new.or_else(|| match parsed.operands() {
-            // `git checkout B` (one operand, no `--`): a branch, or a path.
-            [one] if parsed.operands_before_separator().is_none() => Some(*one),
+            // `git checkout B` (one operand, no `--`): a branch, or a path. One that looks
+            // like a file (`.`, `src/app.py`) or the previous branch (`-`) is not read as a
+            // switch: the push keeps reading the branch the repository is on.
+            [one]
+                if parsed.operands_before_separator().is_none()
+                    && (sub == "switch" || !one.contains('.')) =>
+            {
+                Some(*one)
+            }
             _ => None,
         });
         if let Some(branch) = branch.filter(|b| !b.starts_with('-') && !b.contains(['$', '`'])) {

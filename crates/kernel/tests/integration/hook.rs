@@ -157,6 +157,14 @@ fn a_branch_switch_in_the_command_is_the_branch_a_later_push_reads() {
     ] {
         assert_eq!(decide(command), "deny", "{command}");
     }
+    // A path restored on main leaves the push reading main.
+    git(r.path(), &["symbolic-ref", "HEAD", "refs/heads/main"]);
+    assert_eq!(
+        decide("git checkout src/app.py && git push -f origin HEAD"),
+        "deny"
+    );
+    assert_eq!(decide("git checkout . && git push -f origin HEAD"), "deny");
+    git(r.path(), &["symbolic-ref", "HEAD", "refs/heads/topic"]);
     for command in [
         "git checkout -b feature && git push -f origin HEAD",
         "git switch -c feature; git push -f",
