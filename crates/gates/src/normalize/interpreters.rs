@@ -885,6 +885,21 @@ pub(super) fn sql_shell_commands(text: &str) -> Vec<String> {
     out
 }
 
+/// The double-quoted string that follows each `marker` in `code` (`do shell script "CMD"`).
+fn strings_after(code: &str, marker: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = code;
+    while let Some(at) = rest.find(marker) {
+        rest = rest.get(at + marker.len()..).unwrap_or_default();
+        if let Some(body) = rest.trim_start().strip_prefix('"')
+            && let Some(end) = body.find('"')
+        {
+            out.push(body.get(..end).unwrap_or_default().to_owned());
+        }
+    }
+    out
+}
+
 /// Whether backticks run a command in the language of interpreter `name` (Perl, Ruby, PHP).
 pub(super) fn backticks_run(name: &str) -> bool {
     let base = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
@@ -903,18 +918,7 @@ pub(super) fn language_commands(interpreter: &str, code: &str) -> Vec<String> {
                 }
             }
         }
-        "osascript" => {
-            let mut rest = code;
-            while let Some(at) = rest.find("do shell script") {
-                rest = rest.get(at + "do shell script".len()..).unwrap_or_default();
-                let trimmed = rest.trim_start();
-                if let Some(body) = trimmed.strip_prefix('"')
-                    && let Some(end) = body.find('"')
-                {
-                    out.push(body.get(..end).unwrap_or_default().replace("\\\"", "\""));
-                }
-            }
-        }
+        "osascript" => out.extend(strings_after(code, "do shell script")),
         "emacs" => {
             // `(shell-command "CMD")` and the like: the string after the call's name.
             for call in [
@@ -924,16 +928,7 @@ pub(super) fn language_commands(interpreter: &str, code: &str) -> Vec<String> {
                 "(call-process-shell-command",
                 "(start-process-shell-command",
             ] {
-                let mut rest = code;
-                while let Some(at) = rest.find(call) {
-                    rest = rest.get(at + call.len()..).unwrap_or_default();
-                    let trimmed = rest.trim_start();
-                    if let Some(body) = trimmed.strip_prefix('"')
-                        && let Some(end) = body.find('"')
-                    {
-                        out.push(body.get(..end).unwrap_or_default().to_owned());
-                    }
-                }
+                out.extend(strings_after(code, call));
             }
         }
         "tclsh" | "wish" | "expect" => {

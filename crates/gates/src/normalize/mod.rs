@@ -1022,15 +1022,10 @@ impl Normalizer<'_> {
         if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
             return None;
         }
-        let value = self.variables.iter().rev().find_map(|v| {
-            v.text
-                .split_once('=')
-                .filter(|(n, _)| *n == name)
-                .map(|(_, value)| (value.to_owned(), v.dynamic))
-        })?;
+        let (value, dynamic) = last_value(&self.variables, name)?;
         Some(Word {
-            text: Cow::Owned(value.0),
-            dynamic: value.1,
+            text: Cow::Owned(value.to_owned()),
+            dynamic,
             ..Word::default()
         })
     }
@@ -1466,17 +1461,12 @@ impl Normalizer<'_> {
                 if let Some(v) = of_loop.get(round).or(of_loop.last()) {
                     let value = v.text.split_once('=').map_or("", |(_, value)| value);
                     // `for d in "$HOME"`: the home folder is known to be set.
-                    let home = value == "${HOME}"
-                        || (value.starts_with("$HOME")
-                            && !value.get(1..).unwrap_or_default().contains('$'));
-                    return Some((!v.dynamic || home).then(|| value.to_owned()));
+                    return Some(
+                        (!v.dynamic || is_home_expansion(value)).then(|| value.to_owned()),
+                    );
                 }
-                self.variables.iter().rev().find_map(|v| {
-                    v.text
-                        .split_once('=')
-                        .filter(|(n, _)| *n == name)
-                        .map(|(_, value)| (!v.dynamic).then(|| value.to_owned()))
-                })
+                last_value(&self.variables, name)
+                    .map(|(value, dynamic)| (!dynamic).then(|| value.to_owned()))
             };
             let mut argv: Vec<Word<'_>> = Vec::with_capacity(words.len());
             let mut certain = false;
@@ -2151,14 +2141,10 @@ fn unset_reading(
                 body = inner.get(..end + 1).unwrap_or_default();
                 end += 1;
             }
-            let home_default = |d: &str| {
-                (d == "${HOME}" || d.starts_with("$HOME"))
-                    && !d.get(1..).unwrap_or_default().contains('$')
-            };
             if body.contains(['{', '$'])
                 && !body
                     .split_once([':', '-', '='])
-                    .is_some_and(|(_, d)| home_default(d.trim_start_matches([':', '-', '='])))
+                    .is_some_and(|(_, d)| is_home_expansion(d.trim_start_matches([':', '-', '='])))
             {
                 return None;
             }
@@ -2311,6 +2297,24 @@ fn set_somewhere(source: &str, name: &str) -> bool {
         }
     }
     false
+}
+
+/// The value the last assignment in `variables` (`NAME=VALUE` words) gave `name`, and whether
+/// it is computed at run time.
+fn last_value<'v>(variables: &'v [Word<'static>], name: &str) -> Option<(&'v str, bool)> {
+    variables.iter().rev().find_map(|v| {
+        v.text
+            .split_once('=')
+            .filter(|(n, _)| *n == name)
+            .map(|(_, value)| (value, v.dynamic))
+    })
+}
+
+/// Whether `value` is the home folder's own expansion, or a path under it, with no other
+/// expansion (`$HOME`, `${HOME}`, `$HOME/x`).
+fn is_home_expansion(value: &str) -> bool {
+    (value == "${HOME}" || value.starts_with("$HOME"))
+        && !value.get(1..).unwrap_or_default().contains('$')
 }
 
 /// Whether a path is the root, a home directory, or everything in one (`/`, `/*`, `~/`,
