@@ -32,45 +32,16 @@ fn octopus_and_no_ff_merges_are_listed_from_the_reflog() {
         "{octopus_out}"
     );
 
-    let cwd = repo.to_str().unwrap();
-    let at = Timestamp::now().to_string();
-    let mut text = String::new();
-    text.push_str(&format!(
-        "{}\n",
-        json!({"type": "user", "sessionId": "s", "cwd": cwd, "gitBranch": "main", "timestamp": at,
-            "message": {"role": "user", "content": "merge the branches"}})
-    ));
-    for (n, (command, output)) in [
-        (
-            "git merge --no-edit feature-a feature-b",
-            octopus_out.as_str(),
-        ),
-        ("git merge --no-ff --no-edit topic", no_ff_out.as_str()),
-    ]
-    .iter()
-    .enumerate()
-    {
-        text.push_str(&format!(
-            "{}\n{}\n",
-            json!({"type": "assistant", "sessionId": "s", "cwd": cwd, "timestamp": at,
-                "message": {"id": format!("m{n}"), "content": [{"type": "tool_use", "id": format!("t{n}"),
-                "name": "Bash", "input": {"command": command}}]}}),
-            json!({"type": "user", "sessionId": "s", "cwd": cwd, "timestamp": at,
-                "message": {"role": "user", "content": [{"type": "tool_result", "tool_use_id": format!("t{n}"),
-                "content": output}]}})
-        ));
-    }
-    let transcript = tmp.path().join("s.jsonl");
-    fs::write(&transcript, text).unwrap();
-    let options = CaptureOptions::new(
-        transcript,
-        SessionId::new("s"),
-        tmp.path().join("out"),
-        tmp.path().join("state"),
-    )
-    .with_root(&repo);
-    let report = Capture::run(&options).unwrap();
-    let md = fs::read_to_string(report.session_file).unwrap();
+    let md = capture_calls(
+        tmp.path(),
+        &repo,
+        &Timestamp::now().to_string(),
+        "merge the branches",
+        &[
+            ("git merge --no-edit feature-a feature-b", &octopus_out),
+            ("git merge --no-ff --no-edit topic", &no_ff_out),
+        ],
+    );
     let commits = md.split("\n## Commits").nth(1).unwrap();
     assert!(commits.contains(&octopus[..7]), "octopus {octopus}:\n{md}");
     assert!(commits.contains(&no_ff[..7]), "no-ff {no_ff}:\n{md}");
@@ -95,53 +66,31 @@ fn quiet_commits_are_listed_from_the_reflog() {
         .status()
         .unwrap();
     assert!(status.success());
-    let cwd = repo.to_str().unwrap();
     let at = Timestamp::now().to_string();
-    let mut text = format!(
-        "{}\n",
-        json!({"type": "user", "sessionId": "s", "cwd": cwd, "gitBranch": "main", "timestamp": at,
-            "message": {"role": "user", "content": "commit quietly"}})
-    );
     let mut hashes = Vec::new();
-    for (n, (command, subject)) in [
-        ("git commit -qam 'Quiet one'", "Quiet one"),
-        (
-            "git commit -q --amend -m 'Quiet one, amended'",
-            "Quiet one, amended",
-        ),
-        ("git commit -qam 'Quiet two'", "Quiet two"),
-    ]
-    .iter()
-    .enumerate()
+    for (n, subject) in ["Quiet one", "Quiet one, amended", "Quiet two"]
+        .iter()
+        .enumerate()
     {
         fs::write(repo.join("a.txt"), format!("{n}\n")).unwrap();
-        if command.contains("--amend") {
+        if subject.ends_with("amended") {
             git(&repo, &["commit", "-q", "-a", "--amend", "-m", subject]);
         } else {
             git(&repo, &["commit", "-q", "-a", "-m", subject]);
         }
         hashes.push(git(&repo, &["rev-parse", "HEAD"]));
-        text.push_str(&format!(
-            "{}\n{}\n",
-            json!({"type": "assistant", "sessionId": "s", "cwd": cwd, "timestamp": at,
-                "message": {"id": format!("m{n}"), "content": [{"type": "tool_use", "id": format!("t{n}"),
-                "name": "Bash", "input": {"command": command}}]}}),
-            json!({"type": "user", "sessionId": "s", "cwd": cwd, "timestamp": at,
-                "message": {"role": "user", "content": [{"type": "tool_result", "tool_use_id": format!("t{n}"),
-                "content": ""}]}})
-        ));
     }
-    let transcript = tmp.path().join("s.jsonl");
-    fs::write(&transcript, text).unwrap();
-    let options = CaptureOptions::new(
-        transcript,
-        SessionId::new("s"),
-        tmp.path().join("out"),
-        tmp.path().join("state"),
-    )
-    .with_root(&repo);
-    let report = Capture::run(&options).unwrap();
-    let md = fs::read_to_string(report.session_file).unwrap();
+    let md = capture_calls(
+        tmp.path(),
+        &repo,
+        &at,
+        "commit quietly",
+        &[
+            ("git commit -qam 'Quiet one'", ""),
+            ("git commit -q --amend -m 'Quiet one, amended'", ""),
+            ("git commit -qam 'Quiet two'", ""),
+        ],
+    );
     let commits = md
         .split("\n## Commits")
         .nth(1)
@@ -160,4 +109,43 @@ fn quiet_commits_are_listed_from_the_reflog() {
         "{md}"
     );
     assert!(!commits.contains("before the session"), "{md}");
+}
+
+/// Captures a Claude Code session at `at` in the repository `repo`: one prompt, then a Bash
+/// call per `(command, output)`; the note's markdown.
+fn capture_calls(
+    tmp: &std::path::Path,
+    repo: &std::path::Path,
+    at: &str,
+    prompt: &str,
+    calls: &[(&str, &str)],
+) -> String {
+    let cwd = repo.to_str().unwrap();
+    let mut text = format!(
+        "{}\n",
+        json!({"type": "user", "sessionId": "s", "cwd": cwd, "gitBranch": "main", "timestamp": at,
+            "message": {"role": "user", "content": prompt}})
+    );
+    for (n, (command, output)) in calls.iter().enumerate() {
+        text.push_str(&format!(
+            "{}\n{}\n",
+            json!({"type": "assistant", "sessionId": "s", "cwd": cwd, "timestamp": at,
+                "message": {"id": format!("m{n}"), "content": [{"type": "tool_use", "id": format!("t{n}"),
+                "name": "Bash", "input": {"command": command}}]}}),
+            json!({"type": "user", "sessionId": "s", "cwd": cwd, "timestamp": at,
+                "message": {"role": "user", "content": [{"type": "tool_result", "tool_use_id": format!("t{n}"),
+                "content": output}]}})
+        ));
+    }
+    let transcript = tmp.join("s.jsonl");
+    fs::write(&transcript, text).unwrap();
+    let options = CaptureOptions::new(
+        transcript,
+        SessionId::new("s"),
+        tmp.join("out"),
+        tmp.join("state"),
+    )
+    .with_root(repo);
+    let report = Capture::run(&options).unwrap();
+    fs::read_to_string(report.session_file).unwrap()
 }

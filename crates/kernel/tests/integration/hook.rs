@@ -16,6 +16,16 @@ fn run(input: &[u8], root: &Path) -> HookOutcome {
 }
 
 /// The decision printed on stdout, or `allow` for none.
+/// The decision on a Bash call of `command` made in the repository at `root`.
+fn decide_bash(root: &Path, command: &str) -> String {
+    let event = serde_json::json!({
+        "session_id": "s", "transcript_path": "/dev/null", "cwd": root,
+        "hook_event_name": "PreToolUse", "tool_name": "Bash",
+        "tool_input": {"command": command},
+    });
+    decision(&run(event.to_string().as_bytes(), root)).0
+}
+
 fn decision(out: &HookOutcome) -> (String, String) {
     assert_eq!(out.exit_code, 0, "stderr: {}", out.stderr);
     if out.stdout.is_empty() {
@@ -76,15 +86,7 @@ fn command_reading_cases_pass_through_the_hook_protocol_in_every_profile() {
 #[test]
 fn a_forced_push_without_a_refspec_is_read_against_the_current_branch() {
     let r = metalayer_test_support::git_repo();
-    let event = |command: &str| {
-        serde_json::json!({
-            "session_id": "s", "transcript_path": "/dev/null", "cwd": r.path(),
-            "hook_event_name": "PreToolUse", "tool_name": "Bash",
-            "tool_input": {"command": command},
-        })
-        .to_string()
-    };
-    let decide = |command: &str| decision(&run(event(command).as_bytes(), r.path())).0;
+    let decide = |command: &str| decide_bash(r.path(), command);
     for command in [
         "git push -f",
         "git push --force origin",
@@ -140,15 +142,7 @@ fn a_forced_push_without_a_refspec_is_read_against_the_current_branch() {
 fn a_branch_switch_in_the_command_is_the_branch_a_later_push_reads() {
     let r = metalayer_test_support::git_repo();
     git(r.path(), &["checkout", "-q", "-b", "topic"]);
-    let event = |command: &str| {
-        serde_json::json!({
-            "session_id": "s", "transcript_path": "/dev/null", "cwd": r.path(),
-            "hook_event_name": "PreToolUse", "tool_name": "Bash",
-            "tool_input": {"command": command},
-        })
-        .to_string()
-    };
-    let decide = |command: &str| decision(&run(event(command).as_bytes(), r.path())).0;
+    let decide = |command: &str| decide_bash(r.path(), command);
     assert_eq!(decide("git push -f origin HEAD"), "allow", "topic");
     for command in [
         "git checkout main && git push -f origin HEAD",
