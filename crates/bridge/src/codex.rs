@@ -420,6 +420,7 @@ fn patch_facts(patch: &str, session: &Session) -> UseFacts {
         diff: crate::diff::EditDiff::of_patch(patch, session.limits().diff(), session.redactor()),
         plan: None,
         agent_prompt: None,
+        commit_subject: None,
     }
 }
 

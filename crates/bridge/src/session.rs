@@ -282,6 +282,9 @@ struct Pending {
     /// A `Task` call's prompt: the first record of its inline subagent repeats it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     agent_prompt: Option<String>,
+    /// A `git commit -m` call's subject: a quiet commit's reflog entry is the one with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    commit_subject: Option<String>,
 }
 
 /// A subagent whose records are written inline in the session's transcript (`isSidechain`,
@@ -1078,11 +1081,11 @@ impl Session {
         });
     }
 
-    /// Lists the commit a `git commit` that printed nothing made (`-q`): the earliest commit
-    /// in the repository's reflog made since the session began (the reflog and the transcript
-    /// are written by the same machine's clock) that no call has been given yet; for an
-    /// amend, it replaces the last one listed. Nothing without a known repository or reflog.
-    fn quiet_commit(&mut self, amend: bool) {
+    /// Lists the commit a `git commit` that printed nothing made (`-q`): among the commits in
+    /// the repository's reflog made since the session began (the reflog and the transcript
+    /// are written by the same machine's clock) that no call has been given yet, the one with
+    /// the call's subject, else the earliest; for an amend, it replaces the last one listed. Nothing without a known repository or reflog.
+    fn quiet_commit(&mut self, amend: bool, subject: Option<&str>) {
         let Some(root) = self.root.as_deref() else {
             return;
         };
@@ -1095,10 +1098,16 @@ impl Session {
                 .any(|t| hash.starts_with(t.as_str()))
                 || commits.iter().any(|c| hash.starts_with(&c.hash))
         };
-        let Some(entry) = crate::vcs::reflog_commits(Path::new(root))
+        let entries: Vec<_> = crate::vcs::reflog_commits(Path::new(root))
             .into_iter()
-            .find(|m| m.time >= since && !taken(&m.hash, &self.book, &self.commits))
-        else {
+            .filter(|m| m.time >= since && !taken(&m.hash, &self.book, &self.commits))
+            .collect();
+        // The one with the call's subject when it gave one (a commit made just before the
+        // session, in the same second, is not taken for it), else the earliest.
+        let at = subject
+            .and_then(|s| entries.iter().position(|m| m.message == s))
+            .unwrap_or(0);
+        let Some(entry) = entries.into_iter().nth(at) else {
             return;
         };
         if self.book.reflog_taken.len() < MAX_LIST {
@@ -1201,7 +1210,10 @@ impl Session {
                     }
                     // `git commit -q` prints nothing: the commit is read from the reflog.
                     if commits.is_empty() && !not_done(is_error, text) {
-                        self.quiet_commit(pending.kind == CallKind::GitAmend);
+                        self.quiet_commit(
+                            pending.kind == CallKind::GitAmend,
+                            pending.commit_subject.as_deref(),
+                        );
                     }
                     for commit in commits {
                         self.add_commit(commit);
@@ -1445,6 +1457,7 @@ impl Session {
                     also_writes: facts.also_writes,
                     call: recorded,
                     agent_prompt: facts.agent_prompt,
+                    commit_subject: facts.commit_subject,
                 },
             );
             if self.book.pending.len() > MAX_PENDING {

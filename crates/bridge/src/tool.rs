@@ -297,6 +297,76 @@ pub(crate) fn command_kind(command: &str, bases: &[&str]) -> CallKind {
     CallKind::Other
 }
 
+/// The subject a `git commit -m MSG` / `--message=MSG` in `command` gives its commit (the
+/// first line of the first message), read with shell quoting.
+fn commit_subject(command: &str) -> Option<String> {
+    let words = shell_words(command);
+    let mut iter = words.iter();
+    while let Some(w) = iter.next() {
+        let message = if w == "-m" || w == "--message" {
+            iter.next().cloned()
+        } else if let Some(m) = w.strip_prefix("--message=") {
+            Some(m.to_owned())
+        } else if w.starts_with('-') && !w.starts_with("--") && w.ends_with('m') && w.len() > 2 {
+            // A cluster ending in the option (`-qam MSG`).
+            iter.next().cloned()
+        } else {
+            w.strip_prefix("-m")
+                .filter(|m| !m.is_empty())
+                .map(str::to_owned)
+        };
+        if let Some(m) = message {
+            return m.lines().next().map(|l| l.trim().to_owned());
+        }
+    }
+    None
+}
+
+/// A command's words, with single and double quotes and backslashes taken out (no
+/// expansion): enough to read an option's literal value.
+fn shell_words(command: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = command.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                word.extend(chars.by_ref().take_while(|&d| d != '\''));
+            }
+            '"' => {
+                in_word = true;
+                while let Some(d) = chars.next() {
+                    match d {
+                        '"' => break,
+                        '\\' => word.extend(chars.next()),
+                        _ => word.push(d),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                word.extend(chars.next());
+            }
+            c if c.is_whitespace() || matches!(c, ';' | '&' | '|') => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
 /// `NAME=value` before a command.
 fn is_assignment(word: &str) -> bool {
     word.split_once('=').is_some_and(|(name, _)| {
@@ -353,6 +423,9 @@ pub(crate) struct UseFacts {
     pub(crate) plan: Option<String>,
     /// A `Task` / `Agent` call's prompt, as written (it opens the subagent's conversation).
     pub(crate) agent_prompt: Option<String>,
+    /// A `git commit -m MSG` call's subject (the first line of MSG): how a quiet commit is
+    /// found in the reflog.
+    pub(crate) commit_subject: Option<String>,
 }
 
 /// How much of a tool input is redacted before its summary is made (the summary keeps
@@ -538,6 +611,9 @@ pub(crate) fn facts(
             .plan
             .filter(|p| !p.trim().is_empty())
             .map(std::borrow::Cow::into_owned),
+        commit_subject: matches!(kind, CallKind::GitCommit | CallKind::GitAmend)
+            .then(|| commit_subject(parsed.command.as_deref().unwrap_or_default()))
+            .flatten(),
         agent_prompt: parsed
             .prompt
             .filter(|_| kind == CallKind::Agent)
@@ -676,6 +752,18 @@ mod tests {
             ("glab mr create", CallKind::PullRequest),
         ] {
             assert_eq!(command_kind(command, &[]), kind, "{command}");
+        }
+        for (command, subject) in [
+            ("git commit -m 'Fix the parser'", Some("Fix the parser")),
+            (
+                "git commit -qam \"Add notes\" && git push",
+                Some("Add notes"),
+            ),
+            ("git commit --message=one", Some("one")),
+            ("git commit -m \"Two\\nlines\" -q", Some("Twonlines")),
+            ("git commit -q", None),
+        ] {
+            assert_eq!(commit_subject(command).as_deref(), subject, "{command}");
         }
         // Followed from the session's folder: into the repository or a folder inside it is
         // still this repository; out of it is not.

@@ -67,6 +67,10 @@ fn quiet_commits_are_listed_from_the_reflog() {
         .unwrap();
     assert!(status.success());
     let at = Timestamp::now().to_string();
+    // One more made before the prompt, in the same second: the subjects tell them apart.
+    fs::write(repo.join("b.txt"), "b\n").unwrap();
+    git(&repo, &["add", "b.txt"]);
+    git(&repo, &["commit", "-q", "-m", "just before the session"]);
     let mut hashes = Vec::new();
     for (n, subject) in ["Quiet one", "Quiet one, amended", "Quiet two"]
         .iter()
