@@ -61,7 +61,15 @@ impl Default for Word<'_> {
     }
 }
 
-impl Word<'_> {
+impl<'a> Word<'a> {
+    /// A word the normaliser makes up: unquoted, no expansion.
+    pub(crate) fn plain(text: impl Into<Cow<'a, str>>) -> Self {
+        Word {
+            text: text.into(),
+            ..Word::default()
+        }
+    }
+
     /// The same word owning its text, its substitutions dropped (for words that leave their
     /// lex, such as the words `env -S` splits a string into).
     pub(crate) fn into_owned(self) -> Word<'static> {

@@ -407,6 +407,8 @@ pub fn normalize_in(
         out: Normalized::default(),
         pipe_text: None,
         upstream: None,
+        pipe_paths: None,
+        upstream_paths: None,
         inherited: Vec::new(),
         allexport: false,
         variables: Vec::new(),
@@ -460,6 +462,11 @@ struct Normalizer<'o> {
     pipe_text: Option<String>,
     /// The visible output piped into the command being normalised.
     upstream: Option<String>,
+    /// The `find` whose list of paths the command just normalised prints (`find ~`, or
+    /// `find ~ | sort`), for the next command of a pipeline.
+    pipe_paths: Option<Vec<Word<'static>>>,
+    /// The `find` whose paths are piped into the command being normalised.
+    upstream_paths: Option<Vec<Word<'static>>>,
     /// The assignments of the commands that run the script being normalised (`HUSKY=0 bash
     /// -c '…'`): the environment its commands inherit.
     inherited: Vec<Word<'static>>,
@@ -685,10 +692,17 @@ impl Normalizer<'_> {
                 Redirect::Read | Redirect::HereString => {}
             }
         }
+        let upstream_paths = self.pipe_paths.take().filter(|_| raw.piped);
         self.pipe_text = None;
         self.upstream = upstream;
+        self.upstream_paths = upstream_paths;
         self.interpret(raw, lexed, depth, origin);
         self.upstream = None;
+        // A filter between `find` and `xargs` passes the paths on (`find ~ | sort | xargs
+        // rm -rf`), or picks some of them, as a test of find would (`| grep cache`).
+        if let Some(find) = self.upstream_paths.take() {
+            self.pipe_paths = paths_filtered(&raw.words, find);
+        }
     }
 
     /// What is fed to the command's standard input, if the gate can see it.
@@ -820,6 +834,15 @@ impl Normalizer<'_> {
                     i = next;
                 }
                 Some(Unwrap::Script(text)) => {
+                    // `find ~ | parallel rm -rf`: the command on each path find lists.
+                    if text.contains(wrappers::PARALLEL_INPUT)
+                        && !text.contains(" < ")
+                        && let Some(find) = self.upstream_paths.take()
+                    {
+                        let command = split_words(&text);
+                        let replace = Some(wrappers::PARALLEL_INPUT);
+                        self.find_fed(find, &command, replace, lexed, depth, origin);
+                    }
                     let mark = self.inherit(&assignments);
                     self.fanout_script(&text, depth, origin);
                     self.inherited.truncate(mark);
@@ -911,6 +934,13 @@ impl Normalizer<'_> {
             (None, true) => Fed::Appended,
             (None, false) => Fed::Nothing,
         };
+        // `find ~ | xargs rm -rf`: xargs runs the command on the paths find lists, as
+        // `find ~ -exec rm -rf {} +` would.
+        if !matches!(fed, Fed::Nothing)
+            && let Some(find) = self.upstream_paths.take()
+        {
+            self.find_fed(find, words, replacing.as_deref(), lexed, depth, origin);
+        }
         // What the command runs in turn (a shell's script) inherits its assignments.
         let mark = self.inherit(&assignments);
         self.dispatch(words, raw, lexed, depth, origin, fed);
@@ -1350,7 +1380,15 @@ impl Normalizer<'_> {
             }
             return;
         } else if name == "find" {
-            self.find_exec(words, lexed, depth, origin);
+            self.find_exec(words, lexed, depth, origin, true);
+            // What it prints is a list of paths (its starting points first) when it runs
+            // nothing itself.
+            if !words
+                .iter()
+                .any(|w| matches!(&*w.text, "-exec" | "-execdir" | "-ok" | "-okdir"))
+            {
+                self.pipe_paths = Some(words.iter().cloned().map(Word::into_owned).collect());
+            }
             return;
         } else if matches!(name, "source" | ".")
             && let Some(file) = words.get(1).map(|w| &*w.text)
@@ -1753,12 +1791,39 @@ impl Normalizer<'_> {
     /// `find … -exec CMD … ;`: each executed command, normalised like any other (wrappers,
     /// shells), then the find itself with each executed command's wrappers stripped (so
     /// `find / -exec sudo rm {} ;` reads `find / -exec rm {}`).
+    /// `find ARGS | xargs CMD`: read as `find ARGS -exec CMD {} +` (or `-exec CMD ;` with
+    /// the replace string of `xargs -I` as find's `{}`), without normalising CMD again.
+    fn find_fed(
+        &mut self,
+        find: Vec<Word<'static>>,
+        command: &[Word<'_>],
+        replace: Option<&str>,
+        lexed: &Lexed<'_>,
+        depth: usize,
+        origin: Origin,
+    ) {
+        let mut argv = find;
+        argv.push(Word::plain("-exec"));
+        argv.extend(command.iter().map(|w| match replace {
+            Some(r) if w.text.contains(r) => Word::plain(w.text.replace(r, "{}")),
+            _ => w.clone().into_owned(),
+        }));
+        match replace {
+            Some(_) => argv.push(Word::plain(";")),
+            None => argv.extend([Word::plain("{}"), Word::plain("+")]),
+        }
+        self.find_exec(&argv, lexed, depth, origin, false);
+    }
+
+    /// `find … -delete` and `find … -exec CMD …`: the paths it deletes, and each command it
+    /// runs (normalised one level down when `inner`).
     fn find_exec<'a>(
         &mut self,
         words: &[Word<'a>],
         lexed: &Lexed<'_>,
         depth: usize,
         origin: Origin,
+        inner_too: bool,
     ) {
         let argv = words;
         let deletes = argv.iter().enumerate().any(|(k, w)| {
@@ -1823,7 +1888,9 @@ impl Normalizer<'_> {
                 end += 1;
             }
             let inner = argv.get(k..end).unwrap_or_default();
-            if depth < self.options.max_depth {
+            if !inner_too {
+                own.extend(inner.iter().cloned());
+            } else if depth < self.options.max_depth {
                 let raw = Raw {
                     words: inner.to_vec(),
                     redirects: Vec::new(),
@@ -2769,6 +2836,52 @@ fn split_words(s: &str) -> Vec<Word<'static>> {
             _ => None,
         })
         .collect()
+}
+
+/// What a filter in a pipeline makes of the list of paths `find` prints: the same list
+/// (`sort`, `uniq`, `head`, …), or the paths a `grep` picks, as a test of find (`grep
+/// cache` is `-path *cache*`, `grep -v keep` is `! -path *keep*`); `None` for any other
+/// command, or a grep of files.
+fn paths_filtered(words: &[Word<'_>], mut find: Vec<Word<'static>>) -> Option<Vec<Word<'static>>> {
+    let start = words.iter().take_while(|w| w.assignment).count();
+    let name = command_name(&words.get(start)?.text);
+    let args = words.get(start + 1..).unwrap_or_default();
+    match &*name {
+        "sort" | "uniq" | "tac" | "head" | "tail" | "shuf" | "tee" | "cat" => Some(find),
+        "grep" | "egrep" | "fgrep" => {
+            let mut invert = false;
+            let mut pattern = None;
+            let mut operands = 0;
+            let mut k = 0;
+            while let Some(w) = args.get(k) {
+                k += 1;
+                let t = &*w.text;
+                if t == "-e" || t == "--regexp" {
+                    pattern = pattern.or_else(|| args.get(k).map(|p| p.text.to_string()));
+                    k += 1;
+                } else if let Some(long) = t.strip_prefix("--") {
+                    invert |= long == "invert-match";
+                } else if t.len() > 1 && t.starts_with('-') {
+                    invert |= t.contains('v');
+                } else if pattern.is_none() {
+                    pattern = Some(t.to_owned());
+                } else {
+                    operands += 1;
+                }
+            }
+            let pattern = pattern?;
+            if operands > 0 {
+                return None;
+            }
+            if invert {
+                find.push(Word::plain("!"));
+            }
+            find.push(Word::plain("-path"));
+            find.push(Word::plain(format!("*{pattern}*")));
+            Some(find)
+        }
+        _ => None,
+    }
 }
 
 /// The last path component of a command word (`/usr/bin/git` → `git`). Words with expansions

@@ -1873,7 +1873,7 @@ fn make_eval(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
 }
 
 /// A variable the gate reads where parallel puts an argument it cannot see.
-const PARALLEL_INPUT: &str = "$PARALLEL_INPUT";
+pub(super) const PARALLEL_INPUT: &str = "$PARALLEL_INPUT";
 
 /// parallel's replacement strings, longest first: the argument (`{}`), without its extension
 /// (`{.}`), its base name (`{/}`), its folder (`{//}`), its base name without extension
