@@ -99,12 +99,24 @@ pub(crate) enum Redirect {
     HereString,
 }
 
+/// What a command separator says about the command after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sep {
+    /// `;`, `&`, newline: the next command runs whatever this one did.
+    End,
+    /// `&&`: the next command runs when this one succeeded.
+    And,
+    /// `||`: the next command runs when this one failed.
+    Or,
+}
+
 /// A token of the command string.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Token<'a> {
     Word(Word<'a>),
-    /// `;`, `&`, `&&`, `||`, newline: the end of a command.
-    Separator,
+    /// `;`, `&`, `&&`, `||`, newline: the end of a command, and whether the next one runs
+    /// on its status.
+    Separator(Sep),
     /// `;;`, `;&`, `;;&`: the end of a command and of a `case` item; patterns follow.
     CaseEnd,
     /// `|` or `|&`: the next command reads this one's output.
@@ -587,7 +599,7 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
                 b' ' | b'\t' | b'\r' => self.pos += 1,
                 b'\n' => {
                     self.pos += 1;
-                    self.push(Token::Separator);
+                    self.push(Token::Separator(Sep::End));
                     self.read_heredoc_bodies();
                 }
                 b'#' => self.skip_comment(),
@@ -599,7 +611,7 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
                         }
                         self.push(Token::CaseEnd);
                     } else {
-                        self.push(Token::Separator);
+                        self.push(Token::Separator(Sep::End));
                     }
                 }
                 b'&' => self.ampersand(),
@@ -608,7 +620,7 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
                     match self.peek() {
                         Some(b'|') => {
                             self.pos += 1;
-                            self.push(Token::Separator);
+                            self.push(Token::Separator(Sep::Or));
                         }
                         Some(b'&') => {
                             self.pos += 1;
@@ -659,7 +671,7 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
         match self.peek() {
             Some(b'&') => {
                 self.pos += 1;
-                self.push(Token::Separator);
+                self.push(Token::Separator(Sep::And));
             }
             Some(b'>') => {
                 self.pos += 1;
@@ -668,7 +680,7 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
                 }
                 self.push(Token::Redirect(Redirect::Write));
             }
-            _ => self.push(Token::Separator),
+            _ => self.push(Token::Separator(Sep::End)),
         }
     }
 
@@ -731,7 +743,7 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
             ..Word::default()
         };
         self.push(Token::Word(word));
-        self.push(Token::Separator);
+        self.push(Token::Separator(Sep::End));
     }
 
     /// Given `open_pos` pointing at an opening byte, returns the position of the matching close,
@@ -1361,7 +1373,9 @@ mod tests {
             .into_iter()
             .map(|t| match t {
                 Token::Word(w) => w.text.into_owned(),
-                Token::Separator => ";".into(),
+                Token::Separator(Sep::End) => ";".into(),
+                Token::Separator(Sep::And) => "&&".into(),
+                Token::Separator(Sep::Or) => "||".into(),
                 Token::CaseEnd => ";;".into(),
                 Token::Pipe => "|".into(),
                 Token::Open => "(".into(),
@@ -1438,7 +1452,7 @@ mod tests {
     fn operators_split_commands() {
         assert_eq!(
             words("a && b || c; d | e & f"),
-            ["a", ";", "b", ";", "c", ";", "d", "|", "e", ";", "f"]
+            ["a", "&&", "b", "||", "c", ";", "d", "|", "e", ";", "f"]
         );
         assert_eq!(words("(a)"), ["(", "a", ")"]);
         assert_eq!(words("echo hi >> .env"), ["echo", "hi", "Write", ".env"]);

@@ -119,7 +119,7 @@ impl CaseReader {
         }
         if self.open.is_empty()
             && self.start != Start::CaseWord
-            && matches!(token, Token::Separator | Token::Pipe | Token::CaseEnd)
+            && matches!(token, Token::Separator(_) | Token::Pipe | Token::CaseEnd)
         {
             self.start = Start::Nothing;
             return Step::Command;
@@ -158,7 +158,7 @@ impl CaseReader {
                     self.start = Start::Nothing;
                     Step::PatternEnd
                 }
-                Token::Separator | Token::CaseEnd | Token::Pipe | Token::Redirect(_) => {
+                Token::Separator(_) | Token::CaseEnd | Token::Pipe | Token::Redirect(_) => {
                     Step::Pattern
                 }
             };
@@ -194,8 +194,8 @@ impl CaseReader {
                 Step::Command
             }
             // `case x` and `in` may stand on two lines.
-            Token::Separator if self.start == Start::CaseWord => Step::Command,
-            Token::Separator | Token::Pipe => {
+            Token::Separator(_) if self.start == Start::CaseWord => Step::Command,
+            Token::Separator(_) | Token::Pipe => {
                 self.start = Start::Nothing;
                 Step::Command
             }

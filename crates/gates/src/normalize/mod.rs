@@ -76,7 +76,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
-use crate::lex::{self, CaseReader, Lexed, Redirect, Step, Token, Word};
+use crate::lex::{self, CaseReader, Lexed, Redirect, Sep, Step, Token, Word};
 use crate::model::git::GitState;
 use crate::path::{clean_path, starts_at_home};
 use interpreters::{
@@ -409,6 +409,11 @@ pub fn normalize_in(
         upstream: None,
         pipe_paths: None,
         upstream_paths: None,
+        chain: FIRST_CHAIN,
+        guard: ALWAYS,
+        blocks: Vec::new(),
+        elif_branches: Vec::new(),
+        variable_guards: Vec::new(),
         inherited: Vec::new(),
         allexport: false,
         variables: Vec::new(),
@@ -467,6 +472,20 @@ struct Normalizer<'o> {
     pipe_paths: Option<Vec<Word<'static>>>,
     /// The `find` whose paths are piped into the command being normalised.
     upstream_paths: Option<Vec<Word<'static>>>,
+    /// The `&&` list the command being normalised belongs to (a number; `;`, newline, `&`
+    /// and `||` start the next).
+    chain: u32,
+    /// When the command being normalised runs: [`ALWAYS`] for the first of a list, the
+    /// list's number after `&&`, [`NEVER`] after `||` (nothing later can count on it).
+    guard: u32,
+    /// The bodies of `if`/`while`/`for` open around the command (`then`, `else`, `do`),
+    /// each numbered like a list: what runs inside may not run at all.
+    blocks: Vec<Block>,
+    /// The branches of an `if` before its `elif`, for the `then` that follows.
+    elif_branches: Vec<u32>,
+    /// The guard of each of `variables`, by index: an assignment under a guard sets its
+    /// variable only for the commands it holds for (the later ones of its list or body).
+    variable_guards: Vec<u32>,
     /// The assignments of the commands that run the script being normalised (`HUSKY=0 bash
     /// -c '…'`): the environment its commands inherit.
     inherited: Vec<Word<'static>>,
@@ -490,6 +509,25 @@ struct Normalizer<'o> {
     /// Written paths holding a glob read so far (at most 16 per normalisation).
     globs_read: usize,
 }
+
+/// A body of `if`, `while`, `until` or `for` being read.
+struct Block {
+    /// Its number, the guard of what is assigned inside.
+    id: u32,
+    /// The numbers of the branches of the same `if` before it (`then` before `elif`/`else`).
+    earlier: Vec<u32>,
+    /// It is the `else` of an `if`: one of the branches always runs.
+    last_branch: bool,
+}
+
+/// The guard of a command that runs whatever came before it.
+const ALWAYS: u32 = 0;
+/// The guard of a command after `||`: no later command can count on it having run.
+const NEVER: u32 = u32::MAX;
+/// The number of the first `&&` list.
+const FIRST_CHAIN: u32 = 1;
+/// At most this many `if`/`while`/`for` bodies are followed one inside another.
+const MAX_BLOCKS: usize = 32;
 
 /// How many bytes brace expansion scans at most in one normalisation; past it the command
 /// is reported as truncated (the engine asks).
@@ -598,8 +636,13 @@ impl Normalizer<'_> {
                     };
                     raw.redirects.push((kind, target));
                 }
-                Token::Separator | Token::CaseEnd => {
+                Token::Separator(sep) => {
                     self.finish(&mut raw, lexed, depth, origin);
+                    self.separated(sep);
+                }
+                Token::CaseEnd => {
+                    self.finish(&mut raw, lexed, depth, origin);
+                    self.separated(Sep::End);
                 }
                 Token::Pipe => {
                     self.finish(&mut raw, lexed, depth, origin);
@@ -642,6 +685,119 @@ impl Normalizer<'_> {
         self.finish(&mut raw, lexed, depth, origin);
     }
 
+    /// After a separator: the list and guard of the next command.
+    fn separated(&mut self, sep: Sep) {
+        match sep {
+            Sep::End => {
+                self.chain = self.chain.saturating_add(1).min(NEVER - 1);
+                self.guard = ALWAYS;
+            }
+            Sep::And => {
+                if self.guard != NEVER {
+                    self.guard = self.chain;
+                }
+            }
+            Sep::Or => {
+                self.chain = self.chain.saturating_add(1).min(NEVER - 1);
+                self.guard = NEVER;
+            }
+        }
+    }
+
+    /// The bodies the reserved words before a command open and close (`then`, `do` and
+    /// `else` open one, `elif`, `else`, `fi` and `done` close one). At the `fi` of an `if`
+    /// with an `else`, a variable every branch assigns is set after it.
+    fn blocks_of(&mut self, words: &[Word<'_>]) {
+        for w in words {
+            if w.quoted || !lex::is_reserved(&w.text) {
+                break;
+            }
+            match &*w.text {
+                "then" | "do" | "else" => {
+                    let (earlier, last_branch) = match &*w.text {
+                        "then" => (std::mem::take(&mut self.elif_branches), false),
+                        "else" => match self.blocks.pop() {
+                            Some(mut b) => {
+                                b.earlier.push(b.id);
+                                (b.earlier, true)
+                            }
+                            None => (Vec::new(), true),
+                        },
+                        _ => (Vec::new(), false),
+                    };
+                    if self.blocks.len() < MAX_BLOCKS {
+                        self.chain = self.chain.saturating_add(1).min(NEVER - 1);
+                        self.blocks.push(Block {
+                            id: self.chain,
+                            earlier,
+                            last_branch,
+                        });
+                    }
+                }
+                "elif" => {
+                    if let Some(mut b) = self.blocks.pop() {
+                        b.earlier.push(b.id);
+                        self.elif_branches = b.earlier;
+                    }
+                }
+                "fi" => {
+                    if let Some(b) = self.blocks.pop()
+                        && b.last_branch
+                    {
+                        self.set_by_every_branch(&b);
+                    }
+                }
+                "done" => {
+                    self.blocks.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// After `if …; then D=a; else D=b; fi`: `D` is set whichever branch ran; its last value
+    /// is remembered again, guarded like the `if`.
+    fn set_by_every_branch(&mut self, last: &Block) {
+        let in_branch = |branch: u32, name: &str| {
+            self.variables
+                .iter()
+                .zip(&self.variable_guards)
+                .any(|(v, g)| {
+                    *g == branch && v.text.split_once('=').is_some_and(|(n, _)| n == name)
+                })
+        };
+        let mut every: Vec<Word<'static>> = Vec::new();
+        for (v, g) in self.variables.iter().zip(&self.variable_guards) {
+            let Some((name, _)) = v.text.split_once('=') else {
+                continue;
+            };
+            if *g == last.id && last.earlier.iter().all(|b| in_branch(*b, name)) {
+                every.push(v.clone());
+            }
+        }
+        for v in every {
+            self.remember(v);
+        }
+    }
+
+    /// What an assignment made now is guarded by: the list it follows with `&&`, `||`, or
+    /// the innermost body around it.
+    fn assignment_guard(&self) -> u32 {
+        match self.guard {
+            ALWAYS => self.blocks.last().map_or(ALWAYS, |b| b.id),
+            guard => guard,
+        }
+    }
+
+    /// Remembers an assignment (`NAME=VALUE`) the script makes, under its guard; past
+    /// [`MAX_VARIABLES`] nothing more is remembered.
+    fn remember(&mut self, assignment: Word<'static>) {
+        if self.variables.len() < MAX_VARIABLES {
+            self.variables.push(assignment);
+            self.variable_guards.push(self.assignment_guard());
+        }
+    }
+
     /// Normalises the command substitutions found in a raw command's words and redirections.
     fn substitutions_of(&mut self, raw: &Raw<'_>, lexed: &Lexed<'_>, depth: usize, origin: Origin) {
         let words = raw.words.iter().chain(raw.redirects.iter().map(|(_, w)| w));
@@ -663,6 +819,7 @@ impl Normalizer<'_> {
     fn finish(&mut self, raw: &mut Raw<'_>, lexed: &Lexed<'_>, depth: usize, origin: Origin) {
         // Reserved words alone (`}`, `fi`, `done`) close a compound command: what its last
         // command printed goes on down the pipeline (`{ echo ~; } | xargs rm -rf`).
+        self.blocks_of(&raw.words);
         let closing = raw.redirects.is_empty() && strip_reserved(&raw.words).is_empty();
         if !closing {
             self.command(raw, lexed, depth, origin);
@@ -1028,9 +1185,7 @@ impl Normalizer<'_> {
     /// `export NAME=VALUE` after `set -a`.
     fn plain_assignments(&mut self, assignments: &[Word<'_>], depth: usize, origin: Origin) {
         for a in assignments {
-            if self.variables.len() < MAX_VARIABLES {
-                self.variables.push(a.clone().into_owned());
-            }
+            self.remember(a.clone().into_owned());
         }
         if self.allexport && !assignments.is_empty() {
             self.exported(assignments, depth, origin);
@@ -1098,9 +1253,8 @@ impl Normalizer<'_> {
             if let Some((n, _)) = w.text.split_once('=')
                 && !n.is_empty()
                 && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-                && self.variables.len() < MAX_VARIABLES
             {
-                self.variables.push(w.clone().into_owned());
+                self.remember(w.clone().into_owned());
             }
         }
         let exporting = name == "export"
@@ -1446,12 +1600,8 @@ impl Normalizer<'_> {
                 .text
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_')
-            && self.variables.len() < MAX_VARIABLES
         {
-            self.variables.push(Word {
-                text: Cow::Owned(format!("{}={}", name.text, format.text)),
-                ..Word::default()
-            });
+            self.remember(Word::plain(format!("{}={}", name.text, format.text)));
         }
     }
 
@@ -1506,6 +1656,34 @@ impl Normalizer<'_> {
                 last_value(&self.variables, name)
                     .map(|(value, dynamic)| (!dynamic).then(|| value.to_owned()))
             };
+            // The same, but a variable whose last assignment may not have run before the
+            // delete (`[ -d b ] && D=b; rm -rf "$D/"`) is unset.
+            let surely_set = {
+                let (guards, chain, blocks) = (&self.variable_guards, self.chain, &self.blocks);
+                move |index: usize| {
+                    let guard = guards.get(index).copied().unwrap_or(ALWAYS);
+                    guard == ALWAYS || guard == chain || blocks.iter().any(|b| b.id == guard)
+                }
+            };
+            let guarded = |name: &str| {
+                let of_loop = self
+                    .loop_variables
+                    .iter()
+                    .any(|v| v.text.split_once('=').is_some_and(|(n, _)| n == name));
+                let assigned = self
+                    .variables
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| v.text.split_once('=').is_some_and(|(n, _)| n == name));
+                let mut indexes = assigned.map(|(i, _)| i).peekable();
+                if !of_loop && indexes.peek().is_some() && !indexes.any(surely_set) {
+                    None
+                } else {
+                    known(name)
+                }
+            };
+            let mut alternative: Vec<Word<'_>> = Vec::new();
+            let mut alternative_certain = false;
             let mut argv: Vec<Word<'_>> = Vec::with_capacity(words.len());
             let mut certain = false;
             // After `cd $DIR`, a relative operand lies under `$DIR` (`cd $SRC && rm -rf *`).
@@ -1519,7 +1697,33 @@ impl Normalizer<'_> {
                 };
                 if k == 0 || !(w.dynamic || path.contains('$')) || w.text.starts_with('-') {
                     argv.push(w.clone());
+                    alternative.push(w.clone());
                     continue;
+                }
+                // Only a variable assigned under a guard changes this reading.
+                let guarded_only = unset_names(&path).iter().any(|n| {
+                    any_index(&self.variables, n, |_| true)
+                        && !any_index(&self.variables, n, surely_set)
+                });
+                match unset_reading(&path, guarded).filter(|_| guarded_only) {
+                    Some((text, sure)) => {
+                        if sure {
+                            alternative_certain = true;
+                        } else if is_root_or_home(&text)
+                            && !unset_names(&path).iter().any(|n| {
+                                any_index(&self.variables, n, surely_set)
+                                    || tested_somewhere(self.source, n)
+                            })
+                        {
+                            self.out.computed_root = true;
+                        }
+                        alternative.push(Word {
+                            text: Cow::Owned(text),
+                            dynamic: false,
+                            ..w.clone()
+                        });
+                    }
+                    None => alternative.push(w.clone()),
                 }
                 match unset_reading(&path, known) {
                     Some((text, sure)) => {
@@ -1543,6 +1747,9 @@ impl Normalizer<'_> {
             }
             if certain && !readings.contains(&argv) {
                 readings.push(argv);
+            }
+            if alternative_certain && !readings.contains(&alternative) {
+                readings.push(alternative);
             }
         }
         for argv in readings {
@@ -2317,6 +2524,16 @@ fn unset_names(text: &str) -> Vec<&str> {
 /// `-f`, `-s`, `-z`), or `${NAME:?}`. Positional parameters are given by whoever runs the
 /// script: always set.
 fn set_somewhere(source: &str, name: &str) -> bool {
+    set_or_tested(source, name, true)
+}
+
+/// Whether `source` tests `name` before use (`[ -n "$NAME" ]`, `${NAME:?}`) or reads it
+/// (`read NAME`), as [`set_somewhere`] but for assignments.
+fn tested_somewhere(source: &str, name: &str) -> bool {
+    set_or_tested(source, name, false)
+}
+
+fn set_or_tested(source: &str, name: &str, assignments: bool) -> bool {
     if name.bytes().all(|b| b.is_ascii_digit()) || matches!(name, "@" | "*" | "#") {
         return true;
     }
@@ -2334,7 +2551,7 @@ fn set_somewhere(source: &str, name: &str) -> bool {
         let after = source.get(end..).unwrap_or_default();
         let head = source.get(..at).unwrap_or_default();
         // `NAME=…` (not `$NAME=`), `${NAME:?}`, `${NAME?}`.
-        if (after.starts_with('=') && before != Some(b'$') && before != Some(b'{'))
+        if (assignments && after.starts_with('=') && before != Some(b'$') && before != Some(b'{'))
             || (before == Some(b'{') && (after.starts_with(":?") || after.starts_with('?')))
         {
             return true;
@@ -2368,6 +2585,15 @@ fn set_somewhere(source: &str, name: &str) -> bool {
 
 /// The value the last assignment in `variables` (`NAME=VALUE` words) gave `name`, and whether
 /// it is computed at run time.
+/// Whether `test` holds for the index in `variables` (`NAME=VALUE` words) of some
+/// assignment of `name`.
+fn any_index(variables: &[Word<'static>], name: &str, test: impl Fn(usize) -> bool) -> bool {
+    variables
+        .iter()
+        .enumerate()
+        .any(|(i, v)| v.text.split_once('=').is_some_and(|(n, _)| n == name) && test(i))
+}
+
 fn last_value<'v>(variables: &'v [Word<'static>], name: &str) -> Option<(&'v str, bool)> {
     variables.iter().rev().find_map(|v| {
         v.text
