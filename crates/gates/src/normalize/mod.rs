@@ -1535,6 +1535,7 @@ impl Normalizer<'_> {
             return;
         } else if name == "find" {
             self.find_exec(words, lexed, depth, origin, true);
+            self.spaced_paths(name, words, depth, origin);
             // What it prints is a list of paths (its starting points first) when it runs
             // nothing itself.
             if !words
@@ -1581,6 +1582,7 @@ impl Normalizer<'_> {
         if matches!(name, "rm" | "rmdir" | "shred" | "unlink") {
             self.deletes_under_cwd(words, depth, origin);
         }
+        self.spaced_paths(name, words, depth, origin);
         if name == "rm" {
             self.deletes_of_unset_variables(words, depth, origin);
         } else if name == "printf" {
@@ -1757,6 +1759,51 @@ impl Normalizer<'_> {
         }
     }
 
+    /// A delete or a change of owner or mode of a path with white space in it (`rm -rf
+    /// "C:\\Users\\John Smith"`, `find "/Users/Jo Li" -delete`): also read with that white
+    /// space as `_`, so that gates on what is deleted see the path as the one word it is (a
+    /// word with white space is data to the precise match mode).
+    fn spaced_paths(&mut self, name: &str, words: &[Word<'_>], depth: usize, origin: Origin) {
+        const COMMANDS: &[&str] = &[
+            "rm",
+            "rmdir",
+            "unlink",
+            "shred",
+            "find",
+            "chmod",
+            "chown",
+            "chgrp",
+            "rsync",
+            "remove-item",
+            "ri",
+            "rd",
+            "del",
+            "erase",
+        ];
+        let spaced =
+            |w: &Word<'_>| (!w.dynamic || starts_at_home(&w.text)) && is_spaced_path(&w.text);
+        if !COMMANDS.iter().any(|c| name.eq_ignore_ascii_case(c))
+            || !words.iter().skip(1).any(spaced)
+        {
+            return;
+        }
+        let argv: Vec<Word<'_>> = words
+            .iter()
+            .enumerate()
+            .map(|(k, w)| {
+                if k > 0 && spaced(w) {
+                    Word {
+                        text: Cow::Owned(w.text.replace(char::is_whitespace, "_")),
+                        ..w.clone()
+                    }
+                } else {
+                    w.clone()
+                }
+            })
+            .collect();
+        self.push(&argv, None, depth, origin);
+    }
+
     /// After `cd DIR`, a delete of relative paths (`cd ~ && rm -rf *`) is also read with them
     /// under DIR (`rm -rf ~/*`), so command gates on what is deleted see where.
     fn deletes_under_cwd(&mut self, words: &[Word<'_>], depth: usize, origin: Origin) {
@@ -1837,7 +1884,7 @@ impl Normalizer<'_> {
                     // PowerShell's script blocks and call operator (`& {git reset --hard}`).
                     script.replace(['{', '}'], " ").replace("& ", "")
                 };
-                self.script(&script, depth + 1, origin);
+                self.script(&literal_backslashes(&script), depth + 1, origin);
                 return true;
             }
             if !cmd && flag.is_empty() {
@@ -3108,6 +3155,40 @@ fn paths_filtered(words: &[Word<'_>], mut find: Vec<Word<'static>>) -> Option<Ve
         }
         _ => None,
     }
+}
+
+/// A PowerShell or cmd script made ready for the POSIX lexer: their backslash is a plain
+/// character (`C:\\Users\\alice`), so each one outside single quotes is doubled, which
+/// that lexer reads back as one.
+fn literal_backslashes(script: &str) -> Cow<'_, str> {
+    if !script.contains('\\') {
+        return Cow::Borrowed(script);
+    }
+    let mut out = String::with_capacity(script.len() + 8);
+    let (mut single, mut double) = (false, false);
+    for c in script.chars() {
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '\\' if !single => out.push('\\'),
+            _ => {}
+        }
+        out.push(c);
+    }
+    Cow::Owned(out)
+}
+
+/// Whether a word is an absolute path (or one from the home folder) with white space in
+/// it: `/Users/John Smith`, `C:\\Users\\Jo Li`, `~/My Documents`.
+fn is_spaced_path(text: &str) -> bool {
+    let b = text.as_bytes();
+    let absolute = text.starts_with(['/', '~'])
+        || text.starts_with("$HOME")
+        || text.starts_with("${HOME}")
+        || (b.first().is_some_and(u8::is_ascii_alphabetic)
+            && b.get(1) == Some(&b':')
+            && matches!(b.get(2), Some(b'\\' | b'/')));
+    absolute && text.contains(char::is_whitespace)
 }
 
 /// The last path component of a command word (`/usr/bin/git` → `git`). Words with expansions

@@ -1013,6 +1013,7 @@ fn is_wrapper(name: &str) -> bool {
             | "firejail"
             | "bwrap"
             | "gdb"
+            | "lldb"
             | "vim"
             | "vi"
             | "nvim"
@@ -1065,6 +1066,7 @@ pub(super) fn wrapper_skip(name: &str, words: &[Word<'_>], i: usize) -> Option<U
         "tmux" => return tmux(words, i),
         "bwrap" => return bwrap(words, i),
         "gdb" => return gdb(words, i),
+        "lldb" => return lldb(words, i),
         "sqlite3" => return sqlite3(words, i),
         "vim" | "vi" | "nvim" | "ex" | "view" => return vim(words, i),
         "make" | "gmake" => return make_eval(words, i),
@@ -1814,6 +1816,65 @@ fn gdb(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
     )
 }
 
+/// `lldb … -- COMMAND…` debugs COMMAND; a command given with `-o`, `-O` or `-k` (or their
+/// long names) that is `platform shell CMD` or `shell CMD` runs CMD in a shell, and `script
+/// CODE` runs Python.
+fn lldb(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
+    let end = words
+        .iter()
+        .skip(i + 1)
+        .position(|w| w.text == "--")
+        .map(|at| i + 1 + at);
+    let own = words.get(..end.unwrap_or(words.len())).unwrap_or_default();
+    let values = option_texts(
+        own,
+        i,
+        &[
+            "-o",
+            "-O",
+            "-k",
+            "--one-line",
+            "--one-line-before-file",
+            "--one-line-on-crash",
+        ],
+        &[
+            "--one-line=",
+            "--one-line-before-file=",
+            "--one-line-on-crash=",
+        ],
+    );
+    let commands: Vec<String> = values
+        .into_iter()
+        .filter_map(|v| {
+            let v = v.trim_start();
+            if let Some(code) = v.strip_prefix("script ") {
+                return Some(format!(
+                    "python3 -c {}",
+                    super::shell_quote(code.trim_start())
+                ));
+            }
+            let rest = v
+                .strip_prefix("platform shell ")
+                .or_else(|| v.strip_prefix("shell "))?
+                .trim_start();
+            // `platform shell -s /bin/sh -- CMD`: its own options end at `--`.
+            if rest.starts_with('-') {
+                return Some(
+                    rest.split_once(" -- ")
+                        .map_or(rest, |(_, cmd)| cmd)
+                        .to_owned(),
+                );
+            }
+            Some(rest.to_owned())
+        })
+        .collect();
+    match (commands.is_empty(), end) {
+        (false, _) => scripts(commands),
+        (true, Some(at)) => Some(Unwrap::Skip(at + 1)),
+        (true, None) => None,
+    }
+}
+
 /// `sqlite3 [OPTIONS] DB [SQL…]`: the dot commands `.shell CMD` and `.system CMD`, given as
 /// operands or with `-cmd`, run CMD.
 fn sqlite3(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
@@ -1953,6 +2014,7 @@ mod tests {
             "nix",
             "bwrap",
             "gdb",
+            "lldb",
             "vim",
             "make",
         ] {
