@@ -978,3 +978,83 @@ fn canonical_already(parsed: &crate::model::ParsedArgs<'_>, args: &[&str]) -> bo
 fn value_dynamic(args: &[Word<'_>], index: usize) -> bool {
     args.get(index + 1).is_some_and(|w| w.dynamic)
 }
+
+/// The settings of a git configuration file's text, as `-c` takes them (`core.hookspath=V`):
+/// `[section]` and `[section "sub"]` headers, `key = value` lines (a key alone is `true`),
+/// comments after `#` or `;` outside quotes, quotes taken off.
+pub(super) fn config_file_settings(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut section = String::new();
+    for line in text.lines() {
+        let line = without_comment(line).trim();
+        if let Some(header) = line.strip_prefix('[') {
+            let header = header.split(']').next().unwrap_or_default().trim();
+            section = match header.split_once(char::is_whitespace) {
+                Some((name, sub)) => {
+                    format!(
+                        "{}.{}",
+                        name.to_ascii_lowercase(),
+                        sub.trim().trim_matches('"')
+                    )
+                }
+                None => header.to_ascii_lowercase(),
+            };
+            // `[core] hooksPath = x`: a setting may follow the header on its line.
+            let rest = line.split_once(']').map_or("", |(_, r)| r).trim();
+            if let Some(setting) = setting_of(&section, rest) {
+                out.push(setting);
+            }
+            continue;
+        }
+        if let Some(setting) = setting_of(&section, line) {
+            out.push(setting);
+        }
+    }
+    out
+}
+
+/// `key = value` under `section`, as `section.key=value`.
+fn setting_of(section: &str, line: &str) -> Option<String> {
+    if line.is_empty() || section.is_empty() {
+        return None;
+    }
+    let (key, value) = match line.split_once('=') {
+        Some((k, v)) => (k.trim(), v.trim().trim_matches('"')),
+        None => (line, "true"),
+    };
+    (!key.is_empty()).then(|| format!("{section}.{}={value}", key.to_ascii_lowercase()))
+}
+
+/// A line of a configuration file without its comment (`#` or `;` outside double quotes).
+fn without_comment(line: &str) -> &str {
+    let mut quoted = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '#' | ';' if !quoted => return line.get(..i).unwrap_or(line),
+            _ => {}
+        }
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::config_file_settings;
+
+    #[test]
+    fn configuration_files_read_as_settings() {
+        let text = "# mine\n[core]\n\tHooksPath = \"/dev/null\" ; off\n  bare\n\
+                    [remote \"origin\"] url = x#y\n[alias]\nci = commit --no-verify\n";
+        assert_eq!(
+            config_file_settings(text),
+            [
+                "core.hookspath=/dev/null",
+                "core.bare=true",
+                "remote.origin.url=x",
+                "alias.ci=commit --no-verify",
+            ]
+        );
+        assert!(config_file_settings("hooksPath = x\n; [core]\n").is_empty());
+    }
+}

@@ -414,6 +414,7 @@ pub fn normalize_in(
         blocks: Vec::new(),
         elif_branches: Vec::new(),
         variable_guards: Vec::new(),
+        exported: Vec::new(),
         inherited: Vec::new(),
         allexport: false,
         variables: Vec::new(),
@@ -489,6 +490,9 @@ struct Normalizer<'o> {
     /// The assignments of the commands that run the script being normalised (`HUSKY=0 bash
     /// -c '…'`): the environment its commands inherit.
     inherited: Vec<Word<'static>>,
+    /// The assignments the script exported so far (`export GIT_CONFIG_GLOBAL=F`): the
+    /// environment of the commands after them.
+    exported: Vec<Word<'static>>,
     /// `set -a` was run: a plain assignment from then on is exported.
     allexport: bool,
     /// The plain assignments seen (`HUSKY=0` alone), in order: `export HUSKY` exports one.
@@ -1225,6 +1229,16 @@ impl Normalizer<'_> {
         argv.extend(assignments.iter().cloned());
         self.push(&argv, None, depth, origin);
         self.programs_of_environment(assignments, depth, origin);
+        self.environment_from_now(assignments);
+    }
+
+    /// Exported assignments: the environment of the commands after them.
+    fn environment_from_now(&mut self, assignments: &[Word<'_>]) {
+        for a in assignments {
+            if self.exported.len() < MAX_VARIABLES {
+                self.exported.push(a.clone().into_owned());
+            }
+        }
     }
 
     /// `set -a` (`-o allexport`) turns exporting on, `export NAME` (also `declare -x`,
@@ -1276,6 +1290,7 @@ impl Normalizer<'_> {
             self.exported(&direct, depth, origin);
         } else {
             self.programs_of_environment(&direct, depth, origin);
+            self.environment_from_now(&direct);
         }
         let found: Vec<Word<'static>> = args
             .iter()
@@ -2042,9 +2057,6 @@ impl Normalizer<'_> {
         (!texts.is_empty()).then(|| texts.join("\n"))
     }
 
-    /// `find … -exec CMD … ;`: each executed command, normalised like any other (wrappers,
-    /// shells), then the find itself with each executed command's wrappers stripped (so
-    /// `find / -exec sudo rm {} ;` reads `find / -exec rm {}`).
     /// `find ARGS | xargs CMD`: read as `find ARGS -exec CMD {} +` (or `-exec CMD ;` with
     /// the replace string of `xargs -I` as find's `{}`), without normalising CMD again.
     fn find_fed(
@@ -2069,8 +2081,10 @@ impl Normalizer<'_> {
         self.find_exec(&argv, lexed, depth, origin, false);
     }
 
-    /// `find … -delete` and `find … -exec CMD …`: the paths it deletes, and each command it
-    /// runs (normalised one level down when `inner`).
+    /// `find … -delete` and `find … -exec CMD … ;`: the paths it deletes; each executed
+    /// command normalised like any other (wrappers, shells) when `inner_too`; then the find
+    /// itself with each executed command's wrappers stripped (so `find / -exec sudo rm {} ;`
+    /// reads `find / -exec rm {}`).
     fn find_exec<'a>(
         &mut self,
         words: &[Word<'a>],
@@ -2205,7 +2219,15 @@ impl Normalizer<'_> {
             self.programs_of_environment(&shell_runs, depth, origin);
         }
         // Only git reads the variables that switch its hooks off (`HUSKY=0`, `SKIP=…`); other
-        // commands are not worth a second subject.
+        // commands are not worth a second subject. The configuration an earlier `export`
+        // gave it (`export GIT_CONFIG_GLOBAL=F; git commit`) is read all the same.
+        let git = command
+            .first()
+            .is_some_and(|name| command_name(&name.text) == "git");
+        if git && assignments.is_empty() && self.inherited.is_empty() && !self.exported.is_empty() {
+            self.configs_of_environment(assignments, command, depth, origin);
+            return;
+        }
         if (assignments.is_empty() && self.inherited.is_empty())
             || command
                 .first()
@@ -2236,6 +2258,8 @@ impl Normalizer<'_> {
     /// `GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=K GIT_CONFIG_VALUE_0=V git …` and
     /// `GIT_CONFIG_PARAMETERS="'K'='V'" git …` set what `-c K=V` sets: the git command is read
     /// again with those `-c` options (a mirror or forced refspec of a push, an alias, a program).
+    /// `GIT_CONFIG_GLOBAL=FILE` (also `_SYSTEM`, and the old `GIT_CONFIG`) reads as the
+    /// settings of FILE when the command wrote it, else as `-c include.path=FILE`.
     fn configs_of_environment(
         &mut self,
         assignments: &[Word<'_>],
@@ -2243,7 +2267,11 @@ impl Normalizer<'_> {
         depth: usize,
         origin: Origin,
     ) {
-        let all = self.inherited.iter().chain(assignments);
+        let all = self
+            .exported
+            .iter()
+            .chain(&self.inherited)
+            .chain(assignments);
         let mut keys: Vec<(&str, &str)> = Vec::new();
         let mut values: Vec<(&str, &str)> = Vec::new();
         let mut configs: Vec<String> = Vec::new();
@@ -2257,6 +2285,18 @@ impl Normalizer<'_> {
                 values.push((n, value));
             } else if name == "GIT_CONFIG_PARAMETERS" {
                 configs.extend(split_words(value).into_iter().map(|w| w.text.into_owned()));
+            } else if matches!(
+                name,
+                "GIT_CONFIG_GLOBAL" | "GIT_CONFIG_SYSTEM" | "GIT_CONFIG"
+            ) && !value.is_empty()
+                && value != "/dev/null"
+            {
+                // A configuration file read in place of the user's or the system's: its
+                // settings when the command wrote it, else an include the gate cannot read.
+                match self.written_to(value) {
+                    Some(text) => configs.extend(git::config_file_settings(&text)),
+                    None => configs.push(format!("include.path={value}")),
+                }
             }
         }
         for (n, key) in keys {
