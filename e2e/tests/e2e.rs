@@ -72,6 +72,12 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
             Action::shell("python3 -W ignore -c 'import os; os.system(\"git reset --hard\")'"),
             // A script the command writes and then runs is read.
             Action::shell("echo 'git reset --hard' > reset.sh && bash reset.sh"),
+            // find's list fed to xargs is find -exec (harmless if it ran: it lists nothing).
+            Action::shell("find ~ -maxdepth 0 -type l | xargs rm -rf"),
+            // A configuration file the command writes and hands git is read.
+            Action::shell(
+                "printf '[core]\\nhooksPath=/dev/null\\n' > g.cfg && GIT_CONFIG_GLOBAL=g.cfg git commit -qm wip",
+            ),
         ],
     )?;
     assert_gate_reached_model(&run, 0, "G2")?;
@@ -91,6 +97,13 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
     );
     assert_gate_reached_model(&run, 7, "G2")?;
     assert_gate_reached_model(&run, 8, "G2")?;
+    assert_gate_reached_model(&run, 9, "G3b")?;
+    assert_gate_reached_model(&run, 10, "G7b")?;
+    assert!(
+        sandbox.read("g.cfg").is_none(),
+        "the denied call wrote no configuration\n{}",
+        run.describe()
+    );
     assert!(
         sandbox.read("reset.sh").is_none(),
         "the denied call wrote nothing\n{}",
@@ -107,6 +120,8 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
     assert_eq!(decisions(&ledger, "deny", "G2").len(), 5, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G2b").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G7e").len(), 1, "{ledger:?}");
+    assert_eq!(decisions(&ledger, "deny", "G3b").len(), 1, "{ledger:?}");
+    assert_eq!(decisions(&ledger, "deny", "G7b").len(), 1, "{ledger:?}");
     Ok(())
 }
 
