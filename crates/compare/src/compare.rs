@@ -9,6 +9,7 @@ use crate::deps;
 use crate::error::CompareError;
 use crate::evaluation::Evaluation;
 use crate::judge::{self, Facts};
+use crate::judges::Restore;
 use crate::measure::{self, Measured};
 use crate::run::{CancelFlag, CommandRun};
 use crate::scorecard::{
@@ -296,6 +297,7 @@ impl Comparison {
 
         // The files that judge a candidate, as the base has them (see judges.rs).
         let mut kept: Vec<Vec<String>> = vec![Vec::new(); candidates.len()];
+        let mut restores: Vec<Vec<Restore>> = vec![Vec::new(); candidates.len()];
         if let Some(e) = &evaluation {
             let tree = |commit: &str| {
                 git2::Oid::from_str(commit)
@@ -307,9 +309,11 @@ impl Comparison {
             // runner such as `tests/run.sh` judges.
             let is_test = |p: &str| is_test_path(p.rsplit('/').next().unwrap_or(p));
             let judges = crate::judges::judge_files(&repo, &base_tree, e, &is_test);
-            for (c, kept) in candidates.iter().zip(&mut kept) {
+            for ((c, kept), restore) in candidates.iter().zip(&mut kept).zip(&mut restores) {
                 let candidate_tree = tree(&c.commit).map_err(git_err("read a candidate's tree"))?;
-                *kept = crate::judges::changed_by(&judges, &base_tree, &candidate_tree);
+                let changed =
+                    crate::judges::changed_by(&repo, &judges, &base_tree, &candidate_tree);
+                (*kept, *restore) = changed.into_iter().unzip();
             }
         }
 
@@ -320,7 +324,7 @@ impl Comparison {
             let mut all = vec![base.clone()];
             all.extend(candidates.iter().cloned());
             let mut restore = vec![Vec::new()];
-            restore.extend(kept.iter().cloned());
+            restore.extend(restores);
             let mut results = self.evaluate_all(&git_root, e, &all, &restore, host)?;
             base_measured = results.remove(0);
             measured = results;
@@ -393,7 +397,7 @@ impl Comparison {
         git_root: &Path,
         evaluation: &Evaluation,
         refs: &[RefInfo],
-        restore: &[Vec<String>],
+        restore: &[Vec<Restore>],
         host: &dyn Host,
     ) -> Result<Vec<Measured>, CompareError> {
         // Worktrees a killed comparison left behind go first.
@@ -460,7 +464,7 @@ impl Comparison {
         worker: usize,
         temp: &Path,
         tree: &mut Option<Worktree>,
-        (base, restore): (&str, &[String]),
+        (base, restore): (&str, &[Restore]),
         host: &dyn Host,
     ) -> Measured {
         if self.cancel.is_cancelled() {

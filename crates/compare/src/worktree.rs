@@ -20,6 +20,8 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use crate::judges::Restore;
+
 /// Variables that would point git (or a command) at another repository than the worktree.
 pub(crate) const GIT_ENV: &[&str] = &[
     "GIT_DIR",
@@ -191,23 +193,83 @@ impl Worktree {
 }
 
 impl Worktree {
-    /// Writes `paths` as `commit` has them (the base's version of the files that judge a
-    /// candidate).
-    pub(crate) fn restore(&self, commit: &str, paths: &[String]) -> Result<(), String> {
-        let output = git(&self.path)
-            .args(["checkout", "--quiet", commit, "--"])
-            .args(paths)
-            .output()
-            .map_err(|e| format!("cannot run git: {e}"))?;
-        if output.status.success() {
-            Ok(())
-        } else {
-            Err(format!(
-                "cannot restore the base's {} in the worktree: {}",
-                paths.join(", "),
-                String::from_utf8_lossy(&output.stderr).trim()
-            ))
+    /// Gives the worktree back what judges a candidate as `commit` (the base) has it: its
+    /// files, no file where it has none, its package scripts.
+    pub(crate) fn restore(&self, commit: &str, items: &[Restore]) -> Result<(), String> {
+        let files: Vec<&str> = items
+            .iter()
+            .filter_map(|r| match r {
+                Restore::File(p) => Some(p.as_str()),
+                _ => None,
+            })
+            .collect();
+        if !files.is_empty() {
+            let output = git(&self.path)
+                .args(["checkout", "--quiet", commit, "--"])
+                .args(&files)
+                .output()
+                .map_err(|e| format!("cannot run git: {e}"))?;
+            if !output.status.success() {
+                return Err(format!(
+                    "cannot restore the base's {} in the worktree: {}",
+                    files.join(", "),
+                    String::from_utf8_lossy(&output.stderr).trim()
+                ));
+            }
         }
+        for item in items {
+            match item {
+                Restore::File(_) => {}
+                Restore::Absent(path) => match std::fs::remove_file(self.path.join(path)) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(format!("cannot take out the candidate's {path}: {e}")),
+                },
+                Restore::Script {
+                    manifest,
+                    name,
+                    value,
+                } => self.restore_script(manifest, name, value.as_deref())?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets `scripts.name` of the worktree's `manifest` to `value` (takes it out for `None`),
+    /// leaving the rest of the manifest as the candidate wrote it.
+    fn restore_script(
+        &self,
+        manifest: &str,
+        name: &str,
+        value: Option<&str>,
+    ) -> Result<(), String> {
+        let path = self.path.join(manifest);
+        let text = std::fs::read(&path).map_err(|e| format!("cannot read {manifest}: {e}"))?;
+        let mut json: serde_json::Value = serde_json::from_slice(&text)
+            .map_err(|e| format!("cannot read {manifest} as JSON: {e}"))?;
+        let Some(object) = json.as_object_mut() else {
+            return Err(format!("{manifest} is not a JSON object"));
+        };
+        let scripts = object
+            .entry("scripts")
+            .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+        if !scripts.is_object() {
+            *scripts = serde_json::Value::Object(serde_json::Map::new());
+        }
+        if let Some(scripts) = scripts.as_object_mut() {
+            match value {
+                Some(v) => {
+                    scripts.insert(name.to_owned(), serde_json::Value::String(v.to_owned()));
+                }
+                None => {
+                    scripts.remove(name);
+                }
+            }
+        }
+        let mut out = serde_json::to_vec_pretty(&json)
+            .map_err(|e| format!("cannot write {manifest}: {e}"))?;
+        out.push(b'\n');
+        std::fs::write(&path, out).map_err(|e| format!("cannot write {manifest}: {e}"))
     }
 }
 

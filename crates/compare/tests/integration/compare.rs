@@ -688,6 +688,107 @@ fn a_candidate_that_changes_what_judges_it_is_judged_with_the_base_version() {
 }
 
 #[test]
+fn what_a_command_reaches_by_name_judges_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(d, ".control/policy.yaml", "evaluate: {}\n");
+    // make runs the Makefile's recipe, which runs a script; npm runs package.json's script.
+    write(d, "Makefile", "test:\n\t@sh ci/check.sh\n");
+    write(d, "ci/check.sh", "exit 1\n");
+    write(
+        d,
+        "package.json",
+        "{\"name\": \"app\", \"scripts\": {\"test\": \"exit 1\"}, \"dependencies\": {}}\n",
+    );
+    write(d, "src/app.js", "1\n");
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "base"]);
+    // The cheat: recipe, script and package script pass, and a linter configuration that
+    // the base does not have. Its dependency is its own work and stays.
+    git(d, &["checkout", "-q", "-b", "cheat"]);
+    write(d, "Makefile", "test:\n\t@true\n");
+    write(
+        d,
+        "package.json",
+        "{\"name\": \"app\", \"scripts\": {\"test\": \"exit 0\", \"pretest\": \"true\"}, \"dependencies\": {\"left-pad\": \"1.3.0\"}}\n",
+    );
+    write(d, "ruff.toml", "exclude = [\"src\"]\n");
+    write(d, "src/app.js", "2\n");
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "cheat"]);
+    // An honest candidate that changes only its code and adds a dependency.
+    git(d, &["checkout", "-q", "-b", "honest", "main"]);
+    write(
+        d,
+        "package.json",
+        "{\"name\": \"app\", \"scripts\": {\"test\": \"exit 1\"}, \"dependencies\": {\"left-pad\": \"1.3.0\"}}\n",
+    );
+    write(d, "src/app.js", "3\n");
+    git(d, &["commit", "-qam", "honest"]);
+    git(d, &["checkout", "-q", "main"]);
+    let mut evaluation = Evaluation::default();
+    evaluation.test = Some(TestStep::new("make test"));
+    // What the worktree holds when the commands run: the package script and the linter's
+    // configuration as the base has them, the dependency as the candidate wrote it.
+    evaluation.measure.insert(
+        "scripts_kept".to_owned(),
+        MeasureStep::new(
+            "npm test --if-present >/dev/null 2>&1 || true; grep -c '\"exit 1\"' package.json",
+            None,
+        ),
+    );
+    evaluation.measure.insert(
+        "pretest_gone".to_owned(),
+        MeasureStep::new(
+            "npm run test >/dev/null 2>&1; grep -c pretest package.json || true",
+            None,
+        ),
+    );
+    evaluation.measure.insert(
+        "lint_config".to_owned(),
+        MeasureStep::new(
+            "command -v ruff >/dev/null; test -e ruff.toml && echo 1 || echo 0",
+            None,
+        ),
+    );
+    evaluation.measure.insert(
+        "own_dependency".to_owned(),
+        MeasureStep::new("grep -c left-pad package.json || true", None),
+    );
+    let card = Comparison::new(d, "- [ ] All tests pass\n")
+        .base("main")
+        .candidates(["cheat", "honest"])
+        .run(&TestHost::new(evaluation))
+        .unwrap();
+    let cheat = card.candidates.iter().find(|c| c.name == "cheat").unwrap();
+    assert_eq!(
+        cheat.signals.kept_from_base,
+        [
+            "Makefile",
+            "ruff.toml",
+            "package.json (scripts.pretest)",
+            "package.json (scripts.test)",
+        ]
+    );
+    assert_eq!(statuses(&card, "cheat"), [Status::Fail]);
+    assert_eq!(cheat.signals.measures.get("scripts_kept"), Some(&1.0));
+    assert_eq!(cheat.signals.measures.get("pretest_gone"), Some(&0.0));
+    assert_eq!(cheat.signals.measures.get("lint_config"), Some(&0.0));
+    assert_eq!(cheat.signals.measures.get("own_dependency"), Some(&1.0));
+    let honest = card.candidates.iter().find(|c| c.name == "honest").unwrap();
+    assert!(
+        honest.signals.kept_from_base.is_empty(),
+        "{:?}",
+        honest.signals.kept_from_base
+    );
+    assert_eq!(honest.signals.measures.get("own_dependency"), Some(&1.0));
+    assert!(card.to_markdown().contains(
+        "judged with the base's:** `Makefile`, `ruff.toml`, `package.json (scripts.pretest)`"
+    ));
+}
+
+#[test]
 fn a_package_added_to_two_lockfiles_of_one_registry_is_one_new_dependency() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
