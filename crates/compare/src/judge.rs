@@ -374,7 +374,7 @@ pub(crate) fn score(s: &Signals, failed: bool) -> (f64, Vec<String>) {
     let lines = s.lines_added + s.lines_removed;
     #[expect(clippy::cast_precision_loss, reason = "a score")]
     add(
-        -10.0 * (1.0 + lines as f64).log2(),
+        -10.0 * libm::log2(1.0 + lines as f64),
         counted(lines, "line changed", "lines changed"),
     );
     let tests = s.test_files_added.len().min(4);

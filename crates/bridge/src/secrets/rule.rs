@@ -863,7 +863,7 @@ pub fn shannon_entropy(text: &str) -> f64 {
         .filter(|&n| n > 0)
         .map(|n| {
             let p = f64::from(n) / total;
-            -p * p.log2()
+            -p * libm::log2(p)
         })
         .sum()
 }
