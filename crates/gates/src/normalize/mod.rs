@@ -1586,6 +1586,16 @@ impl Normalizer<'_> {
                 return;
             }
         }
+        if name == "ls" && words.iter().skip(1).all(|w| w.text.starts_with('-')) {
+            // `ls` lists the folder's entries: piped to `xargs CMD`, it reads as `find .
+            // -mindepth 1 -maxdepth 1 -exec CMD {} +` (`cd ~ && ls | xargs rm -rf`).
+            self.pipe_paths = Some(
+                ["find", ".", "-mindepth", "1", "-maxdepth", "1"]
+                    .into_iter()
+                    .map(Word::plain)
+                    .collect(),
+            );
+        }
         self.written_text(name, words, raw, lexed);
         if is_writer(name) {
             self.writes_of(name, words);
@@ -2138,6 +2148,11 @@ impl Normalizer<'_> {
                     ..Word::default()
                 });
                 self.push(&plain, None, depth, origin);
+                if let Some(moved) =
+                    self.moved_under_cwd(&plain, |k, _| k >= first && k < first + count)
+                {
+                    self.push(&moved, None, depth, origin);
+                }
             }
         }
         let mut own: Vec<Word<'a>> = Vec::with_capacity(words.len());
