@@ -708,14 +708,12 @@ impl Normalizer<'_> {
         }
     }
 
-    /// The bodies the reserved words before a command open and close (`then`, `do` and
-    /// `else` open one, `elif`, `else`, `fi` and `done` close one). At the `fi` of an `if`
-    /// with an `else`, a variable every branch assigns is set after it.
+    /// The bodies the reserved words before a command (`words`, as [`strip_reserved`] tells
+    /// them) open and close (`then`, `do` and `else` open one, `elif`, `else`, `fi` and `done`
+    /// close one). At the `fi` of an `if` with an `else`, a variable every branch assigns is
+    /// set after it.
     fn blocks_of(&mut self, words: &[Word<'_>]) {
         for w in words {
-            if w.quoted || !lex::is_reserved(&w.text) {
-                break;
-            }
             match &*w.text {
                 "then" | "do" | "else" => {
                     let (earlier, last_branch) = match &*w.text {
@@ -823,8 +821,12 @@ impl Normalizer<'_> {
     fn finish(&mut self, raw: &mut Raw<'_>, lexed: &Lexed<'_>, depth: usize, origin: Origin) {
         // Reserved words alone (`}`, `fi`, `done`) close a compound command: what its last
         // command printed goes on down the pipeline (`{ echo ~; } | xargs rm -rf`).
-        self.blocks_of(&raw.words);
-        let closing = raw.redirects.is_empty() && strip_reserved(&raw.words).is_empty();
+        let rest = strip_reserved(&raw.words).len();
+        if rest < raw.words.len() {
+            let lead = raw.words.len() - rest;
+            self.blocks_of(raw.words.get(..lead).unwrap_or_default());
+        }
+        let closing = raw.redirects.is_empty() && rest == 0;
         if !closing {
             self.command(raw, lexed, depth, origin);
         }
@@ -1789,27 +1791,17 @@ impl Normalizer<'_> {
     /// space as `_`, so that gates on what is deleted see the path as the one word it is (a
     /// word with white space is data to the precise match mode).
     fn spaced_paths(&mut self, name: &str, words: &[Word<'_>], depth: usize, origin: Origin) {
-        const COMMANDS: &[&str] = &[
-            "rm",
-            "rmdir",
-            "unlink",
-            "shred",
-            "find",
-            "chmod",
-            "chown",
-            "chgrp",
-            "rsync",
-            "remove-item",
-            "ri",
-            "rd",
-            "del",
-            "erase",
-        ];
+        // The name first: most commands are none of these. PowerShell's and cmd's names
+        // are read in any case.
+        let known = matches!(
+            name,
+            "rm" | "rmdir" | "unlink" | "shred" | "find" | "chmod" | "chown" | "chgrp" | "rsync"
+        ) || ["remove-item", "ri", "rd", "del", "erase"]
+            .iter()
+            .any(|n| name.eq_ignore_ascii_case(n));
         let spaced =
-            |w: &Word<'_>| (!w.dynamic || starts_at_home(&w.text)) && is_spaced_path(&w.text);
-        if !COMMANDS.iter().any(|c| name.eq_ignore_ascii_case(c))
-            || !words.iter().skip(1).any(spaced)
-        {
+            |w: &Word<'_>| is_spaced_path(&w.text) && (!w.dynamic || starts_at_home(&w.text));
+        if !known || !words.iter().skip(1).any(spaced) {
             return;
         }
         let argv: Vec<Word<'_>> = words
@@ -2236,18 +2228,18 @@ impl Normalizer<'_> {
         // Only git reads the variables that switch its hooks off (`HUSKY=0`, `SKIP=…`); other
         // commands are not worth a second subject. The configuration an earlier `export`
         // gave it (`export GIT_CONFIG_GLOBAL=F; git commit`) is read all the same.
-        let git = command
-            .first()
-            .is_some_and(|name| command_name(&name.text) == "git");
-        if git && assignments.is_empty() && self.inherited.is_empty() && !self.exported.is_empty() {
-            self.configs_of_environment(assignments, command, depth, origin);
-            return;
-        }
-        if (assignments.is_empty() && self.inherited.is_empty())
+        let nothing = assignments.is_empty() && self.inherited.is_empty();
+        if (nothing && self.exported.is_empty())
             || command
                 .first()
                 .is_none_or(|name| command_name(&name.text) != "git")
         {
+            return;
+        }
+        if nothing {
+            if !self.exported.is_empty() {
+                self.configs_of_environment(assignments, command, depth, origin);
+            }
             return;
         }
         self.programs_of_environment(assignments, depth, origin);
@@ -3236,14 +3228,16 @@ fn literal_backslashes(script: &str) -> Cow<'_, str> {
 /// Whether a word is an absolute path (or one from the home folder) with white space in
 /// it: `/Users/John Smith`, `C:\\Users\\Jo Li`, `~/My Documents`.
 fn is_spaced_path(text: &str) -> bool {
+    if !text.contains(char::is_whitespace) {
+        return false;
+    }
     let b = text.as_bytes();
-    let absolute = text.starts_with(['/', '~'])
+    text.starts_with(['/', '~'])
         || text.starts_with("$HOME")
         || text.starts_with("${HOME}")
         || (b.first().is_some_and(u8::is_ascii_alphabetic)
             && b.get(1) == Some(&b':')
-            && matches!(b.get(2), Some(b'\\' | b'/')));
-    absolute && text.contains(char::is_whitespace)
+            && matches!(b.get(2), Some(b'\\' | b'/')))
 }
 
 /// The last path component of a command word (`/usr/bin/git` → `git`). Words with expansions
