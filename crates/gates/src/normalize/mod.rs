@@ -1551,6 +1551,27 @@ impl Normalizer<'_> {
             }
             return;
         } else if name == "find" {
+            // Without a starting point find starts at `.` (`cd ~ && find -delete`).
+            let first = 1 + words
+                .get(1..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|w| matches!(&*w.text, "-H" | "-L" | "-P") || w.text.starts_with("-O"))
+                .count();
+            let with_start: Vec<Word<'_>>;
+            let words = match words.get(first) {
+                Some(w) if !w.text.starts_with(['-', '(', '!']) => words,
+                _ => {
+                    let (head, tail) = words.split_at(first.min(words.len()));
+                    with_start = head
+                        .iter()
+                        .cloned()
+                        .chain(std::iter::once(Word::plain(".")))
+                        .chain(tail.iter().cloned())
+                        .collect();
+                    &with_start
+                }
+            };
             self.find_exec(words, lexed, depth, origin, true);
             self.spaced_paths(name, words, depth, origin);
             // What it prints is a list of paths (its starting points first) when it runs
@@ -1682,8 +1703,10 @@ impl Normalizer<'_> {
                         (!v.dynamic || is_home_expansion(value)).then(|| value.to_owned()),
                     );
                 }
-                last_value(&self.variables, name)
-                    .map(|(value, dynamic)| (!dynamic).then(|| value.to_owned()))
+                // `D=$HOME`: the home folder is known to be set, like a plain value.
+                last_value(&self.variables, name).map(|(value, dynamic)| {
+                    (!dynamic || is_home_expansion(value)).then(|| value.to_owned())
+                })
             };
             // The same, but a variable whose last assignment may not have run before the
             // delete (`[ -d b ] && D=b; rm -rf "$D/"`) is unset.
@@ -2126,12 +2149,20 @@ impl Normalizer<'_> {
             {
                 self.push(&moved, None, depth, origin);
             }
-            // A negated or or-ed test (`! -name .bashrc`, `-name x -o -delete`) does not pick
-            // what is deleted: read as the unfiltered delete it amounts to.
-            let unfiltered = argv
-                .iter()
-                .skip(first + count)
-                .any(|w| matches!(&*w.text, "!" | "-not" | "-o" | "-or"));
+            // An or-ed test (`-name x -o -delete`), or a negated one with no test that picks
+            // (`! -name .bashrc`), does not pick what is deleted: read as the unfiltered
+            // delete it amounts to. `-name '*.pyc' ! -path '*venv*'` picks.
+            let expression = argv.get(first + count..).unwrap_or_default();
+            let or = expression.iter().any(|w| matches!(&*w.text, "-o" | "-or"));
+            let negated = expression.iter().any(|w| matches!(&*w.text, "!" | "-not"));
+            let picks = expression.iter().enumerate().any(|(k, w)| {
+                FIND_PICKS.contains(&&*w.text)
+                    && !k
+                        .checked_sub(1)
+                        .and_then(|p| expression.get(p))
+                        .is_some_and(|b| matches!(&*b.text, "!" | "-not"))
+            });
+            let unfiltered = or || (negated && !picks);
             if unfiltered {
                 let mut plain: Vec<Word<'a>> =
                     argv.get(..first + count).unwrap_or_default().to_vec();
@@ -2476,6 +2507,33 @@ impl Normalizer<'_> {
         });
     }
 }
+
+/// The tests of find that pick files by name, place, age, size, owner or emptiness (as the
+/// policy's find gate reads a clean-up).
+const FIND_PICKS: &[&str] = &[
+    "-name",
+    "-iname",
+    "-path",
+    "-ipath",
+    "-wholename",
+    "-iwholename",
+    "-regex",
+    "-iregex",
+    "-newer",
+    "-atime",
+    "-amin",
+    "-ctime",
+    "-cmin",
+    "-mtime",
+    "-mmin",
+    "-size",
+    "-user",
+    "-group",
+    "-perm",
+    "-inum",
+    "-samefile",
+    "-empty",
+];
 
 /// Most readings of one recursive delete, one per word of the loop around it.
 const MAX_LOOP_READINGS: usize = 16;
