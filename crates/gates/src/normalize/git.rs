@@ -145,9 +145,16 @@ impl Normalizer<'_> {
             Some(s) => Some(s),
             None => self.git,
         };
-        match respell(words, state, &mut self.out.computed, fed) {
-            Some(canonical) => self.push(&canonical, None, depth, origin),
-            None => self.push(words, None, depth, origin),
+        let canonical = respell(words, state, &mut self.out.computed, fed);
+        let read = canonical.as_deref().unwrap_or(words);
+        self.push(read, None, depth, origin);
+        // An age given as a phrase, a date or in hours, as the age it comes to.
+        if read
+            .iter()
+            .any(|w| w.text.starts_with("--") || w.text.starts_with("gc."))
+            && let Some(ages) = ages_read(read)
+        {
+            self.push(&ages, None, depth, origin);
         }
         self.note_branch_switch(words);
         for script in commands_git_runs(words) {
@@ -1056,5 +1063,177 @@ mod tests {
             ]
         );
         assert!(config_file_settings("hooksPath = x\n; [core]\n").is_empty());
+    }
+}
+
+/// The options whose value git reads as an age (with its approxidate): expiry of reflog
+/// entries and pruning of unreachable objects.
+const AGE_OPTIONS: &[&str] = &[
+    "--expire",
+    "--expire-unreachable",
+    "--prune",
+    "--unpack-unreachable",
+    "--cruft-expiration",
+];
+
+/// The configuration keys whose value git reads as such an age (lower case).
+const AGE_SETTINGS: &[&str] = &[
+    "gc.pruneexpire",
+    "gc.reflogexpire",
+    "gc.reflogexpireunreachable",
+    "gc.worktreepruneexpire",
+];
+
+/// The git command again with every age it is given written as git's own reading of it
+/// comes to (`never`, `N.days.ago`, or `now` for anything else), when one is written
+/// otherwise: `--expire=yesterday`, `--prune=1000.hours.ago` (41 days), `-c
+/// gc.pruneExpire=one.week.ago`. Anything this reading does not know (dates, weekdays,
+/// `noon`, `@1700000000`) reads as `now`: a gate can then tell a short age from git's
+/// defaults by one spelling.
+pub(super) fn ages_read(words: &[Word<'_>]) -> Option<Vec<Word<'static>>> {
+    let mut out: Vec<Word<'static>> = Vec::with_capacity(words.len());
+    let mut changed = false;
+    let mut k = 0;
+    while let Some(w) = words.get(k) {
+        k += 1;
+        let t = &*w.text;
+        let (name, value) = t.split_once('=').unwrap_or((t, ""));
+        if AGE_OPTIONS.contains(&name) && t.contains('=') {
+            let age = age_of(value);
+            changed |= age != value;
+            out.push(Word::plain(format!("{name}={age}")));
+            continue;
+        }
+        if matches!(t, "--expire" | "--expire-unreachable")
+            && let Some(v) = words.get(k)
+        {
+            k += 1;
+            let age = age_of(&v.text);
+            changed |= age != *v.text;
+            out.push(w.clone().into_owned());
+            out.push(Word::plain(age));
+            continue;
+        }
+        if let Some((key, v)) = t.split_once('=')
+            && AGE_SETTINGS.contains(&key.to_ascii_lowercase().as_str())
+        {
+            let age = age_of(v);
+            changed |= age != v;
+            out.push(Word::plain(format!("{key}={age}")));
+            continue;
+        }
+        out.push(w.clone().into_owned());
+    }
+    changed.then_some(out)
+}
+
+/// What an age git reads comes to: `never`, `N.days.ago` (whole days, rounded down) for a
+/// sum of counts of units (`2.weeks.ago`, `1000_hours`, `one.day.ago`), `now` for anything
+/// else.
+fn age_of(value: &str) -> String {
+    let v = value.trim().to_ascii_lowercase();
+    if matches!(v.as_str(), "never" | "false") {
+        return "never".to_owned();
+    }
+    if v == "all" {
+        // git's own word for everything, as now.
+        return v;
+    }
+    match relative_seconds(&v) {
+        Some(seconds) => format!("{}.days.ago", seconds / 86_400),
+        None => "now".to_owned(),
+    }
+}
+
+/// The seconds of a relative age (`N unit …[ ago]`, with `.`, `_`, `,`, `-` or spaces between
+/// and number words up to ten), or `None`.
+fn relative_seconds(text: &str) -> Option<u64> {
+    let mut tokens: Vec<String> = Vec::new();
+    for part in text
+        .split(['.', '_', ',', ' ', '\t', '-'])
+        .filter(|p| !p.is_empty())
+    {
+        // `1days`: the count and the unit written together.
+        let digits = part.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && digits < part.len() {
+            tokens.push(part.get(..digits)?.to_owned());
+            tokens.push(part.get(digits..)?.to_owned());
+        } else {
+            tokens.push(part.to_owned());
+        }
+    }
+    if tokens.last().is_some_and(|t| t == "ago") {
+        tokens.pop();
+    }
+    if tokens.is_empty() || !tokens.len().is_multiple_of(2) || text.trim_start().starts_with('-') {
+        return None;
+    }
+    let mut total: u64 = 0;
+    for pair in tokens.chunks(2) {
+        let [count, unit] = pair else { return None };
+        let count: u64 = match count.as_str() {
+            "one" | "a" | "an" => 1,
+            "two" => 2,
+            "three" => 3,
+            "four" => 4,
+            "five" => 5,
+            "six" => 6,
+            "seven" => 7,
+            "eight" => 8,
+            "nine" => 9,
+            "ten" => 10,
+            digits => digits.parse().ok()?,
+        };
+        let unit: u64 = match unit.trim_end_matches('s') {
+            "second" | "sec" => 1,
+            "minute" | "min" => 60,
+            "hour" => 3_600,
+            "day" => 86_400,
+            "week" => 7 * 86_400,
+            "month" => 30 * 86_400,
+            "year" => 365 * 86_400,
+            _ => return None,
+        };
+        total = total.saturating_add(count.saturating_mul(unit));
+    }
+    Some(total)
+}
+
+#[cfg(test)]
+mod age_tests {
+    use super::age_of;
+
+    #[test]
+    fn ages_read_as_git_counts_them() {
+        for (given, read) in [
+            ("2.weeks.ago", "14.days.ago"),
+            ("1000.hours.ago", "41.days.ago"),
+            ("one.day.ago", "1.days.ago"),
+            ("1_day_ago", "1.days.ago"),
+            ("1,day,ago", "1.days.ago"),
+            ("1days", "1.days.ago"),
+            ("3.months.ago", "90.days.ago"),
+            ("1.year.2.days", "367.days.ago"),
+            ("Never", "never"),
+            ("false", "never"),
+        ] {
+            assert_eq!(age_of(given), read, "{given}");
+        }
+        // Dates, phrases and anything unread count as now.
+        for given in [
+            "now",
+            "yesterday",
+            "today.noon",
+            "Dec.1",
+            "2026-12-01",
+            "@9999999999",
+            "9999999999",
+            "-1.days.ago",
+            "",
+            "1.fortnight",
+            "1.2.days",
+        ] {
+            assert_eq!(age_of(given), "now", "{given}");
+        }
     }
 }
