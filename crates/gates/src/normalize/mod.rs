@@ -2036,7 +2036,22 @@ impl Normalizer<'_> {
                         let script = w.text.replace(r, XARGS_INPUT);
                         self.script(&script, depth + 1, origin);
                     }
-                    _ => self.script(&w.text, depth + 1, origin),
+                    _ => {
+                        // `sh -c 'rm -rf "$1"' _ ~`: the words after the string are its `$0`,
+                        // `$1`, …, known while it runs.
+                        let mark = self.variables.len();
+                        for (n, arg) in argv.get(j + 1..).unwrap_or_default().iter().enumerate() {
+                            if (!arg.dynamic || is_home_expansion(&arg.text)) && n < 10 {
+                                self.remember(Word {
+                                    dynamic: arg.dynamic,
+                                    ..Word::plain(format!("{n}={}", arg.text))
+                                });
+                            }
+                        }
+                        self.script(&w.text, depth + 1, origin);
+                        self.variables.truncate(mark);
+                        self.variable_guards.truncate(mark);
+                    }
                 },
                 None => self.push(argv, Some(STDIN_PROGRAM), depth, origin),
             }
