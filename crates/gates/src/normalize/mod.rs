@@ -3232,7 +3232,7 @@ fn split_words(s: &str) -> Vec<Word<'static>> {
 }
 
 /// What a filter in a pipeline makes of the list of paths `find` prints: the same list
-/// (`sort`, `uniq`, `head`, …), or the paths a `grep` picks, as a test of find (`grep
+/// (`sort`, `uniq`, `head`, `tr`, `sed`, …), or the paths a `grep` picks, as a test of find (`grep
 /// cache` is `-path *cache*`, `grep -v keep` is `! -path *keep*`); `None` for any other
 /// command, or a grep of files.
 fn paths_filtered(words: &[Word<'_>], mut find: Vec<Word<'static>>) -> Option<Vec<Word<'static>>> {
@@ -3240,7 +3240,10 @@ fn paths_filtered(words: &[Word<'_>], mut find: Vec<Word<'static>>) -> Option<Ve
     let name = command_name(&words.get(start)?.text);
     let args = words.get(start + 1..).unwrap_or_default();
     match &*name {
-        "sort" | "uniq" | "tac" | "head" | "tail" | "shuf" | "tee" | "cat" => Some(find),
+        // The same paths, in another order or separated otherwise (`tr '\n' '\0'`); what
+        // `sed` or `awk` make of them is still read as the list they were given.
+        "sort" | "uniq" | "tac" | "head" | "tail" | "shuf" | "tee" | "cat" | "tr" | "sed"
+        | "awk" | "gawk" | "mawk" | "cut" | "rev" => Some(find),
         "grep" | "egrep" | "fgrep" => {
             let mut invert = false;
             let mut pattern = None;
