@@ -1091,6 +1091,15 @@ const AGE_SETTINGS: &[&str] = &[
 /// `noon`, `@1700000000`) reads as `now`: a gate can then tell a short age from git's
 /// defaults by one spelling.
 pub(super) fn ages_read(words: &[Word<'_>]) -> Option<Vec<Word<'static>>> {
+    // The everyday git command gives no age: nothing copied for it.
+    let gives_age = |w: &Word<'_>| {
+        let t = &*w.text;
+        let name = t.split_once('=').map_or(t, |(n, _)| n);
+        AGE_OPTIONS.contains(&name) || AGE_SETTINGS.iter().any(|a| name.eq_ignore_ascii_case(a))
+    };
+    if !words.iter().any(gives_age) {
+        return None;
+    }
     let mut out: Vec<Word<'static>> = Vec::with_capacity(words.len());
     let mut changed = false;
     let mut k = 0;

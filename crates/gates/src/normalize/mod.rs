@@ -1552,12 +1552,7 @@ impl Normalizer<'_> {
             return;
         } else if name == "find" {
             // Without a starting point find starts at `.` (`cd ~ && find -delete`).
-            let first = 1 + words
-                .get(1..)
-                .unwrap_or_default()
-                .iter()
-                .take_while(|w| matches!(&*w.text, "-H" | "-L" | "-P") || w.text.starts_with("-O"))
-                .count();
+            let first = find_start(words);
             let with_start: Vec<Word<'_>>;
             let words = match words.get(first) {
                 Some(w) if !w.text.starts_with(['-', '(', '!']) => words,
@@ -2144,12 +2139,7 @@ impl Normalizer<'_> {
         if deletes {
             // `find DIR… -delete` (or `-exec rm {} +`) deletes under its starting points:
             // they are written.
-            let first = 1 + argv
-                .get(1..)
-                .unwrap_or_default()
-                .iter()
-                .take_while(|w| matches!(&*w.text, "-H" | "-L" | "-P") || w.text.starts_with("-O"))
-                .count();
+            let first = find_start(argv);
             let count = argv
                 .get(first..)
                 .unwrap_or_default()
@@ -2521,6 +2511,17 @@ impl Normalizer<'_> {
             words: OnceLock::new(),
         });
     }
+}
+
+/// Where find's starting points begin in its argv: after its name and its `-H`, `-L`, `-P`
+/// and `-O…` options.
+fn find_start(argv: &[Word<'_>]) -> usize {
+    1 + argv
+        .get(1..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|w| matches!(&*w.text, "-H" | "-L" | "-P") || w.text.starts_with("-O"))
+        .count()
 }
 
 /// The tests of find that pick files by name, place, age, size, owner or emptiness (as the
