@@ -1094,8 +1094,16 @@ pub(super) fn ages_read(words: &[Word<'_>]) -> Option<Vec<Word<'static>>> {
     // The everyday git command gives no age: nothing copied for it.
     let gives_age = |w: &Word<'_>| {
         let t = &*w.text;
+        let long = t.starts_with("--");
+        if !long && !t.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("gc.")) {
+            return false;
+        }
         let name = t.split_once('=').map_or(t, |(n, _)| n);
-        AGE_OPTIONS.contains(&name) || AGE_SETTINGS.iter().any(|a| name.eq_ignore_ascii_case(a))
+        if long {
+            AGE_OPTIONS.contains(&name)
+        } else {
+            AGE_SETTINGS.iter().any(|a| name.eq_ignore_ascii_case(a))
+        }
     };
     if !words.iter().any(gives_age) {
         return None;
