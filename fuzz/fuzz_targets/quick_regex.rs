@@ -1,9 +1,9 @@
 //! Fuzz the quick regex reader of `metalayer_gates` against its libraries: the input is a
 //! pattern, a newline and a text. Whenever the quick reader reads the pattern, `regex-syntax`
 //! (with the gate set's settings) must accept it and estimate its size no higher than the
-//! reader's bound; and whenever the reader also names literals for the prefilter, a text the
-//! pattern matches (by the `regex` crate) must hold one of them, or the prefilter would skip a
-//! gate that matches.
+//! reader's bound; and whenever the reader also names factors for the prefilter, a text the
+//! pattern matches (by the `regex` crate) must hold a literal of each of them, or the
+//! prefilter would skip a gate that matches.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -23,19 +23,19 @@ fuzz_target!(|data: &[u8]| {
         Err(e) => panic!("the quick reader reads {pattern:?}, regex-syntax refuses it: {e}"),
     };
     assert!(bound >= estimate, "{pattern:?}: bound {bound} < estimate {estimate}");
-    if let Some((literals, analysed)) = &c.analysis {
+    if let Some((factors, analysed)) = &c.analysis {
         assert!(*analysed >= estimate, "{pattern:?}: bound {analysed} < estimate {estimate}");
         let Ok(re) = regex::bytes::Regex::new(pattern) else {
             return;
         };
         let hay = haystack.as_bytes();
         if re.is_match(hay) {
-            assert!(
-                literals
-                    .iter()
-                    .any(|l| hay.windows(l.len()).any(|w| w == l.as_slice())),
-                "{pattern:?} matches {haystack:?}, which holds none of {literals:?}"
-            );
+            for factor in factors {
+                assert!(
+                    factor.iter().any(|l| l.occurs_in(hay)),
+                    "{pattern:?} matches {haystack:?}, which holds none of {factor:?}"
+                );
+            }
         }
     }
 });

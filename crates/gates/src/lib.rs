@@ -84,6 +84,7 @@ pub use normalize::{
     WrittenText, normalize, normalize_in,
 };
 #[doc(hidden)]
+pub use prefilter::Literal as PrefilterLiteral;
 pub use quick::{QuickComparison, compare_quick_reader};
 pub use rule::{FILE_WRITE_TOOLS, Field, GateId, MatchMode, Rule, SHELL_TOOL, Tools};
 pub use set::{GateMatch, GateSet, GateSetBuilder, Unverified, Verdict};

@@ -21,7 +21,7 @@
 //! the library's estimate, and a text the pattern matches holds one of the literals), as the
 //! property tests below do on generated patterns.
 
-use crate::prefilter::MAX_FACTOR_LITERALS;
+use crate::prefilter::{Literal, MAX_FACTOR_LITERALS, MAX_FACTORS, MIN_EXTRA};
 
 /// Whether `METALAYER_LIBRARY_PATH=1` makes a gate set check every pattern with
 /// `regex-syntax` instead of this reader; read once per process.
@@ -35,9 +35,9 @@ pub(crate) fn library_forced() -> bool {
 #[doc(hidden)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuickComparison {
-    /// The quick reader's literals (one of which every match holds) and size bound, when it
-    /// vouches for the pattern with a selective literal set.
-    pub analysis: Option<(Vec<Vec<u8>>, usize)>,
+    /// The quick reader's factors (sets of literals, one of each of which every match holds)
+    /// and size bound, when it vouches for the pattern with a selective literal set.
+    pub analysis: Option<(Vec<Vec<Literal>>, usize)>,
     /// The quick reader's size bound alone, when it reads the pattern.
     pub bound: Option<usize>,
     /// `regex-syntax`'s reading with the gate set's parser settings: its size estimate, or
@@ -53,7 +53,7 @@ pub fn compare_quick_reader(pattern: &str) -> QuickComparison {
     let mut reader = QuickReader::default();
     let analysis = reader
         .analyze(pattern)
-        .map(|a| (a.literals().map(<[u8]>::to_vec).collect(), a.estimate));
+        .map(|a| (a.owned_factors(), a.estimate));
     let bound = reader.bound(pattern);
     let library = crate::set::pattern_parser()
         .parse(pattern)
@@ -77,34 +77,58 @@ pub fn compare_quick_reader(pattern: &str) -> QuickComparison {
 pub(crate) struct QuickReader {
     /// The bytes of every literal found in the current pattern.
     bytes: Vec<u8>,
-    /// Literals, as ranges of `bytes`; factors are ranges of this list.
-    literals: Vec<(usize, usize)>,
+    /// Literals, as ranges of `bytes` and whether they are folded (lowercase, matched
+    /// ignoring ASCII case); factors are ranges of this list.
+    literals: Vec<Lit>,
 }
+
+/// A literal: a range of the reader's bytes, and whether it is folded.
+type Lit = (usize, usize, bool);
 
 /// What the quick reader learnt about a pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Analysis<'a> {
     bytes: &'a [u8],
-    /// The literals (ranges of `bytes`) one of which occurs in every match, at least
-    /// [`MIN_LITERAL`] bytes each.
-    literals: &'a [(usize, usize)],
+    literals: &'a [Lit],
+    /// The factors (ranges of `literals`), best first: the best one's literals are at least
+    /// [`MIN_LITERAL`] bytes each (or [`MIN_EXTRA`] when a second factor follows), the
+    /// others' at least [`MIN_EXTRA`].
+    factors: Factors,
     /// An upper bound of [`crate::prefilter::size_estimate`] of the pattern's HIR.
     pub(crate) estimate: usize,
 }
 
 impl<'a> Analysis<'a> {
-    /// A set of literals one of which occurs in every match (at least [`MIN_LITERAL`] bytes
-    /// each), without duplicates.
-    pub(crate) fn literals(&self) -> impl ExactSizeIterator<Item = &'a [u8]> + 'a {
-        let bytes = self.bytes;
-        self.literals
-            .iter()
-            .map(move |&(start, end)| bytes.get(start..end).unwrap_or_default())
+    /// Sets of literals (bytes, and whether folded) one of each of which occurs in every
+    /// match, best first.
+    pub(crate) fn factors(
+        &self,
+    ) -> impl Iterator<Item = impl Iterator<Item = (&'a [u8], bool)> + 'a> + 'a {
+        let (bytes, literals) = (self.bytes, self.literals);
+        self.factors.into_iter().flatten().map(move |f| {
+            literals.get(f.start..f.end).unwrap_or_default().iter().map(
+                move |&(start, end, folded)| (bytes.get(start..end).unwrap_or_default(), folded),
+            )
+        })
+    }
+
+    /// The factors, owned.
+    fn owned_factors(&self) -> Vec<Vec<Literal>> {
+        self.factors()
+            .map(|f| {
+                f.map(|(bytes, folded)| Literal {
+                    bytes: bytes.to_vec(),
+                    folded,
+                })
+                .collect()
+            })
+            .collect()
     }
 }
 
-/// The shortest literal the quick reader's prefilter entries may have: shorter ones go
-/// through regex-syntax, whose prefix and suffix extraction may find longer ones.
+/// The shortest literal the quick reader's best factor may have, unless a second factor of
+/// [`MIN_EXTRA`] bytes or more joins it: shorter ones go through regex-syntax, whose prefix
+/// and suffix extraction may find longer ones.
 pub(crate) const MIN_LITERAL: usize = 3;
 
 impl QuickReader {
@@ -112,13 +136,26 @@ impl QuickReader {
     /// set, in which case the caller must use `regex-syntax`.
     pub(crate) fn analyze(&mut self, pattern: &str) -> Option<Analysis<'_>> {
         let piece = self.read(pattern)?;
-        let factor = piece.factor?;
-        if factor.score < MIN_LITERAL {
+        let [best, rest @ ..] = piece.factors;
+        let best = best?;
+        // A short best factor is enough beside another one: `(?i:rm|del) .* (?i:-r)`.
+        let second = rest.first().copied().flatten();
+        if best.score < MIN_LITERAL && second.is_none_or(|f| f.score < MIN_EXTRA) {
             return None;
+        }
+        let mut factors: Factors = [None; MAX_FACTORS];
+        let mut kept = factors.iter_mut();
+        for factor in std::iter::once(best).chain(rest.into_iter().flatten()) {
+            if factor.score >= MIN_EXTRA
+                && let Some(slot) = kept.next()
+            {
+                *slot = Some(factor);
+            }
         }
         Some(Analysis {
             bytes: &self.bytes,
-            literals: self.literals.get(factor.start..factor.end)?,
+            literals: &self.literals,
+            factors,
             estimate: piece.estimate,
         })
     }
@@ -157,18 +194,50 @@ const FOLDED_CHAR_BOUND: usize = 9;
 /// A set of literals one of which every match of a piece contains: a range of the reader's
 /// literal list, with the length of its shortest literal (the set's score: longer literals
 /// occur in fewer inputs). Never empty.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Factor {
     start: usize,
     end: usize,
     score: usize,
 }
 
+/// The factors of a piece, every one of which a match needs, best first (the `None`s last).
+type Factors = [Option<Factor>; MAX_FACTORS];
+
+/// Adds `factor` to `factors` by its score (before the factors it ties with), dropping the
+/// worst when they are full.
+fn keep(factors: &mut Factors, factor: Factor) {
+    let at = factors
+        .iter()
+        .position(|f| f.is_none_or(|f| f.score <= factor.score));
+    if let Some(at) = at {
+        let mut carry = Some(factor);
+        for slot in factors.iter_mut().skip(at) {
+            carry = std::mem::replace(slot, carry);
+            if carry.is_none() {
+                break;
+            }
+        }
+    }
+}
+
+/// Factors holding only `factor`.
+fn one(factor: Factor) -> Factors {
+    let mut factors = [None; MAX_FACTORS];
+    keep(&mut factors, factor);
+    factors
+}
+
+/// How many factors there are (they come first).
+fn count(factors: &Factors) -> usize {
+    factors.iter().take_while(|f| f.is_some()).count()
+}
+
 /// What one piece of a pattern (an atom, a repetition, a group, a whole branch) contributes,
 /// computed while reading: no syntax tree is built.
 #[derive(Debug, Clone, Copy)]
 struct Piece {
-    factor: Option<Factor>,
+    factors: Factors,
     /// An upper bound of the HIR size estimate of the piece.
     estimate: usize,
     kind: Kind,
@@ -178,6 +247,10 @@ struct Piece {
 enum Kind {
     /// A character matched as written: it joins the literal run of its concatenation.
     Literal(char),
+    /// An ASCII letter matched in either case (lowercase here): `(?i:r)` (never `k` or `s`,
+    /// which also match the Kelvin sign and the long s there) or `[rR]`. It joins the
+    /// literal run, which becomes folded.
+    Folded(u8),
     /// A zero-width assertion (`^`, `$`, `\b`…): it cannot be repeated here.
     Assertion,
     Other,
@@ -186,7 +259,7 @@ enum Kind {
 impl Piece {
     fn opaque(estimate: usize) -> Self {
         Self {
-            factor: None,
+            factors: [None; MAX_FACTORS],
             estimate,
             kind: Kind::Other,
         }
@@ -194,7 +267,7 @@ impl Piece {
 
     fn assertion() -> Self {
         Self {
-            factor: None,
+            factors: [None; MAX_FACTORS],
             estimate: 1,
             kind: Kind::Assertion,
         }
@@ -202,21 +275,22 @@ impl Piece {
 
     fn literal(c: char, fold: bool) -> Self {
         if fold && (c.is_alphabetic() || !c.is_ascii()) {
-            Self::opaque(FOLDED_CHAR_BOUND)
+            let lower = c.to_ascii_lowercase();
+            match u8::try_from(lower) {
+                Ok(b) if b.is_ascii_lowercase() && b != b'k' && b != b's' => Self {
+                    factors: [None; MAX_FACTORS],
+                    estimate: FOLDED_CHAR_BOUND,
+                    kind: Kind::Folded(b),
+                },
+                _ => Self::opaque(FOLDED_CHAR_BOUND),
+            }
         } else {
             Self {
-                factor: None,
+                factors: [None; MAX_FACTORS],
                 estimate: c.len_utf8(),
                 kind: Kind::Literal(c),
             }
         }
-    }
-}
-
-/// Keeps the better of two factors (the later one on a tie, as the HIR version does).
-fn consider(best: &mut Option<Factor>, factor: Factor) {
-    if best.is_none_or(|b| factor.score >= b.score) {
-        *best = Some(factor);
     }
 }
 
@@ -226,7 +300,7 @@ struct Reader<'a> {
     pos: usize,
     /// The [`QuickReader`]'s buffers.
     bytes: &'a mut Vec<u8>,
-    literals: &'a mut Vec<(usize, usize)>,
+    literals: &'a mut Vec<Lit>,
 }
 
 impl Reader<'_> {
@@ -267,9 +341,13 @@ impl Reader<'_> {
         }
     }
 
-    /// The factor holding the one literal `bytes[start..end]`.
-    fn single(&mut self, start: usize, end: usize) -> Factor {
-        self.literals.push((start, end));
+    /// The factor holding the one literal `bytes[start..end]` (lowercased first when
+    /// folded).
+    fn single(&mut self, start: usize, end: usize, folded: bool) -> Factor {
+        if folded && let Some(text) = self.bytes.get_mut(start..end) {
+            text.make_ascii_lowercase();
+        }
+        self.literals.push((start, end, folded));
         Factor {
             start: self.literals.len() - 1,
             end: self.literals.len(),
@@ -285,14 +363,14 @@ impl Reader<'_> {
             self.literals.push(lit);
         }
         for i in b.start..b.end {
-            let (s, e) = *self.literals.get(i)?;
+            let (s, e, folded) = *self.literals.get(i)?;
             let lit = self.bytes.get(s..e)?;
             let known = self.literals.get(start..)?;
             if !known
                 .iter()
-                .any(|&(ks, ke)| self.bytes.get(ks..ke) == Some(lit))
+                .any(|&(ks, ke, kf)| kf == folded && self.bytes.get(ks..ke) == Some(lit))
             {
-                self.literals.push((s, e));
+                self.literals.push((s, e, folded));
             }
         }
         let end = self.literals.len();
@@ -309,27 +387,51 @@ impl Reader<'_> {
             return Some(first);
         }
         let mut estimate = 1usize.saturating_add(first.estimate);
-        let mut union = first.factor;
+        // Rank by rank, the union of every branch's factor of that rank (a branch with fewer
+        // gives its last): each is needed by every branch, so by the alternation. A rank
+        // whose union grows too large is dropped.
+        let mut unions = first.factors;
+        let mut ranks = count(&first.factors);
         while self.eat(b'|') {
             let branch = self.concat(depth, fold)?;
             estimate = estimate.saturating_add(branch.estimate);
-            union = match (union, branch.factor) {
-                (Some(all), Some(set)) => self.union(all, set),
-                _ => None,
+            let theirs = count(&branch.factors);
+            let mut next: Factors = [None; MAX_FACTORS];
+            let both = if ranks == 0 || theirs == 0 {
+                0
+            } else {
+                ranks.max(theirs)
             };
+            for (rank, slot) in next.iter_mut().enumerate().take(both) {
+                let ours = unions.get(rank.min(ranks - 1)).copied().flatten();
+                let other = branch.factors.get(rank.min(theirs - 1)).copied().flatten();
+                *slot = match (ours, other) {
+                    (Some(a), Some(b)) => self.union(a, b),
+                    _ => None,
+                };
+            }
+            unions = next;
+            ranks = both;
+        }
+        // Best first, the dropped ranks out.
+        let mut factors: Factors = [None; MAX_FACTORS];
+        for factor in unions.into_iter().flatten() {
+            keep(&mut factors, factor);
         }
         Some(Piece {
-            factor: union,
+            factors,
             estimate,
             kind: Kind::Other,
         })
     }
 
     fn concat(&mut self, depth: usize, fold: bool) -> Option<Piece> {
-        let mut best: Option<Factor> = None;
+        let mut factors: Factors = [None; MAX_FACTORS];
         // The literal run being read, as a range of the literal bytes: the characters of a
-        // run are appended one after the other, as nothing else is read between them.
+        // run are appended one after the other, as nothing else is read between them. It is
+        // folded once it holds a case-insensitive letter.
         let mut run: Option<(usize, usize)> = None;
+        let mut run_folded = false;
         let mut estimate = 1usize;
         while let Some(c) = self.peek() {
             if c == b'|' || c == b')' {
@@ -360,29 +462,38 @@ impl Reader<'_> {
             let atom = self.atom(depth, fold)?;
             let piece = self.repetition(atom, depth)?;
             estimate = estimate.saturating_add(piece.estimate);
-            if let Kind::Literal(c) = piece.kind {
-                let start = run.map_or(self.bytes.len(), |(start, _)| start);
-                self.push_char(c);
-                run = Some((start, self.bytes.len()));
-                continue;
+            match piece.kind {
+                Kind::Literal(c) => {
+                    let start = run.map_or(self.bytes.len(), |(start, _)| start);
+                    self.push_char(c);
+                    run = Some((start, self.bytes.len()));
+                    continue;
+                }
+                Kind::Folded(b) => {
+                    let start = run.map_or(self.bytes.len(), |(start, _)| start);
+                    self.bytes.push(b);
+                    run = Some((start, self.bytes.len()));
+                    run_folded = true;
+                    continue;
+                }
+                Kind::Assertion | Kind::Other => {}
             }
             // Anything else (assertions included) ends the literal run.
-            if let Some((start, end)) = run.take()
-                && best.is_none_or(|b| end - start >= b.score)
-            {
-                best = Some(self.single(start, end));
+            if let Some((start, end)) = run.take() {
+                let factor = self.single(start, end, run_folded);
+                keep(&mut factors, factor);
             }
-            if let Some(set) = piece.factor {
-                consider(&mut best, set);
+            run_folded = false;
+            for factor in piece.factors.into_iter().flatten() {
+                keep(&mut factors, factor);
             }
         }
-        if let Some((start, end)) = run
-            && best.is_none_or(|b| end - start >= b.score)
-        {
-            best = Some(self.single(start, end));
+        if let Some((start, end)) = run {
+            let factor = self.single(start, end, run_folded);
+            keep(&mut factors, factor);
         }
         Some(Piece {
-            factor: best,
+            factors,
             estimate,
             kind: Kind::Other,
         })
@@ -439,6 +550,9 @@ impl Reader<'_> {
         let mut items = 0usize;
         let mut unicode = false;
         let mut first = true;
+        // The class's first two characters, to tell a letter in both cases (`[sS]`).
+        let mut pair: [Option<char>; 2] = [None; 2];
+        let mut ranged = false;
         loop {
             let c = self.peek()?;
             if c == b']' && !first {
@@ -454,13 +568,33 @@ impl Reader<'_> {
                 }
                 continue;
             };
+            if let Some(slot) = pair.get_mut(items - 1) {
+                *slot = Some(low);
+            }
             if self.peek() == Some(b'-') && self.peek_at(1).is_some_and(|n| n != b']') {
                 self.pos += 1;
+                ranged = true;
                 let high = self.class_item()??;
                 if high < low {
                     return None;
                 }
             }
+        }
+        // `[sS]` is exactly the two cases of one letter (no case folding adds the long s
+        // here): a folded letter of the literal run.
+        if let [Some(a), Some(b)] = pair
+            && items == 2
+            && !(negated || unicode || fold || ranged)
+            && a.is_ascii_alphabetic()
+            && a != b
+            && a.eq_ignore_ascii_case(&b)
+            && let Ok(lower) = u8::try_from(a.to_ascii_lowercase())
+        {
+            return Some(Piece {
+                factors: [None; MAX_FACTORS],
+                estimate: 1 + items,
+                kind: Kind::Folded(lower),
+            });
         }
         Some(Piece::opaque(if negated || unicode || fold {
             CLASS_BOUND
@@ -531,20 +665,24 @@ impl Reader<'_> {
             Some(max) => usize::try_from(max).unwrap_or(usize::MAX),
             None => usize::try_from(min).unwrap_or(usize::MAX).saturating_add(1),
         };
-        let factor = if min >= 1 {
+        let mut factors: Factors = [None; MAX_FACTORS];
+        if min >= 1 {
             match atom.kind {
                 Kind::Literal(c) => {
                     let start = self.bytes.len();
                     self.push_char(c);
-                    Some(self.single(start, self.bytes.len()))
+                    factors = one(self.single(start, self.bytes.len(), false));
                 }
-                _ => atom.factor,
+                Kind::Folded(b) => {
+                    let start = self.bytes.len();
+                    self.bytes.push(b);
+                    factors = one(self.single(start, self.bytes.len(), true));
+                }
+                Kind::Assertion | Kind::Other => factors = atom.factors,
             }
-        } else {
-            None
-        };
+        }
         Some(Piece {
-            factor,
+            factors,
             estimate: atom.estimate.saturating_mul(copies.max(1)),
             kind: Kind::Other,
         })
@@ -609,13 +747,13 @@ mod tests {
     /// What the reader learnt, owned.
     #[derive(Debug, PartialEq, Eq)]
     struct Owned {
-        literals: Vec<Vec<u8>>,
+        factors: Vec<Vec<Literal>>,
         estimate: usize,
     }
 
     fn analyze_with(reader: &mut QuickReader, p: &str) -> Option<Owned> {
         reader.analyze(p).map(|a| Owned {
-            literals: a.literals().map(<[u8]>::to_vec).collect(),
+            factors: a.owned_factors(),
             estimate: a.estimate,
         })
     }
@@ -624,13 +762,28 @@ mod tests {
         analyze_with(&mut QuickReader::default(), p)
     }
 
+    /// The best factor's literals.
     fn literals(p: &str) -> Option<Vec<String>> {
+        factors(p).map(|f| f[0].iter().map(|(l, _)| l.clone()).collect())
+    }
+
+    /// Every factor, as (literal, folded) pairs.
+    fn factors(p: &str) -> Option<Vec<Vec<(String, bool)>>> {
         analyze(p).map(|a| {
-            a.literals
+            a.factors
                 .into_iter()
-                .map(|l| String::from_utf8(l).unwrap())
+                .map(|f| {
+                    f.into_iter()
+                        .map(|l| (String::from_utf8(l.bytes).unwrap(), l.folded))
+                        .collect()
+                })
                 .collect()
         })
+    }
+
+    /// Whether every factor has a literal in `text`.
+    fn required(factors: &[Vec<Literal>], text: &[u8]) -> bool {
+        factors.iter().all(|f| f.iter().any(|l| l.occurs_in(text)))
     }
 
     #[test]
@@ -642,11 +795,10 @@ mod tests {
     #[test]
     fn the_comparison_reads_both_ways() {
         let c = compare_quick_reader(r"git\s+reset\s+--hard");
-        let (literals, estimate) = c.analysis.unwrap();
-        assert!(!literals.is_empty());
-        for l in &literals {
-            let text = b"git reset --hard";
-            assert!(text.windows(l.len()).any(|w| w == l.as_slice()), "{l:?}");
+        let (factors, estimate) = c.analysis.unwrap();
+        assert!(!factors.is_empty());
+        for l in factors.iter().flatten() {
+            assert!(l.occurs_in(b"git reset --hard"), "{l:?}");
         }
         assert!(estimate >= *c.library.as_ref().unwrap());
         assert_eq!(c.bound, Some(estimate));
@@ -691,11 +843,60 @@ mod tests {
             r"[abcd",
             r"^[^ ]*(?:\$|`)",
             r"\w+",
-            r"(?i:abcdef)",
+            r"(?i:kiss)",
             r"ab",
         ] {
             assert_eq!(analyze(p), None, "{p}");
         }
+    }
+
+    #[test]
+    fn every_factor_a_match_needs_is_kept() {
+        // Not only the longest: `git`, `-c` and the setting's name in any case.
+        assert_eq!(
+            factors(r"^git (?:[^ ]+ )*?-c ?(?i:core\.hookspath)(?:=| |$)"),
+            Some(vec![
+                vec![("core.hoo".into(), true)],
+                vec![("path".into(), true)],
+                vec![("git ".into(), false)],
+                vec![("-c".into(), false)],
+            ])
+        );
+        // An alternation needs, rank by rank, one of its branches' factors.
+        assert_eq!(
+            factors(r"^git(?: -[^ ]+)* (?:gc --prune=now|prune --expire)"),
+            Some(vec![
+                vec![
+                    ("gc --prune=now".into(), false),
+                    ("prune --expire".into(), false)
+                ],
+                vec![("git".into(), false)],
+            ])
+        );
+        // Case-insensitive letters make a folded literal, except `k` and `s` (the Kelvin
+        // sign and the long s match them too).
+        assert_eq!(
+            factors(r"^(?i:remove-item|rmdir|del) x"),
+            Some(vec![
+                vec![
+                    ("remove-item".into(), true),
+                    ("rmdir".into(), true),
+                    ("del".into(), true)
+                ],
+                vec![(" x".into(), false)],
+            ])
+        );
+        assert_eq!(literals(r"(?i:desk)top"), Some(vec!["top".into()]));
+        // A class of one letter in both cases is a folded letter too; two short factors
+        // together are enough.
+        assert_eq!(
+            factors(r"^(?i:rd|del) (?:-[rR]|/[sS])"),
+            Some(vec![
+                vec![("-r".into(), true), ("/s".into(), true)],
+                vec![("rd".into(), true), ("del".into(), true)],
+            ])
+        );
+        assert_eq!(analyze(r"^(?i:rd|del) (?:-r|/)"), None);
     }
 
     #[test]
@@ -753,6 +954,9 @@ mod tests {
             6 => Just("[a-zA-Z0-9_-]".to_owned()),
             6 => Just("[]a]".to_owned()),
             6 => Just("é".to_owned()),
+            3 => Just("[rR]".to_owned()),
+            3 => Just("[sS]".to_owned()),
+            3 => Just("K".to_owned()),
             1 => Just("{".to_owned()),
             1 => Just("]".to_owned()),
             1 => Just("[z-a]".to_owned()),
@@ -807,12 +1011,30 @@ mod tests {
 
         /// What the reader accepts, regex-syntax accepts; its size bound is never below
         /// regex-syntax's estimate; and every match of the pattern (drawn at random from its
-        /// HIR) contains one of the reader's literals.
+        /// HIR) contains one literal of each of the reader's factors, and of each of the
+        /// library path's (`required_literals` on the HIR).
         #[test]
         fn accepted_patterns_are_valid_bounded_and_their_literals_required(
             p in pattern(),
             seeds in prop::collection::vec(any::<u64>(), 8),
         ) {
+            if let Ok(hir) = crate::set::pattern_parser().parse(&p)
+                && let Some(factors) = crate::prefilter::required_literals(&hir)
+                && let Ok(re) = regex::bytes::Regex::new(&p)
+            {
+                for &seed in &seeds {
+                    let mut rng = seed | 1;
+                    let mut sample = Vec::new();
+                    generate(&hir, &mut rng, &mut sample);
+                    if re.is_match(&sample) {
+                        prop_assert!(
+                            required(&factors, &sample),
+                            "{p} matched {:?} without one of each of {factors:?}",
+                            String::from_utf8_lossy(&sample)
+                        );
+                    }
+                }
+            }
             if let Some(a) = analyze(&p) {
                 let parsed = regex_syntax::Parser::new().parse(&p);
                 prop_assert!(parsed.is_ok(), "{p}: {parsed:?}");
@@ -825,9 +1047,9 @@ mod tests {
                     generate(&hir, &mut rng, &mut sample);
                     if re.is_match(&sample) {
                         prop_assert!(
-                            a.literals.iter().any(|l| sample.windows(l.len()).any(|w| w == l.as_slice())),
-                            "{p} matched {:?} without any of {:?}",
-                            String::from_utf8_lossy(&sample), a.literals
+                            required(&a.factors, &sample),
+                            "{p} matched {:?} without one of each of {:?}",
+                            String::from_utf8_lossy(&sample), a.factors
                         );
                     }
                 }

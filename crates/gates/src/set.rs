@@ -180,14 +180,18 @@ impl GateSetBuilder {
             // time; whatever it cannot vouch for goes through regex-syntax.
             match reader.as_mut().and_then(|q| q.analyze(rule.pattern())) {
                 Some(a) if a.estimate <= self.pattern_size_limit => {
-                    group.literals.push_set(a.literals());
+                    group.literals.push_pattern(a.factors());
                 }
                 _ => match required_literals(&self.parse(
                     rule,
                     rule.pattern(),
                     PatternKind::Pattern,
                 )?) {
-                    Some(lits) => group.literals.push_set(lits.iter().map(Vec::as_slice)),
+                    Some(factors) => group.literals.push_pattern(
+                        factors
+                            .iter()
+                            .map(|f| f.iter().map(|l| (l.bytes.as_slice(), l.folded))),
+                    ),
                     None => group.literals.push_always(),
                 },
             }
