@@ -77,7 +77,8 @@ fn score(factor: &[Literal]) -> usize {
 }
 
 /// Adds `factor` to `factors` (best first, at most [`MAX_FACTORS`]), unless it is there
-/// already; on a tie of scores the newer factor goes first.
+/// already; on a tie of scores the older factor stays first (in `^git … (?:rm … -f|…)` the
+/// subcommand's name, which few commands hold, before its options, which many do).
 fn keep(factors: &mut Vec<Factor>, factor: Factor) {
     if factor.is_empty() || factors.contains(&factor) {
         return;
@@ -85,7 +86,7 @@ fn keep(factors: &mut Vec<Factor>, factor: Factor) {
     let s = score(&factor);
     let at = factors
         .iter()
-        .position(|f| score(f) <= s)
+        .position(|f| score(f) < s)
         .unwrap_or(factors.len());
     factors.insert(at, factor);
     factors.truncate(MAX_FACTORS);
@@ -911,8 +912,8 @@ mod tests {
             factors(r"^git (?:[^ ]+ )*?-c ?(?i:core\.hookspath)(?:=| |$)"),
             [
                 vec![("core.hoo".to_owned(), true)],
-                vec![("path".to_owned(), true)],
                 vec![("git ".to_owned(), false)],
+                vec![("path".to_owned(), true)],
                 vec![("-c".to_owned(), false)],
             ]
         );

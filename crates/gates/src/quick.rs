@@ -204,12 +204,12 @@ struct Factor {
 /// The factors of a piece, every one of which a match needs, best first (the `None`s last).
 type Factors = [Option<Factor>; MAX_FACTORS];
 
-/// Adds `factor` to `factors` by its score (before the factors it ties with), dropping the
-/// worst when they are full.
+/// Adds `factor` to `factors` by its score (after the factors it ties with, as the HIR path
+/// does), dropping the worst when they are full.
 fn keep(factors: &mut Factors, factor: Factor) {
     let at = factors
         .iter()
-        .position(|f| f.is_none_or(|f| f.score <= factor.score));
+        .position(|f| f.is_none_or(|f| f.score < factor.score));
     if let Some(at) = at {
         let mut carry = Some(factor);
         for slot in factors.iter_mut().skip(at) {
@@ -857,8 +857,8 @@ mod tests {
             factors(r"^git (?:[^ ]+ )*?-c ?(?i:core\.hookspath)(?:=| |$)"),
             Some(vec![
                 vec![("core.hoo".into(), true)],
-                vec![("path".into(), true)],
                 vec![("git ".into(), false)],
+                vec![("path".into(), true)],
                 vec![("-c".into(), false)],
             ])
         );
@@ -892,8 +892,8 @@ mod tests {
         assert_eq!(
             factors(r"^(?i:rd|del) (?:-[rR]|/[sS])"),
             Some(vec![
-                vec![("-r".into(), true), ("/s".into(), true)],
                 vec![("rd".into(), true), ("del".into(), true)],
+                vec![("-r".into(), true), ("/s".into(), true)],
             ])
         );
         assert_eq!(analyze(r"^(?i:rd|del) (?:-r|/)"), None);
