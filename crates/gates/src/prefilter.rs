@@ -70,6 +70,24 @@ pub(crate) const MAX_FACTORS: usize = 4;
 /// nearly every input, and would cost the search its buckets.
 pub(crate) const MIN_EXTRA: usize = 2;
 
+/// The best factor's score below which the others are kept too: a literal of five bytes or
+/// more (`tool24`, `core.hoo`) is rare enough in commands alone, while `git`, `git ` or `rm`
+/// are in most of them. Extra factors double what the prefilter lists and searches.
+pub(crate) const EXTRAS_BELOW: usize = 5;
+
+/// What the normaliser writes in place of quoted data and of a pipe's input: in many
+/// subjects, however long.
+const PLACEHOLDERS: [&[u8]; 2] = [b"<data>", b"<stdin>"];
+
+/// Whether a pattern's best factor (its literals and score) is common enough that the
+/// pattern's other factors are worth searching too: short, or holding a placeholder.
+pub(crate) fn needs_company<'a>(
+    literals: impl IntoIterator<Item = &'a [u8]>,
+    score: usize,
+) -> bool {
+    score < EXTRAS_BELOW || literals.into_iter().any(|l| PLACEHOLDERS.contains(&l))
+}
+
 /// A factor's score: the length of its shortest literal (longer literals occur in fewer
 /// inputs).
 fn score(factor: &[Literal]) -> usize {
@@ -98,7 +116,8 @@ fn keep(factors: &mut Vec<Factor>, factor: Factor) {
 /// Candidates are the *required factors* of the pattern (literals that every match contains
 /// somewhere, such as `reset` in `^git(?:\s+-\S+)*\s+reset\b`) and, when those are short,
 /// the prefix and suffix sets of regex-syntax's extractor. The best is kept whatever its
-/// length; the others only with literals of [`MIN_EXTRA`] bytes or more.
+/// length; the others only when the best is common ([`needs_company`]), and then with
+/// literals of [`MIN_EXTRA`] bytes or more.
 pub(crate) fn required_literals(hir: &Hir) -> Option<Vec<Factor>> {
     let mut factors = required_factors(hir);
     // A factor of four bytes or more is selective enough; the extractor, which expands
@@ -124,8 +143,11 @@ pub(crate) fn required_literals(hir: &Hir) -> Option<Vec<Factor>> {
     }
     let mut kept = factors.into_iter();
     let best = kept.next()?;
+    let extras = needs_company(best.iter().map(|l| l.bytes.as_slice()), score(&best));
     let mut out = vec![best];
-    out.extend(kept.filter(|f| score(f) >= MIN_EXTRA));
+    if extras {
+        out.extend(kept.filter(|f| score(f) >= MIN_EXTRA));
+    }
     Some(out)
 }
 
@@ -909,25 +931,33 @@ mod tests {
     #[test]
     fn every_factor_a_match_needs_is_kept() {
         assert_eq!(
-            factors(r"^git (?:[^ ]+ )*?-c ?(?i:core\.hookspath)(?:=| |$)"),
+            factors(r"^git (?:[^ ]+ )*?-c ?(?i:am\.x)(?:=| |$)"),
             [
-                vec![("core.hoo".to_owned(), true)],
                 vec![("git ".to_owned(), false)],
-                vec![("path".to_owned(), true)],
+                vec![("am.x".to_owned(), true)],
                 vec![("-c".to_owned(), false)],
+            ]
+        );
+        // A long best factor stands alone, unless it is a placeholder of the normaliser.
+        assert_eq!(
+            factors(r"^git (?:[^ ]+ )*?-c ?(?i:core\.hookspath)(?:=| |$)"),
+            [vec![("core.hoo".to_owned(), true)]]
+        );
+        assert_eq!(
+            factors(r"^tool (?:[^ ]+ )*?<data>$"),
+            [
+                vec![("<data>".to_owned(), false)],
+                vec![("tool ".to_owned(), false)]
             ]
         );
         // `(?i:k)` also matches the Kelvin sign: not a folded letter; `[sS]` is.
         assert_eq!(factors(r"(?i:k)[sS]top"), [vec![("stop".to_owned(), true)]]);
         // Rank by rank, the union of the branches' factors.
         assert_eq!(
-            factors(r"^(?:git(?: -[^ ]+)* gc --prune=now|bfg --strip)$"),
+            factors(r"^(?:git(?: -[^ ]+)* gc|bfg)(?: |$)"),
             [
-                vec![
-                    (" gc --prune=now".to_owned(), false),
-                    ("bfg --strip".to_owned(), false)
-                ],
-                vec![("git".to_owned(), false), ("bfg --strip".to_owned(), false)],
+                vec![("git".to_owned(), false), ("bfg".to_owned(), false)],
+                vec![(" gc".to_owned(), false), ("bfg".to_owned(), false)],
             ]
         );
     }

@@ -21,7 +21,7 @@
 //! the library's estimate, and a text the pattern matches holds one of the literals), as the
 //! property tests below do on generated patterns.
 
-use crate::prefilter::{Literal, MAX_FACTOR_LITERALS, MAX_FACTORS, MIN_EXTRA};
+use crate::prefilter::{Literal, MAX_FACTOR_LITERALS, MAX_FACTORS, MIN_EXTRA, needs_company};
 
 /// Whether `METALAYER_LIBRARY_PATH=1` makes a gate set check every pattern with
 /// `regex-syntax` instead of this reader; read once per process.
@@ -106,9 +106,13 @@ impl<'a> Analysis<'a> {
     ) -> impl Iterator<Item = impl Iterator<Item = (&'a [u8], bool)> + 'a> + 'a {
         let (bytes, literals) = (self.bytes, self.literals);
         self.factors.into_iter().flatten().map(move |f| {
-            literals.get(f.start..f.end).unwrap_or_default().iter().map(
-                move |&(start, end, folded)| (bytes.get(start..end).unwrap_or_default(), folded),
-            )
+            literals
+                .get(f.range())
+                .unwrap_or_default()
+                .iter()
+                .map(move |&(start, end, folded)| {
+                    (bytes.get(start..end).unwrap_or_default(), folded)
+                })
         })
     }
 
@@ -140,13 +144,22 @@ impl QuickReader {
         let best = best?;
         // A short best factor is enough beside another one: `(?i:rm|del) .* (?i:-r)`.
         let second = rest.first().copied().flatten();
-        if best.score < MIN_LITERAL && second.is_none_or(|f| f.score < MIN_EXTRA) {
+        if best.score() < MIN_LITERAL && second.is_none_or(|f| f.score() < MIN_EXTRA) {
             return None;
         }
         let mut factors: Factors = [None; MAX_FACTORS];
         let mut kept = factors.iter_mut();
-        for factor in std::iter::once(best).chain(rest.into_iter().flatten()) {
-            if factor.score >= MIN_EXTRA
+        let best_literals = self.literals.get(best.range()).unwrap_or_default();
+        let bytes = &self.bytes;
+        let company = needs_company(
+            best_literals
+                .iter()
+                .map(|&(start, end, _)| bytes.get(start..end).unwrap_or_default()),
+            best.score(),
+        );
+        let extras = if company { rest.len() } else { 0 };
+        for factor in std::iter::once(best).chain(rest.into_iter().take(extras).flatten()) {
+            if factor.score() >= MIN_EXTRA
                 && let Some(slot) = kept.next()
             {
                 *slot = Some(factor);
@@ -196,9 +209,25 @@ const FOLDED_CHAR_BOUND: usize = 9;
 /// occur in fewer inputs). Never empty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Factor {
-    start: usize,
-    end: usize,
-    score: usize,
+    start: u32,
+    end: u32,
+    score: u32,
+}
+
+impl Factor {
+    /// The factor's range of the literal list.
+    fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    fn score(self) -> usize {
+        self.score as usize
+    }
+}
+
+/// `n` as the `u32` a [`Factor`] holds (patterns are far smaller than 4 GiB).
+fn small(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The factors of a piece, every one of which a match needs, best first (the `None`s last).
@@ -219,6 +248,16 @@ fn keep(factors: &mut Factors, factor: Factor) {
             }
         }
     }
+}
+
+/// Whether a factor of `score` would enter `factors` (they are not full, or it beats the
+/// last): a literal run that would not is not even listed.
+fn fits(factors: &Factors, score: usize) -> bool {
+    factors
+        .last()
+        .copied()
+        .flatten()
+        .is_none_or(|last| last.score() < score)
 }
 
 /// Factors holding only `factor`.
@@ -349,20 +388,20 @@ impl Reader<'_> {
         }
         self.literals.push((start, end, folded));
         Factor {
-            start: self.literals.len() - 1,
-            end: self.literals.len(),
-            score: end - start,
+            start: small(self.literals.len() - 1),
+            end: small(self.literals.len()),
+            score: small(end - start),
         }
     }
 
     /// The union of two factors, without duplicates; `None` past [`MAX_FACTOR_LITERALS`].
     fn union(&mut self, a: Factor, b: Factor) -> Option<Factor> {
         let start = self.literals.len();
-        for i in a.start..a.end {
+        for i in a.range() {
             let lit = *self.literals.get(i)?;
             self.literals.push(lit);
         }
-        for i in b.start..b.end {
+        for i in b.range() {
             let (s, e, folded) = *self.literals.get(i)?;
             let lit = self.bytes.get(s..e)?;
             let known = self.literals.get(start..)?;
@@ -375,8 +414,8 @@ impl Reader<'_> {
         }
         let end = self.literals.len();
         (end - start <= MAX_FACTOR_LITERALS).then_some(Factor {
-            start,
-            end,
+            start: small(start),
+            end: small(end),
             score: a.score.min(b.score),
         })
     }
@@ -479,7 +518,9 @@ impl Reader<'_> {
                 Kind::Assertion | Kind::Other => {}
             }
             // Anything else (assertions included) ends the literal run.
-            if let Some((start, end)) = run.take() {
+            if let Some((start, end)) = run.take()
+                && fits(&factors, end - start)
+            {
                 let factor = self.single(start, end, run_folded);
                 keep(&mut factors, factor);
             }
@@ -488,7 +529,9 @@ impl Reader<'_> {
                 keep(&mut factors, factor);
             }
         }
-        if let Some((start, end)) = run {
+        if let Some((start, end)) = run
+            && fits(&factors, end - start)
+        {
             let factor = self.single(start, end, run_folded);
             keep(&mut factors, factor);
         }
@@ -852,25 +895,33 @@ mod tests {
 
     #[test]
     fn every_factor_a_match_needs_is_kept() {
-        // Not only the longest: `git`, `-c` and the setting's name in any case.
+        // Not only the longest: `git`, `-c` and the setting's name in any case, when the
+        // best is short.
+        assert_eq!(
+            factors(r"^git (?:[^ ]+ )*?-c ?(?i:am\.x)(?:=| |$)"),
+            Some(vec![
+                vec![("git ".into(), false)],
+                vec![("am.x".into(), true)],
+                vec![("-c".into(), false)],
+            ])
+        );
         assert_eq!(
             factors(r"^git (?:[^ ]+ )*?-c ?(?i:core\.hookspath)(?:=| |$)"),
+            Some(vec![vec![("core.hoo".into(), true)]])
+        );
+        assert_eq!(
+            factors(r"^tool (?:[^ ]+ )*?<data>$"),
             Some(vec![
-                vec![("core.hoo".into(), true)],
-                vec![("git ".into(), false)],
-                vec![("path".into(), true)],
-                vec![("-c".into(), false)],
+                vec![("<data>".into(), false)],
+                vec![("tool ".into(), false)]
             ])
         );
         // An alternation needs, rank by rank, one of its branches' factors.
         assert_eq!(
-            factors(r"^git(?: -[^ ]+)* (?:gc --prune=now|prune --expire)"),
+            factors(r"^git(?: -[^ ]+)* (?:gc|prune)"),
             Some(vec![
-                vec![
-                    ("gc --prune=now".into(), false),
-                    ("prune --expire".into(), false)
-                ],
                 vec![("git".into(), false)],
+                vec![("gc".into(), false), ("prune".into(), false)],
             ])
         );
         // Case-insensitive letters make a folded literal, except `k` and `s` (the Kelvin
