@@ -427,8 +427,45 @@ pub fn normalize_in(
         source: command,
         switched_branch: None,
     };
-    n.script(command, 0, Origin::Shell);
+    // A harness whose shell is PowerShell (Codex and Copilot on Windows) runs a cmdlet's
+    // line as PowerShell, where a backslash is a plain character: `C:\Users\me`.
+    if is_powershell_line(command) {
+        n.script(&literal_backslashes(command), 0, Origin::Shell);
+    } else {
+        n.script(command, 0, Origin::Shell);
+    }
     n.out
+}
+
+/// The verbs of PowerShell's cmdlet names (`Remove-Item`) that can touch files, and the
+/// aliases of its deleting cmdlets that no POSIX system has.
+const POWERSHELL_VERBS: [&str; 14] = [
+    "remove", "clear", "copy", "move", "rename", "set", "new", "out", "add", "get", "invoke",
+    "start", "expand", "compress",
+];
+const POWERSHELL_ALIASES: [&str; 4] = ["ri", "rd", "del", "erase"];
+
+/// Whether `command` is a PowerShell line with a backslash in it: its first word is a cmdlet
+/// (`Verb-Noun` with a verb of [`POWERSHELL_VERBS`], in any case) or one of
+/// [`POWERSHELL_ALIASES`].
+fn is_powershell_line(command: &str) -> bool {
+    if !command.contains('\\') {
+        return false;
+    }
+    let first = command.split_whitespace().next().unwrap_or_default();
+    if POWERSHELL_ALIASES
+        .iter()
+        .any(|a| first.eq_ignore_ascii_case(a))
+    {
+        return true;
+    }
+    first.split_once('-').is_some_and(|(verb, noun)| {
+        !noun.is_empty()
+            && noun.bytes().all(|b| b.is_ascii_alphabetic())
+            && POWERSHELL_VERBS
+                .iter()
+                .any(|v| verb.eq_ignore_ascii_case(v))
+    })
 }
 
 /// A simple command as parsed, before interpretation.
@@ -2689,8 +2726,9 @@ fn unset_names(text: &str) -> Vec<&str> {
 /// before or after the delete (a function's body runs later, a trap at the end): an
 /// assignment `NAME=` (also `export`, `local`, in a prefix or inside a `bash -c` string),
 /// `read NAME`, `printf -v NAME`, `for NAME in`, a test of it (`[ -n "$NAME" ]`, `-d`, `-e`,
-/// `-f`, `-s`, `-z`), or `${NAME:?}`. Positional parameters are given by whoever runs the
-/// script: always set.
+/// `-f`, `-s`, `-z`), or `${NAME:?}`. Positional parameters (`$1`, `$@`, `$*`) are empty in
+/// the command line a harness runs (`bash -c CMD` passes none), so they are set only where
+/// something may give them ([`positional_bound`]).
 fn set_somewhere(source: &str, name: &str) -> bool {
     set_or_tested(source, name, true)
 }
@@ -2702,7 +2740,13 @@ fn tested_somewhere(source: &str, name: &str) -> bool {
 }
 
 fn set_or_tested(source: &str, name: &str, assignments: bool) -> bool {
-    if name.bytes().all(|b| b.is_ascii_digit()) || matches!(name, "@" | "*" | "#") {
+    if matches!(name, "0" | "#") {
+        return true;
+    }
+    // A positional parameter may still be tested (`[ -n "$1" ]`, `${1:?}`).
+    if (name.bytes().all(|b| b.is_ascii_digit()) || matches!(name, "@" | "*"))
+        && positional_bound(source)
+    {
         return true;
     }
     let bytes = source.as_bytes();
@@ -2749,6 +2793,18 @@ fn set_or_tested(source: &str, name: &str, assignments: bool) -> bool {
         }
     }
     false
+}
+
+/// Whether something in `source` may give the positional parameters a value: `set --`, a
+/// function (called with arguments), or a script run with `-c` (`sh -c '…' _ ARGS`, also
+/// under `xargs` or `find -exec`, whose arguments come at run time). The harness's own
+/// command line has none.
+fn positional_bound(source: &str) -> bool {
+    source.contains("set -")
+        || source.contains("()")
+        || source.contains("function ")
+        || source.contains("-c ")
+        || source.contains("-c=")
 }
 
 /// The value the last assignment in `variables` (`NAME=VALUE` words) gave `name`, and whether

@@ -1116,7 +1116,17 @@ pub(super) fn wrapper_skip(name: &str, words: &[Word<'_>], i: usize) -> Option<U
         });
     }
     match row.then {
-        Then::Command(n) => Some(Unwrap::Skip(start + n)),
+        // `sudo -D DIR CMD…`, `run0 --chdir=DIR CMD…`: the command runs in DIR.
+        Then::Command(n) => {
+            let own = texts(words.get(i + 1..start).unwrap_or_default());
+            let parsed = row.options.parse(&own);
+            match parsed.value("chdir") {
+                Some(dir) if words.get(start + n).is_some() => {
+                    Some(in_folder(dir, words.get(start + n..).unwrap_or_default()))
+                }
+                _ => Some(Unwrap::Skip(start + n)),
+            }
+        }
         Then::ScriptOption {
             long,
             operands,
@@ -1395,9 +1405,12 @@ fn start_stop_daemon(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
     Some(Unwrap::Script(script))
 }
 
-/// `env [-i|-] [-u NAME] [-C DIR] [-P PATH] [-S STRING] [NAME=VALUE…] CMD…`.
+/// `env [-i|-] [-u NAME] [-C DIR] [-P PATH] [-S STRING] [NAME=VALUE…] CMD…`. With `-C DIR`
+/// the command runs in DIR: it is read as `cd DIR && CMD…` (`env -C / rm -rf *`), as the
+/// table's wrappers with a `chdir` option are.
 fn env(words: &[Word<'_>], i: usize) -> Unwrap {
     let mut k = i + 1;
+    let mut chdir: Option<String> = None;
     while let Some(w) = words.get(k) {
         let t = &*w.text;
         // `-` alone is `-i`; assignments may sit among the options.
@@ -1429,12 +1442,44 @@ fn env(words: &[Word<'_>], i: usize) -> Unwrap {
                 rest,
             };
         }
+        if let Some(dir) = parsed.value("chdir") {
+            chdir = Some(dir.to_owned());
+        }
         k += match parsed.kinds().get(1) {
             Some(ArgKind::Value) => 2,
             _ => 1,
         };
     }
-    Unwrap::Skip(k)
+    match chdir {
+        Some(dir) if words.get(k).is_some() => in_folder(&dir, words.get(k..).unwrap_or_default()),
+        _ => Unwrap::Skip(k),
+    }
+}
+
+/// `command…` run in folder `dir`, as the script `cd DIR && command…`.
+fn in_folder(dir: &str, command: &[Word<'_>]) -> Unwrap {
+    let mut script = format!("cd {} &&", script_word(dir, dir.contains('$')));
+    for w in command {
+        script.push(' ');
+        script.push_str(&script_word(&w.text, w.dynamic));
+    }
+    Unwrap::Script(script)
+}
+
+/// A word written back into a script so that it reads as before: an expansion in double
+/// quotes (still expanded, not split), a glob bare, anything else quoted as needed.
+fn script_word(text: &str, dynamic: bool) -> String {
+    if dynamic && !text.contains(['"', '\\', '`']) {
+        format!("\"{text}\"")
+    } else if !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./=:@%+,~*?[]".contains(&b))
+    {
+        text.to_owned()
+    } else {
+        super::shell_quote(text)
+    }
 }
 
 /// `xargs [OPTIONS] [COMMAND [ARGS]]`: the command (`echo` when none) with arguments from its
