@@ -158,6 +158,7 @@ pub fn subcommand_options(sub: &str) -> Option<&'static OptionTable> {
         "prune" => &PRUNE,
         "gc" => &GC,
         "update-ref" => &UPDATE_REF,
+        "read-tree" => &READ_TREE,
         "reflog expire" | "reflog delete" => &REFLOG_EXPIRE,
         "stash drop" | "stash pop" | "stash apply" | "stash clear" => &STASH_DROP,
         "clone" => &CLONE,
@@ -616,6 +617,28 @@ pub const UPDATE_REF: OptionTable = OptionTable::new(
     ],
 );
 
+/// `git read-tree` (`-u --reset` discards the working tree's changes, `-vu` included).
+pub const READ_TREE: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[
+        O::flag("m", Some('m')),
+        O::flag("reset", None),
+        O::flag("u", Some('u')),
+        O::flag("i", Some('i')),
+        O::flag("dry-run", Some('n')),
+        O::flag("v", Some('v')),
+        O::flag("trivial", None),
+        O::flag("aggressive", None),
+        O::value("prefix", None),
+        O::value("index-output", None),
+        O::flag("recurse-submodules", None),
+        O::flag("no-recurse-submodules", None),
+        O::flag("no-sparse-checkout", None),
+        O::flag("empty", None),
+        O::flag("quiet", Some('q')),
+    ],
+);
+
 /// `git reflog expire` and `git reflog delete`.
 pub const REFLOG_EXPIRE: OptionTable = OptionTable::new(
     Syntax::Git,
@@ -866,6 +889,7 @@ pub const DANGEROUS_SUBCOMMANDS: &[&str] = &[
     "prune",
     "reflog",
     "update-ref",
+    "read-tree",
     "filter-branch",
     "filter-repo",
     "config",
@@ -906,6 +930,7 @@ mod tests {
             "prune",
             "gc",
             "update-ref",
+            "read-tree",
             "reflog expire",
             "stash drop",
             "clone",

@@ -199,7 +199,9 @@ impl Normalizer<'_> {
             }
             return;
         };
-        // `-z` separates with NULs; a line is `VERB ARGS…`.
+        // `-z` separates with NULs; a line is `VERB ARGS…`. `printf` and `echo -e` turn
+        // `\0` and `\n` into those (no ref name holds a backslash).
+        let input = input.replace("\\0", "\n").replace("\\n", "\n");
         for line in input.split(['\n', '\0']) {
             let mut parts = line.split_whitespace();
             let command = match (parts.next(), parts.next()) {

@@ -441,8 +441,8 @@ fn is_short_flag(arg: &str, flag: char) -> bool {
     })
 }
 
-/// What `printf FORMAT ARGS…` prints, as far as a gate needs it: `\n`, `\t` and `\\`
-/// escapes, `%%`, and every other conversion (`%s`, `%d`, `%b`, with flags and widths)
+/// What `printf FORMAT ARGS…` prints, as far as a gate needs it: `\n`, `\t`, `\\` and octal
+/// (`\0`, `\101`) escapes, `%%`, and every other conversion (`%s`, `%d`, `%b`, with flags and widths)
 /// taking the next argument as it is; the format is reused while arguments remain, as
 /// printf does.
 fn printf_text(format: &str, args: &[&str]) -> String {
@@ -456,6 +456,22 @@ fn printf_text(format: &str, args: &[&str]) -> String {
                 '\\' => match chars.next() {
                     Some('n') => out.push('\n'),
                     Some('t') => out.push('\t'),
+                    // `\0`, `\NNN`: a byte in octal (NUL separates `update-ref -z` input).
+                    Some(d @ '0'..='7') => {
+                        let mut value = d.to_digit(8).unwrap_or(0);
+                        for _ in 0..2 {
+                            match chars.peek().and_then(|c| c.to_digit(8)) {
+                                Some(more) => {
+                                    value = value * 8 + more;
+                                    chars.next();
+                                }
+                                None => break,
+                            }
+                        }
+                        if let Some(c) = char::from_u32(value).filter(char::is_ascii) {
+                            out.push(c);
+                        }
+                    }
                     Some(other) => out.push(other),
                     None => out.push('\\'),
                 },
