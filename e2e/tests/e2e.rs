@@ -78,6 +78,10 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
             Action::shell(
                 "printf '[core]\\nhooksPath=/dev/null\\n' > g.cfg && GIT_CONFIG_GLOBAL=g.cfg git commit -qm wip",
             ),
+            // read-tree's short options cluster: `-vu --reset` discards the work tree.
+            Action::shell("git read-tree -vu --reset HEAD"),
+            // printf's `\0` separates update-ref's NUL-terminated input: a delete of main.
+            Action::shell("printf 'delete refs/heads/main\\0' | git update-ref -z --stdin"),
         ],
     )?;
     assert_gate_reached_model(&run, 0, "G2")?;
@@ -99,6 +103,8 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
     assert_gate_reached_model(&run, 8, "G2")?;
     assert_gate_reached_model(&run, 9, "G3b")?;
     assert_gate_reached_model(&run, 10, "G7b")?;
+    assert_gate_reached_model(&run, 11, "G2")?;
+    assert_gate_reached_model(&run, 12, "G12d")?;
     assert!(
         sandbox.read("g.cfg").is_none(),
         "the denied call wrote no configuration\n{}",
@@ -117,7 +123,8 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
     );
     assert_eq!(sandbox.head()?, head);
     let ledger = sandbox.ledger();
-    assert_eq!(decisions(&ledger, "deny", "G2").len(), 5, "{ledger:?}");
+    assert_eq!(decisions(&ledger, "deny", "G2").len(), 6, "{ledger:?}");
+    assert_eq!(decisions(&ledger, "deny", "G12d").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G2b").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G7e").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G3b").len(), 1, "{ledger:?}");
