@@ -1141,6 +1141,17 @@ impl Normalizer<'_> {
         {
             self.find_fed(find, words, replacing.as_deref(), lexed, depth, origin);
         }
+        // `for f in $(find ~ …); do rm -rf "$f"; done`: the command runs on each path find
+        // lists, as `find ~ … -exec rm -rf {} ;` would.
+        if !self.loop_variables.is_empty()
+            && let Some((at, find)) = self.find_looped(words)
+        {
+            let mut command: Vec<Word<'_>> = words.to_vec();
+            if let Some(w) = command.get_mut(at) {
+                *w = Word::plain("{}");
+            }
+            self.find_fed(find, &command, Some("{}"), lexed, depth, origin);
+        }
         // What the command runs in turn (a shell's script) inherits its assignments.
         let mark = self.inherit(&assignments);
         self.dispatch(words, raw, lexed, depth, origin, fed);
@@ -1255,6 +1266,31 @@ impl Normalizer<'_> {
             text: Cow::Owned(value.to_owned()),
             dynamic,
             ..Word::default()
+        })
+    }
+
+    /// The first operand of `words` that is a loop's variable (`"$f"`, `${f}`) whose values
+    /// are a `find`'s output (`for f in $(find ~ -maxdepth 0)`), with that find's words.
+    fn find_looped(&self, words: &[Word<'_>]) -> Option<(usize, Vec<Word<'static>>)> {
+        words.iter().enumerate().skip(1).find_map(|(at, w)| {
+            if !w.dynamic {
+                return None;
+            }
+            let t = &*w.text;
+            let name = t
+                .strip_prefix("${")
+                .and_then(|r| r.strip_suffix('}'))
+                .or_else(|| t.strip_prefix('$'))?;
+            self.loop_variables.iter().find_map(|v| {
+                let (n, value) = v.text.split_once('=')?;
+                let body = value
+                    .strip_prefix("$(")
+                    .and_then(|r| r.strip_suffix(')'))
+                    .or_else(|| value.strip_prefix('`').and_then(|r| r.strip_suffix('`')))?;
+                let find = split_words(body);
+                (n == name && find.first().is_some_and(|f| basename(&f.text) == "find"))
+                    .then_some((at, find))
+            })
         })
     }
 
