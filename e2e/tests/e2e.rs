@@ -82,6 +82,8 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
             Action::shell("git read-tree -vu --reset HEAD"),
             // printf's `\0` separates update-ref's NUL-terminated input: a delete of main.
             Action::shell("printf 'delete refs/heads/main\\0' | git update-ref -z --stdin"),
+            // A loop over find's list is find -exec (harmless if it ran: it lists nothing).
+            Action::shell("for f in $(find ~ -maxdepth 0 -type l); do rm -rf \"$f\"; done"),
         ],
     )?;
     assert_gate_reached_model(&run, 0, "G2")?;
@@ -105,6 +107,7 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
     assert_gate_reached_model(&run, 10, "G7b")?;
     assert_gate_reached_model(&run, 11, "G2")?;
     assert_gate_reached_model(&run, 12, "G12d")?;
+    assert_gate_reached_model(&run, 13, "G3b")?;
     assert!(
         sandbox.read("g.cfg").is_none(),
         "the denied call wrote no configuration\n{}",
@@ -127,7 +130,7 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
     assert_eq!(decisions(&ledger, "deny", "G12d").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G2b").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G7e").len(), 1, "{ledger:?}");
-    assert_eq!(decisions(&ledger, "deny", "G3b").len(), 1, "{ledger:?}");
+    assert_eq!(decisions(&ledger, "deny", "G3b").len(), 2, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G7b").len(), 1, "{ledger:?}");
     Ok(())
 }
