@@ -185,7 +185,7 @@ impl Normalizer<'_> {
         let input = self
             .upstream
             .clone()
-            .or_else(|| Self::stdin_text(raw, lexed).map(str::to_owned));
+            .or_else(|| Self::stdin_text(raw, lexed).map(std::borrow::Cow::into_owned));
         let Some(input) = input else {
             // Updates from input the gate cannot see (a file, another program) cannot be
             // verified.

@@ -906,13 +906,18 @@ impl Normalizer<'_> {
     }
 
     /// What is fed to the command's standard input, if the gate can see it.
-    fn stdin_text<'l>(raw: &'l Raw<'_>, lexed: &'l Lexed<'_>) -> Option<&'l str> {
+    fn stdin_text<'l>(raw: &'l Raw<'_>, lexed: &'l Lexed<'_>) -> Option<Cow<'l, str>> {
         raw.redirects
             .iter()
             .rev()
             .find_map(|(kind, target)| match kind {
-                Redirect::HereDoc(i) => lexed.heredocs.get(*i).map(|d| d.body.as_str()),
-                Redirect::HereString => Some(&*target.text),
+                Redirect::HereDoc(i) => lexed
+                    .heredocs
+                    .get(*i)
+                    .map(|d| Cow::Borrowed(d.body.as_str())),
+                Redirect::HereString => Some(Cow::Borrowed(&*target.text)),
+                // `xargs rm -rf < <(echo /)`: what the substitution prints.
+                Redirect::Read => writes::substitution_output(target, lexed).map(Cow::Owned),
                 _ => None,
             })
     }
@@ -1072,10 +1077,18 @@ impl Normalizer<'_> {
                     let mut argv: Vec<Word<'a>> = words.get(start..).unwrap_or_default().to_vec();
                     // The input, when the gate can see it: a pipe from `echo`/`printf`, a
                     // here-string or here-document.
+                    // `xargs -a <(echo /) rm -rf`: the file is what the substitution prints.
+                    let own = words.get(i + 1..start).unwrap_or_default();
+                    let arg_file = own
+                        .iter()
+                        .zip(own.iter().skip(1))
+                        .find(|(o, _)| matches!(&*o.text, "-a" | "--arg-file"))
+                        .and_then(|(_, file)| writes::substitution_output(file, lexed));
                     let input = self
                         .upstream
                         .clone()
-                        .or_else(|| Self::stdin_text(raw, lexed).map(str::to_owned));
+                        .or(arg_file)
+                        .or_else(|| Self::stdin_text(raw, lexed).map(Cow::into_owned));
                     match (replace, input) {
                         // `echo ~ | xargs -I{} rm -rf {}`: each line in place of the string
                         // (one argument each: a line with spaces stays computed).
@@ -1185,7 +1198,7 @@ impl Normalizer<'_> {
             return;
         }
         let input = Self::stdin_text(raw, lexed)
-            .map(str::to_owned)
+            .map(Cow::into_owned)
             .or_else(|| self.upstream.clone());
         match input {
             Some(text) if !(name == "crontab" && listing) => {
@@ -1512,7 +1525,8 @@ impl Normalizer<'_> {
                     }
                 }
             }
-            texts.extend(Self::stdin_text(raw, lexed));
+            let stdin = Self::stdin_text(raw, lexed);
+            texts.extend(stdin.as_deref());
             let commands: Vec<String> = texts
                 .iter()
                 .flat_map(|t| interpreters::sql_shell_commands(t))
@@ -1613,7 +1627,7 @@ impl Normalizer<'_> {
                         return;
                     }
                     self.push(words, None, depth, origin);
-                    self.inline_code(code, depth + 1, name);
+                    self.inline_code(&code, depth + 1, name);
                 } else if raw.stdin_unseen() {
                     self.push(words, Some(STDIN_PROGRAM), depth, origin);
                 } else {
@@ -1668,7 +1682,7 @@ impl Normalizer<'_> {
             if names_stdin(file) {
                 if let Some(body) = Self::stdin_text(raw, lexed) {
                     self.push(words, None, depth, origin);
-                    self.script(body, depth + 1, origin);
+                    self.script(&body, depth + 1, origin);
                 } else if raw.stdin_unseen() {
                     self.push(words, Some(STDIN_PROGRAM), depth, origin);
                 } else {
@@ -2140,7 +2154,7 @@ impl Normalizer<'_> {
         if reads_stdin || operand.is_none_or(names_stdin) {
             // No script file (or `-s`): the shell runs what comes on standard input.
             if let Some(body) = Self::stdin_text(raw, lexed) {
-                self.script(body, depth + 1, origin);
+                self.script(&body, depth + 1, origin);
                 return true;
             }
             if raw.stdin_unseen() {

@@ -76,38 +76,18 @@ impl Normalizer<'_> {
         let upstream = self.upstream.take();
         let rest = argv.get(1..).unwrap_or_default();
         let output = match name {
-            "printf" => match rest.first() {
-                // `printf -v NAME …` assigns; it prints nothing.
-                Some(f) if f.text == "-v" => None,
-                Some(f) => Some(printf_text(
-                    &f.text,
-                    &rest
-                        .get(1..)
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|w| &*w.text)
-                        .collect::<Vec<_>>(),
-                )),
-                None => None,
-            },
-            "echo" => {
-                let mut text = String::new();
-                let mut flags = name == "echo";
-                for word in rest {
-                    if flags && matches!(&*word.text, "-n" | "-e" | "-E" | "-ne" | "-en") {
-                        continue;
-                    }
-                    flags = false;
-                    if !text.is_empty() {
-                        text.push(' ');
-                    }
-                    text.push_str(&word.text);
-                }
-                Some(text)
-            }
+            "printf" | "echo" => printed(name, rest),
+            // `cat <(echo /)`: what the substitutions print.
+            "cat" if !rest.is_empty() && rest.iter().all(|w| w.text.starts_with("<(")) => rest
+                .iter()
+                .map(|w| substitution_output(w, lexed))
+                .collect::<Option<Vec<_>>>()
+                .map(|texts| texts.concat()),
             // `cat` and `tee` copy their standard input when `cat` names no file.
             "cat" | "tee" if name == "tee" || rest.iter().all(|w| w.text.starts_with('-')) => {
-                Self::stdin_text(raw, lexed).map(str::to_owned).or(upstream)
+                Self::stdin_text(raw, lexed)
+                    .map(std::borrow::Cow::into_owned)
+                    .or(upstream)
             }
             _ => None,
         };
@@ -439,6 +419,59 @@ fn is_short_flag(arg: &str, flag: char) -> bool {
                 .next()
                 .is_some_and(|cluster| cluster.contains(flag))
     })
+}
+
+/// What `echo ARGS…` or `printf FORMAT ARGS…` (`name`, with the words after it) prints.
+fn printed(name: &str, rest: &[Word<'_>]) -> Option<String> {
+    match name {
+        "printf" => match rest.first() {
+            // `printf -v NAME …` assigns; it prints nothing.
+            Some(f) if f.text == "-v" => None,
+            Some(f) => Some(printf_text(
+                &f.text,
+                &rest
+                    .get(1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|w| &*w.text)
+                    .collect::<Vec<_>>(),
+            )),
+            None => None,
+        },
+        "echo" => {
+            let mut text = String::new();
+            let mut flags = true;
+            for word in rest {
+                if flags && matches!(&*word.text, "-n" | "-e" | "-E" | "-ne" | "-en") {
+                    continue;
+                }
+                flags = false;
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(&word.text);
+            }
+            Some(text)
+        }
+        _ => None,
+    }
+}
+
+/// What a process substitution (`<(echo /)`) prints, when it is one `echo` or `printf` of
+/// words the gate can read.
+pub(super) fn substitution_output(word: &Word<'_>, lexed: &Lexed<'_>) -> Option<String> {
+    if !word.text.starts_with("<(") {
+        return None;
+    }
+    let [body] = lexed.substitutions_of(word) else {
+        return None;
+    };
+    let words = super::split_words(body);
+    let (name, rest) = words.split_first()?;
+    if rest.iter().any(|w| w.dynamic) {
+        return None;
+    }
+    printed(super::basename(&name.text), rest)
 }
 
 /// What `printf FORMAT ARGS…` prints, as far as a gate needs it: `\n`, `\t`, `\\` and octal
