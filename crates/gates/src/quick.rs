@@ -5,7 +5,7 @@
 //! on every call. `regex-syntax` spends tens of thousands of instructions per pattern on its
 //! AST and HIR; this reader handles the syntax gate patterns are written in (literals, escaped
 //! punctuation, `\s`-style classes, bracket classes, groups, `(?i:…)`, alternation,
-//! repetition) in one pass, checks it, finds the required literals and bounds the compiled
+//! repetition) in one pass, checks it, finds the required factors and bounds the compiled
 //! size. Anything else (named groups, flags other than `i`, `\x` escapes, POSIX or nested
 //! classes, odd placements) makes it give up, and the caller uses `regex-syntax` as before, so
 //! a pattern the reader accepts is one `regex-syntax` accepts too (a property test checks it).
@@ -18,8 +18,8 @@
 //! through `regex-syntax` ([`library_forced`]), and CI runs the whole test suite a second time
 //! with it set; the fuzz target `quick_regex` compares the reader with `regex-syntax` and the
 //! `regex` crate on any pattern and text (accepted means valid, the size bound is never below
-//! the library's estimate, and a text the pattern matches holds one of the literals), as the
-//! property tests below do on generated patterns.
+//! the library's estimate, and a text the pattern matches holds a literal of each factor), as
+//! the property tests below do on generated patterns.
 
 use crate::prefilter::{Literal, MAX_FACTOR_LITERALS, MAX_FACTORS, MIN_EXTRA, needs_company};
 
