@@ -423,6 +423,7 @@ pub fn normalize_in(
         hashed: Vec::new(),
         functions: Vec::new(),
         brace_budget: BRACE_BUDGET,
+        calls_left: FUNCTION_CALLS,
         globs_read: 0,
         source: command,
         switched_branch: None,
@@ -547,6 +548,8 @@ struct Normalizer<'o> {
     functions: Vec<(String, String)>,
     /// The bytes brace expansion may still scan ([`BRACE_BUDGET`] per normalisation).
     brace_budget: usize,
+    /// How many more calls of the command's own functions are read ([`FUNCTION_CALLS`]).
+    calls_left: usize,
     /// Written paths holding a glob read so far (at most 16 per normalisation).
     globs_read: usize,
 }
@@ -569,6 +572,12 @@ const NEVER: u32 = u32::MAX;
 const FIRST_CHAIN: u32 = 1;
 /// At most this many `if`/`while`/`for` bodies are followed one inside another.
 const MAX_BLOCKS: usize = 32;
+
+/// How many calls of functions the command defines are read in one normalisation (their
+/// bodies with the call's arguments): functions that call each other several times each
+/// multiply the work at every level (a fuzz find took 1.9 s); past it the command is
+/// reported as truncated (the engine asks).
+const FUNCTION_CALLS: usize = 64;
 
 /// How many bytes brace expansion scans at most in one normalisation; past it the command
 /// is reported as truncated (the engine asks).
@@ -1449,6 +1458,11 @@ impl Normalizer<'_> {
                 .map(|(_, b)| b.clone())
         {
             self.push(words, None, depth, origin);
+            if self.calls_left == 0 {
+                self.out.truncated = true;
+                return;
+            }
+            self.calls_left -= 1;
             let args: Vec<String> = words
                 .get(1..)
                 .unwrap_or_default()
