@@ -872,7 +872,7 @@ impl BitSet {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn hir(p: &str) -> Hir {
@@ -889,8 +889,12 @@ mod tests {
 
     /// Every factor, as (literal, folded) pairs.
     fn factors(p: &str) -> Vec<Vec<(String, bool)>> {
-        required_literals(&hir(p))
-            .unwrap_or_default()
+        readable(required_literals(&hir(p)).unwrap_or_default())
+    }
+
+    /// Factors as (literal, folded) pairs, for assertions.
+    pub(crate) fn readable(factors: Vec<Factor>) -> Vec<Vec<(String, bool)>> {
+        factors
             .into_iter()
             .map(|f| {
                 f.into_iter()

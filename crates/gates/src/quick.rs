@@ -812,16 +812,7 @@ mod tests {
 
     /// Every factor, as (literal, folded) pairs.
     fn factors(p: &str) -> Option<Vec<Vec<(String, bool)>>> {
-        analyze(p).map(|a| {
-            a.factors
-                .into_iter()
-                .map(|f| {
-                    f.into_iter()
-                        .map(|l| (String::from_utf8(l.bytes).unwrap(), l.folded))
-                        .collect()
-                })
-                .collect()
-        })
+        analyze(p).map(|a| crate::prefilter::tests::readable(a.factors))
     }
 
     /// Whether every factor has a literal in `text`.

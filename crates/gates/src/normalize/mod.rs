@@ -1272,17 +1272,7 @@ impl Normalizer<'_> {
     /// (`$t`, `${t}`, `"$t"`), as a word of its own; `None` for any other word. The last
     /// assignment wins; a value computed at run time stays computed.
     fn known_variable(&self, w: &Word<'_>) -> Option<Word<'static>> {
-        if !w.dynamic {
-            return None;
-        }
-        let t = &*w.text;
-        let name = t
-            .strip_prefix("${")
-            .and_then(|r| r.strip_suffix('}'))
-            .or_else(|| t.strip_prefix('$'))?;
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            return None;
-        }
+        let name = variable_of(w)?;
         let (value, dynamic) = last_value(&self.variables, name)?;
         Some(Word {
             text: Cow::Owned(value.to_owned()),
@@ -1295,14 +1285,7 @@ impl Normalizer<'_> {
     /// are a `find`'s output (`for f in $(find ~ -maxdepth 0)`), with that find's words.
     fn find_looped(&self, words: &[Word<'_>]) -> Option<(usize, Vec<Word<'static>>)> {
         words.iter().enumerate().skip(1).find_map(|(at, w)| {
-            if !w.dynamic {
-                return None;
-            }
-            let t = &*w.text;
-            let name = t
-                .strip_prefix("${")
-                .and_then(|r| r.strip_suffix('}'))
-                .or_else(|| t.strip_prefix('$'))?;
+            let name = variable_of(w)?;
             self.loop_variables.iter().find_map(|v| {
                 let (n, value) = v.text.split_once('=')?;
                 let body = value
@@ -2857,6 +2840,20 @@ fn set_or_tested(source: &str, name: &str, assignments: bool) -> bool {
         }
     }
     false
+}
+
+/// The variable a word is made of alone (`$t`, `${t}`, `"$t"`), if it is one.
+fn variable_of<'w>(w: &'w Word<'_>) -> Option<&'w str> {
+    if !w.dynamic {
+        return None;
+    }
+    let t = &*w.text;
+    let name = t
+        .strip_prefix("${")
+        .and_then(|r| r.strip_suffix('}'))
+        .or_else(|| t.strip_prefix('$'))?;
+    (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        .then_some(name)
 }
 
 /// Whether something in `source` may give the positional parameters a value: `set --`, a
