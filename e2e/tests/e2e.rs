@@ -84,6 +84,8 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
             Action::shell("printf 'delete refs/heads/main\\0' | git update-ref -z --stdin"),
             // A loop over find's list is find -exec (harmless if it ran: it lists nothing).
             Action::shell("for f in $(find ~ -maxdepth 0 -type l); do rm -rf \"$f\"; done"),
+            // A remote set to mirror on push makes the next plain push a mirror push.
+            Action::shell("git remote add --mirror=push backup ../backup.git"),
         ],
     )?;
     assert_gate_reached_model(&run, 0, "G2")?;
@@ -108,6 +110,7 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
     assert_gate_reached_model(&run, 11, "G2")?;
     assert_gate_reached_model(&run, 12, "G12d")?;
     assert_gate_reached_model(&run, 13, "G3b")?;
+    assert_gate_reached_model(&run, 14, "G12e")?;
     assert!(
         sandbox.read("g.cfg").is_none(),
         "the denied call wrote no configuration\n{}",
@@ -128,6 +131,7 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
     let ledger = sandbox.ledger();
     assert_eq!(decisions(&ledger, "deny", "G2").len(), 6, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G12d").len(), 1, "{ledger:?}");
+    assert_eq!(decisions(&ledger, "deny", "G12e").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G2b").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G7e").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G3b").len(), 2, "{ledger:?}");
