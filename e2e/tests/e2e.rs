@@ -86,6 +86,11 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
             Action::shell("for f in $(find ~ -maxdepth 0 -type l); do rm -rf \"$f\"; done"),
             // A remote set to mirror on push makes the next plain push a mirror push.
             Action::shell("git remote add --mirror=push backup ../backup.git"),
+            // A shell given find's `{}` as `$1` is find -exec of its command (harmless if it
+            // ran: it lists nothing).
+            Action::shell("find ~ -maxdepth 0 -type l -exec sh -c 'rm -rf \"$1\"' _ {} \\;"),
+            // find's command on every hook, read on the folder it starts from.
+            Action::shell("find .git/hooks -type f -exec chmod -x {} +"),
         ],
     )?;
     assert_gate_reached_model(&run, 0, "G2")?;
@@ -111,6 +116,8 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
     assert_gate_reached_model(&run, 12, "G12d")?;
     assert_gate_reached_model(&run, 13, "G3b")?;
     assert_gate_reached_model(&run, 14, "G12e")?;
+    assert_gate_reached_model(&run, 15, "G3b")?;
+    assert_gate_reached_model(&run, 16, "G7d")?;
     assert!(
         sandbox.read("g.cfg").is_none(),
         "the denied call wrote no configuration\n{}",
@@ -134,7 +141,8 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
     assert_eq!(decisions(&ledger, "deny", "G12e").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G2b").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G7e").len(), 1, "{ledger:?}");
-    assert_eq!(decisions(&ledger, "deny", "G3b").len(), 2, "{ledger:?}");
+    assert_eq!(decisions(&ledger, "deny", "G3b").len(), 3, "{ledger:?}");
+    assert_eq!(decisions(&ledger, "deny", "G7d").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G7b").len(), 1, "{ledger:?}");
     Ok(())
 }

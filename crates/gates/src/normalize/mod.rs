@@ -69,6 +69,7 @@
 mod git;
 mod glob;
 mod interpreters;
+mod scripts;
 mod wrappers;
 mod writes;
 
@@ -1084,6 +1085,11 @@ impl Normalizer<'_> {
                     // xargs: the words it holds for the command, with what the input puts in
                     // place of the replace string computed, or its input appended.
                     let mut argv: Vec<Word<'a>> = words.get(start..).unwrap_or_default().to_vec();
+                    // `xargs sh -c 'rm -rf "$1"' _`: the script's command, fed as `xargs rm
+                    // -rf` would be.
+                    if let Some(command) = scripts::xargs_script(&argv, replace.as_deref()) {
+                        argv = command;
+                    }
                     // The input, when the gate can see it: a pipe from `echo`/`printf`, a
                     // here-string or here-document.
                     // `xargs -a <(echo /) rm -rf`: the file is what the substitution prints.
@@ -2212,12 +2218,17 @@ impl Normalizer<'_> {
         origin: Origin,
         inner_too: bool,
     ) {
-        let argv = words;
+        // `-exec sh -c 'rm -rf "$1"' _ {} ;` is read as `-exec rm -rf {} ;`.
+        let scripts = scripts::find_exec_scripts(words);
+        let argv: &[Word<'a>] = scripts.as_deref().unwrap_or(words);
+        // A delete under wrappers too (`-exec sudo rm -rf {} +`).
         let deletes = argv.iter().enumerate().any(|(k, w)| {
             w.text == "-delete"
                 || (matches!(&*w.text, "-exec" | "-execdir" | "-ok" | "-okdir")
-                    && argv.get(k + 1).is_some_and(|c| {
-                        matches!(basename(&c.text), "rm" | "unlink" | "shred" | "rmdir")
+                    && argv.get(k + 1..).is_some_and(|inner| {
+                        inner.get(unwrapped_start(inner)).is_some_and(|c| {
+                            matches!(basename(&c.text), "rm" | "unlink" | "shred" | "rmdir")
+                        })
                     }))
         });
         if deletes {
@@ -2306,6 +2317,92 @@ impl Normalizer<'_> {
             k = end + 1;
         }
         self.push(&own, None, depth, origin);
+        if !deletes {
+            self.find_exec_on_starts(argv, lexed, depth, origin);
+        }
+    }
+
+    /// `find DIR … -exec CMD {} ;` where nothing in the expression picks what it lists: CMD
+    /// runs on DIR and everything in it, read as well with `{}` as DIR (`find ~ -maxdepth 0
+    /// -exec chmod 000 {} +` is `chmod 000 ~`), or as `DIR/*` when the start itself is left
+    /// out (`-mindepth 1`, or `-type` without `d`: `find .git/hooks -type f -exec chmod -x
+    /// {} +` is `chmod -x .git/hooks/*`). Deletes have their own reading (above).
+    fn find_exec_on_starts(
+        &mut self,
+        argv: &[Word<'_>],
+        lexed: &Lexed<'_>,
+        depth: usize,
+        origin: Origin,
+    ) {
+        if depth >= self.options.max_depth {
+            return;
+        }
+        let first = find_start(argv);
+        let count = argv
+            .get(first..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|w| !w.text.starts_with(['-', '(', '!']))
+            .count();
+        let starts = argv.get(first..first + count).unwrap_or_default();
+        let expression = argv.get(first + count..).unwrap_or_default();
+        let at = |k: usize| expression.get(k).map(|w| &*w.text);
+        let picks = expression.iter().enumerate().any(|(k, w)| {
+            FIND_PICKS.contains(&&*w.text)
+                && !k
+                    .checked_sub(1)
+                    .and_then(at)
+                    .is_some_and(|b| matches!(b, "!" | "-not"))
+        });
+        let or = expression.iter().any(|w| matches!(&*w.text, "-o" | "-or"));
+        if starts.is_empty() || (picks && !or) {
+            return;
+        }
+        let inside = expression.iter().enumerate().any(|(k, w)| {
+            (w.text == "-mindepth" && at(k + 1).is_some_and(|n| n != "0"))
+                || (w.text == "-type" && at(k + 1).is_some_and(|t| !t.contains('d')))
+        });
+        let mut k = 0;
+        while let Some(w) = expression.get(k) {
+            k += 1;
+            if !matches!(&*w.text, "-exec" | "-execdir" | "-ok" | "-okdir") {
+                continue;
+            }
+            let end = expression
+                .get(k..)
+                .unwrap_or_default()
+                .iter()
+                .position(|w| w.text == ";" || w.text == "+")
+                .map_or(expression.len(), |n| k + n);
+            let inner = expression.get(k..end).unwrap_or_default();
+            k = end + 1;
+            if !inner.iter().any(|w| w.text == "{}") {
+                continue;
+            }
+            for start in starts.iter().take(MAX_LOOP_READINGS) {
+                let path: Cow<'_, str> = match (inside, start.text.ends_with('/')) {
+                    (false, _) => Cow::Borrowed(&*start.text),
+                    (true, true) => Cow::Owned(format!("{}*", start.text)),
+                    (true, false) => Cow::Owned(format!("{}/*", start.text)),
+                };
+                let words = inner
+                    .iter()
+                    .map(|w| match &*w.text {
+                        "{}" => Word {
+                            dynamic: start.dynamic,
+                            ..Word::plain(path.clone().into_owned())
+                        },
+                        _ => w.clone(),
+                    })
+                    .collect();
+                let raw = Raw {
+                    words,
+                    redirects: Vec::new(),
+                    piped: false,
+                };
+                self.interpret(&raw, lexed, depth + 1, origin);
+            }
+        }
     }
 
     /// The script a fan-out tool or wrapper runs (`xargs sh -c`, `parallel CMD ::: …`,

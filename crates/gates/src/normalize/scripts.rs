@@ -1,0 +1,358 @@
+//! Shell scripts run with their arguments: `SHELL -c 'SCRIPT' ARG0 ARGS…`, read as the
+//! commands the script runs with its positional parameters put in.
+//!
+//! Why: `find ~ -exec sh -c 'rm -rf "$1"' _ {} ;` is `find ~ -exec rm -rf {} ;` spelled
+//! through a shell, and `xargs sh -c 'rm -rf "$@"' _` is `xargs rm -rf`. The readers that
+//! know what the arguments will be (find's `{}`, xargs's input) use these commands in place
+//! of the shell, so that the gates written for the plain spelling see them.
+
+use std::borrow::Cow;
+
+use super::{SHELLS, command_name, unwrapped_start};
+use crate::lex::{self, Token, Word};
+
+/// At most this many commands in a script read this way (more keeps the ordinary reading).
+const MAX_COMMANDS: usize = 16;
+
+/// What `SHELL [OPTIONS] -c 'SCRIPT' [ARG0 [ARGS…]]` (all of `words`) runs, when its script
+/// is a list of simple commands (`;`, `&&`, `||`, new lines between them): each command's
+/// words with the positional parameters put in (`$0` is ARG0; `$1`… and `$@`/`$*` are ARGS,
+/// in a word the script left unquoted or double-quoted). `None` for anything else (no `-c`,
+/// a pipeline, a redirection, an assignment, a compound command, a here-document), which
+/// keeps its ordinary reading.
+pub(super) fn commands_with_arguments(words: &[Word<'_>]) -> Option<Vec<Vec<Word<'static>>>> {
+    let j = script_at(words)?;
+    let script = words.get(j)?;
+    // A script computed at run time is not known.
+    if script.dynamic {
+        return None;
+    }
+    let arg0 = words.get(j + 1);
+    let args = words.get(j + 2..).unwrap_or_default();
+    let lexed = lex::lex(&script.text);
+    if lexed.has_case || !lexed.heredocs.is_empty() {
+        return None;
+    }
+    let mut commands: Vec<Vec<Word<'static>>> = Vec::new();
+    let mut current: Vec<Word<'static>> = Vec::new();
+    for token in lexed.tokens {
+        match token {
+            Token::Word(w) => {
+                if w.assignment || (current.is_empty() && lex::is_reserved(&w.text)) {
+                    return None;
+                }
+                put_in(w, arg0, args, &mut current);
+            }
+            Token::Separator(_) => {
+                if !current.is_empty() {
+                    commands.push(std::mem::take(&mut current));
+                }
+            }
+            _ => return None,
+        }
+    }
+    if !current.is_empty() {
+        commands.push(current);
+    }
+    (!commands.is_empty() && commands.len() <= MAX_COMMANDS).then_some(commands)
+}
+
+/// `find … -exec SHELL -c 'SCRIPT' ARG0 {} ;` with each command of the script as an `-exec`
+/// of its own, its parameters put in (`-exec rm -rf {} ;`), wrappers before the shell kept
+/// (`-exec sudo sh -c …` → `-exec sudo rm -rf {} ;`) and the terminator kept; `None` when no
+/// `-exec` (`-execdir`, `-ok`, `-okdir`) of `argv` runs such a script given `{}`.
+pub(super) fn find_exec_scripts(argv: &[Word<'_>]) -> Option<Vec<Word<'static>>> {
+    let mut out: Vec<Word<'static>> = Vec::with_capacity(argv.len());
+    let mut changed = false;
+    let mut k = 0;
+    while let Some(w) = argv.get(k) {
+        k += 1;
+        out.push(w.clone().into_owned());
+        if !matches!(&*w.text, "-exec" | "-execdir" | "-ok" | "-okdir") {
+            continue;
+        }
+        let verb = w.clone().into_owned();
+        let end = argv
+            .get(k..)
+            .unwrap_or_default()
+            .iter()
+            .position(|w| w.text == ";" || w.text == "+")
+            .map_or(argv.len(), |n| k + n);
+        let inner = argv.get(k..end).unwrap_or_default();
+        let terminator = argv.get(end).map(|w| w.clone().into_owned());
+        let start = unwrapped_start(inner);
+        let wrappers = inner.get(..start).unwrap_or_default();
+        let commands = inner
+            .get(start..)
+            .filter(|shell| shell.iter().any(|w| w.text == "{}"))
+            .and_then(commands_with_arguments);
+        match commands {
+            Some(commands) => {
+                changed = true;
+                // The `-exec` already pushed opens the first command.
+                out.pop();
+                for command in commands {
+                    out.push(verb.clone());
+                    out.extend(wrappers.iter().map(|w| w.clone().into_owned()));
+                    out.extend(command);
+                    out.extend(terminator.clone());
+                }
+            }
+            None => {
+                out.extend(inner.iter().map(|w| w.clone().into_owned()));
+                out.extend(terminator);
+            }
+        }
+        k = end + 1;
+    }
+    changed.then_some(out)
+}
+
+/// Stands for xargs's input among a script's arguments while it is read.
+const INPUT: &str = "\u{0}xargs input";
+
+/// `xargs [OPTIONS] SHELL -c 'SCRIPT' ARG0 [ARGS…]` (`argv` from the shell on): the one
+/// command of the script, when the input xargs appends is only its last parameters
+/// (`sh -c 'rm -rf "$1"' _` and `sh -c 'rm -rf "$@"' _` are `rm -rf`, to which xargs
+/// appends), or with the replace string of `-I` where it stands (`-I{} sh -c 'rm -rf
+/// "$1"' _ {}` is `rm -rf {}`). `None` otherwise: a script that puts its input elsewhere,
+/// or ignores it, keeps its ordinary reading.
+pub(super) fn xargs_script(argv: &[Word<'_>], replace: Option<&str>) -> Option<Vec<Word<'static>>> {
+    let mut commands = match replace {
+        // A replace string in the script itself (`-I{} sh -c '{}'`, `-I% sh -c 'git %'`)
+        // puts the input into the program: read as such elsewhere.
+        Some(r) => {
+            let script = argv.get(script_at(argv)?)?;
+            if script.text.contains(r) {
+                return None;
+            }
+            commands_with_arguments(argv)?
+        }
+        None => {
+            let mut fed: Vec<Word<'_>> = argv.to_vec();
+            fed.push(Word::plain(INPUT));
+            commands_with_arguments(&fed)?
+        }
+    };
+    let mut command = commands.pop().filter(|_| commands.is_empty())?;
+    match replace {
+        Some(r) => command
+            .iter()
+            .any(|w| w.text.contains(r))
+            .then_some(command),
+        None => {
+            let last = command.pop().filter(|w| w.text == INPUT)?;
+            drop(last);
+            (!command.is_empty() && !command.iter().any(|w| w.text.contains(INPUT)))
+                .then_some(command)
+        }
+    }
+}
+
+/// The index of the script in `SHELL [OPTIONS] -c 'SCRIPT' …`, `None` without `-c` or
+/// with an option that runs more than the script (`--rcfile FILE`).
+fn script_at(words: &[Word<'_>]) -> Option<usize> {
+    let name = words.first()?;
+    if !SHELLS.contains(&&*command_name(&name.text)) {
+        return None;
+    }
+    let mut j = 1;
+    let mut command_string = false;
+    while let Some(w) = words.get(j) {
+        let t = &*w.text;
+        if t == "--" || t == "-" {
+            j += 1;
+            break;
+        }
+        if t.starts_with("--") {
+            if matches!(t, "--rcfile" | "--init-file" | "--command") {
+                return None;
+            }
+            j += 1;
+            continue;
+        }
+        match t.strip_prefix('-').or_else(|| t.strip_prefix('+')) {
+            Some(flags) if !flags.is_empty() => {
+                command_string |= flags.contains('c');
+                j += if flags.ends_with(['o', 'O']) { 2 } else { 1 };
+            }
+            _ => break,
+        }
+    }
+    (command_string && j < words.len()).then_some(j)
+}
+
+/// Pushes `w` with the positional parameters in it put in: `"$@"` (or `$*`) alone becomes
+/// one word per argument, `$0`…`$9` and `${0}`…`${9}` anywhere in the word become the
+/// argument's text (when there is one: an unset parameter stays as it was, computed).
+fn put_in(w: Word<'_>, arg0: Option<&Word<'_>>, args: &[Word<'_>], out: &mut Vec<Word<'static>>) {
+    if !w.dynamic {
+        out.push(w.into_owned());
+        return;
+    }
+    if matches!(&*w.text, "$@" | "${@}" | "$*" | "${*}") {
+        out.extend(args.iter().map(|a| a.clone().into_owned()));
+        return;
+    }
+    let text = &*w.text;
+    let mut result = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(at) = rest.find('$') {
+        let (before, from) = rest.split_at(at);
+        result.push_str(before);
+        let after = from.get(1..).unwrap_or_default();
+        let (digit, len) = match after.as_bytes() {
+            [b'{', d @ b'0'..=b'9', b'}', ..] => (Some(*d), 4),
+            [d @ b'0'..=b'9', ..] => (Some(*d), 2),
+            _ => (None, 1),
+        };
+        let value = digit.and_then(|d| match d - b'0' {
+            0 => arg0,
+            n => args.get(usize::from(n) - 1),
+        });
+        match value {
+            Some(value) => {
+                result.push_str(&value.text);
+                changed = true;
+            }
+            None => result.push_str(from.get(..len).unwrap_or_default()),
+        }
+        rest = from.get(len..).unwrap_or_default();
+    }
+    if !changed {
+        out.push(w.into_owned());
+        return;
+    }
+    result.push_str(rest);
+    let dynamic = result.contains(['$', '`']);
+    out.push(Word {
+        text: Cow::Owned(result),
+        dynamic,
+        ..w.into_owned()
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    fn read(command: &str) -> Option<Vec<String>> {
+        let words: Vec<Word<'static>> = lex::lex(command)
+            .tokens
+            .into_iter()
+            .filter_map(|t| match t {
+                Token::Word(w) => Some(w.into_owned()),
+                _ => None,
+            })
+            .collect();
+        commands_with_arguments(&words).map(|commands| {
+            commands
+                .iter()
+                .map(|c| {
+                    c.iter()
+                        .map(|w| w.text.as_ref())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect()
+        })
+    }
+
+    #[test]
+    fn positional_parameters_take_the_arguments() {
+        for (command, expected) in [
+            (r#"sh -c 'rm -rf "$1"' _ {}"#, vec!["rm -rf {}"]),
+            (r#"bash -c 'rm -rf $0' {}"#, vec!["rm -rf {}"]),
+            (r#"sh -c 'rm -rf "$@"' sh a b"#, vec!["rm -rf a b"]),
+            (
+                r#"sh -c 'rm -rf "${1}"/*' _ /home/u"#,
+                vec!["rm -rf /home/u/*"],
+            ),
+            (
+                r#"sh -ec 'echo "$1"; rm -rf "$1"' _ ~"#,
+                vec!["echo ~", "rm -rf ~"],
+            ),
+            (
+                r#"/bin/dash -x -c 'chmod -R 777 "$1" && ls' x {}"#,
+                vec!["chmod -R 777 {}", "ls"],
+            ),
+            // An unset parameter stays computed; a single-quoted one is text.
+            (r#"sh -c 'rm -rf "$2"' _ a"#, vec!["rm -rf $2"]),
+            (r#"sh -c "echo '\$1'" _ a"#, vec!["echo $1"]),
+            (
+                r#"sh -c 'git push -f origin "$1"' _ main"#,
+                vec!["git push -f origin main"],
+            ),
+        ] {
+            assert_eq!(
+                read(command),
+                Some(expected.iter().map(|s| (*s).to_owned()).collect()),
+                "{command}"
+            );
+        }
+    }
+
+    fn xargs(command: &str, replace: Option<&str>) -> Option<String> {
+        let words: Vec<Word<'static>> = lex::lex(command)
+            .tokens
+            .into_iter()
+            .filter_map(|t| match t {
+                Token::Word(w) => Some(w.into_owned()),
+                _ => None,
+            })
+            .collect();
+        xargs_script(&words, replace).map(|c| {
+            c.iter()
+                .map(|w| w.text.as_ref())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+    }
+
+    #[test]
+    fn xargs_appends_to_the_scripts_command() {
+        assert_eq!(
+            xargs(r#"sh -c 'rm -rf "$1"' _"#, None).as_deref(),
+            Some("rm -rf")
+        );
+        assert_eq!(
+            xargs(r#"sh -c 'rm -rf "$@"' _"#, None).as_deref(),
+            Some("rm -rf")
+        );
+        assert_eq!(
+            xargs(r#"bash -c 'rm -rf $0'"#, None).as_deref(),
+            Some("rm -rf")
+        );
+        assert_eq!(
+            xargs(r#"sh -c 'rm -rf "$1"' _ {}"#, Some("{}")).as_deref(),
+            Some("rm -rf {}")
+        );
+        assert_eq!(xargs("sh -c 'rm -rf %'", Some("%")), None);
+        assert_eq!(xargs("sh -c '{}'", Some("{}")), None);
+        // The input elsewhere, ignored, or in two commands: not read this way.
+        assert_eq!(xargs(r#"sh -c 'cp "$1" /tmp'"#, None), None);
+        assert_eq!(xargs("sh -c 'rm -rf /tmp/x' _", None), None);
+        assert_eq!(xargs(r#"sh -c 'echo "$1"; rm -rf "$1"' _"#, None), None);
+        assert_eq!(xargs("sh -c 'ls' _", Some("{}")), None);
+    }
+
+    #[test]
+    fn other_scripts_keep_their_ordinary_reading() {
+        for command in [
+            "sh script.sh a",
+            "sh -c",
+            r#"sh -c 'x=$1; rm -rf "$x"' _ ~"#,
+            r#"sh -c 'cat "$1" | sh' _ f"#,
+            r#"sh -c 'echo "$1" > f' _ a"#,
+            r#"sh -c 'if true; then rm -rf "$1"; fi' _ ~"#,
+            r#"sh -c "$CMD" _ a"#,
+            r#"bash --rcfile f -c 'ls' _"#,
+            r#"python3 -c 'print(1)' a"#,
+            r#"sh -c '(rm -rf "$1")' _ ~"#,
+        ] {
+            assert_eq!(read(command), None, "{command}");
+        }
+    }
+}
