@@ -1486,6 +1486,19 @@ impl Normalizer<'_> {
             return;
         }
 
+        // `tar --remove-files -cf a.tar ~`, `mv ~ /tmp/x`: also read as the delete it is.
+        if depth < self.options.max_depth
+            && let Some(removed) = writes::removed_operands(name, words)
+        {
+            let mut argv = vec![Word::plain("rm"), Word::plain("-rf")];
+            argv.extend(removed);
+            let raw = Raw {
+                words: argv,
+                redirects: Vec::new(),
+                piped: false,
+            };
+            self.interpret(&raw, lexed, depth + 1, origin);
+        }
         if SHELLS.contains(&name) {
             if self.shell(words, raw, lexed, depth, origin, fed) {
                 return;

@@ -13,7 +13,11 @@ use crate::model::git;
 impl Normalizer<'_> {
     /// Records a written path, unless it is a sink such as `/dev/null`.
     pub(super) fn write_target(&mut self, target: &str) {
-        if !target.is_empty() && !WRITE_SINKS.contains(&target) {
+        // Each path once (`mv a b` is also read as `rm -rf a`).
+        if !target.is_empty()
+            && !WRITE_SINKS.contains(&target)
+            && !self.out.writes.iter().any(|w| w == target)
+        {
             self.out.writes.push(target.to_owned());
             // After `cd DIR`, a relative path is DIR's.
             let mut under = None;
@@ -263,6 +267,219 @@ impl Normalizer<'_> {
             _ => {}
         }
     }
+}
+
+/// The paths a command removes besides writing its output, for a reading as `rm -rf PATHS`
+/// (so that the delete gates see them): an archiver told to delete what it archived (`tar
+/// --remove-files`, `zip -m`, `7z a -sdel`) and the sources `mv` takes away. `None` for any
+/// other command. tar's operands after `-C DIR` are DIR's.
+pub(super) fn removed_operands(name: &str, words: &[Word<'_>]) -> Option<Vec<Word<'static>>> {
+    let args = words.get(1..).unwrap_or_default();
+    let operands: Vec<Word<'static>> = match name {
+        "tar" | "gtar" | "bsdtar" => tar_removed(args)?,
+        "zip" => {
+            let moves = args.iter().any(|w| {
+                w.text == "--move"
+                    || w.text.strip_prefix('-').is_some_and(|f| {
+                        !f.starts_with('-')
+                            && f.contains('m')
+                            && f.bytes().all(|b| b.is_ascii_alphanumeric())
+                    })
+            });
+            if !moves {
+                return None;
+            }
+            // `zip [OPTIONS] ZIPFILE FILE…`: the files after the archive, up to an
+            // `-x`/`-i` list of patterns.
+            let mut out = Vec::new();
+            let mut archive = false;
+            let mut k = 0;
+            while let Some(w) = args.get(k) {
+                k += 1;
+                let t = &*w.text;
+                if matches!(t, "-x" | "-i" | "--exclude" | "--include") {
+                    break;
+                }
+                if t.starts_with('-') && t.len() > 1 {
+                    if matches!(
+                        t,
+                        "-b" | "-n"
+                            | "-t"
+                            | "-tt"
+                            | "-P"
+                            | "-Z"
+                            | "-s"
+                            | "-O"
+                            | "--temp-path"
+                            | "--suffixes"
+                            | "--password"
+                            | "--out"
+                    ) {
+                        k += 1;
+                    }
+                    continue;
+                }
+                if archive {
+                    out.push(w.clone().into_owned());
+                } else {
+                    archive = true;
+                }
+            }
+            out
+        }
+        "7z" | "7za" | "7zz" | "7zr" => {
+            if !args.iter().any(|w| w.text.eq_ignore_ascii_case("-sdel")) {
+                return None;
+            }
+            // `7z a|u [SWITCHES] ARCHIVE FILE…` (switches anywhere, values attached).
+            let mut plain = args.iter().filter(|w| !w.text.starts_with('-'));
+            let command = plain.next()?;
+            if !matches!(&*command.text, "a" | "u") {
+                return None;
+            }
+            plain.skip(1).map(|w| w.clone().into_owned()).collect()
+        }
+        "mv" => {
+            let texts: Vec<&str> = args.iter().map(|w| &*w.text).collect();
+            let ops = operands(&texts, options_with_argument("mv"));
+            let sources = if option_value(&texts, &["-t", "--target-directory"]).is_some() {
+                ops.as_slice()
+            } else {
+                ops.split_last().map(|(_, rest)| rest)?
+            };
+            // Back to the words, for their flags (`$HOME` is computed).
+            let mut out = Vec::new();
+            for source in sources {
+                if let Some(w) = args.iter().find(|w| w.text == *source) {
+                    out.push(w.clone().into_owned());
+                }
+            }
+            out
+        }
+        _ => return None,
+    };
+    (!operands.is_empty()).then_some(operands)
+}
+
+/// GNU tar's short options that take a value (`-f ARCHIVE`, `-C DIR`, `-T LIST`, …).
+const TAR_SHORT_VALUES: &[u8] = b"fCTXbHVgKLNIF";
+
+/// GNU tar's long options that take a value as the next word.
+const TAR_LONG_VALUES: &[&str] = &[
+    "--file",
+    "--directory",
+    "--files-from",
+    "--exclude-from",
+    "--exclude",
+    "--blocking-factor",
+    "--format",
+    "--label",
+    "--listed-incremental",
+    "--starting-file",
+    "--tape-length",
+    "--newer",
+    "--after-date",
+    "--newer-mtime",
+    "--use-compress-program",
+    "--owner",
+    "--group",
+    "--mode",
+    "--mtime",
+    "--transform",
+    "--xform",
+    "--suffix",
+    "--info-script",
+    "--new-volume-script",
+    "--volno-file",
+    "--rsh-command",
+    "--index-file",
+    "--record-size",
+    "--to-command",
+    "--strip-components",
+    "--occurrence",
+];
+
+/// What `tar --remove-files` deletes: its file operands (not the values of its options),
+/// each after `-C DIR` read in DIR. `None` without `--remove-files` (or a unique prefix of
+/// it, as GNU tar accepts: `--remove`, `--rem`).
+fn tar_removed(args: &[Word<'_>]) -> Option<Vec<Word<'static>>> {
+    let removes = args
+        .iter()
+        .any(|w| w.text.len() >= 5 && "--remove-files".starts_with(&*w.text));
+    if !removes {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut dir: Option<String> = None;
+    let mut only_operands = false;
+    let mut k = 0;
+    while let Some(w) = args.get(k) {
+        k += 1;
+        let t = &*w.text;
+        let mut value_of: Option<char> = None;
+        let mut values = 0;
+        if !only_operands && t == "--" {
+            only_operands = true;
+            continue;
+        }
+        if !only_operands && t.starts_with("--") {
+            if let Some(d) = t.strip_prefix("--directory=") {
+                dir = Some(d.to_owned());
+            } else if TAR_LONG_VALUES.contains(&t) {
+                if t == "--directory" {
+                    dir = args.get(k).map(|d| d.text.to_string());
+                }
+                k += 1;
+            }
+            continue;
+        }
+        // `-czf ARCHIVE`, and the old style's first word without a dash (`tar czf A F`).
+        let cluster = match t.strip_prefix('-') {
+            Some(c) if !only_operands && !c.is_empty() => Some(c),
+            None if !only_operands && k == 1 && t.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                Some(t)
+            }
+            _ => None,
+        };
+        if let Some(cluster) = cluster {
+            for (at, c) in cluster.char_indices() {
+                if c.is_ascii() && TAR_SHORT_VALUES.contains(&(c as u8)) {
+                    // `-fARCHIVE` (the rest of a dashed cluster) or the next word.
+                    let rest = cluster.get(at + 1..).unwrap_or_default();
+                    if t.starts_with('-') && !rest.is_empty() {
+                        if c == 'C' {
+                            dir = Some(rest.to_owned());
+                        }
+                        break;
+                    }
+                    if c == 'C' {
+                        value_of = Some('C');
+                    }
+                    values += 1;
+                    if !t.starts_with('-') {
+                        continue;
+                    }
+                    break;
+                }
+            }
+            for n in 0..values {
+                if value_of == Some('C') && n + 1 == values {
+                    dir = args.get(k).map(|d| d.text.to_string());
+                }
+                k += 1;
+            }
+            continue;
+        }
+        let operand = match &dir {
+            Some(d) if !t.starts_with(['/', '~', '$']) => Word {
+                text: format!("{}/{t}", d.trim_end_matches('/')).into(),
+                ..w.clone().into_owned()
+            },
+            _ => w.clone().into_owned(),
+        };
+        out.push(operand);
+    }
+    Some(out)
 }
 
 /// Commands whose writes [`Normalizer::writes_of`] knows.
