@@ -91,6 +91,8 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
             Action::shell("find ~ -maxdepth 0 -type l -exec sh -c 'rm -rf \"$1\"' _ {} \\;"),
             // find's command on every hook, read on the folder it starts from.
             Action::shell("find .git/hooks -type f -exec chmod -x {} +"),
+            // An archiver that deletes what it archives is a delete of it.
+            Action::shell("tar --remove-files -cf /dev/null .git/hooks"),
         ],
     )?;
     assert_gate_reached_model(&run, 0, "G2")?;
@@ -118,6 +120,7 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
     assert_gate_reached_model(&run, 14, "G12e")?;
     assert_gate_reached_model(&run, 15, "G3b")?;
     assert_gate_reached_model(&run, 16, "G7d")?;
+    assert_gate_reached_model(&run, 17, "G7d")?;
     assert!(
         sandbox.read("g.cfg").is_none(),
         "the denied call wrote no configuration\n{}",
@@ -142,7 +145,7 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
     assert_eq!(decisions(&ledger, "deny", "G2b").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G7e").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G3b").len(), 3, "{ledger:?}");
-    assert_eq!(decisions(&ledger, "deny", "G7d").len(), 1, "{ledger:?}");
+    assert_eq!(decisions(&ledger, "deny", "G7d").len(), 2, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G7b").len(), 1, "{ledger:?}");
     Ok(())
 }
