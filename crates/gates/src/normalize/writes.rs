@@ -1,6 +1,6 @@
 //! The paths a shell command writes, truncates, moves onto or deletes: redirections, `tee`,
-//! `cp`/`mv`/`install`/`ln` destinations (and the files they put into a destination folder),
-//! the sources `mv` and `git mv` take away, `rm`, `touch`, `truncate`, `chmod`/`chown`,
+//! `sponge`, `cp`/`mv`/`install`/`ln` destinations (and the files they put into a destination
+//! folder), the sources `mv` and `git mv` take away, `rm`, `touch`, `truncate`, `chmod`/`chown`,
 //! `sed -i`, `dd of=`, `curl -o`, `git rm`, so that file gates see shell writes too.
 //!
 //! A table of writers with their options taking a value; what each one writes is read with
@@ -141,7 +141,7 @@ impl Normalizer<'_> {
         };
         let ops_list = || operands(args, options_with_argument(name));
         match name {
-            "tee" | "rm" | "unlink" | "shred" | "touch" | "rmdir" | "truncate" => {
+            "tee" | "sponge" | "rm" | "unlink" | "shred" | "touch" | "rmdir" | "truncate" => {
                 for p in ops_list() {
                     self.write_target(p);
                 }
@@ -487,6 +487,7 @@ pub(super) fn is_writer(name: &str) -> bool {
     matches!(
         name,
         "tee"
+            | "sponge"
             | "rm"
             | "unlink"
             | "shred"
@@ -531,7 +532,7 @@ fn options_with_argument(name: &str) -> &'static [&'static str] {
         "touch" => &["-d", "-r", "-t", "--date", "--reference"],
         "sed" => &["-e", "-f", "--expression", "--file", "-l"],
         "perl" => &["-e", "-E", "-I", "-M"],
-        "tee" | "rm" | "unlink" | "rmdir" => &[],
+        "tee" | "sponge" | "rm" | "unlink" | "rmdir" => &[],
         "shred" => &["-n", "-s", "--iterations", "--size"],
         "rsync" => &["-e", "--rsh", "--exclude", "--include", "--filter"],
         "scp" => &["-P", "-i", "-o", "-F", "-J", "-l", "-c", "-S"],
