@@ -833,6 +833,11 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
         let raw = self.slice(start, self.pos);
         word.assignment = is_assignment(raw);
         word.text = text.into_cow(self.text);
+        // Only a word that starts with an unquoted `~` names a home folder: `'~'`, `"~/x"`
+        // and `\~` are a folder named `~` here (`rm -rf '~'` removes `./~`).
+        if word.text.starts_with('~') && raw.first() != Some(&b'~') {
+            word.text = Cow::Owned(format!("./{}", word.text));
+        }
         word.braces = self.any_brace && !word.assignment && may_brace_expand(raw);
         self.out.any_braces |= word.braces;
         word.substitutions = first_sub..index(self.out.substitutions.len());

@@ -44,9 +44,13 @@ pub(crate) fn clean_path(path: &str) -> Option<String> {
             other => parts.push(other),
         }
     }
-    let mut out = String::with_capacity(path.len());
+    let mut out = String::with_capacity(path.len() + 2);
     if absolute {
         out.push('/');
+    }
+    // A folder named `~` (`./~`, `a/../~`) is not the home folder: it keeps a `./`.
+    if !absolute && !home && parts.first().is_some_and(|p| p.starts_with('~')) {
+        out.push_str("./");
     }
     out.push_str(&parts.join("/"));
     if path.ends_with('/') && !parts.is_empty() {
