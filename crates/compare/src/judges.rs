@@ -22,7 +22,7 @@
 //!   `package.json` (and `preX`, `postX`): only that entry gets the base's value back, since
 //!   the rest of the manifest (dependencies) is the candidate's work.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use crate::evaluation::Evaluation;
@@ -276,28 +276,39 @@ fn package_scripts(words: &[&str]) -> Option<(String, Vec<String>)> {
     Some((joined(dir, "package.json"), names))
 }
 
-/// The scripts of a `package.json`'s text.
-fn scripts_of(text: &[u8]) -> Option<serde_json::Map<String, serde_json::Value>> {
-    match serde_json::from_slice::<serde_json::Value>(text).ok()? {
-        serde_json::Value::Object(mut o) => match o.remove("scripts")? {
-            serde_json::Value::Object(scripts) => Some(scripts),
-            _ => None,
-        },
-        _ => None,
-    }
+/// A `package.json` of a tree as read once: whether it reads as a JSON object, and its
+/// `scripts` (each judge of a manifest looks it up, in the base and the candidate).
+#[derive(Debug, Default)]
+struct Manifest {
+    object: bool,
+    scripts: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-/// The command of `scripts.name` in the manifest at `manifest` of `tree`.
-fn script_of(
-    repo: &git2::Repository,
-    tree: &git2::Tree<'_>,
-    manifest: &str,
-    name: &str,
-) -> Option<String> {
-    let blob = repo.find_blob(blob_id(tree, manifest)?).ok()?;
-    scripts_of(blob.content())?
-        .get(name)
-        .and_then(|v| v.as_str().map(str::to_owned))
+impl Manifest {
+    /// The manifest at `path` of `tree` (empty when there is none or it does not parse).
+    fn read(repo: &git2::Repository, tree: &git2::Tree<'_>, path: &str) -> Self {
+        let value = blob_id(tree, path)
+            .and_then(|id| repo.find_blob(id).ok())
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(b.content()).ok());
+        match value {
+            Some(serde_json::Value::Object(mut o)) => Self {
+                object: true,
+                scripts: match o.remove("scripts") {
+                    Some(serde_json::Value::Object(scripts)) => Some(scripts),
+                    _ => None,
+                },
+            },
+            _ => Self::default(),
+        }
+    }
+
+    /// The command of `scripts.name`.
+    fn script(&self, name: &str) -> Option<String> {
+        self.scripts
+            .as_ref()?
+            .get(name)
+            .and_then(|v| v.as_str().map(str::to_owned))
+    }
 }
 
 /// The largest script read for the programs it runs in turn.
@@ -432,8 +443,9 @@ pub(crate) fn judge_files(
                 }
             }
             if let Some((manifest, names)) = package_scripts(&words) {
+                let parsed = Manifest::read(repo, base, &manifest);
                 for name in names {
-                    if let Some(text) = script_of(repo, base, &manifest, &name) {
+                    if let Some(text) = parsed.script(&name) {
                         texts.push(text);
                     }
                     scripts.insert((manifest.clone(), name));
@@ -478,6 +490,8 @@ pub(crate) fn changed_by(
     base: &git2::Tree<'_>,
     candidate: &git2::Tree<'_>,
 ) -> Vec<(String, Restore)> {
+    // Each manifest read once per tree, however many of its scripts judge.
+    let mut manifests: HashMap<&str, (Manifest, Manifest)> = HashMap::new();
     judges
         .iter()
         .filter_map(|judge| match judge {
@@ -492,14 +506,17 @@ pub(crate) fn changed_by(
                 })
             }
             Judge::Script { manifest, name } => {
-                let value = script_of(repo, base, manifest, name);
-                let theirs = script_of(repo, candidate, manifest, name);
+                let (ours, theirs) = manifests.entry(manifest.as_str()).or_insert_with(|| {
+                    (
+                        Manifest::read(repo, base, manifest),
+                        Manifest::read(repo, candidate, manifest),
+                    )
+                });
+                let value = ours.script(name);
                 // A candidate without the manifest, or with one that does not read as an
                 // object, runs no script at all: nothing to put back.
-                let object = blob_id(candidate, manifest)
-                    .and_then(|id| repo.find_blob(id).ok())
-                    .and_then(|b| serde_json::from_slice::<serde_json::Value>(b.content()).ok())
-                    .is_some_and(|v| v.is_object());
+                let object = theirs.object;
+                let theirs = theirs.script(name);
                 (object && value != theirs).then(|| {
                     let restore = Restore::Script {
                         manifest: manifest.clone(),
