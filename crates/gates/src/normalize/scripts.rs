@@ -57,7 +57,8 @@ pub(super) fn commands_with_arguments(words: &[Word<'_>]) -> Option<Vec<Vec<Word
     (!commands.is_empty() && commands.len() <= MAX_COMMANDS).then_some(commands)
 }
 
-/// `find … -exec SHELL -c 'SCRIPT' ARG0 {} ;` with each command of the script as an `-exec`
+/// `find … -exec SHELL -c 'SCRIPT' ARG0 {} ;` (or with `{}` in SCRIPT, which GNU find replaces
+/// there too) with each command of the script as an `-exec`
 /// of its own, its parameters put in (`-exec rm -rf {} ;`), wrappers before the shell kept
 /// (`-exec sudo sh -c …` → `-exec sudo rm -rf {} ;`) and the terminator kept; `None` when no
 /// `-exec` (`-execdir`, `-ok`, `-okdir`) of `argv` runs such a script given `{}`.
@@ -84,7 +85,8 @@ pub(super) fn find_exec_scripts(argv: &[Word<'_>]) -> Option<Vec<Word<'static>>>
         let wrappers = inner.get(..start).unwrap_or_default();
         let commands = inner
             .get(start..)
-            .filter(|shell| shell.iter().any(|w| w.text == "{}"))
+            // `{}` as an argument, or in the script itself (GNU find replaces it anywhere).
+            .filter(|shell| shell.iter().any(|w| w.text.contains("{}")))
             .and_then(commands_with_arguments);
         match commands {
             Some(commands) => {
