@@ -1058,6 +1058,21 @@ impl Normalizer<'_> {
                         let replace = Some(wrappers::PARALLEL_INPUT);
                         self.find_fed(find, &command, replace, lexed, depth, origin);
                     }
+                    // `echo ~ | parallel rm -rf`: the input is visible, each line an argument
+                    // (a line with spaces stays computed).
+                    let text = match &self.upstream {
+                        Some(input)
+                            if text.contains(wrappers::PARALLEL_INPUT)
+                                && !text.contains(" < ")
+                                && input
+                                    .lines()
+                                    .all(|l| !l.trim().contains(char::is_whitespace)) =>
+                        {
+                            let line = input.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+                            text.replace(wrappers::PARALLEL_INPUT, &line)
+                        }
+                        _ => text,
+                    };
                     let mark = self.inherit(&assignments);
                     self.fanout_script(&text, depth, origin);
                     self.inherited.truncate(mark);
