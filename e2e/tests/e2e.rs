@@ -93,6 +93,8 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
             Action::shell("find .git/hooks -type f -exec chmod -x {} +"),
             // An archiver that deletes what it archives is a delete of it.
             Action::shell("tar --remove-files -cf /dev/null .git/hooks"),
+            // A hook manager's local file can skip every hook.
+            Action::shell("printf 'pre-commit:\\n  skip: true\\n' > lefthook-local.yml"),
         ],
     )?;
     assert_gate_reached_model(&run, 0, "G2")?;
@@ -121,6 +123,12 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
     assert_gate_reached_model(&run, 15, "G3b")?;
     assert_gate_reached_model(&run, 16, "G7d")?;
     assert_gate_reached_model(&run, 17, "G7d")?;
+    assert_gate_reached_model(&run, 18, "G7f")?;
+    assert!(
+        sandbox.read("lefthook-local.yml").is_none(),
+        "the denied call wrote no hook configuration\n{}",
+        run.describe()
+    );
     assert!(
         sandbox.read("g.cfg").is_none(),
         "the denied call wrote no configuration\n{}",
