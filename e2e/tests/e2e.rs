@@ -95,6 +95,8 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
             Action::shell("tar --remove-files -cf /dev/null .git/hooks"),
             // A hook manager's local file can skip every hook.
             Action::shell("printf 'pre-commit:\\n  skip: true\\n' > lefthook-local.yml"),
+            // macOS's disk tool (not on this machine: harmless if it ran).
+            Action::shell("diskutil eraseDisk JHFS+ Empty /dev/disk9"),
         ],
     )?;
     assert_gate_reached_model(&run, 0, "G2")?;
@@ -124,6 +126,7 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
     assert_gate_reached_model(&run, 16, "G7d")?;
     assert_gate_reached_model(&run, 17, "G7d")?;
     assert_gate_reached_model(&run, 18, "G7f")?;
+    assert_gate_reached_model(&run, 19, "G3c")?;
     assert!(
         sandbox.read("lefthook-local.yml").is_none(),
         "the denied call wrote no hook configuration\n{}",
