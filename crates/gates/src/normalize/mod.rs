@@ -425,6 +425,7 @@ pub fn normalize_in(
         functions: Vec::new(),
         brace_budget: BRACE_BUDGET,
         calls_left: FUNCTION_CALLS,
+        script_bytes_left: SCRIPT_BUDGET.max(command.len().saturating_mul(4)),
         globs_read: 0,
         source: command,
         switched_branch: None,
@@ -551,6 +552,8 @@ struct Normalizer<'o> {
     brace_budget: usize,
     /// How many more calls of the command's own functions are read ([`FUNCTION_CALLS`]).
     calls_left: usize,
+    /// How many more bytes of script text are read ([`SCRIPT_BUDGET`]).
+    script_bytes_left: usize,
     /// Written paths holding a glob read so far (at most 16 per normalisation).
     globs_read: usize,
 }
@@ -579,6 +582,14 @@ const MAX_BLOCKS: usize = 32;
 /// multiply the work at every level (a fuzz find took 1.9 s); past it the command is
 /// reported as truncated (the engine asks).
 const FUNCTION_CALLS: usize = 64;
+
+/// How many bytes of script text one normalisation reads at least (four times the command
+/// when that is more): the command, and every script it runs in turn (function bodies with
+/// their arguments, `eval`, `sh -c`, substitutions), each counted as it is read. Bodies that
+/// put their arguments in several times grow at every level of calls: a fuzz find of 171
+/// bytes made 6 seconds of text to read. Past it the command is reported as truncated (the
+/// engine asks).
+const SCRIPT_BUDGET: usize = 64 * 1024;
 
 /// How many bytes brace expansion scans at most in one normalisation; past it the command
 /// is reported as truncated (the engine asks).
@@ -619,6 +630,13 @@ impl Normalizer<'_> {
         if depth > self.options.max_depth {
             self.out.depth_exceeded = true;
             return;
+        }
+        match self.script_bytes_left.checked_sub(src.len()) {
+            Some(left) => self.script_bytes_left = left,
+            None => {
+                self.out.truncated = true;
+                return;
+            }
         }
         for f in lex::function_bodies(src) {
             if self.functions.len() < MAX_VARIABLES {
