@@ -647,7 +647,13 @@ impl Prefilter {
             }
         });
         if self.folded.len() > 0 {
-            let lowered = haystack.to_ascii_lowercase();
+            // Most commands are lower case already: copied only when one is not.
+            let lowered: std::borrow::Cow<'_, str> =
+                if haystack.bytes().any(|b| b.is_ascii_uppercase()) {
+                    std::borrow::Cow::Owned(haystack.to_ascii_lowercase())
+                } else {
+                    std::borrow::Cow::Borrowed(haystack)
+                };
             let offset = self.exact.len();
             self.folded.find_each(lowered.as_bytes(), |literal| {
                 for &f in self.owners_of(offset + literal) {
