@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Whole-process benchmark of `metalayer hook pre-tool-use` against the original-style gate
 # (shared/bench/naive-hook/gate.sh), measured in the same run with hyperfine.
-# Usage: scripts/bench-hook.sh [RUNS]   (installs hyperfine and PyYAML when missing)
+# Usage: [DCG=PATH] scripts/bench-hook.sh [RUNS]   (installs hyperfine and PyYAML when missing)
+# With DCG (or a `dcg` on PATH), destructive_command_guard's hook is measured on the same two
+# events in the same run, with its default configuration (a fresh HOME).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-200}
@@ -23,8 +25,15 @@ event='{"session_id":"bench","transcript_path":"/dev/null","cwd":"'"$work"'","ho
 printf '%s' "$event" > "$work/event.json"
 deny='{"session_id":"bench","transcript_path":"/dev/null","cwd":"'"$work"'","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"git push --force origin main"}}'
 printf '%s' "$deny" > "$work/deny.json"
+dcg=${DCG:-$(command -v dcg || true)}
+extra=()
+if [ -n "$dcg" ]; then
+  mkdir -p "$work/dcg-home"
+  extra=(-n "dcg, allowed" "cd $work/seed && HOME=$work/dcg-home $dcg < $work/event.json"
+         -n "dcg, denied" "cd $work/seed && HOME=$work/dcg-home $dcg < $work/deny.json")
+fi
 # One hyperfine run for everything, so the ratios compare figures measured together.
-hyperfine --warmup 20 --runs "$runs" --export-json "$work/hook.json" \
+hyperfine --warmup 20 --runs "$runs" --export-json "$work/hook.json" "${extra[@]}" \
   -n "stdin floor (a minimal Rust program reading the event)" "$floor < $work/event.json" \
   -n "metalayer --version (process floor)" "$bin --version < $work/event.json" \
   -n "metalayer, seed policy" "CLAUDE_PROJECT_DIR=$work/seed $bin hook pre-tool-use < $work/event.json" \
@@ -44,6 +53,12 @@ print("| what | median | ratio to the stdin floor | ratio to seed |")
 print("|---|---|---|---|")
 for name, r in results.items():
     print(f"| {name} | {ms(name):.2f} ms | {ms(name) / floor:.2f}x | {ms(name) / seed:.2f}x |")
+if "dcg, allowed" in results:
+    for row, mine in [("dcg, allowed", "metalayer, seed policy"),
+                      ("dcg, allowed", "metalayer, governed default policy"),
+                      ("dcg, denied", "metalayer, seed policy, denied"),
+                      ("dcg, denied", "metalayer, governed default policy, denied")]:
+        print(f"{row} / {mine}: {ms(row) / ms(mine):.2f}x")
 naive = ms("naive gate.sh, seed policy")
 print(f"\nnaive gate.sh / metalayer seed: {naive / seed:.0f}x; "
       f"naive / governed: {naive / ms('metalayer, governed default policy'):.0f}x")
