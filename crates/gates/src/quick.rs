@@ -80,6 +80,9 @@ pub(crate) struct QuickReader {
     /// Literals, as ranges of `bytes` and whether they are folded (lowercase, matched
     /// ignoring ASCII case); factors are ranges of this list.
     literals: Vec<Lit>,
+    /// The factors of the branches of the alternations being read, as a stack (a nested
+    /// alternation's branches sit above its parent's, and are gone when it is read).
+    branches: Vec<Factors>,
 }
 
 /// A literal: a range of the reader's bytes, and whether it is folded.
@@ -182,12 +185,14 @@ impl QuickReader {
     fn read(&mut self, pattern: &str) -> Option<Piece> {
         self.bytes.clear();
         self.literals.clear();
+        self.branches.clear();
         let mut reader = Reader {
             text: pattern,
             pattern: pattern.as_bytes(),
             pos: 0,
             bytes: &mut self.bytes,
             literals: &mut self.literals,
+            branches: &mut self.branches,
         };
         let piece = reader.alternation(0, false)?;
         (reader.pos == reader.pattern.len()).then_some(piece)
@@ -340,6 +345,7 @@ struct Reader<'a> {
     /// The [`QuickReader`]'s buffers.
     bytes: &'a mut Vec<u8>,
     literals: &'a mut Vec<Lit>,
+    branches: &'a mut Vec<Factors>,
 }
 
 impl Reader<'_> {
@@ -394,29 +400,40 @@ impl Reader<'_> {
         }
     }
 
-    /// The union of two factors, without duplicates; `None` past [`MAX_FACTOR_LITERALS`].
-    fn union(&mut self, a: Factor, b: Factor) -> Option<Factor> {
+    /// The union, without duplicates, of the factor of rank `rank` of each of `branches`
+    /// (of the branch stack; a branch with fewer factors gives its last, and has one): `None`
+    /// past [`MAX_FACTOR_LITERALS`]. Each literal is compared with the union so far, once;
+    /// unions taken branch by branch copied the union at every branch and compared it
+    /// again (a million instructions for the default policy's patterns, in every hook call).
+    fn union_of(&mut self, branches: std::ops::Range<usize>, rank: usize) -> Option<Factor> {
         let start = self.literals.len();
-        for i in a.range() {
-            let lit = *self.literals.get(i)?;
-            self.literals.push(lit);
-        }
-        for i in b.range() {
-            let (s, e, folded) = *self.literals.get(i)?;
-            let lit = self.bytes.get(s..e)?;
-            let known = self.literals.get(start..)?;
-            if !known
-                .iter()
-                .any(|&(ks, ke, kf)| kf == folded && self.bytes.get(ks..ke) == Some(lit))
-            {
+        let mut score = u32::MAX;
+        for b in branches {
+            let factors = self.branches.get(b)?;
+            let last = count(factors).checked_sub(1)?;
+            let factor = factors.get(rank.min(last)).copied().flatten()?;
+            score = score.min(factor.score);
+            for i in factor.range() {
+                let (s, e, folded) = *self.literals.get(i)?;
+                let lit = self.bytes.get(s..e)?;
+                let known = self.literals.get(start..)?;
+                if known
+                    .iter()
+                    .any(|&(ks, ke, kf)| kf == folded && self.bytes.get(ks..ke) == Some(lit))
+                {
+                    continue;
+                }
+                if self.literals.len() - start >= MAX_FACTOR_LITERALS {
+                    self.literals.truncate(start);
+                    return None;
+                }
                 self.literals.push((s, e, folded));
             }
         }
-        let end = self.literals.len();
-        (end - start <= MAX_FACTOR_LITERALS).then_some(Factor {
+        Some(Factor {
             start: small(start),
-            end: small(end),
-            score: a.score.min(b.score),
+            end: small(self.literals.len()),
+            score,
         })
     }
 
@@ -426,37 +443,37 @@ impl Reader<'_> {
             return Some(first);
         }
         let mut estimate = 1usize.saturating_add(first.estimate);
-        // Rank by rank, the union of every branch's factor of that rank (a branch with fewer
-        // gives its last): each is needed by every branch, so by the alternation. A rank
-        // whose union grows too large is dropped.
-        let mut unions = first.factors;
-        let mut ranks = count(&first.factors);
+        // Nested alternations read inside a branch leave the stack as they found it.
+        let base = self.branches.len();
+        self.branches.push(first.factors);
         while self.eat(b'|') {
-            let branch = self.concat(depth, fold)?;
-            estimate = estimate.saturating_add(branch.estimate);
-            let theirs = count(&branch.factors);
-            let mut next: Factors = [None; MAX_FACTORS];
-            let both = if ranks == 0 || theirs == 0 {
-                0
-            } else {
-                ranks.max(theirs)
+            let Some(branch) = self.concat(depth, fold) else {
+                self.branches.truncate(base);
+                return None;
             };
-            for (rank, slot) in next.iter_mut().enumerate().take(both) {
-                let ours = unions.get(rank.min(ranks - 1)).copied().flatten();
-                let other = branch.factors.get(rank.min(theirs - 1)).copied().flatten();
-                *slot = match (ours, other) {
-                    (Some(a), Some(b)) => self.union(a, b),
-                    _ => None,
-                };
-            }
-            unions = next;
-            ranks = both;
+            estimate = estimate.saturating_add(branch.estimate);
+            self.branches.push(branch.factors);
         }
+        let end = self.branches.len();
+        // Rank by rank, the union of every branch's factor of that rank (a branch with fewer
+        // gives its last): each is needed by every branch, so by the alternation. A branch
+        // without one leaves none; a rank whose union grows too large is dropped.
+        let ranks = self
+            .branches
+            .get(base..end)
+            .unwrap_or_default()
+            .iter()
+            .map(count)
+            .try_fold(0, |most, n| (n > 0).then_some(most.max(n)))
+            .unwrap_or(0);
         // Best first, the dropped ranks out.
         let mut factors: Factors = [None; MAX_FACTORS];
-        for factor in unions.into_iter().flatten() {
-            keep(&mut factors, factor);
+        for rank in 0..ranks {
+            if let Some(union) = self.union_of(base..end, rank) {
+                keep(&mut factors, union);
+            }
         }
+        self.branches.truncate(base);
         Some(Piece {
             factors,
             estimate,
@@ -970,6 +987,7 @@ mod tests {
                 pos: 0,
                 bytes: &mut bytes,
                 literals: &mut literals,
+                branches: &mut Vec::new(),
             };
             let read = reader.atom(0, false).map(|p| p.kind);
             assert_eq!(
