@@ -1078,18 +1078,12 @@ impl Normalizer<'_> {
                     }
                     // `echo ~ | parallel rm -rf`: the input is visible, each line an argument
                     // (a line with spaces stays computed).
-                    let text = match &self.upstream {
-                        Some(input)
-                            if text.contains(wrappers::PARALLEL_INPUT)
-                                && !text.contains(" < ")
-                                && input
-                                    .lines()
-                                    .all(|l| !l.trim().contains(char::is_whitespace)) =>
-                        {
-                            let line = input.lines().map(str::trim).collect::<Vec<_>>().join(" ");
-                            text.replace(wrappers::PARALLEL_INPUT, &line)
-                        }
-                        _ => text,
+                    let line = (text.contains(wrappers::PARALLEL_INPUT) && !text.contains(" < "))
+                        .then(|| self.upstream.as_deref().and_then(one_word_lines))
+                        .flatten();
+                    let text = match line {
+                        Some(line) => text.replace(wrappers::PARALLEL_INPUT, &line),
+                        None => text,
                     };
                     let mark = self.inherit(&assignments);
                     self.fanout_script(&text, depth, origin);
@@ -1137,23 +1131,18 @@ impl Normalizer<'_> {
                         .clone()
                         .or(arg_file)
                         .or_else(|| Self::stdin_text(raw, lexed).map(Cow::into_owned));
-                    match (replace, input) {
+                    let lines = input.as_deref().and_then(one_word_lines);
+                    match (replace, input, lines) {
                         // `echo ~ | xargs -I{} rm -rf {}`: each line in place of the string
                         // (one argument each: a line with spaces stays computed).
-                        (Some(r), Some(input))
-                            if !r.is_empty()
-                                && input
-                                    .lines()
-                                    .all(|l| !l.trim().contains(char::is_whitespace)) =>
-                        {
-                            let line = input.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+                        (Some(r), _, Some(line)) if !r.is_empty() => {
                             for w in &mut argv {
                                 if w.text.contains(r.as_str()) {
                                     w.text = Cow::Owned(w.text.replace(r.as_str(), &line));
                                 }
                             }
                         }
-                        (Some(r), _) if !r.is_empty() => {
+                        (Some(r), _, _) if !r.is_empty() => {
                             for w in &mut argv {
                                 w.dynamic |= w.text.contains(r.as_str());
                             }
@@ -1163,7 +1152,7 @@ impl Normalizer<'_> {
                         // appends its words, as the command will see them. A shell or
                         // interpreter fed that way still runs a program from input, which is
                         // read as unseen.
-                        (_, Some(input))
+                        (_, Some(input), _)
                             if argv.first().is_some_and(|w| {
                                 let name = command_name(&w.text);
                                 !SHELLS.contains(&&*name) && interpreter_code_flags(&name).is_none()
@@ -1707,10 +1696,7 @@ impl Normalizer<'_> {
             self.spaced_paths(name, words, depth, origin);
             // What it prints is a list of paths (its starting points first) when it runs
             // nothing itself.
-            if !words
-                .iter()
-                .any(|w| matches!(&*w.text, "-exec" | "-execdir" | "-ok" | "-okdir"))
-            {
+            if !words.iter().any(|w| is_find_exec(&w.text)) {
                 self.pipe_paths = Some(words.iter().cloned().map(Word::into_owned).collect());
             }
             return;
@@ -2109,51 +2095,16 @@ impl Normalizer<'_> {
         {
             return self.windows_shell(argv, depth, origin);
         }
-        let mut j = 1;
-        let mut command_string = false;
-        let mut reads_stdin = false;
-        while let Some(w) = argv.get(j) {
-            let t = &*w.text;
-            if t == "--" || t == "-" {
-                j += 1;
-                break;
+        let options = scripts::shell_options(argv);
+        // bash's `--rcfile FILE` and `--init-file FILE`: a script the shell runs first (one
+        // the command wrote is read).
+        for &at in &options.rcfiles {
+            if let Some(text) = argv.get(at).and_then(|f| self.written_to(&f.text)) {
+                self.script(&text, depth + 1, origin);
             }
-            if let Some(long) = t.strip_prefix("--") {
-                if long == "command" {
-                    command_string = true;
-                }
-                // bash's `--rcfile FILE` and `--init-file FILE` take a value: a script the
-                // shell runs first (one the command wrote is read).
-                if matches!(long, "rcfile" | "init-file") {
-                    if let Some(text) = argv.get(j + 1).and_then(|f| self.written_to(&f.text)) {
-                        self.script(&text, depth + 1, origin);
-                    }
-                    j += 2;
-                } else {
-                    j += 1;
-                }
-                continue;
-            }
-            if let Some(flags) = t.strip_prefix('-').or_else(|| t.strip_prefix('+')) {
-                if flags.is_empty() {
-                    break;
-                }
-                if flags.contains('c') {
-                    command_string = true;
-                }
-                if flags.contains('s') {
-                    reads_stdin = true;
-                }
-                // `-o option` and `-O option` take an argument.
-                j += if flags.ends_with('o') || flags.ends_with('O') {
-                    2
-                } else {
-                    1
-                };
-                continue;
-            }
-            break;
         }
+        let j = options.operand;
+        let (command_string, reads_stdin) = (options.command_string, options.reads_stdin);
         if command_string {
             match argv.get(j) {
                 // `xargs sh -c` and the like: the program comes from the input.
@@ -2270,7 +2221,7 @@ impl Normalizer<'_> {
         // A delete under wrappers too (`-exec sudo rm -rf {} +`).
         let deletes = argv.iter().enumerate().any(|(k, w)| {
             w.text == "-delete"
-                || (matches!(&*w.text, "-exec" | "-execdir" | "-ok" | "-okdir")
+                || (is_find_exec(&w.text)
                     && argv.get(k + 1..).is_some_and(|inner| {
                         inner.get(unwrapped_start(inner)).is_some_and(|c| {
                             matches!(basename(&c.text), "rm" | "unlink" | "shred" | "rmdir")
@@ -2280,46 +2231,29 @@ impl Normalizer<'_> {
         if deletes {
             // `find DIR… -delete` (or `-exec rm {} +`) deletes under its starting points:
             // they are written.
-            let first = find_start(argv);
-            let count = argv
-                .get(first..)
-                .unwrap_or_default()
-                .iter()
-                .take_while(|w| !w.text.starts_with(['-', '(', '!']))
-                .count();
-            for root in argv.get(first..first + count).unwrap_or_default() {
+            let starts = find_starts(argv);
+            for root in argv.get(starts.clone()).unwrap_or_default() {
                 self.write_target(&root.text);
             }
             // After `cd DIR`, relative starting points are DIR's (`cd ~ && find . -delete`).
-            if let Some(moved) = self.moved_under_cwd(argv, |k, _| k >= first && k < first + count)
-            {
+            if let Some(moved) = self.moved_under_cwd(argv, |k, _| starts.contains(&k)) {
                 self.push(&moved, None, depth, origin);
             }
             // An or-ed test (`-name x -o -delete`), or a negated one with no test that picks
             // (`! -name .bashrc`), does not pick what is deleted: read as the unfiltered
             // delete it amounts to. `-name '*.pyc' ! -path '*venv*'` picks.
-            let expression = argv.get(first + count..).unwrap_or_default();
+            let expression = argv.get(starts.end..).unwrap_or_default();
             let or = expression.iter().any(|w| matches!(&*w.text, "-o" | "-or"));
             let negated = expression.iter().any(|w| matches!(&*w.text, "!" | "-not"));
-            let picks = expression.iter().enumerate().any(|(k, w)| {
-                FIND_PICKS.contains(&&*w.text)
-                    && !k
-                        .checked_sub(1)
-                        .and_then(|p| expression.get(p))
-                        .is_some_and(|b| matches!(&*b.text, "!" | "-not"))
-            });
-            let unfiltered = or || (negated && !picks);
+            let unfiltered = or || (negated && !find_picks(expression));
             if unfiltered {
-                let mut plain: Vec<Word<'a>> =
-                    argv.get(..first + count).unwrap_or_default().to_vec();
+                let mut plain: Vec<Word<'a>> = argv.get(..starts.end).unwrap_or_default().to_vec();
                 plain.push(Word {
                     text: Cow::Borrowed("-delete"),
                     ..Word::default()
                 });
                 self.push(&plain, None, depth, origin);
-                if let Some(moved) =
-                    self.moved_under_cwd(&plain, |k, _| k >= first && k < first + count)
-                {
+                if let Some(moved) = self.moved_under_cwd(&plain, |k, _| starts.contains(&k)) {
                     self.push(&moved, None, depth, origin);
                 }
             }
@@ -2329,16 +2263,10 @@ impl Normalizer<'_> {
         while let Some(w) = argv.get(k) {
             k += 1;
             own.push(w.clone());
-            if !matches!(&*w.text, "-exec" | "-execdir" | "-ok" | "-okdir") {
+            if !is_find_exec(&w.text) {
                 continue;
             }
-            let mut end = k;
-            while argv
-                .get(end)
-                .is_some_and(|w| w.text != ";" && w.text != "+")
-            {
-                end += 1;
-            }
+            let end = find_exec_end(argv, k);
             let inner = argv.get(k..end).unwrap_or_default();
             if !inner_too {
                 own.extend(inner.iter().cloned());
@@ -2383,25 +2311,12 @@ impl Normalizer<'_> {
         if depth >= self.options.max_depth {
             return;
         }
-        let first = find_start(argv);
-        let count = argv
-            .get(first..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|w| !w.text.starts_with(['-', '(', '!']))
-            .count();
-        let starts = argv.get(first..first + count).unwrap_or_default();
-        let expression = argv.get(first + count..).unwrap_or_default();
+        let range = find_starts(argv);
+        let starts = argv.get(range.clone()).unwrap_or_default();
+        let expression = argv.get(range.end..).unwrap_or_default();
         let at = |k: usize| expression.get(k).map(|w| &*w.text);
-        let picks = expression.iter().enumerate().any(|(k, w)| {
-            FIND_PICKS.contains(&&*w.text)
-                && !k
-                    .checked_sub(1)
-                    .and_then(at)
-                    .is_some_and(|b| matches!(b, "!" | "-not"))
-        });
         let or = expression.iter().any(|w| matches!(&*w.text, "-o" | "-or"));
-        if starts.is_empty() || (picks && !or) {
+        if starts.is_empty() || (find_picks(expression) && !or) {
             return;
         }
         let inside = expression.iter().enumerate().any(|(k, w)| {
@@ -2411,15 +2326,10 @@ impl Normalizer<'_> {
         let mut k = 0;
         while let Some(w) = expression.get(k) {
             k += 1;
-            if !matches!(&*w.text, "-exec" | "-execdir" | "-ok" | "-okdir") {
+            if !is_find_exec(&w.text) {
                 continue;
             }
-            let end = expression
-                .get(k..)
-                .unwrap_or_default()
-                .iter()
-                .position(|w| w.text == ";" || w.text == "+")
-                .map_or(expression.len(), |n| k + n);
+            let end = find_exec_end(expression, k);
             let inner = expression.get(k..end).unwrap_or_default();
             k = end + 1;
             if !inner.iter().any(|w| w.text == "{}") {
@@ -2749,6 +2659,56 @@ fn find_start(argv: &[Word<'_>]) -> usize {
         .iter()
         .take_while(|w| matches!(&*w.text, "-H" | "-L" | "-P") || w.text.starts_with("-O"))
         .count()
+}
+
+/// The lines of a visible input (`echo ~ |`) joined by spaces, when each is one word: each is
+/// then one argument of the command xargs or parallel runs (a line with spaces is left
+/// computed).
+fn one_word_lines(input: &str) -> Option<String> {
+    input
+        .lines()
+        .all(|l| !l.trim().contains(char::is_whitespace))
+        .then(|| input.lines().map(str::trim).collect::<Vec<_>>().join(" "))
+}
+
+/// find's starting points in its argv: the words after its options up to the expression.
+fn find_starts(argv: &[Word<'_>]) -> std::ops::Range<usize> {
+    let first = find_start(argv);
+    let count = argv
+        .get(first..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|w| !w.text.starts_with(['-', '(', '!']))
+        .count();
+    first..first + count
+}
+
+/// Whether a word of find's expression runs a command.
+fn is_find_exec(word: &str) -> bool {
+    matches!(word, "-exec" | "-execdir" | "-ok" | "-okdir")
+}
+
+/// Where the command of an `-exec` whose words start at `from` ends: the index of its `;` or
+/// `+` (the length of `words` when it has none).
+fn find_exec_end(words: &[Word<'_>], from: usize) -> usize {
+    words
+        .get(from..)
+        .unwrap_or_default()
+        .iter()
+        .position(|w| w.text == ";" || w.text == "+")
+        .map_or(words.len(), |n| from + n)
+}
+
+/// Whether a test of find's `expression` that is not negated picks what it lists
+/// ([`FIND_PICKS`]).
+fn find_picks(expression: &[Word<'_>]) -> bool {
+    expression.iter().enumerate().any(|(k, w)| {
+        FIND_PICKS.contains(&&*w.text)
+            && !k
+                .checked_sub(1)
+                .and_then(|p| expression.get(p))
+                .is_some_and(|b| matches!(&*b.text, "!" | "-not"))
+    })
 }
 
 /// The tests of find that pick files by name, place, age, size, owner or emptiness (as the

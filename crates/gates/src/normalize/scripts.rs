@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use super::{SHELLS, command_name, unwrapped_start};
+use super::{SHELLS, command_name, find_exec_end, is_find_exec, unwrapped_start};
 use crate::lex::{self, Token, Word};
 
 /// At most this many commands in a script read this way (more keeps the ordinary reading).
@@ -69,16 +69,11 @@ pub(super) fn find_exec_scripts(argv: &[Word<'_>]) -> Option<Vec<Word<'static>>>
     while let Some(w) = argv.get(k) {
         k += 1;
         out.push(w.clone().into_owned());
-        if !matches!(&*w.text, "-exec" | "-execdir" | "-ok" | "-okdir") {
+        if !is_find_exec(&w.text) {
             continue;
         }
         let verb = w.clone().into_owned();
-        let end = argv
-            .get(k..)
-            .unwrap_or_default()
-            .iter()
-            .position(|w| w.text == ";" || w.text == "+")
-            .map_or(argv.len(), |n| k + n);
+        let end = find_exec_end(argv, k);
         let inner = argv.get(k..end).unwrap_or_default();
         let terminator = argv.get(end).map(|w| w.clone().into_owned());
         let start = unwrapped_start(inner);
@@ -143,12 +138,63 @@ pub(super) fn xargs_script(argv: &[Word<'_>], replace: Option<&str>) -> Option<V
             .any(|w| w.text.contains(r))
             .then_some(command),
         None => {
-            let last = command.pop().filter(|w| w.text == INPUT)?;
-            drop(last);
+            command.pop().filter(|w| w.text == INPUT)?;
             (!command.is_empty() && !command.iter().any(|w| w.text.contains(INPUT)))
                 .then_some(command)
         }
     }
+}
+
+/// What a shell's options before its operand say (`sh -ec 'SCRIPT' ARG0 …`, `bash --rcfile
+/// FILE -s`): one reader for the shell's own reading and the scripts read here.
+pub(super) struct ShellOptions {
+    /// The index of the first word after the options: the script with `-c`, else a script
+    /// file or the first argument.
+    pub(super) operand: usize,
+    /// `-c` (fish's `--command`): the operand is the script.
+    pub(super) command_string: bool,
+    /// `-s`: the script comes on standard input.
+    pub(super) reads_stdin: bool,
+    /// The indexes of the values of `--rcfile FILE` and `--init-file FILE`: scripts the
+    /// shell runs first.
+    pub(super) rcfiles: Vec<usize>,
+}
+
+/// Reads a shell's options (`argv` from its name on).
+pub(super) fn shell_options(argv: &[Word<'_>]) -> ShellOptions {
+    let mut options = ShellOptions {
+        operand: 1,
+        command_string: false,
+        reads_stdin: false,
+        rcfiles: Vec::new(),
+    };
+    while let Some(w) = argv.get(options.operand) {
+        let t = &*w.text;
+        if t == "--" || t == "-" {
+            options.operand += 1;
+            break;
+        }
+        if let Some(long) = t.strip_prefix("--") {
+            options.command_string |= long == "command";
+            if matches!(long, "rcfile" | "init-file") {
+                options.rcfiles.push(options.operand + 1);
+                options.operand += 2;
+            } else {
+                options.operand += 1;
+            }
+            continue;
+        }
+        match t.strip_prefix('-').or_else(|| t.strip_prefix('+')) {
+            Some(flags) if !flags.is_empty() => {
+                options.command_string |= flags.contains('c');
+                options.reads_stdin |= flags.contains('s');
+                // `-o option` and `-O option` take an argument.
+                options.operand += if flags.ends_with(['o', 'O']) { 2 } else { 1 };
+            }
+            _ => break,
+        }
+    }
+    options
 }
 
 /// The index of the script in `SHELL [OPTIONS] -c 'SCRIPT' …`, `None` without `-c` or
@@ -158,30 +204,9 @@ fn script_at(words: &[Word<'_>]) -> Option<usize> {
     if !SHELLS.contains(&&*command_name(&name.text)) {
         return None;
     }
-    let mut j = 1;
-    let mut command_string = false;
-    while let Some(w) = words.get(j) {
-        let t = &*w.text;
-        if t == "--" || t == "-" {
-            j += 1;
-            break;
-        }
-        if t.starts_with("--") {
-            if matches!(t, "--rcfile" | "--init-file" | "--command") {
-                return None;
-            }
-            j += 1;
-            continue;
-        }
-        match t.strip_prefix('-').or_else(|| t.strip_prefix('+')) {
-            Some(flags) if !flags.is_empty() => {
-                command_string |= flags.contains('c');
-                j += if flags.ends_with(['o', 'O']) { 2 } else { 1 };
-            }
-            _ => break,
-        }
-    }
-    (command_string && j < words.len()).then_some(j)
+    let options = shell_options(words);
+    (options.command_string && options.rcfiles.is_empty() && options.operand < words.len())
+        .then_some(options.operand)
 }
 
 /// Pushes `w` with the positional parameters in it put in: `"$@"` (or `$*`) alone becomes
@@ -238,18 +263,11 @@ fn put_in(w: Word<'_>, arg0: Option<&Word<'_>>, args: &[Word<'_>], out: &mut Vec
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::super::split_words;
     use super::*;
 
     fn read(command: &str) -> Option<Vec<String>> {
-        let words: Vec<Word<'static>> = lex::lex(command)
-            .tokens
-            .into_iter()
-            .filter_map(|t| match t {
-                Token::Word(w) => Some(w.into_owned()),
-                _ => None,
-            })
-            .collect();
-        commands_with_arguments(&words).map(|commands| {
+        commands_with_arguments(&split_words(command)).map(|commands| {
             commands
                 .iter()
                 .map(|c| {
@@ -297,15 +315,7 @@ mod tests {
     }
 
     fn xargs(command: &str, replace: Option<&str>) -> Option<String> {
-        let words: Vec<Word<'static>> = lex::lex(command)
-            .tokens
-            .into_iter()
-            .filter_map(|t| match t {
-                Token::Word(w) => Some(w.into_owned()),
-                _ => None,
-            })
-            .collect();
-        xargs_script(&words, replace).map(|c| {
+        xargs_script(&split_words(command), replace).map(|c| {
             c.iter()
                 .map(|w| w.text.as_ref())
                 .collect::<Vec<_>>()
