@@ -114,34 +114,33 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
         "the case command ran\n{}",
         run.describe()
     );
-    assert_gate_reached_model(&run, 7, "G2")?;
-    assert_gate_reached_model(&run, 8, "G2")?;
-    assert_gate_reached_model(&run, 9, "G3b")?;
-    assert_gate_reached_model(&run, 10, "G7b")?;
-    assert_gate_reached_model(&run, 11, "G2")?;
-    assert_gate_reached_model(&run, 12, "G12d")?;
-    assert_gate_reached_model(&run, 13, "G3b")?;
-    assert_gate_reached_model(&run, 14, "G12e")?;
-    assert_gate_reached_model(&run, 15, "G3b")?;
-    assert_gate_reached_model(&run, 16, "G7d")?;
-    assert_gate_reached_model(&run, 17, "G7d")?;
-    assert_gate_reached_model(&run, 18, "G7f")?;
-    assert_gate_reached_model(&run, 19, "G3c")?;
-    assert!(
-        sandbox.read("lefthook-local.yml").is_none(),
-        "the denied call wrote no hook configuration\n{}",
-        run.describe()
-    );
-    assert!(
-        sandbox.read("g.cfg").is_none(),
-        "the denied call wrote no configuration\n{}",
-        run.describe()
-    );
-    assert!(
-        sandbox.read("reset.sh").is_none(),
-        "the denied call wrote nothing\n{}",
-        run.describe()
-    );
+    for (step, gate) in [
+        (7, "G2"),
+        (8, "G2"),
+        (9, "G3b"),
+        (10, "G7b"),
+        (11, "G2"),
+        (12, "G12d"),
+        (13, "G3b"),
+        (14, "G12e"),
+        (15, "G3b"),
+        (16, "G7d"),
+        (17, "G7d"),
+        (18, "G7f"),
+        (19, "G3c"),
+    ] {
+        assert_gate_reached_model(&run, step, gate)?;
+    }
+    for (file, what) in [
+        (
+            "lefthook-local.yml",
+            "the denied call wrote no hook configuration",
+        ),
+        ("g.cfg", "the denied call wrote no configuration"),
+        ("reset.sh", "the denied call wrote nothing"),
+    ] {
+        assert!(sandbox.read(file).is_none(), "{what}\n{}", run.describe());
+    }
     assert_eq!(
         sandbox.read("src/app.py").as_deref(),
         Some("print('work in progress')\n"),
