@@ -486,6 +486,45 @@ impl Prefilter {
     }
 }
 
+// `BUILTIN_SCREEN`: per built-in rule, its keywords and the run of bytes every match holds
+// (build.rs derives them; see there why).
+include!(concat!(env!("OUT_DIR"), "/screen.rs"));
+
+/// A rule of the screen: its keywords (lower case) and the run every match holds (its bytes
+/// as a 256-bit set, its least length).
+type ScreenRule = (&'static [&'static str], Option<([u64; 4], usize)>);
+
+/// Texts longer than this are not screened: searching every keyword one after the other
+/// would cost more than building the engine once.
+const SCREEN_MAX_BYTES: usize = 1024;
+
+/// Whether `text` certainly holds no secret of the built-in rules, known without building
+/// them: it is short, and no rule would run on it, for the keyword scan would not select it
+/// (none of its keywords is in the text, ASCII case ignored) or the text lacks the run of
+/// bytes every match of it holds (for a rule without keywords, the only test). `false` means
+/// only that the engine must look. The fast path only; the tests compare it with the library
+/// path.
+fn screened(text: &str) -> bool {
+    let Some(rules) = BUILTIN_SCREEN else {
+        return false;
+    };
+    if text.len() > SCREEN_MAX_BYTES {
+        return false;
+    }
+    let lowered = text.as_bytes().to_ascii_lowercase();
+    let bytes = text.as_bytes();
+    !rules.iter().any(|(keywords, run)| {
+        let selected = keywords.is_empty()
+            || keywords
+                .iter()
+                .any(|word| memchr::memmem::find(&lowered, word.as_bytes()).is_some());
+        selected
+            && run
+                .as_ref()
+                .is_none_or(|(set, min)| super::rule::has_run(bytes, set, *min))
+    })
+}
+
 /// Where [`Detector`]s get their rules: the built-in set shared by the process, or an own set.
 #[derive(Debug, Clone)]
 enum Source {
@@ -654,12 +693,14 @@ impl Detector {
 
     /// [`Self::spans`] by the fast paths or by the plain library path alone.
     fn spans_by(&self, text: &str, path: Path) -> Vec<(Range<usize>, RuleId)> {
+        if text.is_empty()
+            || (path == Path::Fast && matches!(self.source, Source::Builtin) && screened(text))
+        {
+            return Vec::new();
+        }
         let Some(engine) = self.engine() else {
             return Vec::new();
         };
-        if text.is_empty() {
-            return Vec::new();
-        }
         let wanted = engine.wanted(text, path);
         let mut scan = Scan {
             text,
@@ -1138,6 +1179,56 @@ mod tests {
                     "{text:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn the_screen_holds_the_engines_keywords_and_runs() {
+        let Ok(engine) = builtin_engine() else {
+            panic!("the built-in rules build")
+        };
+        let Some(rules) = BUILTIN_SCREEN else {
+            panic!("every built-in rule without keywords needs a run")
+        };
+        assert_eq!(rules.len(), engine.rules.len());
+        for ((keywords, run), rule) in rules.iter().zip(&engine.rules) {
+            let mut words = rule.keywords.clone();
+            words.sort();
+            words.dedup();
+            assert_eq!(*keywords, words.as_slice(), "{}", rule.id);
+            assert_eq!(*run, rule.run, "{}", rule.id);
+        }
+    }
+
+    #[test]
+    fn the_screen_clears_only_texts_without_secrets() {
+        // The data cases, each with every byte-level case of its letters, and short pieces.
+        let mut texts = data_texts();
+        texts.extend(texts.clone().iter().map(|t| t.to_ascii_uppercase()));
+        texts.extend(PIECES.iter().map(|p| (*p).to_owned()));
+        let detector = Detector::new();
+        let mut cleared = 0;
+        for text in &texts {
+            if screened(text) {
+                cleared += 1;
+                assert_eq!(detector.spans_by(text, Path::Plain), [], "{text:?}");
+            }
+        }
+        // It is used: commands and prose without keywords are common.
+        assert!(cleared > 20, "{cleared} of {} texts screened", texts.len());
+        for text in [
+            "git push --force origin main",
+            "cd /home/user/project && git status --short && cargo test --workspace",
+        ] {
+            assert!(screened(text), "{text}");
+        }
+        for text in [
+            "export DB_PASS=hunter22",
+            "AKIAIOSFODNN7EXAMPLE",
+            "x = 'Zm9vYmFyYmF6cXV4cXV1eHh5enp5eXh4d3c'",
+            &"a".repeat(SCREEN_MAX_BYTES + 1),
+        ] {
+            assert!(!screened(text), "{text}");
         }
     }
 

@@ -371,7 +371,7 @@ fn min_run(pattern: &str) -> Option<([u64; 4], usize)> {
 /// run can cover it and the window moves past it (about one byte in `min` is read in text
 /// without long runs); where it is, the bytes before it are checked back to the first one not
 /// known to be in `set`.
-fn has_run(text: &[u8], set: &[u64; 4], min: usize) -> bool {
+pub(crate) fn has_run(text: &[u8], set: &[u64; 4], min: usize) -> bool {
     if min <= 1 {
         return has_run_plain(text, set, min);
     }
@@ -642,7 +642,7 @@ pub(crate) struct CompiledRule {
     gate: OnceLock<Option<Dfas>>,
     /// The run of bytes every match is (build.rs derived it): a text without one is skipped
     /// before the DFA is even loaded.
-    run: Option<([u64; 4], usize)>,
+    pub(crate) run: Option<([u64; 4], usize)>,
     /// Literals one of which every match contains, ignoring case (build.rs derived them): a
     /// text without any is skipped before the DFA is even loaded.
     literals: Option<&'static [&'static str]>,
