@@ -67,6 +67,7 @@ mod call;
 mod decision;
 mod error;
 mod hash;
+mod known;
 mod lex;
 pub mod model;
 mod normalize;
@@ -79,6 +80,7 @@ mod set;
 pub use call::ToolCall;
 pub use decision::Decision;
 pub use error::{BuildError, PatternKind};
+pub use known::{KnownPatterns, KnownReading};
 pub use normalize::{
     DATA_PLACEHOLDER, NormalizeOptions, Normalized, Origin, STDIN_PROGRAM, SimpleCommand,
     WrittenText, normalize, normalize_in,

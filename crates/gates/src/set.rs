@@ -11,6 +11,7 @@ use crate::call::ToolCall;
 use crate::decision::Decision;
 use crate::error::{BuildError, PatternKind};
 use crate::hash::BuildFastHasher;
+use crate::known::KnownPatterns;
 use crate::model::git::GitState;
 use crate::normalize::{NormalizeOptions, Normalized, normalize_in};
 use crate::path::clean_path;
@@ -41,17 +42,22 @@ pub struct GateSetBuilder {
     nfa_size_limit: usize,
     cache_capacity: usize,
     normalize: NormalizeOptions,
+    known: KnownPatterns,
 }
+
+/// The default of [`GateSetBuilder::pattern_size_limit`].
+pub(crate) const DEFAULT_PATTERN_SIZE_LIMIT: usize = 500_000;
 
 impl Default for GateSetBuilder {
     fn default() -> Self {
         Self {
             rules: Arc::new(Vec::new()),
             max_rules: 100_000,
-            pattern_size_limit: 500_000,
+            pattern_size_limit: DEFAULT_PATTERN_SIZE_LIMIT,
             nfa_size_limit: 64 * (1 << 20),
             cache_capacity: 256,
             normalize: NormalizeOptions::default(),
+            known: KnownPatterns::default(),
         }
     }
 }
@@ -119,6 +125,15 @@ impl GateSetBuilder {
         self
     }
 
+    /// Readings of patterns made ahead of time ([`KnownPatterns`]): a pattern found there is
+    /// not read again (unless `METALAYER_LIBRARY_PATH=1`, which reads every pattern with
+    /// regex-syntax).
+    #[must_use]
+    pub fn known_patterns(mut self, known: KnownPatterns) -> Self {
+        self.known = known;
+        self
+    }
+
     /// Checks every pattern, extracts the literals of the prefilter and builds the set.
     ///
     /// Patterns are parsed and size-checked here, so every syntax error and over-large pattern
@@ -155,6 +170,13 @@ impl GateSetBuilder {
         // One reader for every pattern: its buffers are reused. Off when the environment
         // forces the library path (every pattern then goes through regex-syntax).
         let mut reader = (!quick::library_forced()).then(QuickReader::default);
+        // A reading made ahead of time, when the fast paths are on and it fits the limit.
+        let fast = reader.is_some();
+        let known = |pattern: &str| {
+            fast.then(|| self.known.get(pattern))
+                .flatten()
+                .filter(|r| r.size <= self.pattern_size_limit)
+        };
         for (index, rule) in self.rules.iter().enumerate() {
             let (field, anchored) = (rule.field(), rule.mode() == MatchMode::Command);
             let slot = match groups
@@ -178,24 +200,31 @@ impl GateSetBuilder {
             };
             // The quick reader checks everyday patterns in a fraction of regex-syntax's
             // time; whatever it cannot vouch for goes through regex-syntax.
-            match reader.as_mut().and_then(|q| q.analyze(rule.pattern())) {
-                Some(a) if a.estimate <= self.pattern_size_limit => {
-                    group.literals.push_pattern(a.factors());
+            if let Some(reading) = known(rule.pattern()) {
+                group
+                    .literals
+                    .push_pattern(reading.factors.iter().map(|f| f.iter().copied()));
+            } else {
+                match reader.as_mut().and_then(|q| q.analyze(rule.pattern())) {
+                    Some(a) if a.estimate <= self.pattern_size_limit => {
+                        group.literals.push_pattern(a.factors());
+                    }
+                    _ => match required_literals(&self.parse(
+                        rule,
+                        rule.pattern(),
+                        PatternKind::Pattern,
+                    )?) {
+                        Some(factors) => group.literals.push_pattern(
+                            factors
+                                .iter()
+                                .map(|f| f.iter().map(|l| (l.bytes.as_slice(), l.folded))),
+                        ),
+                        None => group.literals.push_always(),
+                    },
                 }
-                _ => match required_literals(&self.parse(
-                    rule,
-                    rule.pattern(),
-                    PatternKind::Pattern,
-                )?) {
-                    Some(factors) => group.literals.push_pattern(
-                        factors
-                            .iter()
-                            .map(|f| f.iter().map(|l| (l.bytes.as_slice(), l.folded))),
-                    ),
-                    None => group.literals.push_always(),
-                },
             }
             if let Some(unless) = rule.unless()
+                && known(unless).is_none()
                 && reader
                     .as_mut()
                     .and_then(|q| q.bound(unless))

@@ -60,3 +60,31 @@ fn a_policy_file_s_warnings_are_found_when_asked_for_with_their_lines() {
     let kernel = Kernel::from_file(&clean.path().join(".control/policy.yaml")).unwrap();
     assert!(kernel.warnings().is_empty());
 }
+
+#[test]
+fn the_known_pattern_table_holds_the_readings_of_every_profile() {
+    // The table the kernel compiles in (src/known_patterns.rs) must be what the gate set's
+    // readers make of the profiles' patterns today: a stale table would give the fast path
+    // other prefilter literals than the library path. `METALAYER_BLESS=1` rewrites it.
+    let mut patterns: Vec<String> = Vec::new();
+    for (profile, yaml) in super::support::PROFILES {
+        let loaded = metalayer_kernel::policy::load_str(yaml, profile).unwrap();
+        for rule in metalayer_kernel::rules_of(&loaded.policy) {
+            patterns.push(rule.pattern().to_owned());
+            patterns.extend(rule.unless().map(str::to_owned));
+        }
+    }
+    assert!(patterns.len() > 100, "{}", patterns.len());
+    let fresh =
+        metalayer_gates::KnownPatterns::generate(patterns.iter().map(String::as_str)).unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/known_patterns.rs");
+    if std::env::var_os("METALAYER_BLESS").is_some_and(|v| v == "1") {
+        std::fs::write(&path, &fresh).unwrap();
+    }
+    let stored = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        stored == fresh,
+        "{} is stale: run `METALAYER_BLESS=1 cargo test -p metalayer-kernel --test integration known_pattern` and commit it",
+        path.display()
+    );
+}
