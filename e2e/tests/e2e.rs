@@ -97,6 +97,8 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
             Action::shell("printf 'pre-commit:\\n  skip: true\\n' > lefthook-local.yml"),
             // macOS's disk tool (not on this machine: harmless if it ran).
             Action::shell("diskutil eraseDisk JHFS+ Empty /dev/disk9"),
+            // A shell's unquoted `$1` splits its argument into git's subcommand and option.
+            Action::shell("sh -c 'git $1' _ 'reset --hard'"),
         ],
     )?;
     assert_gate_reached_model(&run, 0, "G2")?;
@@ -128,6 +130,7 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
         (17, "G7d"),
         (18, "G7f"),
         (19, "G3c"),
+        (20, "G2"),
     ] {
         assert_gate_reached_model(&run, step, gate)?;
     }
@@ -149,7 +152,7 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
     );
     assert_eq!(sandbox.head()?, head);
     let ledger = sandbox.ledger();
-    assert_eq!(decisions(&ledger, "deny", "G2").len(), 6, "{ledger:?}");
+    assert_eq!(decisions(&ledger, "deny", "G2").len(), 7, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G12d").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G12e").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G2b").len(), 1, "{ledger:?}");

@@ -2119,10 +2119,31 @@ impl Normalizer<'_> {
                         self.script(&script, depth + 1, origin);
                     }
                     _ => {
+                        // `sh -c 'git push --force origin "$1"' _ main`: every argument in
+                        // sight and the script a list of simple commands that holds nothing
+                        // else computed: its commands with the arguments put in, read as
+                        // commands of their own (what the shell will run).
+                        if let Some(commands) = self.visible_script_commands(argv, j, depth) {
+                            for words in commands {
+                                let raw = Raw {
+                                    words,
+                                    redirects: Vec::new(),
+                                    piped: false,
+                                };
+                                self.interpret(&raw, lexed, depth + 1, origin);
+                            }
+                            return true;
+                        }
                         // `sh -c 'rm -rf "$1"' _ ~`: the words after the string are its `$0`,
                         // `$1`, …, known while it runs.
+                        // Not when the script may change them first (`shift; rm -rf "$1"`).
                         let mark = self.variables.len();
-                        for (n, arg) in argv.get(j + 1..).unwrap_or_default().iter().enumerate() {
+                        let args = if scripts::may_reset_parameters(&w.text) {
+                            &[][..]
+                        } else {
+                            argv.get(j + 1..).unwrap_or_default()
+                        };
+                        for (n, arg) in args.iter().enumerate() {
                             if (!arg.dynamic || is_home_expansion(&arg.text)) && n < 10 {
                                 self.remember(Word {
                                     dynamic: arg.dynamic,
@@ -2163,6 +2184,29 @@ impl Normalizer<'_> {
             }
         }
         false
+    }
+
+    /// The commands of `SHELL -c SCRIPT ARG0 ARGS…` (the script at `j`) with the arguments
+    /// put in, when there is at least one argument, none is computed, the script is a list of
+    /// simple commands ([`scripts::commands_with_arguments`]) and no word of them is computed
+    /// either (a substitution or an unset variable keeps the ordinary reading, which flags
+    /// it).
+    fn visible_script_commands(
+        &self,
+        argv: &[Word<'_>],
+        j: usize,
+        depth: usize,
+    ) -> Option<Vec<Vec<Word<'static>>>> {
+        let args = argv.get(j + 1..).filter(|a| !a.is_empty())?;
+        if depth >= self.options.max_depth || args.iter().any(|a| a.dynamic) {
+            return None;
+        }
+        let commands = scripts::commands_with_arguments(argv)?;
+        commands
+            .iter()
+            .flatten()
+            .all(|w| !w.dynamic)
+            .then_some(commands)
     }
 
     /// The text the command visibly wrote to `path` before (all of it, for appends), if any.

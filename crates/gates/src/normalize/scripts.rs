@@ -14,6 +14,12 @@ use crate::lex::{self, Token, Word};
 /// At most this many commands in a script read this way (more keeps the ordinary reading).
 const MAX_COMMANDS: usize = 16;
 
+/// Words that may give the positional parameters other values, or run code that may: a
+/// script holding one anywhere keeps its ordinary reading.
+const RESETS_PARAMETERS: &[&str] = &[
+    "shift", "set", "eval", "source", ".", "builtin", "command", "getopts", "exec", "trap",
+];
+
 /// What `SHELL [OPTIONS] -c 'SCRIPT' [ARG0 [ARGS…]]` (all of `words`) runs, when its script
 /// is a list of simple commands (`;`, `&&`, `||`, new lines between them): each command's
 /// words with the positional parameters put in (`$0` is ARG0; `$1`… and `$@`/`$*` are ARGS,
@@ -41,7 +47,9 @@ pub(super) fn commands_with_arguments(words: &[Word<'_>]) -> Option<Vec<Vec<Word
                 if w.assignment || (current.is_empty() && lex::is_reserved(&w.text)) {
                     return None;
                 }
-                put_in(w, arg0, args, &mut current);
+                if !put_in(w, arg0, args, &mut current) {
+                    return None;
+                }
             }
             Token::Separator(_) => {
                 if !current.is_empty() {
@@ -54,7 +62,22 @@ pub(super) fn commands_with_arguments(words: &[Word<'_>]) -> Option<Vec<Vec<Word
     if !current.is_empty() {
         commands.push(current);
     }
-    (!commands.is_empty() && commands.len() <= MAX_COMMANDS).then_some(commands)
+    // A script that may change its parameters before using them (`shift; git reset $1`,
+    // `eval "set -- --hard"`, a sourced file) is not read with them put in.
+    let shifts = commands
+        .iter()
+        .flatten()
+        .any(|w| RESETS_PARAMETERS.contains(&&*w.text));
+    (!shifts && !commands.is_empty() && commands.len() <= MAX_COMMANDS).then_some(commands)
+}
+
+/// Whether `script` holds a word that may give its positional parameters other values
+/// ([`RESETS_PARAMETERS`]): the arguments after it are then not what `$1`… stand for.
+pub(super) fn may_reset_parameters(script: &str) -> bool {
+    lex::lex(script).tokens.iter().any(|token| match token {
+        Token::Word(w) => RESETS_PARAMETERS.contains(&&*w.text),
+        _ => false,
+    })
 }
 
 /// `find … -exec SHELL -c 'SCRIPT' ARG0 {} ;` (or with `{}` in SCRIPT, which GNU find replaces
@@ -106,7 +129,7 @@ pub(super) fn find_exec_scripts(argv: &[Word<'_>]) -> Option<Vec<Word<'static>>>
 }
 
 /// Stands for xargs's input among a script's arguments while it is read.
-const INPUT: &str = "\u{0}xargs input";
+const INPUT: &str = "\u{0}xargs-input";
 
 /// `xargs [OPTIONS] SHELL -c 'SCRIPT' ARG0 [ARGS…]` (`argv` from the shell on): the one
 /// command of the script, when the input xargs appends is only its last parameters
@@ -209,22 +232,54 @@ fn script_at(words: &[Word<'_>]) -> Option<usize> {
         .then_some(options.operand)
 }
 
-/// Pushes `w` with the positional parameters in it put in: `"$@"` (or `$*`) alone becomes
-/// one word per argument, `$0`…`$9` and `${0}`…`${9}` anywhere in the word become the
-/// argument's text (when there is one: an unset parameter stays as it was, computed).
-fn put_in(w: Word<'_>, arg0: Option<&Word<'_>>, args: &[Word<'_>], out: &mut Vec<Word<'static>>) {
+/// Pushes `w` with the positional parameters in it put in, as the shell expands them:
+/// `"$@"` alone becomes one word per argument, `"$*"` alone one word of them all, an unquoted
+/// `$@` or `$*` their words split at white space; `$0`…`$9` and `${0}`…`${9}` anywhere in the
+/// word become the argument's text (an unset parameter stays as it was, computed), split at
+/// white space when the word has no quotes. `false` when the split cannot be told: a value
+/// with white space put into a word that is only partly quoted (`x"y"$1`).
+fn put_in(
+    w: Word<'_>,
+    arg0: Option<&Word<'_>>,
+    args: &[Word<'_>],
+    out: &mut Vec<Word<'static>>,
+) -> bool {
     if !w.dynamic {
         out.push(w.into_owned());
-        return;
+        return true;
     }
-    if matches!(&*w.text, "$@" | "${@}" | "$*" | "${*}") {
-        out.extend(args.iter().map(|a| a.clone().into_owned()));
-        return;
+    let split = |text: &str, out: &mut Vec<Word<'static>>| {
+        out.extend(
+            text.split_ascii_whitespace()
+                .map(|piece| Word::plain(piece.to_owned())),
+        );
+    };
+    match (&*w.text, w.quoted) {
+        ("$@" | "${@}", true) => {
+            out.extend(args.iter().map(|a| a.clone().into_owned()));
+            return true;
+        }
+        ("$*" | "${*}", true) => {
+            let joined: Vec<&str> = args.iter().map(|a| &*a.text).collect();
+            out.push(Word {
+                quoted: true,
+                ..Word::plain(joined.join(" "))
+            });
+            return true;
+        }
+        ("$@" | "${@}" | "$*" | "${*}", false) => {
+            for a in args {
+                split(&a.text, out);
+            }
+            return true;
+        }
+        _ => {}
     }
     let text = &*w.text;
     let mut result = String::with_capacity(text.len());
     let mut rest = text;
     let mut changed = false;
+    let mut spaced = false;
     while let Some(at) = rest.find('$') {
         let (before, from) = rest.split_at(at);
         result.push_str(before);
@@ -241,6 +296,7 @@ fn put_in(w: Word<'_>, arg0: Option<&Word<'_>>, args: &[Word<'_>], out: &mut Vec
         match value {
             Some(value) => {
                 result.push_str(&value.text);
+                spaced |= value.text.contains(|c: char| c.is_ascii_whitespace());
                 changed = true;
             }
             None => result.push_str(from.get(..len).unwrap_or_default()),
@@ -249,15 +305,30 @@ fn put_in(w: Word<'_>, arg0: Option<&Word<'_>>, args: &[Word<'_>], out: &mut Vec
     }
     if !changed {
         out.push(w.into_owned());
-        return;
+        return true;
     }
     result.push_str(rest);
     let dynamic = result.contains(['$', '`']);
+    // Unquoted: the shell splits the value into words (an empty one leaves none).
+    if !w.quoted && !dynamic {
+        split(&result, out);
+        return true;
+    }
+    // `"$1"` is one word; in `x"y"$1` (or beside a parameter still unset) which part was
+    // quoted is not known here.
+    let whole = matches!(
+        text.as_bytes(),
+        [b'$', b'0'..=b'9'] | [b'$', b'{', b'0'..=b'9', b'}']
+    );
+    if spaced && !(w.quoted && whole) {
+        return false;
+    }
     out.push(Word {
         text: Cow::Owned(result),
         dynamic,
         ..w.into_owned()
     });
+    true
 }
 
 #[cfg(test)]
@@ -278,6 +349,58 @@ mod tests {
                 })
                 .collect()
         })
+    }
+
+    /// The words of each command, each in brackets (so that splitting shows).
+    fn words(command: &str) -> Option<Vec<String>> {
+        commands_with_arguments(&split_words(command)).map(|commands| {
+            commands
+                .iter()
+                .map(|c| c.iter().map(|w| format!("[{}]", w.text)).collect())
+                .collect()
+        })
+    }
+
+    #[test]
+    fn parameters_split_as_the_shell_splits_them() {
+        for (command, expected) in [
+            (r#"sh -c 'git $1' _ 'reset --hard'"#, "[git][reset][--hard]"),
+            (
+                r#"sh -c 'git "$1"' _ 'reset --hard'"#,
+                "[git][reset --hard]",
+            ),
+            (
+                r#"sh -c 'git $@' _ 'reset --hard' x"#,
+                "[git][reset][--hard][x]",
+            ),
+            (
+                r#"sh -c 'git "$@"' _ 'reset --hard' x"#,
+                "[git][reset --hard][x]",
+            ),
+            (r#"sh -c 'git $*' _ 'a b' c"#, "[git][a][b][c]"),
+            (r#"sh -c 'git "$*"' _ 'a b' c"#, "[git][a b c]"),
+            (r#"sh -c 'git ${1}' _ 'a  b'"#, "[git][a][b]"),
+            (r#"sh -c 'git $1' _ ''"#, "[git]"),
+            (r#"sh -c 'git "$1"' _ ''"#, "[git][]"),
+            (r#"sh -c 'git x$1' _ 'a b'"#, "[git][xa][b]"),
+        ] {
+            assert_eq!(words(command), Some(vec![expected.to_owned()]), "{command}");
+        }
+        // Partly quoted: which part the value went into is not known here.
+        assert_eq!(words(r#"sh -c 'git x"y"$1' _ 'a b'"#), None);
+        // Parameters that may change first.
+        for command in [
+            r#"sh -c 'shift; git reset $1' _ x --hard"#,
+            r#"sh -c 'eval "set -- --hard"; git reset $1' _ x"#,
+            r#"sh -c '. ./env.sh; git reset "$1"' _ x"#,
+        ] {
+            assert_eq!(words(command), None, "{command}");
+            assert!(
+                may_reset_parameters(&split_words(command)[2].text),
+                "{command}"
+            );
+        }
+        assert!(!may_reset_parameters("git reset --hard"));
     }
 
     #[test]
