@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 
 use super::{SHELLS, command_name, find_exec_end, is_find_exec, unwrapped_start};
-use crate::lex::{self, Token, Word};
+use crate::lex::{self, Sep, Token, Word};
 
 /// At most this many commands in a script read this way (more keeps the ordinary reading).
 const MAX_COMMANDS: usize = 16;
@@ -23,7 +23,8 @@ const RESETS_PARAMETERS: &[&str] = &[
 /// What `SHELL [OPTIONS] -c 'SCRIPT' [ARG0 [ARGS…]]` (all of `words`) runs, when its script
 /// is a list of simple commands (`;`, `&&`, `||`, new lines between them): each command's
 /// words with the positional parameters put in (`$0` is ARG0; `$1`… and `$@`/`$*` are ARGS,
-/// in a word the script left unquoted or double-quoted). `None` for anything else (no `-c`,
+/// in a word the script left unquoted or double-quoted; a `shift [N]` that surely runs moves
+/// them along). `None` for anything else (no `-c`,
 /// a pipeline, a redirection, an assignment, a compound command, a here-document), which
 /// keeps its ordinary reading.
 pub(super) fn commands_with_arguments(words: &[Word<'_>]) -> Option<Vec<Vec<Word<'static>>>> {
@@ -34,41 +35,72 @@ pub(super) fn commands_with_arguments(words: &[Word<'_>]) -> Option<Vec<Vec<Word
         return None;
     }
     let arg0 = words.get(j + 1);
-    let args = words.get(j + 2..).unwrap_or_default();
+    let mut args = words.get(j + 2..).unwrap_or_default();
     let lexed = lex::lex(&script.text);
     if lexed.has_case || !lexed.heredocs.is_empty() {
         return None;
     }
-    let mut commands: Vec<Vec<Word<'static>>> = Vec::new();
-    let mut current: Vec<Word<'static>> = Vec::new();
+    // The script's simple commands, each with whether it runs whatever came before (the
+    // first, or after `;`, `&` or a new line).
+    let mut raw: Vec<(bool, Vec<Word<'_>>)> = Vec::new();
+    let mut current: Vec<Word<'_>> = Vec::new();
+    let mut unconditional = true;
     for token in lexed.tokens {
         match token {
             Token::Word(w) => {
                 if w.assignment || (current.is_empty() && lex::is_reserved(&w.text)) {
                     return None;
                 }
-                if !put_in(w, arg0, args, &mut current) {
-                    return None;
-                }
+                current.push(w);
             }
-            Token::Separator(_) => {
+            Token::Separator(sep) => {
                 if !current.is_empty() {
-                    commands.push(std::mem::take(&mut current));
+                    raw.push((unconditional, std::mem::take(&mut current)));
                 }
+                unconditional = matches!(sep, Sep::End);
             }
             _ => return None,
         }
     }
     if !current.is_empty() {
-        commands.push(current);
+        raw.push((unconditional, current));
     }
-    // A script that may change its parameters before using them (`shift; git reset $1`,
-    // `eval "set -- --hard"`, a sourced file) is not read with them put in.
-    let shifts = commands
+    let mut commands: Vec<Vec<Word<'static>>> = Vec::with_capacity(raw.len());
+    for (unconditional, command) in raw {
+        // `shift` or `shift N` run whatever came before, with enough arguments to drop (too
+        // few makes some shells stop the script, others go on): the arguments move along.
+        if let [first, rest @ ..] = command.as_slice()
+            && first.text == "shift"
+            && !first.dynamic
+        {
+            let n = match rest {
+                [] => Some(1),
+                [n] if !n.dynamic => n.text.parse::<usize>().ok(),
+                _ => None,
+            };
+            args = match n {
+                Some(n) if unconditional => args.get(n..)?,
+                _ => return None,
+            };
+            continue;
+        }
+        let mut expanded = Vec::with_capacity(command.len());
+        for w in command {
+            if !put_in(w, arg0, args, &mut expanded) {
+                return None;
+            }
+        }
+        if !expanded.is_empty() {
+            commands.push(expanded);
+        }
+    }
+    // A script that may change its parameters in another way (`eval "set -- --hard"`, a
+    // sourced file, a conditional shift) is not read with them put in.
+    let resets = commands
         .iter()
         .flatten()
         .any(|w| RESETS_PARAMETERS.contains(&&*w.text));
-    (!shifts && !commands.is_empty() && commands.len() <= MAX_COMMANDS).then_some(commands)
+    (!resets && !commands.is_empty() && commands.len() <= MAX_COMMANDS).then_some(commands)
 }
 
 /// Whether `script` holds a word that may give its positional parameters other values
@@ -388,9 +420,20 @@ mod tests {
         }
         // Partly quoted: which part the value went into is not known here.
         assert_eq!(words(r#"sh -c 'git x"y"$1' _ 'a b'"#), None);
-        // Parameters that may change first.
+        // `shift` moves the arguments along when it surely runs.
+        assert_eq!(
+            words(r#"sh -c 'shift; git reset $1' _ x --hard"#),
+            Some(vec!["[git][reset][--hard]".to_owned()])
+        );
+        assert_eq!(
+            words(r#"sh -c 'shift 2 ; git $1' _ a b 'reset --hard'"#),
+            Some(vec!["[git][reset][--hard]".to_owned()])
+        );
+        // A shift that may not run, or parameters that may change otherwise.
         for command in [
-            r#"sh -c 'shift; git reset $1' _ x --hard"#,
+            r#"sh -c 'true && shift; git reset $1' _ x --hard"#,
+            r#"sh -c 'shift 3; git reset $1' _ x --hard"#,
+            r#"sh -c 'shift $n; git reset $1' _ x --hard"#,
             r#"sh -c 'eval "set -- --hard"; git reset $1' _ x"#,
             r#"sh -c '. ./env.sh; git reset "$1"' _ x"#,
         ] {
