@@ -99,6 +99,8 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
             Action::shell("diskutil eraseDisk JHFS+ Empty /dev/disk9"),
             // A shell's unquoted `$1` splits its argument into git's subcommand and option.
             Action::shell("sh -c 'git $1' _ 'reset --hard'"),
+            // xargs -0 takes NUL-ended items: printf's `--` ends its options.
+            Action::shell("printf -- '--hard\\0' | xargs -0 git reset"),
         ],
     )?;
     assert_gate_reached_model(&run, 0, "G2")?;
@@ -131,6 +133,7 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
         (18, "G7f"),
         (19, "G3c"),
         (20, "G2"),
+        (21, "G2"),
     ] {
         assert_gate_reached_model(&run, step, gate)?;
     }
@@ -152,7 +155,7 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
     );
     assert_eq!(sandbox.head()?, head);
     let ledger = sandbox.ledger();
-    assert_eq!(decisions(&ledger, "deny", "G2").len(), 7, "{ledger:?}");
+    assert_eq!(decisions(&ledger, "deny", "G2").len(), 8, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G12d").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G12e").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G2b").len(), 1, "{ledger:?}");

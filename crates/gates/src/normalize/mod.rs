@@ -1158,7 +1158,7 @@ impl Normalizer<'_> {
                                 !SHELLS.contains(&&*name) && interpreter_code_flags(&name).is_none()
                             }) =>
                         {
-                            argv.extend(split_words(&input));
+                            argv.extend(xargs_items(own, &input));
                         }
                         _ => appended = true,
                     }
@@ -1758,6 +1758,15 @@ impl Normalizer<'_> {
     /// `printf -v NAME FORMAT`: NAME holds the format's text when it has no conversion
     /// (`printf -v D /`).
     fn printf_variable(&mut self, words: &[Word<'_>]) {
+        // `printf -v NAME -- FORMAT`: the end of the options before the format.
+        let ended: Vec<Word<'_>>;
+        let words = match words {
+            [p, flag, name, end, rest @ ..] if end.text == "--" => {
+                ended = [p, flag, name].into_iter().chain(rest).cloned().collect();
+                &ended[..]
+            }
+            _ => words,
+        };
         if let [_, flag, name, format, ..] = words
             && flag.text == "-v"
             && !name.dynamic
@@ -2708,6 +2717,75 @@ fn find_start(argv: &[Word<'_>]) -> usize {
 /// The lines of a visible input (`echo ~ |`) joined by spaces, when each is one word: each is
 /// then one argument of the command xargs or parallel runs (a line with spaces is left
 /// computed).
+/// The arguments xargs makes of its input, with its options `own`: items ended by NUL with
+/// `-0`/`--null`, by the delimiter of `-d X`/`--delimiter=X` (one argument each, quotes and
+/// spaces kept), else words as the shell splits them (close to xargs's own quoting).
+fn xargs_items(own: &[Word<'_>], input: &str) -> Vec<Word<'static>> {
+    /// xargs's short options that take a value (in the same word or the next).
+    const VALUED: &[char] = &['a', 'd', 'E', 'e', 'I', 'i', 'L', 'l', 'n', 'P', 's'];
+    let mut delimiter = None;
+    let mut value_of_d = |v: &str| {
+        // xargs reads C escapes in the delimiter (`-d '\n'`).
+        delimiter = match v {
+            "\\n" => Some('\n'),
+            "\\t" => Some('\t'),
+            "\\0" => Some('\0'),
+            _ => v.chars().next(),
+        };
+    };
+    let mut k = 0;
+    while let Some(w) = own.get(k) {
+        k += 1;
+        let text = &*w.text;
+        if text == "--null" {
+            value_of_d("\\0");
+        } else if let Some(v) = text.strip_prefix("--delimiter=") {
+            value_of_d(v);
+        } else if text == "--delimiter" {
+            if let Some(v) = own.get(k) {
+                value_of_d(&v.text);
+            }
+            k += 1;
+        } else if let Some(cluster) = text.strip_prefix('-').filter(|c| !c.starts_with('-')) {
+            for (at, c) in cluster.char_indices() {
+                if c == '0' {
+                    value_of_d("\\0");
+                } else if VALUED.contains(&c) {
+                    let rest = cluster.get(at + c.len_utf8()..).unwrap_or_default();
+                    let value = if rest.is_empty() {
+                        k += 1;
+                        own.get(k - 1)
+                            .map(|v| v.text.to_string())
+                            .unwrap_or_default()
+                    } else {
+                        rest.to_owned()
+                    };
+                    if c == 'd' {
+                        value_of_d(&value);
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    match delimiter {
+        Some(d) => input
+            .split(d)
+            .enumerate()
+            // The text after the last delimiter is an item unless it is empty.
+            .filter(|(n, item)| !item.is_empty() || *n + 1 < input.split(d).count())
+            .map(|(_, item)| Word {
+                quoted: true,
+                ..Word::plain(item.to_owned())
+            })
+            .collect(),
+        None => split_words(input)
+            .into_iter()
+            .map(Word::into_owned)
+            .collect(),
+    }
+}
+
 fn one_word_lines(input: &str) -> Option<String> {
     input
         .lines()

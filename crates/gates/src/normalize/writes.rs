@@ -645,6 +645,8 @@ fn printed(name: &str, rest: &[Word<'_>]) -> Option<String> {
         "printf" => match rest.first() {
             // `printf -v NAME …` assigns; it prints nothing.
             Some(f) if f.text == "-v" => None,
+            // `printf -- FORMAT …`: the end of the options (bash's builtin).
+            Some(f) if f.text == "--" => printed(name, rest.get(1..).unwrap_or_default()),
             Some(f) => Some(printf_text(
                 &f.text,
                 &rest
