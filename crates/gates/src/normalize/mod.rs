@@ -1131,7 +1131,17 @@ impl Normalizer<'_> {
                         .clone()
                         .or(arg_file)
                         .or_else(|| Self::stdin_text(raw, lexed).map(Cow::into_owned));
-                    let lines = input.as_deref().and_then(one_word_lines);
+                    // Its items (lines, or NUL- or delimiter-ended), when each is one word.
+                    let lines = input
+                        .as_deref()
+                        .and_then(|input| match xargs_delimiter(own) {
+                            Some(d) => {
+                                let items = delimited_items(input, d);
+                                (!items.iter().any(|i| i.contains(char::is_whitespace)))
+                                    .then(|| items.join(" "))
+                            }
+                            None => one_word_lines(input),
+                        });
                     match (replace, input, lines) {
                         // `echo ~ | xargs -I{} rm -rf {}`: each line in place of the string
                         // (one argument each: a line with spaces stays computed).
@@ -2717,10 +2727,9 @@ fn find_start(argv: &[Word<'_>]) -> usize {
 /// The lines of a visible input (`echo ~ |`) joined by spaces, when each is one word: each is
 /// then one argument of the command xargs or parallel runs (a line with spaces is left
 /// computed).
-/// The arguments xargs makes of its input, with its options `own`: items ended by NUL with
-/// `-0`/`--null`, by the delimiter of `-d X`/`--delimiter=X` (one argument each, quotes and
-/// spaces kept), else words as the shell splits them (close to xargs's own quoting).
-fn xargs_items(own: &[Word<'_>], input: &str) -> Vec<Word<'static>> {
+/// What ends xargs's input items, from its options `own`: NUL with `-0`/`--null`, the
+/// delimiter of `-d X`/`--delimiter=X`; `None`: blanks and new lines, with quotes.
+fn xargs_delimiter(own: &[Word<'_>]) -> Option<char> {
     /// xargs's short options that take a value (in the same word or the next).
     const VALUED: &[char] = &['a', 'd', 'E', 'e', 'I', 'i', 'L', 'l', 'n', 'P', 's'];
     let mut delimiter = None;
@@ -2768,13 +2777,27 @@ fn xargs_items(own: &[Word<'_>], input: &str) -> Vec<Word<'static>> {
             }
         }
     }
-    match delimiter {
-        Some(d) => input
-            .split(d)
-            .enumerate()
-            // The text after the last delimiter is an item unless it is empty.
-            .filter(|(n, item)| !item.is_empty() || *n + 1 < input.split(d).count())
-            .map(|(_, item)| Word {
+    delimiter
+}
+
+/// The items of `input` ended by `d` (the text after the last one is an item unless it is
+/// empty).
+fn delimited_items(input: &str, d: char) -> Vec<&str> {
+    let mut items: Vec<&str> = input.split(d).collect();
+    if items.last().is_some_and(|last| last.is_empty()) {
+        items.pop();
+    }
+    items
+}
+
+/// The arguments xargs makes of its input, with its options `own`: with a delimiter
+/// ([`xargs_delimiter`]) one argument per item, quotes and spaces kept; else words as the
+/// shell splits them (close to xargs's own quoting).
+fn xargs_items(own: &[Word<'_>], input: &str) -> Vec<Word<'static>> {
+    match xargs_delimiter(own) {
+        Some(d) => delimited_items(input, d)
+            .into_iter()
+            .map(|item| Word {
                 quoted: true,
                 ..Word::plain(item.to_owned())
             })
