@@ -14,8 +14,8 @@ use crate::lex::{self, Sep, Token, Word};
 /// At most this many commands in a script read this way (more keeps the ordinary reading).
 const MAX_COMMANDS: usize = 16;
 
-/// Words that may give the positional parameters other values, or run code that may: a
-/// script holding one anywhere keeps its ordinary reading.
+/// Commands that may give the positional parameters other values, or run code that may: a
+/// script running one keeps its ordinary reading.
 const RESETS_PARAMETERS: &[&str] = &[
     "shift", "set", "eval", "source", ".", "builtin", "command", "getopts", "exec", "trap",
 ];
@@ -98,7 +98,7 @@ pub(super) fn commands_with_arguments(words: &[Word<'_>]) -> Option<Vec<Vec<Word
     // sourced file, a conditional shift) is not read with them put in.
     let resets = commands
         .iter()
-        .flatten()
+        .filter_map(|c| c.first())
         .any(|w| RESETS_PARAMETERS.contains(&&*w.text));
     (!resets && !commands.is_empty() && commands.len() <= MAX_COMMANDS).then_some(commands)
 }
@@ -106,9 +106,19 @@ pub(super) fn commands_with_arguments(words: &[Word<'_>]) -> Option<Vec<Vec<Word
 /// Whether `script` holds a word that may give its positional parameters other values
 /// ([`RESETS_PARAMETERS`]): the arguments after it are then not what `$1`… stand for.
 pub(super) fn may_reset_parameters(script: &str) -> bool {
+    // In command position: the first word, or one after a separator, pipe or parenthesis.
+    let mut first = true;
     lex::lex(script).tokens.iter().any(|token| match token {
-        Token::Word(w) => RESETS_PARAMETERS.contains(&&*w.text),
-        _ => false,
+        Token::Word(w) => {
+            let named = first && RESETS_PARAMETERS.contains(&&*w.text);
+            first = w.assignment || lex::is_reserved(&w.text);
+            named
+        }
+        Token::Redirect(_) => false,
+        _ => {
+            first = true;
+            false
+        }
     })
 }
 
