@@ -254,7 +254,11 @@ impl GateSetBuilder {
                 cache: Mutex::new(HashMap::new()),
             });
         }
-        let unless = self.rules.iter().map(|_| OnceLock::new()).collect();
+        let unless = self
+            .rules
+            .iter()
+            .map(|_| [OnceLock::new(), OnceLock::new()])
+            .collect();
         Ok(GateSet(Arc::new(Inner {
             rules: Arc::clone(&self.rules),
             channels,
@@ -355,10 +359,53 @@ pub struct GateSet(Arc<Inner>);
 struct Inner {
     rules: Arc<Vec<Rule>>,
     channels: Vec<Channel>,
-    unless: Vec<OnceLock<Option<Regex>>>,
+    /// Each rule's `unless` pattern, compiled on first use: for any text, and in byte mode
+    /// for ASCII texts ([`Mode`]).
+    unless: Vec<[OnceLock<Option<Regex>>; 2]>,
     normalize: NormalizeOptions,
     nfa_size_limit: usize,
     cache_capacity: usize,
+}
+
+/// How a group of patterns is compiled for the texts it searches.
+///
+/// A fast path under the workspace's contract (ARCHITECTURE.md): compiling the patterns that
+/// decide a call was most of a denied governed hook call (2.3 M of 5.6 M instructions), and
+/// the Unicode classes of everyday patterns (`[^ ]`, `\s`, `(?i)`) compile to UTF-8 automata
+/// many states long. On a text of ASCII bytes only, a pattern matches exactly where the same
+/// pattern compiled without Unicode (its classes and case folding over bytes) does: every
+/// class, `.`, `\w`/`\s`/`\d`, `\b` and case-insensitive letter agrees with its Unicode form
+/// on ASCII characters, and a non-ASCII literal matches neither. So ASCII texts (nearly every
+/// command) are searched with the byte-mode automaton; a pattern byte mode refuses (`\p{…}`,
+/// a non-ASCII class) is compiled as written. `METALAYER_LIBRARY_PATH=1` compiles every
+/// pattern as written; the tests compare both modes on generated texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Mode {
+    /// The pattern as written (Unicode-aware).
+    Unicode = 0,
+    /// Without Unicode, over bytes: for ASCII texts only.
+    Ascii = 1,
+}
+
+impl Mode {
+    /// The mode for searching `texts`.
+    fn for_texts<'t>(mut texts: impl Iterator<Item = &'t str>) -> Self {
+        if !crate::quick::library_forced() && texts.all(str::is_ascii) {
+            Self::Ascii
+        } else {
+            Self::Unicode
+        }
+    }
+
+    /// The syntax settings of this mode (the defaults of regex-automata's meta regex, which
+    /// the Unicode mode keeps).
+    fn syntax(self) -> regex_automata::util::syntax::Config {
+        let config = regex_automata::util::syntax::Config::new();
+        match self {
+            Self::Unicode => config,
+            Self::Ascii => config.unicode(false).utf8(false),
+        }
+    }
 }
 
 /// The rules that read one field in one mode, with their prefilter.
@@ -371,9 +418,12 @@ struct Channel {
     prefilter: Prefilter,
     /// Tools some rule of the channel applies to (`None`: any tool).
     tools: Option<BTreeSet<String>>,
-    /// Compiled groups of candidate patterns, keyed by channel-local indices.
-    cache: Mutex<HashMap<Box<[u32]>, Arc<Regex>>>,
+    /// Compiled groups of candidate patterns, keyed by channel-local indices and mode.
+    cache: Mutex<HashMap<GroupKey, Arc<Regex>>>,
 }
+
+/// A compiled group's key: its channel-local pattern indices and the mode.
+type GroupKey = (Box<[u32]>, Mode);
 
 /// One gate that matched a call.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -692,7 +742,8 @@ impl GateSet {
         if subset.is_empty() {
             return Ok(());
         }
-        let regex = self.compiled(channel, &subset)?;
+        let mode = Mode::for_texts(texts.iter().map(AsRef::as_ref));
+        let regex = self.compiled(channel, &subset, mode)?;
         let mut set = PatternSet::new(regex.pattern_len());
         for text in texts {
             set.clear();
@@ -730,15 +781,24 @@ impl GateSet {
         let Some(pattern) = rule.unless() else {
             return Ok(false);
         };
-        let Some(slot) = inner.unless.get(rule_index as usize) else {
+        let Some(slots) = inner.unless.get(rule_index as usize) else {
             return Ok(false);
         };
-        let regex = slot.get_or_init(|| {
+        let build = |mode: Mode| {
             Regex::builder()
                 .configure(Regex::config().nfa_size_limit(Some(inner.nfa_size_limit)))
+                .syntax(mode.syntax())
                 .build(pattern)
                 .ok()
-        });
+        };
+        let [unicode, ascii] = slots;
+        let regex = match Mode::for_texts(std::iter::once(text)) {
+            Mode::Ascii => match ascii.get_or_init(|| build(Mode::Ascii)) {
+                Some(regex) => Some(regex),
+                None => unicode.get_or_init(|| build(Mode::Unicode)).as_ref(),
+            },
+            Mode::Unicode => unicode.get_or_init(|| build(Mode::Unicode)).as_ref(),
+        };
         match regex {
             Some(r) => Ok(r.is_match(text)),
             None => Err(format!(
@@ -749,13 +809,19 @@ impl GateSet {
     }
 
     /// The compiled automaton of a group of candidate patterns (channel-local indices).
-    fn compiled(&self, channel: &Channel, subset: &[u32]) -> Result<Arc<Regex>, String> {
+    fn compiled(
+        &self,
+        channel: &Channel,
+        subset: &[u32],
+        mode: Mode,
+    ) -> Result<Arc<Regex>, String> {
         let inner = &*self.0;
         let mut cache = channel
             .cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(regex) = cache.get(subset) {
+        let key = (Box::<[u32]>::from(subset), mode);
+        if let Some(regex) = cache.get(&key) {
             return Ok(Arc::clone(regex));
         }
         let patterns: Vec<&str> = subset
@@ -769,20 +835,29 @@ impl GateSet {
             .nfa_size_limit(Some(inner.nfa_size_limit))
             .onepass_size_limit(Some(inner.nfa_size_limit))
             .dfa_size_limit(Some(inner.nfa_size_limit));
-        let regex = meta::Builder::new()
-            .configure(config)
-            .build_many(&patterns)
-            .map_err(|e| {
-                format!(
-                    "{} candidate gate pattern(s) could not be compiled together: {e}",
-                    patterns.len()
-                )
-            })?;
+        let build = |mode: Mode| {
+            meta::Builder::new()
+                .configure(config.clone())
+                .syntax(mode.syntax())
+                .build_many(&patterns)
+                .map_err(Box::new)
+        };
+        // A pattern byte mode refuses is compiled as written (for ASCII texts it is the same).
+        let built = match mode {
+            Mode::Ascii => build(Mode::Ascii).or_else(|_| build(Mode::Unicode)),
+            Mode::Unicode => build(Mode::Unicode),
+        };
+        let regex = built.map_err(|e| {
+            format!(
+                "{} candidate gate pattern(s) could not be compiled together: {e}",
+                patterns.len()
+            )
+        })?;
         let regex = Arc::new(regex);
         if cache.len() >= inner.cache_capacity {
             cache.clear();
         }
-        cache.insert(subset.into(), Arc::clone(&regex));
+        cache.insert(key, Arc::clone(&regex));
         Ok(regex)
     }
 }
@@ -790,6 +865,128 @@ impl GateSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Pieces of patterns with the constructs whose meaning Unicode changes.
+    const PIECES: &[&str] = &[
+        "[^ ]+",
+        "[^ ]",
+        r"\s+",
+        r"\S",
+        r"\w+",
+        r"\W",
+        r"\d",
+        r"\b",
+        r"\B",
+        ".",
+        "(?s:.)",
+        "(?i:reset)",
+        "(?i)k",
+        "(?i:s)",
+        "(?i:[a-z])",
+        "[[:alpha:]]+",
+        "[^a-z]",
+        "[^\n]*",
+        "git",
+        " ",
+        "-",
+        "--hard",
+        "(?:--force|-[a-zA-Z]*f)",
+        "x*",
+        "^",
+        "$",
+        "é",
+        "(?:a|b)",
+        r"[\x00-\x1f]",
+        "K",
+        "ſ",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// On ASCII texts, the byte-mode compile matches exactly where the pattern as
+        /// written does (the reason [`Mode::Ascii`] is sound).
+        #[test]
+        fn byte_mode_agrees_with_unicode_on_ascii_texts(
+            picks in proptest::collection::vec(0..PIECES.len(), 1..6),
+            text in "[ -~\t\n]{0,40}",
+        ) {
+            let pattern: String = picks.iter().map(|&p| PIECES[p]).collect();
+            let build = |mode: Mode| {
+                meta::Builder::new()
+                    .configure(Regex::config().match_kind(MatchKind::All))
+                    .syntax(mode.syntax())
+                    .build_many(&[pattern.as_str(), "git"])
+                    .ok()
+            };
+            let (Some(unicode), Some(ascii)) = (build(Mode::Unicode), build(Mode::Ascii)) else {
+                return Ok(());
+            };
+            for anchored in [Anchored::No, Anchored::Yes] {
+                let input = Input::new(text.as_str()).anchored(anchored);
+                let mut a = PatternSet::new(2);
+                let mut b = PatternSet::new(2);
+                unicode.which_overlapping_matches(&input, &mut a);
+                ascii.which_overlapping_matches(&input, &mut b);
+                proptest::prop_assert_eq!(
+                    a.iter().collect::<Vec<_>>(),
+                    b.iter().collect::<Vec<_>>(),
+                    "{:?} on {:?}", pattern, text
+                );
+                proptest::prop_assert_eq!(unicode.is_match(input.clone()), ascii.is_match(input));
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_texts_use_byte_mode_and_others_the_pattern_as_written() {
+        assert_eq!(Mode::for_texts(["git reset --hard"].into_iter()), {
+            if crate::quick::library_forced() {
+                Mode::Unicode
+            } else {
+                Mode::Ascii
+            }
+        });
+        assert_eq!(
+            Mode::for_texts(["git commit -m 'é'"].into_iter()),
+            Mode::Unicode
+        );
+        // A pattern byte mode refuses is compiled as written.
+        let gates = GateSetBuilder::new()
+            .rule(Rule::new("letters", Decision::Deny, r"rm \p{L}+"))
+            .build()
+            .unwrap();
+        assert_eq!(
+            gates.decide(&ToolCall::bash("rm abc")).decision(),
+            Decision::Deny
+        );
+        assert_eq!(
+            gates.decide(&ToolCall::bash("rm ébc")).decision(),
+            Decision::Deny
+        );
+        // `[^ ]` takes a whole character in a non-ASCII text and one byte in an ASCII one:
+        // both read the same commands.
+        let gates = GateSetBuilder::new()
+            .rule(Rule::new("G", Decision::Deny, "^rm -[^ ]f [^ ]$").with_mode(MatchMode::Command))
+            .build()
+            .unwrap();
+        assert_eq!(
+            gates.decide(&ToolCall::bash("rm -rf /")).decision(),
+            Decision::Deny
+        );
+        assert_eq!(
+            gates.decide(&ToolCall::bash("rm -éf /")).decision(),
+            Decision::Deny
+        );
+        assert_eq!(
+            gates.decide(&ToolCall::bash("rm -rf é")).decision(),
+            Decision::Deny
+        );
+        assert_eq!(
+            gates.decide(&ToolCall::bash("rm -rf éé")).decision(),
+            Decision::Allow
+        );
+    }
 
     fn seed() -> GateSet {
         GateSetBuilder::new()
