@@ -24,7 +24,7 @@ use crate::error::{BuildError, PatternKind};
 use crate::prefilter::{required_literals, size_estimate};
 use crate::quick::QuickReader;
 use crate::rule::GateId;
-use crate::set::{DEFAULT_PATTERN_SIZE_LIMIT, pattern_parser};
+use crate::set::{DEFAULT_PATTERN_SIZE_LIMIT, parse_checked};
 
 /// What a gate set makes of one pattern: the sets of literals (bytes, and whether ASCII case
 /// is ignored) one of each of which every match holds, best first (none: the pattern is a
@@ -155,25 +155,13 @@ fn read(reader: &mut QuickReader, pattern: &str, index: usize) -> Result<Reading
             .collect();
         return Ok((factors, a.estimate));
     }
-    let id = GateId::new(&index.to_string());
-    let hir = pattern_parser()
-        .parse(pattern)
-        .map_err(|e| BuildError::InvalidPattern {
-            id: id.clone(),
-            kind: PatternKind::Pattern,
-            pattern: pattern.to_owned(),
-            message: e.to_string(),
-            source: Box::new(e),
-        })?;
+    let hir = parse_checked(
+        &GateId::new(&index.to_string()),
+        pattern,
+        PatternKind::Pattern,
+        DEFAULT_PATTERN_SIZE_LIMIT,
+    )?;
     let size = size_estimate(&hir);
-    if size > DEFAULT_PATTERN_SIZE_LIMIT {
-        return Err(BuildError::PatternTooLarge {
-            id,
-            kind: PatternKind::Pattern,
-            estimate: size,
-            limit: DEFAULT_PATTERN_SIZE_LIMIT,
-        });
-    }
     let factors = required_literals(&hir)
         .unwrap_or_default()
         .into_iter()

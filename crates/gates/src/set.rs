@@ -251,7 +251,7 @@ impl GateSetBuilder {
                 rules: group.rules,
                 prefilter,
                 tools,
-                cache: Mutex::new(HashMap::new()),
+                cache: Mutex::new([HashMap::new(), HashMap::new()]),
             });
         }
         let unless = self
@@ -275,26 +275,37 @@ impl GateSetBuilder {
         pattern: &str,
         kind: PatternKind,
     ) -> Result<regex_syntax::hir::Hir, BuildError> {
-        let hir = pattern_parser()
-            .parse(pattern)
-            .map_err(|e| BuildError::InvalidPattern {
-                id: rule.id().clone(),
-                kind,
-                pattern: pattern.to_owned(),
-                message: first_line_of_error(&e),
-                source: Box::new(e),
-            })?;
-        let estimate = size_estimate(&hir);
-        if estimate > self.pattern_size_limit {
-            return Err(BuildError::PatternTooLarge {
-                id: rule.id().clone(),
-                kind,
-                estimate,
-                limit: self.pattern_size_limit,
-            });
-        }
-        Ok(hir)
+        parse_checked(rule.id(), pattern, kind, self.pattern_size_limit)
     }
+}
+
+/// `pattern` parsed with regex-syntax, as the gate set's parser reads it, and its size
+/// checked against `limit`; the errors name gate `id`.
+pub(crate) fn parse_checked(
+    id: &GateId,
+    pattern: &str,
+    kind: PatternKind,
+    limit: usize,
+) -> Result<regex_syntax::hir::Hir, BuildError> {
+    let hir = pattern_parser()
+        .parse(pattern)
+        .map_err(|e| BuildError::InvalidPattern {
+            id: id.clone(),
+            kind,
+            pattern: pattern.to_owned(),
+            message: first_line_of_error(&e),
+            source: Box::new(e),
+        })?;
+    let estimate = size_estimate(&hir);
+    if estimate > limit {
+        return Err(BuildError::PatternTooLarge {
+            id: id.clone(),
+            kind,
+            estimate,
+            limit,
+        });
+    }
+    Ok(hir)
 }
 
 /// The rules of one channel while a set is built: the channel-local pattern `i` is rule
@@ -382,9 +393,9 @@ struct Inner {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Mode {
     /// The pattern as written (Unicode-aware).
-    Unicode = 0,
+    Unicode,
     /// Without Unicode, over bytes: for ASCII texts only.
-    Ascii = 1,
+    Ascii,
 }
 
 impl Mode {
@@ -406,6 +417,23 @@ impl Mode {
             Self::Ascii => config.unicode(false).utf8(false),
         }
     }
+
+    /// This mode's one of a pair held per mode (unicode first).
+    fn pick<T>(self, [unicode, ascii]: [T; 2]) -> T {
+        match self {
+            Self::Unicode => unicode,
+            Self::Ascii => ascii,
+        }
+    }
+
+    /// `build` in this mode; in byte mode, a pattern it refuses is built as written (for ASCII
+    /// texts it is the same).
+    fn build<T, E>(self, build: impl Fn(Mode) -> Result<T, E>) -> Result<T, E> {
+        match self {
+            Self::Ascii => build(Self::Ascii).or_else(|_| build(Self::Unicode)),
+            Self::Unicode => build(Self::Unicode),
+        }
+    }
 }
 
 /// The rules that read one field in one mode, with their prefilter.
@@ -418,12 +446,13 @@ struct Channel {
     prefilter: Prefilter,
     /// Tools some rule of the channel applies to (`None`: any tool).
     tools: Option<BTreeSet<String>>,
-    /// Compiled groups of candidate patterns, keyed by channel-local indices and mode.
-    cache: Mutex<HashMap<GroupKey, Arc<Regex>>>,
+    /// Compiled groups of candidate patterns, keyed by channel-local indices, one map per
+    /// [`Mode`].
+    cache: Mutex<[Compiled; 2]>,
 }
 
-/// A compiled group's key: its channel-local pattern indices and the mode.
-type GroupKey = (Box<[u32]>, Mode);
+/// Compiled groups of candidate patterns, keyed by channel-local indices.
+type Compiled = HashMap<Box<[u32]>, Arc<Regex>>;
 
 /// One gate that matched a call.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -784,21 +813,20 @@ impl GateSet {
         let Some(slots) = inner.unless.get(rule_index as usize) else {
             return Ok(false);
         };
-        let build = |mode: Mode| {
-            Regex::builder()
-                .configure(Regex::config().nfa_size_limit(Some(inner.nfa_size_limit)))
-                .syntax(mode.syntax())
-                .build(pattern)
+        let mode = Mode::for_texts(std::iter::once(text));
+        let regex = mode
+            .pick(slots.each_ref())
+            .get_or_init(|| {
+                mode.build(|mode| {
+                    Regex::builder()
+                        .configure(Regex::config().nfa_size_limit(Some(inner.nfa_size_limit)))
+                        .syntax(mode.syntax())
+                        .build(pattern)
+                        .map_err(Box::new)
+                })
                 .ok()
-        };
-        let [unicode, ascii] = slots;
-        let regex = match Mode::for_texts(std::iter::once(text)) {
-            Mode::Ascii => match ascii.get_or_init(|| build(Mode::Ascii)) {
-                Some(regex) => Some(regex),
-                None => unicode.get_or_init(|| build(Mode::Unicode)).as_ref(),
-            },
-            Mode::Unicode => unicode.get_or_init(|| build(Mode::Unicode)).as_ref(),
-        };
+            })
+            .as_ref();
         match regex {
             Some(r) => Ok(r.is_match(text)),
             None => Err(format!(
@@ -820,8 +848,8 @@ impl GateSet {
             .cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let key = (Box::<[u32]>::from(subset), mode);
-        if let Some(regex) = cache.get(&key) {
+        let cache = mode.pick(cache.each_mut());
+        if let Some(regex) = cache.get(subset) {
             return Ok(Arc::clone(regex));
         }
         let patterns: Vec<&str> = subset
@@ -835,18 +863,13 @@ impl GateSet {
             .nfa_size_limit(Some(inner.nfa_size_limit))
             .onepass_size_limit(Some(inner.nfa_size_limit))
             .dfa_size_limit(Some(inner.nfa_size_limit));
-        let build = |mode: Mode| {
+        let built = mode.build(|mode| {
             meta::Builder::new()
                 .configure(config.clone())
                 .syntax(mode.syntax())
                 .build_many(&patterns)
                 .map_err(Box::new)
-        };
-        // A pattern byte mode refuses is compiled as written (for ASCII texts it is the same).
-        let built = match mode {
-            Mode::Ascii => build(Mode::Ascii).or_else(|_| build(Mode::Unicode)),
-            Mode::Unicode => build(Mode::Unicode),
-        };
+        });
         let regex = built.map_err(|e| {
             format!(
                 "{} candidate gate pattern(s) could not be compiled together: {e}",
@@ -857,7 +880,7 @@ impl GateSet {
         if cache.len() >= inner.cache_capacity {
             cache.clear();
         }
-        cache.insert(key, Arc::clone(&regex));
+        cache.insert(subset.into(), Arc::clone(&regex));
         Ok(regex)
     }
 }

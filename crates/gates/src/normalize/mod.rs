@@ -1132,16 +1132,15 @@ impl Normalizer<'_> {
                         .or(arg_file)
                         .or_else(|| Self::stdin_text(raw, lexed).map(Cow::into_owned));
                     // Its items (lines, or NUL- or delimiter-ended), when each is one word.
-                    let lines = input
-                        .as_deref()
-                        .and_then(|input| match xargs_delimiter(own) {
-                            Some(d) => {
-                                let items = delimited_items(input, d);
-                                (!items.iter().any(|i| i.contains(char::is_whitespace)))
-                                    .then(|| items.join(" "))
-                            }
-                            None => one_word_lines(input),
-                        });
+                    let delimiter = xargs_delimiter(own);
+                    let lines = input.as_deref().and_then(|input| match delimiter {
+                        Some(d) => {
+                            let items = delimited_items(input, d);
+                            (!items.iter().any(|i| i.contains(char::is_whitespace)))
+                                .then(|| items.join(" "))
+                        }
+                        None => one_word_lines(input),
+                    });
                     match (replace, input, lines) {
                         // `echo ~ | xargs -I{} rm -rf {}`: each line in place of the string
                         // (one argument each: a line with spaces stays computed).
@@ -1168,7 +1167,7 @@ impl Normalizer<'_> {
                                 !SHELLS.contains(&&*name) && interpreter_code_flags(&name).is_none()
                             }) =>
                         {
-                            argv.extend(xargs_items(own, &input));
+                            argv.extend(xargs_items(delimiter, &input));
                         }
                         _ => appended = true,
                     }
@@ -1769,16 +1768,12 @@ impl Normalizer<'_> {
     /// (`printf -v D /`).
     fn printf_variable(&mut self, words: &[Word<'_>]) {
         // `printf -v NAME -- FORMAT`: the end of the options before the format.
-        let ended: Vec<Word<'_>>;
-        let words = match words {
-            [p, flag, name, end, rest @ ..] if end.text == "--" => {
-                ended = [p, flag, name].into_iter().chain(rest).cloned().collect();
-                &ended[..]
-            }
-            _ => words,
+        let (flag, name, format) = match words {
+            [_, flag, name, end, format, ..] if end.text == "--" => (flag, name, format),
+            [_, flag, name, format, ..] => (flag, name, format),
+            _ => return,
         };
-        if let [_, flag, name, format, ..] = words
-            && flag.text == "-v"
+        if flag.text == "-v"
             && !name.dynamic
             && !format.dynamic
             && !format.text.contains(['%', '\\'])
@@ -2724,9 +2719,6 @@ fn find_start(argv: &[Word<'_>]) -> usize {
         .count()
 }
 
-/// The lines of a visible input (`echo ~ |`) joined by spaces, when each is one word: each is
-/// then one argument of the command xargs or parallel runs (a line with spaces is left
-/// computed).
 /// What ends xargs's input items, from its options `own`: NUL with `-0`/`--null`, the
 /// delimiter of `-d X`/`--delimiter=X`; `None`: blanks and new lines, with quotes.
 fn xargs_delimiter(own: &[Word<'_>]) -> Option<char> {
@@ -2790,11 +2782,11 @@ fn delimited_items(input: &str, d: char) -> Vec<&str> {
     items
 }
 
-/// The arguments xargs makes of its input, with its options `own`: with a delimiter
-/// ([`xargs_delimiter`]) one argument per item, quotes and spaces kept; else words as the
-/// shell splits them (close to xargs's own quoting).
-fn xargs_items(own: &[Word<'_>], input: &str) -> Vec<Word<'static>> {
-    match xargs_delimiter(own) {
+/// The arguments xargs makes of its input: with a delimiter ([`xargs_delimiter`]) one
+/// argument per item, quotes and spaces kept; else words as the shell splits them (close to
+/// xargs's own quoting).
+fn xargs_items(delimiter: Option<char>, input: &str) -> Vec<Word<'static>> {
+    match delimiter {
         Some(d) => delimited_items(input, d)
             .into_iter()
             .map(|item| Word {
@@ -2809,6 +2801,9 @@ fn xargs_items(own: &[Word<'_>], input: &str) -> Vec<Word<'static>> {
     }
 }
 
+/// The lines of a visible input (`echo ~ |`) joined by spaces, when each is one word: each is
+/// then one argument of the command xargs or parallel runs (a line with spaces is left
+/// computed).
 fn one_word_lines(input: &str) -> Option<String> {
     input
         .lines()

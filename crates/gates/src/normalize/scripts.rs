@@ -24,8 +24,8 @@ const RESETS_PARAMETERS: &[&str] = &[
 /// is a list of simple commands (`;`, `&&`, `||`, new lines between them): each command's
 /// words with the positional parameters put in (`$0` is ARG0; `$1`… and `$@`/`$*` are ARGS,
 /// in a word the script left unquoted or double-quoted; a `shift [N]` that surely runs moves
-/// them along). `None` for anything else (no `-c`,
-/// a pipeline, a redirection, an assignment, a compound command, a here-document), which
+/// them along). `None` for anything else (no `-c`, a pipeline, a redirection, an assignment,
+/// a compound command, a here-document, a command that may reset the parameters), which
 /// keeps its ordinary reading.
 pub(super) fn commands_with_arguments(words: &[Word<'_>]) -> Option<Vec<Vec<Word<'static>>>> {
     let j = script_at(words)?;
@@ -103,8 +103,9 @@ pub(super) fn commands_with_arguments(words: &[Word<'_>]) -> Option<Vec<Vec<Word
     (!resets && !commands.is_empty() && commands.len() <= MAX_COMMANDS).then_some(commands)
 }
 
-/// Whether `script` holds a word that may give its positional parameters other values
-/// ([`RESETS_PARAMETERS`]): the arguments after it are then not what `$1`… stand for.
+/// Whether `script` runs a command that may give its positional parameters other values
+/// ([`RESETS_PARAMETERS`], in command position): the arguments after it are then not what
+/// `$1`… stand for.
 pub(super) fn may_reset_parameters(script: &str) -> bool {
     // In command position: the first word, or one after a separator, pipe or parenthesis.
     let mut first = true;
