@@ -831,8 +831,18 @@ impl<'a, const CLOSING: bool> Lexer<'a, CLOSING> {
             return;
         }
         let raw = self.slice(start, self.pos);
-        word.assignment = is_assignment(raw);
         word.text = text.into_cow(self.text);
+        if word.text.is_empty()
+            && !word.quoted
+            && !word.dynamic
+            && self.heredoc_op.is_none()
+            && raw.contains(&b'\n')
+            && raw.iter().all(|&b| matches!(b, b'\\' | b'\n'))
+        {
+            // Only line continuations (`rm -rf \⏎ /`): the shell joins the lines, no word.
+            return;
+        }
+        word.assignment = is_assignment(raw);
         // Only a word that starts with an unquoted `~` names a home folder: `'~'`, `"~/x"`
         // and `\~` are a folder named `~` here (`rm -rf '~'` removes `./~`).
         if word.text.starts_with('~') && raw.first() != Some(&b'~') {

@@ -479,7 +479,8 @@ pub enum Unverified {
     /// The command held more simple commands than the normaliser examines.
     Truncated,
     /// A word computed at run time sits where git reads its subcommand or an option of a
-    /// subcommand that can destroy work ([`Normalized::computed_argument`]).
+    /// subcommand that can destroy work, or among the options of a delete or permission change
+    /// of the root or a home folder ([`Normalized::computed_argument`]).
     ComputedArgument,
     /// A recursive delete takes a path that is the root or a home directory when variables
     /// the command does not set are empty ([`Normalized::computed_root`]).
@@ -498,7 +499,7 @@ impl Unverified {
                 "the command holds more simple commands than the gate examines"
             }
             Unverified::ComputedArgument => {
-                "a git subcommand or option is computed when the command runs, so what it does cannot be checked"
+                "a subcommand or option of a command that can destroy work (git, rm, chmod, chown, find) is computed when the command runs, so what it does cannot be checked"
             }
             Unverified::ComputedRoot => {
                 "a recursive delete takes a path made of variables the command does not set, and it is the root or a home directory when they are empty; set them in the command or write the path out"

@@ -94,6 +94,9 @@ pub const DATA_PLACEHOLDER: &str = "<data>";
 /// (`curl … | bash`, `python3 < x.py`): the gate cannot see what it runs.
 pub const STDIN_PROGRAM: &str = "<stdin>";
 
+/// How an empty argument (`''`, `""`) reads in a command's text.
+const EMPTY_WORD: &str = "''";
+
 /// What a shell command string reads where xargs puts its input in place of the replace
 /// string: a variable, so that it counts as computed wherever a computed word does.
 const XARGS_INPUT: &str = "$XARGS_INPUT";
@@ -336,7 +339,8 @@ impl Normalized {
 
     /// A word computed at run time (`$x`, `$(…)`, `` `…` ``) sits where git reads its
     /// subcommand or an option of a subcommand that can destroy work (`x=reset; git $x
-    /// --hard`): what the command does cannot be verified.
+    /// --hard`), or may be an option of `rm`, `chmod`, `chown`, `chgrp` or `find` given the
+    /// root or a home folder (`rm $FLAGS /`): what the command does cannot be verified.
     #[must_use]
     pub fn computed_argument(&self) -> bool {
         self.computed
@@ -987,14 +991,24 @@ impl Normalizer<'_> {
         {
             substituted = words
                 .iter()
-                .map(|w| match self.known_variable(w) {
-                    Some(value) => Word {
+                .flat_map(|w| match self.known_variable(w) {
+                    // Unquoted, a known value is split into fields at white space, and an
+                    // empty one is no word at all (`c='git reset --hard'; $c`, `rm -rf $e /`).
+                    Some(value) if !w.quoted && !value.dynamic => value
+                        .text
+                        .split_ascii_whitespace()
+                        .map(|field| Word {
+                            text: Cow::Owned(field.to_owned()),
+                            ..w.clone()
+                        })
+                        .collect(),
+                    Some(value) => vec![Word {
                         text: Cow::Owned(value.text.to_string()),
                         dynamic: value.dynamic,
                         quoted: w.quoted || value.quoted,
                         ..w.clone()
-                    },
-                    None => w.clone(),
+                    }],
+                    None => vec![w.clone()],
                 })
                 .collect();
             words = &substituted;
@@ -1517,6 +1531,11 @@ impl Normalizer<'_> {
             return;
         }
 
+        // `rm $FLAGS /`, `chmod -$R 777 ~`: an option computed at run time, on a command
+        // given the root or a home folder, may make it recursive.
+        if matches!(name, "rm" | "chmod" | "chown" | "chgrp" | "find") && computed_sweep(words) {
+            self.out.computed = true;
+        }
         // `tar --remove-files -cf a.tar ~`, `mv ~ /tmp/x`: also read as the delete it is.
         if depth < self.options.max_depth
             && let Some(removed) = writes::removed_operands(name, words)
@@ -1535,7 +1554,12 @@ impl Normalizer<'_> {
                 return;
             }
         } else if name == "eval" {
+            // bash's eval takes `--` as the end of its (no) options: `eval -- 'CMD'`.
             let args = words.get(1..).unwrap_or_default();
+            let args = match args.split_first() {
+                Some((first, rest)) if first.text == "--" && !first.quoted => rest,
+                _ => args,
+            };
             let mut text = String::with_capacity(args.iter().map(|w| w.text.len() + 1).sum());
             for (k, w) in args.iter().enumerate() {
                 if k > 0 {
@@ -2634,7 +2658,11 @@ impl Normalizer<'_> {
                 text.push(' ');
                 // A computed word is resolved only from the home folder (`$HOME/..`): other
                 // expansions may hold any path, or slashes inside a substitution.
-                cleaned = if dynamic && !starts_at_home(t) {
+                cleaned = if t.is_empty() {
+                    // An empty argument (`rm -rf '' /`) is one the program gets: shown as the
+                    // shell writes it, so the words around it keep their places.
+                    Some(EMPTY_WORD.to_owned())
+                } else if dynamic && !starts_at_home(t) {
                     None
                 } else {
                     resolved(t)
@@ -3145,6 +3173,29 @@ fn is_root_or_home(path: &str) -> bool {
     let trimmed = cleaned.trim_end_matches(['/', '*', '.']);
     matches!(trimmed, "" | "~" | "$HOME" | "/home" | "/Users" | "/root")
         && !(trimmed.is_empty() && path.is_empty())
+}
+
+/// Whether a word of `rm`, `chmod`, `chown`, `chgrp` or `find` may be options only known at
+/// run time (`-rf$x`, `${RF:--rf}`, `$FLAGS`) while an operand is the root, a top-level folder
+/// or a home folder.
+fn computed_sweep(words: &[Word<'_>]) -> bool {
+    let args = words.get(1..).unwrap_or_default();
+    let computed = |w: &Word<'_>| w.dynamic && w.text.starts_with(['-', '$', '`']);
+    let sweeps = |w: &Word<'_>| {
+        let t = w.text.trim_end_matches(['/', '*']);
+        if w.dynamic {
+            return matches!(t, "$HOME" | "${HOME}");
+        }
+        match t.as_bytes() {
+            [] => w.text.starts_with('/'),
+            [b'~', ..] => !t.contains('/'),
+            [b'/', rest @ ..] => !rest.contains(&b'/'),
+            _ => false,
+        }
+    };
+    args.iter()
+        .any(|w| computed(w) && !is_home_expansion(&w.text))
+        && args.iter().any(sweeps)
 }
 
 /// Whether `s` holds white space ([`char::is_whitespace`]), and whether it holds a space
@@ -3772,9 +3823,10 @@ mod tests {
         let [commit, ls] = n.commands() else {
             panic!("{n:?}")
         };
-        assert_eq!(commit.words(), ["git", "commit", "-m", "a b", "", "x"]);
-        assert_eq!(commit.text(), "git commit -m a b  x");
-        assert_eq!(commit.precise_text(), "git commit -m <data>  x");
+        // The empty argument reads as the shell writes it, so no two spaces meet.
+        assert_eq!(commit.words(), ["git", "commit", "-m", "a b", "''", "x"]);
+        assert_eq!(commit.text(), "git commit -m a b '' x");
+        assert_eq!(commit.precise_text(), "git commit -m <data> '' x");
         assert_eq!(commit.name(), Some("git"));
         assert_eq!(
             (0..7).map(|i| commit.is_data(i)).collect::<Vec<_>>(),
@@ -3793,7 +3845,7 @@ mod tests {
         );
         assert_eq!(fresh, n);
         assert_eq!(format!("{fresh:?}"), format!("{n:?}"));
-        assert!(format!("{n:?}").contains(r#"words: ["git", "commit", "-m", "a b", "", "x"]"#));
+        assert!(format!("{n:?}").contains(r#"words: ["git", "commit", "-m", "a b", "''", "x"]"#));
         assert!(format!("{n:?}").contains("data: [false, false]"), "{n:?}");
         let other = normalize("git commit -m a b '' x", &NormalizeOptions::default());
         assert_ne!(other.commands()[0], n.commands()[0]);

@@ -1169,6 +1169,11 @@ pub(super) fn wrapper_skip(name: &str, words: &[Word<'_>], i: usize) -> Option<U
         }
         Then::ScriptOperands(n) => {
             let rest = words.get(start + n..).unwrap_or_default();
+            // `watch -x CMD…`: the words run as they are, without a shell joining them.
+            let own = texts(words.get(i + 1..start).unwrap_or_default());
+            if row.options.parse(&own).has("exec") {
+                return (!rest.is_empty()).then_some(Unwrap::Skip(start + n));
+            }
             (!rest.is_empty()).then(|| Unwrap::Script(joined(rest)))
         }
     }
@@ -1436,9 +1441,10 @@ fn env(words: &[Word<'_>], i: usize) -> Unwrap {
                 Some(ArgKind::Value) => k + 2,
                 _ => k + 1,
             };
-            // In its string `\_` separates arguments as a space does.
+            // In its string `\_` separates arguments as a space does. The words are env's
+            // own arguments again (`env -S '-i git reset --hard'`), so env reads them.
             return Unwrap::Argv {
-                text: o.value.unwrap_or_default().replace("\\_", " "),
+                text: format!("env {}", o.value.unwrap_or_default().replace("\\_", " ")),
                 rest,
             };
         }
@@ -1511,37 +1517,42 @@ fn parallel(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
     let blocks = ["pipe", "pipepart", "spreadstdin"]
         .iter()
         .any(|o| parsed.has(o));
+    let linked = own.iter().any(|o| matches!(*o, "--link" | "--xapply"));
+    // `-N2`, `-n2`: two arguments of one source in each job.
+    let per_job = parsed
+        .value("N")
+        .or_else(|| parsed.value("max-args"))
+        .and_then(|n| n.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(1);
     let rest = words.get(start..).unwrap_or_default();
     let sep = |w: &Word<'_>| matches!(&*w.text, ":::" | "::::" | ":::+" | "::::+");
     let cut = rest.iter().position(sep).unwrap_or(rest.len());
     let (command, tail) = rest.split_at(cut);
-    let mut args: Vec<&str> = Vec::new();
+    // The input sources: each `:::` starts one, `:::+` (or any under `--link`) one paired
+    // with the one before; `::::` names files the gate cannot read.
+    let mut sources: Vec<(Vec<&str>, bool)> = Vec::new();
     let mut from_files = false;
-    let mut list_kind = "";
+    let mut in_file = false;
     for w in tail {
         if sep(w) {
-            list_kind = if w.text.starts_with("::::") {
-                "file"
-            } else {
-                "arg"
-            };
-            continue;
-        }
-        if list_kind == "file" {
-            from_files = true;
-        } else {
-            args.push(&w.text);
+            in_file = w.text.starts_with("::::");
+            from_files |= in_file;
+            if !in_file {
+                let paired = w.text.ends_with('+') || (linked && !sources.is_empty());
+                sources.push((Vec::new(), paired));
+            }
+        } else if !in_file && let Some((values, _)) = sources.last_mut() {
+            values.push(&w.text);
         }
     }
+    let jobs = parallel_jobs(&sources, per_job, parsed.value("colsep"));
     if command.is_empty() {
-        if args.is_empty() {
+        // The arguments are the commands, as written.
+        if jobs.is_empty() {
             return Some(Unwrap::Unseen);
         }
-        let mut scripts: Vec<String> = args
-            .iter()
-            .take(MAX_FANOUT)
-            .map(|a| (*a).to_owned())
-            .collect();
+        let mut scripts: Vec<String> = jobs.iter().map(|job| job.join(" ")).collect();
         if from_files {
             scripts.push(super::STDIN_PROGRAM.to_owned());
         }
@@ -1552,19 +1563,61 @@ fn parallel(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
         // A shell among them reads its program from that input.
         return Some(Unwrap::Script(format!("{template} < {PARALLEL_INPUT}")));
     }
-    if args.is_empty() {
+    if jobs.is_empty() {
         // The arguments come from standard input, `::::` files or `-a FILE`: unseen.
         return Some(Unwrap::Script(with_unseen_input(&template)));
     }
-    let mut scripts: Vec<String> = args
-        .iter()
-        .take(MAX_FANOUT)
-        .map(|a| with_input(&template, a))
-        .collect();
+    let mut scripts: Vec<String> = jobs.iter().map(|job| with_inputs(&template, job)).collect();
     if from_files || arg_file {
         scripts.push(with_unseen_input(&template));
     }
     Some(Unwrap::Scripts(scripts))
+}
+
+/// The jobs parallel makes of its `:::` sources, each the list of arguments it gets: every
+/// combination of the sources' values, a paired source taking the value at the same place
+/// (the shorter one wraps around), `per_job` values of a lone source together, each value
+/// split at `colsep` into several. At most [`MAX_FANOUT`] jobs.
+fn parallel_jobs<'s>(
+    sources: &[(Vec<&'s str>, bool)],
+    per_job: usize,
+    colsep: Option<&str>,
+) -> Vec<Vec<&'s str>> {
+    let mut jobs: Vec<Vec<&str>> = Vec::new();
+    for (values, paired) in sources.iter().filter(|(v, _)| !v.is_empty()) {
+        if jobs.is_empty() {
+            if sources.len() == 1 {
+                jobs = values.chunks(per_job).map(<[&str]>::to_vec).collect();
+            } else {
+                jobs = values.iter().map(|v| vec![*v]).collect();
+            }
+        } else if *paired {
+            for (k, job) in jobs.iter_mut().enumerate() {
+                if let Some(v) = values.get(k % values.len()) {
+                    job.push(v);
+                }
+            }
+        } else {
+            jobs = jobs
+                .iter()
+                .flat_map(|job| {
+                    values.iter().map(move |v| {
+                        let mut next = job.clone();
+                        next.push(v);
+                        next
+                    })
+                })
+                .take(MAX_FANOUT)
+                .collect();
+        }
+        jobs.truncate(MAX_FANOUT);
+    }
+    if let Some(sep) = colsep.filter(|s| !s.is_empty()) {
+        for job in &mut jobs {
+            *job = job.iter().flat_map(|v| v.split(sep)).collect();
+        }
+    }
+    jobs
 }
 
 /// The options of the environment runners' `run` (`uv run`, `poetry run`, `conda run`, …) that
@@ -1986,27 +2039,53 @@ pub(super) const PARALLEL_INPUT: &str = "$PARALLEL_INPUT";
 /// (`{/.}`).
 const REPLACEMENTS: &[&str] = &["{//}", "{/.}", "{/}", "{.}", "{}"];
 
-/// `template` as parallel runs it with the argument `arg`: in place of its replacement
-/// strings, else appended.
-fn with_input(template: &str, arg: &str) -> String {
-    if !REPLACEMENTS.iter().any(|r| template.contains(r)) {
-        return format!("{template} {arg}");
+/// `template` as parallel runs it with the arguments `args`, each quoted as parallel quotes
+/// it: in place of the positional replacement strings (`{1}`, `{2/}`, …) and the plain ones
+/// (`{}`: all of them), else appended.
+fn with_inputs(template: &str, args: &[&str]) -> String {
+    let mut out = template.to_owned();
+    for (n, arg) in args.iter().enumerate() {
+        for r in REPLACEMENTS {
+            let positional = format!("{{{}{}", n + 1, r.get(1..).unwrap_or_default());
+            if out.contains(&positional) {
+                out = out.replace(&positional, &super::shell_quote(&replaced(r, arg)));
+            }
+        }
     }
+    if REPLACEMENTS.iter().any(|r| out.contains(r)) {
+        REPLACEMENTS.iter().fold(out, |t, r| {
+            let values: Vec<String> = args
+                .iter()
+                .map(|a| super::shell_quote(&replaced(r, a)))
+                .collect();
+            t.replace(r, &values.join(" "))
+        })
+    } else if out == template {
+        let mut out = out;
+        for arg in args {
+            out.push(' ');
+            out.push_str(&super::shell_quote(arg));
+        }
+        out
+    } else {
+        out
+    }
+}
+
+/// What replacement string `r` stands for with the argument `arg`.
+fn replaced(r: &str, arg: &str) -> String {
     let (folder, base) = arg.rsplit_once('/').unwrap_or((".", arg));
     let stem = |s: &str| match s.rsplit_once('.') {
         Some((stem, _)) if !stem.is_empty() && !stem.ends_with('/') => stem.to_owned(),
         _ => s.to_owned(),
     };
-    REPLACEMENTS.iter().fold(template.to_owned(), |t, r| {
-        let value = match *r {
-            "{//}" => folder.to_owned(),
-            "{/.}" => stem(base),
-            "{/}" => base.to_owned(),
-            "{.}" => stem(arg),
-            _ => arg.to_owned(),
-        };
-        t.replace(r, &value)
-    })
+    match r {
+        "{//}" => folder.to_owned(),
+        "{/.}" => stem(base),
+        "{/}" => base.to_owned(),
+        "{.}" => stem(arg),
+        _ => arg.to_owned(),
+    }
 }
 
 /// `template` as parallel runs it with an argument the gate cannot see, as a variable, so
@@ -2072,10 +2151,32 @@ mod tests {
     fn parallel_replacement_strings() {
         let t = "x {} {.} {/} {//} {/.}";
         assert_eq!(
-            with_input(t, "dir/sub/a.tar.gz"),
+            with_inputs(t, &["dir/sub/a.tar.gz"]),
             "x dir/sub/a.tar.gz dir/sub/a.tar a.tar.gz dir/sub a.tar"
         );
-        assert_eq!(with_input(t, "plain"), "x plain plain plain . plain");
-        assert_eq!(with_input("rm -rf", "/"), "rm -rf /");
+        assert_eq!(with_inputs(t, &["plain"]), "x plain plain plain . plain");
+        assert_eq!(with_inputs("rm -rf", &["/"]), "rm -rf /");
+        // Each argument is quoted, as parallel quotes it.
+        assert_eq!(
+            with_inputs("sh -c", &["git reset --hard"]),
+            "sh -c 'git reset --hard'"
+        );
+        assert_eq!(
+            with_inputs("git {1} {2}", &["reset", "--hard"]),
+            "git reset --hard"
+        );
+        assert_eq!(with_inputs("rm {2/} {}", &["a", "b/c"]), "rm c a b/c");
+    }
+
+    #[test]
+    fn parallel_jobs_combine_pair_and_split_sources() {
+        let crossed = parallel_jobs(&[(vec!["a", "b"], false), (vec!["1", "2"], false)], 1, None);
+        assert_eq!(crossed, [["a", "1"], ["a", "2"], ["b", "1"], ["b", "2"]]);
+        let paired = parallel_jobs(&[(vec!["a", "b"], false), (vec!["1"], true)], 1, None);
+        assert_eq!(paired, [["a", "1"], ["b", "1"]]);
+        let grouped = parallel_jobs(&[(vec!["reset", "--hard", "x"], false)], 2, None);
+        assert_eq!(grouped, [vec!["reset", "--hard"], vec!["x"]]);
+        let split = parallel_jobs(&[(vec!["reset,--hard"], false)], 1, Some(","));
+        assert_eq!(split, [["reset", "--hard"]]);
     }
 }

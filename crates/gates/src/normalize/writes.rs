@@ -245,8 +245,13 @@ impl Normalizer<'_> {
                 let rest = inv.args(args);
                 match inv.subcommand() {
                     Some("rm") => {
-                        for p in git::RM.parse(rest).operands() {
-                            self.write_target(p);
+                        let parsed = git::RM.parse(rest);
+                        // `--dry-run` only lists them. (`--cached` leaves the files but deletes
+                        // them from the next commit: a change to the governance files.)
+                        if !parsed.has("dry-run") {
+                            for p in parsed.operands() {
+                                self.write_target(p);
+                            }
                         }
                     }
                     Some("mv") => {
