@@ -101,6 +101,12 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
             Action::shell("sh -c 'git $1' _ 'reset --hard'"),
             // xargs -0 takes NUL-ended items: printf's `--` ends its options.
             Action::shell("printf -- '--hard\\0' | xargs -0 git reset"),
+            // A line continuation joins the lines: no empty word between them.
+            Action::shell("git reset \\\n  --hard"),
+            // An unquoted variable's value is split into the command's words.
+            Action::shell("x='git reset --hard'; $x"),
+            // git's own records hold the history.
+            Action::shell("rm -rf .git/objects"),
         ],
     )?;
     assert_gate_reached_model(&run, 0, "G2")?;
@@ -134,6 +140,9 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
         (19, "G3c"),
         (20, "G2"),
         (21, "G2"),
+        (22, "G2"),
+        (23, "G2"),
+        (24, "G12g"),
     ] {
         assert_gate_reached_model(&run, step, gate)?;
     }
@@ -155,7 +164,8 @@ fn destructive_git_denied(harness: Harness) -> Result<()> {
     );
     assert_eq!(sandbox.head()?, head);
     let ledger = sandbox.ledger();
-    assert_eq!(decisions(&ledger, "deny", "G2").len(), 8, "{ledger:?}");
+    assert_eq!(decisions(&ledger, "deny", "G2").len(), 10, "{ledger:?}");
+    assert_eq!(decisions(&ledger, "deny", "G12g").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G12d").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G12e").len(), 1, "{ledger:?}");
     assert_eq!(decisions(&ledger, "deny", "G2b").len(), 1, "{ledger:?}");

@@ -1,8 +1,9 @@
 //! What a repository says about where `git push` goes, for the normaliser's reading of a forced
-//! push that names no refspec ([`metalayer_gates::model::git::GitState`]).
+//! push that names no refspec, and whether `git checkout NAME` names a ref or a path
+//! ([`metalayer_gates::model::git::GitState`]).
 //!
 //! Read through git2, and only when asked: the normaliser asks only for a forced `git push`
-//! without a refspec, so every other call costs nothing.
+//! without a refspec and for a one-operand `git checkout`, so every other call costs nothing.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -58,5 +59,28 @@ impl GitState for RepositoryState {
         self.read()
             .filter(|(b, _, _)| b == branch)
             .map(|(_, r, d)| (r.clone(), d.clone()))
+    }
+
+    fn names_only_a_path(&self, name: &str) -> Option<bool> {
+        let repo = git2::Repository::discover(&self.dir).ok()?;
+        // A branch, tag or commit (`main`, `v1.2`, `HEAD~1`, `abc123`) is switched to.
+        if repo.revparse_single(name).is_ok() {
+            return Some(false);
+        }
+        // A branch of that name on a remote: git creates it and switches (`git checkout feat`).
+        let remote = repo
+            .references_glob(&format!("refs/remotes/*/{name}"))
+            .ok()
+            .is_some_and(|mut refs| refs.next().is_some());
+        if remote {
+            return Some(false);
+        }
+        // Otherwise git restores the path from the index; only a file or folder that is
+        // there has changes to lose.
+        Some(std::fs::symlink_metadata(self.dir.join(name)).is_ok())
+    }
+
+    fn folder(&self) -> Option<&str> {
+        self.dir.to_str()
     }
 }

@@ -742,7 +742,8 @@ mod tests {
         );
         assert_eq!(
             steps("git rm -n src && git commit").unwrap(),
-            ["write[src]", "commit"]
+            // A dry run only lists what it would delete.
+            ["commit"]
         );
         assert_eq!(
             steps("git mv -f a b/ && git commit").unwrap(),

@@ -34,6 +34,20 @@ pub trait GitState: fmt::Debug + Send + Sync {
     /// The remote and the remote branch that `git push` sends `branch` to by default
     /// (`branch.<name>.remote` and `branch.<name>.merge`, else `origin` and the same name).
     fn push_destination(&self, branch: &str) -> Option<(String, String)>;
+
+    /// Whether `git checkout NAME` (one operand, no `--`) restores a path: `Some(true)` when
+    /// NAME names no branch, tag, remote branch or commit but a file or folder of the working
+    /// tree, `Some(false)` when it names a ref (or nothing), `None` when unknown (the default).
+    fn names_only_a_path(&self, name: &str) -> Option<bool> {
+        let _ = name;
+        None
+    }
+
+    /// The folder the command starts in (the call's working directory), for relative paths
+    /// that climb out of it (`rm -rf ../..`); `None` when unknown (the default).
+    fn folder(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// Global options that take the next word as their value.
@@ -157,6 +171,7 @@ pub fn subcommand_options(sub: &str) -> Option<&'static OptionTable> {
         "am" => &AM,
         "prune" => &PRUNE,
         "gc" => &GC,
+        "repack" => &REPACK,
         "update-ref" => &UPDATE_REF,
         "read-tree" => &READ_TREE,
         "reflog expire" | "reflog delete" => &REFLOG_EXPIRE,
@@ -601,6 +616,44 @@ pub const GC: OptionTable = OptionTable::new(
         O::flag("cruft", None),
         O::value("max-cruft-size", None),
         O::flag("detach", None),
+    ],
+);
+
+/// `git repack` (its expiry options written with `=`, as git requires).
+pub const REPACK: OptionTable = OptionTable::new(
+    Syntax::Git,
+    &[
+        O::flag("a", Some('a')),
+        O::flag("A", Some('A')),
+        O::flag("d", Some('d')),
+        O::flag("l", Some('l')),
+        O::flag("f", Some('f')),
+        O::flag("F", Some('F')),
+        O::flag("quiet", Some('q')),
+        O::flag("n", Some('n')),
+        O::optional("unpack-unreachable", None),
+        O::flag("keep-unreachable", Some('k')),
+        O::flag("cruft", None),
+        O::optional("cruft-expiration", None),
+        O::value("max-cruft-size", None),
+        O::value("combine-cruft-below-size", None),
+        O::value("expire-to", None),
+        O::value("window", None),
+        O::value("window-memory", None),
+        O::value("depth", None),
+        O::value("threads", None),
+        O::value("max-pack-size", None),
+        O::value("filter", None),
+        O::value("filter-to", None),
+        O::flag("write-bitmap-index", Some('b')),
+        O::flag("pack-kept-objects", None),
+        O::value("keep-pack", None),
+        O::flag("delta-islands", Some('i')),
+        O::value("geometric", Some('g')),
+        O::flag("write-midx", Some('m')),
+        O::value("name-hash-version", None),
+        O::flag("path-walk", None),
+        O::flag("local", None),
     ],
 );
 

@@ -76,6 +76,14 @@ impl GitState for Switched<'_> {
             .push_destination(branch)
             .or_else(|| Some(("origin".to_owned(), branch.to_owned())))
     }
+
+    fn names_only_a_path(&self, name: &str) -> Option<bool> {
+        self.inner.names_only_a_path(name)
+    }
+
+    fn folder(&self) -> Option<&str> {
+        self.inner.folder()
+    }
 }
 
 impl Normalizer<'_> {
@@ -145,7 +153,12 @@ impl Normalizer<'_> {
             Some(s) => Some(s),
             None => self.git,
         };
-        let canonical = respell(words, state, &mut self.out.computed, fed);
+        // After `cd DIR` out of the folder (absolute, home, computed or `..`), the command
+        // may run in another repository.
+        let elsewhere = self.cwd.as_deref().is_some_and(|d| {
+            d.starts_with(['/', '~', '$', '`']) || d.split('/').any(|c| c == "..")
+        });
+        let canonical = respell(words, state, elsewhere, &mut self.out.computed, fed);
         let read = canonical.as_deref().unwrap_or(words);
         self.push(read, None, depth, origin);
         // An age given as a phrase, a date or in hours, as the age it comes to.
@@ -591,6 +604,7 @@ fn join_global_values<'a>(words: &[Word<'a>]) -> Option<Vec<Word<'a>>> {
 fn respell<'a>(
     words: &[Word<'a>],
     state: Option<&dyn GitState>,
+    elsewhere: bool,
     computed: &mut bool,
     fed: Fed<'_>,
 ) -> Option<Vec<Word<'a>>> {
@@ -623,6 +637,14 @@ fn respell<'a>(
     let sub = inv.subcommand()?;
     let args = rest.get(sub_at + 1..).unwrap_or_default();
     let arg_texts = inv.args(texts);
+    // `git -C DIR`, `--git-dir`, `--work-tree`, or after a `cd`: the repository the state
+    // describes may not be the one the command works on.
+    let elsewhere = elsewhere
+        || !inv.dirs().is_empty()
+        || globals
+            .iter()
+            .any(|w| w.text.starts_with("--git-dir") || w.text.starts_with("--work-tree"));
+    let state = if elsewhere { None } else { state };
 
     // `git SUB --help` shows help whatever else it says.
     let help = arg_texts
@@ -681,7 +703,7 @@ fn respell<'a>(
             .operands()
             .iter()
             .skip(1)
-            .any(|o| qualified_heads(o).is_some() || o.contains('*'));
+            .any(|o| qualified_heads(o).is_some() || o.contains('*') || o.ends_with(':'));
     // `-c push.default=matching push --force`: every branch with a remote namesake.
     let matching_forced = sub == "push"
         && parsed.operands().len() <= 1
@@ -705,7 +727,43 @@ fn respell<'a>(
                     )
             })
         });
+    // `git checkout PATH` (one operand, no `--`): git restores PATH from the index when it
+    // names no branch, tag or commit, discarding its changes.
+    let lone_path = sub == "checkout"
+        && parsed.operands_before_separator().is_none()
+        && !["b", "B", "orphan", "patch", "detach"]
+            .iter()
+            .any(|n| parsed.has(n))
+        && match parsed.operands() {
+            [one] => checkout_reads_a_path(one, state),
+            _ => false,
+        };
+    if sub == "push" {
+        let forced = parsed.has("force") || parsed.has("force-with-lease");
+        let refspecs: Vec<&Word<'_>> = args
+            .iter()
+            .zip(parsed.kinds())
+            .filter(|(_, kind)| matches!(kind, ArgKind::Operand))
+            .map(|(w, _)| w)
+            .skip(1)
+            .collect();
+        // A forced push whose refspec is computed (`HEAD:${B:-main}`, `+HEAD:$B`) may update
+        // any branch; one without a refspec in another repository updates that one's upstream.
+        if refspecs
+            .iter()
+            .any(|w| w.dynamic && (forced || w.text.starts_with('+')))
+            || (elsewhere
+                && forced
+                && refspecs.is_empty()
+                && !["tags", "mirror", "all", "branches"]
+                    .iter()
+                    .any(|o| parsed.has(o)))
+        {
+            *computed = true;
+        }
+    }
     let rewrite = clean_unforced
+        || lone_path
         || config_refspec.is_some()
         || config_mirror
         || short_heads
@@ -804,6 +862,9 @@ fn respell<'a>(
         // `git checkout REF PATH…`: PATH is restored from REF, discarding its changes.
         separator = Some(1);
     }
+    if lone_path && separator.is_none() {
+        separator = Some(0);
+    }
     let resolved;
     let forced = parsed.has("force") || parsed.has("force-with-lease");
     // `push --tags` without a refspec pushes the tags only.
@@ -871,14 +932,23 @@ fn respell<'a>(
         {
             new.push(word(spec.to_owned(), false));
         }
-        // A wildcard refspec (`+refs/heads/*:refs/heads/*`, `'*'`) updates main too: name it.
+        // A wildcard refspec (`+refs/heads/*:refs/heads/*`, `'m*'`) that reaches main or
+        // master updates it too: name it.
         let wildcards: Vec<Word<'a>> = new
             .iter()
             .skip(1)
-            .filter(|w| w.text.contains('*'))
-            .map(|w| word(w.text.replace('*', "main"), w.dynamic))
+            .filter_map(|w| wildcard_reaching_main(&w.text).map(|t| word(t, w.dynamic)))
             .collect();
         new.extend(wildcards);
+        // The matching refspec (`:`, forced as `+:` or by `--force`) pushes every branch with
+        // a remote namesake, main among them.
+        if new
+            .iter()
+            .skip(1)
+            .any(|w| w.text == "+:" || (forced && w.text == ":"))
+        {
+            new.push(word("+main", false));
+        }
         if matching_forced {
             if new.is_empty() {
                 new.push(word("origin", false));
@@ -899,6 +969,22 @@ fn respell<'a>(
     }
     let same = out.len() == words.len() && out.iter().zip(words).all(|(a, b)| a.text == b.text);
     (!same).then_some(out)
+}
+
+/// Whether `git checkout OPERAND` reads OPERAND as a path: it cannot be a ref name (`./a`,
+/// `src/`, a glob, a pathspec with magic, `a/../b`), or the repository says it names no ref
+/// but a file or folder ([`GitState::names_only_a_path`]).
+fn checkout_reads_a_path(operand: &str, state: Option<&dyn GitState>) -> bool {
+    if operand.is_empty() || operand == "-" || operand.contains(['$', '`']) {
+        return false;
+    }
+    let not_a_ref = operand.starts_with(['/', ':'])
+        || operand.ends_with('/')
+        || operand.contains(['*', '?', '[', '\\'])
+        || operand
+            .split('/')
+            .any(|c| c.is_empty() || c.starts_with('.') || c.ends_with(".lock"));
+    not_a_ref || state.and_then(|s| s.names_only_a_path(operand)) == Some(true)
 }
 
 /// What `-c` settings make a `git push` push: the refspec of `remote.NAME.push` (the last
@@ -936,6 +1022,22 @@ fn qualified_heads(refspec: &str) -> Option<String> {
         None if spec.starts_with("heads/") => Some(format!("{plus}refs/{spec}")),
         _ => None,
     }
+}
+
+/// The refspec a wildcard refspec (`refs/heads/m*:refs/heads/m*`, `+*`) is when its `*`
+/// stands for what makes the destination main or master, if it can.
+fn wildcard_reaching_main(refspec: &str) -> Option<String> {
+    let (plus, spec) = match refspec.strip_prefix('+') {
+        Some(rest) => ("+", rest),
+        None => ("", refspec),
+    };
+    let (src, dst) = spec.split_once(':').unwrap_or((spec, spec));
+    let (pre, post) = dst.split_once('*')?;
+    let target = ["refs/heads/main", "main", "refs/heads/master", "master"]
+        .into_iter()
+        .find(|t| t.len() >= pre.len() + post.len() && t.starts_with(pre) && t.ends_with(post))?;
+    let star = target.get(pre.len()..target.len() - post.len())?;
+    Some(format!("{plus}{}:{target}", src.replacen('*', star, 1)))
 }
 
 /// A refspec that force-updates the current branch's destination by its `+`: `+HEAD`, `+@`.

@@ -1727,6 +1727,7 @@ impl Normalizer<'_> {
             };
             self.find_exec(words, lexed, depth, origin, true);
             self.spaced_paths(name, words, depth, origin);
+            self.sweeps_from_here(name, words, depth, origin);
             // What it prints is a list of paths (its starting points first) when it runs
             // nothing itself.
             if !words.iter().any(|w| is_find_exec(&w.text)) {
@@ -1779,6 +1780,12 @@ impl Normalizer<'_> {
         }
         if matches!(name, "rm" | "rmdir" | "shred" | "unlink") {
             self.deletes_under_cwd(words, depth, origin);
+        }
+        if matches!(
+            name,
+            "rm" | "rmdir" | "shred" | "unlink" | "chmod" | "chown" | "chgrp"
+        ) {
+            self.sweeps_from_here(name, words, depth, origin);
         }
         self.spaced_paths(name, words, depth, origin);
         if name == "rm" {
@@ -2003,6 +2010,71 @@ impl Normalizer<'_> {
     /// under DIR (`rm -rf ~/*`), so command gates on what is deleted see where.
     fn deletes_under_cwd(&mut self, words: &[Word<'_>], depth: usize, origin: Origin) {
         if let Some(argv) = self.moved_under_cwd(words, |k, w| k > 0 && !w.text.starts_with('-')) {
+            self.push(&argv, None, depth, origin);
+        }
+    }
+
+    /// A delete or permission change whose relative operands reach the root, a top-level
+    /// folder or a home folder from where it runs (`cd / && chmod -R 777 .`, `rm -rf ../..`
+    /// two levels below a home folder): also read with those operands written out, so the
+    /// gates on what is swept see it. Nothing else is written out, so gates on other paths
+    /// read the command as it is.
+    fn sweeps_from_here(&mut self, name: &str, words: &[Word<'_>], depth: usize, origin: Origin) {
+        let folder = self.git.and_then(|g| g.folder());
+        // After `cd /DIR` or `cd ~`, deletes are read under it already.
+        let read_under_cwd = !matches!(name, "chmod" | "chown" | "chgrp");
+        if read_under_cwd
+            && self
+                .cwd
+                .as_deref()
+                .is_some_and(|d| d.starts_with(['/', '~']))
+        {
+            return;
+        }
+        let base = match (self.cwd.as_deref(), folder) {
+            (Some(d), _) if d.starts_with(['/', '~']) => d.to_owned(),
+            (Some(d), Some(f)) if !d.contains(['$', '`']) => under_folder(f, d),
+            (None, Some(f)) => f.to_owned(),
+            _ => return,
+        };
+        let operands = match name {
+            "find" => find_starts(words),
+            // The mode or owner comes first (`chmod -R 777 .`), unless `--reference` names it.
+            "chmod" | "chown" | "chgrp"
+                if !words.iter().any(|w| w.text.starts_with("--reference")) =>
+            {
+                let first = words
+                    .iter()
+                    .skip(1)
+                    .position(|w| !w.text.starts_with('-') || w.text == "-")
+                    .map_or(words.len(), |p| p + 2);
+                first..words.len()
+            }
+            _ => 1..words.len(),
+        };
+        let mut moved = false;
+        let argv: Vec<Word<'_>> = words
+            .iter()
+            .enumerate()
+            .map(|(k, w)| {
+                if operands.contains(&k)
+                    && !w.dynamic
+                    && !w.text.is_empty()
+                    && !w.text.starts_with(['/', '~', '$', '-'])
+                {
+                    let whole = under_folder(&base, &w.text);
+                    if sweeps(&whole) {
+                        moved = true;
+                        return Word {
+                            text: Cow::Owned(whole),
+                            ..w.clone()
+                        };
+                    }
+                }
+                w.clone()
+            })
+            .collect();
+        if moved {
             self.push(&argv, None, depth, origin);
         }
     }
@@ -3196,6 +3268,27 @@ fn computed_sweep(words: &[Word<'_>]) -> bool {
     args.iter()
         .any(|w| computed(w) && !is_home_expansion(&w.text))
         && args.iter().any(sweeps)
+}
+
+/// Whether a path written out is the root, a top-level folder, a home folder or the folder of
+/// the home folders (`/`, `/etc`, `/home/u`, `~`, `/Users`), or everything in one (`/*`).
+fn sweeps(path: &str) -> bool {
+    let t = path.trim_end_matches(['/', '*']);
+    let t = t.strip_suffix("/.").unwrap_or(t);
+    if t.is_empty() {
+        return path.starts_with('/');
+    }
+    if let Some(rest) = t.strip_prefix('~') {
+        return !rest.contains('/');
+    }
+    let Some(rest) = t.strip_prefix('/') else {
+        return false;
+    };
+    let mut parts = rest.split('/');
+    matches!(
+        (parts.next(), parts.next(), parts.next()),
+        (Some(_), None, _) | (Some("home" | "Users"), Some(_), None)
+    )
 }
 
 /// Whether `s` holds white space ([`char::is_whitespace`]), and whether it holds a space

@@ -84,6 +84,93 @@ fn command_reading_cases_pass_through_the_hook_protocol_in_every_profile() {
 }
 
 #[test]
+fn a_checkout_of_one_operand_is_read_against_the_repository() {
+    // `git checkout NAME` switches to a ref of that name, else restores the path NAME from
+    // the index, discarding its changes (checked with git 2.47).
+    let r = metalayer_test_support::worktree_fixture();
+    let decide = |command: &str| decide_bash(r.path(), command);
+    git(r.path(), &["branch", "dev"]);
+    git(r.path(), &["tag", "v1"]);
+    for command in [
+        "git checkout src/auth/login.py",
+        "git checkout docs",
+        "git checkout README.md",
+        "git checkout -q docs/guide.md",
+        "git checkout -f docs/guide.md",
+        "git checkout ./docs/guide.md",
+        "git checkout 'src/*.py'",
+        "git checkout docs/",
+        "git checkout :/docs",
+    ] {
+        assert_eq!(decide(command), "ask", "{command}: restores a path");
+    }
+    for command in [
+        "git checkout dev",
+        "git checkout v1",
+        "git checkout main",
+        "git checkout HEAD~0",
+        "git checkout -",
+        "git checkout -b docs",
+        "git checkout --detach dev",
+        // Neither a ref nor a path: git refuses, nothing is lost.
+        "git checkout no-such-thing",
+        // Deleted, not staged: restoring it loses nothing.
+        "git checkout src/ui/button.py",
+    ] {
+        assert_eq!(
+            decide(command),
+            "allow",
+            "{command}: switches or does nothing"
+        );
+    }
+    // A branch named like a folder is switched to.
+    git(r.path(), &["branch", "docs"]);
+    assert_eq!(decide("git checkout docs"), "allow", "the branch docs");
+}
+
+#[test]
+fn relative_paths_that_climb_out_are_read_from_the_calls_folder() {
+    // `..` is resolved against the folder the call runs in (the event's cwd): climbing to the
+    // root or a top-level folder is what it is.
+    let r = metalayer_test_support::git_repo();
+    let deep = r.path().join("a/b/c");
+    std::fs::create_dir_all(&deep).unwrap();
+    let depth = deep.components().count();
+    let up = |n: usize| vec![".."; n].join("/");
+    let decide = |command: &str| decide_bash(&deep, command);
+    for command in [
+        format!("rm -rf {}", up(depth)),
+        format!("rm -rf {}/etc", up(depth)),
+        format!("rm -rf {}/*", up(depth)),
+        format!("cd {} && rm -rf *", up(depth)),
+        format!("chmod -R 777 {}", up(depth)),
+        format!("chown -R nobody {}/", up(depth + 3)),
+        format!("find {} -delete", up(depth)),
+    ] {
+        assert_eq!(
+            decide(&command),
+            "deny",
+            "{command} from {}",
+            deep.display()
+        );
+    }
+    for command in [
+        "rm -rf ../build".to_owned(),
+        "rm -rf ../../a".to_owned(),
+        "cd .. && rm -rf *".to_owned(),
+        "chmod -R 755 ..".to_owned(),
+        format!("rm -rf {}/tmp/x", up(depth)),
+    ] {
+        assert_eq!(
+            decide(&command),
+            "allow",
+            "{command} from {}",
+            deep.display()
+        );
+    }
+}
+
+#[test]
 fn a_forced_push_without_a_refspec_is_read_against_the_current_branch() {
     let r = metalayer_test_support::git_repo();
     let decide = |command: &str| decide_bash(r.path(), command);
