@@ -42,12 +42,37 @@ pub const SHRED: OptionTable = OptionTable::new(
     ],
 );
 
+/// GNU `chmod`, `chown` and `chgrp` (their options together; a mode such as `-x` is read by
+/// the writes' own reader).
+pub const CHANGE_MODE: OptionTable = OptionTable::new(
+    Syntax::Gnu,
+    &[
+        O::flag("recursive", Some('R')),
+        O::flag("changes", Some('c')),
+        O::flag("silent", Some('f')),
+        O::flag("quiet", None),
+        O::flag("verbose", Some('v')),
+        O::flag("dereference", None),
+        O::flag("no-dereference", Some('h')),
+        O::optional("from", None),
+        O::flag("no-preserve-root", None),
+        O::flag("preserve-root", None),
+        O::optional("reference", None),
+        O::flag("H", Some('H')),
+        O::flag("L", Some('L')),
+        O::flag("P", Some('P')),
+        O::flag("help", None),
+        O::flag("version", None),
+    ],
+);
+
 /// The option table of a coreutils program, if modelled.
 #[must_use]
 pub fn options(program: &str) -> Option<&'static OptionTable> {
     match program {
         "rm" => Some(&RM),
         "shred" => Some(&SHRED),
+        "chmod" | "chown" | "chgrp" => Some(&CHANGE_MODE),
         _ => None,
     }
 }
@@ -67,5 +92,9 @@ mod tests {
         assert_eq!(long("pre"), Some("preserve-root"));
         assert_eq!(long("r"), Some("recursive"));
         assert_eq!(long("zzz"), None);
+        let change = |name: &str| CHANGE_MODE.long(name).map(|(o, _)| o.long);
+        assert_eq!(change("recur"), Some("recursive"));
+        // `--no-` could be --no-dereference or --no-preserve-root.
+        assert_eq!(change("no-"), None);
     }
 }

@@ -1728,6 +1728,7 @@ impl Normalizer<'_> {
             self.find_exec(words, lexed, depth, origin, true);
             self.spaced_paths(name, words, depth, origin);
             self.sweeps_from_here(name, words, depth, origin);
+            self.find_comma_lists(words, depth, origin);
             // What it prints is a list of paths (its starting points first) when it runs
             // nothing itself.
             if !words.iter().any(|w| is_find_exec(&w.text)) {
@@ -2075,6 +2076,41 @@ impl Normalizer<'_> {
             })
             .collect();
         if moved {
+            self.push(&argv, None, depth, origin);
+        }
+    }
+
+    /// `find / -name x , -delete`: find's comma evaluates both lists for every file, so what
+    /// follows it acts on everything found. Each top-level list is also read as a find of its
+    /// own, with the starting points.
+    fn find_comma_lists(&mut self, words: &[Word<'_>], depth: usize, origin: Origin) {
+        if !words.iter().any(|w| w.text == ",") {
+            return;
+        }
+        let starts = find_starts(words);
+        let head = words.get(..starts.end).unwrap_or_default();
+        let mut lists: Vec<Vec<Word<'_>>> = vec![Vec::new()];
+        let mut nesting = 0usize;
+        for w in words.get(starts.end..).unwrap_or_default() {
+            match &*w.text {
+                "(" => nesting += 1,
+                ")" => nesting = nesting.saturating_sub(1),
+                "," if nesting == 0 => {
+                    lists.push(Vec::new());
+                    continue;
+                }
+                _ => {}
+            }
+            if let Some(list) = lists.last_mut() {
+                list.push(w.clone());
+            }
+        }
+        if lists.len() < 2 {
+            return;
+        }
+        for list in lists.iter().filter(|l| !l.is_empty()) {
+            let mut argv: Vec<Word<'_>> = head.to_vec();
+            argv.extend(list.iter().cloned());
             self.push(&argv, None, depth, origin);
         }
     }
@@ -3860,9 +3896,25 @@ fn command_name(word: &str) -> Cow<'_, str> {
                 Cow::Borrowed(stem)
             }
         }
+        // macOS and Windows file systems find `GIT` or `Rm` as git and rm: the programs the
+        // gates name are read in lower case.
+        _ if base.bytes().any(|b| b.is_ascii_uppercase())
+            && CASE_FOLDED.iter().any(|n| n.eq_ignore_ascii_case(base)) =>
+        {
+            Cow::Owned(base.to_ascii_lowercase())
+        }
         _ => Cow::Borrowed(base),
     }
 }
+
+/// The programs a command name in another case still runs on a case-insensitive file system,
+/// read in lower case: those the default gates and the normaliser reason about.
+const CASE_FOLDED: &[&str] = &[
+    "git", "rm", "rmdir", "chmod", "chown", "chgrp", "find", "dd", "mv", "cp", "ln", "tee",
+    "truncate", "shred", "unlink", "sudo", "doas", "env", "xargs", "sh", "bash", "zsh", "dash",
+    "ksh", "fish", "curl", "wget", "python", "python3", "node", "perl", "ruby", "eval", "parallel",
+    "rsync", "sed", "diskutil", "mkfs", "wipefs", "sfdisk", "gh",
+];
 
 /// Where the command wrapped in `words` starts, following wrappers that skip to it.
 fn unwrapped_start(words: &[Word<'_>]) -> usize {

@@ -721,6 +721,32 @@ const WRAPPERS: &[Wrapper] = &[
         },
     },
     Wrapper {
+        // `uv tool run`: the tool's command and its arguments.
+        names: &["uvx"],
+        options: posix(&[
+            O::value("from", None),
+            O::value("with", Some('w')),
+            O::value("with-editable", None),
+            O::value("with-requirements", None),
+            O::value("python", Some('p')),
+            O::value("index", None),
+            O::value("index-url", Some('i')),
+            O::value("extra-index-url", None),
+            O::value("default-index", None),
+            O::value("constraints", Some('c')),
+            O::value("overrides", None),
+            O::value("directory", None),
+            O::value("project", None),
+            O::value("env-file", None),
+            O::value("cache-dir", None),
+            O::value("config-file", None),
+            O::flag("isolated", None),
+            O::flag("quiet", Some('q')),
+            O::flag("verbose", Some('v')),
+        ]),
+        then: Then::Command(0),
+    },
+    Wrapper {
         names: &["xargs"],
         options: posix(&[
             O::flag("null", Some('0')),
@@ -993,6 +1019,7 @@ fn is_wrapper(name: &str) -> bool {
             | "tmux"
             | "uv"
             | "poetry"
+            | "pipx"
             | "pipenv"
             | "pdm"
             | "hatch"
@@ -1010,6 +1037,7 @@ fn is_wrapper(name: &str) -> bool {
             | "nix"
             | "npx"
             | "bunx"
+            | "uvx"
             | "firejail"
             | "bwrap"
             | "gdb"
@@ -1071,7 +1099,7 @@ pub(super) fn wrapper_skip(name: &str, words: &[Word<'_>], i: usize) -> Option<U
         "vim" | "vi" | "nvim" | "ex" | "view" => return vim(words, i),
         "make" | "gmake" => return make_eval(words, i),
         "uv" | "poetry" | "pipenv" | "pdm" | "hatch" | "rye" | "conda" | "mamba" | "micromamba"
-        | "pixi" | "mise" | "npm" | "pnpm" | "yarn" | "bun" | "direnv" | "nix" => {
+        | "pixi" | "mise" | "npm" | "pnpm" | "yarn" | "bun" | "direnv" | "nix" | "pipx" => {
             return environment_runner(name, words, i);
         }
         "xargs" => return xargs(words, i),
@@ -1624,6 +1652,8 @@ fn parallel_jobs<'s>(
 /// take a value, of all of them together.
 const RUNNER: OptionTable = posix(&[
     O::value("call", Some('c')),
+    O::value("spec", None),
+    O::value("pip-args", None),
     O::value("package", None),
     O::value("with", None),
     O::value("with-requirements", None),
@@ -2121,6 +2151,7 @@ mod tests {
             "tmux",
             "uv",
             "poetry",
+            "pipx",
             "pipenv",
             "pdm",
             "hatch",
