@@ -1470,6 +1470,15 @@ impl Normalizer<'_> {
         let Some(first) = words.first() else {
             return;
         };
+        // `eval "$(ssh-agent -s)"`, `eval "$(pyenv init -)"`: the output of a shell set-up
+        // generator is variables and functions for this shell; the generator itself was read
+        // as a command of its own.
+        if let [only] = words
+            && only.dynamic
+            && is_setup_generator(&only.text)
+        {
+            return;
+        }
         let name = command_name(&first.text);
         let name: &str = &name;
         // `./x.sh` after the command wrote x.sh: the script it wrote runs.
@@ -3304,6 +3313,47 @@ fn computed_sweep(words: &[Word<'_>]) -> bool {
     args.iter()
         .any(|w| computed(w) && !is_home_expansion(&w.text))
         && args.iter().any(sweeps)
+}
+
+/// Whether `word` is the output of a program that prints shell set-up for `eval`
+/// (`$(ssh-agent -s)`, `` `pyenv init -` ``, `$(brew shellenv)`): assignments, exports and
+/// functions of well-known tools.
+fn is_setup_generator(word: &str) -> bool {
+    let body = word
+        .strip_prefix("$(")
+        .and_then(|r| r.strip_suffix(')'))
+        .or_else(|| word.strip_prefix('`').and_then(|r| r.strip_suffix('`')));
+    let Some(body) = body else {
+        return false;
+    };
+    if body.contains(['$', '`', ';', '|', '&', '>', '<', '(', ')', '\n']) {
+        return false;
+    }
+    let mut parts = body.split_whitespace();
+    let path = parts.next().unwrap_or_default();
+    // Found on PATH or in a system folder, not a program a command may have written.
+    let system = [
+        "/usr/bin/",
+        "/usr/local/bin/",
+        "/bin/",
+        "/opt/homebrew/bin/",
+    ];
+    if path.contains('/') && !system.iter().any(|d| path.starts_with(d)) {
+        return false;
+    }
+    let program = basename(path);
+    let sub = parts.next().unwrap_or_default();
+    match program {
+        "ssh-agent" | "dircolors" | "fnm" | "opam" | "keychain" => true,
+        "pyenv" => matches!(sub, "init" | "virtualenv-init"),
+        "rbenv" | "nodenv" | "goenv" | "jenv" | "plenv" | "phpenv" => sub == "init",
+        "direnv" => matches!(sub, "hook" | "export"),
+        "brew" => sub == "shellenv",
+        "starship" | "zoxide" | "atuin" | "thefuck" => sub == "init",
+        "mise" | "rtx" => matches!(sub, "activate" | "env"),
+        "conda" | "micromamba" => sub.starts_with("shell."),
+        _ => false,
+    }
 }
 
 /// Whether a path written out is the root, a top-level folder, a home folder or the folder of
