@@ -1066,7 +1066,14 @@ impl Normalizer<'_> {
                 self.plain_assignments(&assignments, depth, origin);
                 return;
             };
-            let unwrap = wrapper_skip(&command_name(&word.text), words, i);
+            let program = command_name(&word.text);
+            // Options whose value is a shell command the program runs (`tar
+            // --to-command=CMD`, `rsync -e CMD`, `ssh -o ProxyCommand=CMD`, `man -P CMD`).
+            for script in wrappers::option_scripts(&program, words.get(i + 1..).unwrap_or_default())
+            {
+                self.script(&script, depth + 1, origin);
+            }
+            let unwrap = wrapper_skip(&program, words, i);
             match unwrap {
                 Some(Unwrap::Skip(next)) => {
                     if basename(&word.text) == "env" {

@@ -1207,6 +1207,83 @@ pub(super) fn wrapper_skip(name: &str, words: &[Word<'_>], i: usize) -> Option<U
     }
 }
 
+/// The shell commands the options of `program` (its arguments `args`) run: tar's
+/// `--to-command`, `--use-compress-program`/`-I`, `--info-script`/`-F`,
+/// `--new-volume-script`, `--rsh-command` and `--checkpoint-action=exec=`; rsync's `--rsh`/`-e`;
+/// man's `--pager`/`-P` and `--html`/`-H`; ssh's, scp's and sftp's `-o ProxyCommand`,
+/// `LocalCommand` and `KnownHostsCommand`. Empty for every other program, at no cost.
+pub(super) fn option_scripts(program: &str, args: &[Word<'_>]) -> Vec<String> {
+    let options: &[(&str, Option<&str>)] = match program {
+        "tar" | "gtar" | "bsdtar" => &[
+            ("--to-command", None),
+            ("--use-compress-program", Some("-I")),
+            ("--info-script", Some("-F")),
+            ("--new-volume-script", None),
+            ("--rsh-command", None),
+        ],
+        "rsync" => &[("--rsh", Some("-e"))],
+        "man" => &[("--pager", Some("-P")), ("--html", Some("-H"))],
+        "ssh" | "scp" | "sftp" | "autossh" => &[("-o", Some("-o"))],
+        _ => return Vec::new(),
+    };
+    let ssh = options.first().is_some_and(|(long, _)| *long == "-o");
+    let mut scripts = Vec::new();
+    let mut k = 0;
+    while let Some(w) = args.get(k) {
+        let t = &*w.text;
+        k += 1;
+        if t == "--" {
+            break;
+        }
+        let mut value: Option<&str> = None;
+        for (long, short) in options {
+            if let Some(rest) = t.strip_prefix(long) {
+                if rest.is_empty() {
+                    value = args.get(k).map(|v| &*v.text);
+                } else if let Some(v) = rest.strip_prefix('=') {
+                    value = Some(v);
+                } else if ssh {
+                    value = Some(rest);
+                }
+            } else if let Some(short) = short
+                && let Some(rest) = t.strip_prefix(short)
+            {
+                value = if rest.is_empty() {
+                    args.get(k).map(|v| &*v.text)
+                } else {
+                    Some(rest)
+                };
+            }
+            if value.is_some() {
+                break;
+            }
+        }
+        if let Some(exec) = t.strip_prefix("--checkpoint-action=exec=") {
+            value = Some(exec);
+        }
+        let Some(v) = value else {
+            continue;
+        };
+        if ssh {
+            // `-o ProxyCommand=CMD`, `-o 'ProxyCommand CMD'` (any case).
+            let (key, command) = v.split_once(['=', ' ']).map_or((v, ""), |(key, rest)| {
+                (key, rest.trim_start_matches(['=', ' ']))
+            });
+            if ["proxycommand", "localcommand", "knownhostscommand"]
+                .iter()
+                .any(|name| key.eq_ignore_ascii_case(name))
+                && !command.is_empty()
+                && !command.eq_ignore_ascii_case("none")
+            {
+                scripts.push(command.to_owned());
+            }
+        } else if !v.is_empty() {
+            scripts.push(v.to_owned());
+        }
+    }
+    scripts
+}
+
 /// `perf stat|record|trace|… [OPTIONS] CMD…` (the options of those subcommands that take a
 /// value; `perf` without a command-running subcommand runs nothing).
 fn perf(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
