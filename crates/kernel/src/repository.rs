@@ -61,8 +61,13 @@ impl GitState for RepositoryState {
             .map(|(_, r, d)| (r.clone(), d.clone()))
     }
 
-    fn names_only_a_path(&self, name: &str) -> Option<bool> {
-        let repo = git2::Repository::discover(&self.dir).ok()?;
+    fn names_only_a_path(&self, name: &str, under: Option<&str>) -> Option<bool> {
+        let dir = match under {
+            None => self.dir.clone(),
+            Some(u) if u.starts_with('~') => return None,
+            Some(u) => self.dir.join(u),
+        };
+        let repo = git2::Repository::discover(&dir).ok()?;
         // A branch, tag or commit (`main`, `v1.2`, `HEAD~1`, `abc123`) is switched to.
         if repo.revparse_single(name).is_ok() {
             return Some(false);
@@ -77,7 +82,12 @@ impl GitState for RepositoryState {
         }
         // Otherwise git restores the path from the index; only a file or folder that is
         // there has changes to lose.
-        Some(std::fs::symlink_metadata(self.dir.join(name)).is_ok())
+        Some(std::fs::symlink_metadata(dir.join(name)).is_ok())
+    }
+
+    fn has_branch(&self, name: &str) -> Option<bool> {
+        let repo = git2::Repository::discover(&self.dir).ok()?;
+        Some(repo.find_branch(name, git2::BranchType::Local).is_ok())
     }
 
     fn folder(&self) -> Option<&str> {

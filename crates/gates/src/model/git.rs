@@ -38,7 +38,16 @@ pub trait GitState: fmt::Debug + Send + Sync {
     /// Whether `git checkout NAME` (one operand, no `--`) restores a path: `Some(true)` when
     /// NAME names no branch, tag, remote branch or commit but a file or folder of the working
     /// tree, `Some(false)` when it names a ref (or nothing), `None` when unknown (the default).
-    fn names_only_a_path(&self, name: &str) -> Option<bool> {
+    /// `under`: the folder git runs in when not the call's own (`git -C src`, after `cd src`),
+    /// relative to the call's folder or absolute.
+    fn names_only_a_path(&self, name: &str, under: Option<&str>) -> Option<bool> {
+        let _ = (name, under);
+        None
+    }
+
+    /// Whether a local branch `name` exists: `Some(true)` or `Some(false)`, `None` when unknown
+    /// (the default).
+    fn has_branch(&self, name: &str) -> Option<bool> {
         let _ = name;
         None
     }

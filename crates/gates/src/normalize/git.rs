@@ -77,8 +77,12 @@ impl GitState for Switched<'_> {
             .or_else(|| Some(("origin".to_owned(), branch.to_owned())))
     }
 
-    fn names_only_a_path(&self, name: &str) -> Option<bool> {
-        self.inner.names_only_a_path(name)
+    fn names_only_a_path(&self, name: &str, under: Option<&str>) -> Option<bool> {
+        self.inner.names_only_a_path(name, under)
+    }
+
+    fn has_branch(&self, name: &str) -> Option<bool> {
+        self.inner.has_branch(name)
     }
 
     fn folder(&self) -> Option<&str> {
@@ -157,8 +161,16 @@ impl Normalizer<'_> {
         // may run in another repository.
         let elsewhere = self.cwd.as_deref().is_some_and(|d| {
             d.starts_with(['/', '~', '$', '`']) || d.split('/').any(|c| c == "..")
-        });
-        let canonical = respell(words, state, elsewhere, &mut self.out.computed, fed);
+        }) || self
+            .inherited
+            .iter()
+            .chain(&self.exported)
+            .any(|a| a.text.starts_with("GIT_DIR=") || a.text.starts_with("GIT_WORK_TREE="));
+        let folder = Folder {
+            cwd: self.cwd.as_deref(),
+            elsewhere,
+        };
+        let canonical = respell(words, state, folder, &mut self.out.computed, fed);
         let read = canonical.as_deref().unwrap_or(words);
         self.push(read, None, depth, origin);
         // An age given as a phrase, a date or in hours, as the age it comes to.
@@ -601,13 +613,22 @@ fn join_global_values<'a>(words: &[Word<'a>]) -> Option<Vec<Word<'a>>> {
 /// The canonical spelling of `git ARGS` (`words[0]` is the command name), or `None` when it
 /// is left as written. Sets `computed` when a computed word sits where git reads the
 /// subcommand or an option of a dangerous one.
+/// Where a git command runs, as far as the command says: the folder a `cd` moved to, and
+/// whether that may be another repository.
+#[derive(Debug, Clone, Copy)]
+struct Folder<'c> {
+    cwd: Option<&'c str>,
+    elsewhere: bool,
+}
+
 fn respell<'a>(
     words: &[Word<'a>],
     state: Option<&dyn GitState>,
-    elsewhere: bool,
+    folder: Folder<'_>,
     computed: &mut bool,
     fed: Fed<'_>,
 ) -> Option<Vec<Word<'a>>> {
+    let elsewhere = folder.elsewhere;
     let appended = matches!(fed, Fed::Appended);
     let could_be_option = |w: &Word<'_>| could_be_option(w, fed);
     let rest = words.get(1..)?;
@@ -644,6 +665,20 @@ fn respell<'a>(
         || globals
             .iter()
             .any(|w| w.text.starts_with("--git-dir") || w.text.starts_with("--work-tree"));
+    // The folder git works in, relative to the call's: `cd` and `-C` (`None` when computed).
+    let git_folder: Option<String> = {
+        let mut dir: Option<String> = folder.cwd.map(str::to_owned);
+        let mut known = !folder.cwd.is_some_and(|d| d.contains(['$', '`']));
+        for d in inv.dirs() {
+            known &= !d.contains(['$', '`']);
+            dir = Some(match dir {
+                Some(base) if !d.starts_with(['/', '~']) => format!("{base}/{d}"),
+                _ => (*d).to_owned(),
+            });
+        }
+        if known { dir } else { Some("$".to_owned()) }
+    };
+    let repo_state = state;
     let state = if elsewhere { None } else { state };
 
     // `git SUB --help` shows help whatever else it says.
@@ -735,7 +770,7 @@ fn respell<'a>(
             .iter()
             .any(|n| parsed.has(n))
         && match parsed.operands() {
-            [one] => checkout_reads_a_path(one, state),
+            [one] => checkout_reads_a_path(one, repo_state, git_folder.as_deref()),
             _ => false,
         };
     if sub == "push" {
@@ -753,16 +788,42 @@ fn respell<'a>(
             .iter()
             .any(|w| w.dynamic && (forced || w.text.starts_with('+')))
             || (elsewhere
-                && forced
-                && refspecs.is_empty()
                 && !["tags", "mirror", "all", "branches"]
                     .iter()
-                    .any(|o| parsed.has(o)))
+                    .any(|o| parsed.has(o))
+                && (forced && refspecs.is_empty()
+                    || refspecs.iter().any(|w| {
+                        // `HEAD`, `@`: that repository's current branch, to its own name.
+                        let (plus, spec) = match w.text.strip_prefix('+') {
+                            Some(rest) => (true, rest),
+                            None => (false, &*w.text),
+                        };
+                        (forced || plus) && matches!(spec, "HEAD" | "@")
+                    })))
         {
             *computed = true;
         }
     }
+    // `git branch -M NAME` renames the current branch to NAME, overwriting a branch NAME that
+    // exists: read as `git branch -M CURRENT NAME`, so gates on what is overwritten see it.
+    let overwritten_by = (sub == "branch")
+        .then(|| {
+            let forced = parsed.has("force");
+            let moving = parsed.has("M")
+                || parsed.has("C")
+                || (forced && ["m", "move", "c", "copy"].iter().any(|o| parsed.has(o)));
+            match parsed.operands() {
+                [name] if moving => {
+                    let state = state?;
+                    let current = state.current_branch()?;
+                    (current != *name && state.has_branch(name) == Some(true)).then_some(current)
+                }
+                _ => None,
+            }
+        })
+        .flatten();
     let rewrite = clean_unforced
+        || overwritten_by.is_some()
         || lone_path
         || config_refspec.is_some()
         || config_mirror
@@ -864,6 +925,13 @@ fn respell<'a>(
     }
     if lone_path && separator.is_none() {
         separator = Some(0);
+    }
+    let renamed: Vec<Word<'a>>;
+    if let Some(current) = &overwritten_by {
+        renamed = std::iter::once(word(current.clone(), false))
+            .chain(operands.iter().map(|w| (*w).clone()))
+            .collect();
+        operands = renamed.iter().collect();
     }
     let resolved;
     let forced = parsed.has("force") || parsed.has("force-with-lease");
@@ -974,7 +1042,7 @@ fn respell<'a>(
 /// Whether `git checkout OPERAND` reads OPERAND as a path: it cannot be a ref name (`./a`,
 /// `src/`, a glob, a pathspec with magic, `a/../b`), or the repository says it names no ref
 /// but a file or folder ([`GitState::names_only_a_path`]).
-fn checkout_reads_a_path(operand: &str, state: Option<&dyn GitState>) -> bool {
+fn checkout_reads_a_path(operand: &str, state: Option<&dyn GitState>, under: Option<&str>) -> bool {
     if operand.is_empty() || operand == "-" || operand.contains(['$', '`']) {
         return false;
     }
@@ -984,7 +1052,12 @@ fn checkout_reads_a_path(operand: &str, state: Option<&dyn GitState>) -> bool {
         || operand
             .split('/')
             .any(|c| c.is_empty() || c.starts_with('.') || c.ends_with(".lock"));
-    not_a_ref || state.and_then(|s| s.names_only_a_path(operand)) == Some(true)
+    // A folder computed at run time cannot be looked into.
+    let looked_up = match under {
+        Some(dir) if dir.contains(['$', '`']) => None,
+        _ => state.and_then(|s| s.names_only_a_path(operand, under)),
+    };
+    not_a_ref || looked_up == Some(true)
 }
 
 /// What `-c` settings make a `git push` push: the refspec of `remote.NAME.push` (the last

@@ -21,6 +21,12 @@ const PROTECTED: &[&str] = &[
     "settings.local.json",
     ".env",
     ".gitconfig",
+    // git's own records (G12g).
+    "objects",
+    "refs",
+    "logs",
+    "HEAD",
+    "packed-refs",
 ];
 
 /// The readings of `path` in which the components that are globs are replaced by protected

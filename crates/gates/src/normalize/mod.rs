@@ -999,6 +999,8 @@ impl Normalizer<'_> {
                         .split_ascii_whitespace()
                         .map(|field| Word {
                             text: Cow::Owned(field.to_owned()),
+                            dynamic: false,
+                            quoted: false,
                             ..w.clone()
                         })
                         .collect(),
@@ -1483,6 +1485,7 @@ impl Normalizer<'_> {
         if let [only] = words
             && only.dynamic
             && is_setup_generator(&only.text)
+            && !self.defines_a_function_in(&only.text)
         {
             return;
         }
@@ -1549,9 +1552,6 @@ impl Normalizer<'_> {
 
         // `rm $FLAGS /`, `chmod -$R 777 ~`: an option computed at run time, on a command
         // given the root or a home folder, may make it recursive.
-        if matches!(name, "rm" | "chmod" | "chown" | "chgrp" | "find") && computed_sweep(words) {
-            self.out.computed = true;
-        }
         // `tar --remove-files -cf a.tar ~`, `mv ~ /tmp/x`: also read as the delete it is.
         if depth < self.options.max_depth
             && let Some(removed) = writes::removed_operands(name, words)
@@ -2029,6 +2029,13 @@ impl Normalizer<'_> {
         if let Some(argv) = self.moved_under_cwd(words, |k, w| k > 0 && !w.text.starts_with('-')) {
             self.push(&argv, None, depth, origin);
         }
+    }
+
+    /// Whether the command defined a function named by a word of `text` (a function
+    /// `ssh-agent` shadows the program: its output is no set-up).
+    fn defines_a_function_in(&self, text: &str) -> bool {
+        text.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '`' | '$'))
+            .any(|w| self.functions.iter().any(|(name, _)| name == basename(w)))
     }
 
     /// A delete or permission change whose relative operands reach the root, a top-level
@@ -2754,6 +2761,20 @@ impl Normalizer<'_> {
         if count == 0 {
             return;
         }
+        // `rm $FLAGS /`, `chmod -$R 777 ~`, also in a reading written out (`rm $F ~/..`): an
+        // option computed at run time, on a command given the root or a home folder, may
+        // make it recursive.
+        if !self.out.computed
+            && argv.len() > 2
+            && let Some(first) = argv.first()
+            && matches!(
+                &*command_name(&first.text),
+                "rm" | "chmod" | "chown" | "chgrp" | "find"
+            )
+            && computed_sweep(argv)
+        {
+            self.out.computed = true;
+        }
         if !self.room() {
             self.out.truncated = true;
             return;
@@ -3306,12 +3327,14 @@ fn computed_sweep(words: &[Word<'_>]) -> bool {
     let args = words.get(1..).unwrap_or_default();
     let computed = |w: &Word<'_>| w.dynamic && w.text.starts_with(['-', '$', '`']);
     let sweeps = |w: &Word<'_>| {
-        let t = w.text.trim_end_matches(['/', '*']);
+        let cleaned = if w.dynamic { None } else { resolved(&w.text) };
+        let path = cleaned.as_deref().unwrap_or(&w.text);
+        let t = path.trim_end_matches(['/', '*']);
         if w.dynamic {
             return matches!(t, "$HOME" | "${HOME}");
         }
         match t.as_bytes() {
-            [] => w.text.starts_with('/'),
+            [] => path.starts_with('/'),
             [b'~', ..] => !t.contains('/'),
             [b'/', rest @ ..] => !rest.contains(&b'/'),
             _ => false,
@@ -3970,7 +3993,9 @@ const CASE_FOLDED: &[&str] = &[
     "git", "rm", "rmdir", "chmod", "chown", "chgrp", "find", "dd", "mv", "cp", "ln", "tee",
     "truncate", "shred", "unlink", "sudo", "doas", "env", "xargs", "sh", "bash", "zsh", "dash",
     "ksh", "fish", "curl", "wget", "python", "python3", "node", "perl", "ruby", "eval", "parallel",
-    "rsync", "sed", "diskutil", "mkfs", "wipefs", "sfdisk", "gh",
+    "rsync", "sed", "diskutil", "mkfs", "wipefs", "sfdisk", "gh", "nohup", "timeout", "nice",
+    "ionice", "watch", "time", "command", "exec", "stdbuf", "setsid", "flock", "script", "chrt",
+    "taskset", "busybox",
 ];
 
 /// Where the command wrapped in `words` starts, following wrappers that skip to it.

@@ -1226,6 +1226,12 @@ pub(super) fn option_scripts(program: &str, args: &[Word<'_>]) -> Vec<String> {
         "ssh" | "scp" | "sftp" | "autossh" => &[("-o", Some("-o"))],
         _ => return Vec::new(),
     };
+    // scp's and sftp's `-S PROGRAM` (the ssh to run) and sftp's `-D PROGRAM` (a local server).
+    let programs: &[&str] = match program {
+        "scp" => &["-S"],
+        "sftp" => &["-S", "-D"],
+        _ => &[],
+    };
     let ssh = options.first().is_some_and(|(long, _)| *long == "-o");
     let mut scripts = Vec::new();
     let mut k = 0;
@@ -1236,7 +1242,59 @@ pub(super) fn option_scripts(program: &str, args: &[Word<'_>]) -> Vec<String> {
             break;
         }
         let mut value: Option<&str> = None;
+        let mut program_value = None;
+        for p in programs {
+            if let Some(rest) = t.strip_prefix(p) {
+                program_value = if rest.is_empty() {
+                    args.get(k).map(|v| &*v.text)
+                } else {
+                    Some(rest)
+                };
+            }
+        }
+        if let Some(v) = program_value {
+            if !v.is_empty() {
+                scripts.push(v.to_owned());
+            }
+            continue;
+        }
         for (long, short) in options {
+            if value.is_some() {
+                break;
+            }
+            // GNU's unique prefixes (`--to-comm=CMD`), four letters at least.
+            if !ssh
+                && let Some(written) = t.strip_prefix("--")
+                && let Some(name) = written.split('=').next()
+                && name.len() >= 4
+                && long
+                    .get(2..)
+                    .is_some_and(|l| l.starts_with(name) && l != name)
+            {
+                value = match written.split_once('=') {
+                    Some((_, v)) => Some(v),
+                    None => args.get(k).map(|v| &*v.text),
+                };
+                break;
+            }
+            // A short option at the end of a cluster takes the next word (`tar -xI CMD`,
+            // `rsync -aze CMD`), inside it the rest (`-xICMD`).
+            if let Some(short) = short
+                && let Some(letter) = short.strip_prefix('-')
+                && !ssh
+                && t.starts_with('-')
+                && !t.starts_with("--")
+                && t.len() > 2
+                && let Some(at) = t.get(1..).and_then(|c| c.find(letter))
+            {
+                let rest = t.get(at + 2..).unwrap_or_default();
+                value = if rest.is_empty() {
+                    args.get(k).map(|v| &*v.text)
+                } else {
+                    Some(rest)
+                };
+                break;
+            }
             if let Some(rest) = t.strip_prefix(long) {
                 if rest.is_empty() {
                     value = args.get(k).map(|v| &*v.text);
@@ -1622,6 +1680,10 @@ fn parallel(words: &[Word<'_>], i: usize) -> Option<Unwrap> {
     let blocks = ["pipe", "pipepart", "spreadstdin"]
         .iter()
         .any(|o| parsed.has(o));
+    // `--dry-run` prints the commands instead of running them.
+    if own.contains(&"--dry-run") {
+        return Some(Unwrap::Skip(words.len()));
+    }
     let linked = own.iter().any(|o| matches!(*o, "--link" | "--xapply"));
     // `-N2`, `-n2`: two arguments of one source in each job.
     let per_job = parsed
@@ -1788,7 +1850,9 @@ fn environment_runner(tool: &str, words: &[Word<'_>], i: usize) -> Option<Unwrap
         .find(|&k| words.get(k).is_some_and(|w| subs.contains(&&*w.text)))?;
     // Only the tool's options (and a value after one) may stand before the subcommand.
     let before = words.get(i + 1..sub).unwrap_or_default();
-    if before.first().is_some_and(|w| !w.text.starts_with('-')) {
+    // `uv tool run CMD` is `uvx CMD`.
+    let uv_tool = tool == "uv" && before.first().is_some_and(|w| w.text == "tool");
+    if before.first().is_some_and(|w| !w.text.starts_with('-')) && !uv_tool {
         return None;
     }
     let after = words.get(sub + 1..).unwrap_or_default();

@@ -126,6 +126,38 @@ fn a_checkout_of_one_operand_is_read_against_the_repository() {
     // A branch named like a folder is switched to.
     git(r.path(), &["branch", "docs"]);
     assert_eq!(decide("git checkout docs"), "allow", "the branch docs");
+    // The folder git runs in: `-C` and `cd`.
+    for command in [
+        "git -C src checkout auth/login.py",
+        "cd src && git checkout auth/login.py",
+        "cd src/auth && git checkout login.py",
+    ] {
+        assert_eq!(decide(command), "ask", "{command}: restores a path");
+    }
+    for command in ["git -C src checkout dev", "cd src && git checkout v1"] {
+        assert_eq!(decide(command), "allow", "{command}: switches");
+    }
+}
+
+#[test]
+fn renaming_onto_an_existing_main_is_read_as_moving_it() {
+    // `git branch -M main` renames the current branch to main: harmless where there is no
+    // main (GitHub's quick start), moving main where there is one.
+    let r = metalayer_test_support::git_repo();
+    git(r.path(), &["commit", "-q", "--allow-empty", "-m", "first"]);
+    git(r.path(), &["branch", "-M", "master"]);
+    let decide = |command: &str| decide_bash(r.path(), command);
+    assert_eq!(decide("git branch -M main"), "allow", "no main yet");
+    git(r.path(), &["branch", "main"]);
+    assert_eq!(decide("git branch -M main"), "ask", "main exists");
+    assert_eq!(decide("git branch -C main"), "ask", "main exists");
+    assert_eq!(
+        decide("git branch -m main"),
+        "allow",
+        "git refuses without force"
+    );
+    git(r.path(), &["checkout", "-q", "main"]);
+    assert_eq!(decide("git branch -M main"), "allow", "already on main");
 }
 
 #[test]
