@@ -665,8 +665,9 @@ fn respell<'a>(
         || globals
             .iter()
             .any(|w| w.text.starts_with("--git-dir") || w.text.starts_with("--work-tree"));
-    // The folder git works in, relative to the call's: `cd` and `-C` (`None` when computed).
-    let git_folder: Option<String> = {
+    // The folder git works in, relative to the call's: `cd` and `-C` (`$` when computed).
+    // Only a checkout asks for it.
+    let git_folder = || -> Option<String> {
         let mut dir: Option<String> = folder.cwd.map(str::to_owned);
         let mut known = !folder.cwd.is_some_and(|d| d.contains(['$', '`']));
         for d in inv.dirs() {
@@ -770,7 +771,7 @@ fn respell<'a>(
             .iter()
             .any(|n| parsed.has(n))
         && match parsed.operands() {
-            [one] => checkout_reads_a_path(one, repo_state, git_folder.as_deref()),
+            [one] => checkout_reads_a_path(one, repo_state, git_folder().as_deref()),
             _ => false,
         };
     if sub == "push" {
