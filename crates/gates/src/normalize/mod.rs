@@ -989,30 +989,29 @@ impl Normalizer<'_> {
             && words.iter().any(|w| w.dynamic && w.text.starts_with('$'))
             && !words.iter().any(|w| basename(&w.text) == "git")
         {
-            substituted = words
-                .iter()
-                .flat_map(|w| match self.known_variable(w) {
+            let mut out: Vec<Word<'a>> = Vec::with_capacity(words.len());
+            for w in words {
+                match self.known_variable(w) {
                     // Unquoted, a known value is split into fields at white space, and an
                     // empty one is no word at all (`c='git reset --hard'; $c`, `rm -rf $e /`).
-                    Some(value) if !w.quoted && !value.dynamic => value
-                        .text
-                        .split_ascii_whitespace()
-                        .map(|field| Word {
+                    Some(value) if !w.quoted && !value.dynamic => {
+                        out.extend(value.text.split_ascii_whitespace().map(|field| Word {
                             text: Cow::Owned(field.to_owned()),
                             dynamic: false,
                             quoted: false,
                             ..w.clone()
-                        })
-                        .collect(),
-                    Some(value) => vec![Word {
+                        }));
+                    }
+                    Some(value) => out.push(Word {
                         text: Cow::Owned(value.text.to_string()),
                         dynamic: value.dynamic,
                         quoted: w.quoted || value.quoted,
                         ..w.clone()
-                    }],
-                    None => vec![w.clone()],
-                })
-                .collect();
+                    }),
+                    None => out.push(w.clone()),
+                }
+            }
+            substituted = out;
             words = &substituted;
         }
         if let Some(first) = words.first()
@@ -3326,23 +3325,15 @@ fn is_root_or_home(path: &str) -> bool {
 fn computed_sweep(words: &[Word<'_>]) -> bool {
     let args = words.get(1..).unwrap_or_default();
     let computed = |w: &Word<'_>| w.dynamic && w.text.starts_with(['-', '$', '`']);
-    let sweeps = |w: &Word<'_>| {
-        let cleaned = if w.dynamic { None } else { resolved(&w.text) };
-        let path = cleaned.as_deref().unwrap_or(&w.text);
-        let t = path.trim_end_matches(['/', '*']);
+    let swept = |w: &Word<'_>| {
         if w.dynamic {
-            return matches!(t, "$HOME" | "${HOME}");
+            return matches!(w.text.trim_end_matches(['/', '*']), "$HOME" | "${HOME}");
         }
-        match t.as_bytes() {
-            [] => path.starts_with('/'),
-            [b'~', ..] => !t.contains('/'),
-            [b'/', rest @ ..] => !rest.contains(&b'/'),
-            _ => false,
-        }
+        sweeps(resolved(&w.text).as_deref().unwrap_or(&w.text))
     };
     args.iter()
         .any(|w| computed(w) && !is_home_expansion(&w.text))
-        && args.iter().any(sweeps)
+        && args.iter().any(swept)
 }
 
 /// Whether `word` is the output of a program that prints shell set-up for `eval`
