@@ -67,6 +67,11 @@ impl GitState for RepositoryState {
             Some(u) if u.starts_with('~') => return None,
             Some(u) => self.dir.join(u),
         };
+        // Only a file or folder that is there has changes to lose: without one (the everyday
+        // `git checkout BRANCH`) the repository is not opened at all.
+        if std::fs::symlink_metadata(dir.join(name)).is_err() {
+            return Some(false);
+        }
         let repo = git2::Repository::discover(&dir).ok()?;
         // A branch, tag or commit (`main`, `v1.2`, `HEAD~1`, `abc123`) is switched to.
         if repo.revparse_single(name).is_ok() {
@@ -80,9 +85,8 @@ impl GitState for RepositoryState {
         if remote {
             return Some(false);
         }
-        // Otherwise git restores the path from the index; only a file or folder that is
-        // there has changes to lose.
-        Some(std::fs::symlink_metadata(dir.join(name)).is_ok())
+        // Otherwise git restores the path from the index.
+        Some(true)
     }
 
     fn has_branch(&self, name: &str) -> Option<bool> {
