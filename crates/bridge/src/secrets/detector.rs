@@ -1346,6 +1346,38 @@ mod tests {
         }
     }
 
+    /// Many keywords: pairs of every byte value, keywords of every length, many of them
+    /// sharing their first two bytes.
+    #[test]
+    fn the_keyword_scan_finds_what_a_plain_search_finds_with_many_keywords() {
+        let mut words: Vec<String> = (0_u32..3000)
+            .map(|i| {
+                let [a, b, c, d] = i.wrapping_mul(2_654_435_761).to_le_bytes();
+                let len = 1 + (i % 5) as usize;
+                [a, b, c, d, b'z']
+                    .iter()
+                    .take(len)
+                    .map(|&x| char::from(b'!' + x % 94).to_ascii_lowercase())
+                    .collect()
+            })
+            .collect();
+        words.sort();
+        words.dedup();
+        let scan = KeywordScan::new(&words);
+        let text: String = (0_u32..20_000)
+            .map(|i| char::from(b'!' + (i.wrapping_mul(40_503) >> 7) as u8 % 94))
+            .collect();
+        let mut found = Vec::new();
+        scan.find(&words, text.as_bytes(), |w| found.push(w));
+        found.sort_unstable();
+        let lower = text.to_ascii_lowercase();
+        let expected: Vec<usize> = (0..words.len())
+            .filter(|&w| lower.contains(words[w].as_str()))
+            .collect();
+        assert!(expected.len() > 100, "{} found", expected.len());
+        assert_eq!(found, expected);
+    }
+
     /// The figures behind choosing the keyword scan over the Aho-Corasick automata (not a
     /// check: timings), printed by `cargo test --release -p metalayer-bridge --lib
     /// keyword_finders_timing -- --ignored --nocapture`.
