@@ -591,6 +591,49 @@ fn subagent_captured(harness: Harness) -> Result<()> {
 }
 
 /// The hook file `init` wrote for a harness, and an edit that would switch metalayer off.
+/// Untracking a committed secrets file is the remedy and runs (the file stays, git forgets
+/// it); untracking the policy the same way asks (G9c), and a headless run does not untrack it.
+fn committed_secret_untracked(harness: Harness) -> Result<()> {
+    let sandbox = governed(harness)?;
+    sandbox.write(".env", "API_KEY=placeholder\n")?;
+    sandbox.git(&["add", "-f", ".env", ".control/policy.yaml"])?;
+    sandbox.git(&["commit", "-qm", "add the environment"])?;
+    let run = sandbox.run(
+        "stop tracking the environment file",
+        &[
+            Action::shell("git rm --cached -q .env"),
+            Action::shell("git rm --cached -q .control/policy.yaml"),
+        ],
+    )?;
+    assert!(
+        !run.result(0)?.is_error,
+        "untracking .env ran\n{}",
+        run.describe()
+    );
+    assert_eq!(
+        sandbox.read(".env").as_deref(),
+        Some("API_KEY=placeholder\n"),
+        "the file stays on disk\n{}",
+        run.describe()
+    );
+    assert_eq!(
+        sandbox.git(&["ls-files", ".env"])?,
+        "",
+        "git no longer tracks .env\n{}",
+        run.describe()
+    );
+    assert_eq!(
+        sandbox.git(&["ls-files", ".control/policy.yaml"])?,
+        ".control/policy.yaml",
+        "the policy is still tracked\n{}",
+        run.describe()
+    );
+    let ledger = sandbox.ledger();
+    assert_eq!(decisions(&ledger, "ask", "G9c").len(), 1, "{ledger:?}");
+    assert!(decisions(&ledger, "deny", "G4").is_empty(), "{ledger:?}");
+    Ok(())
+}
+
 fn own_hook_file(harness: Harness) -> (&'static str, &'static str, &'static str) {
     match harness {
         Harness::Claude => (".claude/settings.json", "\"PreToolUse\"", "\"Off\""),
@@ -714,6 +757,7 @@ for_each_harness!(
     destructive_git_denied,
     benign_command_runs,
     secrets_write_denied,
+    committed_secret_untracked,
     mapped_commit_asked_then_stamped,
     add_and_commit_in_one_call_asked,
     missing_binary_blocks,

@@ -74,18 +74,24 @@ pub enum Field {
     FilePath,
     /// The text a file tool writes: `content`, `new_string`, `new_source`.
     Content,
+    /// The paths a shell command takes out of git's index and leaves on disk (`git rm
+    /// --cached`): nothing is written, but the next commit deletes them (policy name
+    /// `untracked_path`).
+    Untracked,
     /// Any other `tool_input` key, read verbatim.
     Key(String),
 }
 
 impl Field {
-    /// Parses a policy's `field:` value: `command`, `file_path`, `content`, or any other key.
+    /// Parses a policy's `field:` value: `command`, `file_path`, `content`, `untracked_path`,
+    /// or any other key.
     #[must_use]
     pub fn parse(name: &str) -> Self {
         match name {
             "command" => Field::Command,
             "file_path" | "path" | "notebook_path" => Field::FilePath,
             "content" => Field::Content,
+            "untracked_path" => Field::Untracked,
             other => Field::Key(other.to_owned()),
         }
     }
@@ -97,6 +103,7 @@ impl Field {
             Field::Command => vec!["command"],
             Field::FilePath => vec!["file_path", "notebook_path", "path"],
             Field::Content => vec!["content", "new_string", "new_source"],
+            Field::Untracked => Vec::new(),
             Field::Key(k) => vec![k.as_str()],
         }
     }
@@ -108,6 +115,7 @@ impl fmt::Display for Field {
             Field::Command => f.write_str("command"),
             Field::FilePath => f.write_str("file_path"),
             Field::Content => f.write_str("content"),
+            Field::Untracked => f.write_str("untracked_path"),
             Field::Key(k) => f.write_str(k),
         }
     }
@@ -290,6 +298,7 @@ impl Rule {
                 Field::Command => tool == SHELL_TOOL,
                 Field::FilePath => tool == SHELL_TOOL || FILE_WRITE_TOOLS.contains(&tool),
                 Field::Content => FILE_WRITE_TOOLS.contains(&tool),
+                Field::Untracked => tool == SHELL_TOOL,
                 Field::Key(_) => true,
             },
         }

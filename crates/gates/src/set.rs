@@ -349,6 +349,7 @@ fn channel_tools(rules: &[Rule], members: &[u32]) -> Option<BTreeSet<String>> {
                 Field::Command => shell = true,
                 Field::FilePath => (shell, file_tools) = (true, true),
                 Field::Content => file_tools = true,
+                Field::Untracked => shell = true,
                 Field::Key(_) => return None,
             },
         }
@@ -604,14 +605,21 @@ fn subjects<'a>(
                 out.extend(n.writes().iter().map(|p| slashed(p)));
                 out.extend(n.writes_in_folder().iter().map(|p| slashed(p)));
             }
-            let written = out.len();
-            for k in 0..written {
-                if let Some(clean) = out.get(k).and_then(|p| clean_path(p)) {
-                    out.push(Cow::Owned(clean));
-                }
-            }
-            out
+            with_clean_paths(out)
         }
+        Field::Untracked => with_clean_paths(
+            normalized
+                .iter()
+                .flat_map(|n| n.untracked())
+                .map(|p| {
+                    if p.contains('\\') {
+                        Cow::Owned(p.replace('\\', "/"))
+                    } else {
+                        Cow::Borrowed(p.as_str())
+                    }
+                })
+                .collect(),
+        ),
         _ => field
             .keys()
             .into_iter()
@@ -619,6 +627,17 @@ fn subjects<'a>(
             .map(Cow::Borrowed)
             .collect(),
     }
+}
+
+/// `paths` followed by the lexically cleaned form of each that has one (`a/../.env`).
+fn with_clean_paths(mut paths: Vec<Cow<'_, str>>) -> Vec<Cow<'_, str>> {
+    let given = paths.len();
+    for k in 0..given {
+        if let Some(clean) = paths.get(k).and_then(|p| clean_path(p)) {
+            paths.push(Cow::Owned(clean));
+        }
+    }
+    paths
 }
 
 impl GateSet {

@@ -252,8 +252,9 @@ pub struct Gate {
     /// that have the gate's field (`Bash` for `command`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<String>>,
-    /// Which part of the call the gate reads: `command` (default), `file_path`, `content`, or
-    /// any other `tool_input` key.
+    /// Which part of the call the gate reads: `command` (default), `file_path`, `content`,
+    /// `untracked_path` (what `git rm --cached` takes out of the index), or any other
+    /// `tool_input` key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// How the pattern is matched against a command.

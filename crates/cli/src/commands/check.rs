@@ -135,6 +135,13 @@ fn render(kernel: &Kernel, verdict: &Verdict) -> String {
                 n.writes_in_folder().join(", ")
             );
         }
+        if !n.untracked().is_empty() {
+            let _ = writeln!(
+                out,
+                "untracked (out of git's index, left on disk): {}",
+                n.untracked().join(", ")
+            );
+        }
     }
     let _ = writeln!(out, "policy: {}", policy_name(kernel));
     out
@@ -164,6 +171,7 @@ fn to_json(kernel: &Kernel, verdict: &Verdict) -> serde_json::Value {
             })).collect::<Vec<_>>(),
             "writes": n.writes(),
             "writes_in_folder": n.writes_in_folder(),
+            "untracked": n.untracked(),
         })
     });
     json!({

@@ -280,6 +280,7 @@ pub struct Normalized {
     commands: Vec<SimpleCommand>,
     writes: Vec<String>,
     writes_in_folder: Vec<String>,
+    untracked: Vec<String>,
     written: Vec<WrittenText>,
     depth_exceeded: bool,
     truncated: bool,
@@ -306,6 +307,22 @@ impl Normalized {
     #[must_use]
     pub fn writes_in_folder(&self) -> &[String] {
         &self.writes_in_folder
+    }
+
+    /// Paths that git takes out of its index and leaves on disk (`git rm --cached PATH`):
+    /// nothing is written, but the next commit deletes them. Read as writes are: also in the
+    /// folder a `cd` moved to, and a glob also as the protected names it reaches.
+    ///
+    /// ```
+    /// use metalayer_gates::{NormalizeOptions, normalize};
+    ///
+    /// let n = normalize("git rm --cached .env", &NormalizeOptions::default());
+    /// assert_eq!(n.untracked(), [".env"]);
+    /// assert!(n.writes().is_empty());
+    /// ```
+    #[must_use]
+    pub fn untracked(&self) -> &[String] {
+        &self.untracked
     }
 
     /// Text the command visibly puts into files: what `echo` and `printf` print, and the

@@ -13,12 +13,31 @@ use crate::model::git;
 impl Normalizer<'_> {
     /// Records a written path, unless it is a sink such as `/dev/null`.
     pub(super) fn write_target(&mut self, target: &str) {
+        self.path_target(target, false);
+    }
+
+    /// Records a path git takes out of its index (see
+    /// [`Normalized::untracked`](super::Normalized::untracked)).
+    fn untracked_target(&mut self, target: &str) {
+        self.path_target(target, true);
+    }
+
+    /// Records a written (or untracked) path, with its readings in the folder a `cd` moved to
+    /// and the protected names a glob reaches.
+    fn path_target(&mut self, target: &str, untracked: bool) {
+        let seen = if untracked {
+            &self.out.untracked
+        } else {
+            &self.out.writes
+        };
         // Each path once (`mv a b` is also read as `rm -rf a`).
-        if !target.is_empty()
-            && !WRITE_SINKS.contains(&target)
-            && !self.out.writes.iter().any(|w| w == target)
+        if !target.is_empty() && !WRITE_SINKS.contains(&target) && !seen.iter().any(|w| w == target)
         {
-            self.out.writes.push(target.to_owned());
+            if untracked {
+                self.out.untracked.push(target.to_owned());
+            } else {
+                self.out.writes.push(target.to_owned());
+            }
             // After `cd DIR`, a relative path is DIR's.
             let mut under = None;
             if let Some(dir) = &self.cwd
@@ -41,9 +60,17 @@ impl Normalizer<'_> {
                 }
                 self.globs_read += 1;
                 let reached = super::glob::protected_readings(path);
-                self.out.writes_in_folder.extend(reached);
+                if untracked {
+                    self.out.untracked.extend(reached);
+                } else {
+                    self.out.writes_in_folder.extend(reached);
+                }
             }
-            self.out.writes_in_folder.extend(under);
+            if untracked {
+                self.out.untracked.extend(under);
+            } else {
+                self.out.writes_in_folder.extend(under);
+            }
         }
     }
 
@@ -246,11 +273,18 @@ impl Normalizer<'_> {
                 match inv.subcommand() {
                     Some("rm") => {
                         let parsed = git::RM.parse(rest);
-                        // `--dry-run` only lists them. (`--cached` leaves the files but deletes
-                        // them from the next commit: a change to the governance files.)
+                        // `--dry-run` only lists them; `--cached` leaves the files as they are
+                        // and takes them out of the index (`git rm --cached .env` is how a
+                        // committed secrets file stops being tracked): no write, but the next
+                        // commit deletes them, which `untracked_path` gates see.
                         if !parsed.has("dry-run") {
+                            let untrack = parsed.has("cached");
                             for p in parsed.operands() {
-                                self.write_target(p);
+                                if untrack {
+                                    self.untracked_target(p);
+                                } else {
+                                    self.write_target(p);
+                                }
                             }
                         }
                     }

@@ -17,6 +17,7 @@ struct Case {
     absent: Vec<String>,
     precise: Option<Vec<String>>,
     writes: Option<Vec<String>>,
+    untracked: Option<Vec<String>>,
     #[serde(default)]
     flags: Vec<String>,
     git: Option<String>,
@@ -76,6 +77,11 @@ fn check(case: &Case, n: &Normalized) -> Vec<String> {
         && n.writes() != want.as_slice()
     {
         problems.push(format!("writes {:?}, want {want:?}", n.writes()));
+    }
+    if let Some(want) = &case.untracked
+        && n.untracked() != want.as_slice()
+    {
+        problems.push(format!("untracked {:?}, want {want:?}", n.untracked()));
     }
     let flag = |name: &str| case.flags.iter().any(|f| f == name);
     if n.depth_exceeded() != flag("depth_exceeded") {
