@@ -1031,7 +1031,14 @@ fn respell<'a>(
         if separator == Some(k) {
             out.push(word("--", false));
         }
-        out.push((*w).clone());
+        // A path after `--` that starts with `-` (`git reset -- --hard` names a file
+        // `--hard`) is spelled `./--hard`, the same file, so that no pattern takes it for
+        // an option. (`git switch -- -f` names a branch: no pattern reads it as `-f`.)
+        if separator.is_some_and(|s| k >= s) && w.text.starts_with('-') && sub != "switch" {
+            out.push(word(format!("./{}", w.text), w.dynamic));
+        } else {
+            out.push((*w).clone());
+        }
     }
     if separator == Some(operands.len()) {
         out.push(word("--", false));
@@ -1120,15 +1127,19 @@ fn forced_head(refspec: &str) -> bool {
 }
 
 /// Whether the arguments are spelled canonically already: every option word is one full long
-/// option or one short flag (its value in the next word), and no option follows an operand.
-/// Most commands are, and need no second spelling.
+/// option or one short flag (its value in the next word), no option follows an operand, and
+/// no path after `--` starts with `-`. Most commands are, and need no second spelling.
 fn canonical_already(parsed: &crate::model::ParsedArgs<'_>, args: &[&str]) -> bool {
     let mut seen_operand = false;
     let mut options = parsed.options().iter().peekable();
     for (k, (kind, text)) in parsed.kinds().iter().zip(args).enumerate() {
         match kind {
             ArgKind::Operand => seen_operand = true,
-            ArgKind::Separator => return true,
+            ArgKind::Separator => {
+                return args
+                    .get(k + 1..)
+                    .is_none_or(|rest| !rest.iter().any(|a| a.starts_with('-')));
+            }
             ArgKind::Value | ArgKind::Unknown => {}
             ArgKind::Option => {
                 if seen_operand {
