@@ -1334,16 +1334,22 @@ mod tests {
         ) {
             words.sort();
             words.dedup();
-            let scan = KeywordScan::new(&words);
-            let mut found = Vec::new();
-            scan.find(&words, text.as_bytes(), |w| found.push(w));
-            found.sort_unstable();
-            let lower = text.to_ascii_lowercase();
-            let expected: Vec<usize> = (0..words.len())
-                .filter(|&w| lower.contains(words[w].as_str()))
-                .collect();
+            let (found, expected) = scanned_and_searched(&words, &text);
             proptest::prop_assert_eq!(found, expected, "{:?} in {:?}", words, text);
         }
+    }
+
+    /// The keywords (indexes) the scan finds in `text`, and those a plain search finds.
+    fn scanned_and_searched(words: &[String], text: &str) -> (Vec<usize>, Vec<usize>) {
+        let scan = KeywordScan::new(words);
+        let mut found = Vec::new();
+        scan.find(words, text.as_bytes(), |w| found.push(w));
+        found.sort_unstable();
+        let lower = text.to_ascii_lowercase();
+        let expected = (0..words.len())
+            .filter(|&w| lower.contains(words[w].as_str()))
+            .collect();
+        (found, expected)
     }
 
     /// Many keywords: pairs of every byte value, keywords of every length, many of them
@@ -1363,17 +1369,10 @@ mod tests {
             .collect();
         words.sort();
         words.dedup();
-        let scan = KeywordScan::new(&words);
         let text: String = (0_u32..20_000)
             .map(|i| char::from(b'!' + (i.wrapping_mul(40_503) >> 7) as u8 % 94))
             .collect();
-        let mut found = Vec::new();
-        scan.find(&words, text.as_bytes(), |w| found.push(w));
-        found.sort_unstable();
-        let lower = text.to_ascii_lowercase();
-        let expected: Vec<usize> = (0..words.len())
-            .filter(|&w| lower.contains(words[w].as_str()))
-            .collect();
+        let (found, expected) = scanned_and_searched(&words, &text);
         assert!(expected.len() > 100, "{} found", expected.len());
         assert_eq!(found, expected);
     }
