@@ -588,13 +588,6 @@ fn subjects<'a>(
             out
         }
         Field::FilePath => {
-            let slashed = |p: &'a str| {
-                if p.contains('\\') {
-                    Cow::Owned(p.replace('\\', "/"))
-                } else {
-                    Cow::Borrowed(p)
-                }
-            };
             let mut out: Vec<Cow<'a, str>> = field
                 .keys()
                 .into_iter()
@@ -611,13 +604,7 @@ fn subjects<'a>(
             normalized
                 .iter()
                 .flat_map(|n| n.untracked())
-                .map(|p| {
-                    if p.contains('\\') {
-                        Cow::Owned(p.replace('\\', "/"))
-                    } else {
-                        Cow::Borrowed(p.as_str())
-                    }
-                })
+                .map(|p| slashed(p))
                 .collect(),
         ),
         _ => field
@@ -626,6 +613,15 @@ fn subjects<'a>(
             .flat_map(|k| call.values(k))
             .map(Cow::Borrowed)
             .collect(),
+    }
+}
+
+/// `path` with Windows separators written as `/`.
+fn slashed(path: &str) -> Cow<'_, str> {
+    if path.contains('\\') {
+        Cow::Owned(path.replace('\\', "/"))
+    } else {
+        Cow::Borrowed(path)
     }
 }
 
