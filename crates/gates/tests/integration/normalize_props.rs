@@ -126,6 +126,49 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// `git rm` lists its paths as written, or, with `--cached` (any unique prefix, anywhere
+    /// before `--`), as untracked: never both, and `--dry-run` lists none.
+    #[test]
+    fn git_rm_paths_are_written_or_untracked(
+        paths in prop::collection::vec("[a-z][a-z0-9_.]{0,6}(/[a-z0-9_.]{1,6})?", 1..4),
+        cached in prop::option::of(prop::sample::select(vec!["--cached", "--cache", "--cach", "--ca"])),
+        at in 0usize..4,
+        flags in prop::collection::vec(prop::sample::select(vec!["-r", "-q", "-f", "--quiet", "--ignore-unmatch"]), 0..3),
+        dry in any::<bool>(),
+        separator in any::<bool>(),
+    ) {
+        let mut args: Vec<&str> = flags.clone();
+        if dry {
+            args.push("-n");
+        }
+        if let Some(c) = cached {
+            args.insert(at.min(args.len()), c);
+        }
+        if separator {
+            args.push("--");
+        }
+        args.extend(paths.iter().map(String::as_str));
+        let n = normalize(&format!("git rm {}", args.join(" ")), &NormalizeOptions::default());
+        // Each path once, in the order given.
+        let mut listed: Vec<String> = Vec::new();
+        for p in &paths {
+            if !listed.contains(p) {
+                listed.push(p.clone());
+            }
+        }
+        let (writes, untracked) = match (dry, cached.is_some()) {
+            (true, _) => (Vec::new(), Vec::new()),
+            (false, true) => (Vec::new(), listed),
+            (false, false) => (listed, Vec::new()),
+        };
+        prop_assert_eq!(n.writes(), writes.as_slice());
+        prop_assert_eq!(n.untracked(), untracked.as_slice());
+    }
+}
+
 /// Shell text rich in quoting, white space and paths.
 fn shell_text() -> impl Strategy<Value = String> {
     prop::collection::vec(
