@@ -131,12 +131,92 @@ pub(crate) fn diff_options() -> DiffOptions {
 }
 
 /// git's default rename detection (`diff.renames=true`, 50% similarity), pinned so that a
-/// user's `diff.renames=false` cannot hide the old side of a rename.
-pub(crate) fn find_renames(diff: &mut Diff<'_>) -> Result<(), GitError> {
+/// user's `diff.renames=false` cannot hide the old side of a rename. Returns the paths that
+/// were type changes before it, for [`split_type_changes`].
+pub(crate) fn find_renames(diff: &mut Diff<'_>) -> Result<Vec<String>, GitError> {
+    let typechanged: Vec<String> = diff
+        .deltas()
+        .filter(|d| d.status() == Delta::Typechange)
+        .filter_map(|d| path_of(d.new_file()))
+        .collect();
     let mut find = DiffFindOptions::new();
     find.renames(true).rename_threshold(50);
     diff.find_similar(Some(&mut find))
-        .map_err(op("detect renames"))
+        .map_err(op("detect renames"))?;
+    Ok(typechanged)
+}
+
+/// Undoes the renames libgit2 makes from or into a type change, as git's CLI never does:
+/// libgit2's `find_similar` takes a type change as a rename's source or target (a file `b`
+/// that became a link, its old blob "renamed" to an added `sub`, `b`'s new side left as an
+/// addition), while git pairs only deletions with additions (`T b`, `A sub`). Such a rename
+/// becomes the type change and the addition (or the deletion) again, and the half of the type
+/// change libgit2 left behind goes. Returns whether anything changed (the order is then made
+/// again by the caller).
+pub(crate) fn split_type_changes(changes: &mut Vec<Change>, typechanged: &[String]) -> bool {
+    let is_typechanged = |p: &str| typechanged.iter().any(|t| t == p);
+    let consumed: Vec<String> = changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Renamed)
+        .flat_map(|c| c.old_path.iter().chain(std::iter::once(&c.path)))
+        .filter(|p| is_typechanged(p))
+        .cloned()
+        .collect();
+    if consumed.is_empty() {
+        return false;
+    }
+    let was_consumed = |p: &str| consumed.iter().any(|t| t == p);
+    let mut out: Vec<Change> = Vec::with_capacity(changes.len() + consumed.len());
+    for c in changes.drain(..) {
+        match c.kind {
+            ChangeKind::Renamed => {
+                let old = c.old_path.clone().unwrap_or_default();
+                match (was_consumed(&old), was_consumed(&c.path)) {
+                    (false, false) => out.push(c),
+                    (true, false) => out.push(Change::new(ChangeKind::Added, c.path)),
+                    (false, true) => out.push(Change::new(ChangeKind::Deleted, old)),
+                    (true, true) => {}
+                }
+            }
+            // The half of a consumed type change that libgit2 left.
+            ChangeKind::Added | ChangeKind::Deleted | ChangeKind::TypeChange
+                if was_consumed(&c.path) => {}
+            _ => out.push(c),
+        }
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for p in &consumed {
+        if !seen.contains(&p.as_str()) {
+            seen.push(p);
+            out.push(Change::new(ChangeKind::TypeChange, p.clone()));
+        }
+    }
+    *changes = out;
+    true
+}
+
+/// libgit2's order of changes after rename detection: by path (the new one for additions,
+/// renames and copies), then by the `git_delta_t` value.
+pub(crate) fn sort_like_libgit2(changes: &mut [Change]) {
+    changes.sort_by(|a, b| {
+        a.path
+            .as_bytes()
+            .cmp(b.path.as_bytes())
+            .then(delta_rank(a.kind).cmp(&delta_rank(b.kind)))
+    });
+}
+
+/// The `git_delta_t` value of a kind, which orders changes of one path.
+pub(crate) fn delta_rank(kind: ChangeKind) -> u8 {
+    match kind {
+        ChangeKind::Added => 1,
+        ChangeKind::Deleted => 2,
+        ChangeKind::Modified => 3,
+        ChangeKind::Renamed => 4,
+        ChangeKind::Copied => 5,
+        ChangeKind::TypeChange => 8,
+        ChangeKind::Unmerged => 10,
+    }
 }
 
 fn path_of(file: git2::DiffFile<'_>) -> Option<String> {
@@ -241,9 +321,12 @@ fn staged_changes_libgit2(
     let mut diff = repo
         .diff_tree_to_index(head, Some(&index), Some(&mut diff_options()))
         .map_err(op("diff HEAD against the index"))?;
-    find_renames(&mut diff)?;
+    let typechanged = find_renames(&mut diff)?;
     // `git add -N` entries are not staged content: git's `--cached` view leaves them out.
     let mut changes = changes_of(&diff);
+    if split_type_changes(&mut changes, &typechanged) {
+        sort_like_libgit2(&mut changes);
+    }
     changes.retain(|c| c.kind != ChangeKind::Added || !intent_to_add(&index, &c.path));
     Ok(changes)
 }
@@ -310,8 +393,12 @@ pub fn range_changes(repo: &Path, range: &str) -> Result<Vec<Change>, GitError> 
     let mut diff = repo
         .diff_tree_to_tree(Some(&old), Some(&new), Some(&mut diff_options()))
         .map_err(op(format!("diff the trees of `{range}`")))?;
-    find_renames(&mut diff)?;
-    Ok(changes_of(&diff))
+    let typechanged = find_renames(&mut diff)?;
+    let mut changes = changes_of(&diff);
+    if split_type_changes(&mut changes, &typechanged) {
+        sort_like_libgit2(&mut changes);
+    }
+    Ok(changes)
 }
 
 fn range_error(range: &str, rev: &str, what: &str, e: git2::Error) -> GitError {

@@ -396,20 +396,6 @@ impl<'a> Walk<'a> {
     }
 }
 
-/// libgit2's order of deltas after rename detection: path (the new one for additions,
-/// renames and copies), then the `git_delta_t` value.
-fn delta_rank(kind: ChangeKind) -> u8 {
-    match kind {
-        ChangeKind::Added => 1,
-        ChangeKind::Deleted => 2,
-        ChangeKind::Modified => 3,
-        ChangeKind::Renamed => 4,
-        ChangeKind::Copied => 5,
-        ChangeKind::TypeChange => 8,
-        ChangeKind::Unmerged => 10,
-    }
-}
-
 fn is_regular(side: Option<Side>) -> bool {
     side.is_some_and(|s| s.mode & S_IFMT == 0o100_000)
 }
@@ -485,7 +471,9 @@ fn detect_renames(repo: &Repository, raw: Vec<Raw>) -> Result<Vec<Change>, Decli
         if !same {
             return Err(Decline::Unsupported("rename candidates differ"));
         }
-        crate::git::find_renames(&mut diff).map_err(|_| Decline::Unsupported("find renames"))?;
+        let typechanged = crate::git::find_renames(&mut diff)
+            .map_err(|_| Decline::Unsupported("find renames"))?;
+        let mut found: Vec<(Vec<u8>, Change)> = Vec::with_capacity(candidates.len());
         for delta in diff.deltas() {
             let key = match delta.status() {
                 Delta::Deleted => delta.old_file().path_bytes(),
@@ -493,11 +481,24 @@ fn detect_renames(repo: &Repository, raw: Vec<Raw>) -> Result<Vec<Change>, Decli
             }
             .map(<[u8]>::to_vec);
             if let (Some(key), Some(change)) = (key, crate::git::change_of(&delta)) {
-                keyed.push((key, change));
+                found.push((key, change));
             }
         }
+        let mut changes: Vec<Change> = found.iter().map(|(_, c)| c.clone()).collect();
+        if crate::git::split_type_changes(&mut changes, &typechanged) {
+            // The split changes are keyed by their path (valid UTF-8: a type change libgit2
+            // names).
+            found = changes
+                .into_iter()
+                .map(|c| (c.path.as_bytes().to_vec(), c))
+                .collect();
+        }
+        keyed.extend(found);
     }
-    keyed.sort_by(|(a, ca), (b, cb)| a.cmp(b).then(delta_rank(ca.kind).cmp(&delta_rank(cb.kind))));
+    keyed.sort_by(|(a, ca), (b, cb)| {
+        a.cmp(b)
+            .then(crate::git::delta_rank(ca.kind).cmp(&crate::git::delta_rank(cb.kind)))
+    });
     Ok(keyed.into_iter().map(|(_, change)| change).collect())
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use metalayer_regression_map::{
-    Change, staged_changes, staged_changes_fast, staged_changes_reference,
+    Change, ChangeKind, staged_changes, staged_changes_fast, staged_changes_reference,
 };
 use metalayer_test_support::git;
 use proptest::prelude::*;
@@ -291,6 +291,42 @@ fn a_file_becoming_a_directory_and_back() {
     git(root, &["add", "-A"]);
     let changes = assert_equivalent(root);
     assert_eq!(changes.len(), 4, "{changes:?}");
+}
+
+/// A file that became a link is a type change, never a rename's source, though its old
+/// content now sits in an added file (libgit2's `find_similar` pairs them; git does not). And
+/// the other way: an added link's path that held a file.
+#[cfg(unix)]
+#[test]
+fn a_type_change_is_neither_source_nor_target_of_a_rename() {
+    let body = "the same content, long enough to be similar\n".repeat(4);
+    let dir = repo_with(&[("b", body.as_str()), ("a", "a\n"), ("gone", body.as_str())]);
+    let root = dir.path();
+    std::fs::remove_file(root.join("b")).unwrap();
+    std::os::unix::fs::symlink("a", root.join("b")).unwrap();
+    std::fs::write(root.join("sub"), &body).unwrap();
+    git(root, &["add", "-A"]);
+    let changes = assert_equivalent(root);
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.kind == ChangeKind::TypeChange && c.path == "b"),
+        "{changes:?}"
+    );
+    assert!(
+        !changes
+            .iter()
+            .any(|c| c.kind == ChangeKind::Renamed && c.old_path.as_deref() == Some("b")),
+        "{changes:?}"
+    );
+
+    // A link became a file with the content of a deleted one.
+    git(root, &["commit", "-q", "-m", "link"]);
+    std::fs::remove_file(root.join("b")).unwrap();
+    std::fs::write(root.join("b"), &body).unwrap();
+    std::fs::remove_file(root.join("sub")).unwrap();
+    git(root, &["add", "-A"]);
+    assert_equivalent(root);
 }
 
 #[test]
