@@ -155,13 +155,16 @@ pub(crate) fn find_renames(diff: &mut Diff<'_>) -> Result<Vec<String>, GitError>
 /// again by the caller).
 pub(crate) fn split_type_changes(changes: &mut Vec<Change>, typechanged: &[String]) -> bool {
     let is_typechanged = |p: &str| typechanged.iter().any(|t| t == p);
-    let consumed: Vec<String> = changes
+    let mut consumed: Vec<String> = changes
         .iter()
         .filter(|c| c.kind == ChangeKind::Renamed)
         .flat_map(|c| c.old_path.iter().chain(std::iter::once(&c.path)))
         .filter(|p| is_typechanged(p))
         .cloned()
         .collect();
+    // The caller orders the result again: any order will do here.
+    consumed.sort_unstable();
+    consumed.dedup();
     if consumed.is_empty() {
         return false;
     }
@@ -184,20 +187,29 @@ pub(crate) fn split_type_changes(changes: &mut Vec<Change>, typechanged: &[Strin
             _ => out.push(c),
         }
     }
-    let mut seen: Vec<&str> = Vec::new();
-    for p in &consumed {
-        if !seen.contains(&p.as_str()) {
-            seen.push(p);
-            out.push(Change::new(ChangeKind::TypeChange, p.clone()));
-        }
-    }
+    out.extend(
+        consumed
+            .into_iter()
+            .map(|p| Change::new(ChangeKind::TypeChange, p)),
+    );
     *changes = out;
     true
 }
 
+/// The changes of a whole diff after rename detection as git's CLI does it
+/// ([`find_renames`], then [`split_type_changes`]), in libgit2's order.
+fn changes_with_renames(diff: &mut Diff<'_>) -> Result<Vec<Change>, GitError> {
+    let typechanged = find_renames(diff)?;
+    let mut changes = changes_of(diff);
+    if split_type_changes(&mut changes, &typechanged) {
+        sort_like_libgit2(&mut changes);
+    }
+    Ok(changes)
+}
+
 /// libgit2's order of changes after rename detection: by path (the new one for additions,
 /// renames and copies), then by the `git_delta_t` value.
-pub(crate) fn sort_like_libgit2(changes: &mut [Change]) {
+fn sort_like_libgit2(changes: &mut [Change]) {
     changes.sort_by(|a, b| {
         a.path
             .as_bytes()
@@ -321,12 +333,8 @@ fn staged_changes_libgit2(
     let mut diff = repo
         .diff_tree_to_index(head, Some(&index), Some(&mut diff_options()))
         .map_err(op("diff HEAD against the index"))?;
-    let typechanged = find_renames(&mut diff)?;
     // `git add -N` entries are not staged content: git's `--cached` view leaves them out.
-    let mut changes = changes_of(&diff);
-    if split_type_changes(&mut changes, &typechanged) {
-        sort_like_libgit2(&mut changes);
-    }
+    let mut changes = changes_with_renames(&mut diff)?;
     changes.retain(|c| c.kind != ChangeKind::Added || !intent_to_add(&index, &c.path));
     Ok(changes)
 }
@@ -393,12 +401,7 @@ pub fn range_changes(repo: &Path, range: &str) -> Result<Vec<Change>, GitError> 
     let mut diff = repo
         .diff_tree_to_tree(Some(&old), Some(&new), Some(&mut diff_options()))
         .map_err(op(format!("diff the trees of `{range}`")))?;
-    let typechanged = find_renames(&mut diff)?;
-    let mut changes = changes_of(&diff);
-    if split_type_changes(&mut changes, &typechanged) {
-        sort_like_libgit2(&mut changes);
-    }
-    Ok(changes)
+    changes_with_renames(&mut diff)
 }
 
 fn range_error(range: &str, rev: &str, what: &str, e: git2::Error) -> GitError {

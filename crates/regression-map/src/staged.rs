@@ -484,14 +484,16 @@ fn detect_renames(repo: &Repository, raw: Vec<Raw>) -> Result<Vec<Change>, Decli
                 found.push((key, change));
             }
         }
-        let mut changes: Vec<Change> = found.iter().map(|(_, c)| c.clone()).collect();
-        if crate::git::split_type_changes(&mut changes, &typechanged) {
-            // The split changes are keyed by their path (valid UTF-8: a type change libgit2
-            // names).
-            found = changes
-                .into_iter()
-                .map(|c| (c.path.as_bytes().to_vec(), c))
-                .collect();
+        if !typechanged.is_empty() {
+            let mut changes: Vec<Change> = found.iter().map(|(_, c)| c.clone()).collect();
+            if crate::git::split_type_changes(&mut changes, &typechanged) {
+                // The split changes are keyed by their path (valid UTF-8: a type change
+                // libgit2 names).
+                found = changes
+                    .into_iter()
+                    .map(|c| (c.path.as_bytes().to_vec(), c))
+                    .collect();
+            }
         }
         keyed.extend(found);
     }

@@ -610,9 +610,6 @@ fn join_global_values<'a>(words: &[Word<'a>]) -> Option<Vec<Word<'a>>> {
     Some(out)
 }
 
-/// The canonical spelling of `git ARGS` (`words[0]` is the command name), or `None` when it
-/// is left as written. Sets `computed` when a computed word sits where git reads the
-/// subcommand or an option of a dangerous one.
 /// Where a git command runs, as far as the command says: the folder a `cd` moved to, and
 /// whether that may be another repository.
 #[derive(Debug, Clone, Copy)]
@@ -621,6 +618,9 @@ struct Folder<'c> {
     elsewhere: bool,
 }
 
+/// The canonical spelling of `git ARGS` (`words[0]` is the command name), or `None` when it
+/// is left as written. Sets `computed` when a computed word sits where git reads the
+/// subcommand or an option of a dangerous one.
 fn respell<'a>(
     words: &[Word<'a>],
     state: Option<&dyn GitState>,

@@ -1566,8 +1566,6 @@ impl Normalizer<'_> {
             return;
         }
 
-        // `rm $FLAGS /`, `chmod -$R 777 ~`: an option computed at run time, on a command
-        // given the root or a home folder, may make it recursive.
         // `tar --remove-files -cf a.tar ~`, `mv ~ /tmp/x`: also read as the delete it is.
         if depth < self.options.max_depth
             && let Some(removed) = writes::removed_operands(name, words)

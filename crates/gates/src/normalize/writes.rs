@@ -16,62 +16,59 @@ impl Normalizer<'_> {
         self.path_target(target, false);
     }
 
-    /// Records a path git takes out of its index (see
-    /// [`Normalized::untracked`](super::Normalized::untracked)).
-    fn untracked_target(&mut self, target: &str) {
-        self.path_target(target, true);
-    }
-
-    /// Records a written (or untracked) path, with its readings in the folder a `cd` moved to
-    /// and the protected names a glob reaches.
+    /// Records a written path, or with `untracked` a path git takes out of its index (see
+    /// [`Normalized::untracked`](super::Normalized::untracked)), once each, with its other
+    /// readings: in the folder a `cd` moved to, and the protected names a glob reaches.
     fn path_target(&mut self, target: &str, untracked: bool) {
-        let seen = if untracked {
+        let listed = if untracked {
             &self.out.untracked
         } else {
             &self.out.writes
         };
         // Each path once (`mv a b` is also read as `rm -rf a`).
-        if !target.is_empty() && !WRITE_SINKS.contains(&target) && !seen.iter().any(|w| w == target)
+        if target.is_empty() || WRITE_SINKS.contains(&target) || listed.iter().any(|w| w == target)
         {
-            if untracked {
-                self.out.untracked.push(target.to_owned());
-            } else {
-                self.out.writes.push(target.to_owned());
-            }
-            // After `cd DIR`, a relative path is DIR's.
-            let mut under = None;
-            if let Some(dir) = &self.cwd
-                && !target.starts_with(['/', '~', '$'])
-            {
-                let cleaned = super::under_folder(dir, target);
-                if cleaned != target {
-                    under = Some(cleaned);
-                }
-            }
-            // A glob that reaches a protected name (`.git/hoo*/pre-commit`) writes it. At
-            // most 16 such paths are read per command; past that it cannot be verified.
-            for path in std::iter::once(target).chain(under.as_deref()) {
-                if !path.contains(['*', '?', '[']) {
-                    continue;
-                }
-                if self.globs_read >= 16 {
-                    self.out.truncated = true;
-                    break;
-                }
-                self.globs_read += 1;
-                let reached = super::glob::protected_readings(path);
-                if untracked {
-                    self.out.untracked.extend(reached);
-                } else {
-                    self.out.writes_in_folder.extend(reached);
-                }
-            }
-            if untracked {
-                self.out.untracked.extend(under);
-            } else {
-                self.out.writes_in_folder.extend(under);
+            return;
+        }
+        let readings = self.other_readings(target);
+        if untracked {
+            self.out.untracked.push(target.to_owned());
+            self.out.untracked.extend(readings);
+        } else {
+            self.out.writes.push(target.to_owned());
+            self.out.writes_in_folder.extend(readings);
+        }
+    }
+
+    /// The other readings of a path a command writes: the protected names a glob in it (or in
+    /// its reading in the folder a `cd` moved to) reaches, then that reading itself.
+    fn other_readings(&mut self, target: &str) -> Vec<String> {
+        // After `cd DIR`, a relative path is DIR's.
+        let mut under = None;
+        if let Some(dir) = &self.cwd
+            && !target.starts_with(['/', '~', '$'])
+        {
+            let cleaned = super::under_folder(dir, target);
+            if cleaned != target {
+                under = Some(cleaned);
             }
         }
+        let mut readings = Vec::new();
+        // A glob that reaches a protected name (`.git/hoo*/pre-commit`) writes it. At most 16
+        // such paths are read per command; past that it cannot be verified.
+        for path in std::iter::once(target).chain(under.as_deref()) {
+            if !path.contains(['*', '?', '[']) {
+                continue;
+            }
+            if self.globs_read >= 16 {
+                self.out.truncated = true;
+                break;
+            }
+            self.globs_read += 1;
+            readings.extend(super::glob::protected_readings(path));
+        }
+        readings.extend(under);
+        readings
     }
 
     /// The paths that copying, moving or linking `sources` into `dest` writes when `dest` is a
@@ -280,11 +277,7 @@ impl Normalizer<'_> {
                         if !parsed.has("dry-run") {
                             let untrack = parsed.has("cached");
                             for p in parsed.operands() {
-                                if untrack {
-                                    self.untracked_target(p);
-                                } else {
-                                    self.write_target(p);
-                                }
+                                self.path_target(p, untrack);
                             }
                         }
                     }
