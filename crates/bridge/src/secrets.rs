@@ -25,6 +25,7 @@
 mod assign;
 mod detector;
 mod rule;
+mod scan_tables;
 
 pub use detector::{Detector, DetectorBuilder, Finding};
 pub use rule::{AllowTarget, Allowlist, Rule, RuleId, shannon_entropy};

@@ -15,6 +15,7 @@ use super::rule::{
     CompiledAllowlist, CompiledRule, Found, Rule, RuleId, RulesFile, lower_for_literals,
     shannon_entropy,
 };
+use super::scan_tables::{PAIR_WORDS, scan_tables};
 use crate::error::RedactError;
 
 /// The built-in rules, embedded in the crate.
@@ -69,6 +70,9 @@ fn builtin_engine() -> &'static Result<Engine, RedactError> {
         let file = builtin_rules_file()?;
         let mut parts = Parts::default();
         parts.add_file(file)?;
+        if !library_forced() {
+            parts.number_builtin_keywords();
+        }
         Ok(parts.into_engine())
     })
 }
@@ -107,6 +111,27 @@ impl Parts {
         Ok(())
     }
 
+    /// Gives each rule the numbers of its keywords in `BUILTIN_WORDS` (the built-in rules,
+    /// in order), where build.rs numbered exactly its keywords: its engine then takes the
+    /// prefilter build.rs made.
+    fn number_builtin_keywords(&mut self) {
+        let words: Vec<Cow<'static, str>> = builtin_words().collect();
+        for (index, rule) in self.rules.iter_mut().enumerate() {
+            let (Some(rule), Some(ids)) = (Arc::get_mut(rule), builtin_keyword_ids(index)) else {
+                continue;
+            };
+            let same = ids.len() == rule.keywords.len()
+                && ids.iter().zip(&rule.keywords).all(|(&id, word)| {
+                    words
+                        .get(usize::from(id))
+                        .is_some_and(|known| known == word)
+                });
+            if same {
+                rule.keyword_ids = Some(ids);
+            }
+        }
+    }
+
     /// The rules, each of them unshared until the engine is made.
     fn rules_mut(&mut self) -> impl Iterator<Item = &mut CompiledRule> {
         self.rules.iter_mut().filter_map(Arc::get_mut)
@@ -114,11 +139,15 @@ impl Parts {
 
     fn into_engine(mut self) -> Engine {
         let globals = std::mem::take(&mut self.globals);
-        for (allowlist, targets) in &globals {
-            for rule in self.rules_mut() {
-                if targets.is_empty() || targets.iter().any(|t| t == rule.id.as_str()) {
-                    rule.allowlists.push(Arc::clone(allowlist));
-                }
+        for rule in self.rules_mut() {
+            let (id, lists) = (rule.id.as_str(), &mut rule.allowlists);
+            let targeted =
+                |targets: &[String]| targets.is_empty() || targets.iter().any(|t| t == id);
+            // Each rule's list grows once (growing it per global list was 15 K of the 25 K
+            // this took for the built-in rules, callgrind).
+            lists.reserve_exact(globals.iter().filter(|(_, t)| targeted(t)).count());
+            for (allowlist, _) in globals.iter().filter(|(_, t)| targeted(t)) {
+                lists.push(Arc::clone(allowlist));
             }
         }
         Engine {
@@ -159,14 +188,16 @@ struct Engine {
 #[derive(Debug)]
 struct Prefilter {
     /// The keywords, lower-cased, each once.
-    words: Vec<String>,
+    words: Vec<Cow<'static, str>>,
     scan: KeywordScan,
     nfa: OnceLock<Option<AhoCorasick>>,
     dfa: OnceLock<Option<AhoCorasick>>,
     /// Text the automaton searched (the library path), which picks NFA or DFA.
     searched: AtomicUsize,
-    /// Per keyword, the rules (indexes) that have it.
-    owners: Vec<Vec<usize>>,
+    /// Per keyword, the rules (indexes) that have it: those of keyword `w` are
+    /// `owners[owner_starts[w]..owner_starts[w + 1]]`.
+    owners: Vec<usize>,
+    owner_starts: Vec<usize>,
     /// Rules without keywords.
     always: Vec<usize>,
 }
@@ -176,132 +207,82 @@ struct Prefilter {
 /// byte by byte), the keywords grouped by that pair (the group found by the bit's rank), and
 /// per group the third bytes its keywords go on with. Written beside aho-corasick because
 /// building its automaton costs more than scanning a few short texts; the differential tests
-/// check that both find the same keywords.
+/// check that both find the same keywords. The tables are built by `scan_tables.rs`: at run
+/// time for an engine with rules of its own, by build.rs for the built-in rules.
 #[derive(Debug)]
 struct KeywordScan {
     /// Bit `b0 << 8 | b1` set when a keyword of two or more bytes starts with `b0 b1`,
-    /// ignoring ASCII case.
-    pairs: Box<[u64; PAIR_WORDS]>,
+    /// ignoring ASCII case (`PAIR_WORDS` words).
+    pairs: Cow<'static, [u64]>,
     /// Per word of `pairs`, the number of bits set in the words before it: the rank of a
     /// set bit is its group's index in `groups`.
-    ranks: Box<[u16; PAIR_WORDS]>,
+    ranks: Cow<'static, [u16]>,
     /// Per pair in `pairs` (by rank): its index in `lower` (the cases of a pair share it).
-    groups: Vec<u16>,
+    groups: Cow<'static, [u16]>,
     /// Per pair of lower-case bytes: the range of `by_pair` holding its keywords, and the
     /// bytes (either case) that may come third (every byte when one of them has only two).
-    lower: Vec<(u16, u16, [u64; 4])>,
+    lower: Cow<'static, [(u16, u16, [u64; 4])]>,
     /// The keywords of two or more bytes, ordered by their first two bytes.
-    by_pair: Vec<usize>,
+    by_pair: Cow<'static, [usize]>,
     /// Keywords of one byte: (the byte, keyword index).
-    singles: Vec<(u8, usize)>,
+    singles: Cow<'static, [(u8, usize)]>,
 }
 
-/// Words of the bit table of byte pairs.
-const PAIR_WORDS: usize = 65536 / 64;
+// The built-in rules' keywords and scan tables (`BUILTIN_WORD_TEXT`, `BUILTIN_KEYWORD_IDS`,
+// `BUILTIN_PAIRS`, ...), generated by build.rs with `scan_tables.rs`.
+include!(concat!(env!("OUT_DIR"), "/prefilter.rs"));
 
-/// A byte and, for a lower-case letter, its upper case.
-fn cases(b: u8) -> impl Iterator<Item = u8> {
-    std::iter::once(b).chain(b.is_ascii_lowercase().then(|| b.to_ascii_uppercase()))
+/// The built-in keywords, in the order build.rs numbered them.
+fn builtin_words() -> impl Iterator<Item = Cow<'static, str>> {
+    let starts = std::iter::once(0).chain(BUILTIN_WORD_ENDS.iter().copied());
+    starts
+        .zip(BUILTIN_WORD_ENDS.iter().copied())
+        .map(|(from, to)| {
+            Cow::Borrowed(
+                BUILTIN_WORD_TEXT
+                    .get(usize::from(from)..usize::from(to))
+                    .unwrap_or_default(),
+            )
+        })
+}
+
+/// The numbers (in [`builtin_words`]) of the keywords of built-in rule `rule`.
+fn builtin_keyword_ids(rule: usize) -> Option<&'static [u16]> {
+    let from = *BUILTIN_RULE_KEYWORDS.get(rule)?;
+    let to = *BUILTIN_RULE_KEYWORDS.get(rule + 1)?;
+    BUILTIN_KEYWORD_IDS.get(usize::from(from)..usize::from(to))
 }
 
 impl KeywordScan {
-    fn new(words: &[String]) -> Self {
-        // Keywords of two or more bytes as `b0 << 40 | b1 << 32 | index`, sorted: grouped by
-        // their first two bytes (plain integers: sorting tuples of options was 22 K of a hook
-        // call's 2.24 M instructions, and with this change the call took 2.21 M).
-        let mut order: Vec<u64> = Vec::with_capacity(words.len());
-        let mut singles = Vec::new();
-        for (w, word) in words.iter().enumerate() {
-            match (word.as_bytes(), u32::try_from(w)) {
-                ([b0], _) => singles.push((*b0, w)),
-                ([b0, b1, ..], Ok(index)) => {
-                    order.push(u64::from(*b0) << 40 | u64::from(*b1) << 32 | u64::from(index));
-                }
-                _ => {}
-            }
-        }
-        order.sort_unstable();
-        // (lower-case pair, range of `by_pair`, third bytes), by pair.
-        let mut lower: Vec<(u8, u8, u16, u16, [u64; 4])> = Vec::new();
-        let mut by_pair = Vec::with_capacity(order.len());
-        for key in order {
-            let [_, _, b0, b1, ..] = key.to_be_bytes();
-            let w = usize::try_from(key & 0xFFFF_FFFF).unwrap_or(usize::MAX);
-            let b2 = words
-                .get(w)
-                .and_then(|word| word.as_bytes().get(2))
-                .copied();
-            let at = u16::try_from(by_pair.len()).unwrap_or(u16::MAX);
-            by_pair.push(w);
-            if lower.last().is_none_or(|g| (g.0, g.1) != (b0, b1)) {
-                lower.push((b0, b1, at, at, [0; 4]));
-            }
-            if let Some((_, _, _, end, thirds)) = lower.last_mut() {
-                *end = at.saturating_add(1);
-                match b2 {
-                    Some(b2) => {
-                        for b2 in cases(b2) {
-                            if let Some(slot) = thirds.get_mut(usize::from(b2) / 64) {
-                                *slot |= 1 << (b2 % 64);
-                            }
-                        }
-                    }
-                    None => *thirds = [u64::MAX; 4],
-                }
-            }
-        }
-        // Every case of every pair, each with its pair's group at the rank of its bit.
-        let keys = |b0: u8, b1: u8| {
-            cases(b0)
-                .flat_map(move |c0| cases(b1).map(move |c1| usize::from(c0) << 8 | usize::from(c1)))
-        };
-        let mut pairs = Box::new([0_u64; PAIR_WORDS]);
-        for &(b0, b1, ..) in &lower {
-            for key in keys(b0, b1) {
-                if let Some(slot) = pairs.get_mut(key / 64) {
-                    *slot |= 1 << (key % 64);
-                }
-            }
-        }
-        let mut ranks = Box::new([0_u16; PAIR_WORDS]);
-        let mut before = 0_u16;
-        for (rank, &word) in ranks.iter_mut().zip(pairs.iter()) {
-            *rank = before;
-            // Most words are empty, and without a popcnt instruction in the target a count
-            // costs some twenty instructions (25 K of a hook call's 2.3 M, callgrind).
-            if word != 0 {
-                before = before.saturating_add(u16::try_from(word.count_ones()).unwrap_or(0));
-            }
-        }
-        let mut groups = vec![0_u16; usize::from(before)];
-        for (at, &(b0, b1, ..)) in lower.iter().enumerate() {
-            for key in keys(b0, b1) {
-                let below = pairs.get(key / 64).copied().unwrap_or(0) & ((1 << (key % 64)) - 1);
-                let rank = usize::from(ranks.get(key / 64).copied().unwrap_or(0))
-                    + below.count_ones() as usize;
-                if let Some(slot) = groups.get_mut(rank) {
-                    *slot = u16::try_from(at).unwrap_or(u16::MAX);
-                }
-            }
-        }
+    fn new<W: AsRef<str>>(words: &[W]) -> Self {
+        let tables = scan_tables(words);
         Self {
-            pairs,
-            ranks,
-            groups,
-            lower: lower
-                .into_iter()
-                .map(|(_, _, from, to, thirds)| (from, to, thirds))
-                .collect(),
-            by_pair,
-            singles,
+            pairs: Cow::Owned(tables.pairs),
+            ranks: Cow::Owned(tables.ranks),
+            groups: Cow::Owned(tables.groups),
+            lower: Cow::Owned(tables.lower),
+            by_pair: Cow::Owned(tables.by_pair),
+            singles: Cow::Owned(tables.singles),
+        }
+    }
+
+    /// The scan of `BUILTIN_WORDS`, from the tables build.rs made.
+    fn builtin() -> Self {
+        Self {
+            pairs: Cow::Borrowed(&BUILTIN_PAIRS),
+            ranks: Cow::Borrowed(&BUILTIN_RANKS),
+            groups: Cow::Borrowed(&BUILTIN_GROUPS),
+            lower: Cow::Borrowed(&BUILTIN_LOWER),
+            by_pair: Cow::Borrowed(&BUILTIN_BY_PAIR),
+            singles: Cow::Borrowed(&BUILTIN_SINGLES),
         }
     }
 
     /// Calls `hit` with the index of every keyword that occurs in `text`, once each.
-    fn find(&self, words: &[String], text: &[u8], mut hit: impl FnMut(usize)) {
+    fn find<W: AsRef<str>>(&self, words: &[W], text: &[u8], mut hit: impl FnMut(usize)) {
         let mut seen = vec![false; words.len()];
         let mut unseen = words.len();
-        for &(byte, w) in &self.singles {
+        for &(byte, w) in self.singles.iter() {
             if text.iter().any(|b| b.to_ascii_lowercase() == byte)
                 && let Some(done) = seen.get_mut(w)
             {
@@ -312,7 +293,12 @@ impl KeywordScan {
         }
         // A pair whose keywords were all found is cleared from this copy (each case of it
         // separately: a cleared case is only looked up again in another case).
-        let mut pairs: [u64; PAIR_WORDS] = *self.pairs;
+        let Some(&built) = self.pairs.first_chunk::<PAIR_WORDS>() else {
+            // Tables of another size are a bug: report every keyword (every rule runs).
+            (0..words.len()).for_each(hit);
+            return;
+        };
+        let mut pairs: [u64; PAIR_WORDS] = built;
         let Some(&first) = text.first() else {
             return;
         };
@@ -356,7 +342,9 @@ impl KeywordScan {
                 let Some(done) = seen.get_mut(w).filter(|done| !**done) else {
                     continue;
                 };
-                let tail = words.get(w).and_then(|word| word.as_bytes().get(2..));
+                let tail = words
+                    .get(w)
+                    .and_then(|word| word.as_ref().as_bytes().get(2..));
                 let found = tail.is_some_and(|tail| {
                     rest.get(..tail.len())
                         .is_some_and(|head| head.eq_ignore_ascii_case(tail))
@@ -382,35 +370,61 @@ impl KeywordScan {
 impl Engine {
     fn prefilter(&self) -> &Prefilter {
         self.prefilter.get_or_init(|| {
-            let mut words: Vec<String> = Vec::new();
-            let mut owners: Vec<Vec<usize>> = Vec::new();
-            let mut always = Vec::new();
-            let mut known: HashMap<&str, usize, foldhash::fast::FixedState> = HashMap::default();
-            for (index, rule) in self.rules.iter().enumerate() {
-                if rule.keywords.is_empty() {
-                    always.push(index);
-                }
-                for word in &rule.keywords {
-                    let at = *known.entry(word.as_str()).or_insert_with(|| {
-                        words.push(word.clone());
-                        owners.push(Vec::new());
-                        words.len() - 1
-                    });
-                    if let Some(list) = owners.get_mut(at) {
-                        list.push(index);
-                    }
-                }
-            }
+            // An engine of built-in rules only (the built-in set, or some of it) takes the
+            // keywords and tables build.rs made; keywords of rules it left out find nothing.
+            let builtin =
+                !self.rules.is_empty() && self.rules.iter().all(|rule| rule.keyword_ids.is_some());
+            let (words, ids) = if builtin {
+                let ids: Vec<&[u16]> = self
+                    .rules
+                    .iter()
+                    .map(|rule| rule.keyword_ids.unwrap_or_default())
+                    .collect();
+                (builtin_words().collect(), ids_by_rule(ids))
+            } else {
+                self.number_keywords()
+            };
+            let always = self
+                .rules
+                .iter()
+                .enumerate()
+                .filter(|(_, rule)| rule.keywords.is_empty())
+                .map(|(index, _)| index)
+                .collect();
+            let (owners, owner_starts) = owners_of(words.len(), &ids);
             Prefilter {
-                scan: KeywordScan::new(&words),
+                scan: if builtin {
+                    KeywordScan::builtin()
+                } else {
+                    KeywordScan::new(&words)
+                },
                 words,
                 nfa: OnceLock::new(),
                 dfa: OnceLock::new(),
                 searched: AtomicUsize::new(0),
                 owners,
+                owner_starts,
                 always,
             }
         })
+    }
+
+    /// The keywords of the rules, each once in the order they first appear, and per rule
+    /// (in order) the numbers of its keywords, as (rule, keyword) pairs.
+    fn number_keywords(&self) -> (Vec<Cow<'static, str>>, Vec<(usize, usize)>) {
+        let mut words: Vec<Cow<'static, str>> = Vec::new();
+        let mut ids = Vec::new();
+        let mut known: HashMap<&str, usize, foldhash::fast::FixedState> = HashMap::default();
+        for (index, rule) in self.rules.iter().enumerate() {
+            for word in &rule.keywords {
+                let at = *known.entry(word.as_str()).or_insert_with(|| {
+                    words.push(Cow::Owned(word.clone()));
+                    words.len() - 1
+                });
+                ids.push((index, at));
+            }
+        }
+        (words, ids)
     }
 
     /// Rules worth running on `text`, in rule order.
@@ -440,7 +454,7 @@ impl Engine {
         let mut hit = |word: usize| {
             if let Some(seen) = seen.get_mut(word).filter(|seen| !**seen) {
                 *seen = true;
-                for &index in prefilter.owners.get(word).map_or(&[][..], Vec::as_slice) {
+                for &index in prefilter.owners_of(word) {
                     if let Some(slot) = wanted.get_mut(index) {
                         *slot = true;
                     }
@@ -464,7 +478,50 @@ impl Engine {
 /// Text searched by a prefilter before it builds its DFA.
 const DFA_AFTER_BYTES: usize = 256 * 1024;
 
+/// (rule, keyword) pairs from the keyword numbers of each rule.
+fn ids_by_rule(ids: Vec<&[u16]>) -> Vec<(usize, usize)> {
+    ids.into_iter()
+        .enumerate()
+        .flat_map(|(rule, words)| words.iter().map(move |&w| (rule, usize::from(w))))
+        .collect()
+}
+
+/// The owners of each of `words` keywords as one list and where each keyword's part starts
+/// (`words + 1` entries), from (rule, keyword) pairs in rule order.
+fn owners_of(words: usize, ids: &[(usize, usize)]) -> (Vec<usize>, Vec<usize>) {
+    let mut starts = vec![0_usize; words + 1];
+    for &(_, word) in ids {
+        if let Some(count) = starts.get_mut(word + 1) {
+            *count += 1;
+        }
+    }
+    for w in 1..starts.len() {
+        let before = starts.get(w - 1).copied().unwrap_or(0);
+        if let Some(start) = starts.get_mut(w) {
+            *start += before;
+        }
+    }
+    let mut owners = vec![0_usize; ids.len()];
+    let mut next = starts.clone();
+    for &(rule, word) in ids {
+        if let Some(at) = next.get_mut(word)
+            && let Some(slot) = owners.get_mut(*at)
+        {
+            *slot = rule;
+            *at += 1;
+        }
+    }
+    (owners, starts)
+}
+
 impl Prefilter {
+    /// The rules (indexes) with keyword `word`.
+    fn owners_of(&self, word: usize) -> &[usize] {
+        let from = self.owner_starts.get(word).copied().unwrap_or(0);
+        let to = self.owner_starts.get(word + 1).copied().unwrap_or(from);
+        self.owners.get(from..to).unwrap_or_default()
+    }
+
     /// The automaton to search with, built on first use: the DFA once enough text was
     /// searched, before that the NFA; `None` when it does not build.
     fn automaton(&self, searched: usize) -> Option<&AhoCorasick> {
@@ -472,7 +529,7 @@ impl Prefilter {
             AhoCorasick::builder()
                 .ascii_case_insensitive(true)
                 .kind(Some(kind))
-                .build(&self.words)
+                .build(self.words.iter().map(|w| w.as_bytes()))
                 .ok()
         };
         if searched >= DFA_AFTER_BYTES
@@ -1336,6 +1393,61 @@ mod tests {
             words.dedup();
             let (found, expected) = scanned_and_searched(&words, &text);
             proptest::prop_assert_eq!(found, expected, "{:?} in {:?}", words, text);
+        }
+    }
+
+    /// The prefilter build.rs generated for the built-in rules is the one an engine of them
+    /// builds at run time (the library path), and the built-in engines take it.
+    #[test]
+    fn the_generated_prefilter_is_the_one_built_at_run_time() {
+        let mut parts = Parts::default();
+        parts
+            .add_file(RulesFile::parse(BUILTIN_RULES).unwrap())
+            .unwrap();
+        let engine = parts.into_engine();
+        assert!(engine.rules.iter().all(|r| r.keyword_ids.is_none()));
+        let (words, ids) = engine.number_keywords();
+        assert_eq!(words, builtin_words().collect::<Vec<_>>());
+        let generated_ids: Vec<&[u16]> = (0..engine.rules.len())
+            .map(|rule| builtin_keyword_ids(rule).unwrap())
+            .collect();
+        assert_eq!(ids, ids_by_rule(generated_ids));
+        assert_eq!(builtin_keyword_ids(engine.rules.len()), None);
+        let built = KeywordScan::new(&words);
+        let generated = KeywordScan::builtin();
+        assert_eq!(built.pairs, generated.pairs);
+        assert_eq!(built.ranks, generated.ranks);
+        assert_eq!(built.groups, generated.groups);
+        assert_eq!(built.lower, generated.lower);
+        assert_eq!(built.by_pair, generated.by_pair);
+        assert_eq!(built.singles, generated.singles);
+        assert!(
+            words.len() > 100 && built.groups.len() > 100,
+            "{}",
+            words.len()
+        );
+
+        // The built-in engine and the files' detector (some of its rules) take it.
+        let files = Detector::builder()
+            .without_tag(crate::secrets::CONVERSATION_TAG)
+            .build()
+            .unwrap();
+        for detector in [Detector::new(), files] {
+            let engine = detector.engine().unwrap();
+            let generated = engine.rules.iter().all(|r| r.keyword_ids.is_some());
+            assert_eq!(generated, !library_forced());
+            let prefilter = engine.prefilter();
+            assert_eq!(
+                matches!(prefilter.scan.pairs, Cow::Borrowed(_)),
+                !library_forced()
+            );
+            // Every rule is found by each of its keywords, and only by them.
+            for (index, rule) in engine.rules.iter().enumerate() {
+                for (w, word) in prefilter.words.iter().enumerate() {
+                    let owns = prefilter.owners_of(w).contains(&index);
+                    assert_eq!(owns, rule.keywords.iter().any(|k| k == word), "{word}");
+                }
+            }
         }
     }
 

@@ -635,6 +635,9 @@ impl<'t> Found<'t> {
 pub(crate) struct CompiledRule {
     pub(crate) id: RuleId,
     pub(crate) keywords: Vec<String>,
+    /// The numbers of `keywords` in the built-in prefilter's list, for a built-in rule on
+    /// the fast path (see `Parts::number_builtin_keywords`).
+    pub(crate) keyword_ids: Option<&'static [u16]>,
     pattern: String,
     regex: OnceLock<Option<Regex>>,
     /// The precompiled DFA of the pattern or of a prefix of it (a gate: no match, no
@@ -692,6 +695,7 @@ impl CompiledRule {
         Ok(Self {
             id: RuleId::new(&id),
             keywords,
+            keyword_ids: None,
             run: min_run(&regex),
             literals: required_literals(&regex),
             assignment: Assignment::for_pattern(&regex),
