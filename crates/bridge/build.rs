@@ -49,26 +49,81 @@ fn main() {
         option(table.get("title").map(|v| string(v, "title")))
     );
     let rules = array(table.get("rules"), "rules");
-    out.push_str("        rules: vec![\n");
-    for rule in rules {
-        out.push_str(&rule_code(table_of(rule, "rules")));
-    }
-    out.push_str("        ],\n");
+    out.push_str("        rules: (0..BUILTIN_RULE_COUNT).filter_map(builtin_rule).collect(),\n");
+    out.push_str("        allowlist: builtin_allowlist(),\n");
+    out.push_str("        allowlists: builtin_allowlists(),\n    }\n}\n\n");
     let _ = writeln!(
         out,
-        "        allowlist: {},",
+        "/// How many built-in rules there are.\npub(crate) const BUILTIN_RULE_COUNT: usize = {};\n",
+        rules.len()
+    );
+    // One function per part, each rule its own arm: a rule is made when it is first needed
+    // (`Detector`'s built-in engine), and ids and tags are known without making any.
+    out.push_str("/// Built-in rule `index`, as the rules file has it.\n");
+    out.push_str("pub(crate) fn builtin_rule(index: usize) -> Option<Rule> {\n    match index {\n");
+    let mut ids = String::new();
+    let mut tags = String::new();
+    for (index, rule) in rules.iter().enumerate() {
+        let rule = table_of(rule, "rules");
+        let code = rule_code(rule);
+        let _ = writeln!(
+            out,
+            "        {index} => Some(\n{}\n        ),",
+            code.trim_end().trim_end_matches(',')
+        );
+        let id = raw(
+            rule.get("id")
+                .unwrap_or_else(|| panic!("rules.toml: a rule without an id")),
+            "id",
+        );
+        // What `CompiledRule::new` would refuse, refused here: a generated rule always makes.
+        assert!(!id.trim().is_empty(), "rules.toml: a rule with an empty id");
+        match rule.get("entropy") {
+            Some(Value::Float(f)) => {
+                assert!(f.is_finite() && *f >= 0.0, "rules.toml: entropy of {id}")
+            }
+            Some(Value::Integer(n)) => assert!(*n >= 0, "rules.toml: entropy of {id}"),
+            _ => {}
+        }
+        let _ = writeln!(ids, "        {index} => Some({id:?}),");
+        let names: Vec<String> = array(rule.get("tags"), "tags")
+            .iter()
+            .map(|t| format!("{:?}", raw(t, "tags")))
+            .collect();
+        if !names.is_empty() {
+            let _ = writeln!(
+                tags,
+                "        {index} => matches!(tag, {}),",
+                names.join(" | ")
+            );
+        }
+    }
+    out.push_str("        _ => None,\n    }\n}\n\n");
+    out.push_str("/// The id of built-in rule `index`.\n");
+    out.push_str("pub(crate) fn builtin_rule_id(index: usize) -> Option<&'static str> {\n    match index {\n");
+    out.push_str(&ids);
+    out.push_str("        _ => None,\n    }\n}\n\n");
+    out.push_str("/// Whether built-in rule `index` has tag `tag`.\n");
+    out.push_str(
+        "pub(crate) fn builtin_rule_tagged(index: usize, tag: &str) -> bool {\n    match index {\n",
+    );
+    out.push_str(&tags);
+    out.push_str("        _ => false,\n    }\n}\n\n");
+    let _ = writeln!(
+        out,
+        "/// The built-in file's `[allowlist]` table.\npub(crate) fn builtin_allowlist() -> Option<Allowlist> {{\n    {}\n}}\n",
         option(
             table
                 .get("allowlist")
                 .map(|v| allowlist_code(table_of(v, "allowlist")))
         )
     );
-    out.push_str("        allowlists: vec![\n");
+    out.push_str("/// The built-in file's `[[allowlists]]`.\npub(crate) fn builtin_allowlists() -> Vec<Allowlist> {\n    vec![\n");
     for allowlist in array(table.get("allowlists"), "allowlists") {
         out.push_str(&allowlist_code(table_of(allowlist, "allowlists")));
         out.push_str(",\n");
     }
-    out.push_str("        ],\n    }\n}\n");
+    out.push_str("    ]\n}\n");
     let dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_else(|| panic!("no OUT_DIR")));
     std::fs::write(dir.join("builtin_rules.rs"), out)
         .unwrap_or_else(|e| panic!("cannot write the generated rules: {e}"));

@@ -12,8 +12,9 @@ use std::sync::{Arc, OnceLock};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use super::rule::{
-    CompiledAllowlist, CompiledRule, Found, Rule, RuleId, RulesFile, lower_for_literals,
-    shannon_entropy,
+    BUILTIN_RULE_COUNT, CompiledAllowlist, CompiledRule, Found, Rule, RuleId, RulesFile,
+    builtin_allowlist, builtin_allowlists, builtin_rule, builtin_rule_id, builtin_rule_tagged,
+    lower_for_literals, shannon_entropy,
 };
 use super::scan_tables::{PAIR_WORDS, scan_tables};
 use crate::error::RedactError;
@@ -63,18 +64,132 @@ fn builtin_rules_file() -> Result<RulesFile, RedactError> {
     }
 }
 
-/// The built-in rules, read on first use; an error here is a bug caught by the tests.
+/// The built-in rules, read on first use; an error here is a bug caught by the tests. On
+/// the fast path each rule is made when a text first selects it (see [`Slot::Builtin`]).
 fn builtin_engine() -> &'static Result<Engine, RedactError> {
     static BUILTIN: OnceLock<Result<Engine, RedactError>> = OnceLock::new();
     BUILTIN.get_or_init(|| {
+        if !library_forced() {
+            return Ok(Engine {
+                rules: (0..BUILTIN_RULE_COUNT).map(Slot::Builtin).collect(),
+                untargeted: builtin_globals()
+                    .iter()
+                    .filter(|(_, targets)| targets.is_empty())
+                    .map(|(allowlist, _)| Arc::clone(allowlist))
+                    .collect(),
+                prefilter: OnceLock::new(),
+            });
+        }
         let file = builtin_rules_file()?;
         let mut parts = Parts::default();
         parts.add_file(file)?;
-        if !library_forced() {
-            parts.number_builtin_keywords();
-        }
         Ok(parts.into_engine())
     })
+}
+
+/// The built-in file's global allowlists, with the rule ids each targets (all when empty).
+fn builtin_globals() -> &'static [(Arc<CompiledAllowlist>, Vec<String>)] {
+    static GLOBALS: OnceLock<Vec<(Arc<CompiledAllowlist>, Vec<String>)>> = OnceLock::new();
+    GLOBALS.get_or_init(|| {
+        builtin_allowlist()
+            .into_iter()
+            .chain(builtin_allowlists())
+            .map(|mut allowlist| {
+                let targets = std::mem::take(&mut allowlist.target_rules);
+                (Arc::new(CompiledAllowlist::new(allowlist)), targets)
+            })
+            .collect()
+    })
+}
+
+/// Built-in rule `index` as the engine runs it (its global allowlists attached as
+/// [`Parts::into_engine`] attaches them), made on first use, once per process; `None` when
+/// it does not make, which build.rs rules out (the scan then fails closed).
+fn builtin_made(index: usize) -> Option<&'static CompiledRule> {
+    static MADE: OnceLock<Vec<OnceLock<Option<CompiledRule>>>> = OnceLock::new();
+    MADE.get_or_init(|| (0..BUILTIN_RULE_COUNT).map(|_| OnceLock::new()).collect())
+        .get(index)?
+        .get_or_init(|| make_builtin(index))
+        .as_ref()
+}
+
+/// Makes built-in rule `index` (see [`builtin_made`]).
+fn make_builtin(index: usize) -> Option<CompiledRule> {
+    let mut rule = CompiledRule::new(builtin_rule(index)?).ok()?;
+    attach_globals(&mut rule, builtin_globals());
+    Some(rule)
+}
+
+/// Appends to the rule's allowlists the global ones that target it (or every rule), in order.
+fn attach_globals(rule: &mut CompiledRule, globals: &[(Arc<CompiledAllowlist>, Vec<String>)]) {
+    let (id, lists) = (rule.id.as_str(), &mut rule.allowlists);
+    let targeted = |targets: &[String]| targets.is_empty() || targets.iter().any(|t| t == id);
+    // The list grows once (growing it per global list was 15 K of the 25 K instructions of
+    // attaching them to the built-in rules, callgrind).
+    lists.reserve_exact(globals.iter().filter(|(_, t)| targeted(t)).count());
+    for (allowlist, _) in globals.iter().filter(|(_, t)| targeted(t)) {
+        lists.push(Arc::clone(allowlist));
+    }
+}
+
+/// A rule of an engine.
+#[derive(Debug, Clone)]
+enum Slot {
+    /// Made with the engine (the library path, rules files and rules of a builder).
+    Made(Arc<CompiledRule>),
+    /// Built-in rule `index` on the fast path: made when a text first selects it, for a hook
+    /// process runs a few of the rules (6 of 50 for a 10 KB Rust file full of `token`,
+    /// `secret` and `password`), and making all of them was 0.22 M of the 1.92 M
+    /// instructions of such a call (callgrind, December 2026). Its id, tags and keywords
+    /// are known without making it (build.rs generated them).
+    Builtin(usize),
+}
+
+impl Slot {
+    /// The rule, made now if it was not.
+    fn rule(&self) -> Option<&CompiledRule> {
+        match self {
+            Self::Made(rule) => Some(rule),
+            Self::Builtin(index) => builtin_made(*index),
+        }
+    }
+
+    /// The rule's id, made now if it was not.
+    fn rule_id(&self) -> Option<RuleId> {
+        match self.rule() {
+            Some(rule) => Some(rule.id.clone()),
+            None => self.id().map(RuleId::new),
+        }
+    }
+
+    fn id(&self) -> Option<&str> {
+        match self {
+            Self::Made(rule) => Some(rule.id.as_str()),
+            Self::Builtin(index) => builtin_rule_id(*index),
+        }
+    }
+
+    fn tagged(&self, tags: &[String]) -> bool {
+        match self {
+            Self::Made(rule) => rule.tags.iter().any(|t| tags.contains(t)),
+            Self::Builtin(index) => tags.iter().any(|t| builtin_rule_tagged(*index, t)),
+        }
+    }
+
+    /// The numbers of its keywords in [`builtin_words`], for a built-in rule.
+    fn keyword_ids(&self) -> Option<&'static [u16]> {
+        match self {
+            Self::Made(_) => None,
+            Self::Builtin(index) => builtin_keyword_ids(*index),
+        }
+    }
+
+    fn has_keywords(&self) -> bool {
+        match self {
+            Self::Made(rule) => !rule.keywords.is_empty(),
+            Self::Builtin(index) => builtin_keyword_ids(*index).is_some_and(|ids| !ids.is_empty()),
+        }
+    }
 }
 
 /// Rules being assembled: the global allowlists are attached to the rules they target once
@@ -111,27 +226,6 @@ impl Parts {
         Ok(())
     }
 
-    /// Gives each rule the numbers of its keywords in `BUILTIN_WORDS` (the built-in rules,
-    /// in order), where build.rs numbered exactly its keywords: its engine then takes the
-    /// prefilter build.rs made.
-    fn number_builtin_keywords(&mut self) {
-        let words: Vec<Cow<'static, str>> = builtin_words().collect();
-        for (index, rule) in self.rules.iter_mut().enumerate() {
-            let (Some(rule), Some(ids)) = (Arc::get_mut(rule), builtin_keyword_ids(index)) else {
-                continue;
-            };
-            let same = ids.len() == rule.keywords.len()
-                && ids.iter().zip(&rule.keywords).all(|(&id, word)| {
-                    words
-                        .get(usize::from(id))
-                        .is_some_and(|known| known == word)
-                });
-            if same {
-                rule.keyword_ids = Some(ids);
-            }
-        }
-    }
-
     /// The rules, each of them unshared until the engine is made.
     fn rules_mut(&mut self) -> impl Iterator<Item = &mut CompiledRule> {
         self.rules.iter_mut().filter_map(Arc::get_mut)
@@ -140,18 +234,10 @@ impl Parts {
     fn into_engine(mut self) -> Engine {
         let globals = std::mem::take(&mut self.globals);
         for rule in self.rules_mut() {
-            let (id, lists) = (rule.id.as_str(), &mut rule.allowlists);
-            let targeted =
-                |targets: &[String]| targets.is_empty() || targets.iter().any(|t| t == id);
-            // Each rule's list grows once (growing it per global list was 15 K of the 25 K
-            // this took for the built-in rules, callgrind).
-            lists.reserve_exact(globals.iter().filter(|(_, t)| targeted(t)).count());
-            for (allowlist, _) in globals.iter().filter(|(_, t)| targeted(t)) {
-                lists.push(Arc::clone(allowlist));
-            }
+            attach_globals(rule, &globals);
         }
         Engine {
-            rules: self.rules,
+            rules: self.rules.into_iter().map(Slot::Made).collect(),
             untargeted: globals
                 .into_iter()
                 .filter(|(_, targets)| targets.is_empty())
@@ -165,7 +251,7 @@ impl Parts {
 /// Compiled rules and their keyword prefilter (built on first use).
 #[derive(Debug)]
 struct Engine {
-    rules: Vec<Arc<CompiledRule>>,
+    rules: Vec<Slot>,
     /// Global allowlists without targets: they also apply to rules added later.
     untargeted: Vec<Arc<CompiledAllowlist>>,
     prefilter: OnceLock<Prefilter>,
@@ -372,13 +458,13 @@ impl Engine {
         self.prefilter.get_or_init(|| {
             // An engine of built-in rules only (the built-in set, or some of it) takes the
             // keywords and tables build.rs made; keywords of rules it left out find nothing.
-            let builtin =
-                !self.rules.is_empty() && self.rules.iter().all(|rule| rule.keyword_ids.is_some());
+            let builtin = !self.rules.is_empty()
+                && self.rules.iter().all(|rule| rule.keyword_ids().is_some());
             let (words, ids) = if builtin {
                 let ids: Vec<&[u16]> = self
                     .rules
                     .iter()
-                    .map(|rule| rule.keyword_ids.unwrap_or_default())
+                    .map(|rule| rule.keyword_ids().unwrap_or_default())
                     .collect();
                 (builtin_words().collect(), ids_by_rule(ids))
             } else {
@@ -388,7 +474,7 @@ impl Engine {
                 .rules
                 .iter()
                 .enumerate()
-                .filter(|(_, rule)| rule.keywords.is_empty())
+                .filter(|(_, rule)| !rule.has_keywords())
                 .map(|(index, _)| index)
                 .collect();
             let (owners, owner_starts) = owners_of(words.len(), &ids);
@@ -414,11 +500,20 @@ impl Engine {
     fn number_keywords(&self) -> (Vec<Cow<'static, str>>, Vec<(usize, usize)>) {
         let mut words: Vec<Cow<'static, str>> = Vec::new();
         let mut ids = Vec::new();
+        let builtin: Vec<Cow<'static, str>> = builtin_words().collect();
         let mut known: HashMap<&str, usize, foldhash::fast::FixedState> = HashMap::default();
-        for (index, rule) in self.rules.iter().enumerate() {
-            for word in &rule.keywords {
-                let at = *known.entry(word.as_str()).or_insert_with(|| {
-                    words.push(Cow::Owned(word.clone()));
+        for (index, slot) in self.rules.iter().enumerate() {
+            let keywords: Vec<&str> = match (slot, slot.keyword_ids()) {
+                (_, Some(ids)) => ids
+                    .iter()
+                    .filter_map(|&id| builtin.get(usize::from(id)).map(|w| w.as_ref()))
+                    .collect(),
+                (Slot::Made(rule), None) => rule.keywords.iter().map(String::as_str).collect(),
+                (Slot::Builtin(_), None) => Vec::new(),
+            };
+            for word in keywords {
+                let at = *known.entry(word).or_insert_with(|| {
+                    words.push(Cow::Owned(word.to_owned()));
                     words.len() - 1
                 });
                 ids.push((index, at));
@@ -657,7 +752,12 @@ impl Detector {
     /// The parse or validation error of the embedded rules file.
     pub fn check_builtin() -> Result<(), RedactError> {
         match builtin_engine() {
-            Ok(engine) => engine.rules.iter().try_for_each(|rule| rule.validate()),
+            Ok(engine) => engine.rules.iter().try_for_each(|slot| match slot.rule() {
+                Some(rule) => rule.validate(),
+                None => Err(RedactError::MissingId {
+                    regex: format!("built-in rule {:?} does not make", slot.id()),
+                }),
+            }),
             Err(e) => Err(RedactError::InvalidRules {
                 source: e.to_string().into(),
             }),
@@ -674,9 +774,12 @@ impl Detector {
     /// The ids of the rules, in the order they run (an id may appear more than once when
     /// rules were added under the same id).
     pub fn rule_ids(&self) -> impl Iterator<Item = &RuleId> {
-        self.engine()
-            .into_iter()
-            .flat_map(|engine| engine.rules.iter().map(|r| &r.id))
+        self.engine().into_iter().flat_map(|engine| {
+            engine
+                .rules
+                .iter()
+                .filter_map(|slot| Some(&slot.rule()?.id))
+        })
     }
 
     /// The secrets in `text`, in order, never overlapping.
@@ -766,11 +869,16 @@ impl Detector {
             verdicts: HashMap::default(),
             lowered: OnceCell::new(),
         };
-        for (index, rule) in engine.rules.iter().enumerate() {
+        for (index, slot) in engine.rules.iter().enumerate() {
             if !wanted.get(index).copied().unwrap_or(false) {
                 continue;
             }
-            scan.collect(rule, index);
+            match slot.rule() {
+                Some(rule) => scan.collect(rule, index),
+                // A rule that cannot be made cannot clear the text: all of it is taken for
+                // a secret (never reached: build.rs refuses what would not make).
+                None => scan.candidates.push((0, text.len(), index)),
+            }
         }
         let mut candidates = scan.candidates;
         if candidates.is_empty() {
@@ -789,7 +897,7 @@ impl Detector {
         }
         merged
             .into_iter()
-            .filter_map(|(range, index)| Some((range, engine.rules.get(index)?.id.clone())))
+            .filter_map(|(range, index)| Some((range, engine.rules.get(index)?.rule_id()?)))
             .collect()
     }
 }
@@ -1118,7 +1226,7 @@ impl DetectorBuilder {
         {
             return Ok(Detector::new());
         }
-        let mut rules: Vec<Arc<CompiledRule>> = Vec::new();
+        let mut rules: Vec<Slot> = Vec::new();
         let mut untargeted: Vec<Arc<CompiledAllowlist>> = Vec::new();
         if self.builtin {
             match builtin_engine() {
@@ -1146,13 +1254,15 @@ impl DetectorBuilder {
             rule.allowlists.extend(untargeted.iter().cloned());
         }
         let added = parts.into_engine();
-        for rule in &added.rules {
+        for rule in added.rules.iter().filter_map(Slot::rule) {
             rule.validate()?;
         }
         rules.extend(added.rules);
-        rules.retain(|r| {
-            !self.without.iter().any(|w| w == r.id.as_str())
-                && !r.tags.iter().any(|t| self.without_tags.contains(t))
+        rules.retain(|slot| {
+            !slot
+                .id()
+                .is_some_and(|id| self.without.iter().any(|w| w == id))
+                && !slot.tagged(&self.without_tags)
         });
         Ok(Detector {
             source: Source::Own(Arc::new(Engine {
@@ -1176,6 +1286,54 @@ mod tests {
         let generated = super::super::rule::builtin_rules_file();
         assert_eq!(generated, parsed);
         assert!(generated.rules.len() > 40);
+    }
+
+    /// The built-in rules made one by one on first use (the fast path) are those an engine
+    /// made from the parsed file has (the library path), global allowlists included; their
+    /// ids and tags are known before, and a text makes only the rules it selects.
+    #[test]
+    fn built_in_rules_made_on_first_use_equal_the_parsed_ones() {
+        let mut parts = Parts::default();
+        parts
+            .add_file(RulesFile::parse(BUILTIN_RULES).unwrap())
+            .unwrap();
+        let parsed = parts.into_engine();
+        assert_eq!(parsed.rules.len(), BUILTIN_RULE_COUNT);
+        for (index, slot) in parsed.rules.iter().enumerate() {
+            let parsed = slot.rule().unwrap();
+            let made = make_builtin(index).unwrap();
+            assert_eq!(made.shape(), parsed.shape());
+            assert_eq!(builtin_rule_id(index), Some(parsed.id.as_str()));
+            let lazy = Slot::Builtin(index);
+            assert_eq!(lazy.id(), Some(parsed.id.as_str()));
+            for tag in ["conversation", "other", ""] {
+                let tags = [tag.to_owned()];
+                assert_eq!(lazy.tagged(&tags), slot.tagged(&tags), "{tag}");
+            }
+            assert_eq!(lazy.has_keywords(), !parsed.keywords.is_empty());
+        }
+        assert!(
+            parsed
+                .rules
+                .iter()
+                .any(|slot| slot.tagged(&["conversation".to_owned()]))
+        );
+        assert_eq!(builtin_rule_id(BUILTIN_RULE_COUNT), None);
+        assert!(make_builtin(BUILTIN_RULE_COUNT).is_none());
+
+        let engine = builtin_engine().as_ref().unwrap();
+        if !library_forced() {
+            assert!(
+                engine
+                    .rules
+                    .iter()
+                    .all(|slot| matches!(slot, Slot::Builtin(_)))
+            );
+            let findings = Detector::new().find("export DB_PASSWORD=hunter22x");
+            assert_eq!(findings.len(), 1);
+            assert_eq!(findings[0].rule().as_str(), "password-assignment");
+        }
+        assert_eq!(engine.untargeted.len(), parsed.untargeted.len());
     }
 
     /// Every text of the per-rule data cases (tests/data/secrets.toml), `{{x*n}}` expanded.
@@ -1248,7 +1406,8 @@ mod tests {
             panic!("every built-in rule without keywords needs a run")
         };
         assert_eq!(rules.len(), engine.rules.len());
-        for ((keywords, run), rule) in rules.iter().zip(&engine.rules) {
+        for ((keywords, run), slot) in rules.iter().zip(&engine.rules) {
+            let rule = slot.rule().unwrap();
             let mut words = rule.keywords.clone();
             words.sort();
             words.dedup();
@@ -1405,7 +1564,7 @@ mod tests {
             .add_file(RulesFile::parse(BUILTIN_RULES).unwrap())
             .unwrap();
         let engine = parts.into_engine();
-        assert!(engine.rules.iter().all(|r| r.keyword_ids.is_none()));
+        assert!(engine.rules.iter().all(|r| r.keyword_ids().is_none()));
         let (words, ids) = engine.number_keywords();
         assert_eq!(words, builtin_words().collect::<Vec<_>>());
         let generated_ids: Vec<&[u16]> = (0..engine.rules.len())
@@ -1434,7 +1593,7 @@ mod tests {
             .unwrap();
         for detector in [Detector::new(), files] {
             let engine = detector.engine().unwrap();
-            let generated = engine.rules.iter().all(|r| r.keyword_ids.is_some());
+            let generated = engine.rules.iter().all(|r| r.keyword_ids().is_some());
             assert_eq!(generated, !library_forced());
             let prefilter = engine.prefilter();
             assert_eq!(
@@ -1445,7 +1604,8 @@ mod tests {
             for (index, rule) in engine.rules.iter().enumerate() {
                 for (w, word) in prefilter.words.iter().enumerate() {
                     let owns = prefilter.owners_of(w).contains(&index);
-                    assert_eq!(owns, rule.keywords.iter().any(|k| k == word), "{word}");
+                    let keywords = &rule.rule().unwrap().keywords;
+                    assert_eq!(owns, keywords.iter().any(|k| k == word), "{word}");
                 }
             }
         }

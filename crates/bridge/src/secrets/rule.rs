@@ -529,6 +529,15 @@ pub(crate) struct CompiledAllowlist {
 }
 
 impl CompiledAllowlist {
+    /// What it was made from, without what is made on first use (for the tests).
+    #[cfg(test)]
+    pub(crate) fn shape(&self) -> String {
+        format!(
+            "{:?} {:?} {:?} {:?}",
+            self.target, self.patterns, self.part_bytes, self.stopwords
+        )
+    }
+
     pub(crate) fn new(allowlist: Allowlist) -> Self {
         let part_bytes = load_precompiled(&allowlist.regexes)
             .filter(|d| d.exact)
@@ -635,9 +644,6 @@ impl<'t> Found<'t> {
 pub(crate) struct CompiledRule {
     pub(crate) id: RuleId,
     pub(crate) keywords: Vec<String>,
-    /// The numbers of `keywords` in the built-in prefilter's list, for a built-in rule on
-    /// the fast path (see `Parts::number_builtin_keywords`).
-    pub(crate) keyword_ids: Option<&'static [u16]>,
     pattern: String,
     regex: OnceLock<Option<Regex>>,
     /// The precompiled DFA of the pattern or of a prefix of it (a gate: no match, no
@@ -695,7 +701,6 @@ impl CompiledRule {
         Ok(Self {
             id: RuleId::new(&id),
             keywords,
-            keyword_ids: None,
             run: min_run(&regex),
             literals: required_literals(&regex),
             assignment: Assignment::for_pattern(&regex),
@@ -708,6 +713,24 @@ impl CompiledRule {
             allow_order: OnceLock::new(),
             tags,
         })
+    }
+
+    /// What it was made from, without what is made on first use (for the tests).
+    #[cfg(test)]
+    pub(crate) fn shape(&self) -> String {
+        let allowlists: Vec<String> = self.allowlists.iter().map(|a| a.shape()).collect();
+        format!(
+            "{:?} {:?} {:?} {:?} {:?} {:?} {} {:?} {:?} {allowlists:?}",
+            self.id,
+            self.keywords,
+            self.pattern,
+            self.run,
+            self.literals,
+            self.assignment,
+            self.secret_group,
+            self.entropy,
+            self.tags,
+        )
     }
 
     /// Compiles the regex and the allowlists now, to report errors at build time.
