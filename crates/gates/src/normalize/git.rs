@@ -938,9 +938,20 @@ fn respell<'a>(
     let forced = parsed.has("force") || parsed.has("force-with-lease");
     // `push --tags` without a refspec pushes the tags only.
     let tags_only = parsed.has("tags") && operands.len() <= 1;
+    // Only a push without a refspec, or with a `HEAD` one, needs the current branch: the
+    // repository is not opened for `git push --force origin main` (libgit2's discovery and
+    // config reads were some 70 system calls of a denied call).
+    let names_head = match operands.split_first() {
+        None => true,
+        Some((_, [])) => forced,
+        Some((_, refspecs)) => refspecs
+            .iter()
+            .any(|r| forced_head(&r.text) || (forced && matches!(&*r.text, "HEAD" | "@"))),
+    };
     if sub == "push"
         && let Some(state) = state
         && (forced || operands.iter().any(|w| forced_head(&w.text)))
+        && names_head
         && !parsed.has("mirror")
         && !parsed.has("all")
         && !parsed.has("branches")

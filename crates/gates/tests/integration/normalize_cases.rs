@@ -171,3 +171,58 @@ fn nested_substitutions_and_braces_cost_bounded_work() {
         );
     }
 }
+
+/// A repository on `main` that counts how often the normaliser asks for its branch.
+#[derive(Debug, Default)]
+struct Counted(std::sync::atomic::AtomicUsize);
+
+impl GitState for Counted {
+    fn current_branch(&self) -> Option<String> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Some("main".to_owned())
+    }
+    fn push_destination(&self, branch: &str) -> Option<(String, String)> {
+        Some(("origin".to_owned(), branch.to_owned()))
+    }
+}
+
+/// The repository is read only when the reading of a push depends on its branch: no refspec,
+/// or a `HEAD` one. A push that names its refspecs (the everyday denied `git push --force
+/// origin main`) reads the same with or without a repository, and opens none.
+#[test]
+fn a_push_reads_the_repository_only_for_a_head_or_missing_refspec() {
+    let options = NormalizeOptions::default();
+    let reads = |command: &str| {
+        let state = Counted::default();
+        let with = normalize_in(command, &options, Some(&state));
+        let without = normalize_in(command, &options, None);
+        let texts = |n: &Normalized| -> Vec<String> {
+            n.commands().iter().map(|c| c.text().to_owned()).collect()
+        };
+        let read = state.0.load(std::sync::atomic::Ordering::Relaxed) > 0;
+        (read, texts(&with) == texts(&without))
+    };
+    for command in [
+        "git push --force origin main",
+        "git push -f origin main:main",
+        "git push --force-with-lease origin feat +main",
+        "git push origin +main",
+        "git push -f upstream release v1.2",
+        "cd sub && git push --force origin main",
+        "git push origin main",
+        "git push",
+        "git push origin",
+    ] {
+        assert_eq!(reads(command), (false, true), "{command}");
+    }
+    for command in [
+        "git push --force",
+        "git push -f origin",
+        "git push origin +HEAD",
+        "git push --force origin HEAD",
+        "git push -f origin @",
+        "git push --force-with-lease origin main HEAD",
+    ] {
+        assert_eq!(reads(command), (true, false), "{command}");
+    }
+}
