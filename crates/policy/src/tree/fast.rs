@@ -670,15 +670,15 @@ impl Reader<'_, '_> {
                 Some(b'\'') => {
                     return self.close_quoted(out, run, i);
                 }
-                Some(_) => i = self.skip_to(i + 1, |b| matches!(b, b'\'' | b'\n')),
+                Some(_) => {
+                    // memchr: a governed policy's patterns are long single-quoted scalars,
+                    // and the byte loop was 0.17 M of the 1.37 M instructions of a hook call
+                    // (callgrind, December 2026).
+                    let rest = self.src.get(i + 1..).unwrap_or_default();
+                    i += 1 + memchr::memchr2(b'\'', b'\n', rest).unwrap_or(rest.len());
+                }
             }
         }
-    }
-
-    /// The first position from `i` whose byte is `stop`, or the end.
-    fn skip_to(&self, i: usize, stop: impl Fn(u8) -> bool) -> usize {
-        let rest = self.src.get(i..).unwrap_or_default();
-        i + rest.iter().position(|&b| stop(b)).unwrap_or(rest.len())
     }
 
     /// Ends a quoted scalar whose closing quote is at `close`: the text unescaped so far (if
@@ -716,7 +716,10 @@ impl Reader<'_, '_> {
                     i += 1 + len;
                     run = i;
                 }
-                Some(_) => i = self.skip_to(i + 1, |b| matches!(b, b'"' | b'\\' | b'\n')),
+                Some(_) => {
+                    let rest = self.src.get(i + 1..).unwrap_or_default();
+                    i += 1 + memchr::memchr3(b'"', b'\\', b'\n', rest).unwrap_or(rest.len());
+                }
             }
         }
     }
