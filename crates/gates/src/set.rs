@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use regex_automata::meta::{self, Regex};
-use regex_automata::{Anchored, Input, MatchKind, PatternSet};
+use regex_automata::{Anchored, Input, MatchKind, PatternID, PatternSet};
 
 use crate::call::ToolCall;
 use crate::decision::Decision;
@@ -251,14 +251,10 @@ impl GateSetBuilder {
                 rules: group.rules,
                 prefilter,
                 tools,
-                cache: Mutex::new([HashMap::new(), HashMap::new()]),
+                cache: Mutex::new(Default::default()),
             });
         }
-        let unless = self
-            .rules
-            .iter()
-            .map(|_| [OnceLock::new(), OnceLock::new()])
-            .collect();
+        let unless = self.rules.iter().map(|_| Default::default()).collect();
         Ok(GateSet(Arc::new(Inner {
             rules: Arc::clone(&self.rules),
             channels,
@@ -372,11 +368,42 @@ struct Inner {
     rules: Arc<Vec<Rule>>,
     channels: Vec<Channel>,
     /// Each rule's `unless` pattern, compiled on first use: for any text, and in byte mode
-    /// for ASCII texts ([`Mode`]).
-    unless: Vec<[OnceLock<Option<Regex>>; 2]>,
+    /// for ASCII texts ([`Mode`]), each for short texts and for any ([`Reach`]).
+    unless: Vec<[[OnceLock<Option<Regex>>; 2]; 2]>,
     normalize: NormalizeOptions,
     nfa_size_limit: usize,
     cache_capacity: usize,
+}
+
+/// The patterns of `regex` that match `text` (anchored at its start, or anywhere), in `set`.
+///
+/// In an anchored overlapping search, regex-automata 0.4.19's PikeVM (which the meta regex
+/// searches with when it has no lazy DFA, and falls back to when the lazy DFA gives up, as on
+/// a Unicode `\b` beside a non-ASCII byte) also reports a pattern that matches only after the
+/// start, when another pattern's match is still going on there: `["[A-Z]", "0x"]` on `"0A"`
+/// reports `[A-Z]`. A pattern's own anchored search is right, so in an anchored search each
+/// reported pattern is checked that way (a denied call's deciding gate, rarely more than one).
+fn matching(regex: &Regex, text: &str, anchored: bool, set: &mut PatternSet) {
+    set.clear();
+    let mode = if anchored {
+        Anchored::Yes
+    } else {
+        Anchored::No
+    };
+    regex.which_overlapping_matches(&Input::new(text).anchored(mode), set);
+    if anchored {
+        let wrong: Vec<PatternID> = set
+            .iter()
+            .filter(|&pid| !regex.is_match(Input::new(text).anchored(Anchored::Pattern(pid))))
+            .collect();
+        if !wrong.is_empty() {
+            let right: Vec<PatternID> = set.iter().filter(|pid| !wrong.contains(pid)).collect();
+            set.clear();
+            for pid in right {
+                set.insert(pid);
+            }
+        }
+    }
 }
 
 /// How a group of patterns is compiled for the texts it searches.
@@ -437,6 +464,52 @@ impl Mode {
     }
 }
 
+/// Which of the meta regex's engines a compiled group carries, by the length of the texts
+/// it searches.
+///
+/// Short texts (commands, paths: every text at most [`SHORT_TEXT_BYTES`]) get no lazy DFA:
+/// building it (with the reverse automaton it needs) was 0.7 M of the 4.1 M instructions of
+/// a denied hook call under the governed policy, which compiles the gate that decides
+/// (callgrind, December 2026), and the PikeVM searches a command as fast. Longer texts
+/// (written content) keep it, since the PikeVM's cost grows with text times automaton.
+/// Which engines search never changes what matches; `METALAYER_LIBRARY_PATH=1` keeps the
+/// defaults for every text, and a property test compares both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Reach {
+    /// Every text at most [`SHORT_TEXT_BYTES`]: no lazy DFA.
+    Short,
+    /// Any text: the meta regex's defaults.
+    Any,
+}
+
+/// The longest text searched without a lazy DFA ([`Reach::Short`]).
+const SHORT_TEXT_BYTES: usize = 4096;
+
+impl Reach {
+    fn for_texts<'t>(mut texts: impl Iterator<Item = &'t str>) -> Self {
+        if !crate::quick::library_forced() && texts.all(|t| t.len() <= SHORT_TEXT_BYTES) {
+            Self::Short
+        } else {
+            Self::Any
+        }
+    }
+
+    fn configure(self, config: meta::Config) -> meta::Config {
+        match self {
+            Self::Short => config.hybrid(false),
+            Self::Any => config,
+        }
+    }
+
+    /// This reach's one of a pair held per reach (short first).
+    fn pick<T>(self, [short, any]: [T; 2]) -> T {
+        match self {
+            Self::Short => short,
+            Self::Any => any,
+        }
+    }
+}
+
 /// The rules that read one field in one mode, with their prefilter.
 #[derive(Debug)]
 struct Channel {
@@ -448,8 +521,8 @@ struct Channel {
     /// Tools some rule of the channel applies to (`None`: any tool).
     tools: Option<BTreeSet<String>>,
     /// Compiled groups of candidate patterns, keyed by channel-local indices, one map per
-    /// [`Mode`].
-    cache: Mutex<[Compiled; 2]>,
+    /// [`Mode`] and [`Reach`].
+    cache: Mutex<[[Compiled; 2]; 2]>,
 }
 
 /// Compiled groups of candidate patterns, keyed by channel-local indices.
@@ -788,16 +861,11 @@ impl GateSet {
             return Ok(());
         }
         let mode = Mode::for_texts(texts.iter().map(AsRef::as_ref));
-        let regex = self.compiled(channel, &subset, mode)?;
+        let reach = Reach::for_texts(texts.iter().map(AsRef::as_ref));
+        let regex = self.compiled(channel, &subset, mode, reach)?;
         let mut set = PatternSet::new(regex.pattern_len());
         for text in texts {
-            set.clear();
-            let input = Input::new(text.as_ref()).anchored(if channel.anchored {
-                Anchored::Yes
-            } else {
-                Anchored::No
-            });
-            regex.which_overlapping_matches(&input, &mut set);
+            matching(&regex, text, channel.anchored, &mut set);
             for pid in set.iter() {
                 let Some(&local) = subset.get(pid.as_usize()) else {
                     continue;
@@ -830,19 +898,22 @@ impl GateSet {
             return Ok(false);
         };
         let mode = Mode::for_texts(std::iter::once(text));
-        let regex = mode
-            .pick(slots.each_ref())
-            .get_or_init(|| {
-                mode.build(|mode| {
-                    Regex::builder()
-                        .configure(Regex::config().nfa_size_limit(Some(inner.nfa_size_limit)))
-                        .syntax(mode.syntax())
-                        .build(pattern)
-                        .map_err(Box::new)
+        let reach = Reach::for_texts(std::iter::once(text));
+        let regex =
+            mode.pick(reach.pick(slots.each_ref()).each_ref())
+                .get_or_init(|| {
+                    mode.build(|mode| {
+                        Regex::builder()
+                            .configure(reach.configure(
+                                Regex::config().nfa_size_limit(Some(inner.nfa_size_limit)),
+                            ))
+                            .syntax(mode.syntax())
+                            .build(pattern)
+                            .map_err(Box::new)
+                    })
+                    .ok()
                 })
-                .ok()
-            })
-            .as_ref();
+                .as_ref();
         match regex {
             Some(r) => Ok(r.is_match(text)),
             None => Err(format!(
@@ -858,13 +929,14 @@ impl GateSet {
         channel: &Channel,
         subset: &[u32],
         mode: Mode,
+        reach: Reach,
     ) -> Result<Arc<Regex>, String> {
         let inner = &*self.0;
         let mut cache = channel
             .cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let cache = mode.pick(cache.each_mut());
+        let cache = mode.pick(reach.pick(cache.each_mut()).each_mut());
         if let Some(regex) = cache.get(subset) {
             return Ok(Arc::clone(regex));
         }
@@ -874,11 +946,13 @@ impl GateSet {
             .filter_map(|&r| inner.rules.get(r as usize))
             .map(Rule::pattern)
             .collect();
-        let config = Regex::config()
-            .match_kind(MatchKind::All)
-            .nfa_size_limit(Some(inner.nfa_size_limit))
-            .onepass_size_limit(Some(inner.nfa_size_limit))
-            .dfa_size_limit(Some(inner.nfa_size_limit));
+        let config = reach.configure(
+            Regex::config()
+                .match_kind(MatchKind::All)
+                .nfa_size_limit(Some(inner.nfa_size_limit))
+                .onepass_size_limit(Some(inner.nfa_size_limit))
+                .dfa_size_limit(Some(inner.nfa_size_limit)),
+        );
         let built = mode.build(|mode| {
             meta::Builder::new()
                 .configure(config.clone())
@@ -939,6 +1013,93 @@ mod tests {
         "K",
         "ſ",
     ];
+
+    /// The PikeVM's anchored overlapping search reports `[A-Z]` on `"0A"` beside `0x`; the
+    /// check of each reported pattern drops it, with or without a lazy DFA.
+    #[test]
+    fn an_anchored_search_reports_only_patterns_matching_at_the_start() {
+        for reach in [Reach::Short, Reach::Any] {
+            let regex = meta::Builder::new()
+                .configure(reach.configure(Regex::config().match_kind(MatchKind::All)))
+                .build_many(&["[A-Z]", "0x", "0"])
+                .unwrap();
+            let mut set = PatternSet::new(3);
+            for (text, anchored, want) in [
+                ("0A", true, vec![2]),
+                ("0A", false, vec![0, 2]),
+                ("0x", true, vec![1, 2]),
+                ("A", true, vec![0]),
+                ("é0A", true, vec![]),
+            ] {
+                matching(&regex, text, anchored, &mut set);
+                let got: Vec<usize> = set.iter().map(|p| p.as_usize()).collect();
+                assert_eq!(got, want, "{reach:?} {text:?} anchored: {anchored}");
+            }
+        }
+        // The library's own answer, which the check mends (if it is ever fixed, this says so).
+        let bare = meta::Builder::new()
+            .configure(Regex::config().match_kind(MatchKind::All).hybrid(false))
+            .build_many(&["[A-Z]", "0x"])
+            .unwrap();
+        let mut set = PatternSet::new(2);
+        bare.which_overlapping_matches(&Input::new("0A").anchored(Anchored::Yes), &mut set);
+        assert!(
+            set.contains(PatternID::must(0)),
+            "regex-automata answers right now"
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// A group compiled for short texts (no lazy DFA) matches exactly where one with the
+        /// meta regex's defaults does, in both modes, anchored or not.
+        #[test]
+        fn both_reaches_find_the_same_patterns(
+            picks in proptest::collection::vec(0..PIECES.len(), 1..6),
+            text in "[ -~\t\né]{0,40}",
+        ) {
+            let pattern: String = picks.iter().map(|&p| PIECES[p]).collect();
+            let mode = Mode::for_texts(std::iter::once(text.as_str()));
+            let build = |reach: Reach| {
+                meta::Builder::new()
+                    .configure(reach.configure(Regex::config().match_kind(MatchKind::All)))
+                    .syntax(mode.syntax())
+                    .build_many(&[pattern.as_str(), "git", "[^ ]+ -[a-z]*f"])
+                    .ok()
+            };
+            let (Some(short), Some(any)) = (build(Reach::Short), build(Reach::Any)) else {
+                return Ok(());
+            };
+            for anchored in [false, true] {
+                let mut a = PatternSet::new(3);
+                let mut b = PatternSet::new(3);
+                matching(&short, &text, anchored, &mut a);
+                matching(&any, &text, anchored, &mut b);
+                proptest::prop_assert_eq!(
+                    a.iter().collect::<Vec<_>>(),
+                    b.iter().collect::<Vec<_>>(),
+                    "{:?} on {:?}, anchored: {}", pattern, text, anchored
+                );
+                // And what each pattern alone finds.
+                for (pid, alone) in [pattern.as_str(), "git", "[^ ]+ -[a-z]*f"].iter().enumerate() {
+                    let Ok(single) = meta::Builder::new().syntax(mode.syntax()).build(alone) else {
+                        continue;
+                    };
+                    let input = Input::new(text.as_str()).anchored(if anchored {
+                        Anchored::Yes
+                    } else {
+                        Anchored::No
+                    });
+                    proptest::prop_assert_eq!(
+                        a.contains(PatternID::must(pid)),
+                        single.is_match(input),
+                        "{:?} on {:?}, anchored: {}", alone, text, anchored
+                    );
+                }
+            }
+        }
+    }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
