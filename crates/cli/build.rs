@@ -1,18 +1,17 @@
-//! Links the binary as a position-dependent executable, with the functions of the hook's path
-//! next to each other.
+//! Links the functions of the hook's path next to each other, and on request links the binary
+//! position-dependent.
 //!
-//! Every tool call of every agent starts this binary. As a position-independent executable
-//! (Rust's default) it carried 22,073 relative relocations, which the dynamic loader applies
-//! at every start: 0.29 M of the 0.87 M instructions of an allowed hook call and about 100 of
-//! its 225 page faults, one per 4 KB page of the 394 KB of pointer tables it writes (mostly
-//! regex-syntax's Unicode tables and the generated secret rules), measured with callgrind and
-//! `perf record -e page-faults` in December 2026. Linked with `-no-pie`, the linker resolves
-//! them once: 125 faults and 0.58 M instructions, 0.2 ms less per call (README,
-//! "Performance"). The cost is that the executable's own code and data are not placed at a
-//! random address (its libraries and stack still are); the hook is a short-lived process per
-//! call, and its crates forbid `unsafe`. Builds that must be position-independent (a
-//! distribution's hardening policy) set `METALAYER_PIE=1`. Only for Linux with glibc and the
-//! default linker driver, which reads the option.
+//! Position-dependent (`METALAYER_NO_PIE=1` at build time, Linux with glibc and the default
+//! linker driver only): as a position-independent executable (the default) the binary carries
+//! 22,073 relative relocations, which the dynamic loader applies at every start: 0.29 M of the
+//! 0.87 M instructions of an allowed hook call and about 100 of its 225 page faults, one per
+//! 4 KB page of the 394 KB of pointer tables it writes (callgrind and `perf record -e
+//! page-faults`, December 2026). Linked with `-no-pie` the linker resolves them once: 125
+//! faults, 0.58 M instructions and about 0.2 ms less per hook process (README,
+//! "Performance"). It is not the default because the executable's own code would then sit at
+//! a fixed address, and the binary holds libgit2's C code, which reads repository files the
+//! governed agent can write: a security tool that parses such input keeps its address
+//! randomised unless its user chooses speed.
 //!
 //! Every tool call of every agent starts this binary, and on the machines measured a page
 //! fault costs more than the hook's instructions: the kernel maps the code 64 KB at a time,
@@ -33,7 +32,7 @@ fn main() {
     println!("cargo:rerun-if-changed=hook-order.txt");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=RUSTC_LINKER");
-    println!("cargo:rerun-if-env-changed=METALAYER_PIE");
+    println!("cargo:rerun-if-env-changed=METALAYER_NO_PIE");
     if links_position_dependent() {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
@@ -53,11 +52,11 @@ fn main() {
     }
 }
 
-/// Whether the binary is linked with `-no-pie`: Linux with glibc, rustc's default linker
-/// driver (cc), and no `METALAYER_PIE=1`.
+/// Whether the binary is linked with `-no-pie`: asked for with `METALAYER_NO_PIE=1`, on Linux
+/// with glibc and rustc's default linker driver (cc), which reads the option.
 fn links_position_dependent() -> bool {
     let var = |name: &str| std::env::var(name).unwrap_or_default();
-    var("METALAYER_PIE") != "1"
+    var("METALAYER_NO_PIE") == "1"
         && var("CARGO_CFG_TARGET_OS") == "linux"
         && var("CARGO_CFG_TARGET_ENV") == "gnu"
         && std::env::var_os("RUSTC_LINKER").is_none()
