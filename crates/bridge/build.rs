@@ -207,21 +207,13 @@ fn write_prefilter(table: &Table, dir: &std::path::Path) {
     let debug = |items: &mut dyn Iterator<Item = String>| -> Vec<String> { items.collect() };
     let _ = writeln!(
         code,
-        "static BUILTIN_PAIRS: {};",
-        array(
-            "u64",
-            &debug(&mut tables.pairs.iter().map(|n| format!("{n:#x}")))
-        )
+        "static BUILTIN_ROWS: {};",
+        array("u16", &debug(&mut tables.rows.iter().map(u16::to_string)))
     );
     let _ = writeln!(
         code,
-        "static BUILTIN_RANKS: {};",
-        array("u16", &debug(&mut tables.ranks.iter().map(u16::to_string)))
-    );
-    let _ = writeln!(
-        code,
-        "static BUILTIN_GROUPS: {};",
-        array("u16", &debug(&mut tables.groups.iter().map(u16::to_string)))
+        "static BUILTIN_CELLS: {};",
+        array("u16", &debug(&mut tables.cells.iter().map(u16::to_string)))
     );
     let _ = writeln!(
         code,

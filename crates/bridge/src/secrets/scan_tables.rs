@@ -7,18 +7,15 @@
 //! 2.04 M instructions of a hook call with a 10 KB Write, callgrind, December 2026). It uses
 //! nothing but `std`, for build.rs has none of the crate's dependencies.
 
-/// Words of the bit table of byte pairs.
-pub(crate) const PAIR_WORDS: usize = 65536 / 64;
-
 /// The keyword scan's tables (each field is documented on `KeywordScan`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ScanTables {
-    /// A bit per pair of leading bytes, each case (`PAIR_WORDS` words).
-    pub(crate) pairs: Vec<u64>,
-    /// Per word of `pairs`, the bits set in the words before it (`PAIR_WORDS` of them).
-    pub(crate) ranks: Vec<u16>,
-    /// Per set bit of `pairs` (by rank): its group in `lower`.
-    pub(crate) groups: Vec<u16>,
+    /// Per byte (256 entries): 1 + its row of `cells` when a keyword of two or more bytes
+    /// starts with it in either case, else 0.
+    pub(crate) rows: Vec<u16>,
+    /// Per row, 256 entries: 1 + the group (in `lower`) of the pair (the row's byte, this
+    /// byte), either case, else 0.
+    pub(crate) cells: Vec<u16>,
     /// Per group: its range of `by_pair` and the bytes that may come third.
     pub(crate) lower: Vec<(u16, u16, [u64; 4])>,
     /// Keyword indexes of two or more bytes, ordered by their first two bytes.
@@ -78,44 +75,35 @@ pub(crate) fn scan_tables<W: AsRef<str>>(words: &[W]) -> ScanTables {
             }
         }
     }
-    // Every case of every pair, each with its pair's group at the rank of its bit.
-    let keys = |b0: u8, b1: u8| {
-        cases(b0)
-            .flat_map(move |c0| cases(b1).map(move |c1| usize::from(c0) << 8 | usize::from(c1)))
-    };
-    let mut pairs = vec![0_u64; PAIR_WORDS];
-    for &(b0, b1, ..) in &lower {
-        for key in keys(b0, b1) {
-            if let Some(slot) = pairs.get_mut(key / 64) {
-                *slot |= 1 << (key % 64);
+    // A row per first byte (lower case), a cell per second byte: every case of each pair
+    // holds 1 + its group. Groups and rows past what 16 bits number are left out, and a scan
+    // without them must not miss: `KeywordScan::find` reports every keyword then.
+    let fits = lower.len() < usize::from(u16::MAX);
+    let mut rows = if fits { vec![0_u16; 256] } else { Vec::new() };
+    let mut cells: Vec<u16> = Vec::new();
+    let mut last_b0: Option<u8> = None;
+    for (group, &(b0, b1, ..)) in lower.iter().enumerate().filter(|_| fits) {
+        if last_b0 != Some(b0) {
+            last_b0 = Some(b0);
+            let row = u16::try_from(cells.len() / 256 + 1).unwrap_or(0);
+            cells.resize(cells.len() + 256, 0);
+            for c0 in cases(b0) {
+                if let Some(slot) = rows.get_mut(usize::from(c0)) {
+                    *slot = row;
+                }
             }
         }
-    }
-    let mut ranks = vec![0_u16; PAIR_WORDS];
-    let mut before = 0_u16;
-    for (rank, &word) in ranks.iter_mut().zip(pairs.iter()) {
-        *rank = before;
-        // Most words are empty, and without a popcnt instruction in the target a count
-        // costs some twenty instructions (25 K of a hook call's 2.3 M, callgrind).
-        if word != 0 {
-            before = before.saturating_add(u16::try_from(word.count_ones()).unwrap_or(0));
-        }
-    }
-    let mut groups = vec![0_u16; usize::from(before)];
-    for (at, &(b0, b1, ..)) in lower.iter().enumerate() {
-        for key in keys(b0, b1) {
-            let below = pairs.get(key / 64).copied().unwrap_or(0) & ((1 << (key % 64)) - 1);
-            let rank = usize::from(ranks.get(key / 64).copied().unwrap_or(0))
-                + below.count_ones() as usize;
-            if let Some(slot) = groups.get_mut(rank) {
-                *slot = u16::try_from(at).unwrap_or(u16::MAX);
+        let base = cells.len() - 256;
+        let cell = u16::try_from(group + 1).unwrap_or(0);
+        for c1 in cases(b1) {
+            if let Some(slot) = cells.get_mut(base + usize::from(c1)) {
+                *slot = cell;
             }
         }
     }
     ScanTables {
-        pairs,
-        ranks,
-        groups,
+        rows,
+        cells,
         lower: lower
             .into_iter()
             .map(|(_, _, from, to, thirds)| (from, to, thirds))
