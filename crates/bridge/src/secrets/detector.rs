@@ -389,13 +389,13 @@ impl KeywordScan {
             (&self.cells, &self.lower, &self.by_pair);
         // Groups whose keywords were all found.
         let mut done = vec![false; lower.len()];
-        let Some(&first) = text.first() else {
-            return;
-        };
-        let mut row = row_of(first);
-        for (at, &byte) in text.iter().enumerate().skip(1) {
-            let here = row;
-            row = row_of(byte);
+        // `at` is the pair's second byte (the keyword would start one byte back).
+        for (before, pair) in text.windows(2).enumerate() {
+            let &[first, byte] = pair else {
+                continue;
+            };
+            let at = before + 1;
+            let here = row_of(first);
             if here == 0 {
                 continue;
             }
