@@ -178,11 +178,16 @@ fn write_prefilter(table: &Table, dir: &std::path::Path) {
         "/// The built-in keywords, lower case, each once, one after the other.\nconst BUILTIN_WORD_TEXT: &str = {:?};",
         words.concat()
     );
-    let mut end = 0;
-    let ends = numbers(&mut words.iter().map(|w| {
-        end += w.len();
-        end
-    }));
+    // Running sums: where each of a row of lengths ends.
+    let sums = |lengths: &mut dyn Iterator<Item = usize>| -> Vec<usize> {
+        lengths
+            .scan(0, |end, length| {
+                *end += length;
+                Some(*end)
+            })
+            .collect()
+    };
+    let ends = numbers(&mut sums(&mut words.iter().map(String::len)).into_iter());
     let _ = writeln!(
         code,
         "/// Where each keyword of `BUILTIN_WORD_TEXT` ends.\nstatic BUILTIN_WORD_ENDS: {};",
@@ -193,11 +198,7 @@ fn write_prefilter(table: &Table, dir: &std::path::Path) {
         "/// The numbers of the built-in rules' keywords, rule after rule.\nstatic BUILTIN_KEYWORD_IDS: {};",
         array("u16", &numbers(&mut ids.iter().flatten().copied()))
     );
-    let mut end = 0;
-    let starts = numbers(&mut std::iter::once(0).chain(ids.iter().map(|own| {
-        end += own.len();
-        end
-    })));
+    let starts = numbers(&mut std::iter::once(0).chain(sums(&mut ids.iter().map(Vec::len))));
     let _ = writeln!(
         code,
         "/// Where each built-in rule's part of `BUILTIN_KEYWORD_IDS` starts (and the last ends).\nstatic BUILTIN_RULE_KEYWORDS: {};",

@@ -1303,16 +1303,22 @@ mod tests {
         assert!(generated.rules.len() > 40);
     }
 
+    /// An engine of the built-in rules made as the library path makes it: from the parsed
+    /// TOML, every rule made up front.
+    fn parsed_builtin_engine() -> Engine {
+        let mut parts = Parts::default();
+        parts
+            .add_file(RulesFile::parse(BUILTIN_RULES).unwrap())
+            .unwrap();
+        parts.into_engine()
+    }
+
     /// The built-in rules made one by one on first use (the fast path) are those an engine
     /// made from the parsed file has (the library path), global allowlists included; their
     /// ids and tags are known before, and a text makes only the rules it selects.
     #[test]
     fn built_in_rules_made_on_first_use_equal_the_parsed_ones() {
-        let mut parts = Parts::default();
-        parts
-            .add_file(RulesFile::parse(BUILTIN_RULES).unwrap())
-            .unwrap();
-        let parsed = parts.into_engine();
+        let parsed = parsed_builtin_engine();
         assert_eq!(parsed.rules.len(), BUILTIN_RULE_COUNT);
         for (index, slot) in parsed.rules.iter().enumerate() {
             let parsed = slot.rule().unwrap();
@@ -1583,11 +1589,7 @@ mod tests {
     /// builds at run time (the library path), and the built-in engines take it.
     #[test]
     fn the_generated_prefilter_is_the_one_built_at_run_time() {
-        let mut parts = Parts::default();
-        parts
-            .add_file(RulesFile::parse(BUILTIN_RULES).unwrap())
-            .unwrap();
-        let engine = parts.into_engine();
+        let engine = parsed_builtin_engine();
         assert!(engine.rules.iter().all(|r| r.keyword_ids().is_none()));
         let (words, ids) = engine.number_keywords();
         assert_eq!(words, builtin_words().collect::<Vec<_>>());
