@@ -1061,11 +1061,12 @@ mod tests {
         ) {
             let pattern: String = picks.iter().map(|&p| PIECES[p]).collect();
             let mode = Mode::for_texts(std::iter::once(text.as_str()));
+            let patterns = [pattern.as_str(), "git", "[^ ]+ -[a-z]*f"];
             let build = |reach: Reach| {
                 meta::Builder::new()
                     .configure(reach.configure(Regex::config().match_kind(MatchKind::All)))
                     .syntax(mode.syntax())
-                    .build_many(&[pattern.as_str(), "git", "[^ ]+ -[a-z]*f"])
+                    .build_many(&patterns)
                     .ok()
             };
             let (Some(short), Some(any)) = (build(Reach::Short), build(Reach::Any)) else {
@@ -1082,7 +1083,7 @@ mod tests {
                     "{:?} on {:?}, anchored: {}", pattern, text, anchored
                 );
                 // And what each pattern alone finds.
-                for (pid, alone) in [pattern.as_str(), "git", "[^ ]+ -[a-z]*f"].iter().enumerate() {
+                for (pid, alone) in patterns.iter().enumerate() {
                     let Ok(single) = meta::Builder::new().syntax(mode.syntax()).build(alone) else {
                         continue;
                     };

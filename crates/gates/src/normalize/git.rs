@@ -938,20 +938,10 @@ fn respell<'a>(
     let forced = parsed.has("force") || parsed.has("force-with-lease");
     // `push --tags` without a refspec pushes the tags only.
     let tags_only = parsed.has("tags") && operands.len() <= 1;
-    // Only a push without a refspec, or with a `HEAD` one, needs the current branch: the
-    // repository is not opened for `git push --force origin main` (libgit2's discovery and
-    // config reads were some 70 system calls of a denied call).
-    let names_head = match operands.split_first() {
-        None => true,
-        Some((_, [])) => forced,
-        Some((_, refspecs)) => refspecs
-            .iter()
-            .any(|r| forced_head(&r.text) || (forced && matches!(&*r.text, "HEAD" | "@"))),
-    };
     if sub == "push"
         && let Some(state) = state
         && (forced || operands.iter().any(|w| forced_head(&w.text)))
-        && names_head
+        && push_reads_the_branch(&operands, forced)
         && !parsed.has("mirror")
         && !parsed.has("all")
         && !parsed.has("branches")
@@ -1135,6 +1125,20 @@ fn wildcard_reaching_main(refspec: &str) -> Option<String> {
 /// A refspec that force-updates the current branch's destination by its `+`: `+HEAD`, `+@`.
 fn forced_head(refspec: &str) -> bool {
     matches!(refspec, "+HEAD" | "+@")
+}
+
+/// Whether the reading of a push (operands: the remote, then the refspecs) depends on the
+/// current branch: without a refspec, or with a `HEAD` one. Only then is the repository
+/// opened: not for `git push --force origin main` (libgit2's discovery and config reads were
+/// some 70 system calls of a denied call).
+fn push_reads_the_branch(operands: &[&Word<'_>], forced: bool) -> bool {
+    match operands.split_first() {
+        None => true,
+        Some((_, [])) => forced,
+        Some((_, refspecs)) => refspecs
+            .iter()
+            .any(|r| forced_head(&r.text) || (forced && matches!(&*r.text, "HEAD" | "@"))),
+    }
 }
 
 /// Whether the arguments are spelled canonically already: every option word is one full long
