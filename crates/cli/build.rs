@@ -33,8 +33,15 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=RUSTC_LINKER");
     println!("cargo:rerun-if-env-changed=METALAYER_NO_PIE");
-    if links_position_dependent() {
-        println!("cargo:rustc-link-arg-bins=-no-pie");
+    if std::env::var("METALAYER_NO_PIE").is_ok_and(|v| v == "1") {
+        if links_position_dependent() {
+            println!("cargo:rustc-link-arg-bins=-no-pie");
+        } else {
+            println!(
+                "cargo:warning=METALAYER_NO_PIE=1 is honoured only on Linux with glibc and \
+                 rustc's default linker: this build stays position-independent"
+            );
+        }
     }
     if !links_with_bundled_lld() {
         return;
@@ -52,12 +59,11 @@ fn main() {
     }
 }
 
-/// Whether the binary is linked with `-no-pie`: asked for with `METALAYER_NO_PIE=1`, on Linux
-/// with glibc and rustc's default linker driver (cc), which reads the option.
+/// Whether `-no-pie` can be passed: Linux with glibc and rustc's default linker driver (cc),
+/// which reads the option.
 fn links_position_dependent() -> bool {
     let var = |name: &str| std::env::var(name).unwrap_or_default();
-    var("METALAYER_NO_PIE") == "1"
-        && var("CARGO_CFG_TARGET_OS") == "linux"
+    var("CARGO_CFG_TARGET_OS") == "linux"
         && var("CARGO_CFG_TARGET_ENV") == "gnu"
         && std::env::var_os("RUSTC_LINKER").is_none()
         && !var("CARGO_ENCODED_RUSTFLAGS").contains("link")
